@@ -1,0 +1,447 @@
+"""Deterministic byte streams for the throughput benchmark.
+
+Each kind stands for a workload a terminal really meets; together they cover the engine's hot
+paths (printable runs, SGR parsing, cursor/scroll handling, wide-character width, the decoder's
+error path) so that a speed-up or a regression in any one of them shows in the bench.
+
+The streams are generated, not stored: a seeded :class:`random.Random` drives every choice, so
+the same ``(kind, size, seed)`` always gives the same bytes (on any platform and Python version
+that keeps ``random.Random``'s documented reproducibility), and profiles can be compared run to run.
+
+Geometry assumptions match the bench (120 columns x 40 rows) but every stream is valid input for
+any size: coordinates beyond the screen are simply clamped by the terminal.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+
+__all__ = ["KINDS", "generate"]
+
+#: Columns and rows the full-screen streams draw for (the bench's geometry).
+COLS = 120
+ROWS = 40
+
+ESC = "\x1b"
+CSI = "\x1b["
+CRLF = "\r\n"  # a pty's ONLCR turns the program's "\n" into this
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Word pools written as one string: shorter to read than a tuple of dozens of literals."""
+
+    return tuple(text.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# go-test-v
+# ---------------------------------------------------------------------------------------------
+
+_GO_WORDS = _words(
+    "加法 减法 乘法 字符串 解析 编码 解码 用户 数据库 缓存 日志 配置 中文路径 排序 网络 テスト 変換 한글 "
+    "Parse Encode Handler Router Config Cache"
+)
+_GO_SUBTESTS = _words("子测试_{n} case_{n} 空字符串 长文本_{n} 边界值_{n} emoji_😀 全角_ＡＢＣ nil_input 多字节_{n}")
+_GO_LOGS = (
+    "日志 line {n}",
+    '输入: "你好，世界" 长度={n}',
+    "got {n}, want {m} (期望值不同)",
+    "处理 {n} 条记录，耗时 {m}ms",
+    "连接到 127.0.0.1:{m} 成功",
+    'decoded {n} bytes: "中文测试"',
+    'cache miss for key "用户:{n}"',
+    "警告: 重试第 {n} 次",
+)
+_GO_PKGS = ("demo", "demo/加法", "demo/encoding", "demo/internal/解析", "demo/server", "demo/cache")
+
+
+def _go_test_v(rng: random.Random) -> Iterator[str]:
+    """``go test -v`` output, coloured as gotestsum/richgo do for some packages, CRLF line ends."""
+
+    while True:
+        pkg = rng.choice(_GO_PKGS)
+        colour = rng.random() < 0.6
+        green, red, yellow, reset = ("\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[0m") if colour else ("", "", "", "")
+        src = rng.choice(("add", "parse", "encode", "server", "cache", "字符串"))
+        pkg_failed = False
+        paused: list[str] = []
+        for _ in range(rng.randint(3, 12)):
+            name = "Test" + rng.choice(_GO_WORDS) + rng.choice(("", "", "V2", "_边界", "Unicode"))
+            lines = [f"=== RUN   {name}"]
+            if rng.random() < 0.25:
+                lines.append(f"{yellow}=== PAUSE {name}{reset}")
+                paused.append(name)
+                yield CRLF.join(lines) + CRLF
+                continue
+            yield CRLF.join(lines) + CRLF
+            failed, body = _go_test_body(rng, name, src, green, red, yellow, reset)
+            pkg_failed |= failed
+            yield body
+        for name in paused:
+            failed, body = _go_test_body(rng, name, src, green, red, yellow, reset)
+            pkg_failed |= failed
+            yield f"=== CONT  {name}{CRLF}" + body
+        elapsed = rng.uniform(0.002, 3.5)
+        if pkg_failed:
+            yield f"{red}FAIL{reset}{CRLF}{red}FAIL{reset}\texample.com/{pkg}\t{elapsed:.3f}s{CRLF}"
+        else:
+            cover = f"\tcoverage: {rng.uniform(20, 100):.1f}% of statements" if rng.random() < 0.5 else ""
+            ok = f"{green}ok{reset}  \texample.com/{pkg}\t{elapsed:.3f}s{cover}"
+            yield f"{green}PASS{reset}{CRLF}{ok}{CRLF}"
+
+
+def _go_test_body(
+    rng: random.Random, name: str, src: str, green: str, red: str, yellow: str, reset: str
+) -> tuple[bool, str]:
+    """One test's log lines, subtests and verdicts; returns (failed, text)."""
+
+    out: list[str] = []
+    results: list[str] = []
+    failed = False
+    for _ in range(rng.randint(0, 3)):
+        out.append(_go_log(rng, src, "    "))
+    for i in range(rng.randint(0, 5)):
+        sub = f"{name}/" + rng.choice(_GO_SUBTESTS).format(n=i + 1)
+        out.append(f"=== RUN   {sub}")
+        for _ in range(rng.randint(0, 2)):
+            out.append(_go_log(rng, src, "        "))
+        verdict = rng.random()
+        if verdict < 0.08:
+            failed = True
+            out.append(_testify_failure(rng, src, sub))
+            results.append(f"    {red}--- FAIL{reset}: {sub} (0.00s)")
+        elif verdict < 0.13:
+            results.append(f"    {yellow}--- SKIP{reset}: {sub} (0.00s)")
+            results.append(f"        {src}_test.go:{rng.randint(10, 400)}: 跳过: 需要网络")
+        else:
+            results.append(f"    {green}--- PASS{reset}: {sub} (0.00s)")
+    if not results and rng.random() < 0.1:
+        failed = True
+        out.append(_go_log(rng, src, "    "))
+    secs = rng.choice(("0.00", "0.00", "0.01", f"{rng.uniform(0, 2):.2f}"))
+    headline = f"{red}--- FAIL{reset}" if failed else f"{green}--- PASS{reset}"
+    out.append(f"{headline}: {name} ({secs}s)")
+    out.extend(results)
+    return failed, CRLF.join(out) + CRLF
+
+
+def _go_log(rng: random.Random, src: str, indent: str) -> str:
+    msg = rng.choice(_GO_LOGS).format(n=rng.randint(0, 999), m=rng.randint(1000, 65535))
+    return f"{indent}{src}_test.go:{rng.randint(10, 400)}: {msg}"
+
+
+def _testify_failure(rng: random.Random, src: str, test: str) -> str:
+    """A testify ``assert.Equal`` failure, tabs and all, with the classic GBK mojibake in it."""
+
+    line = rng.randint(10, 400)
+    return CRLF.join(
+        (
+            f"        {src}_test.go:{line}: ",
+            f"        \tError Trace:\t/home/dev/src/demo/{src}_test.go:{line}",
+            "        \tError:      \tNot equal: ",
+            '        \t            \texpected: "你好，世界"',
+            '        \t            \tactual  : "浣犲ソ锛屼笘鐣"',
+            f"        \tTest:       \t{test}",
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# sgr-dense
+# ---------------------------------------------------------------------------------------------
+
+_SGR_GLYPHS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789#@*+=-.:█▀▄░▒▓"
+
+
+def _sgr(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.25:
+        return f"{CSI}38;5;{rng.randrange(256)}m"
+    if r < 0.40:
+        return f"{CSI}38;5;{rng.randrange(256)};48;5;{rng.randrange(256)}m"
+    if r < 0.65:
+        return f"{CSI}38;2;{rng.randrange(256)};{rng.randrange(256)};{rng.randrange(256)}m"
+    if r < 0.75:
+        return f"{CSI}48;2;{rng.randrange(256)};{rng.randrange(256)};{rng.randrange(256)}m"
+    if r < 0.82:
+        return f"{CSI}{rng.choice(('1', '4', '1;4', '3', '7', '22', '24', '2', '9'))}m"
+    if r < 0.88:
+        return f"{CSI}0;1;4;38;5;{rng.randrange(256)}m"
+    if r < 0.93:
+        return f"{CSI}38:2::{rng.randrange(256)}:{rng.randrange(256)}:{rng.randrange(256)}m"
+    if r < 0.96:
+        return f"{CSI}4:{rng.randint(0, 5)}m"
+    return f"{CSI}0m" if rng.random() < 0.5 else f"{CSI}m"
+
+
+def _sgr_dense(rng: random.Random) -> Iterator[str]:
+    """A change of rendition before every cell, as lolcat, neofetch or a colour test print."""
+
+    while True:
+        width = rng.randint(80, COLS)
+        cells = [_sgr(rng) + rng.choice(_SGR_GLYPHS) for _ in range(width)]
+        yield "".join(cells) + f"{CSI}0m" + CRLF
+
+
+# ---------------------------------------------------------------------------------------------
+# cursor-scroll
+# ---------------------------------------------------------------------------------------------
+
+_CODE = (
+    "func (s *Server) handle(w http.ResponseWriter, r *http.Request) {",
+    "    if err := s.db.Ping(ctx); err != nil {",
+    '        return fmt.Errorf("ping: %w", err)',
+    "    for i, row := range rows {",
+    "    }",
+    "// 处理请求并返回 JSON 结果",
+    '    log.Printf("%d 条记录", len(rows))',
+    'import ("fmt"; "net/http")',
+)
+_COMMANDS = ("/usr/bin/python3 -m app", "go test -v ./...", "node server.js", "postgres: writer", "htop")
+
+
+def _htop_row(rng: random.Random) -> str:
+    cpu = rng.uniform(0, 100)
+    colour = "\x1b[31m" if cpu > 80 else "\x1b[32m" if cpu < 20 else ""
+    return (
+        f"{rng.randint(1, 99999):>7} {rng.choice(('root', 'dev', 'postgres', 'www-data')):<9} "
+        f"{rng.randint(0, 39):>3} {rng.randint(-20, 19):>3} {rng.randint(1, 999):>5}M "
+        f"{rng.randint(1, 999):>5}M {colour}{cpu:>5.1f}\x1b[0m {rng.uniform(0, 50):>4.1f} "
+        f"{rng.randint(0, 99)}:{rng.randint(0, 59):02d}.{rng.randint(0, 99):02d} "
+        f"\x1b[1m{rng.choice(_COMMANDS)}\x1b[0m"
+    )
+
+
+def _vim_row(rng: random.Random) -> str:
+    return f"\x1b[33m{rng.randint(1, 9999):>4} \x1b[0m{rng.choice(_CODE)}"
+
+
+def _screen_op(rng: random.Random, top: int, bottom: int) -> str:
+    """One full-screen-app operation inside the scroll region ``top..bottom`` (1-based)."""
+
+    op = rng.random()
+    row = rng.randint(top, bottom)
+    text = _htop_row(rng) if rng.random() < 0.5 else _vim_row(rng)
+    if op < 0.25:
+        return f"{CSI}{row};{rng.randint(1, 10)}H{text}{CSI}K"
+    if op < 0.40:
+        n = rng.randint(1, 8)
+        return f"{CSI}{n}{rng.choice('ABCD')}{text[: rng.randint(1, 30)]}"
+    if op < 0.50:
+        return f"{CSI}{row};1H{CSI}{rng.randint(1, 5)}L{text}"
+    if op < 0.60:
+        return f"{CSI}{row};1H{CSI}{rng.randint(1, 5)}M"
+    if op < 0.75:  # scroll up at the bottom margin, like `tail -f` inside a pane
+        k = rng.randint(1, 6)
+        lines = "".join(f"\r\n{_vim_row(rng)}" for _ in range(k))
+        return f"{CSI}{bottom};1H{lines}"
+    if op < 0.82:  # reverse index at the top margin (vim's scroll back)
+        return f"{CSI}{top};1H" + f"{ESC}M" * rng.randint(1, 4) + text
+    if op < 0.88:
+        return f"{CSI}{rng.randint(1, 4)}{rng.choice('ST')}"
+    if op < 0.94:
+        return f"{CSI}{row};{rng.randint(1, COLS)}H" + rng.choice(
+            (f"{CSI}K", f"{CSI}1K", f"{CSI}2K", f"{CSI}{rng.randint(1, 40)}X", f"{CSI}{rng.randint(1, 9)}P")
+        )
+    return f"{ESC}7{CSI}{row};{rng.randint(1, 60)}H\x1b[7m{text[:40]}\x1b[0m{ESC}8"
+
+
+def _cursor_scroll(rng: random.Random) -> Iterator[str]:
+    """Frames of a full-screen app (vim/htop): regions, CUP, relative moves, IL/DL, scrolls."""
+
+    yield f"{CSI}?1049h{CSI}H{CSI}2J"
+    frame = 0
+    while True:
+        frame += 1
+        if frame % 60 == 0:  # drop to the shell for a moment: exercises the main screen + scrollback
+            shell = "".join(f"$ {rng.choice(_COMMANDS)}{CRLF}{_htop_row(rng)}{CRLF}" for _ in range(5))
+            yield f"{CSI}?1049l{shell}{CSI}?1049h{CSI}H{CSI}2J"
+        top, bottom = rng.randint(1, 4), rng.randint(ROWS - 5, ROWS - 1)
+        ops = "".join(_screen_op(rng, top, bottom) for _ in range(rng.randint(10, 30)))
+        status = f" {frame:>6} frames  Tasks: {rng.randint(50, 400)}  Load: {rng.uniform(0, 8):.2f}"
+        yield (
+            f"{CSI}?25l{CSI}{top};{bottom}r{ops}{CSI}r"
+            f"{CSI}{ROWS};1H\x1b[7m{status:<{COLS}}\x1b[0m"
+            f"{CSI}{rng.randint(top, bottom)};{rng.randint(1, COLS)}H{CSI}?25h"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# cjk-wide
+# ---------------------------------------------------------------------------------------------
+
+_CJK_SENTENCES = (
+    "终端显示中文时，每个汉字占两个单元格。",
+    "如果编码设置不正确，输出就会变成乱码。",
+    "测试名称可以包含任意的 Unicode 字符，包括空格以外的符号。",
+    "日本語のテキストを表示します。",
+    "ｶﾀｶﾅは半角です。",
+    "한국어 텍스트 표시 테스트입니다.",
+    "Tiếng Việt có dấu: ơ ư ă đ.",
+    "全角英数字：ＡＢＣ１２３　全角スペース。",
+)
+_EMOJI = ("😀", "🎉", "👍🏽", "👨\u200d👩\u200d👧", "🇨🇳", "❤\ufe0f", "✅", "🚀", "🐍", "⚠️")
+# Latin + combining marks, a Devanagari conjunct, Vietnamese horn: zero-width code points after a base.
+_COMBINING = _words("e\u0301 a\u0308 n\u0303 o\u0302\u0323 Z\u0335\u0321 \u0915\u094d\u0937 u\u031b")
+
+
+def _cjk_segment(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.40:
+        return rng.choice(_CJK_SENTENCES)
+    if r < 0.65:  # random ideographs: many distinct code points, not a handful cached ones
+        return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(rng.randint(4, 30))) + "。"
+    if r < 0.77:
+        return " ".join(rng.choice(_EMOJI) for _ in range(rng.randint(1, 6)))
+    if r < 0.90:
+        return "caf" + "".join(rng.choice(_COMBINING) for _ in range(rng.randint(1, 5))) + " "
+    return "mixed ASCII words between 汉字 and emoji 🎉 "
+
+
+def _cjk_wide(rng: random.Random) -> Iterator[str]:
+    """Paragraphs of wide, combining and emoji text, most lines longer than the screen (wrapping)."""
+
+    while True:
+        target = rng.randint(40, 400)  # characters, so up to ~6 screen rows per line
+        parts: list[str] = []
+        length = 0
+        while length < target:
+            seg = _cjk_segment(rng)
+            parts.append(seg)
+            length += len(seg)
+        yield "".join(parts) + (CRLF * 2 if rng.random() < 0.15 else CRLF)
+
+
+# ---------------------------------------------------------------------------------------------
+# invalid-bytes
+# ---------------------------------------------------------------------------------------------
+
+_BAD_FIXED: tuple[bytes, ...] = (
+    b"\xff",
+    b"\xfe\xfe",
+    b"\xc0\xaf",  # overlong "/"
+    b"\xe0\x80\xaf",  # overlong, 3 bytes
+    b"\xed\xa0\x80",  # encoded surrogate
+    b"\xf4\x90\x80\x80",  # beyond U+10FFFF
+    b"\xf8\x88\x80\x80\x80",  # 5-byte form
+    b"\x84",  # raw C1 IND: invalid in UTF-8
+    b"\x85",  # raw C1 NEL
+    b"\x9b1m",  # raw C1 CSI: invalid in UTF-8, so text "1m" after U+FFFD
+    "中文测试".encode("gbk"),  # the classic: GBK bytes read as UTF-8
+    "文字化け".encode("shift_jis"),
+    "café naïve".encode("cp1252"),
+    "\u0085".encode(),  # well-formed UTF-8 C1 NEL: a control after decoding
+    "\u009b32mC1-CSI\u009b0m".encode(),  # well-formed UTF-8 C1 CSI sequence
+)
+_GOOD_WORDS = _words("ok value 日志 数据 résumé naïve path=/tmp/x \x1b[1mbold\x1b[0m 🙂 42")
+
+
+def _bad_fragment(rng: random.Random) -> bytes:
+    r = rng.random()
+    if r < 0.5:
+        return rng.choice(_BAD_FIXED)
+    if r < 0.75:  # stray continuation bytes
+        return bytes(rng.randint(0x80, 0xBF) for _ in range(rng.randint(1, 4)))
+    # a multibyte character cut short, then ASCII
+    whole = chr(rng.choice((0xE9, 0x4E2D, 0x6587, 0x1F600, 0x20AC))).encode()
+    return whole[: rng.randint(1, len(whole) - 1)] + b"x"
+
+
+def _invalid_bytes(rng: random.Random) -> Iterator[bytes]:
+    """Log lines salted with ill-formed UTF-8: every line holds at least one bad fragment."""
+
+    while True:
+        parts: list[bytes] = []
+        for i in range(rng.randint(4, 20)):
+            parts.append(rng.choice(_GOOD_WORDS).encode())
+            if i == 0 or rng.random() < 0.4:
+                parts.append(_bad_fragment(rng))
+        yield b" ".join(parts) + CRLF.encode()
+
+
+# ---------------------------------------------------------------------------------------------
+# plain-ascii
+# ---------------------------------------------------------------------------------------------
+
+_LEVELS = ("DEBUG", "INFO", "INFO", "INFO", "WARN", "ERROR")
+_COMPONENTS = ("http", "db", "scheduler", "auth", "cache", "worker-7", "grpc")
+_WORDS = _words(
+    "request completed user session timeout retrying connection pool query rows latency bytes "
+    "upstream handler status ok failed queued"
+)
+
+
+def _plain_ascii(rng: random.Random) -> Iterator[str]:
+    """Long plain log lines (no escapes, no UTF-8): the engine's best case and the baseline."""
+
+    ms = 0
+    while True:
+        ms += rng.randint(1, 5000)
+        secs, frac = divmod(ms, 1000)
+        mins, secs = divmod(secs, 60)
+        hours, mins = divmod(mins, 60)
+        words = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(5, 35)))
+        fields = " ".join(f"{rng.choice(_WORDS)}={rng.randint(0, 99999)}" for _ in range(rng.randint(1, 6)))
+        yield (
+            f"2024-05-17T{hours % 24:02d}:{mins:02d}:{secs:02d}.{frac:03d}Z {rng.choice(_LEVELS):<5} "
+            f"[{rng.choice(_COMPONENTS)}] {words} {fields}{CRLF}"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# registry
+# ---------------------------------------------------------------------------------------------
+
+_TextGen = Callable[[random.Random], Iterator[str]]
+_ByteGen = Callable[[random.Random], Iterator[bytes]]
+
+_TEXT_KINDS: dict[str, _TextGen] = {
+    "go-test-v": _go_test_v,
+    "sgr-dense": _sgr_dense,
+    "cursor-scroll": _cursor_scroll,
+    "cjk-wide": _cjk_wide,
+    "plain-ascii": _plain_ascii,
+}
+_BYTE_KINDS: dict[str, _ByteGen] = {"invalid-bytes": _invalid_bytes}
+
+#: Every kind, in the order the bench reports them.
+KINDS: tuple[str, ...] = (
+    "go-test-v",
+    "sgr-dense",
+    "cursor-scroll",
+    "cjk-wide",
+    "invalid-bytes",
+    "plain-ascii",
+)
+
+
+def _blocks(kind: str, rng: random.Random) -> Iterator[bytes]:
+    if kind in _BYTE_KINDS:
+        yield from _BYTE_KINDS[kind](rng)
+    else:
+        for text in _TEXT_KINDS[kind](rng):
+            yield text.encode("utf-8")
+
+
+def generate(kind: str, size: int, seed: int = 0) -> bytes:
+    """Return about ``size`` bytes of the stream ``kind`` (one of :data:`KINDS`).
+
+    The stream is cut at the first block boundary (a line or a screen frame) at or beyond
+    ``size``, so it never ends inside a sequence or a character and may exceed ``size`` by
+    at most one block (a few KB at the very most). ``size <= 0`` gives ``b""``.
+    """
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown stream kind {kind!r}; choose from: {', '.join(KINDS)}")
+    if size <= 0:
+        return b""
+    rng = random.Random(f"mojiscope-bench:{kind}:{seed}")
+    parts: list[bytes] = []
+    total = 0
+    for block in _blocks(kind, rng):
+        parts.append(block)
+        total += len(block)
+        if total >= size:
+            break
+    return b"".join(parts)

@@ -1,0 +1,45 @@
+"""Character sets designated with SCS (``ESC ( 0`` and friends).
+
+The maps are pyte's (``pyte.charsets``), turned into ``str.translate`` tables so that a whole
+printable run is translated in one C call.  Only the 94-character sets that programs still use
+are known; an unknown designation leaves text untranslated, as xterm does.
+"""
+
+from __future__ import annotations
+
+from pyte import charsets as _pyte_charsets
+
+__all__ = ["CHARSET_NAMES", "translation_table"]
+
+TranslationTable = dict[int, str]
+
+
+def _table_from_map(charmap: str) -> TranslationTable | None:
+    table = {i: charmap[i] for i in range(0x20, 0x7F) if charmap[i] != chr(i)}
+    return table or None
+
+
+_TABLES: dict[str, TranslationTable | None] = {
+    "B": None,  # US ASCII
+    "0": _table_from_map(_pyte_charsets.VT100_MAP),  # DEC special graphics (line drawing)
+    "A": {ord("#"): "£"},  # United Kingdom
+    "U": _table_from_map(_pyte_charsets.IBMPC_MAP),
+    "V": _table_from_map(_pyte_charsets.VAX42_MAP),
+}
+
+#: Human names, used by the annotator.
+CHARSET_NAMES = {
+    "B": "US ASCII",
+    "0": "DEC special graphics",
+    "A": "United Kingdom",
+    "U": "IBM PC",
+    "V": "VAX42",
+    "<": "DEC supplemental",
+    "%5": "DEC supplemental graphics",
+    ">": "DEC technical",
+}
+
+
+def translation_table(designator: str) -> TranslationTable | None:
+    """The translate table for a designator, ``None`` when it maps ASCII to itself."""
+    return _TABLES.get(designator)

@@ -1,0 +1,555 @@
+"""The escape-sequence parser: the DEC/Williams state machine over decoded text.
+
+The parser only *reports* (print a run, execute a control, dispatch a CSI/ESC/OSC/DCS…) to a
+:class:`Perform` object; meaning is given elsewhere (``dispatch.py``).
+
+Two paths give the same events:
+
+* the **state machine** (``_slow``), driven by a transition table built from readable rows in
+  the manner of xterm.js's ``addMany``; it handles every state, sequences split across feeds,
+  C0 controls inside sequences, CAN/SUB aborts and so on, one character at a time except for
+  long runs inside strings and parameters, which it takes with a regular expression;
+* a **fast path** in the ground state: one regular expression recognises a whole printable run,
+  a CR LF pair, a complete well-formed CSI/ESC sequence or a short OSC string and reports it in
+  one step.  Anything it does not recognise at the current position goes to the state machine,
+  and the fast path resumes once the machine is back in the ground state.
+
+Fixed limits make hostile input cheap: 32 parameters (values clamped to 65535), 2
+intermediates, OSC strings up to 64 KiB and DCS strings up to 256 KiB (longer ones are ignored
+up to their terminator).  Nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Protocol
+
+__all__ = [
+    "MAX_DCS",
+    "MAX_OSC",
+    "MAX_PARAMS",
+    "MAX_VALUE",
+    "Parser",
+    "Perform",
+    "State",
+    "parse_params",
+]
+
+MAX_PARAMS = 32
+MAX_VALUE = 65535
+MAX_INTERMEDIATES = 2
+MAX_OSC = 64 * 1024
+MAX_DCS = 256 * 1024
+_PARAM_BUFFER = 4096  # raw parameter text kept before it is folded to its canonical form
+
+Params = tuple[int, ...]
+Groups = tuple[tuple[int, ...], ...] | None
+
+
+class Perform(Protocol):
+    """What the parser reports to."""
+
+    def print(self, text: str) -> None: ...
+    def execute(self, ch: str) -> None: ...
+    def csi_dispatch(self, private: str, params: str, intermediates: str, final: str) -> None: ...
+    def esc_dispatch(self, intermediates: str, final: str) -> None: ...
+    def osc_dispatch(self, data: str) -> None: ...
+    def dcs_dispatch(self, private: str, params: str, intermediates: str, final: str, data: str) -> None: ...
+    def string_dispatch(self, kind: str, data: str) -> None: ...
+    def ignored(self, kind: str) -> None:
+        """A sequence was recognised and dropped (malformed, too long, or cancelled)."""
+
+
+class State:
+    GROUND = 0
+    ESCAPE = 1
+    ESCAPE_INTERMEDIATE = 2
+    CSI_ENTRY = 3
+    CSI_PARAM = 4
+    CSI_INTERMEDIATE = 5
+    CSI_IGNORE = 6
+    DCS_ENTRY = 7
+    DCS_PARAM = 8
+    DCS_INTERMEDIATE = 9
+    DCS_PASSTHROUGH = 10
+    DCS_IGNORE = 11
+    OSC_STRING = 12
+    SOS_PM_APC_STRING = 13
+
+    NAMES = (
+        "ground",
+        "escape",
+        "escape-intermediate",
+        "csi-entry",
+        "csi-param",
+        "csi-intermediate",
+        "csi-ignore",
+        "dcs-entry",
+        "dcs-param",
+        "dcs-intermediate",
+        "dcs-passthrough",
+        "dcs-ignore",
+        "osc-string",
+        "sos/pm/apc-string",
+    )
+
+
+# ---------------------------------------------------------------- actions
+A_NONE = 0
+A_PRINT = 1
+A_EXECUTE = 2
+A_COLLECT = 3
+A_PARAM = 4
+A_ESC_DISPATCH = 5
+A_CSI_DISPATCH = 6
+A_PUT = 7
+A_OSC_PUT = 8
+A_IGNORE = 9
+A_PRIVATE = 10
+A_STRING_PUT = 11
+A_ABORT = 12  # CAN/SUB: execute, drop the sequence in progress
+
+_NO_CHANGE = 15
+_N_STATES = 14
+_HIGH = 0xA0  # characters at and above this are "printable" for the table's purposes
+
+
+def _build_table() -> tuple[list[list[int]], list[int]]:
+    """Transition table: ``table[state][code] = action << 4 | next_state`` for code < 0xA0."""
+    S = State
+    table = [[(A_IGNORE << 4) | _NO_CHANGE] * _HIGH for _ in range(_N_STATES)]
+    high = [(A_IGNORE << 4) | _NO_CHANGE] * _N_STATES
+
+    def add_many(codes: range | list[int], state: int, action: int, nxt: int = _NO_CHANGE) -> None:
+        for c in codes:
+            table[state][c] = (action << 4) | nxt
+
+    c0 = [*range(0x00, 0x18), 0x19, *range(0x1C, 0x20)]
+    printable = range(0x20, 0x7F)
+
+    # GROUND
+    add_many(c0, S.GROUND, A_EXECUTE)
+    add_many(printable, S.GROUND, A_PRINT)
+    high[S.GROUND] = (A_PRINT << 4) | _NO_CHANGE
+    # ESCAPE
+    add_many(c0, S.ESCAPE, A_EXECUTE)
+    add_many(range(0x20, 0x30), S.ESCAPE, A_COLLECT, S.ESCAPE_INTERMEDIATE)
+    add_many(
+        [*range(0x30, 0x50), *range(0x51, 0x58), 0x59, 0x5A, 0x5C, *range(0x60, 0x7F)],
+        S.ESCAPE,
+        A_ESC_DISPATCH,
+        S.GROUND,
+    )
+    add_many([0x5B], S.ESCAPE, A_NONE, S.CSI_ENTRY)
+    add_many([0x5D], S.ESCAPE, A_NONE, S.OSC_STRING)
+    add_many([0x50], S.ESCAPE, A_NONE, S.DCS_ENTRY)
+    add_many([0x58, 0x5E, 0x5F], S.ESCAPE, A_NONE, S.SOS_PM_APC_STRING)
+    # ESCAPE_INTERMEDIATE
+    add_many(c0, S.ESCAPE_INTERMEDIATE, A_EXECUTE)
+    add_many(range(0x20, 0x30), S.ESCAPE_INTERMEDIATE, A_COLLECT)
+    add_many(range(0x30, 0x7F), S.ESCAPE_INTERMEDIATE, A_ESC_DISPATCH, S.GROUND)
+    # CSI_ENTRY
+    add_many(c0, S.CSI_ENTRY, A_EXECUTE)
+    add_many(range(0x20, 0x30), S.CSI_ENTRY, A_COLLECT, S.CSI_INTERMEDIATE)
+    add_many([*range(0x30, 0x3A), 0x3A, 0x3B], S.CSI_ENTRY, A_PARAM, S.CSI_PARAM)
+    add_many(range(0x3C, 0x40), S.CSI_ENTRY, A_PRIVATE, S.CSI_PARAM)
+    add_many(range(0x40, 0x7F), S.CSI_ENTRY, A_CSI_DISPATCH, S.GROUND)
+    # CSI_PARAM
+    add_many(c0, S.CSI_PARAM, A_EXECUTE)
+    add_many(range(0x30, 0x3C), S.CSI_PARAM, A_PARAM)
+    add_many(range(0x3C, 0x40), S.CSI_PARAM, A_NONE, S.CSI_IGNORE)
+    add_many(range(0x20, 0x30), S.CSI_PARAM, A_COLLECT, S.CSI_INTERMEDIATE)
+    add_many(range(0x40, 0x7F), S.CSI_PARAM, A_CSI_DISPATCH, S.GROUND)
+    # CSI_INTERMEDIATE
+    add_many(c0, S.CSI_INTERMEDIATE, A_EXECUTE)
+    add_many(range(0x20, 0x30), S.CSI_INTERMEDIATE, A_COLLECT)
+    add_many(range(0x30, 0x40), S.CSI_INTERMEDIATE, A_NONE, S.CSI_IGNORE)
+    add_many(range(0x40, 0x7F), S.CSI_INTERMEDIATE, A_CSI_DISPATCH, S.GROUND)
+    # CSI_IGNORE
+    add_many(c0, S.CSI_IGNORE, A_EXECUTE)
+    add_many(range(0x40, 0x7F), S.CSI_IGNORE, A_NONE, S.GROUND)
+    # DCS_ENTRY
+    add_many(range(0x20, 0x30), S.DCS_ENTRY, A_COLLECT, S.DCS_INTERMEDIATE)
+    add_many(range(0x30, 0x3C), S.DCS_ENTRY, A_PARAM, S.DCS_PARAM)
+    add_many(range(0x3C, 0x40), S.DCS_ENTRY, A_PRIVATE, S.DCS_PARAM)
+    add_many(range(0x40, 0x7F), S.DCS_ENTRY, A_NONE, S.DCS_PASSTHROUGH)
+    # DCS_PARAM
+    add_many(range(0x30, 0x3C), S.DCS_PARAM, A_PARAM)
+    add_many(range(0x3C, 0x40), S.DCS_PARAM, A_NONE, S.DCS_IGNORE)
+    add_many(range(0x20, 0x30), S.DCS_PARAM, A_COLLECT, S.DCS_INTERMEDIATE)
+    add_many(range(0x40, 0x7F), S.DCS_PARAM, A_NONE, S.DCS_PASSTHROUGH)
+    # DCS_INTERMEDIATE
+    add_many(range(0x20, 0x30), S.DCS_INTERMEDIATE, A_COLLECT)
+    add_many(range(0x30, 0x40), S.DCS_INTERMEDIATE, A_NONE, S.DCS_IGNORE)
+    add_many(range(0x40, 0x7F), S.DCS_INTERMEDIATE, A_NONE, S.DCS_PASSTHROUGH)
+    # DCS_PASSTHROUGH
+    add_many([*c0, *printable], S.DCS_PASSTHROUGH, A_PUT)
+    high[S.DCS_PASSTHROUGH] = (A_PUT << 4) | _NO_CHANGE
+    # OSC_STRING: BEL ends it (xterm), other C0 are ignored
+    add_many([*printable, 0x7F], S.OSC_STRING, A_OSC_PUT)
+    add_many([0x07], S.OSC_STRING, A_NONE, S.GROUND)
+    high[S.OSC_STRING] = (A_OSC_PUT << 4) | _NO_CHANGE
+    # SOS/PM/APC: kept only for the annotator
+    add_many([*printable, 0x7F], S.SOS_PM_APC_STRING, A_STRING_PUT)
+    high[S.SOS_PM_APC_STRING] = (A_STRING_PUT << 4) | _NO_CHANGE
+
+    # Anywhere (applied last so they win)
+    for st in range(_N_STATES):
+        table[st][0x18] = (A_ABORT << 4) | S.GROUND
+        table[st][0x1A] = (A_ABORT << 4) | S.GROUND
+        table[st][0x1B] = (A_NONE << 4) | S.ESCAPE
+        for c in [*range(0x80, 0x90), *range(0x91, 0x98), 0x99, 0x9A]:
+            table[st][c] = (A_EXECUTE << 4) | S.GROUND
+        table[st][0x90] = (A_NONE << 4) | S.DCS_ENTRY
+        table[st][0x9B] = (A_NONE << 4) | S.CSI_ENTRY
+        table[st][0x9C] = (A_NONE << 4) | S.GROUND
+        table[st][0x9D] = (A_NONE << 4) | S.OSC_STRING
+        for c in (0x98, 0x9E, 0x9F):
+            table[st][c] = (A_NONE << 4) | S.SOS_PM_APC_STRING
+    return table, high
+
+
+_TABLE, _HIGH_ENTRY = _build_table()
+
+
+# ---------------------------------------------------------------- parameters
+def _clamp_value(text: str) -> int:
+    if not text:
+        return 0
+    if len(text) > 5:
+        text = text.lstrip("0")
+        if len(text) > 5:
+            return MAX_VALUE
+        if not text:
+            return 0
+    v = int(text)
+    return v if v <= MAX_VALUE else MAX_VALUE
+
+
+def _parse(pstr: str) -> tuple[Params, Groups]:
+    parts = pstr.split(";", MAX_PARAMS)
+    if len(parts) > MAX_PARAMS:
+        parts.pop()
+    if ":" not in pstr:
+        return tuple(_clamp_value(p) for p in parts), None
+    params: list[int] = []
+    groups: list[tuple[int, ...]] = []
+    for p in parts:
+        if ":" in p:
+            subs = p.split(":", MAX_PARAMS)
+            if len(subs) > MAX_PARAMS:
+                subs.pop()
+            g = tuple(_clamp_value(s) for s in subs)
+        else:
+            g = (_clamp_value(p),)
+        params.append(g[0])
+        groups.append(g)
+    return tuple(params), tuple(groups)
+
+
+_parse_cached = lru_cache(maxsize=4096)(_parse)
+
+
+def parse_params(pstr: str) -> tuple[Params, Groups]:
+    """Parameters of a CSI/DCS: ``(values, colon groups or None)``.
+
+    An empty string gives ``()``; an empty parameter is 0 (the default).  Only the first
+    :data:`MAX_PARAMS` parameters count and values are clamped to :data:`MAX_VALUE`.
+    """
+    if not pstr:
+        return (), None
+    if len(pstr) <= 64:
+        return _parse_cached(pstr)
+    return _parse(pstr)
+
+
+def _canonical(pstr: str) -> str:
+    """A short parameter string with the same meaning, and the same meaning after any suffix.
+
+    Lets the state machine bound its buffer on a million-parameter sequence while still agreeing
+    exactly with the fast path, which sees the whole string at once.
+    """
+    parts = pstr.split(";", MAX_PARAMS)
+    dropped = len(parts) > MAX_PARAMS
+    if dropped:
+        parts.pop()
+    out = []
+    for p in parts:
+        subs = p.split(":", MAX_PARAMS)
+        if len(subs) > MAX_PARAMS:
+            subs = subs[:MAX_PARAMS]
+        out.append(":".join("" if not s else str(_clamp_value(s)) for s in subs))
+    text = ";".join(out)
+    if dropped:
+        text += ";"  # further parameters stay beyond the limit
+    return text
+
+
+# ---------------------------------------------------------------- fast path
+_FAST = re.compile(
+    r"([^\x00-\x1f\x7f-\x9f]+)"  # 1 printable run
+    r"|(\r\n)"  # 2 CR LF
+    r"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-~])"  # 3 private, 4 params, 5 intermediate, 6 final
+    r"|\x1b([0-OQ-WYZ\\`-~])"  # 7 ESC final (not an introducer)
+    r"|\x1b([ -/])([0-~])"  # 8 intermediate, 9 final
+    r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(?:\x07|\x1b\\)"  # 10 OSC text
+    r"|([\x00-\x17\x19\x1c-\x1f])"  # 11 C0 control (not CAN, SUB, ESC)
+)
+_PRINT_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f]+")
+_PARAM_RUN = re.compile(r"[0-9:;]+")
+_OSC_RUN = re.compile(r"[^\x00-\x1f\x80-\x9f]+")
+_PUT_RUN = re.compile(r"[^\x18\x1a\x1b\x7f-\x9f]+")
+_STRING_RUN = re.compile(r"[^\x00-\x1f\x80-\x9f]+")
+
+
+class Parser:
+    """Feeds decoded text through the state machine to a :class:`Perform`."""
+
+    def __init__(self, perform: Perform) -> None:
+        self.perform = perform
+        self.reset()
+
+    def reset(self) -> None:
+        self.state = State.GROUND
+        self._clear()
+        self._string: list[str] = []
+        self._string_len = 0
+        self._string_overflow = False
+        self._string_kind = ""
+        self._dcs_head: tuple[str, str, str, str] = ("", "", "", "")
+        #: Where, in the text being fed, the sequence in progress began and the state machine is now
+        #: (kept by the state machine only, for the annotator).
+        self.seq_start = 0
+        self.pos = 0
+        self.current_char = ""
+
+    def _clear(self) -> None:
+        self._private = ""
+        self._params = ""
+        self._intermediates = ""
+        self._ignoring = False
+
+    # ------------------------------------------------------------ feeding
+    def feed(self, text: str) -> None:
+        """Parse *text*; sequences may continue in the next call."""
+        n = len(text)
+        pos = 0
+        if self.state != State.GROUND:
+            pos = self._slow(text, 0)
+        perform = self.perform
+        draw = perform.print
+        execute = perform.execute
+        csi = perform.csi_dispatch
+        esc = perform.esc_dispatch
+        match = _FAST.match
+        while pos < n:
+            m = match(text, pos)
+            if m is None:
+                pos = self._slow(text, pos)
+                continue
+            g = m.lastindex
+            if g == 1:
+                draw(m.group(1))
+            elif g == 2:
+                execute("\r")
+                execute("\n")
+            elif g == 6:
+                private, params, inter, final = m.group(3, 4, 5, 6)
+                csi(private, params, inter, final)
+            elif g == 11:
+                execute(m.group(11))
+            elif g == 7:
+                esc("", m.group(7))
+            elif g == 9:
+                esc(m.group(8), m.group(9))
+            else:  # g == 10
+                perform.osc_dispatch(m.group(10))
+            pos = m.end()
+
+    def feed_traced(self, text: str) -> None:
+        """Like :meth:`feed` but always through the state machine, keeping :attr:`seq_start`.
+
+        The annotator uses this to know which characters each reported event spans.
+        """
+        pos = 0
+        n = len(text)
+        while pos < n:
+            pos = self._slow(text, pos, stop_at_ground=False)
+
+    @property
+    def in_sequence(self) -> bool:
+        return self.state != State.GROUND
+
+    # ------------------------------------------------------------ the state machine
+    def _slow(self, text: str, pos: int, stop_at_ground: bool = True) -> int:
+        """Run the state machine from *pos*; return where it stopped (back in ground, or the end)."""
+        n = len(text)
+        table = _TABLE
+        high = _HIGH_ENTRY
+        perform = self.perform
+        first = True
+        while pos < n:
+            state = self.state
+            if state == State.GROUND:
+                if stop_at_ground and not first:
+                    return pos
+                m = _PRINT_RUN.match(text, pos)
+                if m is not None:
+                    self.seq_start = self.pos = pos
+                    perform.print(m.group())
+                    pos = m.end()
+                    first = False
+                    continue
+            elif state == State.OSC_STRING or state == State.SOS_PM_APC_STRING:
+                m = (_OSC_RUN if state == State.OSC_STRING else _STRING_RUN).match(text, pos)
+                if m is not None:
+                    self._string_put(m.group(), MAX_OSC)
+                    pos = m.end()
+                    continue
+            elif state == State.DCS_PASSTHROUGH:
+                m = _PUT_RUN.match(text, pos)
+                if m is not None:
+                    self._string_put(m.group(), MAX_DCS)
+                    pos = m.end()
+                    continue
+            elif state == State.CSI_PARAM or state == State.DCS_PARAM:
+                m = _PARAM_RUN.match(text, pos)
+                if m is not None:
+                    self._add_params(m.group())
+                    pos = m.end()
+                    continue
+            first = False
+            ch = text[pos]
+            self.pos = pos
+            self.current_char = ch
+            code = ord(ch)
+            entry = table[state][code] if code < _HIGH else high[state]
+            action = entry >> 4
+            nxt = entry & 15
+            if nxt != _NO_CHANGE:
+                self._exit(state, nxt, code)
+                if nxt == State.ESCAPE or nxt == State.CSI_ENTRY or nxt == State.DCS_ENTRY:
+                    self._clear()
+                    if state != State.ESCAPE or nxt == State.ESCAPE:
+                        self.seq_start = pos
+                elif nxt == State.OSC_STRING or nxt == State.SOS_PM_APC_STRING:
+                    self._string_begin(
+                        _STRING_KINDS.get(code, "OSC") if state != State.ESCAPE else _ESC_STRING_KINDS.get(code, "OSC")
+                    )
+                    if state != State.ESCAPE:
+                        self.seq_start = pos
+            if action != A_NONE:
+                self._act(action, ch, code)
+            if nxt != _NO_CHANGE:
+                self.state = nxt
+                if nxt == State.DCS_PASSTHROUGH:
+                    self._dcs_hook(ch)
+                elif state == State.CSI_IGNORE and nxt == State.GROUND and 0x40 <= code < 0x7F:
+                    perform.ignored("CSI")
+            pos += 1
+        return pos
+
+    def _act(self, action: int, ch: str, code: int) -> None:
+        perform = self.perform
+        if action == A_PRINT:
+            perform.print(ch)
+        elif action in (A_EXECUTE, A_ABORT):
+            perform.execute(ch)
+        elif action == A_COLLECT:
+            if len(self._intermediates) >= MAX_INTERMEDIATES:
+                self._ignoring = True
+            else:
+                self._intermediates += ch
+        elif action == A_PARAM:
+            self._add_params(ch)
+        elif action == A_PRIVATE:
+            self._private += ch
+        elif action == A_ESC_DISPATCH:
+            if self._ignoring:
+                perform.ignored("ESC")
+            else:
+                perform.esc_dispatch(self._intermediates, ch)
+        elif action == A_CSI_DISPATCH:
+            if self._ignoring:
+                perform.ignored("CSI")
+            else:
+                perform.csi_dispatch(self._private, self._params, self._intermediates, ch)
+        elif action in (A_OSC_PUT, A_STRING_PUT):
+            self._string_put(ch, MAX_OSC)
+        elif action == A_PUT:
+            self._string_put(ch, MAX_DCS)
+
+    def _add_params(self, chunk: str) -> None:
+        p = self._params + chunk
+        if len(p) > _PARAM_BUFFER:
+            p = _canonical(p)
+        self._params = p
+
+    # ------------------------------------------------------------ strings
+    def _string_begin(self, kind: str) -> None:
+        self._string = []
+        self._string_len = 0
+        self._string_overflow = False
+        self._string_kind = kind
+
+    def _string_put(self, chunk: str, limit: int) -> None:
+        if self._string_overflow:
+            return
+        if self._string_len + len(chunk) > limit:
+            self._string_overflow = True
+            self._string = []
+            return
+        self._string.append(chunk)
+        self._string_len += len(chunk)
+
+    def _dcs_hook(self, final: str) -> None:
+        self._dcs_head = (self._private, self._params, self._intermediates, final)
+        self._string_begin("DCS")
+        self._dcs_ignoring = self._ignoring
+
+    def _exit(self, state: int, nxt: int, code: int) -> None:
+        """Exit actions: strings end (dispatched unless aborted by CAN/SUB or too long)."""
+        cancelled = code in (0x18, 0x1A)
+        if state == State.OSC_STRING:
+            if cancelled or self._string_overflow:
+                self.perform.ignored("OSC")
+            else:
+                self.perform.osc_dispatch("".join(self._string))
+            self._string = []
+        elif state == State.DCS_PASSTHROUGH:
+            if cancelled or self._string_overflow or self._dcs_ignoring:
+                self.perform.ignored("DCS")
+            else:
+                private, params, inter, final = self._dcs_head
+                self.perform.dcs_dispatch(private, params, inter, final, "".join(self._string))
+            self._string = []
+        elif state == State.SOS_PM_APC_STRING:
+            if cancelled or self._string_overflow:
+                self.perform.ignored(self._string_kind)
+            else:
+                self.perform.string_dispatch(self._string_kind, "".join(self._string))
+            self._string = []
+        elif state == State.DCS_IGNORE:
+            self.perform.ignored("DCS")
+        elif state in _PARTIAL_KIND and (code in _INTERRUPTING or code >= 0x80):
+            # A sequence cut short by ESC, CAN/SUB or a C1 control: say so rather than lose it.
+            self.perform.ignored(_PARTIAL_KIND[state])
+
+    _dcs_ignoring = False
+
+
+_PARTIAL_KIND = {
+    State.ESCAPE: "ESC",
+    State.ESCAPE_INTERMEDIATE: "ESC",
+    State.CSI_ENTRY: "CSI",
+    State.CSI_PARAM: "CSI",
+    State.CSI_INTERMEDIATE: "CSI",
+    State.CSI_IGNORE: "CSI",
+    State.DCS_ENTRY: "DCS",
+    State.DCS_PARAM: "DCS",
+    State.DCS_INTERMEDIATE: "DCS",
+}
+_INTERRUPTING = frozenset({0x18, 0x1A, 0x1B})
+_STRING_KINDS = {0x9D: "OSC", 0x98: "SOS", 0x9E: "PM", 0x9F: "APC"}
+_ESC_STRING_KINDS = {0x5D: "OSC", 0x58: "SOS", 0x5E: "PM", 0x5F: "APC"}

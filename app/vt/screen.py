@@ -1,0 +1,900 @@
+"""The screen model: cells, cursor, margins, modes and scrollback, with xterm's semantics.
+
+Rows are :class:`Line` objects holding two parallel lists, the cell strings and their style
+ids, so a printed run becomes two slice assignments and scrolling moves whole ``Line`` objects
+between lists.  The screen knows nothing of bytes or escape sequences: the dispatcher calls its
+methods by meaning (``cursor_up``, ``erase_in_line``…).
+
+Cursor convention (DESIGN §2): ``x`` never exceeds ``cols - 1``; writing the last column sets
+``pending_wrap`` instead, and the next printable character wraps first (DECAWM).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import modes as M
+from .charsets import TranslationTable, translation_table
+from .style import PLAIN, Style, StyleTable, apply_sgr
+from .width import WIDE_PLACEHOLDER, layout
+
+__all__ = ["Line", "SavedCursor", "Screen"]
+
+BLANK = " "
+
+
+class Line:
+    """One row of cells; ``wrapped`` records that the text continues on the next row."""
+
+    __slots__ = ("chars", "styles", "wrapped")
+
+    def __init__(self, chars: list[str], styles: list[int], wrapped: bool = False) -> None:
+        self.chars = chars
+        self.styles = styles
+        self.wrapped = wrapped
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chars).replace(WIDE_PLACEHOLDER, "")
+
+    def __repr__(self) -> str:
+        return f"Line({self.text!r})"
+
+
+@dataclass
+class SavedCursor:
+    """What DECSC saves and DECRC restores."""
+
+    x: int = 0
+    y: int = 0
+    pending_wrap: bool = False
+    style: Style = PLAIN
+    origin: bool = False
+    autowrap: bool = True
+    charsets: list[str] = field(default_factory=lambda: ["B", "B", "B", "B"])
+    gl: int = 0
+
+
+class Screen:
+    """A grid of cells with xterm behaviour."""
+
+    def __init__(self, cols: int = 80, rows: int = 24, scrollback: int = 10_000) -> None:
+        self.cols = max(1, cols)
+        self.rows = max(1, rows)
+        self.scrollback = max(0, scrollback)
+        self.styles = StyleTable()
+        self.history: deque[Line] = deque(maxlen=self.scrollback or 1)
+        #: Called with the text of replies (DA, DSR, DECRQM…); the Terminal encodes and sends them.
+        self.reply: Callable[[str], None] = lambda text: None
+        self.on_bell: Callable[[], None] = lambda: None
+        self._reset_state()
+
+    # ------------------------------------------------------------------ state
+    def _reset_state(self) -> None:
+        self.style = PLAIN
+        self.sid = 0
+        self._blank_cache: dict[int, int] = {0: 0}
+        self.main_lines = [self._blank_line(0) for _ in range(self.rows)]
+        self.alt_lines = [self._blank_line(0) for _ in range(self.rows)]
+        self.lines = self.main_lines
+        self.alt_active = False
+        self.history.clear()
+        self.x = 0
+        self.y = 0
+        self.pending_wrap = False
+        self.top = 0
+        self.bottom = self.rows - 1
+        self.tabstops = self._default_tabs(self.cols)
+        self.autowrap = True
+        self.origin = False
+        self.insert = False
+        self.newline_mode = False
+        self.cursor_visible = True
+        self.cursor_shape = 0  # DECSCUSR value: 0/1 blinking block … 6 steady bar
+        self.dec_modes: set[int] = {M.DECAWM, M.DECTCEM}
+        self.ansi_modes: set[int] = set()
+        self.charsets = ["B", "B", "B", "B"]
+        self.gl = 0
+        self._translate: TranslationTable | None = None
+        self.single_shift = 0
+        self.saved_main = SavedCursor()
+        self.saved_alt = SavedCursor()
+        self.title = ""
+        self.icon_name = ""
+        self.title_stack: list[tuple[str, str]] = []
+        self.cwd = ""
+        self.links: list[str] = [""]
+        self._link_ids: dict[str, int] = {}
+        self.marks: list[tuple[int, str]] = []  # OSC 133 prompt marks: (absolute row, kind)
+        self.last_char = ""
+        self.dirty: set[int] = set()
+        self.dirty_all = True
+
+    @staticmethod
+    def _default_tabs(cols: int) -> list[bool]:
+        return [x % 8 == 0 and x > 0 for x in range(cols)]
+
+    def _blank_sid(self) -> int:
+        """Erased cells keep the current background colour (xterm's BCE), nothing else."""
+        sid = self.sid
+        blank = self._blank_cache.get(sid)
+        if blank is None:
+            blank = self.styles.intern(Style(bg=self.style.bg)) if self.style.bg != PLAIN.bg else 0
+            self._blank_cache[sid] = blank
+        return blank
+
+    def _blank_line(self, bsid: int) -> Line:
+        return Line([BLANK] * self.cols, [bsid] * self.cols)
+
+    @property
+    def scrolled_off(self) -> int:
+        """How many rows have ever scrolled into history (for absolute row numbers)."""
+        return self._scrolled_total
+
+    _scrolled_total = 0
+
+    # ------------------------------------------------------------------ printing
+    def draw(self, text: str) -> None:
+        """Print a run of printable characters at the cursor (the hot path)."""
+        if self._translate is not None or self.single_shift:
+            text = self._apply_charsets(text)
+        if text.isascii():
+            cells: list[str] | str = text
+            lead = ""
+        else:
+            cells, lead = layout(text)
+            if lead:
+                self._combine(lead)
+        n = len(cells)
+        if not n:
+            return
+        cols = self.cols
+        sid = self.sid
+        x = self.x
+        if not self.pending_wrap and x + n <= cols and not self.insert:
+            # The common case: the run fits on the cursor's row.
+            line = self.lines[self.y]
+            chars = line.chars
+            if x and chars[x] == WIDE_PLACEHOLDER:
+                chars[x - 1] = BLANK
+            end = x + n
+            chars[x:end] = cells
+            line.styles[x:end] = [sid] * n
+            if end < cols:
+                if chars[end] == WIDE_PLACEHOLDER:
+                    chars[end] = BLANK
+                self.x = end
+            else:
+                self.x = cols - 1
+                self.pending_wrap = self.autowrap
+            self.dirty.add(self.y)
+            last = cells[n - 1]
+            self.last_char = cells[n - 2] if last == WIDE_PLACEHOLDER and n > 1 else last
+            return
+        i = 0
+        while i < n:
+            if self.pending_wrap:
+                self.pending_wrap = False
+                if self.autowrap:
+                    self.lines[self.y].wrapped = True
+                    self.x = 0
+                    self._index()
+            x = self.x
+            line = self.lines[self.y]
+            chars = line.chars
+            space = cols - x
+            k = n - i
+            if k > space:
+                if not self.autowrap:
+                    # Without autowrap every character past the margin overwrites the last column.
+                    self._draw_no_wrap(cells, i, line)
+                    break
+                k = space
+                if cells[i + k] == WIDE_PLACEHOLDER:
+                    # A wide character does not fit in the last column: blank it and wrap.
+                    k -= 1
+                    if k:
+                        self._put(line, x, cells[i : i + k], k, sid)
+                    chars[cols - 1] = BLANK
+                    line.styles[cols - 1] = sid
+                    self.x = cols - 1
+                    self.pending_wrap = True
+                    self.dirty.add(self.y)
+                    i += k
+                    continue
+            self._put(line, x, cells[i : i + k] if k != n else cells, k, sid)
+            i += k
+            x += k
+            if x >= cols:
+                self.x = cols - 1
+                self.pending_wrap = self.autowrap
+            else:
+                self.x = x
+            self.dirty.add(self.y)
+        last = cells[n - 1]
+        if last == WIDE_PLACEHOLDER and n > 1:
+            last = cells[n - 2]
+        self.last_char = last
+
+    def _put(self, line: Line, x: int, seg: list[str] | str, k: int, sid: int) -> None:
+        chars = line.chars
+        cols = self.cols
+        if self.insert:
+            chars[x:x] = seg
+            del chars[cols:]
+            line.styles[x:x] = [sid] * k
+            del line.styles[cols:]
+            if chars[cols - 1] != WIDE_PLACEHOLDER and self._is_wide_lead(chars, cols - 1):
+                chars[cols - 1] = BLANK
+        else:
+            if chars[x] == WIDE_PLACEHOLDER and x > 0:
+                chars[x - 1] = BLANK  # overwrote the right half of a wide character
+            chars[x : x + k] = seg
+            line.styles[x : x + k] = [sid] * k
+            end = x + k
+            if end < cols and chars[end] == WIDE_PLACEHOLDER:
+                chars[end] = BLANK  # overwrote the left half of a wide character
+
+    @staticmethod
+    def _is_wide_lead(chars: list[str], x: int) -> bool:
+        return (x + 1 >= len(chars) and False) or (x + 1 < len(chars) and chars[x + 1] == WIDE_PLACEHOLDER)
+
+    def _draw_no_wrap(self, cells: list[str] | str, i: int, line: Line) -> None:
+        cols = self.cols
+        x = self.x
+        head = cells[i : i + (cols - 1 - x)]
+        if head:
+            self._put(line, x, head, len(head), self.sid)
+        last = cells[len(cells) - 1]
+        if last == WIDE_PLACEHOLDER:
+            last = BLANK  # a wide character cannot fit in the single last column
+        if line.chars[cols - 1] == WIDE_PLACEHOLDER and cols > 1:
+            line.chars[cols - 2] = BLANK
+        line.chars[cols - 1] = last
+        line.styles[cols - 1] = self.sid
+        self.x = cols - 1
+        self.dirty.add(self.y)
+
+    def _combine(self, marks: str) -> None:
+        """Attach zero-width characters to the cell the cursor just wrote."""
+        line = self.lines[self.y]
+        x = self.x if self.pending_wrap else self.x - 1
+        if x < 0:
+            return
+        if line.chars[x] == WIDE_PLACEHOLDER and x > 0:
+            x -= 1
+        line.chars[x] += marks
+        self.dirty.add(self.y)
+
+    def _apply_charsets(self, text: str) -> str:
+        if self.single_shift:
+            table = translation_table(self.charsets[self.single_shift])
+            first = text[0].translate(table) if table else text[0]
+            self.single_shift = 0
+            rest = text[1:]
+            return first + (rest.translate(self._translate) if self._translate else rest)
+        assert self._translate is not None
+        return text.translate(self._translate)
+
+    def repeat_last(self, count: int) -> None:
+        """REP: print the last printed graphic character *count* more times."""
+        if self.last_char:
+            self.draw(self.last_char * min(count, self.cols * self.rows))
+
+    # ------------------------------------------------------------------ C0 controls
+    def bell(self) -> None:
+        self.on_bell()
+
+    def backspace(self) -> None:
+        self.pending_wrap = False
+        if self.x > 0:
+            self.x -= 1
+
+    def tab(self, count: int = 1) -> None:
+        """HT / CHT: to the next tab stop, or the last column."""
+        self.pending_wrap = False
+        x = self.x
+        last = self.cols - 1
+        tabs = self.tabstops
+        for _ in range(count):
+            if x >= last:
+                break
+            x += 1
+            while x < last and not tabs[x]:
+                x += 1
+        self.x = x
+
+    def back_tab(self, count: int = 1) -> None:
+        """CBT: to the previous tab stop, or the first column."""
+        self.pending_wrap = False
+        x = self.x
+        tabs = self.tabstops
+        for _ in range(count):
+            if x <= 0:
+                break
+            x -= 1
+            while x > 0 and not tabs[x]:
+                x -= 1
+        self.x = x
+
+    def linefeed(self) -> None:
+        """LF, VT, FF: index, plus carriage return in newline mode (LNM)."""
+        self.pending_wrap = False
+        self._index()
+        if self.newline_mode:
+            self.x = 0
+
+    def carriage_return(self) -> None:
+        self.pending_wrap = False
+        self.x = 0
+
+    def crlf(self) -> None:
+        """CR LF in one call: the most common pair in captured output."""
+        self.pending_wrap = False
+        self.x = 0
+        y = self.y
+        if y == self.bottom:
+            self._scroll_up_region(1)
+        elif y < self.rows - 1:
+            self.y = y + 1
+
+    def shift_in(self) -> None:
+        self.gl = 0
+        self._update_translate()
+
+    def shift_out(self) -> None:
+        self.gl = 1
+        self._update_translate()
+
+    # ------------------------------------------------------------------ index / scrolling
+    def _index(self) -> None:
+        y = self.y
+        if y == self.bottom:
+            self._scroll_up_region(1)
+        elif y < self.rows - 1:
+            self.y = y + 1
+
+    def index(self) -> None:
+        """IND: down one row, scrolling the region at its bottom margin."""
+        self.pending_wrap = False
+        self._index()
+
+    def next_line(self) -> None:
+        """NEL: carriage return and index."""
+        self.pending_wrap = False
+        self.x = 0
+        self._index()
+
+    def reverse_index(self) -> None:
+        """RI: up one row, scrolling the region down at its top margin."""
+        self.pending_wrap = False
+        if self.y == self.top:
+            self._scroll_down_region(1)
+        elif self.y > 0:
+            self.y -= 1
+
+    def _scroll_up_region(self, n: int) -> None:
+        top, bottom = self.top, self.bottom
+        lines = self.lines
+        if n == 1 and top == 0 and bottom == self.rows - 1:
+            # One row off a full-screen region: the hot path of every scrolling log.
+            line = lines.pop(0)
+            if not self.alt_active and self.scrollback:
+                self.history.append(line)
+                self._scrolled_total += 1
+            cols = self.cols
+            bsid = self._blank_cache.get(self.sid)
+            if bsid is None:
+                bsid = self._blank_sid()
+            lines.append(Line([BLANK] * cols, [bsid] * cols))
+            self.dirty_all = True
+            return
+        n = min(n, bottom - top + 1)
+        to_history = top == 0 and not self.alt_active and self.scrollback > 0
+        bsid = self._blank_sid()
+        if top == 0 and bottom == self.rows - 1:
+            for _ in range(n):
+                line = lines.pop(0)
+                if to_history:
+                    self.history.append(line)
+                lines.append(self._blank_line(bsid))
+        else:
+            for _ in range(n):
+                line = lines.pop(top)
+                if to_history:
+                    self.history.append(line)
+                lines.insert(bottom, self._blank_line(bsid))
+        if to_history:
+            self._scrolled_total += n
+        self.dirty_all = True
+
+    def _scroll_down_region(self, n: int) -> None:
+        top, bottom = self.top, self.bottom
+        lines = self.lines
+        n = min(n, bottom - top + 1)
+        bsid = self._blank_sid()
+        for _ in range(n):
+            del lines[bottom]
+            lines.insert(top, self._blank_line(bsid))
+        self.dirty_all = True
+
+    def scroll_up(self, count: int) -> None:
+        """SU: scroll the region up; the cursor stays."""
+        self._scroll_up_region(max(1, count))
+
+    def scroll_down(self, count: int) -> None:
+        """SD: scroll the region down; the cursor stays."""
+        self._scroll_down_region(max(1, count))
+
+    # ------------------------------------------------------------------ cursor motion
+    def cursor_up(self, count: int) -> None:
+        self.pending_wrap = False
+        floor = self.top if self.y >= self.top else 0
+        self.y = max(floor, self.y - max(1, count))
+
+    def cursor_down(self, count: int) -> None:
+        self.pending_wrap = False
+        ceiling = self.bottom if self.y <= self.bottom else self.rows - 1
+        self.y = min(ceiling, self.y + max(1, count))
+
+    def cursor_forward(self, count: int) -> None:
+        self.pending_wrap = False
+        self.x = min(self.cols - 1, self.x + max(1, count))
+
+    def cursor_back(self, count: int) -> None:
+        self.pending_wrap = False
+        self.x = max(0, self.x - max(1, count))
+
+    def cursor_next_line(self, count: int) -> None:
+        self.cursor_down(count)
+        self.x = 0
+
+    def cursor_previous_line(self, count: int) -> None:
+        self.cursor_up(count)
+        self.x = 0
+
+    def cursor_position(self, row: int, col: int) -> None:
+        """CUP/HVP with 1-based arguments (0 means 1), relative to the margins in origin mode."""
+        self.pending_wrap = False
+        row = max(1, row) - 1
+        col = max(1, col) - 1
+        if self.origin:
+            row += self.top
+            self.y = min(row, self.bottom)
+        else:
+            self.y = min(row, self.rows - 1)
+        self.x = min(col, self.cols - 1)
+
+    def cursor_to_column(self, col: int) -> None:
+        """CHA / HPA (1-based)."""
+        self.pending_wrap = False
+        self.x = min(max(1, col), self.cols) - 1
+
+    def cursor_to_line(self, row: int) -> None:
+        """VPA (1-based, origin-relative)."""
+        self.pending_wrap = False
+        row = max(1, row) - 1
+        if self.origin:
+            self.y = min(row + self.top, self.bottom)
+        else:
+            self.y = min(row, self.rows - 1)
+
+    def cursor_forward_col(self, count: int) -> None:
+        """HPR: like CUF."""
+        self.cursor_forward(count)
+
+    def cursor_down_row(self, count: int) -> None:
+        """VPR: down *count* rows, stopping at the screen's last row (not the margin)."""
+        self.pending_wrap = False
+        self.y = min(self.rows - 1, self.y + max(1, count))
+
+    def save_cursor(self) -> None:
+        saved = self.saved_alt if self.alt_active else self.saved_main
+        saved.x, saved.y, saved.pending_wrap = self.x, self.y, self.pending_wrap
+        saved.style = self.style
+        saved.origin = self.origin
+        saved.autowrap = self.autowrap
+        saved.charsets = list(self.charsets)
+        saved.gl = self.gl
+
+    def restore_cursor(self) -> None:
+        saved = self.saved_alt if self.alt_active else self.saved_main
+        self.x = min(saved.x, self.cols - 1)
+        self.y = min(saved.y, self.rows - 1)
+        self.pending_wrap = saved.pending_wrap and self.x == self.cols - 1
+        self._set_style(saved.style)
+        self._set_dec_mode(M.DECOM, saved.origin)
+        self.charsets = list(saved.charsets)
+        self.gl = saved.gl
+        self._update_translate()
+
+    # ------------------------------------------------------------------ erasing and editing
+    def _erase(self, line: Line, start: int, end: int) -> None:
+        """Blank cells [start, end) of *line*, splitting wide characters cut at either edge."""
+        if start >= end:
+            return
+        chars = line.chars
+        if start > 0 and chars[start] == WIDE_PLACEHOLDER:
+            chars[start - 1] = BLANK
+        if end < self.cols and chars[end] == WIDE_PLACEHOLDER:
+            chars[end] = BLANK
+        k = end - start
+        chars[start:end] = [BLANK] * k
+        line.styles[start:end] = [self._blank_sid()] * k
+
+    def erase_in_line(self, how: int) -> None:
+        """EL: 0 cursor to end, 1 start to cursor, 2 whole line."""
+        line = self.lines[self.y]
+        if how == 0:
+            self._erase(line, self.x, self.cols)
+        elif how == 1:
+            self._erase(line, 0, self.x + 1)
+        elif how == 2:
+            self._erase(line, 0, self.cols)
+        else:
+            return
+        line.wrapped = False if how != 1 else line.wrapped
+        self.dirty.add(self.y)
+
+    def erase_in_display(self, how: int) -> None:
+        """ED: 0 cursor to end, 1 start to cursor, 2 whole screen, 3 scrollback."""
+        if how == 0:
+            self.erase_in_line(0)
+            rng = range(self.y + 1, self.rows)
+        elif how == 1:
+            self.erase_in_line(1)
+            rng = range(0, self.y)
+        elif how == 2:
+            rng = range(0, self.rows)
+        elif how == 3:
+            self.history.clear()
+            self.dirty_all = True
+            return
+        else:
+            return
+        bsid = self._blank_sid()
+        for y in rng:
+            self.lines[y] = self._blank_line(bsid)
+        self.dirty_all = True
+
+    def erase_chars(self, count: int) -> None:
+        """ECH: blank *count* cells from the cursor; nothing moves."""
+        line = self.lines[self.y]
+        self._erase(line, self.x, min(self.cols, self.x + max(1, count)))
+        self.dirty.add(self.y)
+
+    def insert_chars(self, count: int) -> None:
+        """ICH: open *count* blank cells at the cursor, pushing the rest right."""
+        self.pending_wrap = False
+        line = self.lines[self.y]
+        x, cols = self.x, self.cols
+        count = min(max(1, count), cols - x)
+        chars = line.chars
+        if chars[x] == WIDE_PLACEHOLDER and x > 0:
+            chars[x - 1] = BLANK
+            chars[x] = BLANK
+        chars[x:x] = [BLANK] * count
+        del chars[cols:]
+        line.styles[x:x] = [self._blank_sid()] * count
+        del line.styles[cols:]
+        if cols > 1 and chars[cols - 1] != WIDE_PLACEHOLDER and chars[cols - 2] != WIDE_PLACEHOLDER:
+            pass
+        if chars[cols - 1] != WIDE_PLACEHOLDER and _wide_lead_at_end(chars):
+            chars[cols - 1] = BLANK
+        self.dirty.add(self.y)
+
+    def delete_chars(self, count: int) -> None:
+        """DCH: remove *count* cells at the cursor, pulling the rest left."""
+        self.pending_wrap = False
+        line = self.lines[self.y]
+        x, cols = self.x, self.cols
+        count = min(max(1, count), cols - x)
+        chars = line.chars
+        if chars[x] == WIDE_PLACEHOLDER and x > 0:
+            chars[x - 1] = BLANK
+        end = x + count
+        if end < cols and chars[end] == WIDE_PLACEHOLDER:
+            chars[end] = BLANK
+        del chars[x:end]
+        chars.extend([BLANK] * count)
+        del line.styles[x:end]
+        line.styles.extend([self._blank_sid()] * count)
+        self.dirty.add(self.y)
+
+    def insert_lines(self, count: int) -> None:
+        """IL: inside the scroll region, open blank rows at the cursor row."""
+        if not self.top <= self.y <= self.bottom:
+            return
+        self.pending_wrap = False
+        count = min(max(1, count), self.bottom - self.y + 1)
+        bsid = self._blank_sid()
+        for _ in range(count):
+            del self.lines[self.bottom]
+            self.lines.insert(self.y, self._blank_line(bsid))
+        self.x = 0
+        self.dirty_all = True
+
+    def delete_lines(self, count: int) -> None:
+        """DL: inside the scroll region, remove rows at the cursor row."""
+        if not self.top <= self.y <= self.bottom:
+            return
+        self.pending_wrap = False
+        count = min(max(1, count), self.bottom - self.y + 1)
+        bsid = self._blank_sid()
+        for _ in range(count):
+            del self.lines[self.y]
+            self.lines.insert(self.bottom, self._blank_line(bsid))
+        self.x = 0
+        self.dirty_all = True
+
+    def alignment_display(self) -> None:
+        """DECALN: fill the screen with E, reset the margins, home the cursor."""
+        self.top, self.bottom = 0, self.rows - 1
+        self._set_dec_mode(M.DECOM, False)
+        for y in range(self.rows):
+            self.lines[y] = Line(["E"] * self.cols, [0] * self.cols)
+        self.x = self.y = 0
+        self.pending_wrap = False
+        self.dirty_all = True
+
+    # ------------------------------------------------------------------ margins and tabs
+    def set_margins(self, top: int, bottom: int) -> None:
+        """DECSTBM with 1-based arguments (0 means the default); invalid regions are ignored."""
+        top = max(1, top) - 1
+        bottom = (bottom or self.rows) - 1
+        bottom = min(bottom, self.rows - 1)
+        if top >= bottom:
+            return
+        self.top, self.bottom = top, bottom
+        self.cursor_position(1, 1)
+
+    def set_tab_stop(self) -> None:
+        self.tabstops[self.x] = True
+
+    def clear_tab_stop(self, how: int) -> None:
+        """TBC: 0 the stop at the cursor, 3 every stop."""
+        if how == 0:
+            self.tabstops[self.x] = False
+        elif how == 3:
+            self.tabstops = [False] * self.cols
+
+    # ------------------------------------------------------------------ rendition
+    def _set_style(self, style: Style) -> None:
+        self.style = style
+        self.sid = self.styles.intern(style)
+
+    def select_graphic_rendition(self, params: list[int], groups: list[tuple[int, ...]] | None) -> None:
+        self._set_style(apply_sgr(self.style, params, groups))
+
+    def set_hyperlink(self, uri: str) -> None:
+        """OSC 8: following text links to *uri* (empty ends the link)."""
+        if not uri:
+            link = 0
+        else:
+            found = self._link_ids.get(uri)
+            if found is None:
+                if len(self.links) >= 65536:
+                    return  # bounded: a hostile stream cannot grow the table without end
+                found = len(self.links)
+                self.links.append(uri)
+                self._link_ids[uri] = found
+            link = found
+        self._set_style(self.style._replace(link=link))
+
+    # ------------------------------------------------------------------ charsets
+    def designate_charset(self, slot: int, designator: str) -> None:
+        self.charsets[slot] = designator
+        self._update_translate()
+
+    def invoke_charset(self, slot: int) -> None:
+        """LS2/LS3 (and SI/SO for 0/1): map G*slot* into GL."""
+        self.gl = slot
+        self._update_translate()
+
+    def single_shift_next(self, slot: int) -> None:
+        self.single_shift = slot
+
+    def _update_translate(self) -> None:
+        self._translate = translation_table(self.charsets[self.gl])
+
+    # ------------------------------------------------------------------ modes
+    def set_ansi_mode(self, mode: int, on: bool) -> None:
+        if on:
+            self.ansi_modes.add(mode)
+        else:
+            self.ansi_modes.discard(mode)
+        if mode == M.IRM:
+            self.insert = on
+        elif mode == M.LNM:
+            self.newline_mode = on
+
+    def set_dec_mode(self, mode: int, on: bool) -> None:
+        self._set_dec_mode(mode, on)
+
+    def _set_dec_mode(self, mode: int, on: bool) -> None:
+        if mode in M.ALT_SCREEN_MODES:
+            self._switch_screen(mode, on)
+            return
+        if on:
+            self.dec_modes.add(mode)
+        else:
+            self.dec_modes.discard(mode)
+        if mode == M.DECAWM:
+            self.autowrap = on
+            if not on:
+                self.pending_wrap = False
+        elif mode == M.DECOM:
+            self.origin = on
+            self.cursor_position(1, 1)
+        elif mode == M.DECTCEM:
+            self.cursor_visible = on
+            self.dirty.add(self.y)
+        elif mode == M.DECSCNM:
+            self.dirty_all = True
+        elif (mode == M.MOUSE_X10 or mode in M.MOUSE_TRACKING) and on:
+            # The tracking modes exclude one another, as in xterm.
+            for other in (M.MOUSE_X10, *M.MOUSE_TRACKING):
+                if other != mode:
+                    self.dec_modes.discard(other)
+
+    def _switch_screen(self, mode: int, on: bool) -> None:
+        if on == self.alt_active:
+            if on and mode == M.ALT_SCREEN_SAVE_CURSOR:
+                self.save_cursor()
+                self._clear_alt()
+            return
+        if on:
+            if mode == M.ALT_SCREEN_SAVE_CURSOR:
+                self.save_cursor()
+            self.dec_modes.add(mode)
+            self.alt_active = True
+            self.lines = self.alt_lines
+            if mode == M.ALT_SCREEN_SAVE_CURSOR:
+                self._clear_alt()
+        else:
+            if mode == M.ALT_SCREEN_CLEAR or mode == M.ALT_SCREEN_SAVE_CURSOR:
+                self._clear_alt()
+            for m in M.ALT_SCREEN_MODES:
+                self.dec_modes.discard(m)
+            self.alt_active = False
+            self.lines = self.main_lines
+            if mode == M.ALT_SCREEN_SAVE_CURSOR:
+                self.restore_cursor()
+        self.pending_wrap = self.pending_wrap and self.x == self.cols - 1
+        self.dirty_all = True
+
+    def _clear_alt(self) -> None:
+        bsid = self._blank_sid()
+        for y in range(self.rows):
+            self.alt_lines[y] = self._blank_line(bsid)
+
+    def set_cursor_shape(self, shape: int) -> None:
+        """DECSCUSR: 0/1 blinking block, 2 steady block, 3/4 underline, 5/6 bar."""
+        if 0 <= shape <= 6:
+            self.cursor_shape = shape
+            self.dirty.add(self.y)
+
+    # ------------------------------------------------------------------ resets
+    def soft_reset(self) -> None:
+        """DECSTR: modes and rendition back to defaults; the screen's text stays."""
+        self.pending_wrap = False
+        self.insert = False
+        self.ansi_modes.discard(M.IRM)
+        self._set_dec_mode(M.DECOM, False)
+        self._set_dec_mode(M.DECAWM, True)
+        self._set_dec_mode(M.DECTCEM, True)
+        self.dec_modes.discard(M.DECCKM)
+        self.dec_modes.discard(M.DECNKM)
+        self.top, self.bottom = 0, self.rows - 1
+        self._set_style(PLAIN)
+        self.charsets = ["B", "B", "B", "B"]
+        self.gl = 0
+        self._update_translate()
+        self.saved_main = SavedCursor()
+        self.saved_alt = SavedCursor()
+
+    def full_reset(self) -> None:
+        """RIS: everything back to power-on, scrollback included."""
+        self._reset_state()
+
+    # ------------------------------------------------------------------ titles and marks
+    def set_title(self, title: str) -> None:
+        self.title = title
+
+    def set_icon_name(self, name: str) -> None:
+        self.icon_name = name
+
+    def push_title(self) -> None:
+        if len(self.title_stack) < 10:
+            self.title_stack.append((self.title, self.icon_name))
+
+    def pop_title(self) -> None:
+        if self.title_stack:
+            self.title, self.icon_name = self.title_stack.pop()
+
+    def set_cwd(self, uri: str) -> None:
+        self.cwd = uri
+
+    def add_mark(self, kind: str) -> None:
+        if len(self.marks) >= 100_000:
+            del self.marks[: len(self.marks) // 2]
+        self.marks.append((self._scrolled_total + self.y, kind))
+
+    # ------------------------------------------------------------------ geometry
+    def resize(self, cols: int, rows: int) -> None:
+        """Change the size xterm's way: no reflow; rows above the cursor go to history."""
+        cols, rows = max(1, cols), max(1, rows)
+        if rows < self.rows:
+            excess = self.y - (rows - 1)
+            if excess > 0:
+                # Keep the cursor's row visible: push the top rows into history.
+                for _ in range(excess):
+                    line = self.main_lines.pop(0)
+                    if not self.alt_active and self.scrollback:
+                        self.history.append(line)
+                        self._scrolled_total += 1
+                    if self.alt_active:
+                        self.alt_lines.pop(0)
+                self.y -= excess
+                if self.alt_active:
+                    pass
+            del self.main_lines[rows:]
+            del self.alt_lines[rows:]
+        for lines in (self.main_lines, self.alt_lines):
+            for line in lines:
+                _fit(line, cols)
+            while len(lines) < rows:
+                lines.append(Line([BLANK] * cols, [0] * cols))
+        self.lines = self.alt_lines if self.alt_active else self.main_lines
+        if cols != self.cols:
+            tabs = self.tabstops[:cols]
+            tabs.extend(x % 8 == 0 for x in range(len(tabs), cols))
+            self.tabstops = tabs
+        self.cols, self.rows = cols, rows
+        self.top, self.bottom = 0, rows - 1
+        self.x = min(self.x, cols - 1)
+        self.y = min(self.y, rows - 1)
+        self.pending_wrap = False
+        self.dirty_all = True
+
+    # ------------------------------------------------------------------ views
+    @property
+    def display(self) -> list[str]:
+        return [line.text for line in self.lines]
+
+    @property
+    def history_text(self) -> list[str]:
+        return [line.text for line in self.history]
+
+    def take_dirty(self) -> tuple[bool, set[int]]:
+        """Rows changed since the last call (``(True, …)`` means repaint everything)."""
+        all_dirty, rows = self.dirty_all, self.dirty
+        self.dirty_all = False
+        self.dirty = set()
+        return all_dirty, rows
+
+
+def _wide_lead_at_end(chars: list[str]) -> bool:
+    """Whether the last cell holds a wide character whose right half was pushed off the row."""
+    last = chars[-1]
+    return last != BLANK and last != WIDE_PLACEHOLDER and len(last) >= 1 and _is_wide(last)
+
+
+def _is_wide(cell: str) -> bool:
+    from .width import char_width
+
+    return char_width(cell[0]) == 2
+
+
+def _fit(line: Line, cols: int) -> None:
+    n = len(line.chars)
+    if n > cols:
+        del line.chars[cols:]
+        del line.styles[cols:]
+        if _wide_lead_at_end(line.chars):
+            line.chars[-1] = BLANK
+    elif n < cols:
+        line.chars.extend([BLANK] * (cols - n))
+        line.styles.extend([0] * (cols - n))

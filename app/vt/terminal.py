@@ -1,0 +1,160 @@
+"""``Terminal``: bytes in, screen out — the engine's public face (DESIGN §2).
+
+It joins the decoder (the one place bytes become text), the parser, the dispatcher and the
+screen, and routes replies to the program through one outbound hook.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable
+
+from .decoder import Decoder
+from .dispatch import Dispatcher
+from .parser import Parser
+from .screen import Line, Screen
+
+__all__ = ["Terminal"]
+
+log = logging.getLogger(__name__)
+
+
+class Terminal:
+    """A VT terminal without a window: feed it bytes, read its screen.
+
+    ``feed`` never raises on bad input.  Should the engine itself fail (a bug), the chunk's
+    remaining text is dropped, the parser returns to the ground state and the failure is counted
+    in :attr:`internal_errors`; tests set :attr:`raise_internal_errors` so such bugs fail loudly.
+    """
+
+    raise_internal_errors = False
+
+    def __init__(self, cols: int = 80, rows: int = 24, scrollback: int = 10_000, encoding: str = "utf-8") -> None:
+        if cols < 1 or rows < 1:
+            raise ValueError(f"terminal size must be positive, got {cols}x{rows}")
+        self.decoder = Decoder(encoding)
+        self.screen = Screen(cols, rows, scrollback)
+        self.dispatcher = Dispatcher(self.screen)
+        self.parser = Parser(self.dispatcher)
+        #: Replies (DA1, DSR/CPR, DECRQM…) wait here when no :attr:`on_reply` hook is set.
+        self.replies: deque[bytes] = deque(maxlen=1024)
+        self.on_reply: Callable[[bytes], None] | None = None
+        self.internal_errors = 0
+        self.bytes_fed = 0
+        self.screen.reply = self._reply
+
+    # ------------------------------------------------------------ input
+    def feed(self, data: bytes) -> None:
+        """Feed raw bytes from the program; a sequence may be split anywhere."""
+        self.bytes_fed += len(data)
+        text = self.decoder.decode(data)
+        if text:
+            self.feed_text(text)
+
+    def feed_text(self, text: str) -> None:
+        """Feed already-decoded text (replay of ConPTY's ``str`` reads)."""
+        try:
+            self.parser.feed(text)
+        except Exception:
+            if self.raise_internal_errors:
+                raise
+            self.internal_errors += 1
+            log.exception("VT engine failure; parser reset")
+            self.parser.reset()
+
+    def _reply(self, text: str) -> None:
+        data = text.encode("utf-8")
+        if self.on_reply is not None:
+            self.on_reply(data)
+        else:
+            self.replies.append(data)
+
+    # ------------------------------------------------------------ state
+    @property
+    def cols(self) -> int:
+        return self.screen.cols
+
+    @property
+    def rows(self) -> int:
+        return self.screen.rows
+
+    @property
+    def encoding(self) -> str:
+        return self.decoder.encoding
+
+    @property
+    def display(self) -> list[str]:
+        """Visible rows, one string each; a wide character appears once."""
+        return self.screen.display
+
+    @property
+    def cursor(self) -> tuple[int, int]:
+        """``(row, col)``, 0-based; on the last column while a wrap is pending."""
+        return self.screen.y, self.screen.x
+
+    @property
+    def history(self) -> list[str]:
+        """Scrollback rows, oldest first."""
+        return self.screen.history_text
+
+    @property
+    def history_lines(self) -> list[Line]:
+        return list(self.screen.history)
+
+    @property
+    def title(self) -> str:
+        return self.screen.title
+
+    @property
+    def icon_name(self) -> str:
+        return self.screen.icon_name
+
+    @property
+    def cwd(self) -> str:
+        return self.screen.cwd
+
+    @property
+    def modes(self) -> frozenset[str]:
+        """Active modes by name: ``"?25"`` style for DEC private, plain numbers for ANSI."""
+        dec = {f"?{m}" for m in self.screen.dec_modes}
+        ansi = {str(m) for m in self.screen.ansi_modes}
+        return frozenset(dec | ansi)
+
+    def mode(self, number: int, private: bool = True) -> bool:
+        return number in (self.screen.dec_modes if private else self.screen.ansi_modes)
+
+    @property
+    def cursor_visible(self) -> bool:
+        return self.screen.cursor_visible
+
+    @property
+    def alternate_screen(self) -> bool:
+        return self.screen.alt_active
+
+    def take_dirty(self) -> tuple[bool, set[int]]:
+        """Rows changed since the last call, for the view (``(True, …)``: all of them)."""
+        return self.screen.take_dirty()
+
+    # ------------------------------------------------------------ control
+    def resize(self, cols: int, rows: int) -> None:
+        if cols < 1 or rows < 1:
+            raise ValueError(f"terminal size must be positive, got {cols}x{rows}")
+        self.screen.resize(cols, rows)
+
+    def reset(self) -> None:
+        """Power-on state: screen, scrollback, modes, parser and decoder."""
+        self.parser.reset()
+        self.decoder.reset()
+        self.screen.full_reset()
+
+    def set_encoding(self, name: str) -> None:
+        """Decode the following bytes with another codec (raises for unknown names)."""
+        flushed = self.decoder.set_encoding(name)
+        if flushed:
+            self.feed_text(flushed)
+
+    def take_replies(self) -> list[bytes]:
+        out = list(self.replies)
+        self.replies.clear()
+        return out

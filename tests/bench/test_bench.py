@@ -1,0 +1,245 @@
+"""Tests for the bench: the stream generators keep their promises, the runner reports honestly.
+
+Speeds are never asserted (they depend on the machine); shape, determinism and content are.
+The runner tests that use the real engine need ``app.vt.Terminal``; the reporting logic is
+also tested with stand-in engines so a crash in either engine is shown, not raised.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+import pytest
+
+from app.bench import KINDS, generate, runner
+from app.bench.runner import main
+
+SIZE = 60_000
+RUN_FAST = ["--size-mb", "0.05", "--repeats", "1", "--pyte-seconds", "0.5"]
+
+
+def _text(kind: str, size: int = SIZE, seed: int = 0) -> str:
+    return generate(kind, size, seed).decode("utf-8")
+
+
+def _cells(line: str) -> int:
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line
+    )
+
+
+# --- generators -----------------------------------------------------------------------------
+
+
+def test_kinds_are_the_six_documented_ones() -> None:
+    assert KINDS == ("go-test-v", "sgr-dense", "cursor-scroll", "cjk-wide", "invalid-bytes", "plain-ascii")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_same_seed_same_bytes_other_seed_other_bytes(kind: str) -> None:
+    assert generate(kind, SIZE, seed=7) == generate(kind, SIZE, seed=7)
+    assert generate(kind, SIZE, seed=7) != generate(kind, SIZE, seed=8)
+    assert generate(kind, SIZE) == generate(kind, SIZE, seed=0)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("size", [1, 5_000, 300_000])
+def test_size_is_roughly_the_requested_one(kind: str, size: int) -> None:
+    data = generate(kind, size)
+    assert size <= len(data) <= size + 16_384
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_smaller_stream_is_a_prefix_of_a_larger_one(kind: str) -> None:
+    """Cutting only at block boundaries: a stream never ends mid-sequence, sizes nest."""
+
+    small = generate(kind, 10_000)
+    assert generate(kind, 100_000).startswith(small)
+
+
+def test_zero_size_and_unknown_kind() -> None:
+    assert generate("go-test-v", 0) == b""
+    with pytest.raises(ValueError, match="choose from"):
+        generate("nope", 100)
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "invalid-bytes"])
+def test_well_formed_kinds_are_valid_utf8_with_crlf_line_ends(kind: str) -> None:
+    data = generate(kind, SIZE)
+    data.decode("utf-8")
+    assert b"\r\n" in data
+    assert re.search(rb"(?<!\r)\n", data) is None
+
+
+def test_go_test_v_looks_like_go_test() -> None:
+    text = _text("go-test-v", 200_000)
+    markers = ("=== RUN   Test", "=== PAUSE ", "=== CONT  ", "--- PASS", "--- FAIL", "_test.go:", "\x1b[")
+    for marker in markers:
+        assert marker in text, marker
+    assert re.search(r"=== RUN   Test\w*[\u4e00-\u9fff]", text)
+    assert re.search(r"\x1b\[32m--- PASS\x1b\[0m: ", text)
+    assert re.search(r"^(\x1b\[32m)?ok(\x1b\[0m)?  \texample\.com/\S+\t\d+\.\d{3}s", text, re.M)
+    assert re.search(r"^(\x1b\[32m)?PASS(\x1b\[0m)?\r$", text, re.M)
+
+
+def test_sgr_dense_has_a_rendition_change_per_cell() -> None:
+    text = _text("sgr-dense")
+    for params in ("\x1b[38;5;", ";48;5;", "\x1b[38;2;", "\x1b[48;2;", "\x1b[38:2::", "\x1b[4:"):
+        assert params in text, repr(params)
+    assert re.search(r"\x1b\[(0;)?1;4[m;]", text)
+    printable = len(re.sub(r"\x1b\[[0-9;:]*m|\r\n", "", text))
+    assert text.count("\x1b[") >= printable
+
+
+def test_cursor_scroll_moves_and_scrolls_inside_regions() -> None:
+    text = _text("cursor-scroll", 200_000)
+    assert re.search(r"\x1b\[\d+;\d+r", text)  # DECSTBM
+    assert re.search(r"\x1b\[\d+;\d+H", text)  # CUP
+    for final in "ABCDLMST":  # CUU CUD CUF CUB IL DL SU SD
+        assert re.search(rf"\x1b\[\d+{final}", text), final
+    for seq in ("\x1bM", "\x1b7", "\x1b8", "\x1b[r", "\x1b[?1049h", "\x1b[?1049l", "\x1b[K"):
+        assert seq in text, repr(seq)
+
+
+def test_cjk_wide_has_wide_combining_emoji_and_wrapping_lines() -> None:
+    text = _text("cjk-wide")
+    assert any(unicodedata.east_asian_width(c) in "WF" for c in text)
+    assert any(unicodedata.combining(c) for c in text)
+    assert "e\u0301" in text
+    assert any(ord(c) >= 0x1F300 for c in text)
+    assert max(_cells(line) for line in text.split("\r\n")) > 2 * 120
+
+
+def test_invalid_bytes_is_not_valid_utf8_and_has_each_fault() -> None:
+    data = generate("invalid-bytes", SIZE)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    for fault in (b"\xff", b"\xc0\xaf", b"\xed\xa0\x80", b"\x9b", b"\xc2\x85", "中文".encode("gbk")):
+        assert fault in data, fault
+    assert re.search(rb"[ \x1b-\x7f][\x80-\xbf]", data)  # a stray continuation byte
+    text = data.decode("utf-8", "replace")
+    assert text.count("\ufffd") < len(text) / 4  # mostly text: the decoder's good path matters too
+
+
+def test_invalid_bytes_start_invalid_even_when_tiny() -> None:
+    with pytest.raises(UnicodeDecodeError):
+        generate("invalid-bytes", 1).decode("utf-8")
+
+
+def test_plain_ascii_is_printable_ascii_with_long_lines() -> None:
+    data = generate("plain-ascii", SIZE)
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b""
+    assert all(line.isascii() and bytes(line).decode().isprintable() for line in lines)
+    assert max(map(len, lines)) > 120
+
+
+# --- runner with stand-in engines (no dependence on app.vt) -----------------------------------
+
+
+class _Sink:
+    """An engine that swallows bytes: fast, so the runner's own logic is what is tested."""
+
+    def __init__(self) -> None:
+        self.fed = 0
+
+    def feed(self, data: bytes) -> None:
+        self.fed += len(data)
+
+
+def _broken() -> runner.Feed:
+    def feed(data: bytes) -> None:
+        raise IndexError("boom")
+
+    return feed
+
+
+def _run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    status = main(["--json", *RUN_FAST, *args])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def test_pyte_crash_is_reported_not_raised(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner, "_new_ours", lambda: _Sink().feed)
+    monkeypatch.setattr(runner, "_new_pyte", _broken)
+    assert main(["--kinds", "go-test-v,plain-ascii", *RUN_FAST]) == 0
+    out = capsys.readouterr().out
+    assert "pyte crashed: IndexError" in out
+    assert "pyte crashed on: go-test-v, plain-ascii" in out
+
+    status, report = _run_json(capsys, "--kinds", "go-test-v")
+    assert status == 0
+    (row,) = report["results"]
+    assert row["pyte_error"] == "IndexError" and row["pyte_mb_s"] is None and row["ratio"] is None
+
+
+def test_our_crash_is_reported_with_exit_status_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner, "_new_ours", _broken)
+    monkeypatch.setattr(runner, "_new_pyte", lambda: _Sink().feed)
+    assert main(["--kinds", "cjk-wide", *RUN_FAST]) == 1
+    assert "crashed: IndexError" in capsys.readouterr().out
+
+
+def test_pyte_is_fed_a_bounded_prefix(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sinks: list[_Sink] = []
+
+    def new_pyte() -> runner.Feed:
+        sinks.append(_Sink())
+        return sinks[-1].feed
+
+    monkeypatch.setattr(runner, "_new_ours", lambda: _Sink().feed)
+    monkeypatch.setattr(runner, "_new_pyte", new_pyte)
+    status, report = _run_json(capsys, "--kinds", "sgr-dense", "--pyte-max-kb", "8")
+    assert status == 0
+    (row,) = report["results"]
+    assert row["pyte_bytes"] == sinks[0].fed == 8192 < row["bytes"]
+
+
+BAD_OPTIONS = [["--kinds", "no"], ["--kinds", ""], ["--size-mb", "0"], ["--size-mb", "x"], ["--profile", "?"]]
+
+
+@pytest.mark.parametrize("args", BAD_OPTIONS)
+def test_bad_options_exit_2_with_a_hint(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    assert "python -m app bench" in capsys.readouterr().err
+
+
+# --- runner with the real engines -----------------------------------------------------------
+
+
+def test_json_of_a_tiny_run_has_positive_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    status, report = _run_json(capsys, "--kinds", "go-test-v")
+    assert status == 0
+    assert report["setup"]["cols"] == 120 and report["setup"]["rows"] == 40
+    (row,) = report["results"]
+    assert row["kind"] == "go-test-v" and row["ours_error"] is None and row["pyte_error"] is None
+    for field in ("bytes", "ours_seconds", "ours_mb_s", "pyte_bytes", "pyte_seconds", "pyte_mb_s", "ratio"):
+        assert isinstance(row[field], (int, float)) and row[field] > 0, field
+    assert report["summary"]["ours_mb_s"] > 0
+    assert report["summary"]["ratio_geomean"] > 0
+
+
+def test_table_names_every_kind_and_the_method(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*RUN_FAST, "--pyte-max-kb", "16"]) == 0
+    out = capsys.readouterr().out
+    for kind in KINDS:
+        assert re.search(rf"^{kind} ", out, re.M), kind
+    assert "prefix" in out and "best of 1" in out
+    assert out.rstrip().splitlines()[-1].startswith("summary: ours overall ")
+
+
+def test_profile_prints_the_top_functions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--profile", "go-test-v", "--size-mb", "0.05", "--top", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "tottime" in out and "profile of our engine on go-test-v" in out
