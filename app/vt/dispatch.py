@@ -13,6 +13,7 @@ from . import modes as M
 from .catalogue import CATALOGUE
 from .parser import Groups, Params, parse_params
 from .screen import Screen
+from .style import SgrDelta, apply_sgr, compile_sgr
 
 __all__ = ["TERMINAL_NAME", "Dispatcher"]
 
@@ -42,6 +43,8 @@ class Dispatcher:
         self._osc: dict[str, Callable[[str], None]] = {}
         self._dcs: dict[str, Callable[[Params, str], None]] = {}
         self._sgr_memo: dict[tuple[int, str], int] = {}
+        self._sgr_deltas: dict[str, SgrDelta] = {}
+        self._sgr_seen: set[str] = set()
         self.unknown = 0  # sequences seen that nothing handles (for the status line)
         # Direct routes for the controls every line uses: one call instead of two.
         direct: dict[str, Simple] = {
@@ -72,6 +75,8 @@ class Dispatcher:
         for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]:
             self._c0.setdefault(chr(code), self.ignore)
         self._c0_get = self._c0.__getitem__
+        #: The parser's direct route to control handlers (see ``Perform``).
+        self.controls = self._c0
 
     # ------------------------------------------------------------ Perform
     def execute(self, ch: str) -> None:
@@ -201,19 +206,33 @@ class Dispatcher:
 
     # ------------------------------------------------------------ CSI
     def _sgr(self, pstr: str) -> None:
-        """SGR with a memo: (current style, parameter text) → new style id."""
+        """SGR through two memos: (style, parameter text) → style id, and text → delta."""
         screen = self.screen
         key = (screen.sid, pstr)
         sid = self._sgr_memo.get(key)
         if sid is None:
-            values, groups = parse_params(pstr)
-            screen.select_graphic_rendition(list(values), list(groups) if groups else None)
+            delta = self._sgr_deltas.get(pstr)
+            if delta is not None:
+                style = delta.apply(screen.style)
+            else:
+                values, groups = parse_params(pstr)
+                vlist, glist = list(values), list(groups) if groups else None
+                style = apply_sgr(screen.style, vlist, glist)
+                # A string seen twice is likely to recur (colour schemes): compile it once.
+                if pstr in self._sgr_seen:
+                    if len(self._sgr_deltas) > 4096:
+                        self._sgr_deltas.clear()
+                    self._sgr_deltas[pstr] = compile_sgr(vlist, glist)
+                else:
+                    if len(self._sgr_seen) > 8192:
+                        self._sgr_seen.clear()
+                    self._sgr_seen.add(pstr)
+            sid = screen.styles.intern(style)
             if len(self._sgr_memo) > 8192:
                 self._sgr_memo.clear()
-            self._sgr_memo[key] = screen.sid
-        else:
-            screen.sid = sid
-            screen.style = screen.styles[sid]
+            self._sgr_memo[key] = sid
+        screen.sid = sid
+        screen.style = screen.styles.styles[sid]
 
     def csi_sgr(self, params: Params, groups: Groups) -> None:
         self.screen.select_graphic_rendition(list(params), list(groups) if groups else None)

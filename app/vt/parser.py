@@ -60,6 +60,9 @@ class Perform(Protocol):
     def ignored(self, kind: str) -> None:
         """A sequence was recognised and dropped (malformed, too long, or cancelled)."""
 
+    # Optionally, ``controls``: a mapping from every C0/C1 control character to a callable taking
+    # no arguments, which the fast path calls instead of ``execute``.
+
 
 class State:
     GROUND = 0
@@ -232,7 +235,15 @@ def _parse(pstr: str) -> tuple[Params, Groups]:
     if len(parts) > MAX_PARAMS:
         parts.pop()
     if ":" not in pstr:
-        return tuple(_clamp_value(p) for p in parts), None
+        try:
+            # Parameter text holds only digits here, so int() is exact; it raises on an empty
+            # parameter or an absurdly long number, which the careful path below handles.
+            values = tuple(map(int, parts))
+        except ValueError:
+            return tuple(_clamp_value(p) for p in parts), None
+        if values and max(values) > MAX_VALUE:
+            values = tuple(v if v <= MAX_VALUE else MAX_VALUE for v in values)
+        return values, None
     params: list[int] = []
     groups: list[tuple[int, ...]] = []
     for p in parts:
@@ -287,14 +298,17 @@ def _canonical(pstr: str) -> str:
 
 
 # ---------------------------------------------------------------- fast path
+_RUN = r"[^\x00-\x1f\x7f-\x9f]"
+# Tokens are fused where output nearly always pairs them: a printable run with the CR LF after
+# it, and a CSI sequence with the printable run after it (an SGR and its text).
 _FAST = re.compile(
-    r"([^\x00-\x1f\x7f-\x9f]+)"  # 1 printable run
-    r"|(\r\n)"  # 2 CR LF
-    r"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-~])"  # 3 private, 4 params, 5 intermediate, 6 final
-    r"|\x1b([0-OQ-WYZ\\`-~])"  # 7 ESC final (not an introducer)
-    r"|\x1b([ -/])([0-~])"  # 8 intermediate, 9 final
-    r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(?:\x07|\x1b\\)"  # 10 OSC text
-    r"|([\x00-\x17\x19\x1c-\x1f])"  # 11 C0 control (not CAN, SUB, ESC)
+    rf"({_RUN}+)(\r\n)?"  # 1 printable run, 2 CR LF after it
+    rf"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-~])({_RUN}*)(\r\n)?"  # 3 private 4 params 5 inter 6 final 7 run 8 CRLF
+    r"|(\r\n)"  # 9 CR LF
+    r"|([\x00-\x17\x19\x1c-\x1f])"  # 10 C0 control (not CAN, SUB, ESC)
+    r"|\x1b([0-OQ-WYZ\\`-~])"  # 11 ESC final (not an introducer)
+    r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
+    r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(?:\x07|\x1b\\)"  # 14 OSC text
 )
 _PRINT_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f]+")
 _PARAM_RUN = re.compile(r"[0-9:;]+")
@@ -339,9 +353,12 @@ class Parser:
             pos = self._slow(text, 0)
         perform = self.perform
         draw = perform.print
-        execute = perform.execute
+        # A Perform may offer its control table; calling the route directly saves a frame per control.
+        controls = getattr(perform, "controls", None)
+        execute = controls.__getitem__ if controls is not None else None
+        cr = controls["\r"] if controls is not None else None
+        lf = controls["\n"] if controls is not None else None
         csi = perform.csi_dispatch
-        esc = perform.esc_dispatch
         match = _FAST.match
         while pos < n:
             m = match(text, pos)
@@ -349,22 +366,45 @@ class Parser:
                 pos = self._slow(text, pos)
                 continue
             g = m.lastindex
-            if g == 1:
-                draw(m.group(1))
-            elif g == 2:
-                execute("\r")
-                execute("\n")
-            elif g == 6:
-                private, params, inter, final = m.group(3, 4, 5, 6)
+            if g == 7 or g == 8:
+                private, params, inter, final, run = m.group(3, 4, 5, 6, 7)
                 csi(private, params, inter, final)
-            elif g == 11:
-                execute(m.group(11))
-            elif g == 7:
-                esc("", m.group(7))
+                if run:
+                    draw(run)
+                if g == 8:
+                    if cr is not None and lf is not None:
+                        cr()
+                        lf()
+                    else:
+                        perform.execute("\r")
+                        perform.execute("\n")
+            elif g == 1 or g == 2:
+                draw(m.group(1))
+                if g == 2:
+                    if cr is not None and lf is not None:
+                        cr()
+                        lf()
+                    else:
+                        perform.execute("\r")
+                        perform.execute("\n")
             elif g == 9:
-                esc(m.group(8), m.group(9))
-            else:  # g == 10
-                perform.osc_dispatch(m.group(10))
+                if cr is not None and lf is not None:
+                    cr()
+                    lf()
+                else:
+                    perform.execute("\r")
+                    perform.execute("\n")
+            elif g == 10:
+                if execute is not None:
+                    execute(m.group(10))()
+                else:
+                    perform.execute(m.group(10))
+            elif g == 11:
+                perform.esc_dispatch("", m.group(11))
+            elif g == 13:
+                perform.esc_dispatch(m.group(12), m.group(13))
+            else:  # g == 14
+                perform.osc_dispatch(m.group(14))
             pos = m.end()
 
     def feed_traced(self, text: str) -> None:

@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import modes as M
 from .charsets import TranslationTable, translation_table
 from .style import PLAIN, Style, StyleTable, apply_sgr
 from .width import WIDE_PLACEHOLDER, layout
 
-__all__ = ["Line", "SavedCursor", "Screen"]
+__all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
 BLANK = " "
 
@@ -41,6 +42,30 @@ class Line:
 
     def __repr__(self) -> str:
         return f"Line({self.text!r})"
+
+
+class HistoryRow(NamedTuple):
+    """A row in the scrollback: its cells and style ids, frozen.
+
+    ``styles`` is ``None`` when every cell is plain, which is most of a log.
+    """
+
+    cells: tuple[str, ...]
+    styles: tuple[int, ...] | None
+    wrapped: bool
+
+    @property
+    def text(self) -> str:
+        return "".join(self.cells).replace(WIDE_PLACEHOLDER, "")
+
+    def style_list(self) -> list[int]:
+        return list(self.styles) if self.styles is not None else [0] * len(self.cells)
+
+
+def _freeze(line: Line) -> HistoryRow:
+    """A row leaving the screen for history (the Line must not be used again)."""
+    styles = tuple(line.styles) if line.styles.count(0) != len(line.styles) else None
+    return tuple.__new__(HistoryRow, (tuple(line.chars), styles, line.wrapped))
 
 
 @dataclass
@@ -65,7 +90,7 @@ class Screen:
         self.rows = max(1, rows)
         self.scrollback = max(0, scrollback)
         self.styles = StyleTable()
-        self.history: deque[Line] = deque(maxlen=self.scrollback or 1)
+        self.history: deque[HistoryRow] = deque(maxlen=self.scrollback or 1)
         #: Called with the text of replies (DA, DSR, DECRQM…); the Terminal encodes and sends them.
         self.reply: Callable[[str], None] = lambda text: None
         self.on_bell: Callable[[], None] = lambda: None
@@ -75,6 +100,7 @@ class Screen:
     def _reset_state(self) -> None:
         self.style = PLAIN
         self.sid = 0
+        self._blank_chars = [BLANK] * self.cols
         self._blank_cache: dict[int, int] = {0: 0}
         self.main_lines = [self._blank_line(0) for _ in range(self.rows)]
         self.alt_lines = [self._blank_line(0) for _ in range(self.rows)]
@@ -322,7 +348,11 @@ class Screen:
     def linefeed(self) -> None:
         """LF, VT, FF: index, plus carriage return in newline mode (LNM)."""
         self.pending_wrap = False
-        self._index()
+        y = self.y
+        if y == self.bottom:
+            self._scroll_up_region(1)
+        elif y < self.rows - 1:
+            self.y = y + 1
         if self.newline_mode:
             self.x = 0
 
@@ -381,14 +411,27 @@ class Screen:
         if n == 1 and top == 0 and bottom == self.rows - 1:
             # One row off a full-screen region: the hot path of every scrolling log.
             line = lines.pop(0)
-            if not self.alt_active and self.scrollback:
-                self.history.append(line)
-                self._scrolled_total += 1
             cols = self.cols
             bsid = self._blank_cache.get(self.sid)
             if bsid is None:
                 bsid = self._blank_sid()
-            lines.append(Line([BLANK] * cols, [bsid] * cols))
+            if not self.alt_active and self.scrollback:
+                # History keeps tuples: copying 120 pointers is cheap, and tuples of strings drop
+                # out of the garbage collector's sight, unlike lists (a full history of lists made
+                # every full collection walk a million references).
+                styles = line.styles
+                plain = styles.count(0) == cols
+                self.history.append(
+                    tuple.__new__(HistoryRow, (tuple(line.chars), None if plain else tuple(styles), line.wrapped))
+                )
+                if not plain or bsid:
+                    styles[:] = [bsid] * cols
+                self._scrolled_total += 1
+            elif bsid or line.styles.count(0) != cols:
+                line.styles[:] = [bsid] * cols
+            line.chars[:] = self._blank_chars
+            line.wrapped = False
+            lines.append(line)
             self.dirty_all = True
             return
         n = min(n, bottom - top + 1)
@@ -398,13 +441,13 @@ class Screen:
             for _ in range(n):
                 line = lines.pop(0)
                 if to_history:
-                    self.history.append(line)
+                    self.history.append(_freeze(line))
                 lines.append(self._blank_line(bsid))
         else:
             for _ in range(n):
                 line = lines.pop(top)
                 if to_history:
-                    self.history.append(line)
+                    self.history.append(_freeze(line))
                 lines.insert(bottom, self._blank_line(bsid))
         if to_history:
             self._scrolled_total += n
@@ -833,7 +876,7 @@ class Screen:
                 for _ in range(excess):
                     line = self.main_lines.pop(0)
                     if not self.alt_active and self.scrollback:
-                        self.history.append(line)
+                        self.history.append(_freeze(line))
                         self._scrolled_total += 1
                     if self.alt_active:
                         self.alt_lines.pop(0)
@@ -853,6 +896,7 @@ class Screen:
             tabs.extend(x % 8 == 0 for x in range(len(tabs), cols))
             self.tabstops = tabs
         self.cols, self.rows = cols, rows
+        self._blank_chars = [BLANK] * cols
         self.top, self.bottom = 0, rows - 1
         self.x = min(self.x, cols - 1)
         self.y = min(self.y, rows - 1)
@@ -866,7 +910,7 @@ class Screen:
 
     @property
     def history_text(self) -> list[str]:
-        return [line.text for line in self.history]
+        return [row.text for row in self.history]
 
     def take_dirty(self) -> tuple[bool, set[int]]:
         """Rows changed since the last call (``(True, …)`` means repaint everything)."""

@@ -31,7 +31,9 @@ __all__ = [
     "UL_SINGLE",
     "Style",
     "StyleTable",
+    "SgrDelta",
     "apply_sgr",
+    "compile_sgr",
     "describe_sgr_params",
     "rgb",
 ]
@@ -123,7 +125,7 @@ def apply_sgr(style: Style, params: list[int], groups: list[tuple[int, ...]] | N
     the whole colon group whose first value is ``params[i]``.
     """
     if not params:
-        return PLAIN
+        params = [0]  # CSI m is SGR 0; the hyperlink (OSC 8) is not rendition and survives
     fg, bg, flags, ul, ulc, link = style
     i = 0
     n = len(params)
@@ -211,3 +213,61 @@ def describe_sgr_params(style: Style) -> str:
     out += _colour_params(style.bg, 40, 100, 48)
     out += _colour_params(style.ul_color, 0, 0, 58) if style.ul_color != DEFAULT else []
     return ";".join(out)
+
+
+class SgrDelta(NamedTuple):
+    """What one SGR parameter string does to any style, computed once per distinct string.
+
+    ``reset`` clears everything first; ``None`` fields are left as they were; flags become
+    ``(flags & ~off) | on``.
+    """
+
+    reset: bool
+    fg: int | None
+    bg: int | None
+    on: int
+    off: int
+    underline: int | None
+    ul_color: int | None
+
+    def apply(self, style: Style) -> Style:
+        fg, bg, flags, ul, ulc, link = style
+        if self.reset:
+            fg, bg, flags, ul, ulc = DEFAULT, DEFAULT, 0, UL_NONE, DEFAULT
+        if self.fg is not None:
+            fg = self.fg
+        if self.bg is not None:
+            bg = self.bg
+        if self.underline is not None:
+            ul = self.underline
+        if self.ul_color is not None:
+            ulc = self.ul_color
+        return tuple.__new__(Style, (fg, bg, (flags & ~self.off) | self.on, ul, ulc, link))
+
+
+def compile_sgr(params: list[int], groups: list[tuple[int, ...]] | None) -> SgrDelta:
+    """The :class:`SgrDelta` of an SGR sequence: ``apply_sgr`` run on two probe styles.
+
+    Rather than re-implement SGR, the delta is read off ``apply_sgr`` itself: every field is
+    probed from two different starting styles; a field that ends the same from both was set.
+    """
+    a = Style(fg=1, bg=2, flags=0, underline=UL_NONE, ul_color=3)
+    b = Style(fg=4, bg=5, flags=0x1FF, underline=UL_DOUBLE, ul_color=6)
+    ra = apply_sgr(a, params, groups)
+    rb = apply_sgr(b, params, groups)
+    reset = not params or 0 in params
+    # flags: bits set from both starts were turned on; bits cleared from both were turned off.
+    on = ra.flags & rb.flags
+    off = ~(ra.flags | rb.flags) & 0x1FF
+    if reset:
+        # After a reset the flags start from 0, so only `on` matters.
+        off = 0x1FF & ~on
+    return SgrDelta(
+        reset=reset and ra.fg == rb.fg and ra.bg == rb.bg,
+        fg=ra.fg if ra.fg == rb.fg else None,
+        bg=ra.bg if ra.bg == rb.bg else None,
+        on=on,
+        off=off,
+        underline=ra.underline if ra.underline == rb.underline else None,
+        ul_color=ra.ul_color if ra.ul_color == rb.ul_color else None,
+    )

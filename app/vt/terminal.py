@@ -13,7 +13,7 @@ from collections.abc import Callable
 from .decoder import Decoder
 from .dispatch import Dispatcher
 from .parser import Parser
-from .screen import Line, Screen
+from .screen import HistoryRow, Screen
 
 __all__ = ["Terminal"]
 
@@ -99,7 +99,7 @@ class Terminal:
         return self.screen.history_text
 
     @property
-    def history_lines(self) -> list[Line]:
+    def history_rows(self) -> list[HistoryRow]:
         return list(self.screen.history)
 
     @property
