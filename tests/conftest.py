@@ -6,7 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.vt.terminal import Terminal  # noqa: E402
+from app.vt.terminal import Terminal
 
 # The engine absorbs its own failures in production (a terminal must keep going); in tests a
 # failure is a bug and must surface.

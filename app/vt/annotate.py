@@ -70,9 +70,16 @@ def char_spans(data: bytes, encoding: str) -> tuple[str, list[int]]:
     for i in range(len(data)):
         out = dec.decode(data[i : i + 1])
         if out:
-            _distribute(out, pending_start, i + 1, starts)
+            # Bytes the codec still holds (e.g. GBK keeping the second byte of a bad pair) belong
+            # to the characters that come later.
+            try:
+                held = len(dec.getstate()[0])
+            except Exception:
+                held = 0
+            consumed_to = max(pending_start + 1, i + 1 - held)
+            _distribute(out, pending_start, consumed_to, starts)
             text_parts.append(out)
-            pending_start = i + 1
+            pending_start = consumed_to
     out = dec.decode(b"", True)
     if out:
         _distribute(out, pending_start, len(data), starts)
@@ -433,7 +440,8 @@ class _Recorder:
             why = "interrupted by a new sequence — ignored"
         else:
             why = "malformed or too long — ignored"
-        end = p.pos if cancelled or p.current_char in ("\x1b",) else p.pos + 1
+        interrupted = p.current_char == "\x1b" or "\x80" <= p.current_char <= "\x9f"
+        end = p.pos if cancelled or interrupted else p.pos + 1
         self.events.append((p.seq_start, max(end, p.seq_start + 1), kind, f"{kind} sequence {why}", False))
 
 
@@ -476,7 +484,7 @@ def annotate(data: bytes, encoding: str = "utf-8", start: int = 0, end: int | No
             last_end_char = cend
             continue
         if kind == KIND_TEXT:
-            tokens.extend(_text_tokens(text, starts, data, cstart, cend, replacement))
+            tokens.extend(_text_tokens(text, starts, data, cstart, cend, replacement, encoding))
         else:
             b0, b1 = starts[cstart], starts[cend]
             complete = not meaning.startswith(f"{kind} sequence")  # parser-dropped ones may lack a final
@@ -486,11 +494,23 @@ def annotate(data: bytes, encoding: str = "utf-8", start: int = 0, end: int | No
     tokens.sort(key=lambda t: t.offset)
     if start or end is not None:
         stop = len(data) if end is None else end
+        if stop <= start:
+            return []
         tokens = [t for t in tokens if t.offset < stop and t.offset + len(t.data) > start]
     return tokens
 
 
-def _text_tokens(text: str, starts: list[int], data: bytes, c0: int, c1: int, replacement: bytes) -> list[Token]:
+def _is_prefix(raw: bytes, encoding: str) -> bool:
+    """Whether *raw* could begin a character (so at the end of a stream it is cut, not invalid)."""
+    try:
+        return codecs.getincrementaldecoder(encoding)(errors="replace").decode(raw) == ""
+    except Exception:  # codecs that cannot decode incrementally: call it invalid
+        return False
+
+
+def _text_tokens(
+    text: str, starts: list[int], data: bytes, c0: int, c1: int, replacement: bytes, encoding: str
+) -> list[Token]:
     """ASCII stretches as one token; every other character on its own, with its code point."""
     out: list[Token] = []
     i = c0
@@ -507,7 +527,7 @@ def _text_tokens(text: str, starts: list[int], data: bytes, c0: int, c1: int, re
         b0, b1 = starts[i], starts[i + 1]
         raw = data[b0:b1]
         if ch == "\ufffd" and raw != replacement:
-            at_end = b1 == len(data) and i == len(text) - 1
+            at_end = b1 == len(data) and i == len(text) - 1 and _is_prefix(raw, encoding)
             kind = KIND_INCOMPLETE if at_end else KIND_INVALID
             why = "truncated character at the end of the stream" if at_end else "invalid bytes"
             out.append(Token(b0, raw, kind, "", f"{why} → U+FFFD", False))

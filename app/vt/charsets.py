@@ -14,14 +14,22 @@ __all__ = ["CHARSET_NAMES", "translation_table"]
 TranslationTable = dict[int, str]
 
 
-def _table_from_map(charmap: str) -> TranslationTable | None:
-    table = {i: charmap[i] for i in range(0x20, 0x7F) if charmap[i] != chr(i)}
+def _table_from_map(
+    charmap: str, first: int = 0x20, fixes: dict[str, str] | None = None
+) -> TranslationTable | None:
+    table = {i: charmap[i] for i in range(first, 0x7F) if charmap[i] != chr(i)}
+    for ch, replacement in (fixes or {}).items():
+        table[ord(ch)] = replacement
     return table or None
 
 
 _TABLES: dict[str, TranslationTable | None] = {
     "B": None,  # US ASCII
-    "0": _table_from_map(_pyte_charsets.VT100_MAP),  # DEC special graphics (line drawing)
+    # DEC special graphics: xterm maps only 0x5f-0x7e (pyte's table, from the Linux console, also
+    # turns "0" into a block, which no VT100 did).
+    # Two of pyte's entries differ from xterm's (and alacritty's): "h" is the newline symbol ␤,
+    # and "_" a plain blank (pyte gives a no-break space, which no row-stripping would remove).
+    "0": _table_from_map(_pyte_charsets.VT100_MAP, 0x5F, {"h": "\u2424", "_": " "}),
     "A": {ord("#"): "£"},  # United Kingdom
     "U": _table_from_map(_pyte_charsets.IBMPC_MAP),
     "V": _table_from_map(_pyte_charsets.VAX42_MAP),

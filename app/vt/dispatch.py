@@ -45,6 +45,7 @@ class Dispatcher:
         self._sgr_memo: dict[tuple[int, str], int] = {}
         self._sgr_deltas: dict[str, SgrDelta] = {}
         self._sgr_seen: set[str] = set()
+        self._style_list = screen.styles.styles  # grows in place; indexed by style id
         self.unknown = 0  # sequences seen that nothing handles (for the status line)
         # Direct routes for the controls every line uses: one call instead of two.
         direct: dict[str, Simple] = {
@@ -84,7 +85,13 @@ class Dispatcher:
 
     def csi_dispatch(self, private: str, params: str, intermediates: str, final: str) -> None:
         if final == "m" and not private and not intermediates:
-            self._sgr(params)
+            # SGR, the most frequent sequence by far: (style, parameter text) → style id, memoised.
+            screen = self.screen
+            sid = self._sgr_memo.get((screen.sid, params))
+            if sid is None:
+                sid = self._sgr_miss(params)
+            screen.sid = sid
+            screen.style = self._style_list[sid]
             return
         fn = self._csi.get(private + intermediates + final)
         if fn is None:
@@ -205,34 +212,34 @@ class Dispatcher:
         self.csi_da1((), None)
 
     # ------------------------------------------------------------ CSI
-    def _sgr(self, pstr: str) -> None:
-        """SGR through two memos: (style, parameter text) → style id, and text → delta."""
+    def _sgr_miss(self, pstr: str) -> int:
+        """The style id an SGR gives from the current style, computed and remembered."""
         screen = self.screen
         key = (screen.sid, pstr)
-        sid = self._sgr_memo.get(key)
-        if sid is None:
-            delta = self._sgr_deltas.get(pstr)
-            if delta is not None:
-                style = delta.apply(screen.style)
+        delta = self._sgr_deltas.get(pstr)
+        if delta is not None:
+            style = delta.apply(screen.style)
+        else:
+            values, groups = parse_params(pstr)
+            vlist, glist = list(values), list(groups) if groups else None
+            style = apply_sgr(screen.style, vlist, glist)
+            # A string seen twice is likely to recur (colour schemes): compile it once.
+            if pstr in self._sgr_seen:
+                if len(self._sgr_deltas) > 4096:
+                    self._sgr_deltas.clear()
+                self._sgr_deltas[pstr] = compile_sgr(vlist, glist)
             else:
-                values, groups = parse_params(pstr)
-                vlist, glist = list(values), list(groups) if groups else None
-                style = apply_sgr(screen.style, vlist, glist)
-                # A string seen twice is likely to recur (colour schemes): compile it once.
-                if pstr in self._sgr_seen:
-                    if len(self._sgr_deltas) > 4096:
-                        self._sgr_deltas.clear()
-                    self._sgr_deltas[pstr] = compile_sgr(vlist, glist)
-                else:
-                    if len(self._sgr_seen) > 8192:
-                        self._sgr_seen.clear()
-                    self._sgr_seen.add(pstr)
-            sid = screen.styles.intern(style)
-            if len(self._sgr_memo) > 8192:
-                self._sgr_memo.clear()
-            self._sgr_memo[key] = sid
-        screen.sid = sid
-        screen.style = screen.styles.styles[sid]
+                if len(self._sgr_seen) > 8192:
+                    self._sgr_seen.clear()
+                self._sgr_seen.add(pstr)
+        sid = screen.styles.intern(style)
+        if len(self._sgr_memo) > 8192:
+            self._sgr_memo.clear()
+        self._sgr_memo[key] = sid
+        return sid
+
+    def _sgr(self, pstr: str) -> None:
+        self.csi_dispatch("", pstr, "", "m")
 
     def csi_sgr(self, params: Params, groups: Groups) -> None:
         self.screen.select_graphic_rendition(list(params), list(groups) if groups else None)

@@ -134,6 +134,7 @@ def _build_table() -> tuple[list[list[int]], list[int]]:
     # GROUND
     add_many(c0, S.GROUND, A_EXECUTE)
     add_many(printable, S.GROUND, A_PRINT)
+    add_many([0x7F], S.GROUND, A_EXECUTE)  # DEL does nothing, but is reported so no byte goes unexplained
     high[S.GROUND] = (A_PRINT << 4) | _NO_CHANGE
     # ESCAPE
     add_many(c0, S.ESCAPE, A_EXECUTE)
@@ -308,7 +309,7 @@ _FAST = re.compile(
     r"|([\x00-\x17\x19\x1c-\x1f])"  # 10 C0 control (not CAN, SUB, ESC)
     r"|\x1b([0-OQ-WYZ\\`-~])"  # 11 ESC final (not an introducer)
     r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
-    r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(?:\x07|\x1b\\)"  # 14 OSC text
+    r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
 )
 _PRINT_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f]+")
 _PARAM_RUN = re.compile(r"[0-9:;]+")
@@ -403,8 +404,10 @@ class Parser:
                 perform.esc_dispatch("", m.group(11))
             elif g == 13:
                 perform.esc_dispatch(m.group(12), m.group(13))
-            else:  # g == 14
+            else:  # g == 15
                 perform.osc_dispatch(m.group(14))
+                if m.group(15) != "\x07":
+                    perform.esc_dispatch("", "\\")  # the ST, reported as the state machine does
             pos = m.end()
 
     def feed_traced(self, text: str) -> None:

@@ -1,9 +1,8 @@
 """The screen model: cells, cursor, margins, modes and scrollback, with xterm's semantics.
 
-Rows are :class:`Line` objects holding two parallel lists, the cell strings and their style
-ids, so a printed run becomes two slice assignments and scrolling moves whole ``Line`` objects
-between lists.  The screen knows nothing of bytes or escape sequences: the dispatcher calls its
-methods by meaning (``cursor_up``, ``erase_in_line``…).
+Rows are :class:`~app.vt.row.Line` objects holding their cells as one string (see ``row.py``).
+The screen knows nothing of bytes or escape sequences: the dispatcher calls its methods by
+meaning (``cursor_up``, ``erase_in_line``…).
 
 Cursor convention (DESIGN §2): ``x`` never exceeds ``cols - 1``; writing the last column sets
 ``pending_wrap`` instead, and the next printable character wraps first (DECAWM).
@@ -14,58 +13,16 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from . import modes as M
 from .charsets import TranslationTable, translation_table
+from .row import BLANK, HistoryRow, Line
 from .style import PLAIN, Style, StyleTable, apply_sgr
-from .width import WIDE_PLACEHOLDER, layout
+from .width import WIDE_PLACEHOLDER, ZERO_MARK, cell_map, char_width
 
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
-BLANK = " "
-
-
-class Line:
-    """One row of cells; ``wrapped`` records that the text continues on the next row."""
-
-    __slots__ = ("chars", "styles", "wrapped")
-
-    def __init__(self, chars: list[str], styles: list[int], wrapped: bool = False) -> None:
-        self.chars = chars
-        self.styles = styles
-        self.wrapped = wrapped
-
-    @property
-    def text(self) -> str:
-        return "".join(self.chars).replace(WIDE_PLACEHOLDER, "")
-
-    def __repr__(self) -> str:
-        return f"Line({self.text!r})"
-
-
-class HistoryRow(NamedTuple):
-    """A row in the scrollback: its cells and style ids, frozen.
-
-    ``styles`` is ``None`` when every cell is plain, which is most of a log.
-    """
-
-    cells: tuple[str, ...]
-    styles: tuple[int, ...] | None
-    wrapped: bool
-
-    @property
-    def text(self) -> str:
-        return "".join(self.cells).replace(WIDE_PLACEHOLDER, "")
-
-    def style_list(self) -> list[int]:
-        return list(self.styles) if self.styles is not None else [0] * len(self.cells)
-
-
-def _freeze(line: Line) -> HistoryRow:
-    """A row leaving the screen for history (the Line must not be used again)."""
-    styles = tuple(line.styles) if line.styles.count(0) != len(line.styles) else None
-    return tuple.__new__(HistoryRow, (tuple(line.chars), styles, line.wrapped))
+PH = WIDE_PLACEHOLDER
 
 
 @dataclass
@@ -100,7 +57,7 @@ class Screen:
     def _reset_state(self) -> None:
         self.style = PLAIN
         self.sid = 0
-        self._blank_chars = [BLANK] * self.cols
+        self._blank_text = BLANK * self.cols
         self._blank_cache: dict[int, int] = {0: 0}
         self.main_lines = [self._blank_line(0) for _ in range(self.rows)]
         self.alt_lines = [self._blank_line(0) for _ in range(self.rows)]
@@ -134,7 +91,7 @@ class Screen:
         self.links: list[str] = [""]
         self._link_ids: dict[str, int] = {}
         self.marks: list[tuple[int, str]] = []  # OSC 133 prompt marks: (absolute row, kind)
-        self.last_char = ""
+        self._last_run = ""
         self.dirty: set[int] = set()
         self.dirty_all = True
 
@@ -152,7 +109,7 @@ class Screen:
         return blank
 
     def _blank_line(self, bsid: int) -> Line:
-        return Line([BLANK] * self.cols, [bsid] * self.cols)
+        return Line(self._blank_text, [bsid] * self.cols if bsid else None)
 
     @property
     def scrolled_off(self) -> int:
@@ -166,132 +123,126 @@ class Screen:
         """Print a run of printable characters at the cursor (the hot path)."""
         if self._translate is not None or self.single_shift:
             text = self._apply_charsets(text)
-        if text.isascii():
-            cells: list[str] | str = text
-            lead = ""
-        else:
-            cells, lead = layout(text)
-            if lead:
-                self._combine(lead)
+        if not text.isascii():
+            mapped = text.translate(cell_map)
+            if ZERO_MARK in mapped:
+                self._draw_with_marks(text)
+                return
+            text = mapped  # wide characters now carry their placeholder cell
+        n = len(text)
+        x = self.x
+        cols = self.cols
+        if x + n <= cols and not self.pending_wrap and not self.insert:
+            # The common case: the run fits on the cursor's row.  One string concatenation.
+            line = self.lines[self.y]
+            t = line.text
+            end = x + n
+            left = t[: x - 1] + BLANK if x and t[x] == PH else t[:x]
+            if end < cols:
+                right = t[end:]
+                if right[0] == PH:
+                    right = BLANK + right[1:]
+                line.text = left + text + right
+                self.x = end
+            else:
+                line.text = left + text
+                self.x = cols - 1
+                self.pending_wrap = self.autowrap
+            sid = self.sid
+            styles = line.styles
+            if styles is not None:
+                styles[x:end] = [sid] * n
+            elif sid:
+                styles = line.styles = [0] * cols
+                styles[x:end] = [sid] * n
+            if line.marks:
+                line.drop_marks(x - 1 if x and t[x] == PH else x, end)
+            self.dirty.add(self.y)
+            self._last_run = text
+            return
+        self._put_cells(text)
+
+    def _put_cells(self, cells: str) -> None:
+        """Print laid-out cells with wrapping, insert mode and autowrap-off handled (xterm)."""
         n = len(cells)
         if not n:
             return
+        self._last_run = cells
         cols = self.cols
         sid = self.sid
-        x = self.x
-        if not self.pending_wrap and x + n <= cols and not self.insert:
-            # The common case: the run fits on the cursor's row.
-            line = self.lines[self.y]
-            chars = line.chars
-            if x and chars[x] == WIDE_PLACEHOLDER:
-                chars[x - 1] = BLANK
-            end = x + n
-            chars[x:end] = cells
-            line.styles[x:end] = [sid] * n
-            if end < cols:
-                if chars[end] == WIDE_PLACEHOLDER:
-                    chars[end] = BLANK
-                self.x = end
-            else:
-                self.x = cols - 1
-                self.pending_wrap = self.autowrap
-            self.dirty.add(self.y)
-            last = cells[n - 1]
-            self.last_char = cells[n - 2] if last == WIDE_PLACEHOLDER and n > 1 else last
-            return
         i = 0
         while i < n:
             if self.pending_wrap:
                 self.pending_wrap = False
-                if self.autowrap:
-                    self.lines[self.y].wrapped = True
-                    self.x = 0
-                    self._index()
+                self.lines[self.y].wrapped = True
+                self.x = 0
+                self._index()
             x = self.x
             line = self.lines[self.y]
-            chars = line.chars
-            space = cols - x
-            k = n - i
-            if k > space:
-                if not self.autowrap:
-                    # Without autowrap every character past the margin overwrites the last column.
-                    self._draw_no_wrap(cells, i, line)
-                    break
-                k = space
-                if cells[i + k] == WIDE_PLACEHOLDER:
+            self.dirty.add(self.y)
+            if self.autowrap and not self.insert:
+                k = min(n - i, cols - x)
+                if k < n - i and cells[i + k] == PH:
+                    k -= 1  # do not split a wide character across rows
+                if k == 0:
+                    if x == 0:
+                        i += 2  # a one-column terminal can never show a wide character
+                        continue
                     # A wide character does not fit in the last column: blank it and wrap.
-                    k -= 1
-                    if k:
-                        self._put(line, x, cells[i : i + k], k, sid)
-                    chars[cols - 1] = BLANK
-                    line.styles[cols - 1] = sid
+                    line.erase(x, cols, sid, cols)
                     self.x = cols - 1
                     self.pending_wrap = True
-                    self.dirty.add(self.y)
-                    i += k
                     continue
-            self._put(line, x, cells[i : i + k] if k != n else cells, k, sid)
-            i += k
-            x += k
+                line.write(x, cells[i : i + k], sid, cols)
+                i += k
+                x += k
+                if x >= cols:
+                    self.x = cols - 1
+                    self.pending_wrap = True
+                else:
+                    self.x = x
+                continue
+            # Insert mode or no autowrap: one character at a time, as the terminal would.
+            w = 2 if i + 1 < n and cells[i + 1] == PH else 1
+            if x + w > cols:
+                if self.autowrap and x:
+                    line.erase(x, cols, sid, cols)
+                    self.x = cols - 1
+                    self.pending_wrap = True
+                else:
+                    i += w  # dropped: a wide character cannot fit and nothing wraps
+                continue
+            if self.insert:
+                line.insert_blanks(x, w, sid, cols)
+            line.write(x, cells[i : i + w], sid, cols)
+            i += w
+            x += w
             if x >= cols:
                 self.x = cols - 1
                 self.pending_wrap = self.autowrap
             else:
                 self.x = x
-            self.dirty.add(self.y)
-        last = cells[n - 1]
-        if last == WIDE_PLACEHOLDER and n > 1:
-            last = cells[n - 2]
-        self.last_char = last
 
-    def _put(self, line: Line, x: int, seg: list[str] | str, k: int, sid: int) -> None:
-        chars = line.chars
-        cols = self.cols
-        if self.insert:
-            chars[x:x] = seg
-            del chars[cols:]
-            line.styles[x:x] = [sid] * k
-            del line.styles[cols:]
-            if chars[cols - 1] != WIDE_PLACEHOLDER and self._is_wide_lead(chars, cols - 1):
-                chars[cols - 1] = BLANK
-        else:
-            if chars[x] == WIDE_PLACEHOLDER and x > 0:
-                chars[x - 1] = BLANK  # overwrote the right half of a wide character
-            chars[x : x + k] = seg
-            line.styles[x : x + k] = [sid] * k
-            end = x + k
-            if end < cols and chars[end] == WIDE_PLACEHOLDER:
-                chars[end] = BLANK  # overwrote the left half of a wide character
+    def _draw_with_marks(self, text: str) -> None:
+        """A run with combining marks (rare): print the bases, attach each mark to its cell."""
+        start = 0
+        for i, ch in enumerate(text):
+            if char_width(ch) == 0:
+                if i > start:
+                    self._put_cells(text[start:i].translate(cell_map))
+                self._combine(ch)
+                start = i + 1
+        if start < len(text):
+            self._put_cells(text[start:].translate(cell_map))
 
-    @staticmethod
-    def _is_wide_lead(chars: list[str], x: int) -> bool:
-        return (x + 1 >= len(chars) and False) or (x + 1 < len(chars) and chars[x + 1] == WIDE_PLACEHOLDER)
-
-    def _draw_no_wrap(self, cells: list[str] | str, i: int, line: Line) -> None:
-        cols = self.cols
-        x = self.x
-        head = cells[i : i + (cols - 1 - x)]
-        if head:
-            self._put(line, x, head, len(head), self.sid)
-        last = cells[len(cells) - 1]
-        if last == WIDE_PLACEHOLDER:
-            last = BLANK  # a wide character cannot fit in the single last column
-        if line.chars[cols - 1] == WIDE_PLACEHOLDER and cols > 1:
-            line.chars[cols - 2] = BLANK
-        line.chars[cols - 1] = last
-        line.styles[cols - 1] = self.sid
-        self.x = cols - 1
-        self.dirty.add(self.y)
-
-    def _combine(self, marks: str) -> None:
-        """Attach zero-width characters to the cell the cursor just wrote."""
-        line = self.lines[self.y]
+    def _combine(self, mark: str) -> None:
+        """Attach a zero-width character to the cell the cursor just wrote."""
         x = self.x if self.pending_wrap else self.x - 1
         if x < 0:
+            # Nothing to combine with: like xterm.js, the mark takes a cell of its own.
+            self._put_cells(mark)
             return
-        if line.chars[x] == WIDE_PLACEHOLDER and x > 0:
-            x -= 1
-        line.chars[x] += marks
+        self.lines[self.y].attach_mark(x, mark)
         self.dirty.add(self.y)
 
     def _apply_charsets(self, text: str) -> str:
@@ -304,10 +255,19 @@ class Screen:
         assert self._translate is not None
         return text.translate(self._translate)
 
+    @property
+    def last_char(self) -> str:
+        """The last printed graphic character (a wide one with its placeholder), for REP."""
+        run = self._last_run
+        if not run:
+            return ""
+        return run[-2:] if run[-1] == PH and len(run) > 1 else run[-1]
+
     def repeat_last(self, count: int) -> None:
         """REP: print the last printed graphic character *count* more times."""
-        if self.last_char:
-            self.draw(self.last_char * min(count, self.cols * self.rows))
+        unit = self.last_char
+        if unit:
+            self._put_cells(unit * min(count, self.cols * self.rows))
 
     # ------------------------------------------------------------------ C0 controls
     def bell(self) -> None:
@@ -319,8 +279,9 @@ class Screen:
             self.x -= 1
 
     def tab(self, count: int = 1) -> None:
-        """HT / CHT: to the next tab stop, or the last column."""
-        self.pending_wrap = False
+        """HT / CHT: to the next tab stop, or the last column; nothing while a wrap is pending."""
+        if self.pending_wrap:
+            return
         x = self.x
         last = self.cols - 1
         tabs = self.tabstops
@@ -416,20 +377,17 @@ class Screen:
             if bsid is None:
                 bsid = self._blank_sid()
             if not self.alt_active and self.scrollback:
-                # History keeps tuples: copying 120 pointers is cheap, and tuples of strings drop
-                # out of the garbage collector's sight, unlike lists (a full history of lists made
-                # every full collection walk a million references).
+                # The row's string moves into history as it is; only styles need freezing.
                 styles = line.styles
-                plain = styles.count(0) == cols
                 self.history.append(
-                    tuple.__new__(HistoryRow, (tuple(line.chars), None if plain else tuple(styles), line.wrapped))
+                    tuple.__new__(
+                        HistoryRow, (line.text, None if styles is None else tuple(styles), line.marks, line.wrapped)
+                    )
                 )
-                if not plain or bsid:
-                    styles[:] = [bsid] * cols
                 self._scrolled_total += 1
-            elif bsid or line.styles.count(0) != cols:
-                line.styles[:] = [bsid] * cols
-            line.chars[:] = self._blank_chars
+            line.text = self._blank_text
+            line.styles = [bsid] * cols if bsid else None
+            line.marks = None
             line.wrapped = False
             lines.append(line)
             self.dirty_all = True
@@ -548,27 +506,18 @@ class Screen:
         self.y = min(saved.y, self.rows - 1)
         self.pending_wrap = saved.pending_wrap and self.x == self.cols - 1
         self._set_style(saved.style)
-        self._set_dec_mode(M.DECOM, saved.origin)
+        self._set_origin_flag(saved.origin)
         self.charsets = list(saved.charsets)
         self.gl = saved.gl
         self._update_translate()
 
     # ------------------------------------------------------------------ erasing and editing
     def _erase(self, line: Line, start: int, end: int) -> None:
-        """Blank cells [start, end) of *line*, splitting wide characters cut at either edge."""
-        if start >= end:
-            return
-        chars = line.chars
-        if start > 0 and chars[start] == WIDE_PLACEHOLDER:
-            chars[start - 1] = BLANK
-        if end < self.cols and chars[end] == WIDE_PLACEHOLDER:
-            chars[end] = BLANK
-        k = end - start
-        chars[start:end] = [BLANK] * k
-        line.styles[start:end] = [self._blank_sid()] * k
+        line.erase(start, end, self._blank_sid(), self.cols)
 
     def erase_in_line(self, how: int) -> None:
-        """EL: 0 cursor to end, 1 start to cursor, 2 whole line."""
+        """EL: 0 cursor to end, 1 start to cursor, 2 whole line (a pending wrap is cancelled, as xterm)."""
+        self.pending_wrap = False
         line = self.lines[self.y]
         if how == 0:
             self._erase(line, self.x, self.cols)
@@ -603,7 +552,8 @@ class Screen:
         self.dirty_all = True
 
     def erase_chars(self, count: int) -> None:
-        """ECH: blank *count* cells from the cursor; nothing moves."""
+        """ECH: blank *count* cells from the cursor; nothing moves, a pending wrap is cancelled."""
+        self.pending_wrap = False
         line = self.lines[self.y]
         self._erase(line, self.x, min(self.cols, self.x + max(1, count)))
         self.dirty.add(self.y)
@@ -611,39 +561,15 @@ class Screen:
     def insert_chars(self, count: int) -> None:
         """ICH: open *count* blank cells at the cursor, pushing the rest right."""
         self.pending_wrap = False
-        line = self.lines[self.y]
-        x, cols = self.x, self.cols
-        count = min(max(1, count), cols - x)
-        chars = line.chars
-        if chars[x] == WIDE_PLACEHOLDER and x > 0:
-            chars[x - 1] = BLANK
-            chars[x] = BLANK
-        chars[x:x] = [BLANK] * count
-        del chars[cols:]
-        line.styles[x:x] = [self._blank_sid()] * count
-        del line.styles[cols:]
-        if cols > 1 and chars[cols - 1] != WIDE_PLACEHOLDER and chars[cols - 2] != WIDE_PLACEHOLDER:
-            pass
-        if chars[cols - 1] != WIDE_PLACEHOLDER and _wide_lead_at_end(chars):
-            chars[cols - 1] = BLANK
+        x = self.x
+        self.lines[self.y].insert_blanks(x, min(max(1, count), self.cols - x), self._blank_sid(), self.cols)
         self.dirty.add(self.y)
 
     def delete_chars(self, count: int) -> None:
         """DCH: remove *count* cells at the cursor, pulling the rest left."""
         self.pending_wrap = False
-        line = self.lines[self.y]
-        x, cols = self.x, self.cols
-        count = min(max(1, count), cols - x)
-        chars = line.chars
-        if chars[x] == WIDE_PLACEHOLDER and x > 0:
-            chars[x - 1] = BLANK
-        end = x + count
-        if end < cols and chars[end] == WIDE_PLACEHOLDER:
-            chars[end] = BLANK
-        del chars[x:end]
-        chars.extend([BLANK] * count)
-        del line.styles[x:end]
-        line.styles.extend([self._blank_sid()] * count)
+        x = self.x
+        self.lines[self.y].delete_cells(x, min(max(1, count), self.cols - x), self._blank_sid(), self.cols)
         self.dirty.add(self.y)
 
     def insert_lines(self, count: int) -> None:
@@ -677,7 +603,7 @@ class Screen:
         self.top, self.bottom = 0, self.rows - 1
         self._set_dec_mode(M.DECOM, False)
         for y in range(self.rows):
-            self.lines[y] = Line(["E"] * self.cols, [0] * self.cols)
+            self.lines[y] = Line("E" * self.cols)
         self.x = self.y = 0
         self.pending_wrap = False
         self.dirty_all = True
@@ -782,11 +708,22 @@ class Screen:
                 if other != mode:
                     self.dec_modes.discard(other)
 
+    def _set_origin_flag(self, on: bool) -> None:
+        """DECOM's state without DECSET's cursor homing (for DECRC and DECSTR)."""
+        self.origin = on
+        if on:
+            self.dec_modes.add(M.DECOM)
+        else:
+            self.dec_modes.discard(M.DECOM)
+
     def _switch_screen(self, mode: int, on: bool) -> None:
         if on == self.alt_active:
-            if on and mode == M.ALT_SCREEN_SAVE_CURSOR:
-                self.save_cursor()
-                self._clear_alt()
+            # Already there: xterm still saves (1049h) or restores (1049l) the cursor.
+            if mode == M.ALT_SCREEN_SAVE_CURSOR:
+                if on:
+                    self.save_cursor()
+                else:
+                    self.restore_cursor()
             return
         if on:
             if mode == M.ALT_SCREEN_SAVE_CURSOR:
@@ -825,7 +762,7 @@ class Screen:
         self.pending_wrap = False
         self.insert = False
         self.ansi_modes.discard(M.IRM)
-        self._set_dec_mode(M.DECOM, False)
+        self._set_origin_flag(False)
         self._set_dec_mode(M.DECAWM, True)
         self._set_dec_mode(M.DECTCEM, True)
         self.dec_modes.discard(M.DECCKM)
@@ -887,16 +824,16 @@ class Screen:
             del self.alt_lines[rows:]
         for lines in (self.main_lines, self.alt_lines):
             for line in lines:
-                _fit(line, cols)
+                line.fit(cols)
             while len(lines) < rows:
-                lines.append(Line([BLANK] * cols, [0] * cols))
+                lines.append(Line(BLANK * cols))
         self.lines = self.alt_lines if self.alt_active else self.main_lines
         if cols != self.cols:
             tabs = self.tabstops[:cols]
             tabs.extend(x % 8 == 0 for x in range(len(tabs), cols))
             self.tabstops = tabs
         self.cols, self.rows = cols, rows
-        self._blank_chars = [BLANK] * cols
+        self._blank_text = BLANK * cols
         self.top, self.bottom = 0, rows - 1
         self.x = min(self.x, cols - 1)
         self.y = min(self.y, rows - 1)
@@ -906,11 +843,11 @@ class Screen:
     # ------------------------------------------------------------------ views
     @property
     def display(self) -> list[str]:
-        return [line.text for line in self.lines]
+        return [line.display for line in self.lines]
 
     @property
     def history_text(self) -> list[str]:
-        return [row.text for row in self.history]
+        return [row.display for row in self.history]
 
     def take_dirty(self) -> tuple[bool, set[int]]:
         """Rows changed since the last call (``(True, …)`` means repaint everything)."""
@@ -920,25 +857,7 @@ class Screen:
         return all_dirty, rows
 
 
-def _wide_lead_at_end(chars: list[str]) -> bool:
-    """Whether the last cell holds a wide character whose right half was pushed off the row."""
-    last = chars[-1]
-    return last != BLANK and last != WIDE_PLACEHOLDER and len(last) >= 1 and _is_wide(last)
-
-
-def _is_wide(cell: str) -> bool:
-    from .width import char_width
-
-    return char_width(cell[0]) == 2
-
-
-def _fit(line: Line, cols: int) -> None:
-    n = len(line.chars)
-    if n > cols:
-        del line.chars[cols:]
-        del line.styles[cols:]
-        if _wide_lead_at_end(line.chars):
-            line.chars[-1] = BLANK
-    elif n < cols:
-        line.chars.extend([BLANK] * (cols - n))
-        line.styles.extend([0] * (cols - n))
+def _freeze(line: Line) -> HistoryRow:
+    """A row leaving the screen for history (the Line must not be used again)."""
+    styles = None if line.styles is None else tuple(line.styles)
+    return tuple.__new__(HistoryRow, (line.text, styles, line.marks, line.wrapped))

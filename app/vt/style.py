@@ -29,9 +29,9 @@ __all__ = [
     "UL_DOUBLE",
     "UL_NONE",
     "UL_SINGLE",
+    "SgrDelta",
     "Style",
     "StyleTable",
-    "SgrDelta",
     "apply_sgr",
     "compile_sgr",
     "describe_sgr_params",
@@ -131,35 +131,11 @@ def apply_sgr(style: Style, params: list[int], groups: list[tuple[int, ...]] | N
     n = len(params)
     while i < n:
         p = params[i]
-        group = groups[i] if groups is not None else None
+        # Branches ordered by how often programs use them: reset, extended colours, basic colours.
         if p == 0:
             fg, bg, flags, ul, ulc = DEFAULT, DEFAULT, 0, UL_NONE, DEFAULT
-        elif 30 <= p <= 37:
-            fg = p - 30
-        elif 40 <= p <= 47:
-            bg = p - 40
-        elif 90 <= p <= 97:
-            fg = p - 90 + 8
-        elif 100 <= p <= 107:
-            bg = p - 100 + 8
-        elif p == 39:
-            fg = DEFAULT
-        elif p == 49:
-            bg = DEFAULT
-        elif p in _FLAG_ON:
-            flags |= _FLAG_ON[p]
-        elif p in _FLAG_OFF:
-            flags &= ~_FLAG_OFF[p]
-        elif p == 4:
-            if group is not None and len(group) > 1:
-                ul = group[1] if 0 <= group[1] <= UL_DASHED else UL_SINGLE
-            else:
-                ul = UL_SINGLE
-        elif p == 21:
-            ul = UL_DOUBLE
-        elif p == 24:
-            ul = UL_NONE
-        elif p in (38, 48, 58):
+        elif p == 38 or p == 48 or p == 58:
+            group = groups[i] if groups is not None else None
             if group is not None and len(group) > 1:
                 colour = _extended_colour(group)
             else:
@@ -171,7 +147,8 @@ def apply_sgr(style: Style, params: list[int], groups: list[tuple[int, ...]] | N
                 elif i + 1 < n and params[i + 1] == 5:
                     i += 1
                 elif i + 4 < n and params[i + 1] == 2:
-                    colour = rgb(params[i + 2], params[i + 3], params[i + 4])
+                    r, g, b = params[i + 2], params[i + 3], params[i + 4]
+                    colour = RGB_FLAG | (r & 0xFF) << 16 | (g & 0xFF) << 8 | (b & 0xFF)
                     i += 4
                 elif i + 1 < n and params[i + 1] == 2:
                     i = n  # truncated true colour: the rest is unusable
@@ -182,11 +159,38 @@ def apply_sgr(style: Style, params: list[int], groups: list[tuple[int, ...]] | N
                     bg = colour
                 else:
                     ulc = colour
+        elif 30 <= p <= 37:
+            fg = p - 30
+        elif 40 <= p <= 47:
+            bg = p - 40
+        elif p == 39:
+            fg = DEFAULT
+        elif p == 49:
+            bg = DEFAULT
+        elif p in _FLAG_ON:
+            flags |= _FLAG_ON[p]
+        elif p in _FLAG_OFF:
+            flags &= ~_FLAG_OFF[p]
+        elif 90 <= p <= 97:
+            fg = p - 90 + 8
+        elif 100 <= p <= 107:
+            bg = p - 100 + 8
+        elif p == 4:
+            group = groups[i] if groups is not None else None
+            if group is not None and len(group) > 1:
+                ul = group[1] if 0 <= group[1] <= UL_DASHED else UL_SINGLE
+            else:
+                ul = UL_SINGLE
+        elif p == 21:
+            ul = UL_DOUBLE
+        elif p == 24:
+            ul = UL_NONE
         elif p == 59:
             ulc = DEFAULT
         # Anything else (fonts 10-19, 26, 50-52, 60-65, ...) is ignored, as xterm does.
         i += 1
-    return Style(fg, bg, flags, ul, ulc, link)
+    return tuple.__new__(Style, (fg, bg, flags, ul, ulc, link))
+
 
 
 def _colour_params(colour: int, base: int, bright_base: int, extended: int) -> list[str]:

@@ -14,6 +14,7 @@ from .decoder import Decoder
 from .dispatch import Dispatcher
 from .parser import Parser
 from .screen import HistoryRow, Screen
+from .style import Style
 
 __all__ = ["Terminal"]
 
@@ -101,6 +102,14 @@ class Terminal:
     @property
     def history_rows(self) -> list[HistoryRow]:
         return list(self.screen.history)
+
+    def cells(self, row: int) -> list[str]:
+        """The cells of visible *row*: one string each, ``""`` for a wide character's right half."""
+        return self.screen.lines[row].cells()
+
+    def style_at(self, row: int, col: int) -> Style:
+        """The graphic rendition of the cell at (*row*, *col*)."""
+        return self.screen.styles[self.screen.lines[row].style_at(col)]
 
     @property
     def title(self) -> str:

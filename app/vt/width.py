@@ -17,11 +17,11 @@ from functools import lru_cache
 
 from wcwidth import wcwidth as _wcwidth
 
-__all__ = ["WIDE_PLACEHOLDER", "char_width", "layout", "text_width"]
+__all__ = ["WIDE_PLACEHOLDER", "ZERO_MARK", "cell_map", "char_width", "layout", "text_width"]
 
 #: What the second cell of a wide character holds (NUL never reaches a cell otherwise).
 WIDE_PLACEHOLDER = "\x00"
-_ZERO_MARK = "\x01"
+ZERO_MARK = "\x01"
 _CACHE_LIMIT = 200_000
 
 
@@ -44,14 +44,16 @@ class _CellMap(dict[int, "int | str"]):
         if w == 2:
             value = ch + WIDE_PLACEHOLDER
         elif w == 0:
-            value = _ZERO_MARK + ch
+            value = ZERO_MARK + ch
         else:
             value = code
         self[code] = value
         return value
 
 
-_CELL_MAP = _CellMap()
+#: ``text.translate(cell_map)`` lays out a run with no combining marks.
+cell_map = _CellMap()
+_CELL_MAP = cell_map
 
 
 def text_width(text: str) -> int:
@@ -72,7 +74,7 @@ def layout(text: str) -> tuple[list[str], str]:
     if text.isascii():
         return list(text), ""
     mapped = text.translate(_CELL_MAP)
-    if _ZERO_MARK not in mapped:
+    if ZERO_MARK not in mapped:
         return list(mapped), ""
     # Rare: combining marks present.  Per character, with the width cache.
     cells: list[str] = []

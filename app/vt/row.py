@@ -1,0 +1,214 @@
+"""One screen row, stored as a string.
+
+A row's cells are the characters of one ``str`` of exactly ``cols`` characters: a wide character
+is followed by :data:`WIDE_PLACEHOLDER`, combining marks live aside in ``marks`` (rare), and
+``styles`` is a list of style ids or ``None`` while every cell is plain.
+
+Strings make the common operations C-level and allocation-light: printing a run is one slice
+concatenation, a blank row is a shared constant, and a row scrolled into history is kept as it
+is, with nothing copied — the per-cell-list layout this replaced spent most of a scroll copying
+and freeing 120-entry lists.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .width import WIDE_PLACEHOLDER
+
+__all__ = ["BLANK", "HistoryRow", "Line", "cells_of", "text_of"]
+
+BLANK = " "
+PH = WIDE_PLACEHOLDER
+#: Combining marks kept per cell (xterm keeps 2 by default, at most 10).
+MAX_MARKS = 8
+
+
+class Line:
+    """A row on screen; ``wrapped`` records that its text continues on the next row."""
+
+    __slots__ = ("marks", "styles", "text", "wrapped")
+
+    def __init__(
+        self,
+        text: str,
+        styles: list[int] | None = None,
+        marks: dict[int, str] | None = None,
+        wrapped: bool = False,
+    ) -> None:
+        self.text = text
+        self.styles = styles
+        self.marks = marks
+        self.wrapped = wrapped
+
+    @property
+    def display(self) -> str:
+        return text_of(self.text, self.marks)
+
+    def cells(self) -> list[str]:
+        return cells_of(self.text, self.marks)
+
+    def style_at(self, x: int) -> int:
+        return self.styles[x] if self.styles is not None else 0
+
+    def __repr__(self) -> str:
+        return f"Line({self.display!r})"
+
+    # ------------------------------------------------------------ editing
+    def set_styles(self, start: int, end: int, sid: int, cols: int) -> None:
+        """Give cells [start, end) style *sid*."""
+        styles = self.styles
+        if styles is None:
+            if not sid:
+                return
+            styles = self.styles = [0] * cols
+        styles[start:end] = [sid] * (end - start)
+
+    def drop_marks(self, start: int, end: int) -> None:
+        marks = self.marks
+        if marks:
+            for k in [k for k in marks if start <= k < end]:
+                del marks[k]
+            if not marks:
+                self.marks = None
+
+    def write(self, x: int, cells: str, sid: int, cols: int) -> None:
+        """Put *cells* (already laid out, placeholders included) at column *x*.
+
+        A wide character cut in half by the write loses its other half too.
+        """
+        t = self.text
+        end = x + len(cells)
+        left = t[:x]
+        split_left = x and t[x] == PH
+        if split_left:
+            left = t[: x - 1] + BLANK
+        if end < cols:
+            right = t[end:]
+            if right[0] == PH:
+                right = BLANK + right[1:]
+            self.text = left + cells + right
+        else:
+            self.text = left + cells
+        if sid or self.styles is not None:
+            self.set_styles(x, end, sid, cols)
+        if self.marks:
+            self.drop_marks(x - 1 if split_left else x, end)
+
+    def erase(self, start: int, end: int, bsid: int, cols: int) -> None:
+        """Blank cells [start, end), splitting wide characters cut at either edge."""
+        if start >= end:
+            return
+        t = self.text
+        if start and t[start] == PH:
+            start -= 1
+        if end < cols and t[end] == PH:
+            end += 1
+        self.text = t[:start] + BLANK * (end - start) + t[end:]
+        if bsid or self.styles is not None:
+            self.set_styles(start, end, bsid, cols)
+        if self.marks:
+            self.drop_marks(start, end)
+
+    def insert_blanks(self, x: int, count: int, bsid: int, cols: int) -> None:
+        """ICH: open *count* blank cells at *x*; what passes the right edge is lost."""
+        t = self.text
+        if x and t[x] == PH:
+            t = t[: x - 1] + BLANK + BLANK + t[x + 1 :]
+        shifted = t[:x] + BLANK * count + t[x:]
+        if shifted[cols] == PH:
+            # A wide character's right half fell off the edge: its left half goes too.
+            shifted = shifted[: cols - 1] + BLANK
+        self.text = shifted[:cols]
+        if self.styles is not None or bsid:
+            styles = self.styles if self.styles is not None else [0] * cols
+            styles[x:x] = [bsid] * count
+            del styles[cols:]
+            self.styles = styles
+        if self.marks:
+            moved: dict[int, str] = {}
+            for k, m in self.marks.items():
+                nk = k + count if k >= x else k
+                if nk < cols:
+                    moved[nk] = m
+            self.marks = moved or None
+
+    def delete_cells(self, x: int, count: int, bsid: int, cols: int) -> None:
+        """DCH: remove *count* cells at *x*, pulling the rest left, blanks coming in at the end."""
+        t = self.text
+        end = x + count
+        if x and t[x] == PH:
+            t = t[: x - 1] + BLANK + t[x:]
+        if end < cols and t[end] == PH:
+            t = t[:end] + BLANK + t[end + 1 :]
+        self.text = t[:x] + t[end:] + BLANK * count
+        if self.styles is not None or bsid:
+            styles = self.styles if self.styles is not None else [0] * cols
+            del styles[x:end]
+            styles.extend([bsid] * count)
+            self.styles = styles
+        if self.marks:
+            self.marks = {(k - count if k >= end else k): m for k, m in self.marks.items() if not x <= k < end} or None
+
+    def attach_mark(self, x: int, mark: str) -> None:
+        """Add a combining mark to the cell at *x* (the left half of a wide character)."""
+        if x and self.text[x] == PH:
+            x -= 1
+        if self.marks is None:
+            self.marks = {}
+        marks = self.marks.get(x, "")
+        if len(marks) < MAX_MARKS:  # bounded, like xterm: hostile output cannot grow a cell
+            self.marks[x] = marks + mark
+
+    def fit(self, cols: int) -> None:
+        """Truncate or pad to *cols* cells (resize: no reflow, as xterm)."""
+        t = self.text
+        n = len(t)
+        if n > cols:
+            if t[cols] == PH:
+                t = t[: cols - 1] + BLANK
+            self.text = t[:cols]
+            if self.styles is not None:
+                del self.styles[cols:]
+            if self.marks:
+                self.drop_marks(cols, n)
+        elif n < cols:
+            self.text = t + BLANK * (cols - n)
+            if self.styles is not None:
+                self.styles.extend([0] * (cols - n))
+
+
+class HistoryRow(NamedTuple):
+    """A row in the scrollback, frozen as it scrolled off."""
+
+    text: str
+    styles: tuple[int, ...] | None
+    marks: dict[int, str] | None
+    wrapped: bool
+
+    @property
+    def display(self) -> str:
+        return text_of(self.text, self.marks)
+
+    def cells(self) -> list[str]:
+        return cells_of(self.text, self.marks)
+
+    def style_list(self) -> list[int]:
+        return list(self.styles) if self.styles is not None else [0] * len(self.text)
+
+
+def text_of(text: str, marks: dict[int, str] | None) -> str:
+    """Row text as shown: wide characters once, combining marks after their base."""
+    if not marks:
+        return text.replace(PH, "")
+    return "".join(cells_of(text, marks))
+
+
+def cells_of(text: str, marks: dict[int, str] | None) -> list[str]:
+    """One string per cell: ``""`` for a wide character's right half, marks joined to their base."""
+    cells = ["" if c == PH else c for c in text]
+    if marks:
+        for x, m in marks.items():
+            if x < len(cells):
+                cells[x] += m
+    return cells

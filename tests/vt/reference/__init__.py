@@ -1,0 +1,1 @@
+"""Reference emulators (xterm.js, tmux) that the VT engine's tests measure against."""
