@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--to", dest="end", type=_offset, default=None, help="byte offset where the listing stops")
     inspect.add_argument("--json", action="store_true", help="one JSON object per token")
 
+    sub.add_parser("sequences", help="print the supported-sequences table (Markdown) from the catalogue")
+
     from app.bench import runner as bench
 
     bench_parser = sub.add_parser("bench", help="engine throughput against pyte on the same streams")
@@ -156,6 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_render(args)
         if args.command == "inspect":
             return cmd_inspect(args)
+        if args.command == "sequences":
+            from app.vt.sequences_doc import render_sequences_markdown
+
+            _out().write(render_sequences_markdown())
+            return 0
         if args.command == "bench":
             from app.bench import runner as bench
 
