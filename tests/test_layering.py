@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADLESS = ["app.vt", "app.pty"]
+HEADLESS = ["app.vt", "app.pty", "app.record"]
 for extra in ("app.session",):
     if (ROOT / extra.replace(".", "/")).exists() or (ROOT / (extra.replace(".", "/") + ".py")).exists():
         HEADLESS.append(extra)

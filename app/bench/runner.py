@@ -8,7 +8,8 @@ Method, kept identical for both engines: 120x40 screen, 10,000 lines of scrollba
 in 4 KiB chunks that are cut before the clock starts; construction of the terminal is not timed.
 Ours runs the whole stream, best of ``--repeats`` runs (the minimum is the least disturbed by the
 rest of the machine). pyte is far slower, so it gets one run over a prefix of the same stream,
-bounded by ``--pyte-max-kb`` and ``--pyte-seconds``; its MB/s is computed on what it processed.
+bounded by ``--pyte-max-kb`` and ``--pyte-seconds``; its MB/s is computed on what it processed,
+and the ratio compares pyte with ours re-run on exactly that prefix.
 MB is 10**6 bytes.
 """
 
@@ -144,8 +145,18 @@ def _bench_kind(kind: str, args: argparse.Namespace) -> KindResult:
         else:
             result.pyte_bytes, result.pyte_seconds = done, secs
             result.pyte_mb_s = done / MB / secs if secs > 0 and done else None
-    if result.ours_mb_s and result.pyte_mb_s:
-        result.ratio = result.ours_mb_s / result.pyte_mb_s
+    if result.ours_mb_s and result.pyte_mb_s and not result.ours_error:
+        # The ratio compares the two engines on exactly the same bytes: the prefix pyte got
+        # through, fed to ours right after, best of the same number of runs.
+        prefix: list[bytes] = []
+        size = 0
+        for chunk in chunks:
+            if size >= result.pyte_bytes:
+                break
+            prefix.append(chunk)
+            size += len(chunk)
+        ours_prefix = measure_ours(prefix, args.repeats, _new_ours)
+        result.ratio = (result.pyte_seconds or 0.0) / ours_prefix if ours_prefix > 0 else None
     return result
 
 
@@ -315,16 +326,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pyte-max-kb",
         type=_positive,
-        default=256.0,
+        default=512.0,
         metavar="N",
-        help="most bytes of each stream fed to pyte, in KiB (default: 256)",
+        help="most bytes of each stream fed to pyte, in KiB (default: 512)",
     )
     parser.add_argument(
         "--pyte-seconds",
         type=_positive,
-        default=2.5,
+        default=6.0,
         metavar="S",
-        help="time budget for pyte per kind (default: 2.5)",
+        help="time budget for pyte per kind (default: 6)",
     )
     parser.add_argument("--no-pyte", action="store_true", help="measure our engine only")
 

@@ -7,13 +7,14 @@ Replies to the program (DA, DSR, DECRQM…) leave through ``screen.reply``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from . import modes as M
 from .catalogue import CATALOGUE
-from .parser import Groups, Params, parse_params
+from .parser import Groups, Params, _parse, parse_params
 from .screen import Screen
-from .style import SgrDelta, apply_sgr, compile_sgr
+from .style import RGB_FLAG, SgrDelta, Style, apply_sgr, compile_sgr
 
 __all__ = ["TERMINAL_NAME", "Dispatcher"]
 
@@ -22,6 +23,38 @@ TERMINAL_VERSION = "0.1.0"
 
 CsiHandler = Callable[[Params, Groups], None]
 Simple = Callable[[], None]
+
+
+_RGB_TAIL = re.compile(r"(\d{1,3});(\d{1,3});(\d{1,3})")
+_INDEX_TAIL = re.compile(r"\d{1,3}")
+
+
+def _lone_colour(style: Style, pstr: str) -> Style | None:
+    """``38;2;r;g;b``, ``48;2;r;g;b``, ``38;5;n`` or ``48;5;n`` applied directly, else ``None``.
+
+    These are most of the one-off SGRs in true-colour output; the general parser and
+    ``apply_sgr`` give the same result at several times the cost.  Values of up to three digits
+    only, so no clamping question arises.
+    """
+    head = pstr[:5]
+    if head == "38;2;" or head == "48;2;":
+        m = _RGB_TAIL.fullmatch(pstr, 5)
+        if m is None:
+            return None
+        r, g, b = m.groups()
+        colour = RGB_FLAG | (int(r) & 0xFF) << 16 | (int(g) & 0xFF) << 8 | (int(b) & 0xFF)
+    elif head == "38;5;" or head == "48;5;":
+        if _INDEX_TAIL.fullmatch(pstr, 5) is None:
+            return None
+        colour = int(pstr[5:]) & 0xFF
+    else:
+        return None
+    fg, bg, flags, ul, ulc, link = style
+    if head[0] == "3":
+        fg = colour
+    else:
+        bg = colour
+    return tuple.__new__(Style, (fg, bg, flags, ul, ulc, link))
 
 
 def _p(params: Params, i: int = 0, default: int = 1) -> int:
@@ -45,7 +78,9 @@ class Dispatcher:
         self._sgr_memo: dict[tuple[int, str], int] = {}
         self._sgr_deltas: dict[str, SgrDelta] = {}
         self._sgr_seen: set[str] = set()
-        self._style_list = screen.styles.styles  # grows in place; indexed by style id
+        self._style_list = screen.styles.styles  # changed in place only; indexed by style id
+        self._style_ids = screen.styles.ids  # likewise: style → id
+        screen.style_listeners.append(self._sgr_memo.clear)  # ids renumbered: memo is stale
         self.unknown = 0  # sequences seen that nothing handles (for the status line)
         # Direct routes for the controls every line uses: one call instead of two.
         direct: dict[str, Simple] = {
@@ -76,6 +111,9 @@ class Dispatcher:
         for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]:
             self._c0.setdefault(chr(code), self.ignore)
         self._c0_get = self._c0.__getitem__
+        # CR LF as one route, valid only while LF means plain index (newline mode adds a CR,
+        # which is harmless after CR, so screen.crlf stays exact either way).
+        self._c0["\r\n"] = screen.crlf
         #: The parser's direct route to control handlers (see ``Perform``).
         self.controls = self._c0
 
@@ -213,30 +251,72 @@ class Dispatcher:
 
     # ------------------------------------------------------------ CSI
     def _sgr_miss(self, pstr: str) -> int:
-        """The style id an SGR gives from the current style, computed and remembered."""
+        """The style id an SGR gives from the current style, computed (and remembered if it recurs).
+
+        Colourful output is mostly lone colours (``38;5;n``, ``38;2;r;g;b``), many of them
+        one-offs: those are applied directly, without the general parser or any cache.  Other
+        strings are parsed on first sight; seen again, they get a compiled delta and a memo entry.
+        """
         screen = self.screen
-        key = (screen.sid, pstr)
+        style = _lone_colour(screen.style, pstr)
+        if style is not None:
+            sid = self._style_ids.get(style)
+            return sid if sid is not None else screen.intern_style(style)
         delta = self._sgr_deltas.get(pstr)
         if delta is not None:
             style = delta.apply(screen.style)
+            seen_before = True
         else:
-            values, groups = parse_params(pstr)
-            vlist, glist = list(values), list(groups) if groups else None
-            style = apply_sgr(screen.style, vlist, glist)
-            # A string seen twice is likely to recur (colour schemes): compile it once.
-            if pstr in self._sgr_seen:
+            seen_before = pstr in self._sgr_seen
+            values, groups = _parse(pstr) if pstr else ((), None)
+            style = apply_sgr(screen.style, values, groups)
+            if seen_before:
                 if len(self._sgr_deltas) > 4096:
                     self._sgr_deltas.clear()
-                self._sgr_deltas[pstr] = compile_sgr(vlist, glist)
+                self._sgr_deltas[pstr] = compile_sgr(values, groups)
             else:
-                if len(self._sgr_seen) > 8192:
+                if len(self._sgr_seen) > 16384:
                     self._sgr_seen.clear()
                 self._sgr_seen.add(pstr)
-        sid = screen.styles.intern(style)
-        if len(self._sgr_memo) > 8192:
-            self._sgr_memo.clear()
-        self._sgr_memo[key] = sid
+        sid = self._style_ids.get(style)
+        if sid is None:
+            sid = screen.intern_style(style)
+        if seen_before:
+            if len(self._sgr_memo) > 8192:
+                self._sgr_memo.clear()
+            self._sgr_memo[(screen.sid, pstr)] = sid
         return sid
+
+    def sgr_runs(self, pairs: list[tuple[str, str]]) -> None:
+        """SGR then print, for each pair (see ``Perform``): styles resolved here, text written at once."""
+        screen = self.screen
+        memo = self._sgr_memo
+        table = self._style_list
+        epoch = screen.style_epoch
+        start_style = screen.style
+        runs: list[str] = []
+        sids: list[int] = []
+        sid = screen.sid
+        for pstr, run in pairs:
+            new = memo.get((sid, pstr))
+            if new is None:
+                screen.sid = sid
+                screen.style = table[sid]
+                new = self._sgr_miss(pstr)
+            sid = new
+            runs.append(run)
+            sids.append(sid)
+        if epoch != screen.style_epoch:
+            # A compaction renumbered ids mid-way; ids taken before it are stale.  Rare: redo slowly.
+            screen.sid = screen.intern_style(start_style)
+            screen.style = start_style
+            for pstr, run in pairs:
+                self.csi_dispatch("", pstr, "", "m")
+                screen.draw(run)
+            return
+        screen.sid = sid
+        screen.style = table[sid]
+        screen.draw_runs(runs, sids)
 
     def _sgr(self, pstr: str) -> None:
         self.csi_dispatch("", pstr, "", "m")

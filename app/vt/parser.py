@@ -60,8 +60,12 @@ class Perform(Protocol):
     def ignored(self, kind: str) -> None:
         """A sequence was recognised and dropped (malformed, too long, or cancelled)."""
 
+    # Optionally, ``sgr_runs(pairs)``: for each ``(params, text)``, exactly what
+    # ``csi_dispatch("", params, "", "m")`` then ``print(text)`` do; the fast path hands over runs of
+    # colour-per-cell output in one call.
     # Optionally, ``controls``: a mapping from every C0/C1 control character to a callable taking
-    # no arguments, which the fast path calls instead of ``execute``.
+    # no arguments, which the fast path calls instead of ``execute``; its key "\r\n", if present,
+    # must do exactly what "\r" then "\n" do, in one call.
 
 
 class State:
@@ -311,6 +315,8 @@ _FAST = re.compile(
     r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
     r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
 )
+_SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
+_SGR_BLOCK = re.compile(rf"(?:\x1b\[[0-9:;]*m{_RUN}+)+")
 _PRINT_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f]+")
 _PARAM_RUN = re.compile(r"[0-9:;]+")
 _OSC_RUN = re.compile(r"[^\x00-\x1f\x80-\x9f]+")
@@ -359,7 +365,10 @@ class Parser:
         execute = controls.__getitem__ if controls is not None else None
         cr = controls["\r"] if controls is not None else None
         lf = controls["\n"] if controls is not None else None
+        # A Perform may also route the CR LF pair as one call (it must mean exactly CR then LF).
+        crlf = controls.get("\r\n") if controls is not None else None
         csi = perform.csi_dispatch
+        sgr_runs = getattr(perform, "sgr_runs", None)
         match = _FAST.match
         while pos < n:
             m = match(text, pos)
@@ -369,11 +378,26 @@ class Parser:
             g = m.lastindex
             if g == 7 or g == 8:
                 private, params, inter, final, run = m.group(3, 4, 5, 6, 7)
+                if (
+                    g == 7
+                    and run
+                    and sgr_runs is not None
+                    and final == "m"
+                    and not private
+                    and not inter
+                    and (block := _SGR_BLOCK.match(text, m.end())) is not None
+                ):
+                    # Colour on every cell: the SGR+text pairs that follow are reported in one call.
+                    sgr_runs([(params, run), *_SGR_PAIR.findall(block.group())])
+                    pos = block.end()
+                    continue
                 csi(private, params, inter, final)
                 if run:
                     draw(run)
                 if g == 8:
-                    if cr is not None and lf is not None:
+                    if crlf is not None:
+                        crlf()
+                    elif cr is not None and lf is not None:
                         cr()
                         lf()
                     else:
@@ -382,14 +406,18 @@ class Parser:
             elif g == 1 or g == 2:
                 draw(m.group(1))
                 if g == 2:
-                    if cr is not None and lf is not None:
+                    if crlf is not None:
+                        crlf()
+                    elif cr is not None and lf is not None:
                         cr()
                         lf()
                     else:
                         perform.execute("\r")
                         perform.execute("\n")
             elif g == 9:
-                if cr is not None and lf is not None:
+                if crlf is not None:
+                    crlf()
+                elif cr is not None and lf is not None:
                     cr()
                     lf()
                 else:

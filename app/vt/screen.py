@@ -18,11 +18,13 @@ from . import modes as M
 from .charsets import TranslationTable, translation_table
 from .row import BLANK, HistoryRow, Line
 from .style import PLAIN, Style, StyleTable, apply_sgr
-from .width import WIDE_PLACEHOLDER, ZERO_MARK, cell_map, char_width
+from .width import WIDE_PLACEHOLDER, ZERO_MARK, cell_map
 
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
 PH = WIDE_PLACEHOLDER
+#: Distinct styles kept before unused ones are dropped (true-colour output makes new ones endlessly).
+STYLE_LIMIT = 65536
 
 
 @dataclass
@@ -47,6 +49,11 @@ class Screen:
         self.rows = max(1, rows)
         self.scrollback = max(0, scrollback)
         self.styles = StyleTable()
+        #: Bumped whenever style ids are renumbered, so caches keyed by id know to drop them.
+        self.style_epoch = 0
+        #: Called after a compaction renumbered the style ids (caches keyed by id must be dropped).
+        self.style_listeners: list[Callable[[], None]] = []
+        self._style_limit = STYLE_LIMIT
         self.history: deque[HistoryRow] = deque(maxlen=self.scrollback or 1)
         #: Called with the text of replies (DA, DSR, DECRQM…); the Terminal encodes and sends them.
         self.reply: Callable[[str], None] = lambda text: None
@@ -82,6 +89,7 @@ class Screen:
         self.gl = 0
         self._translate: TranslationTable | None = None
         self.single_shift = 0
+        self._charsets_active = False  # a translation or single shift applies to the next print
         self.saved_main = SavedCursor()
         self.saved_alt = SavedCursor()
         self.title = ""
@@ -104,7 +112,7 @@ class Screen:
         sid = self.sid
         blank = self._blank_cache.get(sid)
         if blank is None:
-            blank = self.styles.intern(Style(bg=self.style.bg)) if self.style.bg != PLAIN.bg else 0
+            blank = self.intern_style(Style(bg=self.style.bg)) if self.style.bg != PLAIN.bg else 0
             self._blank_cache[sid] = blank
         return blank
 
@@ -121,12 +129,12 @@ class Screen:
     # ------------------------------------------------------------------ printing
     def draw(self, text: str) -> None:
         """Print a run of printable characters at the cursor (the hot path)."""
-        if self._translate is not None or self.single_shift:
+        if self._charsets_active:
             text = self._apply_charsets(text)
         if not text.isascii():
             mapped = text.translate(cell_map)
             if ZERO_MARK in mapped:
-                self._draw_with_marks(text)
+                self._draw_with_marks(mapped)
                 return
             text = mapped  # wide characters now carry their placeholder cell
         n = len(text)
@@ -161,6 +169,57 @@ class Screen:
             self._last_run = text
             return
         self._put_cells(text)
+
+    def draw_runs(self, runs: list[str], sids: list[int]) -> None:
+        """Print each run with its own style id, as consecutive ``draw`` calls would.
+
+        Colour-per-cell output (gradients, syntax highlighters, ``ls`` of many coloured names)
+        makes a run of a character or two between SGRs; when they all fit on the cursor's row
+        they are written with one string concatenation instead of one per run.
+        """
+        original = runs
+        text = "".join(runs)
+        if not text.isascii():
+            runs = [run.translate(cell_map) for run in runs]
+            text = "".join(runs)
+            if ZERO_MARK in text:
+                text = ""  # combining marks: the general path below handles them
+        x = self.x
+        n = len(text)
+        if not n or self._charsets_active or self.pending_wrap or self.insert or x + n > self.cols:
+            final_sid, final_style = self.sid, self.style
+            for run, sid in zip(original, sids, strict=True):
+                self.sid = sid
+                self.style = self.styles.styles[sid]
+                self.draw(run)
+            self.sid, self.style = final_sid, final_style
+            return
+        cols = self.cols
+        line = self.lines[self.y]
+        t = line.text
+        end = x + n
+        left = t[: x - 1] + BLANK if x and t[x] == PH else t[:x]
+        if end < cols:
+            right = t[end:]
+            if right[0] == PH:
+                right = BLANK + right[1:]
+            line.text = left + text + right
+            self.x = end
+        else:
+            line.text = left + text
+            self.x = cols - 1
+            self.pending_wrap = self.autowrap
+        seg: list[int] = []
+        for run, sid in zip(runs, sids, strict=True):
+            seg += [sid] * len(run)
+        styles = line.styles
+        if styles is None:
+            styles = line.styles = [0] * cols
+        styles[x:end] = seg
+        if line.marks:
+            line.drop_marks(x - 1 if x and t[x] == PH else x, end)
+        self.dirty.add(self.y)
+        self._last_run = runs[-1]
 
     def _put_cells(self, cells: str) -> None:
         """Print laid-out cells with wrapping, insert mode and autowrap-off handled (xterm)."""
@@ -223,17 +282,19 @@ class Screen:
             else:
                 self.x = x
 
-    def _draw_with_marks(self, text: str) -> None:
-        """A run with combining marks (rare): print the bases, attach each mark to its cell."""
-        start = 0
-        for i, ch in enumerate(text):
-            if char_width(ch) == 0:
-                if i > start:
-                    self._put_cells(text[start:i].translate(cell_map))
-                self._combine(ch)
-                start = i + 1
-        if start < len(text):
-            self._put_cells(text[start:].translate(cell_map))
+    def _draw_with_marks(self, mapped: str) -> None:
+        """A run with combining marks: print the bases, attach each mark to the cell before it.
+
+        *mapped* is the run after ``translate(cell_map)``: every zero-width character sits right
+        after a ``ZERO_MARK``, so splitting on the marker separates marks from bases in C.
+        """
+        parts = mapped.split(ZERO_MARK)
+        if parts[0]:
+            self._put_cells(parts[0])
+        for part in parts[1:]:
+            self._combine(part[0])
+            if len(part) > 1:
+                self._put_cells(part[1:])
 
     def _combine(self, mark: str) -> None:
         """Attach a zero-width character to the cell the cursor just wrote."""
@@ -250,6 +311,7 @@ class Screen:
             table = translation_table(self.charsets[self.single_shift])
             first = text[0].translate(table) if table else text[0]
             self.single_shift = 0
+            self._charsets_active = self._translate is not None
             rest = text[1:]
             return first + (rest.translate(self._translate) if self._translate else rest)
         assert self._translate is not None
@@ -322,14 +384,34 @@ class Screen:
         self.x = 0
 
     def crlf(self) -> None:
-        """CR LF in one call: the most common pair in captured output."""
+        """CR LF in one call: the pair ends nearly every line of captured output."""
         self.pending_wrap = False
         self.x = 0
         y = self.y
-        if y == self.bottom:
+        if y != self.bottom:
+            if y < self.rows - 1:
+                self.y = y + 1
+            return
+        if self.top or y != self.rows - 1 or self.alt_active or not self.scrollback:
             self._scroll_up_region(1)
-        elif y < self.rows - 1:
-            self.y = y + 1
+            return
+        # Inlined from _scroll_up_region: one row of a full-screen region into history.
+        lines = self.lines
+        line = lines.pop(0)
+        styles = line.styles
+        self.history.append(
+            tuple.__new__(HistoryRow, (line.text, None if styles is None else tuple(styles), line.marks, line.wrapped))
+        )
+        self._scrolled_total += 1
+        bsid = self._blank_cache.get(self.sid)
+        if bsid is None:
+            bsid = self._blank_sid()
+        line.text = self._blank_text
+        line.styles = [bsid] * self.cols if bsid else None
+        line.marks = None
+        line.wrapped = False
+        lines.append(line)
+        self.dirty_all = True
 
     def shift_in(self) -> None:
         self.gl = 0
@@ -631,8 +713,51 @@ class Screen:
 
     # ------------------------------------------------------------------ rendition
     def _set_style(self, style: Style) -> None:
+        self.sid = self.intern_style(style)
         self.style = style
-        self.sid = self.styles.intern(style)
+
+    def intern_style(self, style: Style) -> int:
+        """The id of *style*, dropping styles no cell uses once the table grows past its limit."""
+        sid = self.styles.intern(style)
+        if sid >= self._style_limit:
+            sid = self._compact_styles(style)
+        return sid
+
+    def _compact_styles(self, newest: Style) -> int:
+        """Renumber the styles still referenced by a cell, the pen or *newest*; drop the rest.
+
+        Memory stays bounded by what the screen and scrollback really show; the next compaction
+        waits until the table has doubled, so a screen full of distinct colours cannot make every
+        new style pay for one.
+        """
+        used = {0, self.sid}
+        for line in (*self.main_lines, *self.alt_lines):
+            if line.styles is not None:
+                used.update(line.styles)
+        for row in self.history:
+            if row.styles is not None:
+                used.update(row.styles)
+        old = list(self.styles.styles)
+        order = sorted(used)
+        remap = {old_id: new_id for new_id, old_id in enumerate(order)}
+        kept = [old[i] for i in order]
+        self.styles.replace_all(kept)
+        get = remap.__getitem__
+        for line in (*self.main_lines, *self.alt_lines):
+            if line.styles is not None:
+                line.styles = list(map(get, line.styles))
+        self.history = deque(
+            (row if row.styles is None else row._replace(styles=tuple(map(get, row.styles))) for row in self.history),
+            maxlen=self.history.maxlen,
+        )
+        self.sid = remap[self.sid]
+        self._blank_cache = {0: 0}
+        self.style_epoch += 1
+        self.dirty_all = True
+        self._style_limit = max(STYLE_LIMIT, 2 * len(kept))
+        for listener in self.style_listeners:
+            listener()
+        return self.styles.intern(newest)
 
     def select_graphic_rendition(self, params: list[int], groups: list[tuple[int, ...]] | None) -> None:
         self._set_style(apply_sgr(self.style, params, groups))
@@ -664,9 +789,11 @@ class Screen:
 
     def single_shift_next(self, slot: int) -> None:
         self.single_shift = slot
+        self._charsets_active = True
 
     def _update_translate(self) -> None:
         self._translate = translation_table(self.charsets[self.gl])
+        self._charsets_active = self._translate is not None or bool(self.single_shift)
 
     # ------------------------------------------------------------------ modes
     def set_ansi_mode(self, mode: int, on: bool) -> None:

@@ -9,6 +9,7 @@ Colours are ints: ``DEFAULT`` (-1), 0–255 for the indexed palette, or ``RGB_FL
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 __all__ = [
@@ -77,19 +78,25 @@ class StyleTable:
     """Interns styles to small ints; id 0 is always the plain style."""
 
     def __init__(self) -> None:
-        self._ids: dict[Style, int] = {PLAIN: 0}
+        self.ids: dict[Style, int] = {PLAIN: 0}
         self.styles: list[Style] = [PLAIN]
 
     def intern(self, style: Style) -> int:
-        sid = self._ids.get(style)
+        sid = self.ids.get(style)
         if sid is None:
             sid = len(self.styles)
-            self._ids[style] = sid
+            self.ids[style] = sid
             self.styles.append(style)
         return sid
 
     def __getitem__(self, sid: int) -> Style:
         return self.styles[sid]
+
+    def replace_all(self, styles: list[Style]) -> None:
+        """Swap in a new set of styles, keeping the same list object (others hold a reference)."""
+        self.styles[:] = styles
+        self.ids.clear()
+        self.ids.update((style, sid) for sid, style in enumerate(styles))
 
     def __len__(self) -> int:
         return len(self.styles)
@@ -118,14 +125,14 @@ def _extended_colour(group: tuple[int, ...]) -> int | None:
     return None
 
 
-def apply_sgr(style: Style, params: list[int], groups: list[tuple[int, ...]] | None) -> Style:
+def apply_sgr(style: Style, params: Sequence[int], groups: Sequence[tuple[int, ...]] | None) -> Style:
     """Apply one SGR sequence to *style* (xterm semantics, including colon sub-parameters).
 
     *groups* is given only when some parameter had colon sub-parameters; then ``groups[i]`` is
     the whole colon group whose first value is ``params[i]``.
     """
     if not params:
-        params = [0]  # CSI m is SGR 0; the hyperlink (OSC 8) is not rendition and survives
+        params = (0,)  # CSI m is SGR 0; the hyperlink (OSC 8) is not rendition and survives
     fg, bg, flags, ul, ulc, link = style
     i = 0
     n = len(params)
@@ -249,7 +256,7 @@ class SgrDelta(NamedTuple):
         return tuple.__new__(Style, (fg, bg, (flags & ~self.off) | self.on, ul, ulc, link))
 
 
-def compile_sgr(params: list[int], groups: list[tuple[int, ...]] | None) -> SgrDelta:
+def compile_sgr(params: Sequence[int], groups: Sequence[tuple[int, ...]] | None) -> SgrDelta:
     """The :class:`SgrDelta` of an SGR sequence: ``apply_sgr`` run on two probe styles.
 
     Rather than re-implement SGR, the delta is read off ``apply_sgr`` itself: every field is
@@ -259,15 +266,12 @@ def compile_sgr(params: list[int], groups: list[tuple[int, ...]] | None) -> SgrD
     b = Style(fg=4, bg=5, flags=0x1FF, underline=UL_DOUBLE, ul_color=6)
     ra = apply_sgr(a, params, groups)
     rb = apply_sgr(b, params, groups)
-    reset = not params or 0 in params
-    # flags: bits set from both starts were turned on; bits cleared from both were turned off.
+    # Every field is read off the probes, a reset included (it shows as all fields set), so the
+    # delta never needs to know whether the string contained a 0.
     on = ra.flags & rb.flags
     off = ~(ra.flags | rb.flags) & 0x1FF
-    if reset:
-        # After a reset the flags start from 0, so only `on` matters.
-        off = 0x1FF & ~on
     return SgrDelta(
-        reset=reset and ra.fg == rb.fg and ra.bg == rb.bg,
+        reset=False,
         fg=ra.fg if ra.fg == rb.fg else None,
         bg=ra.bg if ra.bg == rb.bg else None,
         on=on,

@@ -11,6 +11,7 @@ import sys
 import tracemalloc
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -328,3 +329,36 @@ def test_replies_queue_is_bounded() -> None:
     replies = t.take_replies()
     assert 0 < len(replies) <= 1024
     assert set(replies) == {b"\x1b[?62;22c"}
+
+
+# ------------------------------------------------------------------ bounded style table
+def _all_styles(t: Terminal) -> list[list[object]]:
+    rows = [[t.screen.styles[s] for s in row.style_list()] for row in t.screen.history]
+    rows += [[t.style_at(y, x) for x in range(t.cols)] for y in range(t.rows)]
+    return rows
+
+
+def test_style_table_stays_bounded_and_cells_keep_their_styles(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Random true colours create a new style per cell; unused ones must be dropped without any
+    # visible cell, in history or on screen, changing its rendition.
+    import random
+
+    import app.vt.screen as screen_module
+
+    rng = random.Random(7)
+    stream = bytearray()
+    for i in range(6000):
+        r, g, b = rng.randrange(256), rng.randrange(256), rng.randrange(256)
+        stream += f"\x1b[38;2;{r};{g};{b}m{'XY'[i % 2]}".encode()
+        if i % 13 == 0:
+            stream += b"\x1b[1;4:3m\r\n" if i % 2 else b"\x1b[0m\r\n"
+    unbounded = Terminal(cols=20, rows=5, scrollback=40)
+    unbounded.feed(bytes(stream))
+    monkeypatch.setattr(screen_module, "STYLE_LIMIT", 300)
+    bounded = Terminal(cols=20, rows=5, scrollback=40)
+    for i in range(0, len(stream), 97):
+        bounded.feed(bytes(stream[i : i + 97]))
+    assert bounded.screen.style_epoch > 3  # compaction really happened, several times
+    assert len(bounded.screen.styles) <= 2 * (20 * 45 + 2)
+    assert _all_styles(bounded) == _all_styles(unbounded)
+    assert bounded.display == unbounded.display

@@ -1,0 +1,283 @@
+"""A child on a real POSIX pseudo-terminal: what a terminal emulator sees, byte for byte.
+
+The child leads a new session with the pty's slave as its controlling terminal, so it has job control, gets
+SIGWINCH when :meth:`PtySource.resize` changes the size, and has a foreground process group the probes can ask
+about. The parent keeps only the master: once the child and everything else holding the slave are gone, Linux
+reports EIO on the master (macOS: end of file), which is the end of the output. The bytes are exact as the line
+discipline passes them: a program's ``\\n`` arrives as ``\\r\\n`` (ONLCR), as on any terminal, unless the
+program puts its tty in raw mode.
+
+Imports cleanly on Windows (the probes and the factory import it everywhere); using it there raises
+:class:`SourceUnavailableError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import shlex
+import struct
+import subprocess
+import sys
+
+from app.pty._common import GRACE, READ_SIZE, ChunkQueue, Family, closed_error, reap
+from app.pty.base import Chunk, SourceError, SourceUnavailableError, SpawnSpec
+
+if sys.platform != "win32":
+    import fcntl
+    import termios
+
+__all__ = ["PtySource", "tty_iutf8"]
+
+_UNAVAILABLE = "a POSIX pty is not available on Windows; use the ConPTY backend (conpty) or pipes (pipe)"
+# Linux's value; Python exposes termios.IUTF8 on Linux, not everywhere.
+_IUTF8 = 0o040000
+
+
+def _check_size(cols: int, rows: int) -> None:
+    if not (0 < cols < 65536 and 0 < rows < 65536):
+        raise ValueError(f"a terminal size is 1..65535 columns and rows, not {cols}x{rows}")
+
+
+def _set_winsize(fd: int, cols: int, rows: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+def tty_iutf8(fd: int, enable: bool | None = None) -> bool:
+    """The tty's IUTF8 flag (erase removes a whole UTF-8 character in cooked mode), set first if ``enable`` is
+    given; returns the flag as it now is.
+
+    ``fd`` may be the master: on Linux, termios calls on a pty master act on its slave, which is where the line
+    discipline reads the flag. UTF-8 enforcement sets it; the code page probe reports it.
+    """
+    if sys.platform == "win32":
+        raise SourceUnavailableError(_UNAVAILABLE)
+    flag = getattr(termios, "IUTF8", _IUTF8)
+    attrs = termios.tcgetattr(fd)
+    if enable is not None:
+        attrs[0] = (attrs[0] | flag) if enable else (attrs[0] & ~flag)
+        termios.tcsetattr(fd, termios.TCSANOW, attrs)
+        attrs = termios.tcgetattr(fd)
+    return bool(attrs[0] & flag)
+
+
+def _take_controlling_tty() -> None:
+    """Runs in the child between fork and exec, after ``setsid``: make the slave (already fd 0) its controlling
+    terminal. ``subprocess`` has no option for this and opening the slave by name would need code in the child
+    anyway; this is one ioctl on objects bound before the fork, so it allocates nothing worth worrying about."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class PtySource:
+    """A child on a new pty: bytes out through the master, input written to the master, size by TIOCSWINSZ."""
+
+    kind = "pty"
+    fidelity = "exact bytes, as the pty's line discipline passes them (ONLCR: a program's \\n arrives as \\r\\n)"
+
+    def __init__(self, spec: SpawnSpec) -> None:
+        if sys.platform == "win32":
+            raise SourceUnavailableError(_UNAVAILABLE)
+        if not spec.argv:
+            raise SourceError("nothing to run: the command line is empty")
+        _check_size(spec.cols, spec.rows)
+        self.spec = spec
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._family: Family | None = None
+        self._master = -1
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue = ChunkQueue(1)
+        self._reading = False
+        self._pending = bytearray()
+        self._escalation: asyncio.TimerHandle | None = None
+        self._closed = False
+
+    # -- state -----------------------------------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def returncode(self) -> int | None:
+        return self._family.poll() if self._family is not None else None
+
+    @property
+    def master_fd(self) -> int | None:
+        """The master's descriptor while the source is open (for probes; do not read from it)."""
+        return self._master if self._master >= 0 else None
+
+    def foreground_pid(self) -> int | None:
+        """The pty's foreground process group (its leader's pid), the process whose locale and environment the
+        probes should show; ``None`` once closed or when the kernel cannot say."""
+        if self._master < 0:
+            return None
+        try:
+            pgid = os.tcgetpgrp(self._master)
+        except OSError:
+            return None
+        return pgid if pgid > 0 else None
+
+    def iutf8(self, enable: bool | None = None) -> bool:
+        """:func:`tty_iutf8` on this session's pty."""
+        if self._master < 0:
+            raise closed_error(self.returncode)
+        return tty_iutf8(self._master, enable)
+
+    # -- life ------------------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._proc is not None or self._closed:
+            raise SourceError("this source was already started; make a new one for a new run")
+        loop = asyncio.get_running_loop()
+        spec = self.spec
+        master, slave = os.openpty()
+        try:
+            _set_winsize(slave, spec.cols, spec.rows)
+            os.set_blocking(master, False)
+            self._proc = subprocess.Popen(
+                list(spec.argv),
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=dict(spec.env) if spec.env is not None else None,
+                cwd=spec.cwd,
+                start_new_session=True,
+                preexec_fn=_take_controlling_tty,
+                close_fds=True,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            os.close(master)
+            raise SourceError(f"cannot start {shlex.join(spec.argv)}: {exc}") from exc
+        finally:
+            # Our copy of the slave must go, or the master never reports the end of the output.
+            os.close(slave)
+        self._master = master
+        self._loop = loop
+        self._family = Family(self._proc)
+        self._resume()
+
+    async def read(self) -> Chunk | None:
+        return await self._queue.get(self._resume)
+
+    def write(self, data: bytes) -> None:
+        if self._proc is None:
+            raise SourceError("the source is not started yet")
+        status = self.returncode
+        if self._closed or self._master < 0 or status is not None:
+            raise closed_error(status)
+        if not data:
+            return
+        if self._pending:
+            self._pending += data
+            return
+        try:
+            sent = os.write(self._master, data)
+        except BlockingIOError:
+            sent = 0
+        except OSError as exc:
+            raise closed_error(self.returncode) from exc
+        if sent < len(data):
+            self._pending += data[sent:]
+            assert self._loop is not None
+            self._loop.add_writer(self._master, self._flush)
+
+    def resize(self, cols: int, rows: int) -> None:
+        """Set the size; the kernel sends SIGWINCH to the foreground process group if it changed."""
+        _check_size(cols, rows)
+        if self._proc is None:
+            self.spec = dataclasses.replace(self.spec, cols=cols, rows=rows)
+            return
+        status = self.returncode
+        if self._closed or self._master < 0 or status is not None:
+            raise closed_error(status)
+        _set_winsize(self._master, cols, rows)
+
+    async def wait(self) -> int:
+        """The exit status, once the output has ended (all of it queued for :meth:`read`) and the child is
+        reaped. Unread output beyond the flow-control mark holds the child, as a full pipe would: read
+        concurrently."""
+        if self._proc is None:
+            raise SourceError("the source is not started yet")
+        await self._queue.ended.wait()
+        assert self._family is not None
+        return await reap(self._family.poll)
+
+    def kill(self) -> None:
+        """Hang up the child's session now (SIGHUP + SIGCONT); SIGKILL what is left after a short grace."""
+        if self._family is None or self._closed:
+            return
+        self._family.hang_up()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._family.end_blocking(GRACE)
+            return
+        if self._escalation is None:
+            self._escalation = loop.call_later(GRACE, self._family.kill_survivors)
+
+    async def close(self) -> None:
+        """End the child's session (hang-up, then SIGKILL after a grace), reap it, release the master."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._family is not None:
+                await self._family.end(GRACE)
+        finally:
+            if self._escalation is not None:
+                self._escalation.cancel()
+            if self._family is not None and self._family.popen.returncode is None:
+                self._family.end_blocking(0.0)  # cancelled half-way: finish without the loop
+            self._release()
+
+    # -- plumbing --------------------------------------------------------------------------------------------
+
+    def _resume(self) -> None:
+        if not self._reading and self._master >= 0 and not self._queue.ended.is_set() and self._loop is not None:
+            self._loop.add_reader(self._master, self._on_readable)
+            self._reading = True
+
+    def _pause(self) -> None:
+        if self._reading and self._loop is not None:
+            self._loop.remove_reader(self._master)
+            self._reading = False
+
+    def _on_readable(self) -> None:
+        try:
+            data = os.read(self._master, READ_SIZE)
+        except BlockingIOError:
+            return
+        except OSError:
+            # EIO: every holder of the slave is gone (Linux). Any other error also ends the stream rather than
+            # spinning on a descriptor that will never read again.
+            data = b""
+        if not data:
+            self._pause()
+            self._queue.end_stream()
+            return
+        assert self._loop is not None
+        self._queue.put(Chunk(data, self._loop.time(), "pty"))
+        if self._queue.full:
+            self._pause()
+
+    def _flush(self) -> None:
+        try:
+            sent = os.write(self._master, self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            sent = len(self._pending)  # the child is gone; its input with it
+        del self._pending[:sent]
+        if not self._pending and self._loop is not None:
+            self._loop.remove_writer(self._master)
+
+    def _release(self) -> None:
+        self._pause()
+        if self._master >= 0:
+            if self._pending and self._loop is not None:
+                self._loop.remove_writer(self._master)
+            self._pending.clear()
+            os.close(self._master)
+            self._master = -1
+        self._queue.abort()
