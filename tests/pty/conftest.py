@@ -68,6 +68,18 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     return BACKENDS[request.param]
 
 
+# Promises that split the backends into two groups get their own fixtures, so that a test about a
+# terminal runs only where there is one, instead of being skipped elsewhere.
+@pytest.fixture(params=sorted(name for name, b in BACKENDS.items() if b.terminal))
+def terminal_backend(request: pytest.FixtureRequest) -> Backend:
+    return BACKENDS[request.param]
+
+
+@pytest.fixture(params=sorted(name for name, b in BACKENDS.items() if not b.terminal))
+def pipe_backend(request: pytest.FixtureRequest) -> Backend:
+    return BACKENDS[request.param]
+
+
 def run(coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
     """Run one test coroutine on a fresh loop; a hang fails the test instead of the whole run."""
 

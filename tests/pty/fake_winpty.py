@@ -43,7 +43,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 
 DA1_REQUEST = b"\x1b[c"
 CPR_REQUEST = b"\x1b[6n"

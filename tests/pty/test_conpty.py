@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 import pytest
 
 from app.pty.base import Source, SourceClosedError, SourceError, SourceUnavailableError, SpawnSpec

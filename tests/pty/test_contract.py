@@ -15,7 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 import pytest
 
 from app.pty.base import Source, SourceClosedError, SourceError, SpawnSpec
@@ -147,10 +147,9 @@ _RESIZE_CHILD = textwrap.dedent("""
 """)
 
 
-def test_resize_is_seen_by_the_child(backend: Backend) -> None:
+def test_resize_is_seen_by_the_child(terminal_backend: Backend) -> None:
     """The spawn size is the child's terminal size; resize() changes it and (POSIX) signals SIGWINCH."""
-    if not backend.terminal:
-        pytest.skip(f"{backend.name} gives the child no terminal")
+    backend = terminal_backend
 
     async def go() -> str:
         source = backend.make(SpawnSpec(py(_RESIZE_CHILD), cols=90, rows=30))
@@ -170,10 +169,9 @@ def test_resize_is_seen_by_the_child(backend: Backend) -> None:
     assert expected in out, out
 
 
-def test_resize_without_a_terminal_is_harmless(backend: Backend) -> None:
+def test_resize_without_a_terminal_is_harmless(pipe_backend: Backend) -> None:
     """A pipe child has no terminal: resize() is accepted, and the child indeed sees no tty."""
-    if backend.terminal:
-        pytest.skip(f"{backend.name} gives the child a terminal")
+    backend = pipe_backend
 
     async def go() -> str:
         source = backend.make(SpawnSpec(py("import sys; input(); print(sys.stdout.isatty())")))

@@ -10,8 +10,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 import pytest
 
 from app.pty.probes import (
@@ -324,10 +325,30 @@ def test_snapshot_of_a_zombie() -> None:
         child.wait()
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs another user's process")
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_snapshot_access_denied_for_real() -> None:
-    with pytest.raises(ProbeError, match=r"^access denied reading the environment of process 1: "):
-        env_snapshot(1)
+    """Reading another user's process environment is refused with a readable error.
+
+    As root nothing is refused, so the probe then runs as "nobody" (setpriv), for real.
+    """
+    if os.geteuid() != 0:
+        with pytest.raises(ProbeError, match=r"^access denied reading the environment of process 1: "):
+            env_snapshot(1)
+        return
+    repo = str(Path(__file__).resolve().parents[2])
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from app.pty.probes import ProbeError, env_snapshot\n"
+        "try:\n    env_snapshot(1)\nexcept ProbeError as e:\n    print(e)\n"
+    )
+    done = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code, repo],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.startswith("access denied reading the environment of process 1: "), done.stdout + done.stderr
 
 
 def test_snapshot_access_denied_message(monkeypatch: pytest.MonkeyPatch) -> None:
