@@ -114,6 +114,7 @@ class Dispatcher:
         # CR LF as one route, valid only while LF means plain index (newline mode adds a CR,
         # which is harmless after CR, so screen.crlf stays exact either way).
         self._c0["\r\n"] = screen.crlf
+        self.print_lines = screen.print_lines
         #: The parser's direct route to control handlers (see ``Perform``).
         self.controls = self._c0
 

@@ -60,6 +60,8 @@ class Perform(Protocol):
     def ignored(self, kind: str) -> None:
         """A sequence was recognised and dropped (malformed, too long, or cancelled)."""
 
+    # Optionally, ``print_lines(texts)``: for each text, exactly what ``print(text)`` then CR then LF
+    # do (the fast path hands over blocks of plain lines).
     # Optionally, ``sgr_runs(pairs)``: for each ``(params, text)``, exactly what
     # ``csi_dispatch("", params, "", "m")`` then ``print(text)`` do; the fast path hands over runs of
     # colour-per-cell output in one call.
@@ -315,6 +317,7 @@ _FAST = re.compile(
     r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
     r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
 )
+_LINES = re.compile(rf"(?:{_RUN}*\r\n)+")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
 _SGR_BLOCK = re.compile(rf"(?:\x1b\[[0-9:;]*m{_RUN}+)+")
 _PRINT_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f]+")
@@ -369,6 +372,7 @@ class Parser:
         crlf = controls.get("\r\n") if controls is not None else None
         csi = perform.csi_dispatch
         sgr_runs = getattr(perform, "sgr_runs", None)
+        print_lines = getattr(perform, "print_lines", None) if crlf is not None else None
         match = _FAST.match
         while pos < n:
             m = match(text, pos)
@@ -406,6 +410,12 @@ class Parser:
             elif g == 1 or g == 2:
                 draw(m.group(1))
                 if g == 2:
+                    if print_lines is not None and (block := _LINES.match(text, m.end())) is not None:
+                        # Line-oriented output: CR LF, then more whole lines; report them in one call.
+                        crlf()  # type: ignore[misc]  # print_lines is only taken with a crlf route
+                        print_lines(block.group().split("\r\n")[:-1])
+                        pos = block.end()
+                        continue
                     if crlf is not None:
                         crlf()
                     elif cr is not None and lf is not None:

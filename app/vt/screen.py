@@ -170,6 +170,49 @@ class Screen:
             return
         self._put_cells(text)
 
+    def print_lines(self, texts: list[str]) -> None:
+        """Print each text then CR LF: a block of plain log lines, as ``draw`` + ``crlf`` each.
+
+        The common case — starting at column 0 of the row, the line fits — is written inline;
+        anything else takes ``draw``.
+        """
+        crlf = self.crlf
+        cols = self.cols
+        for text in texts:
+            if text:
+                if self._charsets_active or self.insert or self.pending_wrap or self.x:
+                    self.draw(text)
+                else:
+                    if not text.isascii():
+                        mapped = text.translate(cell_map)
+                        if ZERO_MARK in mapped:
+                            self.draw(text)
+                            crlf()
+                            continue
+                        text = mapped
+                    n = len(text)
+                    if n >= cols:
+                        self._put_cells(text)
+                    else:
+                        line = self.lines[self.y]
+                        right = line.text[n:]
+                        if right[0] == PH:
+                            right = BLANK + right[1:]
+                        line.text = text + right
+                        self.x = n
+                        sid = self.sid
+                        styles = line.styles
+                        if styles is not None:
+                            styles[0:n] = [sid] * n
+                        elif sid:
+                            styles = line.styles = [0] * cols
+                            styles[0:n] = [sid] * n
+                        if line.marks:
+                            line.drop_marks(0, n)
+                        self.dirty.add(self.y)
+                        self._last_run = text
+            crlf()
+
     def draw_runs(self, runs: list[str], sids: list[int]) -> None:
         """Print each run with its own style id, as consecutive ``draw`` calls would.
 
