@@ -7,12 +7,23 @@ how to mend it, with exit status 2 — never a traceback.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
+import io
 import json
+import math
+import os
+import shutil
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from app.record.cast import Recording
+    from app.session import Session, SessionEvent
+    from app.vt import Terminal
 
 __all__ = ["main"]
 
@@ -62,6 +73,18 @@ def _encoding(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{why}; valid names: {', '.join(known_encodings())}") from None
 
 
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number; give a speed such as 1, 2.5 or 0 (instant)"
+        ) from None
+    if math.isnan(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a speed; give 0 (instant) or a positive factor like 2")
+    return value
+
+
 def _read_input(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()
@@ -83,9 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     render = sub.add_parser("render", help="feed a byte file to the terminal engine and print the text it shows")
-    render.add_argument("file", metavar="FILE", help="raw bytes as a program wrote them ('-' for stdin)")
-    render.add_argument("--cols", type=_positive_int, default=80, help="terminal width (default 80)")
-    render.add_argument("--rows", type=_positive_int, default=24, help="terminal height (default 24)")
+    render.add_argument(
+        "file", metavar="FILE", help="raw bytes as a program wrote them, or a .cast recording ('-' for stdin)"
+    )
+    render.add_argument("--cols", type=_positive_int, default=None, help="terminal width (default 80, or the .cast's)")
+    render.add_argument("--rows", type=_positive_int, default=None, help="terminal height (default 24, or the .cast's)")
     render.add_argument("--encoding", type=_encoding, default="utf-8", help="code page to decode with")
     render.add_argument("--scrollback", type=int, default=10_000, help="rows of history kept (default 10000)")
 
@@ -96,12 +121,53 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--to", dest="end", type=_offset, default=None, help="byte offset where the listing stops")
     inspect.add_argument("--json", action="store_true", help="one JSON object per token")
 
+    record = sub.add_parser(
+        "record",
+        help="run a command on a real pty (or pipes), show its output as it runs and record it as .cast",
+        usage="%(prog)s -o OUT.cast [--profile NAME] [--utf8|--no-utf8] [--backend pty|pipe|conpty] "
+        "[--cols N --rows N] [--encoding CP] -- CMD...",
+    )
+    record.add_argument("-o", "--output", required=True, metavar="OUT.cast", help="the recording to write")
+    record.add_argument(
+        "--profile", default=None, help="shell profile: command (argv as given; the default with CMD), bash, sh, …"
+    )
+    record.add_argument(
+        "--utf8",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="enforce UTF-8 the profile's way (locale, PYTHONUTF8, IUTF8, chcp…); default on",
+    )
+    record.add_argument(
+        "--backend", choices=("pty", "pipe", "conpty"), default=None, help="default: pty (conpty on Windows)"
+    )
+    record.add_argument("--cols", type=_positive_int, default=None, help="terminal width (default: ours, or 80)")
+    record.add_argument("--rows", type=_positive_int, default=None, help="terminal height (default: ours, or 24)")
+    record.add_argument("--encoding", type=_encoding, default="utf-8", help="code page the terminal decodes with")
+    record.add_argument("cmd", nargs=argparse.REMAINDER, metavar="CMD", help="the command to run, after --")
+
+    replay = sub.add_parser("replay", help="play a .cast recording to this terminal, or print its final screen")
+    replay.add_argument("file", metavar="FILE", help="a .cast recording (Mojiscope's or asciinema's)")
+    replay.add_argument("--speed", type=_speed, default=1.0, help="playback speed factor (default 1; 0: instant)")
+    replay.add_argument("--encoding", type=_encoding, default="utf-8", help="code page to decode with (--render)")
+    replay.add_argument("--render", action="store_true", help="print the final screen as text instead of playing")
+    replay.add_argument("--cols", type=_positive_int, default=None, help="terminal width (default: the recording's)")
+    replay.add_argument("--rows", type=_positive_int, default=None, help="terminal height (default: the recording's)")
+
     sub.add_parser("sequences", help="print the supported-sequences table (Markdown) from the catalogue")
 
     from app.bench import runner as bench
 
     bench_parser = sub.add_parser("bench", help="engine throughput against pyte on the same streams")
     bench.add_arguments(bench_parser)
+
+    # -- probes (env, codepage): helpers in app/cli_probes.py --
+    from app import cli_probes
+
+    env_parser = sub.add_parser("env", help="another process's environment against this one's (default: the shell)")
+    cli_probes.add_env_arguments(env_parser)
+    codepage_parser = sub.add_parser("codepage", help="what the code page probes report here, the encoding named")
+    cli_probes.add_codepage_arguments(codepage_parser)
+    # -- end probes --
     return parser
 
 
@@ -113,18 +179,57 @@ def _out() -> TextIO:
     return stream
 
 
-def cmd_render(args: argparse.Namespace) -> int:
-    from app.vt import Terminal
-
-    data = _read_input(args.file)
-    term = Terminal(cols=args.cols, rows=args.rows, scrollback=max(0, args.scrollback), encoding=args.encoding)
-    term.feed(data)
-    term.feed_text(term.decoder.flush())
+def _print_screen(term: Terminal) -> None:
+    """Scrollback, then the screen rows, each without trailing blanks (``render``'s output)."""
     out = _out()
     for row in term.history:
         out.write(row.rstrip() + "\n")
     for row in term.display:
         out.write(row.rstrip() + "\n")
+
+
+def _looks_like_cast(data: bytes) -> bool:
+    """A recording, by content: the first line is a JSON object with ``"version": 2``."""
+    if not data.lstrip(b" \t").startswith(b"{"):
+        return False
+    first = data.split(b"\n", 1)[0]
+    try:
+        obj = json.loads(first.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(obj, dict) and obj.get("version") == 2
+
+
+def _parse_recording(path: str, data: bytes) -> Recording:
+    from app.record.cast import CastFormatError, read_cast
+
+    try:
+        recording = read_cast(io.BytesIO(data))
+    except CastFormatError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    if recording.truncated:
+        print(
+            f"mojiscope: note: {path} was cut off mid-line (a recording interrupted by a crash?); "
+            f"using its first {recording.lines} whole lines",
+            file=sys.stderr,
+        )
+    return recording
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from app.vt import Terminal
+
+    data = _read_input(args.file)
+    cols, rows = args.cols, args.rows
+    if _looks_like_cast(data):
+        recording = _parse_recording(args.file, data)
+        cols = cols or recording.header.width
+        rows = rows or recording.header.height
+        data = recording.output_bytes()
+    term = Terminal(cols=cols or 80, rows=rows or 24, scrollback=max(0, args.scrollback), encoding=args.encoding)
+    term.feed(data)
+    term.feed_text(term.decoder.flush())
+    _print_screen(term)
     return 0
 
 
@@ -145,6 +250,245 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- probes (env, codepage) ----------------------------------------------------------------------
+
+
+def cmd_env(args: argparse.Namespace) -> int:
+    from app import cli_probes
+    from app.pty.probes import ProbeError
+
+    try:
+        comparison = cli_probes.compare_env(args.pid)
+    except ProbeError as exc:
+        raise UsageError(str(exc)) from None
+    out = _out()
+    if args.json:
+        out.write(json.dumps(cli_probes.env_json(comparison), ensure_ascii=False) + "\n")
+    else:
+        out.write("".join(line + "\n" for line in cli_probes.format_env(comparison)))
+    return 0
+
+
+def cmd_codepage(args: argparse.Namespace) -> int:
+    from app import cli_probes
+    from app.pty.probes import ProbeError
+
+    try:
+        view = cli_probes.probe_here(args.pid)
+    except ProbeError as exc:
+        raise UsageError(str(exc)) from None
+    out = _out()
+    if args.json:
+        out.write(json.dumps(cli_probes.codepage_json(view), ensure_ascii=False) + "\n")
+    else:
+        out.write("".join(line + "\n" for line in cli_probes.format_codepage(view)))
+    return 0
+
+
+# -- end probes -----------------------------------------------------------------------------------
+
+
+# ------------------------------------------------------------------ record
+
+
+def _exit_code(status: int) -> int:
+    """A child's status as a shell reports it: death by signal N is 128 + N."""
+    return 128 - status if status < 0 else status
+
+
+def _write_through(stream: TextIO) -> Callable[[bytes], None]:
+    """Raw bytes to one of our std streams as they come; a reader that went away stops the passthrough only."""
+    state = {"open": True}
+
+    def write(data: bytes) -> None:
+        if not state["open"]:
+            return
+        try:
+            stream.buffer.write(data)
+            stream.buffer.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            state["open"] = False  # e.g. `| head` ended; the recording goes on
+
+    return write
+
+
+def _passthrough(session: Session) -> None:
+    """Show the child's output on our stdout (stderr chunks of a pipe capture on our stderr), byte for byte."""
+    from app.session import OutputReceived
+
+    out, err = _write_through(sys.stdout), _write_through(sys.stderr)
+
+    def on_event(event: SessionEvent) -> None:
+        if isinstance(event, OutputReceived):
+            (err if event.stream == "stderr" else out)(event.data)
+
+    session.subscribe(on_event)
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from app.pty import SourceError, SpawnSpec, spawn
+    from app.pty.profiles import default_profile, get_profile, plan_session
+    from app.record.cast import CastWriter
+    from app.session import Session, recording_header
+
+    cmd = list(args.cmd)
+    if cmd[:1] == ["--"]:
+        cmd = cmd[1:]
+    try:
+        profile = get_profile(args.profile) if args.profile else (get_profile("command") if cmd else default_profile())
+        plan = plan_session(profile, cmd, utf8=args.utf8)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    program = plan.argv[0] if plan.argv else ""
+    if not program or shutil.which(program, path=plan.env.get("PATH")) is None:
+        raise UsageError(f"command not found: {program!r}; check its name or give its full path")
+    interactive = sys.stdin.isatty() and sys.stdout.isatty() and sys.platform != "win32"
+    size = shutil.get_terminal_size((80, 24)) if sys.stdout.isatty() else os.terminal_size((80, 24))
+    cols, rows = args.cols or size.columns, args.rows or size.lines
+    backend = args.backend or ("conpty" if sys.platform == "win32" else "pty")
+    try:
+        source = spawn(SpawnSpec(plan.argv, env=plan.env, cols=cols, rows=rows), backend)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+    header = recording_header(source, cols=cols, rows=rows, plan=plan, encoding=args.encoding, argv=cmd or plan.argv)
+    try:
+        writer = CastWriter(args.output, header)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}; choose a writable path") from None
+    session = Session(
+        source, cols=cols, rows=rows, encoding=args.encoding, recorder=writer, plan=plan, replies=not interactive
+    )
+    _passthrough(session)
+    status, interrupted = asyncio.run(_record(session, args.output, interactive))
+    events = writer.events_written
+    if interrupted:
+        outcome = f"stopped by signal {interrupted}; the child was hung up (status {status})"
+    elif status < 0:
+        outcome = f"the child was killed by signal {-status} (exit status {_exit_code(status)})"
+    else:
+        outcome = f"exit status {status}"
+    lead = "\n" if interactive else ""  # the child may have left the cursor mid-line
+    print(
+        f"{lead}mojiscope record: {args.output}: {events} events, "
+        f"{session.bytelog.total_bytes} bytes of output, {outcome}",
+        file=sys.stderr,
+    )
+    return 128 + interrupted if interrupted else _exit_code(status)
+
+
+async def _record(session: Session, output: str, interactive: bool) -> tuple[int, int]:
+    """Run the session to its end; a signal to us closes it cleanly (child hung up, recording closed).
+
+    Returns the child's status and the signal that interrupted us (0: none).
+    """
+    from app.pty import SourceClosedError, SourceError
+
+    loop = asyncio.get_running_loop()
+    try:
+        await session.start()
+    except SourceError as exc:
+        await session.close()
+        with contextlib.suppress(OSError):
+            os.unlink(output)  # only a header: nothing was recorded
+        raise UsageError(str(exc)) from None
+    interrupted = 0
+    closing: list[asyncio.Task[None]] = []
+
+    def on_signal(signum: int) -> None:
+        nonlocal interrupted
+        interrupted = interrupted or signum
+        if not closing:
+            closing.append(loop.create_task(session.close()))
+
+    handled: list[int] = []
+    if sys.platform != "win32":
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(sig, on_signal, int(sig))
+            handled.append(sig)
+    restore: Callable[[], None] | None = None
+    if interactive:
+        restore = _forward_tty(session, loop, SourceClosedError)
+        handled.append(signal.SIGWINCH)
+    try:
+        try:
+            status = await session.run()
+        except asyncio.CancelledError:
+            status = session.exit_status if session.exit_status is not None else -(interrupted or int(signal.SIGTERM))
+        for task in closing:
+            await task
+    finally:
+        if restore is not None:
+            restore()
+        for signum in handled:
+            loop.remove_signal_handler(signum)
+        await session.close()
+    return status, interrupted
+
+
+def _forward_tty(session: Session, loop: asyncio.AbstractEventLoop, closed: type[Exception]) -> Callable[[], None]:
+    """Our terminal in raw mode, keys forwarded to the child, our size followed; returns the undo.
+
+    Raw mode because the child's own line discipline does the cooking (and Ctrl-C reaches it as a
+    key, as with any terminal emulator).
+    """
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    tty.setraw(fd)
+
+    def on_key() -> None:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            data = b""
+        if not data:
+            loop.remove_reader(fd)
+            return
+        with contextlib.suppress(closed):
+            session.write(data)
+
+    def on_winch() -> None:
+        size = shutil.get_terminal_size()
+        with contextlib.suppress(Exception):
+            session.resize(size.columns, size.lines)
+
+    loop.add_reader(fd, on_key)
+    loop.add_signal_handler(signal.SIGWINCH, on_winch)
+
+    def undo() -> None:
+        loop.remove_reader(fd)
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    return undo
+
+
+# ------------------------------------------------------------------ replay
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from app.pty.replay import ReplaySource
+    from app.session import Session
+
+    recording = _parse_recording(args.file, _read_input(args.file))
+    source = ReplaySource(recording, 0.0 if args.render else args.speed)
+    session = Session(source, cols=args.cols, rows=args.rows, encoding=args.encoding)
+    if not args.render:
+        _passthrough(session)
+
+    async def play() -> None:
+        try:
+            await session.run()
+        finally:
+            await session.close()
+
+    asyncio.run(play())
+    if args.render:
+        _print_screen(session.terminal)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
@@ -158,6 +502,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_render(args)
         if args.command == "inspect":
             return cmd_inspect(args)
+        if args.command == "record":
+            return cmd_record(args)
+        if args.command == "replay":
+            return cmd_replay(args)
         if args.command == "sequences":
             from app.vt.sequences_doc import render_sequences_markdown
 
@@ -167,6 +515,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.bench import runner as bench
 
             return bench.run(args)
+        if args.command == "env":
+            return cmd_env(args)
+        if args.command == "codepage":
+            return cmd_codepage(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as exc:
         print(f"mojiscope {args.command}: error: {exc}", file=sys.stderr)

@@ -1,0 +1,3 @@
+module example.com/mojidemo
+
+go 1.19
