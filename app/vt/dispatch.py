@@ -262,7 +262,13 @@ class Dispatcher:
         style = _lone_colour(screen.style, pstr)
         if style is not None:
             sid = self._style_ids.get(style)
-            return sid if sid is not None else screen.intern_style(style)
+            if sid is None:
+                sid = screen.intern_style(style)
+            if pstr[3] == "5":  # palette colours recur; one-off true colours are not worth a memo slot
+                if len(self._sgr_memo) > 8192:
+                    self._sgr_memo.clear()
+                self._sgr_memo[(screen.sid, pstr)] = sid
+            return sid
         delta = self._sgr_deltas.get(pstr)
         if delta is not None:
             style = delta.apply(screen.style)
