@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 from typing import Any
 
 import pytest
 
 from app.bench import KINDS, generate, runner
+from app.bench.pty_case import PtyCaseError, measure_pty
 from app.bench.runner import main
 
 SIZE = 60_000
-RUN_FAST = ["--size-mb", "0.05", "--repeats", "1", "--pyte-seconds", "0.5"]
+RUN_FAST = ["--size-mb", "0.05", "--repeats", "1", "--pyte-seconds", "0.5", "--pty-size-mb", "0.05"]
+POSIX = pytest.mark.skipif(sys.platform == "win32", reason="the pty case needs a POSIX pty")
 
 
 def _text(kind: str, size: int = SIZE, seed: int = 0) -> str:
@@ -204,7 +207,15 @@ def test_pyte_is_fed_a_bounded_prefix(
     assert row["pyte_bytes"] == sinks[0].fed == 8192 < row["bytes"]
 
 
-BAD_OPTIONS = [["--kinds", "no"], ["--kinds", ""], ["--size-mb", "0"], ["--size-mb", "x"], ["--profile", "?"]]
+BAD_OPTIONS = [
+    ["--kinds", "no"],
+    ["--kinds", ""],
+    ["--size-mb", "0"],
+    ["--size-mb", "x"],
+    ["--profile", "?"],
+    ["--profile", "pty"],  # the pty case is not an engine stream to profile
+    ["--pty-size-mb", "0"],
+]
 
 
 @pytest.mark.parametrize("args", BAD_OPTIONS)
@@ -233,10 +244,65 @@ def test_json_of_a_tiny_run_has_positive_numbers(capsys: pytest.CaptureFixture[s
 def test_table_names_every_kind_and_the_method(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*RUN_FAST, "--pyte-max-kb", "16"]) == 0
     out = capsys.readouterr().out
-    for kind in KINDS:
+    for kind in runner.DEFAULT_KINDS:
         assert re.search(rf"^{kind} ", out, re.M), kind
     assert "prefix" in out and "best of 1" in out
     assert out.rstrip().splitlines()[-1].startswith("summary: ours overall ")
+
+
+# --- the pty case ---------------------------------------------------------------------------
+
+
+@POSIX
+def test_pty_is_a_default_kind_beside_the_streams() -> None:
+    assert tuple(runner.DEFAULT_KINDS) == (*KINDS, "pty")
+
+
+@POSIX
+def test_pty_case_json_row_is_measured_and_kept_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    status, report = _run_json(capsys, "--kinds", "go-test-v,pty")
+    assert status == 0
+    engine, pty = report["results"]
+    assert engine["via"] == "engine" and pty["via"] == "pty-session"
+    assert pty["kind"] == "pty" and pty["ours_error"] is None
+    assert pty["bytes"] >= 50_000 and pty["ours_seconds"] > 0 and pty["ours_mb_s"] > 0
+    # No pyte figures for the pty row: pyte has no pty or session to compare with.
+    assert pty["pyte_bytes"] == 0 and pty["pyte_mb_s"] is None and pty["ratio"] is None
+    summary = report["summary"]
+    assert summary["pty_mb_s"] == pty["ours_mb_s"]
+    assert summary["ours_total_bytes"] == engine["bytes"]  # the engine summary leaves the pty row out
+    assert report["setup"]["pty_stream"] == "go-test-v" and report["setup"]["pty_size_mb"] == 0.05
+
+
+@POSIX
+def test_pty_case_table_row_and_note(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--kinds", "pty", *RUN_FAST]) == 0
+    out = capsys.readouterr().out
+    row = re.search(r"^pty +([\d,]+) +([\d.]+) +- +- +-$", out, re.M)
+    assert row is not None, out
+    assert "through a real pty into a Session" in out and "no pyte figures" in out
+    assert re.search(r"^summary: .*pty session [\d.]+ MB/s", out, re.M)
+
+
+def test_pty_case_loss_is_reported_with_exit_status_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def lossy(data: bytes, **kwargs: int) -> None:
+        raise PtyCaseError(f"bytes lost or changed: 10 of {len(data):,} arrived")
+
+    monkeypatch.setattr(runner, "measure_pty", lossy)
+    assert main(["--kinds", "pty", *RUN_FAST]) == 1
+    assert "crashed: PtyCaseError: bytes lost or changed: 10 of" in capsys.readouterr().out
+
+
+@POSIX
+def test_measure_pty_passes_every_byte_value_exactly() -> None:
+    """Raw tty: all 256 byte values (controls, ESC, invalid UTF-8) arrive as written, or measure_pty raises."""
+    data = bytes(range(256)) * 64 + generate("invalid-bytes", 20_000)
+    measured = measure_pty(data, cols=80, rows=24, scrollback=100, bytelog_cap=4096)
+    assert measured.bytes == len(data) and measured.chunks >= 1
+    assert measured.retained_bytes <= 4096
+    assert measured.dropped_bytes == len(data) - measured.retained_bytes
 
 
 def test_profile_prints_the_top_functions(capsys: pytest.CaptureFixture[str]) -> None:

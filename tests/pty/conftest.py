@@ -4,34 +4,44 @@ pytest-asyncio is not used: each test runs its coroutine with :func:`run` (``asy
 
 To put another backend under the contract, add a :class:`Backend` to :data:`BACKENDS` (or call
 :func:`register`) with a ``make(spec)`` that returns an unstarted :class:`~app.pty.base.Source` and its
-honest capabilities. A replay backend, for instance, can record ``spec`` through a real pty first and return a
-source replaying that recording (``processes=False``: there is nothing to kill or leave orphaned).
+honest capabilities. The ``replay`` backend is one: it records ``spec`` through a real pty first and returns a
+:class:`~app.pty.replay.ReplaySource` of that recording (``processes=False``: there is nothing to kill or leave
+orphaned; ``input=False``, ``resize=False``: nobody is listening any more).
+
+A test about a promise takes the fixture of the backends that make it (``exact_backend``, ``input_backend``, …),
+so a backend is never skipped: tests that cannot apply to it are simply not generated for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import io
 import shutil
 import sys
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 import pytest
 
 from app.pty.base import Chunk, Source, SpawnSpec
 from app.pty.pipe import PipeSource
+from app.pty.replay import ReplaySource
+from app.record.cast import CastWriter, read_cast
+from app.session.session import recording_header
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Backend:
-    """One way to run a child, and what it promises (tests for a promise it does not make are skipped)."""
+    """One way to run a child, and what it promises (tests for a promise it does not make are not generated
+    for it: see the capability fixtures below)."""
 
     name: str
     make: Callable[[SpawnSpec], Source]
-    #: The child has a terminal: a size it can read, SIGWINCH on resize, ONLCR on output.
+    #: The child has a terminal: a size it can read, ONLCR on output (a replay's child had one when recorded).
     terminal: bool
     #: The child's output arrives byte for byte (ConPTY re-renders text, so it does not).
     exact: bool = True
@@ -41,6 +51,8 @@ class Backend:
     processes: bool = True
     #: Input written reaches the child's stdin.
     input: bool = True
+    #: resize() reaches the running child (a new size, SIGWINCH on POSIX); needs ``terminal``.
+    resize: bool = True
 
 
 BACKENDS: dict[str, Backend] = {}
@@ -50,10 +62,75 @@ def register(backend: Backend) -> None:
     BACKENDS[backend.name] = backend
 
 
+# -- the replay backend ----------------------------------------------------------------------------------------
+
+#: Seconds without output after which a child that is still running is hung up and the recording ends, as when
+#: the user closes a session. Only children that never exit (``sleep 100``) reach it; a test child that is merely
+#: slow between writes would show up as a failure (status -SIGHUP), never as a false pass.
+REPLAY_QUIET = 1.5
+
+
+async def _record(spec: SpawnSpec) -> bytes:
+    """Run ``spec`` on a real pty and return the ``.cast`` the way ``record`` writes it: every read chunk with its
+    time since the start, then the exit status (``"x"``).
+
+    The pty and :class:`CastWriter` directly, not a Session: a Session would also feed a Terminal (slow on 10 MB of
+    random bytes, and beside the point here) and answer the child's terminal queries, which would change what a
+    cooked-mode child echoes; the live ``pty`` backend answers nothing either.
+    """
+    from app.pty.posix_pty import PtySource
+
+    source = PtySource(spec)
+    out = io.BytesIO()
+    header = recording_header(source, cols=spec.cols, rows=spec.rows, argv=spec.argv, cwd=spec.cwd, env=spec.env)
+    writer = CastWriter(out, header)
+    loop = asyncio.get_running_loop()
+    await source.start()
+    t0 = loop.time()
+    last = 0.0
+    try:
+        while True:
+            reading = asyncio.ensure_future(source.read())
+            done, _ = await asyncio.wait({reading}, timeout=REPLAY_QUIET)
+            if not done:
+                await source.close()  # hang up; the read then ends (the queue is aborted)
+                await reading
+                status = source.returncode
+                assert status is not None, "a closed pty source knows its child's status"
+                break
+            chunk = reading.result()
+            if chunk is None:
+                status = await source.wait()
+                break
+            last = max(last, chunk.time - t0)
+            writer.output(chunk.data, last)
+        writer.exit(status, max(last, loop.time() - t0))
+    finally:
+        await source.close()
+        writer.close()
+    return out.getvalue()
+
+
+def record_then_replay(spec: SpawnSpec) -> ReplaySource:
+    """``make`` of the replay backend: record ``spec`` through a real pty, then replay that recording at speed 0.
+
+    ``make`` is synchronous and is called inside the test's running loop, so the recording runs on its own loop in
+    a worker thread (the pty source needs no main-thread signal handling). The recording goes through bytes and
+    :func:`read_cast`, so what is replayed is what a ``.cast`` file holds, not objects kept in memory.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="record") as pool:
+        cast = pool.submit(asyncio.run, _record(spec)).result()
+    return ReplaySource(read_cast(io.BytesIO(cast)), speed=0)
+
+
 if sys.platform != "win32":
     from app.pty.posix_pty import PtySource
 
     register(Backend("pty", PtySource, terminal=True))
+    # The recorded status is replayed as recorded, a signal's (negative) status included, hence signals=True.
+    register(
+        Backend("replay", record_then_replay, terminal=True, exact=True, processes=False, input=False, resize=False)
+    )
 register(Backend("pipe", PipeSource, terminal=False))
 # The thread-per-pipe path Windows uses, exercised everywhere.
 register(Backend("pipe-threads", lambda spec: PipeSource(spec, threads=True), terminal=False))
@@ -63,20 +140,72 @@ if sys.platform == "win32":
     register(Backend("conpty", ConPtySource, terminal=True, exact=False, signals=False))
 
 
+_PROMISES = frozenset(f.name for f in fields(Backend) if f.type in ("bool", bool))
+
+
+def making(*promises: str, lacking: tuple[str, ...] = ()) -> list[str]:
+    """Names of the backends that make every one of ``promises`` and none of ``lacking``."""
+    unknown = set(promises + lacking) - _PROMISES
+    assert not unknown, f"no such promise: {sorted(unknown)}"
+    return sorted(
+        name
+        for name, b in BACKENDS.items()
+        if all(getattr(b, p) for p in promises) and not any(getattr(b, p) for p in lacking)
+    )
+
+
 @pytest.fixture(params=sorted(BACKENDS))
 def backend(request: pytest.FixtureRequest) -> Backend:
     return BACKENDS[request.param]
 
 
-# Promises that split the backends into two groups get their own fixtures, so that a test about a
-# terminal runs only where there is one, instead of being skipped elsewhere.
-@pytest.fixture(params=sorted(name for name, b in BACKENDS.items() if b.terminal))
+# Each promise gets its own fixture, so that a test about a terminal (or input, or processes) runs only where the
+# promise is made, instead of being skipped elsewhere.
+@pytest.fixture(params=making("terminal", "resize"))
 def terminal_backend(request: pytest.FixtureRequest) -> Backend:
+    """A live child on a terminal: it sees its size change."""
     return BACKENDS[request.param]
 
 
-@pytest.fixture(params=sorted(name for name, b in BACKENDS.items() if not b.terminal))
+@pytest.fixture(params=making("input", lacking=("terminal",)))
 def pipe_backend(request: pytest.FixtureRequest) -> Backend:
+    """A live child with no terminal, taking input."""
+    return BACKENDS[request.param]
+
+
+@pytest.fixture(params=making("exact"))
+def exact_backend(request: pytest.FixtureRequest) -> Backend:
+    return BACKENDS[request.param]
+
+
+@pytest.fixture(params=making("signals"))
+def signal_backend(request: pytest.FixtureRequest) -> Backend:
+    return BACKENDS[request.param]
+
+
+@pytest.fixture(params=making("input"))
+def input_backend(request: pytest.FixtureRequest) -> Backend:
+    return BACKENDS[request.param]
+
+
+@pytest.fixture(params=making("input", "exact"))
+def exact_input_backend(request: pytest.FixtureRequest) -> Backend:
+    return BACKENDS[request.param]
+
+
+@pytest.fixture(params=making(lacking=("input",)))
+def inputless_backend(request: pytest.FixtureRequest) -> Backend:
+    """A source nobody listens to (a replay): writing to it must be a clear error."""
+    return BACKENDS[request.param]
+
+
+@pytest.fixture(params=making("processes"))
+def process_backend(request: pytest.FixtureRequest) -> Backend:
+    return BACKENDS[request.param]
+
+
+@pytest.fixture(params=making("processes", "signals"))
+def signal_process_backend(request: pytest.FixtureRequest) -> Backend:
     return BACKENDS[request.param]
 
 

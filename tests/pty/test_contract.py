@@ -1,7 +1,8 @@
 """One contract, every backend on this machine (issue 3, DESIGN §4 and §7).
 
 Children are this Python (``sys.executable -c``) wherever a shell is not the point, so the suite means the same
-on every OS. Each test names the promise it checks.
+on every OS. Each test names the promise it checks, and takes the fixture of the backends that make that promise
+(``tests/pty/conftest.py``): a backend is never skipped, a test that cannot apply to it is not generated for it.
 """
 
 from __future__ import annotations
@@ -42,10 +43,9 @@ def _flood_child(n: int, raw: bool) -> list[str]:
     )
 
 
-def test_every_byte_arrives_in_order(backend: Backend) -> None:
+def test_every_byte_arrives_in_order(exact_backend: Backend) -> None:
     """sha256 of a 10 MB flood: nothing lost, nothing added, nothing reordered, chunks in time order."""
-    if not backend.exact:
-        pytest.skip(f"{backend.name} does not promise exact bytes")
+    backend = exact_backend
     expected = random.Random(SEED).randbytes(FLOOD)
 
     async def go() -> tuple[bytes, list[float], int]:
@@ -104,30 +104,32 @@ def test_nothing_lost_when_child_writes_and_exits_at_once(backend: Backend, how:
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("import sys; sys.exit(0)", 0),
-        ("import sys; sys.exit(3)", 3),
         ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", -getattr(signal, "SIGKILL", 9)),
         ("import os, signal; os.kill(os.getpid(), signal.SIGTERM)", -signal.SIGTERM),
     ],
-    ids=["0", "3", "SIGKILL", "SIGTERM"],
+    ids=["SIGKILL", "SIGTERM"],
 )
-def test_exit_status_and_signals_are_reported(backend: Backend, code: str, expected: int) -> None:
-    """The status as ``subprocess`` reports it: the exit code, or minus the signal that ended the child."""
-    if expected < 0 and not backend.signals:
-        pytest.skip(f"{backend.name} has no signals")
+def test_signals_are_reported(signal_backend: Backend, code: str, expected: int) -> None:
+    """Death by a signal is reported as ``subprocess`` does: minus the signal (a replay: as recorded)."""
+    assert run(_status_of(signal_backend, code)) == (expected, expected)
 
-    async def go() -> tuple[int, int | None]:
-        source = backend.make(SpawnSpec(py(code)))
-        await source.start()
-        try:
-            await drain(source)
-            return await source.wait(), source.returncode
-        finally:
-            await source.close()
 
-    status, returncode = run(go())
-    assert status == expected
-    assert returncode == expected
+@pytest.mark.parametrize(
+    ("code", "expected"), [("import sys; sys.exit(0)", 0), ("import sys; sys.exit(3)", 3)], ids=["0", "3"]
+)
+def test_exit_status_is_reported(backend: Backend, code: str, expected: int) -> None:
+    """The exit code, from wait() and returncode alike, once the output has ended."""
+    assert run(_status_of(backend, code)) == (expected, expected)
+
+
+async def _status_of(backend: Backend, code: str) -> tuple[int, int | None]:
+    source = backend.make(SpawnSpec(py(code)))
+    await source.start()
+    try:
+        await drain(source)
+        return await source.wait(), source.returncode
+    finally:
+        await source.close()
 
 
 _RESIZE_CHILD = textwrap.dedent("""
@@ -209,10 +211,9 @@ def test_env_and_cwd_arrive(backend: Backend, tmp_path: Path, monkeypatch: pytes
     assert out == f"{env['MOJI_TEST']!a} False {os.path.realpath(str(tmp_path))!a}"
 
 
-def test_input_reaches_the_child(backend: Backend) -> None:
+def test_input_reaches_the_child(input_backend: Backend) -> None:
     """write() bytes arrive on the child's stdin."""
-    if not backend.input:
-        pytest.skip(f"{backend.name} takes no input")
+    backend = input_backend
 
     async def go() -> str:
         source = backend.make(SpawnSpec(py("print(input().upper(), flush=True)")))
@@ -228,11 +229,10 @@ def test_input_reaches_the_child(backend: Backend) -> None:
     assert "HELLO" in run(go())
 
 
-def test_large_input_arrives_whole(backend: Backend) -> None:
+def test_large_input_arrives_whole(exact_input_backend: Backend) -> None:
     """1 MB of input, far beyond any kernel buffer, arrives exactly: write() queues what the child has not
     taken yet instead of blocking the loop or dropping it."""
-    if not (backend.input and backend.exact):
-        pytest.skip(f"{backend.name} does not promise exact input")
+    backend = exact_input_backend
     n = 1024 * 1024
     data = random.Random(SEED + 1).randbytes(n)
     code = textwrap.dedent(f"""
@@ -314,10 +314,9 @@ def _gone(procs: list[psutil.Process]) -> list[psutil.Process]:
 
 
 @pytest.mark.skipif(not have("bash"), reason="no bash here")
-def test_close_leaves_no_orphans_bash(backend: Backend) -> None:
+def test_close_leaves_no_orphans_bash(process_backend: Backend) -> None:
     """``bash -c 'sleep 100 & sleep 100'``: after close() neither sleep nor bash is left."""
-    if not backend.processes:
-        pytest.skip(f"{backend.name} runs no processes")
+    backend = process_backend
 
     async def go() -> list[psutil.Process]:
         source = backend.make(SpawnSpec(["bash", "-c", "sleep 100 & sleep 100"]))
@@ -337,11 +336,10 @@ def test_close_leaves_no_orphans_bash(backend: Backend) -> None:
 
 
 @pytest.mark.parametrize("how", ["close", "kill"])
-def test_kill_and_close_leave_no_orphans(backend: Backend, how: str) -> None:
+def test_kill_and_close_leave_no_orphans(process_backend: Backend, how: str) -> None:
     """A child with a grandchild in its group, one in a group of its own (a shell job) and an orphan adopted by
     init that still holds the output: kill() or close() ends them all, and the end of output follows."""
-    if not backend.processes:
-        pytest.skip(f"{backend.name} runs no processes")
+    backend = process_backend
 
     async def go() -> tuple[list[psutil.Process], int | None]:
         source, family = await _start_family(backend)
@@ -363,10 +361,9 @@ def test_kill_and_close_leave_no_orphans(backend: Backend, how: str) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGHUP is POSIX")
-def test_a_child_ignoring_hangup_is_killed_after_the_grace(backend: Backend) -> None:
+def test_a_child_ignoring_hangup_is_killed_after_the_grace(signal_process_backend: Backend) -> None:
     """SIGHUP first (what a closing terminal sends), SIGKILL for whoever ignores it."""
-    if not (backend.processes and backend.signals):
-        pytest.skip(f"{backend.name} has no signals")
+    backend = signal_process_backend
 
     async def go() -> tuple[list[psutil.Process], int | None]:
         source, family = await _start_family(backend, "ignore-hup")
@@ -381,9 +378,8 @@ def test_a_child_ignoring_hangup_is_killed_after_the_grace(backend: Backend) -> 
 # -- after the end ------------------------------------------------------------------------------------------
 
 
-def test_writing_after_exit_is_a_clear_error(backend: Backend) -> None:
-    if not backend.input:
-        pytest.skip(f"{backend.name} takes no input")
+def test_writing_after_exit_is_a_clear_error(input_backend: Backend) -> None:
+    backend = input_backend
 
     async def go() -> tuple[str, str]:
         source = backend.make(SpawnSpec(py("import sys; sys.exit(5)")))
@@ -402,6 +398,31 @@ def test_writing_after_exit_is_a_clear_error(backend: Backend) -> None:
     after_exit, after_close = run(go())
     assert after_exit == "the child has exited (status 5); start a new session to send input"
     assert "start a new session" in after_close
+
+
+def test_writing_to_a_source_without_input_is_a_clear_error(inputless_backend: Backend) -> None:
+    """A replay has nobody listening: every write, before, during and after the output, is a SourceClosedError
+    that says why (the session counts its terminal's replies as dropped instead)."""
+    backend = inputless_backend
+
+    async def go() -> list[str]:
+        source = backend.make(SpawnSpec(py("print('hi')")))
+        messages = []
+        for step in ("before start", "started", "drained", "closed"):
+            if step == "started":
+                await source.start()
+            elif step == "drained":
+                assert "hi" in text(await drain(source))
+                assert await source.wait() == 0
+            elif step == "closed":
+                await source.close()
+            with pytest.raises(SourceClosedError) as info:
+                source.write(b"x")
+            messages.append(str(info.value))
+        return messages
+
+    for message in run(go()):
+        assert "does not take input" in message
 
 
 def test_read_after_close_returns_none_and_close_twice_is_fine(backend: Backend) -> None:
@@ -439,9 +460,8 @@ def test_end_of_output_is_sticky(backend: Backend) -> None:
     run(go())
 
 
-def test_a_program_that_does_not_exist_is_a_clear_error(backend: Backend) -> None:
-    if not backend.processes:
-        pytest.skip(f"{backend.name} runs no processes")
+def test_a_program_that_does_not_exist_is_a_clear_error(process_backend: Backend) -> None:
+    backend = process_backend
 
     async def go() -> str:
         source = backend.make(SpawnSpec(["mojiscope-no-such-program-42"]))
