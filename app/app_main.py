@@ -1,28 +1,163 @@
-"""Starting the desktop app.
+"""Starting the desktop app, and rendering it to a PNG (``python -m app screenshot``).
 
-The full window (terminal widget, Bytes / Code page / Environment / Tests panels, replay bar)
-is issue 4's work; until it lands this opens a minimal Qt window that says so, so that the
-README's first command does something honest on a fresh machine.
+Why qasync: sessions are asyncio tasks (the pty is read with ``loop.add_reader``), and the
+widgets live on the Qt loop; qasync makes them one loop, so session events arrive on the GUI
+thread with no locks and no queues. The app runs until the main window says it is ``closed``,
+which it does only after every session was closed — so no child process outlives the app.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.record.cast import Recording
+    from app.widgets.qt import QtCore, QtWidgets
+
+__all__ = ["DEMO_RECORDING", "ScreenshotError", "run_app", "take_screenshot"]
+
+DEMO_RECORDING = Path(__file__).resolve().parents[1] / "resources" / "samples" / "go-test-utf8.cast"
+
+
+class ScreenshotError(Exception):
+    """The screenshot could not be made; the message is the whole one-line explanation."""
+
+
+def _application(argv: list[str]) -> QtWidgets.QApplication:
+    from app.widgets.qt import QtWidgets
+
+    existing = QtWidgets.QApplication.instance()
+    if isinstance(existing, QtWidgets.QApplication):
+        return existing
+    app = QtWidgets.QApplication([sys.argv[0], *argv])
+    app.setOrganizationName("Mojiscope")
+    app.setApplicationName("Mojiscope")
+    return app
 
 
 def run_app(argv: list[str]) -> int:
+    """The desktop app: one session on the default profile; returns when the window was closed."""
     try:
-        from PySide6.QtWidgets import QApplication, QLabel
-    except ImportError as exc:  # pragma: no cover - PySide6 is a dependency
-        print(f"mojiscope: error: the desktop app needs PySide6 ({exc}); run: pip install -e .", file=sys.stderr)
+        import qasync
+
+        from app.widgets.main_window import MainWindow
+    except ImportError as exc:  # pragma: no cover - PySide6 and qasync are dependencies
+        print(
+            f"mojiscope: error: the desktop app needs PySide6 and qasync ({exc}); run: pip install -e .",
+            file=sys.stderr,
+        )
         return 2
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
-    label = QLabel(
-        "Mojiscope\n\nThe terminal window is under construction.\n"
-        "Headless commands work today:\n  python -m app render FILE\n  python -m app inspect FILE\n"
-        "  python -m app bench"
-    )
-    label.setWindowTitle("Mojiscope")
-    label.setMargin(24)
-    label.show()
-    return int(app.exec())
+    app = _application(argv)
+    app.setQuitOnLastWindowClosed(False)  # the window quits once its sessions are closed, not before
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        window = MainWindow(loop=loop)
+        done: asyncio.Future[None] = loop.create_future()
+
+        def on_closed() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        window.closed.connect(on_closed)
+        window.show()
+        window.new_session()
+        loop.run_until_complete(done)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    return 0
+
+
+def take_screenshot(
+    output: str | os.PathLike[str],
+    *,
+    recording: Recording | None = None,
+    size: tuple[int, int] = (1280, 800),
+    encoding: str = "utf-8",
+    title: str | None = None,
+) -> tuple[int, int]:
+    """Render the main window offscreen after replaying ``recording`` (default: the Go demo) to its
+    end, and save it as PNG. Returns the image size. Settings come from a throw-away file, so a
+    screenshot looks the same on every machine and never changes the user's settings.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+
+    from app.record.cast import CastFormatError, read_cast
+    from app.widgets.main_window import MainWindow
+    from app.widgets.qt import QtCore
+    from app.widgets.settings import AppSettings, open_settings
+
+    if recording is None:
+        try:
+            recording = read_cast(DEMO_RECORDING)
+        except (OSError, CastFormatError) as exc:
+            raise ScreenshotError(f"cannot read the demo recording {DEMO_RECORDING}: {exc}") from None
+        title = title or DEMO_RECORDING.name
+    app = _application([])
+    previous_handler = QtCore.qInstallMessageHandler(_quiet_offscreen)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        with tempfile.TemporaryDirectory(prefix="mojiscope-shot-") as tmp:
+            window = MainWindow(AppSettings(open_settings(str(Path(tmp) / "settings.ini"))), loop=loop)
+            try:
+                window.resize(*size)
+                window.show()
+                app.processEvents()
+                tab = window.open_recording(recording, encoding=encoding, title=title)
+                task = tab.task
+                assert task is not None
+                loop.run_until_complete(asyncio.wait_for(asyncio.shield(task), 30))
+                _show_a_mapping(window)
+                tab.view.set_cursor_blink(False)
+                tab.view.flush_now()
+                window.hex_view.flush_refresh()
+                app.processEvents()
+                image = window.grab().toImage()
+                # PySide6's stubs type the format as bytes; the binding itself wants a str.
+                if not image.save(os.fspath(output), "PNG"):  # type: ignore[call-overload]
+                    raise ScreenshotError(f"cannot write {os.fspath(output)}; check the folder exists and is writable")
+                return image.width(), image.height()
+            finally:
+                loop.run_until_complete(window.aclose())
+                window.deleteLater()
+    except TimeoutError:
+        raise ScreenshotError("the replay did not finish within 30 s") from None
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+        QtCore.qInstallMessageHandler(previous_handler)
+
+
+def _quiet_offscreen(kind: QtCore.QtMsgType, _context: QtCore.QMessageLogContext, message: str) -> None:
+    """Qt's messages to stderr, minus the offscreen platform's note that it cannot size windows by
+    hints (harmless here), so that the command's output is its one line."""
+    if "propagateSizeHints" in message:
+        return
+    print(f"qt: {message}", file=sys.stderr)
+
+
+def _show_a_mapping(window: object) -> None:
+    """Make the screenshot explain itself: select the bytes of the first row holding non-ASCII text
+    (a Chinese test name in the demo), so the Bytes panel shows them and the row lights up."""
+    from app.widgets.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    tab = window.current_tab()
+    if tab is None:
+        return
+    term = tab.terminal
+    rows = [*term.history, *term.display]
+    for abs_row, text in enumerate(rows):
+        if not text.isascii() and "\ufffd" not in text:
+            found = window.select_cell(abs_row, 0)
+            if found is not None:
+                tab.view.set_highlight(tab.cells_of_bytes(*found))
+            return

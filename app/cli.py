@@ -168,7 +168,23 @@ def build_parser() -> argparse.ArgumentParser:
     codepage_parser = sub.add_parser("codepage", help="what the code page probes report here, the encoding named")
     cli_probes.add_codepage_arguments(codepage_parser)
     # -- end probes --
+
+    shot = sub.add_parser("screenshot", help="render the main window offscreen, after a replay, to a PNG")
+    shot.add_argument("--replay", metavar="FILE", default=None, help="a .cast played to its end (default: Go demo)")
+    shot.add_argument("--size", type=_window_size, default=(1280, 800), help="window size WxH (default 1280x800)")
+    shot.add_argument("--encoding", type=_encoding, default="utf-8", help="code page to decode the replay with")
+    shot.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
     return parser
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    w, sep, h = text.lower().partition("x")
+    if not sep or not w.isdigit() or not h.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size; give width x height in pixels, like 1280x800")
+    width, height = int(w), int(h)
+    if not (200 <= width <= 10_000 and 150 <= height <= 10_000):
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; give 200x150 to 10000x10000")
+    return width, height
 
 
 def _out() -> TextIO:
@@ -464,6 +480,24 @@ def _forward_tty(session: Session, loop: asyncio.AbstractEventLoop, closed: type
     return undo
 
 
+# ------------------------------------------------------------------ screenshot
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    from app.app_main import ScreenshotError, take_screenshot
+
+    recording = _parse_recording(args.replay, _read_input(args.replay)) if args.replay else None
+    title = Path(args.replay).name if args.replay else None
+    try:
+        width, height = take_screenshot(
+            args.output, recording=recording, size=args.size, encoding=args.encoding, title=title
+        )
+    except ScreenshotError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"mojiscope screenshot: {args.output}: {width}x{height}", file=sys.stderr)
+    return 0
+
+
 # ------------------------------------------------------------------ replay
 
 
@@ -519,6 +553,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_env(args)
         if args.command == "codepage":
             return cmd_codepage(args)
+        if args.command == "screenshot":
+            return cmd_screenshot(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as exc:
         print(f"mojiscope {args.command}: error: {exc}", file=sys.stderr)

@@ -34,6 +34,7 @@ from app.pty.probes import (
 )
 
 __all__ = [
+    "FLAGGED_LEGEND",
     "CodePageView",
     "EnvComparison",
     "add_codepage_arguments",
@@ -43,15 +44,17 @@ __all__ = [
     "env_json",
     "format_codepage",
     "format_env",
+    "our_start_env",
     "pid_arg",
     "probe_here",
+    "process_name",
 ]
 
 #: Linux's largest possible pid (``PID_MAX_LIMIT`` on 64-bit); anything above is a typo, not a process.
 _PID_LIMIT = 4_194_304
 
 #: The variables :func:`app.pty.probes.is_flagged` marks, as the legend of the ★ mark.
-_FLAGGED_LEGEND = "GO*, CGO_*, LANG, LANGUAGE, LC_*, PYTHON*ENCODING, PYTHONUTF8, TERM"
+FLAGGED_LEGEND = "GO*, CGO_*, LANG, LANGUAGE, LC_*, PYTHON*ENCODING, PYTHONUTF8, TERM"
 
 
 def _is_windows() -> bool:
@@ -86,7 +89,7 @@ def add_codepage_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
 
 
-def _process_name(pid: int) -> str | None:
+def process_name(pid: int) -> str | None:
     """The name a user recognises a process by; ``None`` when it cannot be read (a label only)."""
     try:
         return str(psutil.Process(pid).name())
@@ -98,7 +101,7 @@ def _who(pid: int, name: str | None) -> str:
     return f"process {pid} ({name})" if name else f"process {pid}"
 
 
-def _our_start_env() -> dict[str, str]:
+def our_start_env() -> dict[str, str]:
     """This process's environment *as it started*, not ``os.environ``.
 
     Python changes its own environment at startup: in the C locale it sets ``LC_CTYPE=C.UTF-8``
@@ -131,15 +134,15 @@ def compare_env(pid: int | None) -> EnvComparison:
     """Diff ``pid``'s environment (default: our parent, the shell the user typed the command in)
     against ours.  Raises :class:`ProbeError` when that process cannot be read.
 
-    Ours is the environment this process started with (see :func:`_our_start_env`) — the same
+    Ours is the environment this process started with (see :func:`our_start_env`) — the same
     kind of snapshot psutil gives of the other process.
     """
     target = os.getppid() if pid is None else pid
     other = env_snapshot(target)
-    base = _our_start_env()
+    base = our_start_env()
     diff = diff_env(base, other, windows=_is_windows(), note=env_snapshot_note())
     me = os.getpid()
-    return EnvComparison(target, _process_name(target), me, _process_name(me), diff, len(other))
+    return EnvComparison(target, process_name(target), me, process_name(me), diff, len(other))
 
 
 def _change_lines(change: EnvChange) -> list[str]:
@@ -174,7 +177,7 @@ def format_env(cmp: EnvComparison) -> list[str]:
         lines.append("differs only in key case: not applicable here (keys are case-sensitive; Windows folds them)")
     lines.append(f"unchanged: {diff.unchanged} of {cmp.variables} variables in process {cmp.pid}")
     flagged = sorted({c.key for c in diff.flagged})
-    lines.append(f"★ Go and encoding variables ({_FLAGGED_LEGEND}) that differ: {', '.join(flagged) or 'none'}")
+    lines.append(f"★ Go and encoding variables ({FLAGGED_LEGEND}) that differ: {', '.join(flagged) or 'none'}")
     if diff.note:
         lines.append(f"note: {diff.note}")
     return lines
@@ -231,7 +234,7 @@ def probe_here(pid: int | None) -> CodePageView:
     naming a process that is gone is a mistake to report, not a report to show.
     """
     target = os.getpid() if pid is None else pid
-    name = _process_name(target)
+    name = process_name(target)
     if _is_windows():
         if not psutil.pid_exists(target):
             raise ProbeError(f"process {target} is gone; there is no console to probe")
@@ -239,7 +242,7 @@ def probe_here(pid: int | None) -> CodePageView:
         if report.error and "no such process" in report.error:
             raise ProbeError(f"process {target} is gone; there is no console to probe")
         return CodePageView(target, name, report, report, None)
-    env = _our_start_env() if pid is None else env_snapshot(target)
+    env = our_start_env() if pid is None else env_snapshot(target)
     tty = _stdin_tty()
     report = probe_locale(target, env=env, tty_fd=0 if tty else None)
     return CodePageView(target, name, report, probe_console_codepages(target), tty)

@@ -1,0 +1,763 @@
+"""``go test`` output → a package → test → subtest tree, fed incrementally; presets and "rerun failed".
+
+DESIGN §6 (Tests panel).  The parser reads what the terminal reads: the session's byte stream, in
+whatever chunks the pty delivered, so a line may arrive in pieces, end in CR LF (the pty's ONLCR),
+carry colour codes (gotestsum, richgo) or belong to a shell prompt around the run.  It understands
+
+* ``go test -v`` text: ``=== RUN/PAUSE/CONT/NAME``, ``--- PASS/FAIL/SKIP: name (0.01s)`` (indented
+  for subtests), the output in between, ``ok``/``FAIL``/``?`` package lines, ``# pkg`` build output
+  and ``[build failed]``;
+* ``go test -json`` (test2json) events, one JSON object per line — and plain lines mixed in, because
+  build errors reach a terminal as plain text on stderr even under ``-json``.
+
+Why the parser keeps byte offsets and not just text: a click in the tree must land on the bytes the
+program wrote (the Bytes panel) and on the terminal line, and both are addressed by stream offset.
+Every :class:`OutputLine` therefore knows ``[start, end)`` in the session's stream and its line index.
+
+In ``-v`` text a test's package is only named by the ``ok``/``FAIL`` line *after* its tests (``go
+test`` prints each package's block whole), so tests first go into a pending package that is named
+when that line arrives.  With ``-json`` every event names its package.
+
+No Qt here (the layering test checks it).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import re
+import shlex
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from app.pty.profiles import SessionPlan, plan_session
+
+__all__ = [
+    "MAX_LINES_PER_NODE",
+    "Counts",
+    "GoTestLaunch",
+    "GoTestPreset",
+    "GoTestRun",
+    "Marker",
+    "OutputLine",
+    "PackageNode",
+    "Status",
+    "TestNode",
+    "escape_run_element",
+    "rerun_pattern",
+]
+
+#: Output lines kept per test or package.  A chatty test can print millions of lines (the 20 MB flood);
+#: the tree needs the first line for a click and the first screenful for a tooltip, not all of them.
+MAX_LINES_PER_NODE = 1000
+#: A "line" longer than this without a newline is taken as it is, so a binary blast cannot grow the buffer forever.
+MAX_LINE_BYTES = 1 << 20
+
+
+class Status(str, enum.Enum):
+    """A test's or package's state.  ``PAUSED``: ``t.Parallel()`` parked it until its siblings finish."""
+
+    RUN = "run"
+    PASS = "pass"
+    FAIL = "fail"
+    SKIP = "skip"
+    PAUSED = "paused"
+
+    @property
+    def final(self) -> bool:
+        return self in (Status.PASS, Status.FAIL, Status.SKIP)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputLine:
+    """One line of the stream: ``[start, end)`` are its bytes *without* the line ending (what to select),
+    ``next`` the offset after the ending, ``line_no`` the number of LFs before it (the terminal's line,
+    as long as nothing moved the cursor), ``raw`` the bytes with colour codes and CRs removed."""
+
+    start: int
+    end: int
+    next: int
+    line_no: int
+    raw: bytes
+    encoding: str = "utf-8"
+
+    @property
+    def text(self) -> str:
+        return self.raw.decode(self.encoding, "replace")
+
+
+@dataclass
+class TestNode:
+    """A test or subtest.  ``name`` is the full name Go prints (``Test加法/子测试_1``); ``attempts``
+    counts ``=== RUN`` lines (``-count=N`` runs a test N times; the last attempt's result is shown)."""
+
+    __test__ = False  # not a pytest test class, whatever its name says
+
+    name: str
+    package: PackageNode
+    parent: TestNode | None = None
+    status: Status = Status.RUN
+    elapsed: float | None = None
+    lines: list[OutputLine] = field(default_factory=list)
+    lines_dropped: int = 0
+    children: dict[str, TestNode] = field(default_factory=dict)
+    attempts: int = 0
+    result_line: OutputLine | None = None
+
+    @property
+    def short_name(self) -> str:
+        """The last element of the name (what a tree row shows under its parent)."""
+        return self.name[len(self.parent.name) + 1 :] if self.parent is not None else self.name
+
+    @property
+    def first_line(self) -> OutputLine | None:
+        """Where a click goes: the first line that belongs to the test (its ``=== RUN``), else its result line."""
+        return self.lines[0] if self.lines else self.result_line
+
+    def add_line(self, line: OutputLine) -> None:
+        if len(self.lines) < MAX_LINES_PER_NODE:
+            self.lines.append(line)
+        else:
+            self.lines_dropped += 1
+
+    def sorted_children(self) -> list[TestNode]:
+        return failures_first(self.children.values())
+
+    def walk(self) -> Iterator[TestNode]:
+        yield self
+        for child in self.children.values():
+            yield from child.walk()
+
+
+@dataclass
+class PackageNode:
+    """A package: its tests, its result line (``ok``/``FAIL``/``?``), build output when it did not build.
+
+    ``name`` is empty while a ``-v`` block's result line has not arrived yet."""
+
+    name: str
+    status: Status = Status.RUN
+    elapsed: float | None = None
+    cached: bool = False
+    build_failed: bool = False
+    no_test_files: bool = False
+    tests: dict[str, TestNode] = field(default_factory=dict)
+    all_tests: dict[str, TestNode] = field(default_factory=dict)
+    lines: list[OutputLine] = field(default_factory=list)
+    lines_dropped: int = 0
+    result_line: OutputLine | None = None
+    detail: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.name or "(package not named yet)"
+
+    @property
+    def first_line(self) -> OutputLine | None:
+        """Where a click on the package goes: its build errors if any, else its result line."""
+        if self.build_failed and self.lines:
+            return self.lines[0]
+        return self.result_line or (self.lines[0] if self.lines else None)
+
+    def add_line(self, line: OutputLine) -> None:
+        if len(self.lines) < MAX_LINES_PER_NODE:
+            self.lines.append(line)
+        else:
+            self.lines_dropped += 1
+
+    def sorted_tests(self) -> list[TestNode]:
+        return failures_first(self.tests.values())
+
+    def walk(self) -> Iterator[TestNode]:
+        for test in self.tests.values():
+            yield from test.walk()
+
+
+def failures_first(nodes: Iterable[Any]) -> list[Any]:
+    """Failed nodes first, then the rest; each group in the order the run produced them (a stable sort),
+    because a failure is what one came for and run order is what the terminal shows."""
+    return sorted(nodes, key=lambda n: n.status is not Status.FAIL)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Tests (subtests included, as gotestsum counts them) by status, and packages that did not build."""
+
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    running: int = 0
+    paused: int = 0
+    build_failed: int = 0
+    packages: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed + self.skipped + self.running + self.paused
+
+    def summary(self) -> str:
+        """``"3 passed, 1 failed, 1 skipped"``: passed and failed always, the others when there are any."""
+        parts = [f"{self.passed} passed", f"{self.failed} failed"]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        if self.running:
+            parts.append(f"{self.running} running")
+        if self.paused:
+            parts.append(f"{self.paused} paused")
+        if self.build_failed:
+            parts.append(f"{self.build_failed} build failed")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A bookmark for the recording (``"m"`` event): ``label`` such as ``RUN Test加法`` or ``FAIL Test失败``,
+    and the stream offset of the line that caused it."""
+
+    label: str
+    offset: int
+
+
+# --------------------------------------------------------------------------- line patterns
+
+_ANSI = re.compile(
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]"  # CSI
+    rb"|\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
+    rb"|[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    rb"|[ -/]*[0-~])"  # two-character and charset escapes
+)
+_EVENT = re.compile(rb"^=== (RUN|PAUSE|CONT|NAME)\s+(.+?)\s*$")
+_RESULT = re.compile(rb"^(\s*)--- (PASS|FAIL|SKIP): (.+?)(?: \((\d+(?:\.\d+)?)s\))?\s*$")
+#: ``ok  \tpkg\t0.2s``, ``FAIL\tpkg\t0.2s``, ``FAIL\tpkg [build failed]``, ``?   \tpkg\t[no test files]``:
+#: the tab after the word tells them from a test that prints "ok" or "FAIL".
+_PACKAGE = re.compile(rb"^(ok|FAIL|\?)[ \t]*\t(\S+)(?:[ \t]+(.*?))?\s*$")
+_BUILD_HEADER = re.compile(rb"^# (\S+)(?: \[\S+\])?\s*$")
+_SECONDS = re.compile(r"(\d+(?:\.\d+)?)s\b")
+_STATUS_WORD = {b"PASS": Status.PASS, b"FAIL": Status.FAIL, b"SKIP": Status.SKIP}
+_JSON_ACTIONS = {"pass": Status.PASS, "fail": Status.FAIL, "skip": Status.SKIP}
+
+
+def _indent(raw: bytes) -> int:
+    return len(raw) - len(raw.lstrip(b" \t"))
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+class GoTestRun:
+    """The tree of one or more ``go test`` runs, built from the stream as it arrives.
+
+    :meth:`feed` takes the bytes (or text) of each read with its stream offset; :meth:`finish` takes
+    the unterminated last line when the session ends.  ``encoding`` decodes names and output (Go
+    writes UTF-8; a session decoding as GBK can parse as GBK).  ``on_marker`` is called with each
+    :class:`Marker` as it is found; :meth:`take_markers` returns the ones found since the last call.
+    :attr:`generation` grows on every change, so a view can tell whether to refresh.
+    """
+
+    def __init__(
+        self,
+        encoding: str = "utf-8",
+        on_marker: Callable[[Marker], None] | None = None,
+        *,
+        mark_subtests: bool = False,
+    ) -> None:
+        self.encoding = encoding
+        self.on_marker = on_marker
+        #: Whether a subtest's start is a marker too (failures always are); a table test with a thousand
+        #: rows would otherwise bury the markers a replay jumps between.
+        self.mark_subtests = mark_subtests
+        self.packages: dict[str, PackageNode] = {}
+        self.generation = 0
+        self._pending: PackageNode | None = None
+        self._current: TestNode | None = None
+        self._report: tuple[TestNode, int] | None = None
+        self._build: PackageNode | None = None
+        self._buffer = bytearray()
+        self._buffer_start = 0
+        self._pos: int | None = None
+        self._line_no = 0
+        self._markers: list[Marker] = []
+        self._order: list[PackageNode] = []
+
+    # ------------------------------------------------------------------ input
+
+    def feed(self, data: bytes | str, offset: int | None = None) -> None:
+        """Take one read.  ``offset``: where ``data`` starts in the stream (``None``: right after the last
+        read).  A gap or an overlap drops the unfinished line, which cannot be joined across it."""
+        if isinstance(data, str):
+            data = data.encode(self.encoding, "surrogateescape")
+        if offset is None:
+            offset = 0 if self._pos is None else self._pos
+        elif self._pos is not None and offset != self._pos:
+            self._buffer.clear()
+        if not self._buffer:
+            self._buffer_start = offset
+        self._pos = offset + len(data)
+        if not data:
+            return
+        start = 0
+        while True:
+            nl = data.find(b"\n", start)
+            if nl < 0:
+                break
+            if self._buffer:
+                self._buffer += data[start:nl]
+                raw, line_start = bytes(self._buffer), self._buffer_start
+                self._buffer.clear()
+            else:
+                raw, line_start = data[start:nl], offset + start
+            self._line(raw, line_start, offset + nl + 1)
+            start = nl + 1
+        if start < len(data):
+            if not self._buffer:
+                self._buffer_start = offset + start
+            self._buffer += data[start:]
+            if len(self._buffer) > MAX_LINE_BYTES:
+                raw = bytes(self._buffer)
+                self._buffer.clear()
+                self._line(raw, self._buffer_start, self._buffer_start + len(raw), newline=False)
+
+    def finish(self) -> None:
+        """The stream ended: parse the last line even though no newline came."""
+        if self._buffer:
+            raw = bytes(self._buffer)
+            self._buffer.clear()
+            self._line(raw, self._buffer_start, self._buffer_start + len(raw), newline=False)
+
+    # ------------------------------------------------------------------ results
+
+    def sorted_packages(self) -> list[PackageNode]:
+        """Packages, failures first; a package still being parsed last, where it appears in the terminal."""
+        named = failures_first(self._order)
+        if self._pending is not None and self._pending.tests:
+            named.append(self._pending)
+        return named
+
+    def all_packages(self) -> list[PackageNode]:
+        return self.sorted_packages()
+
+    def tests(self) -> Iterator[TestNode]:
+        """Every test and subtest, in run order within each package."""
+        for pkg in self.all_packages():
+            yield from pkg.walk()
+
+    def find(self, name: str, package: str | None = None) -> TestNode | None:
+        """The test called ``name`` (full name), in ``package`` if given."""
+        for pkg in self.all_packages():
+            if package is None or pkg.name == package:
+                node = pkg.all_tests.get(name)
+                if node is not None:
+                    return node
+        return None
+
+    def counts(self) -> Counts:
+        tally = dict.fromkeys(Status, 0)
+        for test in self.tests():
+            tally[test.status] += 1
+        packages = self.all_packages()
+        return Counts(
+            passed=tally[Status.PASS],
+            failed=tally[Status.FAIL],
+            skipped=tally[Status.SKIP],
+            running=tally[Status.RUN],
+            paused=tally[Status.PAUSED],
+            build_failed=sum(p.build_failed for p in packages),
+            packages=len(packages),
+        )
+
+    def failed_tests(self) -> list[TestNode]:
+        return [t for t in self.tests() if t.status is Status.FAIL]
+
+    def take_markers(self) -> list[Marker]:
+        """The markers found since the last call, oldest first."""
+        out, self._markers = self._markers, []
+        return out
+
+    # ------------------------------------------------------------------ lines
+
+    def _line(self, raw: bytes, start: int, nxt: int, newline: bool = True) -> None:
+        end = nxt - 1 if newline else nxt
+        clean = raw
+        while clean.endswith(b"\r"):
+            clean = clean[:-1]
+            end -= 1
+        if b"\x1b" in clean:
+            clean = _ANSI.sub(b"", clean)
+        if b"\r" in clean:  # a progress line redrawn in place: the terminal shows what came last
+            clean = clean.rsplit(b"\r", 1)[1]
+        line = OutputLine(start, end, nxt, self._line_no, clean, self.encoding)
+        if newline:
+            self._line_no += 1
+        if (clean.startswith(b"{") and b'"Action"' in clean and self._json(line)) or self._text(line):
+            self.generation += 1
+
+    def _text(self, line: OutputLine) -> bool:
+        """A ``-v`` line; ``False`` when it is not part of any run (a prompt, the command line)."""
+        raw = line.raw
+        head = raw[:4]
+        if head == b"=== ":
+            m = _EVENT.match(raw)
+            if m:
+                self._build = None
+                self._report = None
+                self._on_event(m.group(1), self._decode(m.group(2)), line)
+                return True
+        elif b"--- " in raw[:40]:
+            m = _RESULT.match(raw)
+            if m:
+                self._build = None
+                name = self._decode(m.group(3))
+                seconds = float(m.group(4)) if m.group(4) else None
+                test = self._result(name, _STATUS_WORD[m.group(2)], seconds, line)
+                self._report = (test, _indent(raw))
+                return True
+        elif head in (b"ok  ", b"ok\t", b"FAIL", b"?   ", b"?\t"):
+            m = _PACKAGE.match(raw)
+            if m:
+                self._build = None
+                self._package_result(m, line)
+                return True
+        elif head[:2] == b"# ":
+            m = _BUILD_HEADER.match(raw)
+            if m:
+                pkg = self._named_package(self._decode(m.group(1)))
+                pkg.add_line(line)
+                self._build = pkg
+                return True
+        return self._plain(line)
+
+    def _plain(self, line: OutputLine) -> bool:
+        """Output that is no event: build errors, a test's own output, or the package's (``PASS``, panics)."""
+        if self._build is not None:
+            self._build.add_line(line)
+            return True
+        if self._report is not None:
+            test, indent = self._report
+            if _indent(line.raw) > indent and line.raw.strip():
+                test.add_line(line)  # without -v, a failure's log lines come indented under its --- FAIL
+                return True
+            self._report = None
+        if self._current is not None:
+            self._current.add_line(line)
+        elif self._pending is not None:
+            self._pending.add_line(line)
+        else:
+            return False  # a prompt, the command line, or anything else around the run
+        return True
+
+    # ------------------------------------------------------------------ -v text events
+
+    def _pending_package(self) -> PackageNode:
+        if self._pending is None:
+            self._pending = PackageNode("")
+        return self._pending
+
+    def _test(self, pkg: PackageNode, name: str) -> TestNode:
+        """The test ``name`` in ``pkg``, created with its parents (a subtest's ``=== RUN`` may be the first
+        thing seen of its parent when the stream was joined midway)."""
+        node = pkg.all_tests.get(name)
+        if node is not None:
+            return node
+        parent_name, sep, _ = name.rpartition("/")
+        parent = self._test(pkg, parent_name) if sep and parent_name else None
+        node = TestNode(name, pkg, parent)
+        pkg.all_tests[name] = node
+        (parent.children if parent is not None else pkg.tests)[name] = node
+        return node
+
+    def _on_event(self, kind: bytes, name: str, line: OutputLine) -> None:
+        test = self._test(self._pending_package(), name)
+        self._apply_event(test, kind.decode("ascii").lower(), line)
+        self._current = test
+
+    def _apply_event(self, test: TestNode, kind: str, line: OutputLine) -> None:
+        if kind == "run":
+            test.attempts += 1
+            if test.status.final:  # -count=N: a new attempt starts over
+                test.status, test.elapsed, test.result_line = Status.RUN, None, None
+            if test.parent is None or self.mark_subtests:
+                self._mark(f"RUN {test.name}", line.start)
+        elif kind == "pause":
+            test.status = Status.PAUSED
+        elif kind == "cont":
+            test.status = Status.RUN
+        test.add_line(line)
+
+    def _result(self, name: str, status: Status, seconds: float | None, line: OutputLine) -> TestNode:
+        test = self._test(self._pending_package(), name)
+        self._finish_test(test, status, seconds, line)
+        test.add_line(line)
+        # Output after this belongs to whatever still runs: the innermost unfinished test around the current one.
+        current = self._current
+        while current is not None and (current.status.final or current is test):
+            current = current.parent
+        self._current = current
+        return test
+
+    def _finish_test(self, test: TestNode, status: Status, seconds: float | None, line: OutputLine | None) -> None:
+        """Record a result; ``line`` (the ``--- FAIL`` line or the JSON event) is where a failure marker points."""
+        test.status = status
+        if seconds is not None:
+            test.elapsed = seconds
+        if line is not None:
+            test.result_line = line
+        if status is Status.FAIL:
+            self._mark(f"FAIL {test.name}", line.start if line is not None else (self._pos or 0))
+
+    def _package_result(self, m: re.Match[bytes], line: OutputLine) -> None:
+        word, name, tail = m.group(1), m.group(2), m.group(3) or b""
+        pkg = self._pending if self._pending is not None and self._pending.tests else None
+        self._pending = None
+        pkg = self._adopt(self._decode(name), pkg)
+        self._apply_package_result(
+            pkg, {b"ok": Status.PASS, b"FAIL": Status.FAIL}.get(word, Status.SKIP), self._decode(tail), line
+        )
+        self._current = None
+        self._report = None
+
+    def _apply_package_result(self, pkg: PackageNode, status: Status, tail: str, line: OutputLine | None) -> None:
+        pkg.status = status
+        pkg.detail = tail
+        pkg.cached = "(cached)" in tail
+        pkg.no_test_files = "[no test files]" in tail
+        if "[build failed]" in tail or "[setup failed]" in tail:
+            pkg.build_failed = True
+        m = _SECONDS.match(tail)
+        if m:
+            pkg.elapsed = float(m.group(1))
+        if line is not None:
+            pkg.result_line = line
+        if status is Status.FAIL:
+            for test in pkg.walk():  # a panic or a timeout ends the binary: whatever still runs has failed
+                if not test.status.final:
+                    self._finish_test(test, Status.FAIL, None, None)
+            label = f"FAIL {pkg.name} [build failed]" if pkg.build_failed else f"FAIL {pkg.name}"
+            self._mark(label, line.start if line is not None else (self._pos or 0))
+
+    def _named_package(self, name: str) -> PackageNode:
+        pkg = self.packages.get(name)
+        if pkg is None:
+            pkg = PackageNode(name)
+            self.packages[name] = pkg
+            self._order.append(pkg)
+        return pkg
+
+    def _adopt(self, name: str, block: PackageNode | None) -> PackageNode:
+        """Name the pending ``-v`` block.  A package already known by that name is replaced when it had a
+        result (an earlier run in the same shell: the latest run wins); build output it had is kept."""
+        old = self.packages.get(name)
+        if block is None:
+            if old is not None and old.result_line is None:
+                return old
+            block = PackageNode(name)
+        block.name = name
+        if old is not None:
+            if old.result_line is None:
+                block.lines[:0] = old.lines
+                block.build_failed = block.build_failed or old.build_failed
+            self._order[self._order.index(old)] = block
+        else:
+            self._order.append(block)
+        self.packages[name] = block
+        return block
+
+    # ------------------------------------------------------------------ -json events
+
+    def _json(self, line: OutputLine) -> bool:
+        try:
+            event = json.loads(line.raw.decode("utf-8", "replace"))  # test2json writes UTF-8 whatever the names were
+        except ValueError:
+            return False
+        if not isinstance(event, dict) or not isinstance(event.get("Action"), str):
+            return False
+        action: str = event["Action"]
+        pkg_name = event.get("Package") or event.get("ImportPath") or ""
+        if not isinstance(pkg_name, str):
+            return False
+        self._build = None
+        if action in ("build-output", "build-fail"):  # Go 1.21+: build errors as events too
+            pkg = self._named_package(pkg_name.split(" ", 1)[0])
+            if action == "build-fail":
+                pkg.build_failed = True
+            else:
+                pkg.add_line(line)
+            return True
+        pkg = self._named_package(pkg_name)
+        name = event.get("Test")
+        elapsed = event.get("Elapsed")
+        seconds = float(elapsed) if isinstance(elapsed, (int, float)) else None
+        if isinstance(name, str) and name:
+            test = self._test(pkg, name)
+            if action in ("run", "pause", "cont"):
+                self._apply_event(test, action, line)
+            elif action in _JSON_ACTIONS:
+                self._finish_test(test, _JSON_ACTIONS[action], seconds, line)
+                test.result_line = self._last_result_line(test) or line
+            elif action == "output":
+                test.add_line(line)
+            return True
+        if action in _JSON_ACTIONS:
+            out = pkg.result_line
+            tail = pkg.detail
+            self._apply_package_result(pkg, _JSON_ACTIONS[action], tail, out or line)
+            if seconds is not None:
+                pkg.elapsed = seconds
+        elif action == "output":
+            output = event.get("Output")
+            text = output if isinstance(output, str) else ""
+            m = _PACKAGE.match(text.rstrip("\n").encode(self.encoding, "replace"))
+            if m:  # the "ok/FAIL pkg time" line: keep it as the package's result line
+                pkg.result_line = line
+                pkg.detail = self._decode(m.group(3) or b"")
+                pkg.cached = "(cached)" in pkg.detail
+                if "[build failed]" in pkg.detail or "[setup failed]" in pkg.detail:
+                    pkg.build_failed = True
+            else:
+                pkg.add_line(line)
+        return True
+
+    @staticmethod
+    def _last_result_line(test: TestNode) -> OutputLine | None:
+        """In ``-json`` the ``--- FAIL`` text comes as an output event just before the fail event: the result line."""
+        for line in reversed(test.lines[-3:]):
+            if b"--- " in line.raw:
+                return line
+        return None
+
+    # ------------------------------------------------------------------ helpers
+
+    def _decode(self, raw: bytes) -> str:
+        return raw.decode(self.encoding, "replace")
+
+    def _mark(self, label: str, offset: int) -> None:
+        marker = Marker(label, offset)
+        self._markers.append(marker)
+        if self.on_marker is not None:
+            self.on_marker(marker)
+
+
+# --------------------------------------------------------------------------- rerun failed
+
+#: RE2's metacharacters: escaping exactly these keeps the pattern valid for Go (RE2 rejects ``\`` before
+#: a letter, a digit or a space, which :func:`re.escape` can produce).
+_RE2_META = re.compile(r"([\\.+*?()|\[\]{}^$])")
+
+
+def escape_run_element(element: str) -> str:
+    """One element of a test name as an exact ``-run`` pattern: ``^…$`` with RE2 metacharacters escaped."""
+    return "^" + _RE2_META.sub(r"\\\1", element) + "$"
+
+
+def rerun_pattern(names: Iterable[str]) -> str | None:
+    """The ``-run`` pattern that runs exactly the tests called ``names`` (full names, subtests with ``/``).
+
+    Go splits ``-run`` at top-level ``|`` into alternatives and each alternative at top-level ``/`` into
+    one pattern per name level, so top-level tests go into one ``^(A|B)$`` and each subtest becomes its
+    own ``^A$/^sub$`` alternative (one pattern per level would cross-match other parents' subtests).  A
+    parent whose failed subtest is in ``names`` is left out: running the subtest runs the parent's body.
+    """
+    wanted = list(dict.fromkeys(names))
+    leaves = [n for n in wanted if not any(o.startswith(n + "/") for o in wanted)]
+    if not leaves:
+        return None
+    top = [n for n in leaves if "/" not in n]
+    alternatives: list[str] = []
+    if top:
+        alternatives.append("^(" + "|".join(escape_run_element(n)[1:-1] for n in top) + ")$")
+    alternatives += ["/".join(escape_run_element(e) for e in n.split("/")) for n in leaves if "/" in n]
+    return "|".join(alternatives)
+
+
+def _without_run_flag(flags: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for flag in flags:
+        if skip:
+            skip = False
+            continue
+        bare = flag.lstrip("-")
+        if flag.startswith("-") and bare in ("run", "test.run"):
+            skip = True
+            continue
+        if flag.startswith("-") and bare.startswith(("run=", "test.run=")):
+            continue
+        out.append(flag)
+    return out
+
+
+# --------------------------------------------------------------------------- presets
+
+
+@dataclass(frozen=True)
+class GoTestLaunch:
+    """What the window starts: the argv (through the profile), the working directory and the environment."""
+
+    argv: tuple[str, ...]
+    cwd: str
+    env: Mapping[str, str]
+    plan: SessionPlan
+    record: bool
+
+
+@dataclass(frozen=True)
+class GoTestPreset:
+    """A ``go test`` run as the Tests panel edits it.
+
+    ``folder``: where ``go test`` runs (the module or a package in it); ``packages``: patterns or import
+    paths (``./...``); ``flags``: go test flags (``-v``, ``-json``, ``-count=1``); ``profile``: the shell
+    profile it runs under (``command`` runs go directly; ``bash``, ``pwsh``, ``cmd`` through that shell,
+    with that shell's encoding behaviour — the point of the exercise); ``utf8``: the UTF-8 switch;
+    ``record``: write a recording; ``env``: extra variables (``MOJI_FAIL=1``) set before the profile's own.
+    """
+
+    folder: str
+    packages: tuple[str, ...] = ("./...",)
+    flags: tuple[str, ...] = ("-v",)
+    profile: str = "command"
+    utf8: bool = True
+    record: bool = False
+    env: tuple[tuple[str, str], ...] = ()
+    go: str = "go"
+
+    @property
+    def json(self) -> bool:
+        return any(f in ("-json", "--json", "-json=true") for f in self.flags)
+
+    def command(self) -> list[str]:
+        """``go test FLAGS PACKAGES``: the command the profile is asked to run."""
+        return [self.go, "test", *self.flags, *self.packages]
+
+    def plan(self, base_env: Mapping[str, str] | None = None, *, platform: str = sys.platform) -> SessionPlan:
+        env = dict(os.environ if base_env is None else base_env)
+        env.update(self.env)
+        return plan_session(self.profile, self.command(), self.utf8, env, platform=platform)
+
+    def launch(self, base_env: Mapping[str, str] | None = None, *, platform: str = sys.platform) -> GoTestLaunch:
+        plan = self.plan(base_env, platform=platform)
+        return GoTestLaunch(plan.argv, self.folder, plan.env, plan, self.record)
+
+    def describe(self) -> str:
+        """The command line as a user would type it (for a tooltip or the status line)."""
+        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)
+        return (env + " " if env else "") + shlex.join(self.command())
+
+    def rerun_failed(self, run: GoTestRun) -> GoTestPreset | None:
+        """This preset narrowed to what failed in ``run``: ``-run`` naming the failed tests, and only the
+        packages they (or a failed build) are in when those are known.  ``None`` when nothing failed."""
+        failed = run.failed_tests()
+        broken = [p.name for p in run.all_packages() if p.build_failed and p.name]
+        if not failed and not broken:
+            return None
+        flags = _without_run_flag(self.flags)
+        by_package: dict[str, list[str]] = {}
+        for test in failed:
+            by_package.setdefault(test.package.name, []).append(test.name)
+        pattern = rerun_pattern(t.name for t in failed)
+        if pattern is not None:
+            flags += ["-run", pattern]
+        # A package not named yet (the run was cut short) cannot be named to go: keep the original patterns.
+        packages = self.packages if "" in by_package else tuple(dict.fromkeys([*by_package, *broken]))
+        return replace(self, flags=tuple(flags), packages=packages)

@@ -1,0 +1,528 @@
+"""The main window: sessions in tabs, the inspector dock (Bytes, Session, and panels added later), menus.
+
+DESIGN §6. The window routes; it does not parse and it does not handle processes itself. Each tab
+(:class:`SessionTab`) owns its session and its terminal view; the dock's panels are shared and
+follow the *current* tab: the Bytes panel (:class:`HexView`) shows that tab's ByteLog in that
+tab's "decode as" code page. Clicking a terminal cell selects the bytes that wrote its row in the
+Bytes panel; selecting bytes there lights up the rows they wrote (row granularity; see
+:mod:`app.widgets.source_map`).
+
+Other panels (Code page, Environment, Tests) and the replay bar are built elsewhere and plugged
+in with :meth:`MainWindow.add_panel` and :meth:`SessionTab.set_replay_bar`; they learn about the
+current session from :attr:`MainWindow.current_tab_changed`.
+
+Asyncio runs on the Qt loop (qasync): sessions are started as tasks on the ``loop`` given to the
+window. Closing the window hangs up every child at once and closes every session before the
+window really closes (``closed`` is emitted then), so no process outlives the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.pty import SourceError, SpawnSpec, spawn
+from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
+from app.pty.replay import ReplaySource
+from app.record.cast import CastFormatError, Recording, read_cast
+from app.session import Session
+from app.widgets.hex_view import HexView
+from app.widgets.palette import DARK, LIGHT, Theme
+from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from app.widgets.session_tab import SessionTab
+from app.widgets.settings import DEFAULT_FONT_SIZE, AppSettings, open_settings
+from app.widgets.terminal_view import default_font
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DECODE_AS", "SAMPLES_DIR", "MainWindow", "samples"]
+
+#: The "Decode as" menu: label and codec name (any name :func:`normalize_encoding` accepts).
+DECODE_AS: tuple[tuple[str, str], ...] = (
+    ("UTF-8", "utf-8"),
+    ("GBK / cp936", "cp936"),
+    ("GB18030", "gb18030"),
+    ("cp437 (DOS US)", "cp437"),
+    ("cp850 (DOS Latin-1)", "cp850"),
+    ("cp1252 (Windows Latin-1)", "cp1252"),
+    ("Shift-JIS", "shift_jis"),
+    ("Big5", "big5"),
+    ("EUC-KR", "euc_kr"),
+    ("Latin-1 (ISO 8859-1)", "latin-1"),
+)
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "samples"
+
+
+def samples(folder: Path = SAMPLES_DIR) -> list[Path]:
+    """The sample recordings shipped with the app, by name."""
+    return sorted(folder.glob("*.cast")) if folder.is_dir() else []
+
+
+def _theme(name: str) -> Theme:
+    return LIGHT if name == "light" else DARK
+
+
+class _BytesPanel(QtWidgets.QWidget):
+    """The HexView with a find box and a follow-tail switch (the view's own API does the work)."""
+
+    def __init__(self, hex_view: HexView, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hex_view = hex_view
+        self.find_box = QtWidgets.QLineEdit(self)
+        self.find_box.setPlaceholderText("find text, or hex like e4 bd a0 — Enter")
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.returnPressed.connect(self._find)
+        self.follow = QtWidgets.QCheckBox("Follow tail", self)
+        self.follow.setChecked(hex_view.follow_tail())
+        self.follow.toggled.connect(hex_view.set_follow_tail)
+        hex_view.follow_tail_changed.connect(self.follow.setChecked)
+        self.message = QtWidgets.QLabel(self)
+        self.message.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
+        bar = QtWidgets.QHBoxLayout()
+        bar.setContentsMargins(4, 4, 4, 0)
+        bar.addWidget(self.find_box, 1)
+        bar.addWidget(self.follow)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(hex_view, 1)
+        layout.addWidget(self.message)
+
+    def _find(self) -> None:
+        text = self.find_box.text().strip()
+        if not text:
+            return
+        try:
+            hit = self.hex_view.find_hex(text)
+        except ValueError:
+            hit = None
+        if hit is None:
+            try:
+                hit = self.hex_view.find_text(text)
+            except ValueError as exc:
+                self.message.setText(str(exc))
+                return
+        self.message.setText("not found" if hit is None else f"found at offset {hit}")
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """Sessions in tabs, the inspector dock, menus; see the module docstring.
+
+    ``settings``: where choices are kept (tests pass an INI file in a temporary folder).
+    ``loop``: the asyncio loop sessions run on (qasync's); default: the current event loop.
+    """
+
+    #: The current tab changed (``None`` when there is no tab left): panels follow the current session.
+    current_tab_changed = Signal(object)
+    #: Every session was closed and the window is gone.
+    closed = Signal()
+
+    def __init__(
+        self,
+        settings: AppSettings | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else AppSettings(open_settings())
+        self._loop = loop
+        self._shutdown: asyncio.Task[None] | None = None
+        self._finished = False
+        self._panels: dict[str, QtWidgets.QWidget] = {}
+        self._selecting = False
+        self.setWindowTitle("Mojiscope")
+        self.setObjectName("MojiscopeMainWindow")
+
+        self.tabs = QtWidgets.QTabWidget(self)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.currentChanged.connect(self._on_current_changed)
+        self.tabs.tabCloseRequested.connect(self._on_close_requested)
+        self.setCentralWidget(self.tabs)
+
+        self.hex_view = HexView()
+        self.hex_view.bytes_selected.connect(self._on_bytes_selected)
+        self.bytes_panel = _BytesPanel(self.hex_view)
+        self.session_info = QtWidgets.QPlainTextEdit()
+        self.session_info.setReadOnly(True)
+        self.session_info.setLineWrapMode(QtWidgets.QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.panels = QtWidgets.QTabWidget()
+        self.panels.setDocumentMode(True)
+        self.dock = QtWidgets.QDockWidget("Inspector", self)
+        self.dock.setObjectName("inspectorDock")
+        self.dock.setFeatures(
+            QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.dock.setWidget(self.panels)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.add_panel("Bytes", self.bytes_panel)
+        self.add_panel("Session", self.session_info)
+
+        self._build_menus()
+        self.apply_settings()
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.get_event_loop()
+        return self._loop
+
+    def add_panel(self, name: str, widget: QtWidgets.QWidget) -> None:
+        """Add a tab to the inspector dock (Code page, Environment, Tests…); a second call with the
+        same name replaces the panel. Panels follow the current session via :attr:`current_tab_changed`."""
+        old = self._panels.pop(name, None)
+        if old is not None:
+            index = self.panels.indexOf(old)
+            if index >= 0:
+                self.panels.removeTab(index)
+        self._panels[name] = widget
+        self.panels.addTab(widget, name)
+
+    def panel(self, name: str) -> QtWidgets.QWidget | None:
+        return self._panels.get(name)
+
+    def current_tab(self) -> SessionTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, SessionTab) else None
+
+    def session_tabs(self) -> list[SessionTab]:
+        tabs = (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [t for t in tabs if isinstance(t, SessionTab)]
+
+    def profile_name(self) -> str:
+        """The profile new sessions use: the stored one if it exists here, else the platform's default."""
+        name = self.settings.profile
+        if name is not None and name in PROFILES and PROFILES[name].available():
+            return name
+        return default_profile().name
+
+    def plan_new_session(self, argv: Sequence[str] = ()) -> SessionPlan:
+        """What the next session would start: the chosen profile, with or without UTF-8 enforcement."""
+        return plan_session(get_profile(self.profile_name()), argv, utf8=self.settings.utf8)
+
+    def new_session(self, argv: Sequence[str] = ()) -> SessionTab:
+        """Start a session on the chosen profile in a new tab (errors end up in its status line)."""
+        plan = self.plan_new_session(argv)
+        backend = "conpty" if sys.platform == "win32" else "pty"
+        source = spawn(SpawnSpec(plan.argv, env=plan.env, cwd=os.path.expanduser("~")), backend)
+        session = Session(source, plan=plan)
+        return self._add_tab(session, title=plan.profile, profile=plan.profile)
+
+    def open_recording(
+        self, recording: Recording | str | os.PathLike[str], encoding: str = "utf-8", title: str | None = None
+    ) -> SessionTab:
+        """Replay a ``.cast`` in a new tab, instantly (the replay bar will add timing and seeking).
+
+        Raises ``OSError`` / :class:`CastFormatError` for a file that cannot be read.
+        """
+        if isinstance(recording, Recording):
+            rec, name = recording, "replay"
+        else:
+            rec, name = read_cast(recording), Path(recording).name
+        source = ReplaySource(rec, speed=0.0)
+        session = Session(source, encoding=encoding)
+        return self._add_tab(session, title=title or name, profile="replay")
+
+    def decode_as(self, encoding: str) -> None:
+        """Re-decode the current tab's bytes with ``encoding``; the Bytes panel follows."""
+        tab = self.current_tab()
+        if tab is None:
+            return
+        tab.decode_as(encoding)
+        self.hex_view.set_encoding(tab.encoding)
+        self._sync_decode_menu()
+
+    def set_font_size(self, size: float) -> None:
+        self.settings.font_size = size
+        font = self._font()
+        for tab in self.session_tabs():
+            tab.view.set_font(font)
+
+    def set_theme(self, name: str) -> None:
+        self.settings.theme = name
+        for tab in self.session_tabs():
+            tab.view.set_theme(_theme(name))
+        for action in self._theme_actions.actions():
+            action.setChecked(action.data() == name)
+
+    def set_utf8(self, on: bool) -> None:
+        """The UTF-8 switch: applies to sessions started from now on (shown in their status line)."""
+        self.settings.utf8 = on
+        if self.utf8_action.isChecked() != on:
+            self.utf8_action.setChecked(on)
+
+    def apply_settings(self) -> None:
+        """Restore geometry and dock layout and set the switches from the settings."""
+        geometry = self.settings.geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+        self.utf8_action.setChecked(self.settings.utf8)
+        for action in self._theme_actions.actions():
+            action.setChecked(action.data() == self.settings.theme)
+        for action in self._profile_actions.actions():
+            action.setChecked(action.data() == self.profile_name())
+
+    def save_settings(self) -> None:
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.sync()
+
+    def select_cell(self, abs_row: int, col: int) -> tuple[int, int] | None:
+        """What a click on a cell does: select the bytes that wrote it in the Bytes panel."""
+        tab = self.current_tab()
+        if tab is None:
+            return None
+        found = tab.bytes_of_cell(abs_row, col)
+        if found is None:
+            tab.show_message("no bytes known for that row (written before the log began?)")
+            return None
+        start, end = found
+        self.hex_view.set_follow_tail(False)
+        self.hex_view.select_bytes(start, end)
+        tab.show_message(f"row {abs_row}: bytes {start}–{end - 1} ({end - start})")
+        return found
+
+    async def aclose(self) -> None:
+        """Close every session (children hung up and reaped), save the settings, then close the window."""
+        if self._shutdown is None:
+            self._shutdown = asyncio.ensure_future(self._close_all())
+        await asyncio.shield(self._shutdown)
+
+    # ------------------------------------------------------------------ tabs
+
+    def _font(self) -> QtGui.QFont:
+        return default_font(self.settings.font_size)
+
+    def _add_tab(self, session: Session, *, title: str, profile: str) -> SessionTab:
+        tab = SessionTab(session, title=title, profile=profile, theme=_theme(self.settings.theme), font=self._font())
+        tab.view.set_cursor_blink(True)
+        tab.output.connect(self._on_output)
+        tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
+        tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
+        tab.display_changed.connect(lambda t=tab: self._on_display_changed(t))
+        index = self.tabs.addTab(tab, title)
+        self.tabs.setCurrentIndex(index)
+        if self.isVisible():
+            # Lay the new tab out now, so the session starts at the size of its view, not 80x24.
+            QtWidgets.QApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest.value)
+        tab.start(self.loop)
+        tab.view.setFocus()
+        return tab
+
+    def _set_tab_title(self, tab: SessionTab, text: str) -> None:
+        index = self.tabs.indexOf(tab)
+        if index >= 0:
+            self.tabs.setTabText(index, text)
+        if tab is self.current_tab():
+            self._update_session_info()
+
+    def _on_current_changed(self, _index: int) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            self.hex_view.set_bytelog(tab.session.bytelog)
+            self.hex_view.set_encoding(tab.encoding)
+        self._update_session_info()
+        self._sync_decode_menu()
+        self.current_tab_changed.emit(tab)
+
+    def _on_display_changed(self, tab: SessionTab) -> None:
+        if tab is self.current_tab():
+            self.hex_view.set_encoding(tab.encoding)
+            self._update_session_info()
+
+    def _on_output(self) -> None:
+        if self.sender() is self.current_tab():
+            self.hex_view.refresh()
+
+    def _on_close_requested(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if not isinstance(widget, SessionTab):
+            return
+        self.tabs.removeTab(index)
+        widget.kill_now()
+
+        async def close() -> None:
+            try:
+                await widget.close_session()
+            finally:
+                widget.deleteLater()
+
+        self.loop.create_task(close())
+
+    def _on_cell_clicked(self, tab: SessionTab, abs_row: int, col: int) -> None:
+        if tab is self.current_tab():
+            self.select_cell(abs_row, col)
+
+    def _on_bytes_selected(self, start: int, end: int) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        cells = tab.cells_of_bytes(start, end)
+        tab.view.set_highlight(cells)
+        if cells:
+            tab.view.scroll_to_row(cells[0][0])
+
+    def _update_session_info(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            self.session_info.setPlainText("No session. File ▸ New session, or File ▸ Samples.")
+            return
+        session = tab.session
+        lines = [f"Tab: {tab.title}", f"Backend: {session.source.kind}", f"Fidelity: {session.source.fidelity}"]
+        lines.append(f"Decoding: {tab.encoding}")
+        if session.plan is not None:
+            lines += ["", "Started with:", *("  " + line for line in session.plan.describe())]
+        summary = tab.plan_summary()
+        if session.plan is None and summary:
+            lines += ["", "Recording:", *("  " + part for part in summary.split(" · "))]
+        lines += [
+            "",
+            "Click a cell in the terminal: the bytes that wrote its row are selected in Bytes.",
+            "Select bytes in Bytes: the rows they wrote light up (row granularity).",
+        ]
+        self.session_info.setPlainText("\n".join(lines))
+
+    # ------------------------------------------------------------------ menus
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        new = file_menu.addAction("&New session")
+        new.setShortcut(QtGui.QKeySequence("Ctrl+Shift+T"))
+        new.triggered.connect(self._new_session_clicked)
+        open_rec = file_menu.addAction("&Open recording…")
+        open_rec.setShortcut(QtGui.QKeySequence("Ctrl+Shift+O"))
+        open_rec.triggered.connect(self._open_recording_clicked)
+        self.samples_menu = file_menu.addMenu("&Samples")
+        for path in samples():
+            action = self.samples_menu.addAction(path.name)
+            action.triggered.connect(lambda _checked=False, p=path: self._open_path(p))
+        self.samples_menu.setEnabled(bool(self.samples_menu.actions()))
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+Q"))
+        quit_action.triggered.connect(self.close)
+
+        session_menu = bar.addMenu("&Session")
+        self.utf8_action = session_menu.addAction("Enforce &UTF-8 in new sessions")
+        self.utf8_action.setCheckable(True)
+        self.utf8_action.toggled.connect(self.set_utf8)
+        profile_menu = session_menu.addMenu("&Profile for new sessions")
+        self._profile_actions = QtGui.QActionGroup(self)
+        for prof in PROFILES.values():
+            if prof.family == "command" or not prof.available():
+                continue
+            action = profile_menu.addAction(prof.title)
+            action.setCheckable(True)
+            action.setData(prof.name)
+            self._profile_actions.addAction(action)
+        self._profile_actions.triggered.connect(self._profile_chosen)
+        self.decode_menu = session_menu.addMenu("&Decode as")
+        self._decode_actions = QtGui.QActionGroup(self)
+        for label, codec in DECODE_AS:
+            action = self.decode_menu.addAction(label)
+            action.setCheckable(True)
+            action.setData(codec)
+            self._decode_actions.addAction(action)
+        self._decode_actions.triggered.connect(lambda action: self.decode_as(str(action.data())))
+
+        view_menu = bar.addMenu("&View")
+        bigger = view_menu.addAction("&Larger font")
+        bigger.setShortcut(QtGui.QKeySequence("Ctrl+="))
+        bigger.triggered.connect(lambda: self.set_font_size(self.settings.font_size + 1))
+        smaller = view_menu.addAction("&Smaller font")
+        smaller.setShortcut(QtGui.QKeySequence("Ctrl+-"))
+        smaller.triggered.connect(lambda: self.set_font_size(self.settings.font_size - 1))
+        reset = view_menu.addAction("&Default font size")
+        reset.setShortcut(QtGui.QKeySequence("Ctrl+0"))
+        reset.triggered.connect(lambda: self.set_font_size(DEFAULT_FONT_SIZE))
+        view_menu.addSeparator()
+        self._theme_actions = QtGui.QActionGroup(self)
+        for label, name in (("&Dark theme", "dark"), ("L&ight theme", "light")):
+            action = view_menu.addAction(label)
+            action.setCheckable(True)
+            action.setData(name)
+            self._theme_actions.addAction(action)
+        self._theme_actions.triggered.connect(lambda action: self.set_theme(str(action.data())))
+        view_menu.addSeparator()
+        view_menu.addAction(self.dock.toggleViewAction())
+
+    def _sync_decode_menu(self) -> None:
+        tab = self.current_tab()
+        self.decode_menu.setEnabled(tab is not None)
+        current = tab.encoding if tab is not None else ""
+        from app.vt.decoder import normalize_encoding
+
+        for action in self._decode_actions.actions():
+            action.setChecked(tab is not None and normalize_encoding(str(action.data())) == normalize_encoding(current))
+
+    def _profile_chosen(self, action: QtGui.QAction) -> None:
+        self.settings.profile = str(action.data())
+
+    def _new_session_clicked(self) -> None:
+        try:
+            self.new_session()
+        except (SourceError, OSError, ValueError) as exc:
+            QtWidgets.QMessageBox.warning(self, "Mojiscope", f"Could not start a session: {exc}")
+
+    def _open_recording_clicked(self) -> None:
+        start = str(SAMPLES_DIR) if SAMPLES_DIR.is_dir() else ""
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open recording", start, "Recordings (*.cast)")
+        if path:
+            self._open_path(Path(path))
+
+    def _open_path(self, path: Path) -> None:
+        try:
+            self.open_recording(path)
+        except (OSError, CastFormatError) as exc:
+            QtWidgets.QMessageBox.warning(self, "Mojiscope", f"Could not open {path.name}: {exc}")
+
+    # ------------------------------------------------------------------ closing
+
+    async def _close_all(self) -> None:
+        tabs = self.session_tabs()
+        for tab in tabs:
+            tab.kill_now()
+        results = await asyncio.gather(*(tab.close_session() for tab in tabs), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                log.warning("closing a session failed: %s", result)
+        self.save_settings()
+        self._finished = True
+        self.close()
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        """Sessions first: hang up every child now, close them on the loop, then really close."""
+        if self._finished:
+            event.accept()
+            self.closed.emit()
+            return
+        event.ignore()
+        if self._shutdown is not None:
+            return
+        if self.loop.is_running():
+            self._shutdown = self.loop.create_task(self._close_all())
+        else:
+            # No loop to wait on (the app is tearing down): end the children the blocking way.
+            for tab in self.session_tabs():
+                tab.kill_now()
+            with contextlib.suppress(RuntimeError):
+                self.loop.run_until_complete(self.aclose())
+            if not self._finished:
+                self._finished = True
+                self.save_settings()
+                self.close()

@@ -1,0 +1,360 @@
+"""One tab of the main window: a :class:`Session`, the :class:`TerminalView` that shows it, a status line.
+
+Why a tab owns the wiring and not the window: every session has its own terminal, byte log, row
+map and "decode as" choice, and a tab that is closed must take all of it (and its child process)
+with it. The window only routes the *current* tab to the shared panels (Bytes, Session info).
+
+Flow (DESIGN §1): the session pumps bytes into its ByteLog and Terminal on the asyncio loop (the
+Qt loop, through qasync) and tells its subscribers; the tab's subscriber updates the row map,
+feeds the "decode as" terminal if one is shown, and asks the view to repaint — the view coalesces
+repaints to one per frame, so a flood of chunks costs a frame, not a paint per chunk. Keys leave
+the view as bytes (``send``) and go to :meth:`Session.write`; the view's grid size goes to
+:meth:`Session.resize` (the pty is told, the program gets SIGWINCH).
+
+"Decode as": the session's own Terminal keeps decoding with the session's encoding (its replies
+to the program must not change); another code page is shown in a *shadow* Terminal, fed from the
+ByteLog at once and then chunk by chunk as output arrives. Replies of the shadow are dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shlex
+
+from app.pty.base import SourceClosedError, SourceError
+from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
+from app.vt import Terminal
+from app.vt.decoder import normalize_encoding
+from app.widgets.palette import Theme
+from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from app.widgets.source_map import SourceMap
+from app.widgets.terminal_view import TerminalView
+
+__all__ = ["SessionTab", "format_rate"]
+
+log = logging.getLogger(__name__)
+
+#: How often the status line's bytes/s is refreshed (ms).
+STATUS_MS = 500
+
+
+def format_rate(bps: float) -> str:
+    """Bytes per second for a status line: ``0 B/s``, ``812 B/s``, ``12.4 KB/s``, ``3.1 MB/s``."""
+    if bps < 1000:
+        return f"{bps:.0f} B/s"
+    if bps < 1_000_000:
+        return f"{bps / 1000:.1f} KB/s"
+    return f"{bps / 1_000_000:.1f} MB/s"
+
+
+def _drop_reply(_data: bytes) -> None:
+    """Replies of a "decode as" terminal: the program already got its session terminal's answer."""
+
+
+class SessionTab(QtWidgets.QWidget):
+    """A session, its terminal view, a slot for a replay bar and a status line.
+
+    Signals: ``output()`` after new bytes were taken in (the window refreshes the Bytes panel);
+    ``exited(int)`` when the program (or replay) ended; ``title_changed(str)`` when the tab title
+    should change; ``display_changed()`` when the shown terminal was replaced (decode as).
+    """
+
+    output = Signal()
+    exited = Signal(int)
+    title_changed = Signal(str)
+    display_changed = Signal()
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        title: str,
+        profile: str,
+        theme: Theme,
+        font: QtGui.QFont,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.profile = profile
+        self._base_title = title
+        self._task: asyncio.Task[int] | None = None
+        self._closing: asyncio.Task[None] | None = None
+        self._main_map = SourceMap(session.terminal)
+        self._shadow: Terminal | None = None
+        self._shadow_map: SourceMap | None = None
+        self._message = ""
+
+        self.view = TerminalView(session.terminal, self, theme=theme, font=font)
+        self.view.send.connect(self._on_send)
+        self.view.size_changed.connect(self._on_size_changed)
+
+        self.status = QtWidgets.QLabel(self)
+        self.status.setObjectName("sessionStatus")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setContentsMargins(6, 2, 6, 2)
+        # A long env overlay must not widen the window: the label elides by clipping, the full text is the tooltip.
+        self.status.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
+
+        self._replay_slot = QtWidgets.QVBoxLayout()
+        self._replay_slot.setContentsMargins(0, 0, 0, 0)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(self._replay_slot)
+        layout.addWidget(self.status)
+
+        self._unsubscribe = session.subscribe(self._on_event)
+        self._status_timer = QtCore.QTimer(self)
+        self._status_timer.setInterval(STATUS_MS)
+        self._status_timer.timeout.connect(self.update_status)
+        self._status_timer.start()
+        self.update_status()
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def title(self) -> str:
+        status = self.session.exit_status
+        if status is None:
+            return self._base_title
+        return f"{self._base_title} (ended)" if self.is_replay else f"{self._base_title} (exited {status})"
+
+    @property
+    def is_replay(self) -> bool:
+        return self.session.source.kind == "replay"
+
+    @property
+    def terminal(self) -> Terminal:
+        """The Terminal on view: the session's own, or the "decode as" one."""
+        return self._shadow if self._shadow is not None else self.session.terminal
+
+    @property
+    def encoding(self) -> str:
+        """The code page the shown terminal decodes with."""
+        return self.terminal.encoding
+
+    @property
+    def source_map(self) -> SourceMap:
+        """Row ↔ bytes map of the shown terminal."""
+        return self._shadow_map if self._shadow_map is not None else self._main_map
+
+    @property
+    def task(self) -> asyncio.Task[int] | None:
+        """The task running the session (``None`` before :meth:`start`)."""
+        return self._task
+
+    def set_replay_bar(self, widget: QtWidgets.QWidget) -> None:
+        """Put a replay bar (or any control strip) between the terminal and the status line."""
+        while self._replay_slot.count():
+            item = self._replay_slot.takeAt(0)
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.setParent(None)
+        self._replay_slot.addWidget(widget)
+
+    # ------------------------------------------------------------------ life
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> asyncio.Task[int]:
+        """Run the session on ``loop``, first sized to the view if the view has been laid out."""
+        if self._task is None:
+            if self.view.isVisible():
+                cols, rows = self.view.grid_size()
+                with contextlib.suppress(SourceError, ValueError):
+                    self.session.resize(cols, rows)
+            self._task = loop.create_task(self._run(), name=f"mojiscope-tab-{self._base_title}")
+        return self._task
+
+    async def _run(self) -> int:
+        try:
+            return await self.session.run()
+        except (SourceError, OSError) as exc:
+            self._message = f"could not start: {exc}"
+            self.update_status()
+            self.title_changed.emit(f"{self._base_title} (failed)")
+            return -1
+
+    async def close_session(self) -> None:
+        """End the session (the child is hung up, no orphans); safe to call more than once."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
+        self._status_timer.stop()
+        try:
+            await self.session.close()
+        finally:
+            task = self._task
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            elif task is not None and not task.cancelled():
+                task.exception()  # retrieved; it was reported as an ErrorReported event
+            self._unsubscribe()
+
+    def kill_now(self) -> None:
+        """Hang up the child at once, without the loop (the app is going away)."""
+        with contextlib.suppress(SourceError, OSError):
+            self.session.source.kill()
+
+    # ------------------------------------------------------------------ decode as
+
+    def decode_as(self, encoding: str) -> None:
+        """Show the session's bytes decoded with ``encoding`` (re-decoded from the ByteLog)."""
+        name = normalize_encoding(encoding)
+        main = self.session.terminal
+        if name == normalize_encoding(main.encoding):
+            self._shadow = self._shadow_map = None
+        else:
+            shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.screen.scrollback, encoding=name)
+            shadow.on_reply = _drop_reply
+            shadow_map = SourceMap(shadow)
+            for chunk in self.session.bytelog:
+                shadow.feed(chunk.data)
+                shadow_map.record(chunk.offset, chunk.data)
+            self._shadow, self._shadow_map = shadow, shadow_map
+        self.view.set_terminal(self.terminal)
+        self.view.refresh()
+        self.update_status()
+        self.display_changed.emit()
+
+    # ------------------------------------------------------------------ cell ↔ bytes
+
+    def bytes_of_cell(self, abs_row: int, _col: int) -> tuple[int, int] | None:
+        """The bytes that wrote the cell's row (row granularity, see :mod:`app.widgets.source_map`)."""
+        return self.source_map.range_of_row(abs_row)
+
+    def cells_of_bytes(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The cells of every row written by ``[start, end)``, up to each row's last non-blank cell."""
+        cells: list[tuple[int, int]] = []
+        screen = self.terminal.screen
+        history = screen.history
+        for abs_row in self.source_map.rows_of_range(start, end):
+            if abs_row < len(history):
+                text = history[abs_row].text
+            else:
+                y = abs_row - len(history)
+                if not 0 <= y < len(screen.lines):
+                    continue
+                text = screen.lines[y].text
+            width = len(text.rstrip(" \x00")) or 1
+            cells.extend((abs_row, col) for col in range(width))
+        return cells
+
+    # ------------------------------------------------------------------ events
+
+    def _on_event(self, event: SessionEvent) -> None:
+        if isinstance(event, OutputReceived):
+            self._main_map.record(event.offset, event.data)
+            if self._shadow is not None and self._shadow_map is not None:
+                self._shadow.feed(event.data)
+                self._shadow_map.record(event.offset, event.data)
+            self.view.refresh()
+            self.output.emit()
+        elif isinstance(event, Resized):
+            if self._shadow is not None and self._shadow_map is not None:
+                self._shadow.resize(event.cols, event.rows)
+                self._shadow_map.sync()
+            self._main_map.sync()
+            self.view.refresh()
+            self.update_status()
+        elif isinstance(event, ReplayReset):
+            if self._shadow is not None and self._shadow_map is not None:
+                self._shadow.reset()
+                if event.size is not None:
+                    self._shadow.resize(*event.size)
+                self._shadow_map.clear()
+            self._main_map.clear()
+            self.view.refresh()
+            self.output.emit()
+        elif isinstance(event, Exited):
+            self.view.refresh()
+            self.update_status()
+            self.title_changed.emit(self.title)
+            self.exited.emit(event.status)
+        elif isinstance(event, ErrorReported):
+            self._message = event.message
+            self.update_status()
+
+    def _on_send(self, data: bytes) -> None:
+        if not self.session.running:
+            self._message = "the program has ended: input is not sent (open a new session)"
+            self.update_status()
+            return
+        try:
+            self.session.write(data)
+        except SourceClosedError as exc:
+            self._message = str(exc)
+            self.update_status()
+
+    def _on_size_changed(self, cols: int, rows: int) -> None:
+        if self.session.exit_status is not None and self.is_replay:
+            return  # an ended replay keeps the screen it ended with
+        try:
+            self.session.resize(cols, rows)
+        except (SourceError, ValueError) as exc:
+            self._message = f"resize failed: {exc}"
+        self.update_status()
+
+    # ------------------------------------------------------------------ status line
+
+    def plan_summary(self) -> str:
+        """What the session was started with beyond the plain command: env overlay, startup, tty flags."""
+        plan = self.session.plan
+        if plan is not None:
+            parts = [f"UTF-8 {'on' if plan.utf8 else 'off'}"]
+            if plan.overlay:
+                parts.append("env " + " ".join(f"{k}={v}" for k, v in plan.overlay.items()))
+            parts += [f"startup: {cmd}" for cmd in plan.startup_commands]
+            parts += [f"tty {flag}" for flag in plan.flags]
+            return " · ".join(parts)
+        source = self.session.source
+        recording = getattr(source, "recording", None)
+        meta = getattr(getattr(recording, "header", None), "mojiscope", None)
+        if isinstance(meta, dict):
+            parts = []
+            argv = meta.get("argv")
+            if isinstance(argv, list):
+                parts.append("recorded: " + shlex.join(str(a) for a in argv))
+            overlay = meta.get("env_overlay")
+            if isinstance(overlay, dict) and overlay:
+                parts.append("env " + " ".join(f"{k}={v}" for k, v in overlay.items()))
+            return " · ".join(parts)
+        return ""
+
+    def status_text(self) -> str:
+        term = self.session.terminal
+        backend = self.session.source.kind
+        parts = [self.profile] if self.profile == backend else [self.profile, backend]
+        parts += [f"{term.cols}×{term.rows}", self.encoding]
+        if self.encoding != term.encoding:
+            parts[-1] = f"{self.encoding} (decode as; session {term.encoding})"
+        parts.append(format_rate(self.session.bytes_per_second))
+        status = self.session.exit_status
+        if status is not None:
+            parts.append("replay ended" if self.is_replay else f"exited with {status}")
+        dropped = self.session.bytelog.dropped_bytes
+        if dropped:
+            parts.append(f"{dropped} oldest bytes dropped (memory cap)")
+        if self._message:
+            parts.append(self._message)
+        summary = self.plan_summary()
+        if summary:
+            parts.append(summary)
+        return " · ".join(parts)
+
+    def show_message(self, text: str) -> None:
+        """A note at the end of the status line (what a click selected, why input was not sent)."""
+        self._message = text
+        self.update_status()
+
+    def update_status(self) -> None:
+        text = self.status_text()
+        if text != self.status.text():
+            self.status.setText(text)
+            self.status.setToolTip(text.replace(" · ", "\n"))

@@ -1,0 +1,562 @@
+"""The go test parser, presets and "rerun failed", on REAL ``go test`` output.
+
+Every tree here comes from running ``go`` on the demo module (``resources/demo/gotest``) or on a small module
+written into a temporary folder (several packages, a build failure, skips, parallel tests, subtest names full of
+regex metacharacters), then fed to the parser in random chunk splits, with CR LF as a pty writes it, and with
+colour codes as gotestsum adds them.  Nothing measures wall-clock time: durations are compared with the numbers
+in the output itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.pty import PtySource, SpawnSpec
+from app.record.cast import CastWriter, MarkerEvent, read_cast
+from app.session import OutputReceived, Session, recording_header
+from app.session.gotest import (
+    MAX_LINES_PER_NODE,
+    GoTestPreset,
+    GoTestRun,
+    OutputLine,
+    PackageNode,
+    Status,
+    TestNode,
+    escape_run_element,
+    rerun_pattern,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "resources" / "demo" / "gotest"
+DEMO_PKG = "example.com/mojidemo"
+MULTI_PKG = "example.com/multi"
+
+MULTI_FILES = {
+    "go.mod": "module example.com/multi\n\ngo 1.19\n",
+    "alpha/alpha_test.go": """package alpha
+
+import "testing"
+
+func TestTable(t *testing.T) {
+	for _, name := range []string{"a+b (x)", "ok", "[y]|z"} {
+		name := name
+		t.Run(name, func(t *testing.T) {
+			if name != "ok" {
+				t.Errorf("bad %s", name)
+			}
+		})
+	}
+}
+
+func TestSkip(t *testing.T) { t.Skip("不需要") }
+
+func TestParA(t *testing.T) { t.Parallel(); t.Log("A") }
+
+func TestParB(t *testing.T) { t.Parallel(); t.Log("B") }
+""",
+    "beta/beta_test.go": """package beta
+
+import "testing"
+
+func TestBeta(t *testing.T) { t.Log("beta") }
+""",
+    "broken/broken_test.go": """package broken
+
+import "testing"
+
+func TestBroken(t *testing.T) { undefinedThing() }
+""",
+    "gamma/gamma.go": "package gamma\n\nfunc G() {}\n",
+}
+
+
+# ------------------------------------------------------------------ running go for real
+
+
+def go_env(base: Path, **extra: str) -> dict[str, str]:
+    """The environment go runs in: offline, the local toolchain, caches in the test's temporary folder."""
+    env = dict(os.environ)
+    env.update(
+        GOFLAGS="-mod=mod",
+        GOTOOLCHAIN="local",
+        GOPROXY="off",
+        GOCACHE=str(base / "gocache"),
+        GOPATH=str(base / "gopath"),
+        GOTELEMETRY="off",
+    )
+    env.pop("MOJI_FAIL", None)
+    env.update(extra)
+    return env
+
+
+def run_go(args: list[str], cwd: Path, env: dict[str, str]) -> bytes:
+    """``go ARGS`` with stderr merged into stdout, as a terminal shows them."""
+    go = shutil.which("go", path=env.get("PATH"))
+    assert go is not None, "go is not installed (CI installs it; the tests need it)"
+    done = subprocess.run([go, *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def gobase(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / "go"
+
+
+@pytest.fixture(scope="session")
+def multi_module(gobase: Path) -> Path:
+    root = gobase / "multi"
+    for name, text in MULTI_FILES.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_v_fail(gobase: Path) -> bytes:
+    return run_go(["test", "-v", "-count=1", "./..."], DEMO, go_env(gobase, MOJI_FAIL="1"))
+
+
+@pytest.fixture(scope="session")
+def demo_json_fail(gobase: Path) -> bytes:
+    return run_go(["test", "-json", "-count=1", "./..."], DEMO, go_env(gobase, MOJI_FAIL="1"))
+
+
+@pytest.fixture(scope="session")
+def multi_v(gobase: Path, multi_module: Path) -> bytes:
+    return run_go(["test", "-v", "-count=1", "./..."], multi_module, go_env(gobase))
+
+
+@pytest.fixture(scope="session")
+def multi_json(gobase: Path, multi_module: Path) -> bytes:
+    return run_go(["test", "-json", "-count=1", "./..."], multi_module, go_env(gobase))
+
+
+# ------------------------------------------------------------------ feeding
+
+
+def chunks(data: bytes, seed: int, most: int = 64) -> Iterator[tuple[int, bytes]]:
+    """``data`` cut at random places (1-byte pieces included), with each piece's offset."""
+    rng = random.Random(seed)
+    pos = 0
+    while pos < len(data):
+        size = rng.randint(1, most)
+        yield pos, data[pos : pos + size]
+        pos += size
+
+
+def parse(data: bytes, seed: int | None = None) -> GoTestRun:
+    run = GoTestRun()
+    if seed is None:
+        run.feed(data, 0)
+    else:
+        for offset, piece in chunks(data, seed):
+            run.feed(piece, offset)
+    run.finish()
+    return run
+
+
+def as_pty(data: bytes) -> bytes:
+    """What a pty with ONLCR delivers: every LF as CR LF."""
+    return data.replace(b"\n", b"\r\n")
+
+
+def coloured(data: bytes) -> bytes:
+    """Colour codes around the markers and names, as gotestsum and richgo add them."""
+    data = re.sub(rb"--- (PASS|FAIL|SKIP)", b"\x1b[1;32m--- \\1\x1b[0m", data)
+    data = re.sub(rb"=== RUN", b"\x1b[36m=== RUN\x1b[0m", data)
+    return re.sub(rb"^(ok|FAIL)\t", b"\x1b[31m\\1\x1b[0m\t", data, flags=re.M)
+
+
+def shape(run: GoTestRun) -> list[tuple[str, str, list[tuple[str, str, float | None, int]]]]:
+    """The tree as plain values, failures first, to compare parses of the same output."""
+
+    def tests(nodes: list[TestNode]) -> list[tuple[str, str, float | None, int]]:
+        out: list[tuple[str, str, float | None, int]] = []
+        for node in nodes:
+            out.append((node.name, node.status.value, node.elapsed, len(node.lines)))
+            out += tests(node.sorted_children())
+        return out
+
+    return [(p.name, p.status.value, tests(p.sorted_tests())) for p in run.sorted_packages()]
+
+
+def result_seconds(data: bytes, name: str) -> float:
+    """The duration go printed for ``name`` in its ``--- PASS/FAIL`` line."""
+    m = re.search(rb"--- \w+: " + re.escape(name.encode()) + rb" \((\d+\.\d+)s\)", data)
+    assert m, name
+    return float(m.group(1))
+
+
+def package_seconds(data: bytes, package: str) -> float:
+    m = re.search(rb"^(?:ok  |FAIL)\t" + re.escape(package.encode()) + rb"\t(\d+\.\d+)s", data, re.M)
+    assert m, package
+    return float(m.group(1))
+
+
+def visible(data: bytes, line: OutputLine) -> bytes:
+    """The bytes of ``line`` as the parser saw them: without colour codes and carriage returns."""
+    raw = re.sub(rb"\x1b\[[0-9;]*m", b"", data[line.start : line.end])
+    return raw.replace(b"\r", b"")
+
+
+def check_offsets(run: GoTestRun, data: bytes) -> int:
+    """Every kept line's ``[start, end)`` are its bytes, ``next`` follows its LF, ``line_no`` counts LFs before it."""
+    checked = 0
+    nodes: list[PackageNode | TestNode] = [*run.all_packages(), *run.tests()]
+    for node in nodes:
+        for line in node.lines:
+            assert visible(data, line) == line.raw
+            assert data[line.next - 1 : line.next] == b"\n"
+            assert line.line_no == data.count(b"\n", 0, line.start)
+            checked += 1
+    return checked
+
+
+# ------------------------------------------------------------------ -v
+
+
+DEMO_ORDER = ["Test失败", "Test加法", "TestGBK", "TestSplit", "TestInvalid"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("variant", ["plain", "pty", "colour"])
+def test_verbose_tree_of_the_demo(demo_v_fail: bytes, seed: int, variant: str) -> None:
+    data = {"plain": demo_v_fail, "pty": as_pty(demo_v_fail), "colour": as_pty(coloured(demo_v_fail))}[variant]
+    run = parse(data, seed)
+
+    [pkg] = run.sorted_packages()
+    assert (pkg.name, pkg.status, pkg.build_failed) == (DEMO_PKG, Status.FAIL, False)
+    assert pkg.elapsed == package_seconds(demo_v_fail, DEMO_PKG)
+    assert [t.name for t in pkg.sorted_tests()] == DEMO_ORDER  # the failure first, then run order
+    add = pkg.tests["Test加法"]
+    assert [(c.name, c.short_name, c.status) for c in add.sorted_children()] == [
+        ("Test加法/子测试_1", "子测试_1", Status.PASS),
+        ("Test加法/子测试_2", "子测试_2", Status.PASS),
+    ]
+    assert {t.name: t.status for t in pkg.walk()} == {
+        "Test加法": Status.PASS,
+        "Test加法/子测试_1": Status.PASS,
+        "Test加法/子测试_2": Status.PASS,
+        "Test失败": Status.FAIL,
+        "TestGBK": Status.PASS,
+        "TestSplit": Status.PASS,
+        "TestInvalid": Status.PASS,
+    }
+    for test in pkg.walk():
+        assert test.elapsed == result_seconds(demo_v_fail, test.name)
+    assert run.counts().summary() == "6 passed, 1 failed"
+
+    # Output goes to the test that wrote it: the log line, the failure, the raw bytes.
+    assert [line.text for line in add.lines[:2]] == ["=== RUN   Test加法", "    mojidemo_test.go:12: 日志：你好，世界"]
+    fail = pkg.tests["Test失败"]
+    assert "    mojidemo_test.go:29: 失败：期望 3，得到 4" in [line.text for line in fail.lines]
+    assert fail.result_line is not None and fail.result_line.text == "--- FAIL: Test失败 (0.00s)"
+    assert any(line.raw == b"GBK: \xc4\xe3\xba\xc3\xa3\xac\xca\xc0\xbd\xe7" for line in pkg.tests["TestGBK"].lines)
+    assert any(line.text == "split: 你好" for line in pkg.tests["TestSplit"].lines)
+    assert pkg.result_line is not None and pkg.result_line.text.startswith("FAIL\texample.com/mojidemo\t")
+    assert check_offsets(run, data) >= 20
+
+
+def test_chunking_does_not_change_the_tree(demo_v_fail: bytes) -> None:
+    whole = shape(parse(demo_v_fail))
+    assert all(shape(parse(demo_v_fail, seed)) == whole for seed in range(10))
+    one_byte = GoTestRun()
+    for i in range(len(demo_v_fail)):
+        one_byte.feed(demo_v_fail[i : i + 1])  # no offsets: each read follows the last
+    assert shape(one_byte) == whole
+
+
+def test_first_line_of_each_test_is_its_run_line(demo_v_fail: bytes) -> None:
+    data = as_pty(demo_v_fail)
+    run = parse(data, 7)
+    for test in run.tests():
+        line = test.first_line
+        assert line is not None
+        assert data[line.start : line.end] == f"=== RUN   {test.name}".encode()
+
+
+def test_several_packages_build_failure_skip_and_parallel(multi_v: bytes) -> None:
+    run = parse(as_pty(multi_v), 5)
+    packages = {p.name: p for p in run.all_packages()}
+    assert set(packages) == {f"{MULTI_PKG}/{n}" for n in ("alpha", "beta", "broken", "gamma")}
+    # Failed packages first (in the order they appeared), then the others.
+    assert [p.status for p in run.sorted_packages()][:2] == [Status.FAIL, Status.FAIL]
+
+    alpha, beta = packages[f"{MULTI_PKG}/alpha"], packages[f"{MULTI_PKG}/beta"]
+    broken, gamma = packages[f"{MULTI_PKG}/broken"], packages[f"{MULTI_PKG}/gamma"]
+    assert [t.name for t in alpha.sorted_tests()] == ["TestTable", "TestSkip", "TestParA", "TestParB"]
+    assert [c.short_name for c in alpha.tests["TestTable"].sorted_children()] == ["a+b_(x)", "[y]|z", "ok"]
+    assert alpha.tests["TestSkip"].status is Status.SKIP
+    assert "不需要" in alpha.tests["TestSkip"].lines[1].text
+    for name, own in (("TestParA", "    alpha_test.go:18: A"), ("TestParB", "    alpha_test.go:20: B")):
+        # Parallel tests interleave; go re-announces a test (=== CONT) before each of its lines.
+        texts = [line.text for line in alpha.tests[name].lines]
+        assert texts[:2] == [f"=== RUN   {name}", f"=== PAUSE {name}"] and f"=== CONT  {name}" in texts
+        assert texts[-1] == f"--- PASS: {name} (0.00s)"
+        assert [t for t in texts if "alpha_test.go" in t] == [own]
+    assert list(beta.tests) == ["TestBeta"] and beta.status is Status.PASS  # its block came after the build errors
+    assert broken.build_failed and broken.status is Status.FAIL and not broken.tests
+    assert "undefined: undefinedThing" in broken.lines[1].text
+    first = broken.first_line
+    assert first is not None and first.text.startswith(f"# {MULTI_PKG}/broken")
+    assert gamma.no_test_files and gamma.status is Status.SKIP
+    assert run.counts().summary() == "4 passed, 3 failed, 1 skipped, 1 build failed"
+
+
+def test_paused_while_parallel_tests_wait(multi_v: bytes) -> None:
+    """Fed only up to the second ``=== PAUSE``, both parallel tests are paused; CONT resumes one."""
+    cut = multi_v.index(b"=== PAUSE TestParB\n") + len(b"=== PAUSE TestParB\n")
+    run = GoTestRun()
+    run.feed(multi_v[:cut])
+    pending = run.sorted_packages()[-1]
+    assert pending.name == "" and pending.title == "(package not named yet)"
+    assert pending.all_tests["TestParA"].status is Status.PAUSED
+    assert pending.all_tests["TestParB"].status is Status.PAUSED
+    assert run.counts().paused == 2
+    cont = multi_v.index(b"=== CONT  ", cut)  # whichever goes on first (the order is up to the scheduler)
+    nxt = multi_v.index(b"\n", cont) + 1
+    run.feed(multi_v[cut:nxt])
+    first = multi_v[cont + 10 : nxt - 1].decode()
+    other = "TestParB" if first == "TestParA" else "TestParA"
+    assert pending.all_tests[first].status is Status.RUN
+    assert pending.all_tests[other].status is Status.PAUSED
+    assert run.counts().summary() == "1 passed, 3 failed, 1 skipped, 1 running, 1 paused"
+
+
+def test_without_v_failure_output_goes_to_the_failed_subtest(gobase: Path, multi_module: Path) -> None:
+    data = run_go(["test", "-count=1", "./alpha"], multi_module, go_env(gobase))
+    run = parse(data, 3)
+    sub = run.find("TestTable/a+b_(x)", f"{MULTI_PKG}/alpha")
+    assert sub is not None and sub.status is Status.FAIL
+    assert [line.text for line in sub.lines] == [
+        "    --- FAIL: TestTable/a+b_(x) (0.00s)",
+        "        alpha_test.go:10: bad a+b (x)",
+    ]
+
+
+def test_cached_result(gobase: Path, multi_module: Path) -> None:
+    env = go_env(gobase)
+    run_go(["test", "-v", "./beta"], multi_module, env)
+    data = run_go(["test", "-v", "./beta"], multi_module, env)  # the second run comes from the cache
+    [pkg] = parse(data).all_packages()
+    assert pkg.cached and pkg.status is Status.PASS and pkg.elapsed is None
+    assert pkg.tests["TestBeta"].status is Status.PASS
+
+
+# ------------------------------------------------------------------ -json
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_json_tree_of_the_demo(demo_json_fail: bytes, seed: int) -> None:
+    data = as_pty(demo_json_fail)
+    run = parse(data, seed)
+    [pkg] = run.sorted_packages()
+    assert (pkg.name, pkg.status) == (DEMO_PKG, Status.FAIL)
+    assert [t.name for t in pkg.sorted_tests()] == DEMO_ORDER
+    assert [c.name for c in pkg.tests["Test加法"].sorted_children()] == ["Test加法/子测试_1", "Test加法/子测试_2"]
+    assert run.counts().summary() == "6 passed, 1 failed"
+    events = [json.loads(line) for line in demo_json_fail.splitlines()]
+    assert {t.name: t.elapsed for t in pkg.walk()} == {
+        e["Test"]: e["Elapsed"] for e in events if "Elapsed" in e and e.get("Test")
+    }
+    assert pkg.elapsed == next(e["Elapsed"] for e in events if e["Action"] == "fail" and "Test" not in e)
+    assert pkg.result_line is not None
+    assert '"Output":"FAIL\\texample.com/mojidemo\\t' in pkg.result_line.text
+    fail = pkg.tests["Test失败"]
+    assert any("失败：期望 3，得到 4" in line.text for line in fail.lines)
+    assert fail.result_line is not None and "--- FAIL: Test失败" in fail.result_line.text
+    assert check_offsets(run, data) >= 25
+
+
+def test_json_with_plain_build_errors(multi_json: bytes) -> None:
+    """Go 1.19 writes build errors as plain text on stderr even under -json: both kinds of line are read."""
+    run = parse(as_pty(multi_json), 9)
+    packages = {p.name: p for p in run.all_packages()}
+    broken = packages[f"{MULTI_PKG}/broken"]
+    assert broken.build_failed and broken.status is Status.FAIL
+    assert any("undefined: undefinedThing" in line.text for line in broken.lines)
+    assert packages[f"{MULTI_PKG}/gamma"].no_test_files
+    assert run.counts().summary() == "4 passed, 3 failed, 1 skipped, 1 build failed"
+    assert packages[f"{MULTI_PKG}/alpha"].tests["TestParB"].status is Status.PASS
+
+
+# ------------------------------------------------------------------ markers
+
+
+def test_markers_for_started_and_failed_tests(demo_v_fail: bytes) -> None:
+    seen: list[tuple[str, int]] = []
+    run = GoTestRun(on_marker=lambda m: seen.append((m.label, m.offset)))
+    data = as_pty(demo_v_fail)
+    for offset, piece in chunks(data, 11):
+        run.feed(piece, offset)
+    markers = run.take_markers()
+    assert [(m.label, m.offset) for m in markers] == seen
+    assert run.take_markers() == []
+    assert [m.label for m in markers] == [
+        "RUN Test加法",
+        "RUN Test失败",
+        "FAIL Test失败",
+        "RUN TestGBK",
+        "RUN TestSplit",
+        "RUN TestInvalid",
+        f"FAIL {DEMO_PKG}",
+    ]
+    at = {m.label: data[m.offset : data.index(b"\r\n", m.offset)] for m in markers}
+    assert at["RUN Test加法"] == "=== RUN   Test加法".encode()
+    assert at["FAIL Test失败"] == "--- FAIL: Test失败 (0.00s)".encode()
+    assert at[f"FAIL {DEMO_PKG}"].startswith(b"FAIL\texample.com/mojidemo\t")
+
+
+def test_live_session_on_a_pty_with_markers_in_the_recording(gobase: Path) -> None:
+    """The preset's launch on a real pty session: the tree fills from OutputReceived, offsets index the
+    session's ByteLog, and each marker becomes an "m" event in the recording."""
+    preset = GoTestPreset(str(DEMO), flags=("-v", "-count=1"), env=(("MOJI_FAIL", "1"),), record=True)
+    launch = preset.launch(go_env(gobase))
+    source = PtySource(SpawnSpec(launch.argv, env=launch.env, cwd=launch.cwd))
+    buffer = io.BytesIO()
+    session = Session(source, recorder=CastWriter(buffer, recording_header(source, cols=80, rows=24)))
+    run = GoTestRun(on_marker=lambda m: session.mark(m.label))
+    session.subscribe(lambda e: run.feed(e.data, e.offset) if isinstance(e, OutputReceived) else None)
+
+    async def main() -> int:
+        status = await asyncio.wait_for(session.run(), 300)
+        await session.close()
+        return status
+
+    assert asyncio.run(main()) == 1
+    run.finish()
+    data = session.bytelog.slice(0)
+    assert b"\r\n" in data  # a pty's line endings
+    assert run.counts().summary() == "6 passed, 1 failed"
+    assert [t.name for t in run.sorted_packages()[0].sorted_tests()] == DEMO_ORDER
+    check_offsets(run, data)
+    buffer.seek(0)
+    labels = [e.label for e in read_cast(buffer).events if isinstance(e, MarkerEvent)]
+    assert labels == ["RUN Test加法", "RUN Test失败", "FAIL Test失败", "RUN TestGBK", "RUN TestSplit",
+                      "RUN TestInvalid", f"FAIL {DEMO_PKG}"]  # fmt: skip
+
+
+# ------------------------------------------------------------------ rerun failed
+
+
+def test_rerun_pattern_escapes_each_element() -> None:
+    assert escape_run_element("Test加法") == "^Test加法$"
+    assert escape_run_element("a+b_(x)") == r"^a\+b_\(x\)$"
+    assert escape_run_element("[y]|z.*?{1}^$\\") == r"^\[y\]\|z\.\*\?\{1\}\^\$\\$"
+    assert rerun_pattern(["TestA", "TestB"]) == "^(TestA|TestB)$"
+    # A parent whose subtest failed is covered by the subtest; each subtest is its own alternative.
+    assert rerun_pattern(["TestA", "TestA/sub 1", "TestB", "TestC/x/y"]) == r"^(TestB)$|^TestA$/^sub 1$|^TestC$/^x$/^y$"
+    assert rerun_pattern([]) is None
+
+
+def test_rerun_failed_runs_only_the_failed_test(demo_v_fail: bytes, gobase: Path) -> None:
+    preset = GoTestPreset(str(DEMO), flags=("-v", "-count=1", "-run", "Test", "-run=X"), env=(("MOJI_FAIL", "1"),))
+    rerun = preset.rerun_failed(parse(demo_v_fail))
+    assert rerun is not None
+    assert rerun.flags == ("-v", "-count=1", "-run", "^(Test失败)$")  # earlier -run flags replaced
+    assert rerun.packages == (DEMO_PKG,)
+    assert rerun.command() == ["go", "test", "-v", "-count=1", "-run", "^(Test失败)$", DEMO_PKG]
+    again = parse(run_go(rerun.command()[1:], DEMO, go_env(gobase, MOJI_FAIL="1")))
+    assert [t.name for t in again.tests()] == ["Test失败"]
+    assert again.counts().summary() == "0 passed, 1 failed"
+    # Nothing failed, nothing to rerun.
+    assert preset.rerun_failed(parse(run_go(["test", "-v", "./..."], DEMO, go_env(gobase)))) is None
+
+
+def test_rerun_failed_subtests_with_metacharacters_for_real(multi_v: bytes, multi_module: Path, gobase: Path) -> None:
+    rerun = GoTestPreset(str(multi_module), flags=("-v",)).rerun_failed(parse(multi_v))
+    assert rerun is not None
+    pattern = r"^TestTable$/^a\+b_\(x\)$|^TestTable$/^\[y\]\|z$"
+    assert rerun.flags == ("-v", "-run", pattern)
+    assert rerun.packages == (f"{MULTI_PKG}/alpha", f"{MULTI_PKG}/broken")  # the build failure is retried too
+    again = parse(run_go(rerun.command()[1:], multi_module, go_env(gobase)))
+    alpha = again.packages[f"{MULTI_PKG}/alpha"]
+    assert list(alpha.all_tests) == ["TestTable", "TestTable/a+b_(x)", "TestTable/[y]|z"]  # not "ok", not TestSkip
+    assert again.packages[f"{MULTI_PKG}/broken"].build_failed
+
+
+def test_rerun_keeps_the_packages_when_the_run_was_cut_short(demo_v_fail: bytes) -> None:
+    cut = demo_v_fail.index(b"=== RUN   TestGBK")
+    run = parse(demo_v_fail[:cut])
+    rerun = GoTestPreset("/m", packages=("./...",)).rerun_failed(run)
+    assert rerun is not None and rerun.packages == ("./...",)
+
+
+# ------------------------------------------------------------------ presets
+
+
+def test_preset_command_profile() -> None:
+    base = {"PATH": os.environ["PATH"], "HOME": "/home/u", "LANG": "C"}
+    preset = GoTestPreset("/src/mod", packages=("./a", "./b/..."), flags=("-v", "-count=1"), env=(("MOJI_FAIL", "1"),))
+    launch = preset.launch(base, platform="linux")
+    assert launch.argv == ("go", "test", "-v", "-count=1", "./a", "./b/...")
+    assert launch.cwd == "/src/mod" and launch.record is False
+    assert launch.env["MOJI_FAIL"] == "1" and launch.env["HOME"] == "/home/u"
+    assert launch.env["PYTHONUTF8"] == "1" and launch.plan.set_iutf8
+    assert launch.plan.overlay.get("LANG", "").lower().replace("-", "").endswith("utf8")
+    off = GoTestPreset("/src/mod", utf8=False).launch(base, platform="linux")
+    assert off.env["LANG"] == "C" and "PYTHONUTF8" not in off.env and not off.plan.set_iutf8
+    assert preset.describe() == "MOJI_FAIL=1 go test -v -count=1 ./a ./b/..."
+
+
+def test_preset_through_shells() -> None:
+    base = {"PATH": os.environ["PATH"]}
+    bash = GoTestPreset("/m", flags=("-v", "-run", "^(Test失败)$"), profile="bash").launch(base, platform="linux")
+    assert bash.argv[1:] == ("-c", "go test -v -run '^(Test失败)$' ./...")
+    cmd = GoTestPreset("C:\\m", profile="cmd").launch({"PATH": ""}, platform="win32")
+    assert cmd.argv == ("cmd.exe", "/S", "/C", "chcp 65001>nul & go test -v ./...")
+    pwsh = GoTestPreset("C:\\m", profile="pwsh", utf8=False, flags=("-json",)).launch({"PATH": ""}, platform="win32")
+    assert pwsh.argv[-1] == "& 'go' 'test' '-json' './...'; exit $LASTEXITCODE"
+    assert GoTestPreset("/m", flags=("-json",)).json and not GoTestPreset("/m").json
+
+
+# ------------------------------------------------------------------ edges
+
+
+def test_gap_drops_the_unfinished_line_and_finish_takes_the_last() -> None:
+    run = GoTestRun()
+    run.feed(b"=== RUN   TestA\n=== RU", 0)
+    run.feed(b"N   TestB\n", 100)  # a gap: "=== RU" + "N   TestB" is not one line
+    run.feed(b"--- PASS: TestA (1.50s)")
+    assert run.find("TestB") is None
+    test = run.find("TestA")
+    assert test is not None and test.status is Status.RUN
+    run.finish()
+    assert test.status is Status.PASS and test.elapsed == 1.5
+    assert test.result_line is not None and (test.result_line.start, test.result_line.end) == (110, 133)
+
+
+def test_text_input_prompts_and_repeated_attempts() -> None:
+    run = GoTestRun()
+    run.feed("$ go test -count=2 -v .\r\n")  # the prompt and command line: not part of any package
+    assert run.generation == 0 and run.all_packages() == []
+    run.feed("=== RUN   TestA\r\n--- FAIL: TestA (0.00s)\r\n=== RUN   TestA\r\n")
+    test = run.find("TestA")
+    assert test is not None and test.status is Status.RUN and test.attempts == 2
+    run.feed("--- PASS: TestA (0.00s)\r\nFAIL\r\nFAIL\texample.com/x\t0.010s\r\n$ ")
+    assert test.status is Status.PASS and run.packages["example.com/x"].status is Status.FAIL
+
+
+def test_chatty_test_keeps_a_bounded_number_of_lines() -> None:
+    run = GoTestRun()
+    run.feed(b"=== RUN   TestChatty\n" + b"x\n" * (MAX_LINES_PER_NODE + 10))
+    test = run.find("TestChatty")
+    assert test is not None and len(test.lines) == MAX_LINES_PER_NODE and test.lines_dropped == 11
+
+
+def test_gbk_session_parses_with_its_encoding() -> None:
+    run = GoTestRun(encoding="gbk")
+    run.feed("=== RUN   Test你好\n--- PASS: Test你好 (0.00s)\nok  \texample.com/g\t0.1s\n".encode("gbk"))
+    assert run.find("Test你好") is not None and run.counts().passed == 1

@@ -1,0 +1,259 @@
+"""The main window driven for real (pytest-qt, offscreen, asyncio on the Qt loop through qasync).
+
+Replays run instantly (speed 0), so every test here is deterministic: the loop runs until the
+replay's task is done, then the views are flushed and read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import qasync
+
+from app.pty.profiles import find_utf8_locale
+from app.vt import Terminal
+from app.vt.decoder import normalize_encoding
+from app.widgets.main_window import MainWindow, samples
+from app.widgets.palette import LIGHT
+from app.widgets.qt import Qt, QtCore, QtWidgets
+from app.widgets.session_tab import SessionTab, format_rate
+from app.widgets.settings import AppSettings, open_settings
+from app.widgets.source_map import SourceMap
+
+SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+GO_TEST = SAMPLES / "go-test-utf8.cast"
+GBK = SAMPLES / "gbk-bytes.cast"
+
+
+@pytest.fixture
+def loop(qapp: QtWidgets.QApplication) -> Iterator[qasync.QEventLoop]:
+    event_loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> str:
+    return str(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def window(qtbot: Any, loop: qasync.QEventLoop, settings_path: str) -> Iterator[MainWindow]:
+    win = MainWindow(AppSettings(open_settings(settings_path)), loop=loop)
+    win.resize(1200, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    loop.run_until_complete(win.aclose())
+    assert not win.isVisible()
+    win.deleteLater()
+
+
+def play(window: MainWindow, path: Path, encoding: str = "utf-8") -> SessionTab:
+    """Open a recording and run the loop until it has been replayed to its end."""
+    tab = window.open_recording(path, encoding=encoding)
+    assert tab.task is not None
+    window.loop.run_until_complete(asyncio.wait_for(asyncio.shield(tab.task), 20))
+    tab.view.set_cursor_blink(False)
+    tab.view.flush_now()
+    window.hex_view.flush_refresh()
+    return tab
+
+
+def screen_text(term: Terminal) -> str:
+    return "\n".join([*term.history, *term.display])
+
+
+def row_of(term: Terminal, needle: str) -> int:
+    rows = [*term.history, *term.display]
+    return next(i for i, text in enumerate(rows) if needle in text)
+
+
+# ---------------------------------------------------------------------------- building, replay
+
+
+def test_window_builds_with_a_replayed_sample(window: MainWindow) -> None:
+    tab = play(window, GO_TEST)
+    assert window.current_tab() is tab
+    text = screen_text(tab.terminal)
+    assert "=== RUN   Test加法/子测试_1" in text
+    assert "日志：你好，世界" in text
+    assert window.tabs.tabText(window.tabs.indexOf(tab)) == "go-test-utf8.cast (ended)"
+    # The Bytes panel shows this tab's log, all of it.
+    log = tab.session.bytelog
+    assert window.hex_view.model.log is log
+    assert log.total_bytes > 0
+    assert "你好".encode() in window.hex_view.model.log.slice(0)
+    # Panels: Bytes and Session are there, and a new one can be plugged in by name.
+    assert [window.panels.tabText(i) for i in range(window.panels.count())] == ["Bytes", "Session"]
+    window.add_panel("Tests", QtWidgets.QLabel("tests go here"))
+    assert window.panels.tabText(window.panels.count() - 1) == "Tests"
+    # The status line says what this is; the Session panel says how it was recorded.
+    status = tab.status.text()
+    assert "replay ended" in status
+    assert "utf-8" in status
+    assert f"{tab.terminal.cols}×{tab.terminal.rows}" in status
+    assert "go test -v" in window.session_info.toPlainText()
+    # The samples menu lists every sample, one click each.
+    assert [a.text() for a in window.samples_menu.actions()] == [p.name for p in samples()]
+
+
+def test_samples_menu_opens_a_replay(window: MainWindow) -> None:
+    action = next(a for a in window.samples_menu.actions() if a.text() == "split-char.cast")
+    action.trigger()
+    tab = window.current_tab()
+    assert tab is not None and tab.task is not None
+    window.loop.run_until_complete(asyncio.wait_for(asyncio.shield(tab.task), 20))
+    assert "split: 你好" in screen_text(tab.terminal)
+
+
+def test_decode_as_cp936_shows_the_gbk_text(window: MainWindow) -> None:
+    tab = play(window, GBK)
+    assert "你好，世界" not in screen_text(tab.terminal)
+    assert "\ufffd" in screen_text(tab.terminal)
+    action = next(a for a in window.decode_menu.actions() if a.data() == "cp936")
+    action.trigger()
+    tab.view.flush_now()
+    assert "GBK: 你好，世界" in screen_text(tab.terminal)
+    assert tab.view.terminal is tab.terminal  # the view shows the re-decoded terminal
+    assert normalize_encoding(window.hex_view.encoding()) == normalize_encoding("cp936")
+    assert "cp936" in tab.status.text() or "gbk" in tab.status.text()
+    assert action.isChecked()
+    # Back to UTF-8: the session's own terminal again.
+    window.decode_as("utf-8")
+    assert tab.view.terminal is tab.session.terminal
+    assert "你好，世界" not in screen_text(tab.terminal)
+
+
+# ---------------------------------------------------------------------------- cells ↔ bytes
+
+
+def test_clicking_a_cell_selects_the_bytes_of_its_row(qtbot: Any, window: MainWindow) -> None:
+    tab = play(window, GO_TEST)
+    row = row_of(tab.terminal, "mojidemo_test.go:12: 日志")
+    rect = tab.view.cell_rect(row, 10)
+    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    selection = window.hex_view.selection()
+    assert selection is not None
+    chosen = tab.session.bytelog.slice(*selection).decode()
+    assert chosen.strip() == "mojidemo_test.go:12: 日志：你好，世界"
+    assert f"bytes {selection[0]}–{selection[1] - 1}" in tab.status.text()
+
+
+def test_selecting_bytes_lights_up_the_row_they_wrote(qtbot: Any, window: MainWindow) -> None:
+    tab = play(window, GO_TEST)
+    hex_view = window.hex_view
+    offset = tab.session.bytelog.slice(0).find("日志".encode())
+    assert offset > 0
+    hex_view.select_bytes(offset, offset + 1)  # scrolls it into view (emits nothing)
+    rect = hex_view.byte_rect(offset)
+    assert rect is not None
+    with qtbot.waitSignal(hex_view.bytes_selected) as blocker:
+        qtbot.mouseClick(hex_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == [offset, offset + 1]
+    row = row_of(tab.terminal, "mojidemo_test.go:12: 日志")
+    lit = tab.view.highlight
+    assert {r for r, _ in lit} == {row}
+    assert (row, 0) in lit
+
+
+def test_source_map_is_exact_for_plain_lines_and_coarse_otherwise() -> None:
+    term = Terminal(cols=20, rows=4)
+    smap = SourceMap(term)
+    chunks = [b"one\r\ntwo\r\n", b"thr", b"ee\r\nfour\r\nfive\r\n"]
+    offset = 0
+    for data in chunks:
+        term.feed(data)
+        smap.record(offset, data)
+        offset += len(data)
+    rows = [*term.history, *term.display]
+    assert rows[0] == "one".ljust(20)
+    assert smap.range_of_row(0) == (0, 5)  # "one\r\n"
+    assert smap.range_of_row(1) == (5, 10)  # "two\r\n"
+    assert smap.range_of_row(2) == (10, 17)  # "thr" + "ee\r\n", two chunks
+    assert smap.rows_of_range(5, 6) == [1]
+    # Cursor motion: the whole chunk goes to every row it changed (seen through the dirty rows,
+    # which the view takes once per frame, as here).
+    term.take_dirty()
+    data = b"\x1b[1;1HX\x1b[4;1H"
+    term.feed(data)
+    smap.record(offset, data)
+    top = len(term.history)
+    assert term.display[0].startswith("Xhree")
+    assert smap.range_of_row(top) == (10, offset + len(data))  # its own bytes, then the X
+
+
+# ---------------------------------------------------------------------------- UTF-8 switch, settings
+
+
+def test_utf8_switch_changes_the_next_sessions_plan(window: MainWindow) -> None:
+    window.utf8_action.setChecked(False)
+    assert window.settings.utf8 is False
+    plan = window.plan_new_session()
+    assert plan.utf8 is False
+    assert not {"LC_ALL", "LANG", "PYTHONUTF8"} & set(plan.overlay)
+    window.utf8_action.setChecked(True)
+    plan = window.plan_new_session()
+    assert plan.overlay["PYTHONUTF8"] == "1" and plan.env["PYTHONUTF8"] == "1"
+    locale = find_utf8_locale()
+    if locale is None:
+        assert any("no UTF-8 locale" in note for note in plan.notes)
+    else:
+        assert plan.env["LC_ALL"] == plan.env["LANG"] == locale
+    assert "IUTF8" in plan.flags
+    # The next real session gets exactly that, and its status line shows the overlay.
+    window.utf8_action.setChecked(False)
+    tab = window.new_session()
+    assert tab.session.plan is not None and tab.session.plan.utf8 is False
+    assert "UTF-8 off" in tab.status.text()
+    assert "PYTHONUTF8" not in tab.session.plan.overlay
+
+
+def test_settings_round_trip(qtbot: Any, loop: qasync.QEventLoop, settings_path: str) -> None:
+    first = MainWindow(AppSettings(open_settings(settings_path)), loop=loop)
+    first.resize(720, 540)  # inside the offscreen screen (800x600): restoreGeometry clamps to it
+    first.show()
+    qtbot.waitExposed(first)
+    first.set_font_size(14)
+    first.set_theme("light")
+    first.utf8_action.setChecked(False)
+    sh = next(a for a in first._profile_actions.actions() if a.data() == "sh")
+    sh.trigger()
+    loop.run_until_complete(first.aclose())  # saves geometry and dock state on the way out
+    first.deleteLater()
+
+    stored = AppSettings(open_settings(settings_path))
+    assert (stored.font_size, stored.theme, stored.profile, stored.utf8) == (14.0, "light", "sh", False)
+    assert stored.geometry is not None and stored.window_state is not None
+
+    second = MainWindow(stored, loop=loop)
+    assert second.size() == QtCore.QSize(720, 540)
+    assert not second.utf8_action.isChecked()
+    assert second.profile_name() == "sh"
+    assert [a.data() for a in second._theme_actions.actions() if a.isChecked()] == ["light"]
+    tab = play(second, GO_TEST)
+    assert tab.view.font().pointSizeF() == 14.0
+    assert tab.view.theme is LIGHT
+    loop.run_until_complete(second.aclose())
+    second.deleteLater()
+
+
+def test_a_bad_stored_value_falls_back_to_its_default(settings_path: str) -> None:
+    store = open_settings(settings_path)
+    store.setValue("view/font_size", "huge")
+    store.setValue("view/theme", "purple")
+    settings = AppSettings(store)
+    assert settings.font_size == 11.0
+    assert settings.theme == "dark"
+    with pytest.raises(ValueError, match="no theme"):
+        settings.theme = "purple"
+
+
+def test_format_rate() -> None:
+    assert [format_rate(x) for x in (0, 812, 12_400, 3_100_000)] == ["0 B/s", "812 B/s", "12.4 KB/s", "3.1 MB/s"]

@@ -1,0 +1,278 @@
+"""The Tests panel driven for real (offscreen): a real ``go test`` run fills the tree, clicks give the bytes,
+Run / Rerun failed emit presets, markers come out as signals.  No wall-clock assertions: the refresh timer is
+bypassed with :meth:`TestsPanel.refresh` where a test needs the rows now."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.pty import PtySource, SpawnSpec
+from app.session import OutputReceived, Session
+from app.session.gotest import GoTestPreset, PackageNode, Status
+from app.widgets.qt import Qt, QtGui, QtWidgets
+from app.widgets.tests_panel import STATUS_COLOURS, TestsPanel
+from tests.session.test_gotest import DEMO, DEMO_PKG, MULTI_FILES, MULTI_PKG, as_pty, chunks, go_env, run_go
+
+DEMO_ORDER = ["Test失败", "Test加法", "TestGBK", "TestSplit", "TestInvalid"]
+
+
+@pytest.fixture(scope="module")
+def gobase(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / "go"
+
+
+@pytest.fixture(scope="module")
+def failing_run(gobase: Path) -> bytes:
+    """A real ``go test -v`` of the demo module with one failing test, as a pty delivers it (CR LF)."""
+    return as_pty(run_go(["test", "-v", "-count=1", "./..."], DEMO, go_env(gobase, MOJI_FAIL="1")))
+
+
+def make_panel(qtbot: QtBot, preset: GoTestPreset | None = None) -> TestsPanel:
+    panel = TestsPanel(preset or GoTestPreset(str(DEMO), env=(("MOJI_FAIL", "1"),)))
+    qtbot.addWidget(panel)
+    panel.resize(520, 520)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def feed_all(panel: TestsPanel, data: bytes, seed: int = 1) -> None:
+    for offset, piece in chunks(data, seed):
+        panel.feed(offset, piece)
+    panel.finish()
+
+
+def rows(parent: QtWidgets.QTreeWidgetItem) -> list[tuple[str, str, str]]:
+    return [(c.text(0), c.text(1), c.text(2)) for c in (parent.child(i) for i in range(parent.childCount()))]
+
+
+def click(qtbot: QtBot, panel: TestsPanel, item: QtWidgets.QTreeWidgetItem) -> tuple[int, int]:
+    panel.tree.scrollToItem(item)
+    rect = panel.tree.visualItemRect(item)
+    assert rect.isValid()
+    with qtbot.waitSignal(panel.line_selected) as blocker:
+        qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    start, end = blocker.args
+    return int(start), int(end)
+
+
+def test_tree_fills_from_a_real_run(qtbot: QtBot, failing_run: bytes) -> None:
+    panel = make_panel(qtbot)
+    assert panel.counts_text().startswith("No tests yet")
+    assert not panel.rerun_button.isEnabled()
+    feed_all(panel, failing_run)
+
+    assert panel.counts_text() == "6 passed, 1 failed"
+    root = panel.tree.invisibleRootItem()
+    assert root.childCount() == 1
+    pkg = root.child(0)
+    assert (pkg.text(0), pkg.text(1)) == (DEMO_PKG, "FAIL")
+    assert pkg.text(2).endswith("s") and pkg.isExpanded()
+    assert [r[:2] for r in rows(pkg)] == [
+        ("Test失败", "FAIL"),
+        ("Test加法", "PASS"),
+        ("TestGBK", "PASS"),
+        ("TestSplit", "PASS"),
+        ("TestInvalid", "PASS"),
+    ]
+    split = panel.run.find("TestSplit")
+    assert split is not None and split.elapsed is not None
+    assert rows(pkg)[3][2] == f"{split.elapsed:.2f}s"  # the duration go printed
+    add = panel.item_for("Test加法")
+    assert add is not None and rows(add) == [("子测试_1", "PASS", "0.00s"), ("子测试_2", "PASS", "0.00s")]
+    failed = panel.item_for("Test失败")
+    assert failed is not None and "失败：期望 3，得到 4" in failed.toolTip(0)
+    assert failed.foreground(0).color() == QtGui.QColor(STATUS_COLOURS[Status.FAIL])
+    assert panel.rerun_button.isEnabled()
+
+
+def test_click_selects_the_bytes_of_the_first_line(qtbot: QtBot, failing_run: bytes) -> None:
+    panel = make_panel(qtbot)
+    feed_all(panel, failing_run, seed=2)
+
+    failed = panel.item_for("Test失败")
+    assert failed is not None
+    start, end = click(qtbot, panel, failed)
+    assert failing_run[start:end] == "=== RUN   Test失败".encode()
+
+    add = panel.item_for("Test加法")
+    assert add is not None
+    add.setExpanded(True)
+    sub = panel.item_for("Test加法/子测试_2")
+    assert sub is not None
+    start, end = click(qtbot, panel, sub)
+    assert failing_run[start:end] == "=== RUN   Test加法/子测试_2".encode()
+
+    pkg = panel.item_for(DEMO_PKG, package="")
+    assert pkg is not None and isinstance(panel.node_of(pkg), PackageNode)
+    start, end = click(qtbot, panel, pkg)
+    assert failing_run[start:end].startswith(b"FAIL\texample.com/mojidemo\t")
+    assert failing_run[end : end + 2] == b"\r\n"
+
+
+def test_failed_row_is_painted_red(qtbot: QtBot, failing_run: bytes) -> None:
+    panel = make_panel(qtbot)
+    feed_all(panel, failing_run)
+    failed = panel.item_for("Test失败")
+    passed = panel.item_for("TestGBK")
+    assert failed is not None and passed is not None
+    image = panel.tree.viewport().grab().toImage()
+
+    def colours(item: QtWidgets.QTreeWidgetItem) -> set[tuple[int, int, int]]:
+        rect = panel.tree.visualItemRect(item)
+        dpr = image.devicePixelRatio()
+        return {
+            image.pixelColor(int(x * dpr), int(y * dpr)).getRgb()[:3]
+            for x in range(rect.left(), rect.right())
+            for y in range(rect.top(), rect.bottom())
+        }
+
+    red = QtGui.QColor(STATUS_COLOURS[Status.FAIL]).getRgb()[:3]
+    green = QtGui.QColor(STATUS_COLOURS[Status.PASS]).getRgb()[:3]
+    assert red in colours(failed) and green not in colours(failed)
+    assert green in colours(passed) and red not in colours(passed)
+
+
+def test_live_feed_keeps_expansion_and_reorders_failures_first(qtbot: QtBot, failing_run: bytes) -> None:
+    panel = make_panel(qtbot)
+    cut = failing_run.index("=== RUN   Test失败".encode())
+    panel.feed(0, failing_run[:cut])
+    panel.refresh()
+    pending = panel.tree.invisibleRootItem().child(0)
+    assert pending.text(0) == "(package not named yet)"
+    assert [r[0] for r in rows(pending)] == ["Test加法"]
+    add = panel.item_for("Test加法")
+    assert add is not None
+    add.setExpanded(True)
+
+    middle = failing_run.index(b"=== RUN   TestGBK")
+    panel.feed(cut, failing_run[cut:middle])
+    panel.refresh()
+    assert [r[:2] for r in rows(pending)] == [("Test失败", "FAIL"), ("Test加法", "PASS")]
+    assert panel.counts_text() == "3 passed, 1 failed"
+    assert add.isExpanded()  # reordering did not close it
+
+    panel.feed(middle, failing_run[middle:])  # the refresh timer shows it without help
+    qtbot.waitUntil(lambda: panel.counts_text() == "6 passed, 1 failed", timeout=5000)
+    assert panel.tree.invisibleRootItem().child(0).text(0) == DEMO_PKG
+
+
+def test_markers_are_signalled_as_found(qtbot: QtBot, failing_run: bytes) -> None:
+    panel = make_panel(qtbot)
+    found: list[tuple[str, int]] = []
+    panel.marker_found.connect(lambda label, offset: found.append((label, offset)))
+    feed_all(panel, failing_run, seed=3)
+    labels = [label for label, _ in found]
+    assert labels[:3] == ["RUN Test加法", "RUN Test失败", "FAIL Test失败"]
+    offset = dict(found)["FAIL Test失败"]
+    assert failing_run[offset:].startswith("--- FAIL: Test失败".encode())
+
+
+def test_run_and_rerun_failed_emit_presets(qtbot: QtBot, failing_run: bytes) -> None:
+    panel = make_panel(qtbot)
+    editor = panel.editor
+    editor.flags.setText("-v -count=1")
+    editor.packages.setText("./...")
+    editor.profile.setCurrentIndex(editor.profile.findData("bash"))
+    editor.record.setChecked(True)
+    with qtbot.waitSignal(panel.run_requested) as blocker:
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    preset = blocker.args[0]
+    assert preset == GoTestPreset(str(DEMO), ("./...",), ("-v", "-count=1"), "bash", True, True, (("MOJI_FAIL", "1"),))
+
+    feed_all(panel, failing_run)
+    assert panel.rerun_button.isEnabled()
+    with qtbot.waitSignal(panel.run_requested) as blocker:
+        qtbot.mouseClick(panel.rerun_button, Qt.MouseButton.LeftButton)
+    rerun = blocker.args[0]
+    assert rerun.flags == ("-v", "-count=1", "-run", "^(Test失败)$")
+    assert rerun.packages == (DEMO_PKG,) and rerun.profile == "bash"
+    assert panel.counts_text().startswith("No tests yet")  # the new run starts from an empty tree
+    assert panel.tree.topLevelItemCount() == 0
+
+
+def test_bad_fields_are_reported_not_run(qtbot: QtBot) -> None:
+    panel = make_panel(qtbot)
+    emitted: list[object] = []
+    panel.run_requested.connect(emitted.append)
+    panel.editor.env.setText("MOJI_FAIL")
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    assert emitted == [] and "KEY=VALUE" in panel.error_label.text() and panel.error_label.isVisible()
+    panel.editor.env.setText("")
+    panel.editor.flags.setText("-run 'unclosed")
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    assert emitted == [] and "split" in panel.error_label.text()
+    panel.editor.flags.setText("-v")
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    assert len(emitted) == 1 and not panel.error_label.isVisible()
+
+
+def test_clear_empties_the_tree(qtbot: QtBot, failing_run: bytes) -> None:
+    panel = make_panel(qtbot)
+    feed_all(panel, failing_run)
+    panel.clear()
+    assert panel.tree.topLevelItemCount() == 0 and panel.run.counts().total == 0
+    assert not panel.rerun_button.isEnabled()
+    feed_all(panel, failing_run)  # a clean second run is parsed from scratch
+    assert panel.counts_text() == "6 passed, 1 failed"
+
+
+def test_run_requested_starts_a_real_session_that_fills_the_tree(qtbot: QtBot, gobase: Path, tmp_path: Path) -> None:
+    """The window's part played by the test: Run → start the preset on a pty → feed the panel; then Rerun failed."""
+    panel = make_panel(qtbot)
+    panel.editor.flags.setText("-v -count=1")
+    requested: list[GoTestPreset] = []
+    panel.run_requested.connect(requested.append)
+
+    def start(preset: GoTestPreset) -> int:
+        launch = preset.launch(go_env(gobase))
+        session = Session(PtySource(SpawnSpec(launch.argv, env=launch.env, cwd=launch.cwd)))
+        session.subscribe(lambda e: panel.feed(e.offset, e.data) if isinstance(e, OutputReceived) else None)
+
+        async def main() -> int:
+            status = await asyncio.wait_for(session.run(), 300)
+            await session.close()
+            return status
+
+        status = asyncio.run(main())
+        panel.finish()
+        return status
+
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    assert start(requested[-1]) == 1
+    assert panel.counts_text() == "6 passed, 1 failed"
+    assert [r[0] for r in rows(panel.tree.topLevelItem(0))] == DEMO_ORDER
+    add = panel.item_for("Test加法")
+    assert add is not None
+    add.setExpanded(True)
+    shot = tmp_path / "tests_panel.png"
+    assert panel.grab().save(str(shot))
+
+    qtbot.mouseClick(panel.rerun_button, Qt.MouseButton.LeftButton)
+    assert start(requested[-1]) == 1
+    assert panel.counts_text() == "0 passed, 1 failed"
+    assert [r[0] for r in rows(panel.tree.topLevelItem(0))] == ["Test失败"]
+
+
+def test_several_packages_failed_subtests_open_and_build_failure(qtbot: QtBot, gobase: Path, tmp_path: Path) -> None:
+    for name, text in MULTI_FILES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    data = as_pty(run_go(["test", "-v", "-count=1", "./..."], tmp_path, go_env(gobase)))
+    panel = make_panel(qtbot, GoTestPreset(str(tmp_path)))
+    feed_all(panel, data, seed=4)
+    assert panel.counts_text() == "4 passed, 3 failed, 1 skipped, 1 build failed"
+    top = [panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())]
+    assert [(t.text(0), t.text(1)) for t in top][:2] == [
+        (f"{MULTI_PKG}/alpha", "FAIL"),
+        (f"{MULTI_PKG}/broken", "BUILD FAILED"),
+    ]
+    table = panel.item_for("TestTable")
+    assert table is not None and table.isExpanded()  # a failure is visible without a click
+    assert [r[:2] for r in rows(table)] == [("a+b_(x)", "FAIL"), ("[y]|z", "FAIL"), ("ok", "PASS")]
+    start, end = click(qtbot, panel, top[1])
+    assert data[start:end] == f"# {MULTI_PKG}/broken [{MULTI_PKG}/broken.test]".encode()
