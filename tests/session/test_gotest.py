@@ -81,6 +81,11 @@ func TestBroken(t *testing.T) { undefinedThing() }
 }
 
 
+def timeless(line: str) -> str:
+    """A go test result line with its duration masked: real runs take 0.00s or, under load, more."""
+    return re.sub(r"\(\d+\.\d+s\)", "(T)", line)
+
+
 # ------------------------------------------------------------------ running go for real
 
 
@@ -262,7 +267,7 @@ def test_verbose_tree_of_the_demo(demo_v_fail: bytes, seed: int, variant: str) -
     assert [line.text for line in add.lines[:2]] == ["=== RUN   Test加法", "    mojidemo_test.go:12: 日志：你好，世界"]
     fail = pkg.tests["Test失败"]
     assert "    mojidemo_test.go:29: 失败：期望 3，得到 4" in [line.text for line in fail.lines]
-    assert fail.result_line is not None and fail.result_line.text == "--- FAIL: Test失败 (0.00s)"
+    assert fail.result_line is not None and timeless(fail.result_line.text) == "--- FAIL: Test失败 (T)"
     assert any(line.raw == b"GBK: \xc4\xe3\xba\xc3\xa3\xac\xca\xc0\xbd\xe7" for line in pkg.tests["TestGBK"].lines)
     assert any(line.text == "split: 你好" for line in pkg.tests["TestSplit"].lines)
     assert pkg.result_line is not None and pkg.result_line.text.startswith("FAIL\texample.com/mojidemo\t")
@@ -304,7 +309,7 @@ def test_several_packages_build_failure_skip_and_parallel(multi_v: bytes) -> Non
         # Parallel tests interleave; go re-announces a test (=== CONT) before each of its lines.
         texts = [line.text for line in alpha.tests[name].lines]
         assert texts[:2] == [f"=== RUN   {name}", f"=== PAUSE {name}"] and f"=== CONT  {name}" in texts
-        assert texts[-1] == f"--- PASS: {name} (0.00s)"
+        assert timeless(texts[-1]) == f"--- PASS: {name} (T)"
         assert [t for t in texts if "alpha_test.go" in t] == [own]
     assert list(beta.tests) == ["TestBeta"] and beta.status is Status.PASS  # its block came after the build errors
     assert broken.build_failed and broken.status is Status.FAIL and not broken.tests
@@ -340,8 +345,8 @@ def test_without_v_failure_output_goes_to_the_failed_subtest(gobase: Path, multi
     run = parse(data, 3)
     sub = run.find("TestTable/a+b_(x)", f"{MULTI_PKG}/alpha")
     assert sub is not None and sub.status is Status.FAIL
-    assert [line.text for line in sub.lines] == [
-        "    --- FAIL: TestTable/a+b_(x) (0.00s)",
+    assert [timeless(line.text) for line in sub.lines] == [
+        "    --- FAIL: TestTable/a+b_(x) (T)",
         "        alpha_test.go:10: bad a+b (x)",
     ]
 
@@ -415,7 +420,7 @@ def test_markers_for_started_and_failed_tests(demo_v_fail: bytes) -> None:
     ]
     at = {m.label: data[m.offset : data.index(b"\r\n", m.offset)] for m in markers}
     assert at["RUN Test加法"] == "=== RUN   Test加法".encode()
-    assert at["FAIL Test失败"] == "--- FAIL: Test失败 (0.00s)".encode()
+    assert timeless(at["FAIL Test失败"].decode()) == "--- FAIL: Test失败 (T)"
     assert at[f"FAIL {DEMO_PKG}"].startswith(b"FAIL\texample.com/mojidemo\t")
 
 
