@@ -9,6 +9,7 @@ which it does only after every session was closed — so no child process outliv
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import sys
 import tempfile
@@ -111,7 +112,7 @@ def take_screenshot(
                 window.resize(*size)
                 window.show()
                 app.processEvents()
-                tab = window.open_recording(recording, encoding=encoding, title=title)
+                tab = window.open_recording(recording, encoding=encoding, title=title, speed=math.inf)
                 task = tab.task
                 assert task is not None
                 loop.run_until_complete(asyncio.wait_for(asyncio.shield(task), 30))

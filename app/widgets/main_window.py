@@ -7,9 +7,13 @@ tab's "decode as" code page. Clicking a terminal cell selects the bytes that wro
 Bytes panel; selecting bytes there lights up the rows they wrote (row granularity; see
 :mod:`app.widgets.source_map`).
 
-Other panels (Code page, Environment, Tests) and the replay bar are built elsewhere and plugged
-in with :meth:`MainWindow.add_panel` and :meth:`SessionTab.set_replay_bar`; they learn about the
-current session from :attr:`MainWindow.current_tab_changed`.
+The other panels are built elsewhere and plugged in here with :meth:`MainWindow.add_panel`, and
+follow the current tab too: Code page and Environment probe the current session's foreground
+process (a replay has none, and they say so); Tests parses the current session's output (its whole
+ByteLog when the tab becomes current, then every read), marks the recording where a test starts or
+fails, starts ``go test`` runs in new tabs, and a click on a test selects its line's bytes in the
+Bytes panel and scrolls the terminal to it. A replayed recording gets a :class:`ReplayBar` under
+its terminal (:meth:`SessionTab.set_replay_bar`).
 
 Asyncio runs on the Qt loop (qasync): sessions are started as tasks on the ``loop`` given to the
 window. Closing the window hangs up every child at once and closes every session before the
@@ -23,24 +27,31 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+import tempfile
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.pty import SourceError, SpawnSpec, spawn
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
-from app.record.cast import CastFormatError, Recording, read_cast
-from app.session import Session
+from app.record.cast import CastFormatError, CastWriter, Recording, read_cast
+from app.session import OutputReceived, ReplayReset, Session, SessionEvent, recording_header
+from app.session.gotest import GoTestPreset
+from app.widgets.codepage_panel import CodePagePanel
+from app.widgets.env_panel import EnvPanel
 from app.widgets.hex_view import HexView
 from app.widgets.palette import DARK, LIGHT, Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from app.widgets.replay_bar import ReplayBar
 from app.widgets.session_tab import SessionTab
 from app.widgets.settings import DEFAULT_FONT_SIZE, AppSettings, open_settings
 from app.widgets.terminal_view import default_font
+from app.widgets.tests_panel import TestsPanel
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DECODE_AS", "SAMPLES_DIR", "MainWindow", "samples"]
+__all__ = ["DECODE_AS", "DEMO_MODULE", "SAMPLES_DIR", "MainWindow", "samples"]
 
 #: The "Decode as" menu: label and codec name (any name :func:`normalize_encoding` accepts).
 DECODE_AS: tuple[tuple[str, str], ...] = (
@@ -57,11 +68,18 @@ DECODE_AS: tuple[tuple[str, str], ...] = (
 )
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "samples"
+#: The Go demo module: the Tests panel's preset starts there (UTF-8 test names, GBK bytes…).
+DEMO_MODULE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "gotest"
 
 
 def samples(folder: Path = SAMPLES_DIR) -> list[Path]:
     """The sample recordings shipped with the app, by name."""
     return sorted(folder.glob("*.cast")) if folder.is_dir() else []
+
+
+def _no_process() -> int | None:
+    """The pid provider of a replay: there is no process behind it (the panels say so)."""
+    return None
 
 
 def _theme(name: str) -> Theme:
@@ -112,6 +130,14 @@ class _BytesPanel(QtWidgets.QWidget):
         self.message.setText("not found" if hit is None else f"found at offset {hit}")
 
 
+class _PanelPage(QtWidgets.QScrollArea):
+    """A dock page: asks for its panel's preferred size, and scrolls when it gets less than the panel's minimum."""
+
+    def sizeHint(self) -> QtCore.QSize:
+        widget = self.widget()
+        return widget.sizeHint() if widget is not None else super().sizeHint()
+
+
 class MainWindow(QtWidgets.QMainWindow):
     """Sessions in tabs, the inspector dock, menus; see the module docstring.
 
@@ -136,6 +162,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._shutdown: asyncio.Task[None] | None = None
         self._finished = False
         self._panels: dict[str, QtWidgets.QWidget] = {}
+        self._pages: dict[str, _PanelPage] = {}
         self._selecting = False
         self.setWindowTitle("Mojiscope")
         self.setObjectName("MojiscopeMainWindow")
@@ -164,7 +191,17 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self.dock.setWidget(self.panels)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.tests_panel = TestsPanel(GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else ""))
+        self.tests_panel.line_selected.connect(self._on_test_line_selected)
+        self.tests_panel.run_requested.connect(self._on_run_requested)
+        self.tests_panel.marker_found.connect(self._on_marker_found)
+        self.codepage_panel = CodePagePanel()
+        self.env_panel = EnvPanel()
+        self._feeding_history = False
         self.add_panel("Bytes", self.bytes_panel)
+        self.add_panel("Tests", self.tests_panel)
+        self.add_panel("Code page", self.codepage_panel)
+        self.add_panel("Environment", self.env_panel)
         self.add_panel("Session", self.session_info)
 
         self._build_menus()
@@ -181,16 +218,32 @@ class MainWindow(QtWidgets.QMainWindow):
     def add_panel(self, name: str, widget: QtWidgets.QWidget) -> None:
         """Add a tab to the inspector dock (Code page, Environment, Tests…); a second call with the
         same name replaces the panel. Panels follow the current session via :attr:`current_tab_changed`."""
-        old = self._panels.pop(name, None)
+        self._panels.pop(name, None)
+        old = self._pages.pop(name, None)
         if old is not None:
             index = self.panels.indexOf(old)
             if index >= 0:
                 self.panels.removeTab(index)
+            old.takeWidget()
+            old.deleteLater()
+        # Each panel scrolls inside its page: a panel wider than the dock (the Tests panel's preset
+        # editor) scrolls instead of widening the window past the size the user chose.
+        page = _PanelPage()
+        page.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        page.setWidgetResizable(True)
+        page.setWidget(widget)
         self._panels[name] = widget
-        self.panels.addTab(widget, name)
+        self._pages[name] = page
+        self.panels.addTab(page, name)
 
     def panel(self, name: str) -> QtWidgets.QWidget | None:
         return self._panels.get(name)
+
+    def show_panel(self, name: str) -> None:
+        """Bring the panel ``name`` to the front of the inspector dock."""
+        page = self._pages.get(name)
+        if page is not None:
+            self.panels.setCurrentWidget(page)
 
     def current_tab(self) -> SessionTab | None:
         widget = self.tabs.currentWidget()
@@ -219,18 +272,66 @@ class MainWindow(QtWidgets.QMainWindow):
         session = Session(source, plan=plan)
         return self._add_tab(session, title=plan.profile, profile=plan.profile)
 
-    def open_recording(
-        self, recording: Recording | str | os.PathLike[str], encoding: str = "utf-8", title: str | None = None
-    ) -> SessionTab:
-        """Replay a ``.cast`` in a new tab, instantly (the replay bar will add timing and seeking).
+    def run_preset(self, preset: GoTestPreset) -> SessionTab:
+        """Start ``go test`` as ``preset`` says in a new tab (the Tests panel's Run / Rerun failed).
 
-        Raises ``OSError`` / :class:`CastFormatError` for a file that cannot be read.
+        With ``record`` on, the run is written to a ``.cast`` next to the preset's folder (or in the
+        temporary folder when that is not writable); the status line says where.
+        """
+        launch = preset.launch(os.environ)
+        backend = "conpty" if sys.platform == "win32" else "pty"
+        cwd = launch.cwd or None
+        source = spawn(SpawnSpec(launch.argv, env=launch.env, cwd=cwd), backend)
+        recorder: CastWriter | None = None
+        where: Path | None = None
+        if launch.record:
+            header = recording_header(
+                source, cols=80, rows=24, plan=launch.plan, argv=preset.command(), cwd=cwd or os.getcwd()
+            )
+            for folder in self._recording_folders(launch.cwd):
+                path = folder / f"{Path(launch.cwd).name or 'go-test'}-{time.strftime('%Y%m%d-%H%M%S')}.cast"
+                try:
+                    recorder = CastWriter(path, header)
+                except OSError:
+                    continue
+                where = path
+                break
+        session = Session(source, plan=launch.plan, recorder=recorder)
+        tab = self._add_tab(session, title="go test", profile=launch.plan.profile)
+        if where is not None:
+            tab.show_message(f"recording to {where}")
+        elif launch.record:
+            tab.show_message("could not write a recording (no writable folder)")
+        return tab
+
+    @staticmethod
+    def _recording_folders(cwd: str) -> list[Path]:
+        folders = []
+        if cwd:
+            parent = Path(cwd).resolve().parent
+            if os.access(parent, os.W_OK):
+                folders.append(parent)
+        folders.append(Path(tempfile.gettempdir()))
+        return folders
+
+    def open_recording(
+        self,
+        recording: Recording | str | os.PathLike[str],
+        encoding: str = "utf-8",
+        title: str | None = None,
+        *,
+        speed: float = 1.0,
+    ) -> SessionTab:
+        """Replay a ``.cast`` in a new tab at ``speed`` (0 or ``math.inf``: instant), with a replay bar.
+
+        The replay holds at its end so the bar can still seek; the tab's task finishes when the
+        end is first reached. Raises ``OSError`` / :class:`CastFormatError` for a file that cannot be read.
         """
         if isinstance(recording, Recording):
             rec, name = recording, "replay"
         else:
             rec, name = read_cast(recording), Path(recording).name
-        source = ReplaySource(rec, speed=0.0)
+        source = ReplaySource(rec, speed=speed, hold_at_end=True)
         session = Session(source, encoding=encoding)
         return self._add_tab(session, title=title or name, profile="replay")
 
@@ -314,6 +415,16 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
         tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
         tab.display_changed.connect(lambda t=tab: self._on_display_changed(t))
+        tab.session_event.connect(lambda event, t=tab: self._on_session_event(t, event))
+        tab.exited.connect(lambda _status, t=tab: self._on_tab_ended(t))
+        source = session.source
+        if isinstance(source, ReplaySource):
+            bar = ReplayBar(tab)
+            bar.set_source(source)
+            bar.watch_keys(tab.view)
+            bar.jumped.connect(lambda _t, label, t=tab: t.show_message(f"at {label}"))
+            tab.exited.connect(lambda _status, b=bar: b.refresh())  # at once, not at the next poll
+            tab.set_replay_bar(bar)
         index = self.tabs.addTab(tab, title)
         self.tabs.setCurrentIndex(index)
         if self.isVisible():
@@ -337,12 +448,85 @@ class MainWindow(QtWidgets.QMainWindow):
             self.hex_view.set_encoding(tab.encoding)
         self._update_session_info()
         self._sync_decode_menu()
+        self._follow_process(tab)
+        self._refeed_tests(tab)
         self.current_tab_changed.emit(tab)
 
     def _on_display_changed(self, tab: SessionTab) -> None:
         if tab is self.current_tab():
             self.hex_view.set_encoding(tab.encoding)
             self._update_session_info()
+            self._refeed_tests(tab)  # test names decoded with the code page on view
+
+    def _follow_process(self, tab: SessionTab | None) -> None:
+        """Code page and Environment probe the current session's foreground process (none for a replay)."""
+        if tab is None or tab.is_replay:
+            self.codepage_panel.set_source(_no_process)
+            self.env_panel.set_source(_no_process)
+            return
+        source = tab.session.source
+        foreground = getattr(source, "foreground_pid", None)
+        provider: Callable[[], int | None] = foreground if callable(foreground) else (lambda: source.pid)
+        has_tty = getattr(source, "master_fd", None) is not None
+        tty_fd: Callable[[], int | None] | None = (lambda: getattr(source, "master_fd", None)) if has_tty else None
+        plan = tab.session.plan
+        self.codepage_panel.set_source(provider, tty_fd=tty_fd, plan=plan)
+        self.env_panel.set_source(provider, session_env=plan.env if plan is not None else None)
+
+    def _refeed_tests(self, tab: SessionTab | None) -> None:
+        """The Tests panel shows the current tab's run: parse its whole ByteLog again (markers are not re-sent)."""
+        panel = self.tests_panel
+        panel.clear(tab.encoding if tab is not None else None)
+        if tab is None:
+            return
+        self._feeding_history = True
+        try:
+            for chunk in tab.session.bytelog:
+                panel.feed(chunk.offset, chunk.data)
+        finally:
+            self._feeding_history = False
+        if tab.ended:
+            panel.finish()
+
+    def _on_session_event(self, tab: SessionTab, event: SessionEvent) -> None:
+        if tab is not self.current_tab():
+            return
+        if isinstance(event, OutputReceived):
+            self.tests_panel.feed(event.offset, event.data)
+        elif isinstance(event, ReplayReset):
+            self.tests_panel.clear(tab.encoding)
+        # The end of the run (an exit, or a replay at its end) comes as SessionTab.exited: _on_tab_ended.
+
+    def _on_tab_ended(self, tab: SessionTab) -> None:
+        if tab is self.current_tab():
+            self.tests_panel.finish()
+
+    def _on_marker_found(self, label: str, _offset: int) -> None:
+        tab = self.current_tab()
+        if tab is not None and not self._feeding_history:
+            tab.session.mark(label)
+
+    def _on_run_requested(self, preset: object) -> None:
+        if not isinstance(preset, GoTestPreset):
+            return
+        try:
+            self.run_preset(preset)
+        except (SourceError, OSError, ValueError) as exc:
+            self.tests_panel.error_label.setText(f"could not start go test: {exc}")
+            self.tests_panel.error_label.setVisible(True)
+
+    def select_bytes(self, start: int, end: int) -> None:
+        """Select stream bytes ``[start, end)`` in the Bytes panel and light up (and show) the rows they wrote."""
+        self.hex_view.set_follow_tail(False)
+        self.hex_view.select_bytes(start, end)
+        self._on_bytes_selected(start, end)
+
+    def _on_test_line_selected(self, start: int, end: int) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        self.select_bytes(start, end)
+        tab.show_message(f"test line: bytes {start}–{end - 1} ({end - start})")
 
     def _on_output(self) -> None:
         if self.sender() is self.current_tab():

@@ -11,6 +11,10 @@ repaints to one per frame, so a flood of chunks costs a frame, not a paint per c
 the view as bytes (``send``) and go to :meth:`Session.write`; the view's grid size goes to
 :meth:`Session.resize` (the pty is told, the program gets SIGWINCH).
 
+A replay opened for the replay bar holds at its end (it can still be sought back), so its session
+never "exits": the tab counts it as *ended* while the replay sits at its end (title, status line,
+``exited``), and its :attr:`SessionTab.task` finishes the first time the end is reached.
+
 "Decode as": the session's own Terminal keeps decoding with the session's encoding (its replies
 to the program must not change); another code page is shown in a *shadow* Terminal, fed from the
 ByteLog at once and then chunk by chunk as output arrives. Replies of the shadow are dropped.
@@ -24,6 +28,7 @@ import logging
 import shlex
 
 from app.pty.base import SourceClosedError, SourceError
+from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
@@ -57,14 +62,17 @@ class SessionTab(QtWidgets.QWidget):
     """A session, its terminal view, a slot for a replay bar and a status line.
 
     Signals: ``output()`` after new bytes were taken in (the window refreshes the Bytes panel);
-    ``exited(int)`` when the program (or replay) ended; ``title_changed(str)`` when the tab title
-    should change; ``display_changed()`` when the shown terminal was replaced (decode as).
+    ``exited(int)`` when the program ended or the replay reached its end (again after a seek back);
+    ``title_changed(str)`` when the tab title should change; ``display_changed()`` when the shown
+    terminal was replaced (decode as); ``session_event(object)`` every session event, after the tab
+    handled it (the window feeds the Tests panel from it).
     """
 
     output = Signal()
     exited = Signal(int)
     title_changed = Signal(str)
     display_changed = Signal()
+    session_event = Signal(object)
 
     def __init__(
         self,
@@ -86,6 +94,8 @@ class SessionTab(QtWidgets.QWidget):
         self._shadow: Terminal | None = None
         self._shadow_map: SourceMap | None = None
         self._message = ""
+        self._ended_shown = False
+        self._replay_bar: QtWidgets.QWidget | None = None
 
         self.view = TerminalView(session.terminal, self, theme=theme, font=font)
         self.view.send.connect(self._on_send)
@@ -110,7 +120,7 @@ class SessionTab(QtWidgets.QWidget):
         self._unsubscribe = session.subscribe(self._on_event)
         self._status_timer = QtCore.QTimer(self)
         self._status_timer.setInterval(STATUS_MS)
-        self._status_timer.timeout.connect(self.update_status)
+        self._status_timer.timeout.connect(self._tick)
         self._status_timer.start()
         self.update_status()
 
@@ -118,14 +128,34 @@ class SessionTab(QtWidgets.QWidget):
 
     @property
     def title(self) -> str:
-        status = self.session.exit_status
-        if status is None:
+        if not self.ended:
             return self._base_title
-        return f"{self._base_title} (ended)" if self.is_replay else f"{self._base_title} (exited {status})"
+        if self.is_replay:
+            return f"{self._base_title} (ended)"
+        return f"{self._base_title} (exited {self.session.exit_status})"
 
     @property
     def is_replay(self) -> bool:
         return self.session.source.kind == "replay"
+
+    @property
+    def held_replay(self) -> ReplaySource | None:
+        """The replay source when it holds at its end for seeking (the replay bar's), else ``None``."""
+        source = self.session.source
+        return source if isinstance(source, ReplaySource) and source.hold_at_end else None
+
+    @property
+    def ended(self) -> bool:
+        """The program exited, or the replay is at its end (a held replay may be sought back)."""
+        if self.session.exit_status is not None:
+            return True
+        replay = self.held_replay
+        return replay is not None and replay.at_end
+
+    @property
+    def replay_bar(self) -> QtWidgets.QWidget | None:
+        """The widget given to :meth:`set_replay_bar`, if any."""
+        return self._replay_bar
 
     @property
     def terminal(self) -> Terminal:
@@ -155,6 +185,7 @@ class SessionTab(QtWidgets.QWidget):
             if old is not None:
                 old.setParent(None)
         self._replay_slot.addWidget(widget)
+        self._replay_bar = widget
 
     # ------------------------------------------------------------------ life
 
@@ -170,7 +201,14 @@ class SessionTab(QtWidgets.QWidget):
 
     async def _run(self) -> int:
         try:
-            return await self.session.run()
+            replay = self.held_replay
+            if replay is None:
+                return await self.session.run()
+            # A held replay never ends its session: this task ends when the end is first reached.
+            await self.session.start()
+            status = await replay.wait()
+            self._check_ended()
+            return status
         except (SourceError, OSError) as exc:
             self._message = f"could not start: {exc}"
             self.update_status()
@@ -249,6 +287,10 @@ class SessionTab(QtWidgets.QWidget):
     # ------------------------------------------------------------------ events
 
     def _on_event(self, event: SessionEvent) -> None:
+        self._handle_event(event)
+        self.session_event.emit(event)
+
+    def _handle_event(self, event: SessionEvent) -> None:
         if isinstance(event, OutputReceived):
             self._main_map.record(event.offset, event.data)
             if self._shadow is not None and self._shadow_map is not None:
@@ -272,8 +314,10 @@ class SessionTab(QtWidgets.QWidget):
             self._main_map.clear()
             self.view.refresh()
             self.output.emit()
+            self._check_ended()
         elif isinstance(event, Exited):
             self.view.refresh()
+            self._ended_shown = True
             self.update_status()
             self.title_changed.emit(self.title)
             self.exited.emit(event.status)
@@ -292,8 +336,28 @@ class SessionTab(QtWidgets.QWidget):
             self._message = str(exc)
             self.update_status()
 
+    def _check_ended(self) -> None:
+        """A held replay reached its end (or left it by a seek back): title, status line, ``exited``."""
+        if self.held_replay is None or self.session.exit_status is not None:
+            return
+        ended = self.ended
+        if ended == self._ended_shown:
+            return
+        self._ended_shown = ended
+        self.view.refresh()
+        self.update_status()
+        self.title_changed.emit(self.title)
+        if ended:
+            replay = self.held_replay
+            status = replay.returncode if replay is not None else None
+            self.exited.emit(status if status is not None else 0)
+
+    def _tick(self) -> None:
+        self._check_ended()
+        self.update_status()
+
     def _on_size_changed(self, cols: int, rows: int) -> None:
-        if self.session.exit_status is not None and self.is_replay:
+        if self.ended and self.is_replay:
             return  # an ended replay keeps the screen it ended with
         try:
             self.session.resize(cols, rows)
@@ -335,9 +399,8 @@ class SessionTab(QtWidgets.QWidget):
         if self.encoding != term.encoding:
             parts[-1] = f"{self.encoding} (decode as; session {term.encoding})"
         parts.append(format_rate(self.session.bytes_per_second))
-        status = self.session.exit_status
-        if status is not None:
-            parts.append("replay ended" if self.is_replay else f"exited with {status}")
+        if self.ended:
+            parts.append("replay ended" if self.is_replay else f"exited with {self.session.exit_status}")
         dropped = self.session.bytelog.dropped_bytes
         if dropped:
             parts.append(f"{dropped} oldest bytes dropped (memory cap)")

@@ -1,13 +1,16 @@
 """The main window driven for real (pytest-qt, offscreen, asyncio on the Qt loop through qasync).
 
-Replays run instantly (speed 0), so every test here is deterministic: the loop runs until the
-replay's task is done, then the views are flushed and read.
+Replays run instantly (speed infinity), so every test here is deterministic: the loop runs until the
+replay's task is done (the replay reached its end; it holds there for the replay bar), then the
+views are flushed and read. The replay bar's tests pause the replay at once and step it by hand.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import math
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +18,14 @@ import pytest
 import qasync
 
 from app.pty.profiles import find_utf8_locale
+from app.record.cast import read_cast
+from app.session.gotest import GoTestPreset
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
 from app.widgets.main_window import MainWindow, samples
 from app.widgets.palette import LIGHT
-from app.widgets.qt import Qt, QtCore, QtWidgets
+from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
+from app.widgets.replay_bar import ReplayBar
 from app.widgets.session_tab import SessionTab, format_rate
 from app.widgets.settings import AppSettings, open_settings
 from app.widgets.source_map import SourceMap
@@ -27,6 +33,7 @@ from app.widgets.source_map import SourceMap
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 GO_TEST = SAMPLES / "go-test-utf8.cast"
 GBK = SAMPLES / "gbk-bytes.cast"
+DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "gotest"
 
 
 @pytest.fixture
@@ -57,7 +64,7 @@ def window(qtbot: Any, loop: qasync.QEventLoop, settings_path: str) -> Iterator[
 
 def play(window: MainWindow, path: Path, encoding: str = "utf-8") -> SessionTab:
     """Open a recording and run the loop until it has been replayed to its end."""
-    tab = window.open_recording(path, encoding=encoding)
+    tab = window.open_recording(path, encoding=encoding, speed=math.inf)
     assert tab.task is not None
     window.loop.run_until_complete(asyncio.wait_for(asyncio.shield(tab.task), 20))
     tab.view.set_cursor_blink(False)
@@ -90,8 +97,14 @@ def test_window_builds_with_a_replayed_sample(window: MainWindow) -> None:
     assert window.hex_view.model.log is log
     assert log.total_bytes > 0
     assert "你好".encode() in window.hex_view.model.log.slice(0)
-    # Panels: Bytes and Session are there, and a new one can be plugged in by name.
-    assert [window.panels.tabText(i) for i in range(window.panels.count())] == ["Bytes", "Session"]
+    # Panels: all of them are there, and a new one can be plugged in by name.
+    assert [window.panels.tabText(i) for i in range(window.panels.count())] == [
+        "Bytes",
+        "Tests",
+        "Code page",
+        "Environment",
+        "Session",
+    ]
     window.add_panel("Tests", QtWidgets.QLabel("tests go here"))
     assert window.panels.tabText(window.panels.count() - 1) == "Tests"
     # The status line says what this is; the Session panel says how it was recorded.
@@ -257,3 +270,166 @@ def test_a_bad_stored_value_falls_back_to_its_default(settings_path: str) -> Non
 
 def test_format_rate() -> None:
     assert [format_rate(x) for x in (0, 812, 12_400, 3_100_000)] == ["0 B/s", "812 B/s", "12.4 KB/s", "3.1 MB/s"]
+
+
+# ---------------------------------------------------------------------------- panels, replay bar, Tests panel
+
+
+def run_until(window: MainWindow, done: Callable[[], bool], limit: float = 20.0) -> None:
+    """Run the loop until ``done()`` (``limit`` only stops a broken test from hanging, it is not a measure)."""
+
+    async def wait() -> None:
+        while not done():
+            await asyncio.sleep(0.005)
+
+    window.loop.run_until_complete(asyncio.wait_for(wait(), limit))
+
+
+def render_lines(path: Path, cols: int, rows: int) -> list[str]:
+    """What ``python -m app render FILE --cols C --rows R`` prints, as lines."""
+    done = cli_render(path, cols, rows)
+    return done.splitlines()
+
+
+def cli_render(path: Path, cols: int, rows: int) -> str:
+    import contextlib
+    import io
+
+    from app.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["render", str(path), "--cols", str(cols), "--rows", str(rows)]) == 0
+    return out.getvalue()
+
+
+def shown_lines(term: Terminal) -> list[str]:
+    return [row.rstrip() for row in [*term.history, *term.display]]
+
+
+def test_a_replay_has_a_replay_bar_and_the_process_panels_say_there_is_no_process(window: MainWindow) -> None:
+    tab = play(window, GO_TEST)
+    bar = tab.replay_bar
+    assert isinstance(bar, ReplayBar)
+    assert bar.isVisible()
+    assert bar.source is tab.session.source
+    # Under the terminal, above the status line.
+    assert bar.geometry().top() >= tab.view.geometry().bottom()
+    assert bar.geometry().bottom() <= tab.status.geometry().top()
+    assert bar.chunk_label.text() == f"{bar.source.chunk_count} / {bar.source.chunk_count}"
+    # The replay holds at its end (the bar can still seek), and the tab says it ended.
+    assert bar.source.at_end
+    assert "replay ended" in tab.status.text()
+    # Code page and Environment follow the current tab: a replay has no process to probe.
+    window.show_panel("Code page")
+    run_until(window, lambda: "no foreground process" in window.codepage_panel.status_text())
+    window.show_panel("Environment")
+    run_until(window, lambda: "no process" in window.env_panel.title_text())
+    # A live tab has no bar.
+    live = window.new_session()
+    assert live.replay_bar is None
+
+
+def test_stepping_the_replay_bar_to_the_end_gives_the_screen_render_gives(window: MainWindow) -> None:
+    tab = window.open_recording(GO_TEST, speed=1.0)
+    bar = tab.replay_bar
+    assert isinstance(bar, ReplayBar)
+    source = bar.source
+    assert source is not None
+    bar.pause()  # before the loop ran: nothing was delivered yet
+    assert source.next_index == 0
+    while source.next_index < source.chunk_count:
+        before = source.next_index
+        bar.step_forward()
+        run_until(window, lambda b=before: source.next_index > b)
+    bar.refresh()  # what its poll timer does
+    assert bar.chunk_label.text() == f"{source.chunk_count} / {source.chunk_count}"
+    term = tab.session.terminal
+    assert shown_lines(term) == render_lines(GO_TEST, term.cols, term.rows)
+    # Back one chunk (the screen is rebuilt from the start), then forward again: the same screen.
+    bar.step_back()
+    run_until(window, lambda: source.next_index == source.chunk_count - 1)
+    assert shown_lines(term) != render_lines(GO_TEST, term.cols, term.rows)
+    bar.step_forward()
+    run_until(window, lambda: source.next_index == source.chunk_count)
+    assert shown_lines(term) == render_lines(GO_TEST, term.cols, term.rows)
+    # The keys of the bar work on the terminal view of a replay.
+    tab.view.setFocus()
+    QtWidgets.QApplication.sendEvent(
+        tab.view, QtGui.QKeyEvent(QtCore.QEvent.Type.KeyPress, Qt.Key.Key_Left, Qt.KeyboardModifier.NoModifier)
+    )
+    run_until(window, lambda: source.next_index == source.chunk_count - 1)
+
+
+def test_the_tests_panel_fills_from_a_replayed_go_test_run(window: MainWindow) -> None:
+    tab = play(window, GO_TEST)
+    panel = window.tests_panel
+    panel.refresh()
+    assert panel.item_for("Test加法/子测试_1") is not None
+    assert panel.item_for("Test加法") is not None
+    counts = panel.counts_text()
+    assert "passed" in counts and "0 failed" in counts
+    total = panel.run.counts()
+    assert total.passed >= 2 and total.failed == 0
+    # Another tab becomes current: the panel shows that one's run; back again, the first one's.
+    other = play(window, GBK)
+    assert window.current_tab() is other
+    panel.refresh()
+    assert panel.item_for("Test加法/子测试_1") is None
+    window.tabs.setCurrentWidget(tab)
+    panel.refresh()
+    assert panel.item_for("Test加法/子测试_1") is not None
+
+
+def test_clicking_a_test_selects_its_bytes_and_its_terminal_row(qtbot: Any, window: MainWindow) -> None:
+    tab = play(window, GO_TEST)
+    panel = window.tests_panel
+    window.show_panel("Tests")
+    panel.refresh()
+    item = panel.item_for("Test加法/子测试_1")
+    assert item is not None
+    panel.tree.scrollToItem(item)
+    rect = panel.tree.visualItemRect(item)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    selection = window.hex_view.selection()
+    assert selection is not None
+    chosen = tab.session.bytelog.slice(*selection).decode()
+    assert chosen == "=== RUN   Test加法/子测试_1"
+    row = row_of(tab.terminal, "=== RUN   Test加法/子测试_1")
+    assert row in {r for r, _ in tab.view.highlight}
+    assert f"bytes {selection[0]}–{selection[1] - 1}" in tab.status.text()
+
+
+def test_run_requested_starts_go_test_in_a_new_tab_and_records_it(
+    window: MainWindow, tmp_path: Path, qtbot: Any
+) -> None:
+    go = shutil.which("go")
+    assert go is not None, "go is not installed (CI installs it; the tests need it)"
+    module = tmp_path / "gotest"
+    shutil.copytree(DEMO, module)
+    env = (
+        ("GOFLAGS", "-mod=mod"),
+        ("GOTOOLCHAIN", "local"),
+        ("GOPROXY", "off"),
+        ("GOCACHE", str(tmp_path / "gocache")),
+        ("GOPATH", str(tmp_path / "gopath")),
+        ("GOTELEMETRY", "off"),
+        ("MOJI_FAIL", "1"),
+    )
+    preset = GoTestPreset(folder=str(module), flags=("-v", "-count=1"), record=True, env=env, go=go)
+    window.tests_panel.run_requested.emit(preset)
+    tab = window.current_tab()
+    assert tab is not None and tab.title.startswith("go test") and tab.task is not None
+    window.loop.run_until_complete(asyncio.wait_for(asyncio.shield(tab.task), 240))
+    panel = window.tests_panel
+    panel.refresh()
+    assert panel.item_for("Test加法/子测试_1") is not None
+    assert panel.run.counts().failed >= 1
+    recordings = sorted(tmp_path.glob("gotest-*.cast"))
+    assert len(recordings) == 1
+    assert f"recording to {recordings[0]}" in tab.status.text()
+    loop_close = window.loop.run_until_complete
+    loop_close(tab.close_session())  # the recorder is closed with the session
+    labels = [m.label for m in read_cast(recordings[0]).markers]
+    assert any(label.startswith("FAIL ") for label in labels), labels
+    assert any("Test加法" in label for label in labels), labels
