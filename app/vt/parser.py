@@ -22,8 +22,9 @@ up to their terminator).  Nothing here raises on bad input.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 __all__ = [
     "MAX_DCS",
@@ -365,14 +366,13 @@ class Parser:
         draw = perform.print
         # A Perform may offer its control table; calling the route directly saves a frame per control.
         controls = getattr(perform, "controls", None)
-        execute = controls.__getitem__ if controls is not None else None
-        cr = controls["\r"] if controls is not None else None
-        lf = controls["\n"] if controls is not None else None
+        route = controls.__getitem__ if controls is not None else None
         # A Perform may also route the CR LF pair as one call (it must mean exactly CR then LF).
         crlf = controls.get("\r\n") if controls is not None else None
+        print_lines = getattr(perform, "print_lines", None) if crlf is not None else None
+        newline = crlf if crlf is not None else self._newline_of(perform, controls)
         csi = perform.csi_dispatch
         sgr_runs = getattr(perform, "sgr_runs", None)
-        print_lines = getattr(perform, "print_lines", None) if crlf is not None else None
         match = _FAST.match
         while pos < n:
             m = match(text, pos)
@@ -399,43 +399,22 @@ class Parser:
                 if run:
                     draw(run)
                 if g == 8:
-                    if crlf is not None:
-                        crlf()
-                    elif cr is not None and lf is not None:
-                        cr()
-                        lf()
-                    else:
-                        perform.execute("\r")
-                        perform.execute("\n")
+                    newline()
             elif g == 1 or g == 2:
                 draw(m.group(1))
                 if g == 2:
                     if print_lines is not None and (block := _LINES.match(text, m.end())) is not None:
                         # Line-oriented output: CR LF, then more whole lines; report them in one call.
-                        crlf()  # type: ignore[misc]  # print_lines is only taken with a crlf route
+                        newline()
                         print_lines(block.group().split("\r\n")[:-1])
                         pos = block.end()
                         continue
-                    if crlf is not None:
-                        crlf()
-                    elif cr is not None and lf is not None:
-                        cr()
-                        lf()
-                    else:
-                        perform.execute("\r")
-                        perform.execute("\n")
+                    newline()
             elif g == 9:
-                if crlf is not None:
-                    crlf()
-                elif cr is not None and lf is not None:
-                    cr()
-                    lf()
-                else:
-                    perform.execute("\r")
-                    perform.execute("\n")
+                newline()
             elif g == 10:
-                if execute is not None:
-                    execute(m.group(10))()
+                if route is not None:
+                    route(m.group(10))()
                 else:
                     perform.execute(m.group(10))
             elif g == 11:
@@ -447,6 +426,24 @@ class Parser:
                 if m.group(15) != "\x07":
                     perform.esc_dispatch("", "\\")  # the ST, reported as the state machine does
             pos = m.end()
+
+    @staticmethod
+    def _newline_of(perform: Perform, controls: Any) -> Callable[[], None]:
+        """CR then LF as one callable, for a Perform without a combined route."""
+        if controls is not None:
+            cr, lf = controls["\r"], controls["\n"]
+
+            def routed() -> None:
+                cr()
+                lf()
+
+            return routed
+
+        def reported() -> None:
+            perform.execute("\r")
+            perform.execute("\n")
+
+        return reported
 
     def feed_traced(self, text: str) -> None:
         """Like :meth:`feed` but always through the state machine, keeping :attr:`seq_start`.

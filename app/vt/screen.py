@@ -239,28 +239,19 @@ class Screen:
             return
         cols = self.cols
         line = self.lines[self.y]
-        t = line.text
+        line.write(x, text, 0, cols)  # the text and its wide-character fix-ups; styles follow
         end = x + n
-        left = t[: x - 1] + BLANK if x and t[x] == PH else t[:x]
         if end < cols:
-            right = t[end:]
-            if right[0] == PH:
-                right = BLANK + right[1:]
-            line.text = left + text + right
             self.x = end
         else:
-            line.text = left + text
             self.x = cols - 1
             self.pending_wrap = self.autowrap
         seg: list[int] = []
         for run, sid in zip(runs, sids, strict=True):
             seg += [sid] * len(run)
-        styles = line.styles
-        if styles is None:
-            styles = line.styles = [0] * cols
-        styles[x:end] = seg
-        if line.marks:
-            line.drop_marks(x - 1 if x and t[x] == PH else x, end)
+        if line.styles is None:
+            line.styles = [0] * cols
+        line.styles[x:end] = seg
         self.dirty.add(self.y)
         self._last_run = runs[-1]
 
