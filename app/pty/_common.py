@@ -28,6 +28,7 @@ __all__ = [
     "READ_SIZE",
     "ChunkQueue",
     "Family",
+    "FamilyEnding",
     "closed_error",
     "reap",
 ]
@@ -261,3 +262,46 @@ async def reap(poll: Callable[[], int | None]) -> int:
         await asyncio.sleep(delay)
         delay = min(delay * 2, 0.05)
     return status
+
+
+class FamilyEnding:
+    """``kill`` and ``close`` for a source whose child runs as a :class:`Family` (pty and pipes alike).
+
+    The source sets ``_family`` when it starts and provides ``_release`` for its own descriptors.
+    """
+
+    _family: Family | None
+    _escalation: asyncio.TimerHandle | None
+    _closed: bool
+
+    def _release(self) -> None:
+        raise NotImplementedError
+
+    def kill(self) -> None:
+        """Hang up the child's session now; SIGKILL what is left after a short grace (Windows: terminate
+        the process tree)."""
+        if self._family is None or self._closed:
+            return
+        self._family.hang_up()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._family.end_blocking(GRACE)
+            return
+        if self._escalation is None:
+            self._escalation = loop.call_later(GRACE, self._family.kill_survivors)
+
+    async def close(self) -> None:
+        """End the child's session (hang-up, then SIGKILL after a grace), reap it, release what we hold."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._family is not None:
+                await self._family.end(GRACE)
+        finally:
+            if self._escalation is not None:
+                self._escalation.cancel()
+            if self._family is not None and self._family.popen.returncode is None:
+                self._family.end_blocking(0.0)  # cancelled half-way: finish without the loop
+            self._release()

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import IO
 
-from app.pty._common import GRACE, READ_SIZE, ChunkQueue, Family, closed_error, reap
+from app.pty._common import READ_SIZE, ChunkQueue, Family, FamilyEnding, closed_error, reap
 from app.pty.base import Chunk, SourceClosedError, SourceError, SpawnSpec
 
 __all__ = ["PipeSource"]
@@ -30,7 +30,7 @@ __all__ = ["PipeSource"]
 _STREAMS = ("stdout", "stderr")
 
 
-class PipeSource:
+class PipeSource(FamilyEnding):
     """A child on three pipes; chunks say which stream they came from (``"stdout"`` or ``"stderr"``)."""
 
     kind = "pipe"
@@ -146,35 +146,6 @@ class PipeSource:
         await self._queue.ended.wait()
         assert self._family is not None
         return await reap(self._family.poll)
-
-    def kill(self) -> None:
-        """Hang up the child and its session now; SIGKILL what is left after a short grace (Windows: terminate
-        the process tree)."""
-        if self._family is None or self._closed:
-            return
-        self._family.hang_up()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._family.end_blocking(GRACE)
-            return
-        if self._escalation is None:
-            self._escalation = loop.call_later(GRACE, self._family.kill_survivors)
-
-    async def close(self) -> None:
-        """End the child and its session (hang-up, SIGKILL after a grace), reap it, release the pipes."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            if self._family is not None:
-                await self._family.end(GRACE)
-        finally:
-            if self._escalation is not None:
-                self._escalation.cancel()
-            if self._family is not None and self._family.popen.returncode is None:
-                self._family.end_blocking(0.0)  # cancelled half-way: finish without the loop
-            self._release()
 
     # -- add_reader path -------------------------------------------------------------------------------------
 

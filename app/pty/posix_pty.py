@@ -21,7 +21,7 @@ import struct
 import subprocess
 import sys
 
-from app.pty._common import GRACE, READ_SIZE, ChunkQueue, Family, closed_error, reap
+from app.pty._common import READ_SIZE, ChunkQueue, Family, FamilyEnding, closed_error, reap
 from app.pty.base import Chunk, SourceError, SourceUnavailableError, SpawnSpec
 
 if sys.platform != "win32":
@@ -69,7 +69,7 @@ def _take_controlling_tty() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-class PtySource:
+class PtySource(FamilyEnding):
     """A child on a new pty: bytes out through the master, input written to the master, size by TIOCSWINSZ."""
 
     kind = "pty"
@@ -202,34 +202,6 @@ class PtySource:
         await self._queue.ended.wait()
         assert self._family is not None
         return await reap(self._family.poll)
-
-    def kill(self) -> None:
-        """Hang up the child's session now (SIGHUP + SIGCONT); SIGKILL what is left after a short grace."""
-        if self._family is None or self._closed:
-            return
-        self._family.hang_up()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._family.end_blocking(GRACE)
-            return
-        if self._escalation is None:
-            self._escalation = loop.call_later(GRACE, self._family.kill_survivors)
-
-    async def close(self) -> None:
-        """End the child's session (hang-up, then SIGKILL after a grace), reap it, release the master."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            if self._family is not None:
-                await self._family.end(GRACE)
-        finally:
-            if self._escalation is not None:
-                self._escalation.cancel()
-            if self._family is not None and self._family.popen.returncode is None:
-                self._family.end_blocking(0.0)  # cancelled half-way: finish without the loop
-            self._release()
 
     # -- plumbing --------------------------------------------------------------------------------------------
 
