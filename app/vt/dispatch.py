@@ -25,36 +25,61 @@ CsiHandler = Callable[[Params, Groups], None]
 Simple = Callable[[], None]
 
 
-_RGB_TAIL = re.compile(r"(\d{1,3});(\d{1,3});(\d{1,3})")
-_INDEX_TAIL = re.compile(r"\d{1,3}")
+#: One colour in colon form: ``38:5:n``, ``38:2:r:g:b`` or ``38:2:<colour space>:r:g:b`` (likewise 48).
+_COLOUR_COLON = re.compile(r"[34]8:(?:5:\d{1,3}|2:(?:\d*:)?\d{1,3}:\d{1,3}:\d{1,3})")
+#: Every one-to-three digit string → its value as a colour component (``& 0xFF``, as ``apply_sgr``):
+#: a dict lookup both validates and converts, several times cheaper than a regex and ``int()``.
+_COMPONENT = {f"{v:0{width}d}": v & 0xFF for width in (1, 2, 3) for v in range(10**width)}
+_COMPONENT_OF = _COMPONENT.get
+#: In a colour edit: this side of the pen stays as it is.
+KEEP = -1
 
 
-def _lone_colour(style: Style, pstr: str) -> Style | None:
-    """``38;2;r;g;b``, ``48;2;r;g;b``, ``38;5;n`` or ``48;5;n`` applied directly, else ``None``.
+def colour_edit(pstr: str) -> tuple[int, int] | None:
+    """The (fg, bg) an SGR of colours alone sets (``KEEP`` for a side it leaves), else ``None``.
 
-    These are most of the one-off SGRs in true-colour output; the general parser and
-    ``apply_sgr`` give the same result at several times the cost.  Values of up to three digits
+    Colourful output (lolcat, true-colour themes, gradients) changes colour before nearly every
+    cell, mostly with one-off values: such a change (``38;5;n``, ``48;2;r;g;b``, several of them,
+    or one in colon form) is read here with a split and dict lookups, far cheaper than the
+    general parser and ``apply_sgr``, which give the same result.  Values of up to three digits
     only, so no clamping question arises.
     """
-    head = pstr[:5]
-    if head == "38;2;" or head == "48;2;":
-        m = _RGB_TAIL.fullmatch(pstr, 5)
-        if m is None:
+    parts = pstr.split(";")
+    n = len(parts)
+    if n == 1:
+        if _COLOUR_COLON.fullmatch(pstr) is None:
             return None
-        r, g, b = m.groups()
-        colour = RGB_FLAG | (int(r) & 0xFF) << 16 | (int(g) & 0xFF) << 8 | (int(b) & 0xFF)
-    elif head == "38;5;" or head == "48;5;":
-        if _INDEX_TAIL.fullmatch(pstr, 5) is None:
+        parts = pstr.split(":")
+        if len(parts) == 6:
+            del parts[2]  # the colour space id, which xterm ignores
+        n = len(parts)
+    fg = bg = KEEP
+    i = 0
+    while i < n:
+        if i + 2 < n and parts[i + 1] == "5":
+            colour = _COMPONENT_OF(parts[i + 2])
+            if colour is None:
+                return None
+            step = 3
+        elif i + 4 < n and parts[i + 1] == "2":
+            r = _COMPONENT_OF(parts[i + 2])
+            g = _COMPONENT_OF(parts[i + 3])
+            b = _COMPONENT_OF(parts[i + 4])
+            if r is None or g is None or b is None:
+                return None
+            colour = RGB_FLAG | r << 16 | g << 8 | b
+            step = 5
+        else:
             return None
-        colour = int(pstr[5:]) & 0xFF
-    else:
-        return None
-    fg, bg, flags, ul, ulc, link = style
-    if head[0] == "3":
-        fg = colour
-    else:
-        bg = colour
-    return tuple.__new__(Style, (fg, bg, flags, ul, ulc, link))
+        side = parts[i]
+        if side == "38":
+            fg = colour
+        elif side == "48":
+            bg = colour
+        else:
+            return None
+        i += step
+    return fg, bg
 
 
 def _p(params: Params, i: int = 0, default: int = 1) -> int:
@@ -254,17 +279,20 @@ class Dispatcher:
     def _sgr_miss(self, pstr: str) -> int:
         """The style id an SGR gives from the current style, computed (and remembered if it recurs).
 
-        Colourful output is mostly lone colours (``38;5;n``, ``38;2;r;g;b``), many of them
-        one-offs: those are applied directly, without the general parser or any cache.  Other
+        Colourful output is mostly colours alone (``38;5;n``, ``38;2;r;g;b``), many of them
+        one-offs: those are applied directly (:func:`colour_edit`), without the parser or any cache.  Other
         strings are parsed on first sight; seen again, they get a compiled delta and a memo entry.
         """
         screen = self.screen
-        style = _lone_colour(screen.style, pstr)
-        if style is not None:
+        edit = colour_edit(pstr)
+        if edit is not None:
+            fg, bg = edit
+            style = screen.style
+            style = style._replace(fg=style.fg if fg == KEEP else fg, bg=style.bg if bg == KEEP else bg)
             sid = self._style_ids.get(style)
             if sid is None:
                 sid = screen.intern_style(style)
-            if pstr[3] == "5":  # palette colours recur; one-off true colours are not worth a memo slot
+            if fg < RGB_FLAG and bg < RGB_FLAG:  # palette colours recur; one-off true colours do not
                 if len(self._sgr_memo) > 8192:
                     self._sgr_memo.clear()
                 self._sgr_memo[(screen.sid, pstr)] = sid
@@ -295,21 +323,51 @@ class Dispatcher:
         return sid
 
     def sgr_runs(self, pairs: list[tuple[str, str]]) -> None:
-        """SGR then print, for each pair (see ``Perform``): styles resolved here, text written at once."""
+        """SGR then print, for each pair (see ``Perform``): styles resolved here, text written at once.
+
+        Colour on every cell is mostly colour-only SGRs that move the pen from one cell to the
+        next, so the memo of (pen, SGR) rarely hits: those are applied and interned right here,
+        since calls per cell (``_sgr_miss``, ``intern_style``) cost as much as the work itself.
+        Everything else, and a style table at its compaction limit, goes the general way.
+        """
         screen = self.screen
         memo = self._sgr_memo
+        memo_get = memo.get
         table = self._style_list
+        ids = self._style_ids
+        ids_get = ids.get
+        edit_of = colour_edit
+        new_style = tuple.__new__
+        limit = screen._style_limit
         epoch = screen.style_epoch
         start_style = screen.style
         runs: list[str] = []
         sids: list[int] = []
         sid = screen.sid
         for pstr, run in pairs:
-            new = memo.get((sid, pstr))
+            new = memo_get((sid, pstr))
             if new is None:
-                screen.sid = sid
-                screen.style = table[sid]
-                new = self._sgr_miss(pstr)
+                edit = edit_of(pstr)
+                if edit is None or len(table) >= limit:
+                    screen.sid = sid
+                    screen.style = table[sid]
+                    new = self._sgr_miss(pstr)
+                else:
+                    new_fg, new_bg = edit
+                    fg, bg, flags, ul, ulc, link = table[sid]
+                    if new_fg != KEEP:
+                        fg = new_fg
+                    if new_bg != KEEP:
+                        bg = new_bg
+                    style = new_style(Style, (fg, bg, flags, ul, ulc, link))
+                    new = ids_get(style)
+                    if new is None:
+                        new = ids[style] = len(table)
+                        table.append(style)
+                    if new_fg < RGB_FLAG and new_bg < RGB_FLAG:  # palette colours recur; one-off true colours do not
+                        if len(memo) > 8192:
+                            memo.clear()
+                        memo[(sid, pstr)] = new
             sid = new
             runs.append(run)
             sids.append(sid)

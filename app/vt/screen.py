@@ -173,12 +173,22 @@ class Screen:
     def print_lines(self, texts: list[str]) -> None:
         """Print each text then CR LF: a block of plain log lines, as ``draw`` + ``crlf`` each.
 
-        The common case — starting at column 0 of the row, the line fits — is written inline;
-        anything else takes ``draw``.
+        Log output arrives at the bottom of a full screen, where each line is written on a blank
+        row and scrolled into history at once: there the block is laid out and scrolled in one
+        step (``_scroll_in``).  Elsewhere the common case — starting at column 0 of the row, the
+        line fits — is written inline; anything else takes ``draw``.
         """
         crlf = self.crlf
         cols = self.cols
-        for text in texts:
+        i = 0
+        count = len(texts)
+        while i < count:
+            if self._at_fresh_bottom():
+                i = self._scroll_in(texts, i)
+                if i == count:
+                    return
+            text = texts[i]
+            i += 1
             if text:
                 if self._charsets_active or self.insert or self.pending_wrap or self.x:
                     self.draw(text)
@@ -212,6 +222,92 @@ class Screen:
                         self.dirty.add(self.y)
                         self._last_run = text
             crlf()
+
+    def _at_fresh_bottom(self) -> bool:
+        """The cursor is at the start of a blank, unstyled last row of a full-screen region, pen plain."""
+        if (
+            self.x
+            or self.pending_wrap
+            or self.sid
+            or self.y != self.bottom
+            or self.y != self.rows - 1
+            or self.top
+            or self.alt_active
+            or not self.scrollback
+            or self.insert
+            or self._charsets_active
+        ):
+            return False
+        line = self.lines[-1]
+        return line.styles is None and not line.marks and line.text == self._blank_text
+
+    def _scroll_in(self, texts: list[str], start: int) -> int:
+        """Print ``texts[start:]``, each followed by CR LF, from a fresh bottom row; return where it stopped.
+
+        Each such line lands on a blank row that then scrolls up, so the result is known in
+        advance: the screen rows above the cursor and the new lines, in order, with the oldest
+        going to history.  That is computed once for the block instead of one write and one
+        scroll per line.  A line that does not simply fit (wraps, combining marks) stops the
+        block; the caller prints it the general way.
+        """
+        cols = self.cols
+        blank = self._blank_text
+        rows_text: list[str] = []
+        last = ""
+        i = start
+        count = len(texts)
+        while i < count:
+            text = texts[i]
+            if not text.isascii():
+                text = text.translate(cell_map)
+                if ZERO_MARK in text:
+                    break
+            n = len(text)
+            if n >= cols:
+                break
+            if n:
+                last = text
+                text += blank[n:]
+            else:
+                text = blank
+            rows_text.append(text)
+            i += 1
+        k = len(rows_text)
+        if not k:
+            return start
+        lines = self.lines
+        above = lines[:-1]  # the rows that scroll up; the blank bottom row stays blank at the bottom
+        keep = len(above)
+        row = HistoryRow
+        new = tuple.__new__
+        if k <= keep:
+            leaving = above[:k]
+            reused = leaving
+            to_history = []
+        else:
+            leaving = above
+            reused = above
+            to_history = rows_text[: k - keep]
+            rows_text = rows_text[k - keep :]
+        self.history.extend(
+            [
+                new(row, (line.text, None if line.styles is None else tuple(line.styles), line.marks, line.wrapped))
+                for line in leaving
+            ]
+        )
+        if to_history:
+            self.history.extend([new(row, (text, None, None, False)) for text in to_history])
+        for line, text in zip(reused, rows_text, strict=True):
+            line.text = text
+            line.styles = None
+            line.marks = None
+            line.wrapped = False
+        lines[:-1] = above[len(leaving) :] + reused
+        self._scrolled_total += k
+        if last:
+            self._last_run = last
+        self.dirty_all = True
+        return i
 
     def draw_runs(self, runs: list[str], sids: list[int]) -> None:
         """Print each run with its own style id, as consecutive ``draw`` calls would.

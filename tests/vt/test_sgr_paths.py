@@ -1,4 +1,4 @@
-"""The SGR shortcuts (lone-colour parsing, compiled deltas, batched colour runs) agree with the
+"""The SGR shortcuts (colour-only parsing, compiled deltas, batched colour runs) agree with the
 plain path: ``apply_sgr`` on parsed parameters, one SGR and one print at a time."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.vt import Terminal
-from app.vt.dispatch import _lone_colour
+from app.vt.dispatch import KEEP, colour_edit
 from app.vt.parser import parse_params
 from app.vt.style import DEFAULT, RGB_FLAG, Style, apply_sgr, compile_sgr
 
@@ -30,6 +30,25 @@ sgr_strings = st.one_of(
         st.sampled_from(["38", "48"]), st.sampled_from(["2", "5"]), st.lists(numbers, min_size=0, max_size=4)
     ).map(lambda t: ";".join([t[0], t[1], *t[2]])),
 )
+colour_spec = st.tuples(
+    st.sampled_from(["38", "48", "58", "39", "1"]),
+    st.sampled_from(["2", "5", "6", ""]),
+    st.lists(numbers, min_size=0, max_size=4),
+).map(lambda t: [t[0], t[1], *t[2]])
+#: Strings shaped like colour-only SGRs, right or nearly: several specs, either separator, colour spaces.
+colour_strings = st.one_of(
+    st.lists(colour_spec, min_size=1, max_size=3).map(lambda specs: ";".join(";".join(s) for s in specs)),
+    colour_spec.map(":".join),
+    st.tuples(colour_spec, numbers).map(lambda t: ":".join([*t[0][:2], t[1], *t[0][2:]])),
+)
+
+
+def _edited(style: Style, pstr: str) -> Style | None:
+    edit = colour_edit(pstr)
+    if edit is None:
+        return None
+    fg, bg = edit
+    return style._replace(fg=style.fg if fg == KEEP else fg, bg=style.bg if bg == KEEP else bg)
 
 
 def _plain(style: Style, pstr: str) -> Style:
@@ -37,10 +56,10 @@ def _plain(style: Style, pstr: str) -> Style:
     return apply_sgr(style, list(values), list(groups) if groups else None)
 
 
-@settings(max_examples=400)
-@given(styles, sgr_strings)
-def test_lone_colour_shortcut_matches_apply_sgr(style: Style, pstr: str) -> None:
-    got = _lone_colour(style, pstr)
+@settings(max_examples=600)
+@given(styles, st.one_of(sgr_strings, colour_strings))
+def test_colour_edit_matches_apply_sgr(style: Style, pstr: str) -> None:
+    got = _edited(style, pstr)
     if got is not None:
         assert got == _plain(style, pstr)
 
@@ -52,13 +71,20 @@ def test_compiled_delta_matches_apply_sgr(style: Style, pstr: str) -> None:
     assert compile_sgr(values, groups).apply(style) == _plain(style, pstr)
 
 
-def test_lone_colour_recognises_what_it_should() -> None:
+def test_colour_edit_recognises_what_it_should() -> None:
     base = Style(flags=1)
-    assert _lone_colour(base, "38;2;1;2;300") == Style(fg=RGB_FLAG | 0x01022C, flags=1)
-    assert _lone_colour(base, "48;5;17") == Style(bg=17, flags=1)
-    assert _lone_colour(base, "38;5;1000") is None  # four digits: left to the general path
-    assert _lone_colour(base, "38;2;1;2") is None
-    assert _lone_colour(base, "1;31") is None
+    assert _edited(base, "38;2;1;2;300") == Style(fg=RGB_FLAG | 0x01022C, flags=1)
+    assert _edited(base, "48;5;17") == Style(bg=17, flags=1)
+    assert _edited(base, "38;5;7;48;2;0;0;255") == Style(fg=7, bg=RGB_FLAG | 0xFF, flags=1)
+    assert _edited(base, "38:2::10:20:30") == Style(fg=RGB_FLAG | 0x0A141E, flags=1)
+    assert _edited(base, "48:2:10:20:30") == Style(bg=RGB_FLAG | 0x0A141E, flags=1)
+    assert _edited(base, "48:5:9") == Style(bg=9, flags=1)
+    assert colour_edit("38;5;1000") is None  # four digits: left to the general path
+    assert colour_edit("38;2;1;2") is None
+    assert colour_edit("38;5;1;1") is None  # a colour, then bold: not colours alone
+    assert colour_edit("58;5;1") is None  # underline colour: the general path
+    assert colour_edit("1;31") is None
+    assert colour_edit("") is None
 
 
 def _styled_cells(t: Terminal) -> list[list[tuple[str, Style]]]:
