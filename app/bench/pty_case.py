@@ -26,12 +26,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PTY_STREAM", "PtyCaseError", "PtyMeasurement", "measure_pty"]
+__all__ = ["COPY_CHILD", "PTY_STREAM", "PtyCaseError", "PtyMeasurement", "measure_pty"]
 
 #: The stream kind the pty case floods with (the everyday workload Mojiscope is built for).
 PTY_STREAM = "go-test-v"
 
-_COPY_CHILD = """
+COPY_CHILD = """
 import sys, tty
 tty.setraw(1)
 out = sys.stdout.buffer
@@ -84,7 +84,7 @@ async def _flood(path: Path, data: bytes, cols: int, rows: int, scrollback: int,
             received += len(event.data)
             chunks += 1
 
-    spec = SpawnSpec([sys.executable, "-c", _COPY_CHILD, str(path)], cols=cols, rows=rows)
+    spec = SpawnSpec([sys.executable, "-c", COPY_CHILD, str(path)], cols=cols, rows=rows)
     session = Session(PtySource(spec), cols=cols, rows=rows, scrollback=scrollback, bytelog_cap=cap)
     session.subscribe(count)
     try:

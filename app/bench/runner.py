@@ -398,12 +398,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"bytes of {PTY_STREAM} for the pty kind, in MB (default: 50)",
     )
+    parser.add_argument(
+        "--gui",
+        action="store_true",
+        help="instead of the engine: flood the desktop app's window through a pty and report its worst "
+        "event-loop stall, its frame rate and whether every byte arrived (offscreen without a display)",
+    )
+    parser.add_argument(
+        "--gui-size-mb",
+        type=_positive,
+        default=20.0,
+        metavar="N",
+        help=f"bytes of {PTY_STREAM} for --gui, in MB (default: 20)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run the bench (or the profile) as ``args`` say; 0 on success, 1 if our engine crashed."""
 
     out = out or sys.stdout
+    if args.gui:
+        return _run_gui(args, out)
     if args.profile:
         profile_ours(args.profile, int(args.size_mb * MB), seed=args.seed, top=args.top, out=out)
         return 0
@@ -421,6 +436,26 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     else:
         _table(results, setup, summary, out)
     return 1 if summary["ours_crashed"] else 0
+
+
+def _run_gui(args: argparse.Namespace, out: TextIO) -> int:
+    """``--gui``: 0 when the window met its limits with every byte, 1 when not, 2 when it cannot run here."""
+    from app.bench.gui_case import measure_gui, report
+    from app.bench.pty_case import PtyCaseError
+
+    try:
+        measured = measure_gui(args.gui_size_mb, seed=args.seed)
+    except PtyCaseError as exc:
+        print(f"mojiscope bench: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        fields = asdict(measured)
+        fields.pop("gaps_ms")
+        json.dump({**fields, "mb_s": measured.mb_s, "ok": measured.ok}, out, indent=2)
+        print(file=out)
+    else:
+        print("\n".join(report(measured)), file=out)
+    return 0 if measured.ok else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -51,7 +51,7 @@ __all__ = [
 
 BYTES_PER_ROW = 16
 #: Visible ranges are widened to multiples of this, so small scrolls hit the cache.
-BLOCK = 4096
+BLOCK = 1024
 #: How far back from a block a resync point (a byte after LF) is looked for.
 MAX_BACK = 4096
 #: How far past a block the window may run to finish the line it ends in.
@@ -181,6 +181,12 @@ def _char_glyph(ch: str, pictures: bool = True) -> tuple[str, int]:
     if unicodedata.combining(ch):
         return "\u25cc" + ch, 1  # a combining mark alone would fall on its neighbour's glyph
     return "·", 1  # zero-width and format characters (ZWSP, BOM, …): show that something is there
+
+
+#: ``_char_glyph`` of every ASCII byte, with and without control pictures: the glyphs as a list and
+#: the widths as a ``bytes.translate`` table, so an ASCII stretch is placed in C, not byte by byte.
+_ASCII_GLYPHS = {pictures: [_char_glyph(chr(b), pictures)[0] for b in range(128)] for pictures in (True, False)}
+_ASCII_WIDTHS = bytes(_char_glyph(chr(b))[1] for b in range(128)) + bytes(128)
 
 
 def _code_point(token: Token) -> str | None:
@@ -490,8 +496,9 @@ class ByteViewModel:
     def _place_text(self, data: bytes, rel: int, glyphs: list[str], widths: bytearray) -> None:
         """Glyphs for a stretch whose bytes may not be one per character (OSC titles, UTF-16)."""
         if data.isascii() and self._unit() == 1:
-            for k, b in enumerate(data):
-                glyphs[rel + k], widths[rel + k] = _char_glyph(chr(b), self._pictures)
+            end = rel + len(data)
+            glyphs[rel:end] = map(_ASCII_GLYPHS[self._pictures].__getitem__, data)
+            widths[rel:end] = data.translate(_ASCII_WIDTHS)
             return
         text, starts = char_spans(data, self._canonical)
         for i, ch in enumerate(text):

@@ -55,6 +55,10 @@ log = logging.getLogger(__name__)
 RATE_WINDOW = 2.0
 #: Seconds :meth:`Session.close` waits for the pump to see the end of a closed source before cancelling it.
 CLOSE_TIMEOUT = 5.0
+#: Longest the pump works through queued chunks before it lets the loop run (seconds).  On the GUI
+#: thread a flood would otherwise keep the pump busy for as long as chunks are queued (the queue
+#: holds megabytes), and no timer, repaint or key press would run until it emptied.
+PUMP_SLICE = 0.02
 
 
 class SessionStateError(SourceError):
@@ -407,9 +411,15 @@ class Session:
             self._rate.popleft()
 
     async def _pump_output(self) -> int:
+        assert self._loop is not None
+        clock = self._loop.time
         try:
+            yield_at = clock() + PUMP_SLICE
             while (chunk := await self._source.read()) is not None:
                 self._take(chunk)
+                if clock() >= yield_at:
+                    await asyncio.sleep(0)
+                    yield_at = clock() + PUMP_SLICE
             flushed = self._terminal.decoder.flush()
             if flushed:
                 self._terminal.feed_text(flushed)  # a character cut off at the very end shows as U+FFFD

@@ -101,8 +101,10 @@ class HexView(QtWidgets.QAbstractScrollArea):
     #: Follow-tail was switched on or off (by the user scrolling, or :meth:`set_follow_tail`).
     follow_tail_changed = Signal(bool)
 
-    #: Coalescing interval for :meth:`refresh`: one frame.
-    REFRESH_MS = 16
+    #: Coalescing interval for :meth:`refresh` (new bytes): ten times a second.  Hex scrolling past
+    #: faster than that cannot be read, and under a flood each refresh re-annotates the tail and
+    #: repaints the panel, time the terminal's own frames need more.
+    REFRESH_MS = 100
     BOUNDARY_WIDTH = 2
 
     def __init__(

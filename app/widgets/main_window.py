@@ -272,6 +272,10 @@ class MainWindow(QtWidgets.QMainWindow):
         session = Session(source, plan=plan)
         return self._add_tab(session, title=plan.profile, profile=plan.profile)
 
+    def open_session(self, session: Session, *, title: str, profile: str = "command") -> SessionTab:
+        """Show an already built session (not yet started) in a new tab and start it (``bench --gui``)."""
+        return self._add_tab(session, title=title, profile=profile)
+
     def run_preset(self, preset: GoTestPreset) -> SessionTab:
         """Start ``go test`` as ``preset`` says in a new tab (the Tests panel's Run / Rerun failed).
 

@@ -64,7 +64,7 @@ __all__ = ["CJK_FALLBACK_FAMILIES", "TerminalView", "default_font"]
 PH = WIDE_PLACEHOLDER
 #: Printable ASCII runs (trimmed of spaces) or single other characters; spaces and wide-char
 #: placeholders draw nothing, so they are never visited.
-_GLYPHS = re.compile(r"[!-~](?:[ -~]*[!-~])?|[^ \x00]")
+_GLYPHS = re.compile(r"[!-~](?:[ -~]*[!-~])?|(?:[^\x00-\x7f]\x00){2,}|[^ \x00]")
 #: Characters that end a word for double-click selection (besides spaces).
 _WORD_BREAKS = frozenset(" \t\x00\"'`()[]{}<>|;,")
 
@@ -184,6 +184,10 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._underline_pos = self._line_width = 1
         self._ascii_exact: list[bool] = []
         self._advances: dict[tuple[int, str], float] = {}
+        #: Fonts spaced so that glyphs of one advance step exactly two cells: (font, advance) → font.
+        self._wide_fonts: dict[tuple[int, float], QtGui.QFont] = {}
+        #: Draw runs of wide characters with one call when their glyphs share an advance (tests compare with off).
+        self.batch_wide_runs = True
         self._paints: dict[int, _Paint] = {}
         self._epoch = self._term.screen.style_epoch
         self._reverse_video = self._term.mode(_REVERSE_VIDEO)
@@ -290,6 +294,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             advance = QtGui.QFontMetricsF(variant).horizontalAdvance(probe)
             self._ascii_exact.append(abs(advance - len(probe) * self._cw) < 0.01)
         self._advances.clear()
+        self._wide_fonts.clear()
         self.setFont(base)
         self.verticalScrollBar().setSingleStep(1)
         self._update_grid()
@@ -676,10 +681,14 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         exact = self._ascii_exact[font]
         for m in _GLYPHS.finditer(text, x0, x1):
             start, end = m.span()
-            if end - start > 1 and exact and not (marks and any(start <= k < end for k in marks)):
-                p.setClipRect(QtCore.QRect(start * cw, y, (end - start) * cw, ch))
-                p.drawText(QtCore.QPointF(start * cw, baseline), m.group())
-                continue
+            if end - start > 1 and not (marks and any(start <= k < end for k in marks)):
+                if text[start + 1] != PH:
+                    if exact:
+                        p.setClipRect(QtCore.QRect(start * cw, y, (end - start) * cw, ch))
+                        p.drawText(QtCore.QPointF(start * cw, baseline), m.group())
+                        continue
+                elif self.batch_wide_runs and self._draw_wide_run(p, m.group()[::2], start, y, baseline, font):
+                    continue
             for x in range(start, end):
                 char = text[x]
                 if char == " " or char == PH:
@@ -687,6 +696,32 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
                 glyph = char + marks.get(x, "") if marks else char
                 wide = x + 1 < n and text[x + 1] == PH
                 self._draw_glyph(p, glyph, x, 2 if wide else 1, y, baseline, font)
+
+    def _draw_wide_run(self, p: QtGui.QPainter, glyphs: str, x: int, y: int, baseline: int, font: int) -> bool:
+        """Draw wide characters on cells ``x…`` with one call, if their glyphs share one advance.
+
+        CJK text is most of what this terminal shows besides ASCII, and one drawText per
+        character made a flood's frames slow.  Ideographs of a font share an advance, so a font
+        spaced by the difference to two cells puts each glyph where ``_draw_glyph`` would
+        (centred in its two cells); a run of mixed advances is left to ``_draw_glyph``.
+        """
+        advance = self._advance(font, glyphs[0])
+        for glyph in glyphs[1:]:
+            if self._advance(font, glyph) != advance:
+                return False
+        box_w = 2 * self._cw
+        if advance > box_w + 0.5:
+            return False
+        spaced = self._wide_fonts.get((font, advance))
+        if spaced is None:
+            spaced = QtGui.QFont(self._fonts[font])
+            spaced.setLetterSpacing(QtGui.QFont.SpacingType.AbsoluteSpacing, spaced.letterSpacing() + box_w - advance)
+            self._wide_fonts[(font, advance)] = spaced
+        p.setClipRect(QtCore.QRect(x * self._cw, y, len(glyphs) * box_w, self._ch))
+        p.setFont(spaced)
+        p.drawText(QtCore.QPointF(x * self._cw + (box_w - advance) / 2, baseline), glyphs)
+        p.setFont(self._fonts[font])
+        return True
 
     def _draw_glyph(self, p: QtGui.QPainter, glyph: str, x: int, cells: int, y: int, baseline: int, font: int) -> None:
         box_w = cells * self._cw

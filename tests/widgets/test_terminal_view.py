@@ -239,6 +239,23 @@ def test_wide_character_occupies_exactly_two_cells(make: Callable[..., Harness])
     assert not any(x >= 5 * h.cw for x in ink_cols)  # …and nothing beyond
 
 
+def test_wide_runs_drawn_at_once_land_where_glyph_by_glyph_does(make: Callable[..., Harness]) -> None:
+    """Runs of CJK are drawn with one call (a spaced font); every glyph must still sit in its own two cells."""
+    h = make()
+    h.feed("\x1b[?25l中文测试数据库边界\r\n\x1b[1m你好，世界\x1b[0m ab 日志".encode())
+    batched = h.image()
+    h.view.batch_wide_runs = False
+    glyph_by_glyph = h.image()  # grab() paints the whole viewport again
+    differing = [
+        (x, y)
+        for y in range(2 * h.ch)
+        for x in range(24 * h.cw)
+        if batched.pixelColor(x, y) != glyph_by_glyph.pixelColor(x, y)
+    ]
+    assert any(not _is_bg(batched.pixelColor(x, y)) for y in range(h.ch) for x in range(18 * h.cw))
+    assert len(differing) <= 2 * 24 * h.cw * h.ch // 100  # sub-pixel antialiasing may differ, glyphs may not move
+
+
 def test_glyph_never_spills_outside_its_cells(make: Callable[..., Harness]) -> None:
     """A glyph wider than its cells (emoji in a text font, a proportional fallback) stays in them."""
     h = make()

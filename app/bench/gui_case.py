@@ -1,0 +1,219 @@
+"""``python -m app bench --gui``: the desktop app under a flood — stalls, frame rate, and that every byte arrives.
+
+Why a separate measurement: the engine rows say how fast bytes become a screen; a user watches a window, where the
+same bytes also go through the session, the view's repaints, the Bytes panel and the Tests panel, all on one Qt
+thread.  What matters there is that the window stays responsive (no event-loop stall a user would feel), keeps
+repainting smoothly, and shows everything that was sent.
+
+Method: the real :class:`MainWindow` (offscreen unless a display is set), one session whose child puts its pty in
+raw mode and writes ``--gui-size-mb`` of generated ``go test -v`` output (the pty case's copy child), the window's
+panels live as a user has them (the Tests panel parses the run).  A ``QTimer`` probe fires every
+:data:`PROBE_MS`; the longest gap between two firings, minus the interval, is the worst stall.  Frames are the
+terminal view's repaints (``TerminalView.frame_count``) divided by the flood's duration.  The bytes in the
+session's ByteLog are checked against the sha256 of what was written; a flood that lost bytes is an error, not a
+result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.bench.pty_case import COPY_CHILD, PTY_STREAM, PtyCaseError
+from app.bench.streams import generate
+
+__all__ = ["MAX_STALL_MS", "MIN_FPS", "PROBE_MS", "GuiMeasurement", "StallProbe", "measure_gui", "report"]
+
+#: The probe timer's interval (ms): short, so that a stall shows as a long gap and not as a late tick.
+PROBE_MS = 10
+#: The limits the flood is held to (issue 4): the loop never stalls longer, the view repaints at least this often.
+MAX_STALL_MS = 100.0
+MIN_FPS = 30.0
+#: Longest a flood may take before it is called a hang (seconds).
+TIMEOUT_S = 600.0
+
+
+@dataclass
+class GuiMeasurement:
+    """One flood through the desktop app."""
+
+    bytes_sent: int
+    bytes_received: int
+    intact: bool
+    seconds: float
+    frames: int
+    fps: float
+    max_stall_ms: float
+    p99_gap_ms: float
+    ticks: int
+    platform: str
+    gaps_ms: list[float] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.max_stall_ms <= MAX_STALL_MS and self.fps >= MIN_FPS
+
+    @property
+    def mb_s(self) -> float:
+        return self.bytes_received / 1e6 / self.seconds if self.seconds > 0 else 0.0
+
+
+class StallProbe:
+    """A ``QTimer`` that notes when it fires; a long gap between two firings is a stalled event loop.
+
+    The timer is precise and short (:data:`PROBE_MS`), so any gap well past the interval is time the
+    loop spent on something else without returning to Qt.  Needs a ``QApplication``.
+    """
+
+    def __init__(self, interval_ms: int = PROBE_MS) -> None:
+        from app.widgets.qt import QtCore
+
+        self.interval_ms = interval_ms
+        self.ticks: list[float] = []
+        self._timer = QtCore.QTimer()
+        self._timer.setInterval(interval_ms)
+        self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.ticks.append(time.perf_counter())
+
+    def start(self) -> None:
+        self.ticks.append(time.perf_counter())
+        self._timer.start()
+
+    def stop(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.ticks.append(time.perf_counter())
+
+    @property
+    def gaps_ms(self) -> list[float]:
+        return [(b - a) * 1000 for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+
+    @property
+    def max_stall_ms(self) -> float:
+        """The longest gap minus the interval: how long the loop was away beyond the timer's own wait."""
+        return max(0.0, max(self.gaps_ms, default=0.0) - self.interval_ms)
+
+
+def measure_gui(size_mb: float, *, seed: int = 0, size: tuple[int, int] = (1280, 800)) -> GuiMeasurement:
+    """Flood the main window with ``size_mb`` MB of go test -v output; see the module docstring."""
+    if sys.platform == "win32":
+        raise PtyCaseError("bench --gui floods through a POSIX pty; ConPTY re-renders text, so its bytes differ")
+    data = generate(PTY_STREAM, int(size_mb * 1e6), seed=seed)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="mojiscope-bench-gui-") as tmp:
+        path = Path(tmp) / "flood.bin"
+        path.write_bytes(data)
+        return _run(path, data, Path(tmp) / "settings.ini", size)
+
+
+def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) -> GuiMeasurement:
+    import qasync
+
+    from app.app_main import _application, _quiet_offscreen
+    from app.pty import PtySource, SpawnSpec
+    from app.session import Session
+    from app.widgets.main_window import MainWindow
+    from app.widgets.qt import QtCore
+    from app.widgets.settings import AppSettings, open_settings
+
+    app = _application([])
+    previous_handler = QtCore.qInstallMessageHandler(_quiet_offscreen)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    probe = StallProbe()
+    try:
+        window = MainWindow(AppSettings(open_settings(str(settings_path))), loop=loop)
+        try:
+            window.resize(*size)
+            window.show()
+            app.processEvents()
+            spec = SpawnSpec([sys.executable, "-c", COPY_CHILD, str(path)], cols=120, rows=40)
+
+            async def flood() -> tuple[int, float, int]:
+                # Opened inside the running loop: the tab starts its session task at once.
+                tab = window.open_session(Session(PtySource(spec), cols=120, rows=40), title="bench --gui")
+                tab.view.set_cursor_blink(False)  # the blink timer would add frames the flood did not cause
+                frames_before = tab.view.frame_count
+                probe.start()
+                start = time.perf_counter()
+                task = tab.task
+                assert task is not None
+                status = await asyncio.wait_for(asyncio.shield(task), TIMEOUT_S)
+                seconds = time.perf_counter() - start
+                probe.stop()
+                return status, seconds, tab.view.frame_count - frames_before
+
+            status, seconds, frames = loop.run_until_complete(flood())
+            tab = window.current_tab()
+            assert tab is not None
+            session = tab.session
+            digest = hashlib.sha256()
+            received = 0
+            for chunk in session.bytelog:
+                digest.update(chunk.data)
+                received += len(chunk.data)
+            intact = (
+                status == 0
+                and session.bytelog.dropped_bytes == 0
+                and received == len(data)
+                and digest.digest() == hashlib.sha256(data).digest()
+            )
+        finally:
+            loop.run_until_complete(window.aclose())
+            window.deleteLater()
+    except TimeoutError:
+        raise PtyCaseError(f"the flood did not end within {TIMEOUT_S:.0f} s") from None
+    finally:
+        probe.stop()
+        loop.close()
+        asyncio.set_event_loop(None)
+        QtCore.qInstallMessageHandler(previous_handler)
+    gaps = probe.gaps_ms
+    return GuiMeasurement(
+        bytes_sent=len(data),
+        bytes_received=received,
+        intact=intact,
+        seconds=seconds,
+        frames=frames,
+        fps=frames / seconds if seconds > 0 else 0.0,
+        max_stall_ms=probe.max_stall_ms,
+        p99_gap_ms=_percentile(gaps, 99),
+        ticks=len(probe.ticks),
+        platform=app.platformName(),
+        gaps_ms=gaps,
+    )
+
+
+def _percentile(values: Sequence[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[min(98, max(0, int(pct) - 1))]
+
+
+def report(m: GuiMeasurement) -> list[str]:
+    """The lines ``bench --gui`` prints: what was measured, then a verdict per limit."""
+    verdict = "ok" if m.ok else "FAILED"
+    return [
+        f"Mojiscope bench --gui: {m.bytes_sent:,} bytes of go test -v output through a pty into the main window "
+        f"(Qt platform: {m.platform})",
+        f"arrived        {m.bytes_received:,} bytes, sha256 {'matches' if m.intact else 'DIFFERS'}",
+        f"duration       {m.seconds:.2f} s ({m.mb_s:.2f} MB/s through the window)",
+        f"worst stall    {m.max_stall_ms:.1f} ms (limit {MAX_STALL_MS:.0f} ms; a {PROBE_MS} ms QTimer probe, "
+        f"{m.ticks:,} ticks, p99 gap {m.p99_gap_ms:.1f} ms)",
+        f"frame rate     {m.fps:.1f} frames/s ({m.frames:,} repaints; limit {MIN_FPS:.0f})",
+        f"result         {verdict}",
+    ]
