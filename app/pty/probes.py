@@ -62,6 +62,7 @@ __all__ = [
     "locale_codeset",
     "locale_exists",
     "newest_descendant",
+    "oem_code_page",
     "probe_code_pages",
     "probe_console_codepages",
     "probe_locale",
@@ -233,6 +234,18 @@ class _RealKernel32:
 
     def GetLastError(self) -> int:
         return int(getattr(ctypes, "get_last_error")())  # noqa: B009
+
+
+def oem_code_page(kernel32: Kernel32Like | None = None) -> int | None:
+    """The OEM code page consoles start with here (``GetOEMCP``); ``None`` off Windows.
+
+    What a console returns to when UTF-8 is switched off in a running cmd or PowerShell session.
+    """
+    if kernel32 is None:
+        if not _is_windows():
+            return None
+        kernel32 = _RealKernel32()
+    return int(kernel32.GetOEMCP())
 
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -139,6 +139,8 @@ class SessionPlan:
     startup_commands: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    #: An interactive shell (no command given): a running session can still be switched by typing into it.
+    interactive: bool = False
 
     @property
     def set_iutf8(self) -> bool:
@@ -284,4 +286,5 @@ def plan_session(
         startup_commands=tuple(startup),
         flags=tuple(flags),
         notes=tuple(notes),
+        interactive=prof.family != "command" and not args,
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import sys
@@ -270,7 +271,9 @@ class MainWindow(QtWidgets.QMainWindow):
         backend = "conpty" if sys.platform == "win32" else "pty"
         source = spawn(SpawnSpec(plan.argv, env=plan.env, cwd=os.path.expanduser("~")), backend)
         session = Session(source, plan=plan)
-        return self._add_tab(session, title=plan.profile, profile=plan.profile)
+        tab = self._add_tab(session, title=plan.profile, profile=plan.profile)
+        tab.restart = lambda: self.new_session(argv)
+        return tab
 
     def open_session(self, session: Session, *, title: str, profile: str = "command") -> SessionTab:
         """Show an already built session (not yet started) in a new tab and start it (``bench --gui``)."""
@@ -302,6 +305,8 @@ class MainWindow(QtWidgets.QMainWindow):
                 break
         session = Session(source, plan=launch.plan, recorder=recorder)
         tab = self._add_tab(session, title="go test", profile=launch.plan.profile)
+        # A restart takes the window's UTF-8 switch: that is what the user just flipped to get one.
+        tab.restart = lambda: self.run_preset(dataclasses.replace(preset, utf8=self.settings.utf8))
         if where is not None:
             tab.show_message(f"recording to {where}")
         elif launch.record:
@@ -362,10 +367,27 @@ class MainWindow(QtWidgets.QMainWindow):
             action.setChecked(action.data() == name)
 
     def set_utf8(self, on: bool) -> None:
-        """The UTF-8 switch: applies to sessions started from now on (shown in their status line)."""
+        """The UTF-8 switch: applies to sessions started from now on, and to the current session where its
+        shell allows (typed into it, shown in its status line); otherwise the status line offers a restart."""
         self.settings.utf8 = on
         if self.utf8_action.isChecked() != on:
             self.utf8_action.setChecked(on)
+        tab = self.current_tab()
+        if tab is not None:
+            tab.switch_utf8(on)
+            self._update_session_info()
+
+    def restart_session(self) -> SessionTab | None:
+        """Start the current tab's command again in a new tab, with the current settings (UTF-8, profile for a
+        plain shell), and close the old one; a replay or a tab opened otherwise has nothing to restart."""
+        tab = self.current_tab()
+        if tab is None or tab.restart is None:
+            return None
+        new = tab.restart()
+        index = self.tabs.indexOf(tab)
+        if index >= 0:
+            self._on_close_requested(index)
+        return new
 
     def apply_settings(self) -> None:
         """Restore geometry and dock layout and set the switches from the settings."""
@@ -606,9 +628,13 @@ class MainWindow(QtWidgets.QMainWindow):
         quit_action.triggered.connect(self.close)
 
         session_menu = bar.addMenu("&Session")
-        self.utf8_action = session_menu.addAction("Enforce &UTF-8 in new sessions")
+        self.utf8_action = session_menu.addAction("Enforce &UTF-8")
         self.utf8_action.setCheckable(True)
+        self.utf8_action.setToolTip("New sessions start with UTF-8; the running shell is switched where it can be")
         self.utf8_action.toggled.connect(self.set_utf8)
+        restart = session_menu.addAction("&Restart session")
+        restart.setToolTip("Start the current tab's command again with the current settings")
+        restart.triggered.connect(self.restart_session)
         profile_menu = session_menu.addMenu("&Profile for new sessions")
         self._profile_actions = QtGui.QActionGroup(self)
         for prof in PROFILES.values():

@@ -26,8 +26,13 @@ import asyncio
 import contextlib
 import logging
 import shlex
+from collections.abc import Callable
+
+import psutil
 
 from app.pty.base import SourceClosedError, SourceError
+from app.pty.live_switch import LiveSwitch, plan_live_switch
+from app.pty.probes import oem_code_page
 from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
@@ -96,6 +101,12 @@ class SessionTab(QtWidgets.QWidget):
         self._message = ""
         self._ended_shown = False
         self._replay_bar: QtWidgets.QWidget | None = None
+        #: UTF-8 as the session has it now: as started, then as the switch changed it while running.
+        self.utf8_now: bool | None = session.plan.utf8 if session.plan is not None else None
+        #: The last time the UTF-8 switch was applied to (or refused by) this running session.
+        self.live_switch: LiveSwitch | None = None
+        #: Starts this tab's command again in a new tab (set by the window for what it started; else ``None``).
+        self.restart: Callable[[], SessionTab] | None = None
 
         self.view = TerminalView(session.terminal, self, theme=theme, font=font)
         self.view.send.connect(self._on_send)
@@ -240,6 +251,52 @@ class SessionTab(QtWidgets.QWidget):
         with contextlib.suppress(SourceError, OSError):
             self.session.source.kill()
 
+    # ------------------------------------------------------------------ UTF-8 switch
+
+    def switch_utf8(self, on: bool) -> LiveSwitch | None:
+        """Apply the UTF-8 switch to this running session where its shell allows (``None``: nothing to do).
+
+        Typed lines go to the shell like keys, so they show in the terminal; the status line says what
+        changed, or why nothing could be (then a restart applies it).
+        """
+        plan = self.session.plan
+        if plan is None or self.is_replay or not self.session.running or self.utf8_now == on:
+            return None
+        switch = plan_live_switch(
+            plan, on, shell_in_foreground=self._shell_in_foreground(), oem_code_page=oem_code_page()
+        )
+        if switch.possible:
+            try:
+                for line in switch.typed:
+                    self.session.write((line + "\r").encode(self.session.terminal.encoding, "replace"))
+                iutf8 = getattr(self.session.source, "iutf8", None)
+                if switch.iutf8 is not None and callable(iutf8):
+                    iutf8(switch.iutf8)
+            except (SourceError, OSError) as exc:
+                switch = LiveSwitch(on, reason=f"the session did not take it ({exc})")
+            else:
+                self.utf8_now = on
+        self.live_switch = switch
+        self.show_message(switch.describe()[0] + ("" if switch.possible else " (Session ▸ Restart session)"))
+        return switch
+
+    def _shell_in_foreground(self) -> bool:
+        """The shell itself holds the terminal: the tty's foreground group is the shell's, or (no such
+        notion, ConPTY) the shell has no child running."""
+        source = self.session.source
+        pid = source.pid
+        if pid is None:
+            return False
+        foreground = getattr(source, "foreground_pid", None)
+        if callable(foreground):
+            group = foreground()
+            if group is not None:
+                return bool(group == pid)
+        try:
+            return not psutil.Process(pid).children()
+        except psutil.Error:
+            return False
+
     # ------------------------------------------------------------------ decode as
 
     def decode_as(self, encoding: str) -> None:
@@ -372,6 +429,8 @@ class SessionTab(QtWidgets.QWidget):
         plan = self.session.plan
         if plan is not None:
             parts = [f"UTF-8 {'on' if plan.utf8 else 'off'}"]
+            if self.utf8_now is not None and self.utf8_now != plan.utf8:
+                parts[0] = f"UTF-8 {'on' if self.utf8_now else 'off'} (switched while running; started {parts[0][6:]})"
             if plan.overlay:
                 parts.append("env " + " ".join(f"{k}={v}" for k, v in plan.overlay.items()))
             parts += [f"startup: {cmd}" for cmd in plan.startup_commands]

@@ -29,6 +29,7 @@ from app.pty.probes import (
     is_flagged,
     is_path_like,
     locale_exists,
+    oem_code_page,
     probe_console_codepages,
     probe_locale,
     query_console_codepages,
@@ -434,3 +435,11 @@ def test_the_note_the_environment_panel_shows() -> None:
     )
     assert env_snapshot_note("linux") == ENV_SNAPSHOT_NOTE
     assert env_snapshot_note("win32") is None
+
+
+def test_oem_code_page_asks_kernel32_and_is_none_off_windows() -> None:
+    k = FakeKernel32({}, oem=936)
+    assert oem_code_page(k) == 936
+    assert k.calls == ["GetOEMCP"]
+    if sys.platform != "win32":
+        assert oem_code_page() is None

@@ -228,6 +228,61 @@ def test_utf8_switch_changes_the_next_sessions_plan(window: MainWindow) -> None:
     assert "PYTHONUTF8" not in tab.session.plan.overlay
 
 
+def test_utf8_switch_reaches_a_running_shell_at_its_prompt(window: MainWindow) -> None:
+    window.utf8_action.setChecked(False)
+    tab = window.new_session()
+    plan = tab.session.plan
+    assert plan is not None and plan.interactive and not plan.utf8
+    source = tab.session.source
+    iutf8 = getattr(source, "iutf8")  # noqa: B009 - a PtySource here
+    run_until(window, lambda: tab.session.bytelog.total_bytes > 0 and tab._shell_in_foreground())
+    iutf8(False)  # as a tty without the switch may have it
+    window.utf8_action.setChecked(True)
+    switch = tab.live_switch
+    assert switch is not None and switch.possible, switch
+    assert iutf8() is True
+    assert "UTF-8 on (switched while running; started off)" in tab.status.text()
+    tab.session.write(b'echo "L=$LC_ALL P=$PYTHONUTF8"\r')
+    run_until(window, lambda: "P=1" in screen_text(tab.terminal))
+    locale = find_utf8_locale()
+    if locale is not None:
+        assert f"L={locale} P=1" in screen_text(tab.terminal)
+    assert "export" in screen_text(tab.terminal)  # what was typed is there to see
+    # And back: the values the session started with, the flag off.
+    window.utf8_action.setChecked(False)
+    assert iutf8() is False
+    tab.session.write(b'echo "back: L=$LC_ALL P=$PYTHONUTF8."\r')
+    expected = f"back: L={plan.env.get('LC_ALL', '')} P={plan.env.get('PYTHONUTF8', '')}."
+    run_until(window, lambda: expected in screen_text(tab.terminal))
+
+
+def test_utf8_switch_cannot_reach_a_busy_shell_or_a_command_and_restart_applies_it(window: MainWindow) -> None:
+    window.utf8_action.setChecked(False)
+    busy = window.new_session()
+    run_until(window, lambda: busy.session.bytelog.total_bytes > 0 and busy._shell_in_foreground())
+    busy.session.write(b"sleep 30\r")
+    run_until(window, lambda: not busy._shell_in_foreground())
+    window.utf8_action.setChecked(True)
+    assert busy.live_switch is not None and "a program is running in the foreground" in busy.live_switch.reason
+    assert "Restart session" in busy.status.text()
+    assert "export" not in screen_text(busy.terminal)  # nothing was typed into the running program
+
+    window.utf8_action.setChecked(False)
+    command = window.new_session(["sleep", "30"])
+    assert command.session.plan is not None and not command.session.plan.interactive
+    run_until(window, lambda: command.session.running)
+    window.utf8_action.setChecked(True)
+    assert command.live_switch is not None and not command.live_switch.possible
+    assert "restart the session" in command.live_switch.reason
+    before = len(window.session_tabs())
+    restarted = window.restart_session()
+    assert restarted is not None and restarted is window.current_tab()
+    assert restarted.session.plan is not None and restarted.session.plan.utf8 is True
+    assert restarted.session.plan.argv == command.session.plan.argv
+    run_until(window, lambda: command not in window.session_tabs())
+    assert len(window.session_tabs()) == before
+
+
 def test_settings_round_trip(qtbot: Any, loop: qasync.QEventLoop, settings_path: str) -> None:
     first = MainWindow(AppSettings(open_settings(settings_path)), loop=loop)
     first.resize(720, 540)  # inside the offscreen screen (800x600): restoreGeometry clamps to it
