@@ -146,19 +146,20 @@ def _quiet_offscreen(kind: QtCore.QtMsgType, _context: QtCore.QMessageLogContext
 
 
 def _show_a_mapping(window: object) -> None:
-    """Make the screenshot explain itself: select the bytes of the first row holding non-ASCII text
-    (a Chinese test name in the demo), so the Bytes panel shows them and the row lights up."""
+    """Make the screenshot explain itself: click the first Chinese character on screen (a test name in the
+    demo), so the Bytes panel selects its bytes and its two cells light up."""
     from app.widgets.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     tab = window.current_tab()
     if tab is None:
         return
-    term = tab.terminal
-    rows = [*term.history, *term.display]
+    screen = tab.terminal.screen
+    rows = [row.text for row in screen.history] + [line.text for line in screen.lines]
     for abs_row, text in enumerate(rows):
-        if not text.isascii() and "\ufffd" not in text:
-            found = window.select_cell(abs_row, 0)
-            if found is not None:
-                tab.view.set_highlight(tab.cells_of_bytes(*found))
+        if "\ufffd" in text:
+            continue
+        col = next((i for i, ch in enumerate(text) if not ch.isascii()), None)
+        if col is not None:
+            window.select_cell(abs_row, col)
             return

@@ -90,8 +90,10 @@ def test_main_window_on_a_real_bash(qtbot: Any, loop: qasync.QEventLoop, tmp_pat
             if text.rstrip() == "mojiscope-42"
         )
         selected = window.select_cell(row, 0)
-        # (Row granularity: the row's bytes include the bracketed-paste-off bash sends before running it.)
-        assert selected is not None and session.bytelog.slice(*selected).endswith(b"\rmojiscope-42\r\n")
+        # Cell granularity: the one byte that printed the "m", found by replaying the row's bytes.
+        assert selected is not None and session.bytelog.slice(*selected) == b"m"
+        assert selected == (hit, hit + 1)
+        assert tab.cells_of_bytes(hit, hit + 12) == [(row, col) for col in range(12)]
         descendants = {p.pid for p in psutil.Process(child).children(recursive=True)} | {child}
 
         # Closing the window as a user does, while the loop runs: sessions are closed first.

@@ -409,7 +409,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.sync()
 
     def select_cell(self, abs_row: int, col: int) -> tuple[int, int] | None:
-        """What a click on a cell does: select the bytes that wrote it in the Bytes panel."""
+        """What a click on a cell does: select the bytes that wrote it in the Bytes panel (and light up every
+        cell those bytes wrote: both halves of a wide character, or the whole row when only that is known)."""
         tab = self.current_tab()
         if tab is None:
             return None
@@ -420,7 +421,8 @@ class MainWindow(QtWidgets.QMainWindow):
         start, end = found
         self.hex_view.set_follow_tail(False)
         self.hex_view.select_bytes(start, end)
-        tab.show_message(f"row {abs_row}: bytes {start}–{end - 1} ({end - start})")
+        tab.view.set_highlight(tab.cells_of_bytes(start, end))
+        tab.show_message(f"row {abs_row}, column {col}: bytes {start}–{end - 1} ({end - start})")
         return found
 
     async def aclose(self) -> None:

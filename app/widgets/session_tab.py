@@ -35,6 +35,7 @@ from app.pty.live_switch import LiveSwitch, plan_live_switch
 from app.pty.probes import oem_code_page
 from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
+from app.session.cell_trace import RowTrace, trace_row
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
 from app.widgets.palette import Theme
@@ -101,6 +102,7 @@ class SessionTab(QtWidgets.QWidget):
         self._message = ""
         self._ended_shown = False
         self._replay_bar: QtWidgets.QWidget | None = None
+        self._traces: dict[tuple[str, tuple[int, int], str], RowTrace | None] = {}
         #: UTF-8 as the session has it now: as started, then as the switch changed it while running.
         self.utf8_now: bool | None = session.plan.utf8 if session.plan is not None else None
         #: The last time the UTF-8 switch was applied to (or refused by) this running session.
@@ -320,26 +322,57 @@ class SessionTab(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ cell ↔ bytes
 
-    def bytes_of_cell(self, abs_row: int, _col: int) -> tuple[int, int] | None:
-        """The bytes that wrote the cell's row (row granularity, see :mod:`app.widgets.source_map`)."""
-        return self.source_map.range_of_row(abs_row)
+    def bytes_of_cell(self, abs_row: int, col: int) -> tuple[int, int] | None:
+        """The bytes that wrote the cell: exactly (the character or sequence that last wrote it) where its
+        row can be replayed from a fresh line, else every byte that wrote its row."""
+        found = self.source_map.range_of_row(abs_row)
+        if found is None:
+            return None
+        trace = self._trace(abs_row, found)
+        span = trace.span_of(col) if trace is not None else None
+        return span if span is not None else found
 
     def cells_of_bytes(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The cells of every row written by ``[start, end)``, up to each row's last non-blank cell."""
+        """The cells written by ``[start, end)``: exact where a row can be traced (see :meth:`bytes_of_cell`),
+        else every cell of each row those bytes wrote, up to its last non-blank cell."""
         cells: list[tuple[int, int]] = []
-        screen = self.terminal.screen
-        history = screen.history
         for abs_row in self.source_map.rows_of_range(start, end):
-            if abs_row < len(history):
-                text = history[abs_row].text
-            else:
-                y = abs_row - len(history)
-                if not 0 <= y < len(screen.lines):
-                    continue
-                text = screen.lines[y].text
+            found = self.source_map.range_of_row(abs_row)
+            trace = self._trace(abs_row, found) if found is not None else None
+            if trace is not None:
+                cells.extend((abs_row, col) for col in trace.cells_of(start, end))
+                continue
+            text = self._row_text(abs_row)
+            if text is None:
+                continue
             width = len(text.rstrip(" \x00")) or 1
             cells.extend((abs_row, col) for col in range(width))
         return cells
+
+    def _row_text(self, abs_row: int) -> str | None:
+        screen = self.terminal.screen
+        history = screen.history
+        if 0 <= abs_row < len(history):
+            return history[abs_row].text
+        y = abs_row - len(history)
+        return screen.lines[y].text if 0 <= y < len(screen.lines) else None
+
+    def _trace(self, abs_row: int, found: tuple[int, int]) -> RowTrace | None:
+        """The row's cells and their writers, replayed from its bytes (cached per row, range and code page)."""
+        text = self._row_text(abs_row)
+        log = self.session.bytelog
+        if text is None or found[0] < log.start_offset or found[1] > log.total_bytes:
+            return None
+        key = (text, found, self.encoding)
+        if key in self._traces:
+            return self._traces[key]
+        if len(self._traces) > 256:
+            self._traces.clear()
+        trace = trace_row(
+            log.slice(*found), found[0], cols=self.terminal.cols, encoding=self.encoding, row_text=text
+        )
+        self._traces[key] = trace
+        return trace
 
     # ------------------------------------------------------------------ events
 

@@ -17,9 +17,10 @@ not pass that test and keeps the whole-chunk range for every row it touched.
 
 Rows are numbered by *line number* (``screen.scrolled_off + y``), which stays with a row as it
 scrolls into history; :meth:`SourceMap.view_row` converts to the view's absolute rows
-(``len(history) + y``). Clicking a cell selects the union of the ranges of its row; selecting
-bytes lights up every row whose ranges meet the selection. A row rewritten by many chunks (a
-prompt typed into, a progress bar) maps to the span from its first to its last writer.
+(``len(history) + y``). A row rewritten by many chunks (a prompt typed into, a progress bar) maps to
+the span from its first to its last writer. The tab refines a row's range to single cells on demand
+(:mod:`app.session.cell_trace` replays the range and checks it gives the row); where it cannot, a
+click selects the row's range and selected bytes light up every row they meet.
 
 Pure Python (no Qt), so it is cheap to test and to rebuild for "decode as".
 """

@@ -147,19 +147,37 @@ def test_decode_as_cp936_shows_the_gbk_text(window: MainWindow) -> None:
 # ---------------------------------------------------------------------------- cells ↔ bytes
 
 
-def test_clicking_a_cell_selects_the_bytes_of_its_row(qtbot: Any, window: MainWindow) -> None:
+def _col_of(tab: SessionTab, row: int, char: str) -> int:
+    """The column of ``char`` in view row ``row`` (wide characters take two columns)."""
+    screen = tab.terminal.screen
+    history = screen.history
+    text = history[row].text if row < len(history) else screen.lines[row - len(history)].text
+    return text.index(char)
+
+
+def test_clicking_a_cell_selects_exactly_the_bytes_that_wrote_it(qtbot: Any, window: MainWindow) -> None:
     tab = play(window, GO_TEST)
     row = row_of(tab.terminal, "mojidemo_test.go:12: 日志")
-    rect = tab.view.cell_rect(row, 10)
-    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    selection = window.hex_view.selection()
-    assert selection is not None
-    chosen = tab.session.bytelog.slice(*selection).decode()
-    assert chosen.strip() == "mojidemo_test.go:12: 日志：你好，世界"
-    assert f"bytes {selection[0]}–{selection[1] - 1}" in tab.status.text()
+    log = tab.session.bytelog
+
+    def click(col: int) -> bytes:
+        rect = tab.view.cell_rect(row, col)
+        qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        selection = window.hex_view.selection()
+        assert selection is not None
+        assert f"bytes {selection[0]}–{selection[1] - 1}" in tab.status.text()
+        return log.slice(*selection)
+
+    col = _col_of(tab, row, "日")
+    assert click(col) == "日".encode()
+    assert click(col + 1) == "日".encode()  # the right half of the wide character: the same bytes
+    assert set(tab.view.highlight) == {(row, col), (row, col + 1)}
+    assert click(_col_of(tab, row, ":")) == b":"
+    # A blank cell past the text was written by no character: the row's bytes, as the row-level map has them.
+    assert click(60).decode().strip() == "mojidemo_test.go:12: 日志：你好，世界"
 
 
-def test_selecting_bytes_lights_up_the_row_they_wrote(qtbot: Any, window: MainWindow) -> None:
+def test_selecting_bytes_lights_up_exactly_the_cells_they_wrote(qtbot: Any, window: MainWindow) -> None:
     tab = play(window, GO_TEST)
     hex_view = window.hex_view
     offset = tab.session.bytelog.slice(0).find("日志".encode())
@@ -171,9 +189,12 @@ def test_selecting_bytes_lights_up_the_row_they_wrote(qtbot: Any, window: MainWi
         qtbot.mouseClick(hex_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert blocker.args == [offset, offset + 1]
     row = row_of(tab.terminal, "mojidemo_test.go:12: 日志")
-    lit = tab.view.highlight
-    assert {r for r, _ in lit} == {row}
-    assert (row, 0) in lit
+    col = _col_of(tab, row, "日")
+    # One byte of 日: both cells of the character it is part of, nothing else.
+    assert set(tab.view.highlight) == {(row, col), (row, col + 1)}
+    # The bytes of 日志 and the ASCII before them.
+    cells = tab.cells_of_bytes(offset - 2, offset + 6)
+    assert cells == [(row, col - 2), (row, col - 1), (row, col), (row, col + 1), (row, col + 2), (row, col + 3)]
 
 
 def test_source_map_is_exact_for_plain_lines_and_coarse_otherwise() -> None:
