@@ -107,13 +107,15 @@ def _posix(plan: SessionPlan, utf8: bool) -> LiveSwitch:
         env = {key: _original(plan, key) for key in LOCALE_KEYS}
     sets = [f"{key}={shlex.quote(value)}" for key, value in env.items() if value is not None]
     unsets = [key for key, value in env.items() if value is None]
-    # A leading space keeps the line out of the shell's history (HISTCONTROL=ignorespace, zsh's HIST_IGNORE_SPACE).
-    typed = []
+    # The tty flag is set by the shell as well as from our side: a line editor (readline, zle) restores the
+    # tty settings it saved at the prompt once the line is read, which would undo a change made meanwhile.
+    commands = ["stty iutf8" if utf8 else "stty -iutf8"]
     if sets:
-        typed.append(" export " + " ".join(sets))
+        commands.append("export " + " ".join(sets))
     if unsets:
-        typed.append(" unset " + " ".join(unsets))
-    return LiveSwitch(utf8, typed=tuple(typed), iutf8=utf8, env=env)
+        commands.append("unset " + " ".join(unsets))
+    # A leading space keeps the line out of the shell's history (HISTCONTROL=ignorespace, zsh's HIST_IGNORE_SPACE).
+    return LiveSwitch(utf8, typed=(" " + "; ".join(commands),), iutf8=utf8, env=env)
 
 
 def _cmd(plan: SessionPlan, utf8: bool, oem_code_page: int | None) -> LiveSwitch:

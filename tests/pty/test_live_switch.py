@@ -18,7 +18,7 @@ def test_posix_shell_on_exports_the_utf8_locale_and_sets_iutf8() -> None:
     locale = find_utf8_locale()
     assert switch.env["PYTHONUTF8"] == "1"
     if locale is not None:
-        assert switch.typed == (f" export LANG={locale} LC_ALL={locale} PYTHONUTF8=1",)
+        assert switch.typed == (f" stty iutf8; export LANG={locale} LC_ALL={locale} PYTHONUTF8=1",)
     assert "UTF-8 switched on in the running session" in switch.describe()
 
 
@@ -27,14 +27,14 @@ def test_posix_shell_off_restores_what_the_session_started_with() -> None:
     switch = plan_live_switch(plan, False, shell_in_foreground=True)
     assert switch.possible and switch.iutf8 is False
     # LANG had a value before the overlay; LC_ALL and PYTHONUTF8 did not exist.
-    assert switch.typed == (" export LANG=de_DE.ISO-8859-1", " unset LC_ALL PYTHONUTF8")
+    assert switch.typed == (" stty -iutf8; export LANG=de_DE.ISO-8859-1; unset LC_ALL PYTHONUTF8",)
     assert "env: LC_ALL unset" in switch.describe()
 
 
 def test_values_are_quoted_for_the_shell() -> None:
     plan = plan_session("bash", utf8=True, base_env={**BASE, "LANG": "x y;rm -rf ~"}, platform="linux")
     switch = plan_live_switch(plan, False, shell_in_foreground=True)
-    assert switch.typed[0] == " export LANG='x y;rm -rf ~'"
+    assert switch.typed[0].startswith(" stty -iutf8; export LANG='x y;rm -rf ~'; unset ")
 
 
 def test_cmd_on_and_off() -> None:

@@ -249,6 +249,14 @@ def test_utf8_switch_changes_the_next_sessions_plan(window: MainWindow) -> None:
     assert "PYTHONUTF8" not in tab.session.plan.overlay
 
 
+def _prompt_after(tab: SessionTab, offset: int) -> bool:
+    """The shell printed its prompt again after byte ``offset`` and waits there (its line was done)."""
+    log = tab.session.bytelog
+    if log.total_bytes <= offset:
+        return False
+    return log.slice(offset).rstrip(b" ").endswith((b"#", b"$")) and tab._shell_in_foreground()
+
+
 def test_utf8_switch_reaches_a_running_shell_at_its_prompt(window: MainWindow) -> None:
     window.utf8_action.setChecked(False)
     tab = window.new_session()
@@ -256,21 +264,26 @@ def test_utf8_switch_reaches_a_running_shell_at_its_prompt(window: MainWindow) -
     assert plan is not None and plan.interactive and not plan.utf8
     source = tab.session.source
     iutf8 = getattr(source, "iutf8")  # noqa: B009 - a PtySource here
-    run_until(window, lambda: tab.session.bytelog.total_bytes > 0 and tab._shell_in_foreground())
+    run_until(window, lambda: _prompt_after(tab, 0))
     iutf8(False)  # as a tty without the switch may have it
+    mark = tab.session.bytelog.total_bytes
     window.utf8_action.setChecked(True)
     switch = tab.live_switch
     assert switch is not None and switch.possible, switch
-    assert iutf8() is True
     assert "UTF-8 on (switched while running; started off)" in tab.status.text()
+    run_until(window, lambda: _prompt_after(tab, mark + 10))
+    assert iutf8() is True  # set at once, and again by the typed stty (a line editor may restore its own)
+    assert "export" in screen_text(tab.terminal)  # what was typed is there to see
+    mark = tab.session.bytelog.total_bytes
     tab.session.write(b'echo "L=$LC_ALL P=$PYTHONUTF8"\r')
-    run_until(window, lambda: "P=1" in screen_text(tab.terminal))
+    run_until(window, lambda: "P=1" in screen_text(tab.terminal) and _prompt_after(tab, mark + 10))
     locale = find_utf8_locale()
     if locale is not None:
         assert f"L={locale} P=1" in screen_text(tab.terminal)
-    assert "export" in screen_text(tab.terminal)  # what was typed is there to see
     # And back: the values the session started with, the flag off.
+    mark = tab.session.bytelog.total_bytes
     window.utf8_action.setChecked(False)
+    run_until(window, lambda: _prompt_after(tab, mark + 10))
     assert iutf8() is False
     tab.session.write(b'echo "back: L=$LC_ALL P=$PYTHONUTF8."\r')
     expected = f"back: L={plan.env.get('LC_ALL', '')} P={plan.env.get('PYTHONUTF8', '')}."
@@ -280,7 +293,7 @@ def test_utf8_switch_reaches_a_running_shell_at_its_prompt(window: MainWindow) -
 def test_utf8_switch_cannot_reach_a_busy_shell_or_a_command_and_restart_applies_it(window: MainWindow) -> None:
     window.utf8_action.setChecked(False)
     busy = window.new_session()
-    run_until(window, lambda: busy.session.bytelog.total_bytes > 0 and busy._shell_in_foreground())
+    run_until(window, lambda: _prompt_after(busy, 0))
     busy.session.write(b"sleep 30\r")
     run_until(window, lambda: not busy._shell_in_foreground())
     window.utf8_action.setChecked(True)
