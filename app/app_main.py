@@ -46,6 +46,7 @@ def run_app(argv: list[str]) -> int:
     try:
         import qasync
 
+        from app.widgets.idle_gc import IdleCollector
         from app.widgets.main_window import MainWindow
     except ImportError as exc:  # pragma: no cover - PySide6 and qasync are dependencies
         print(
@@ -57,8 +58,10 @@ def run_app(argv: list[str]) -> int:
     app.setQuitOnLastWindowClosed(False)  # the window quits once its sessions are closed, not before
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    collector: IdleCollector | None = None
     try:
         window = MainWindow(loop=loop)
+        collector = IdleCollector(lambda: window.last_output)
         done: asyncio.Future[None] = loop.create_future()
 
         def on_closed() -> None:
@@ -70,6 +73,8 @@ def run_app(argv: list[str]) -> int:
         window.new_session()
         loop.run_until_complete(done)
     finally:
+        if collector is not None:
+            collector.close()
         asyncio.set_event_loop(None)
         loop.close()
     return 0

@@ -7,7 +7,8 @@ repainting smoothly, and shows everything that was sent.
 
 Method: the real :class:`MainWindow` (offscreen unless a display is set), one session whose child puts its pty in
 raw mode and writes ``--gui-size-mb`` of generated ``go test -v`` output (the pty case's copy child), the window's
-panels live as a user has them (the Tests panel parses the run).  A ``QTimer`` probe fires every
+panels live as a user has them (the Tests panel parses the run), garbage collection paced as the app paces
+it (:mod:`app.widgets.idle_gc`).  A ``QTimer`` probe fires every
 :data:`PROBE_MS`; the longest gap between two firings, minus the interval, is the worst stall.  Frames are the
 terminal view's repaints (``TerminalView.frame_count``) divided by the flood's duration.  The bytes in the
 session's ByteLog are checked against the sha256 of what was written; a flood that lost bytes is an error, not a
@@ -124,6 +125,7 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
     from app.app_main import _application, _quiet_offscreen
     from app.pty import PtySource, SpawnSpec
     from app.session import Session
+    from app.widgets.idle_gc import IdleCollector
     from app.widgets.main_window import MainWindow
     from app.widgets.qt import QtCore
     from app.widgets.settings import AppSettings, open_settings
@@ -135,6 +137,7 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
     probe = StallProbe()
     try:
         window = MainWindow(AppSettings(open_settings(str(settings_path))), loop=loop)
+        collector = IdleCollector(lambda: window.last_output)  # as the app runs it (``run_app``)
         try:
             window.resize(*size)
             window.show()
@@ -171,6 +174,7 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
                 and digest.digest() == hashlib.sha256(data).digest()
             )
         finally:
+            collector.close()
             loop.run_until_complete(window.aclose())
             window.deleteLater()
     except TimeoutError:

@@ -165,6 +165,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._panels: dict[str, QtWidgets.QWidget] = {}
         self._pages: dict[str, _PanelPage] = {}
         self._selecting = False
+        #: ``time.monotonic()`` of the last output any session brought (quiet moments: see ``idle_gc``).
+        self.last_output = 0.0
         self.setWindowTitle("Mojiscope")
         self.setObjectName("MojiscopeMainWindow")
 
@@ -557,6 +559,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.show_message(f"test line: bytes {start}–{end - 1} ({end - start})")
 
     def _on_output(self) -> None:
+        self.last_output = time.monotonic()
         if self.sender() is self.current_tab():
             self.hex_view.refresh()
 

@@ -1,0 +1,83 @@
+"""Full garbage collections at quiet moments, not in the middle of a flood.
+
+Why: CPython's full (generation 2) collection walks every tracked object, and a session's heap grows with its
+output (history rows, the Tests panel's tree, markers): under a flood of ``go test -v`` output such a walk took
+70-130 ms at a time, every few seconds — stalls a user feels, and above the 100 ms the window is held to
+(``bench --gui``).  Young-generation collections stay as they are (cheap, they reclaim most cycles); the full
+ones move here: run when the window has had no output for :data:`QUIET_S`, and only when CPython would have
+run one by now.  Objects alive at start-up (modules, Qt's bindings) are frozen out of the walk for good.
+
+The process-wide GC settings are restored by :meth:`IdleCollector.close`, so tests that build many windows
+in one process are not affected by one that used it.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from typing import Any
+
+from app.widgets.qt import QtCore
+
+__all__ = ["IdleCollector"]
+
+#: Seconds without output before a pending full collection runs.
+QUIET_S = 1.0
+#: How often the collector looks (ms).
+CHECK_MS = 1000
+#: Young (generation 1) collections after which CPython would consider a full one (its ``threshold2``).
+FULL_AFTER = 10
+#: A generation-2 threshold no session reaches: automatic full collections are off while the collector runs.
+_NEVER = 1 << 30
+
+
+class IdleCollector(QtCore.QObject):
+    """Takes over full collections (see the module docstring); ``last_activity`` returns a ``time.monotonic()``
+    of the last output the window received."""
+
+    def __init__(self, last_activity: Callable[[], float], parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._last_activity = last_activity
+        self._saved = gc.get_threshold()
+        self._young = 0
+        self.full_collections = 0
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(self._saved[0], self._saved[1], _NEVER)
+        gc.callbacks.append(self._on_gc)
+        self._timer = QtCore.QTimer(self)
+        self._timer.setInterval(CHECK_MS)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+        self._closed = False
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "stop" and info.get("generation") == 1:
+            self._young += 1
+
+    @property
+    def pending(self) -> bool:
+        """CPython would have run a full collection by now."""
+        return self._young >= FULL_AFTER
+
+    def check(self) -> bool:
+        """Run the pending full collection if the window is quiet; returns whether it ran."""
+        if not self.pending or time.monotonic() - self._last_activity() < QUIET_S:
+            return False
+        self._young = 0
+        gc.collect()
+        self.full_collections += 1
+        return True
+
+    def close(self) -> None:
+        """Give the process its own GC settings back (and collect what waited)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
+        gc.set_threshold(*self._saved)
+        gc.unfreeze()
+        gc.collect()

@@ -1,0 +1,32 @@
+"""Full garbage collections wait for a quiet window, and the process gets its GC settings back."""
+
+from __future__ import annotations
+
+import gc
+import time
+from typing import Any
+
+from app.widgets.idle_gc import FULL_AFTER, QUIET_S, IdleCollector
+
+
+def test_full_collections_wait_for_quiet_and_settings_come_back(qapp: Any) -> None:
+    before = gc.get_threshold()
+    last = [time.monotonic()]
+    collector = IdleCollector(lambda: last[0])
+    try:
+        assert gc.get_freeze_count() > 0  # start-up objects are out of the walk
+        assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 10**6
+        assert not collector.pending and not collector.check()
+        for _ in range(FULL_AFTER):
+            gc.collect(1)  # what a busy session's allocations trigger on their own
+        assert collector.pending
+        assert not collector.check()  # output just arrived: not now
+        assert collector.full_collections == 0
+        last[0] = time.monotonic() - QUIET_S - 0.1
+        assert collector.check()
+        assert collector.full_collections == 1 and not collector.pending
+    finally:
+        collector.close()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    assert collector._on_gc not in gc.callbacks
