@@ -18,7 +18,7 @@ from . import modes as M
 from .charsets import TranslationTable, translation_table
 from .row import BLANK, HistoryRow, Line
 from .style import PLAIN, Style, StyleTable, apply_sgr
-from .width import WIDE_PLACEHOLDER, ZERO_MARK, cell_map
+from .width import UNSEEN, WIDE_PLACEHOLDER, ZERO_MARK, cell_map, cells
 
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
@@ -133,6 +133,8 @@ class Screen:
             text = self._apply_charsets(text)
         if not text.isascii():
             mapped = text.translate(cell_map)
+            if UNSEEN in mapped:
+                mapped = cells(text)
             if ZERO_MARK in mapped:
                 self._draw_with_marks(mapped)
                 return
@@ -195,6 +197,8 @@ class Screen:
                 else:
                     if not text.isascii():
                         mapped = text.translate(cell_map)
+                        if UNSEEN in mapped:
+                            mapped = cells(text)
                         if ZERO_MARK in mapped:
                             self.draw(text)
                             crlf()
@@ -259,7 +263,8 @@ class Screen:
         while i < count:
             text = texts[i]
             if not text.isascii():
-                text = text.translate(cell_map)
+                mapped = text.translate(cell_map)
+                text = cells(text) if UNSEEN in mapped else mapped
                 if ZERO_MARK in text:
                     break
             n = len(text)
@@ -321,6 +326,9 @@ class Screen:
         if not text.isascii():
             runs = [run.translate(cell_map) for run in runs]
             text = "".join(runs)
+            if UNSEEN in text:
+                runs = [cells(run) for run in original]
+                text = "".join(runs)
             if ZERO_MARK in text:
                 text = ""  # combining marks: the general path below handles them
         x = self.x

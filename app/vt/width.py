@@ -8,16 +8,27 @@ Widths come from wcwidth.  Asking it one character at a time would put a Python 
 printed character, so instead a ``str.translate`` table does the layout in C: it maps a wide
 character to itself plus the placeholder and a zero-width one to a marker that sends the run to
 the (rare) per-character path.  The table fills lazily from wcwidth as characters are first
-seen, and is bounded.
+seen (:func:`cells`), and is bounded.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections import defaultdict
 from functools import lru_cache
 
 from wcwidth import wcwidth as _wcwidth
 
-__all__ = ["WIDE_PLACEHOLDER", "ZERO_MARK", "cell_map", "char_width", "layout", "text_width"]
+__all__ = [
+    "UNSEEN",
+    "WIDE_PLACEHOLDER",
+    "ZERO_MARK",
+    "cell_map",
+    "cells",
+    "char_width",
+    "layout",
+    "text_width",
+]
 
 #: What the second cell of a wide character holds (NUL never reaches a cell otherwise).
 WIDE_PLACEHOLDER = "\x00"
@@ -32,28 +43,60 @@ def char_width(ch: str) -> int:
     return 0 if w < 0 else w
 
 
-class _CellMap(dict[int, "int | str"]):
-    """``str.translate`` table filled on demand from wcwidth."""
+def _cell_value(code: int) -> int | str:
+    """What ``cell_map`` holds for a character: itself, itself plus the placeholder, or the marker before it."""
+    ch = chr(code)
+    w = char_width(ch)
+    if w == 2:
+        return ch + WIDE_PLACEHOLDER
+    if w == 0:
+        return ZERO_MARK + ch
+    return code
+
+
+#: What ``cell_map`` gives a character it has not seen yet (never printable: controls do not reach layout).
+UNSEEN = "\x02"
+#: How many neighbouring code points the slow table learns at once.
+_PAGE = 0x40
+
+#: ``str.translate`` table for the common case, every character already seen.  A ``defaultdict`` and not a
+#: dict subclass with ``__missing__``: CPython looks a Python-level subclass's items up through a slot
+#: wrapper on every character (measured: half the cost of laying out a CJK line), while a defaultdict is a
+#: C type whose lookups are plain dict lookups.  Its factory cannot see the key, so a miss yields
+#: :data:`UNSEEN`, and :func:`cells` lays the text out again with :data:`_learner`, which can.
+cell_map: defaultdict[int, int | str] = defaultdict(itertools.repeat(UNSEEN).__next__)
+
+
+class _Learner(dict[int, "int | str"]):
+    """The slow table: computes what it has not seen from wcwidth, and teaches ``cell_map``.
+
+    It learns the whole page (:data:`_PAGE` code points) of a character it misses: text in a script keeps
+    drawing on the same pages, so after a few misses there are none, instead of one slow pass per new
+    character.  (Small pages: 256-point ones made dense int keys collide in the dict, slowing every lookup.)
+    """
 
     def __missing__(self, code: int) -> int | str:
         if len(self) > _CACHE_LIMIT:
             self.clear()
-        ch = chr(code)
-        w = char_width(ch)
-        value: int | str
-        if w == 2:
-            value = ch + WIDE_PLACEHOLDER
-        elif w == 0:
-            value = ZERO_MARK + ch
-        else:
-            value = code
-        self[code] = value
-        return value
+            cell_map.clear()
+        base = code & ~(_PAGE - 1)
+        page = {c: _cell_value(c) for c in range(base, base + _PAGE) if not 0xD800 <= c < 0xE000}
+        page[code] = _cell_value(code)  # a surrogate (from surrogateescape) is still a character to lay out
+        self.update(page)
+        cell_map.update(page)
+        return page[code]
 
 
-#: ``text.translate(cell_map)`` lays out a run with no combining marks.
-cell_map = _CellMap()
-_CELL_MAP = cell_map
+_learner = _Learner()
+
+
+def cells(text: str) -> str:
+    """*text* laid out as cells: wide characters followed by the placeholder, zero-width ones after
+    :data:`ZERO_MARK` (then the caller takes the per-character path)."""
+    mapped = text.translate(cell_map)
+    if UNSEEN in mapped:
+        mapped = text.translate(_learner)
+    return mapped
 
 
 def text_width(text: str) -> int:
@@ -73,25 +116,25 @@ def layout(text: str) -> tuple[list[str], str]:
     """
     if text.isascii():
         return list(text), ""
-    mapped = text.translate(_CELL_MAP)
+    mapped = cells(text)
     if ZERO_MARK not in mapped:
         return list(mapped), ""
     # Rare: combining marks present.  Per character, with the width cache.
-    cells: list[str] = []
+    grid: list[str] = []
     lead: list[str] = []
     for ch in text:
         w = char_width(ch)
         if w == 0:
-            if not cells:
+            if not grid:
                 lead.append(ch)
                 continue
-            j = len(cells) - 1
-            if cells[j] == WIDE_PLACEHOLDER and j > 0:
+            j = len(grid) - 1
+            if grid[j] == WIDE_PLACEHOLDER and j > 0:
                 j -= 1
-            cells[j] += ch
+            grid[j] += ch
         elif w == 2:
-            cells.append(ch)
-            cells.append(WIDE_PLACEHOLDER)
+            grid.append(ch)
+            grid.append(WIDE_PLACEHOLDER)
         else:
-            cells.append(ch)
-    return cells, "".join(lead)
+            grid.append(ch)
+    return grid, "".join(lead)

@@ -910,3 +910,18 @@ def test_set_encoding() -> None:
 def test_utf8_invalid_bytes_become_replacement() -> None:
     t = term(b"a\xffb")
     assert rows(t)[0] == "a\ufffdb"
+
+
+def test_characters_seen_for_the_first_time_are_laid_out_like_known_ones() -> None:
+    from app.vt import width
+
+    width.cell_map.clear()  # nothing known: every character below is seen for the first time
+    width._learner.clear()
+    assert width.cells("a你e\u0301😀") == "a你\x00e\x01\u0301😀\x00"
+    assert width.UNSEEN not in width.cell_map.values()
+    width.cell_map.clear()
+    width._learner.clear()
+    t = Terminal(cols=10, rows=2)
+    t.feed("数据é\r\n".encode())
+    assert not t.screen.history and t.display[0].rstrip() == "数据é"
+    assert t.screen.lines[0].text.startswith("数\x00据\x00é")
