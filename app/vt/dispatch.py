@@ -46,6 +46,29 @@ def colour_edit(pstr: str) -> tuple[int, int] | None:
     """
     parts = pstr.split(";")
     n = len(parts)
+    if n == 5 or n == 3:  # one colour, true or palette: most of them, so without the loop below
+        side = parts[0]
+        if n == 5:
+            if parts[1] != "2":
+                return None
+            r = _COMPONENT_OF(parts[2])
+            g = _COMPONENT_OF(parts[3])
+            b = _COMPONENT_OF(parts[4])
+            if r is None or g is None or b is None:
+                return None
+            colour = RGB_FLAG | r << 16 | g << 8 | b
+        else:
+            if parts[1] != "5":
+                return None
+            index = _COMPONENT_OF(parts[2])
+            if index is None:
+                return None
+            colour = index
+        if side == "38":
+            return colour, KEEP
+        if side == "48":
+            return KEEP, colour
+        return None
     if n == 1:
         if _COLOUR_COLON.fullmatch(pstr) is None:
             return None
