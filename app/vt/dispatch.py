@@ -80,9 +80,10 @@ def colour_edit(pstr: str) -> tuple[int, int] | None:
     i = 0
     while i < n:
         if i + 2 < n and parts[i + 1] == "5":
-            colour = _COMPONENT_OF(parts[i + 2])
-            if colour is None:
+            index = _COMPONENT_OF(parts[i + 2])
+            if index is None:
                 return None
+            colour = index
             step = 3
         elif i + 4 < n and parts[i + 1] == "2":
             r = _COMPONENT_OF(parts[i + 2])
@@ -364,10 +365,9 @@ class Dispatcher:
         limit = screen._style_limit
         epoch = screen.style_epoch
         start_style = screen.style
-        runs: list[str] = []
         sids: list[int] = []
         sid = screen.sid
-        for pstr, run in pairs:
+        for pstr, _run in pairs:
             new = memo_get((sid, pstr))
             if new is None:
                 edit = edit_of(pstr)
@@ -392,7 +392,6 @@ class Dispatcher:
                             memo.clear()
                         memo[(sid, pstr)] = new
             sid = new
-            runs.append(run)
             sids.append(sid)
         if epoch != screen.style_epoch:
             # A compaction renumbered ids mid-way; ids taken before it are stale.  Rare: redo slowly.
@@ -404,7 +403,7 @@ class Dispatcher:
             return
         screen.sid = sid
         screen.style = table[sid]
-        screen.draw_runs(runs, sids)
+        screen.draw_runs([run for _pstr, run in pairs], sids)
 
     def _sgr(self, pstr: str) -> None:
         self.csi_dispatch("", pstr, "", "m")

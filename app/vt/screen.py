@@ -350,9 +350,12 @@ class Screen:
         else:
             self.x = cols - 1
             self.pending_wrap = self.autowrap
-        seg: list[int] = []
-        for run, sid in zip(runs, sids, strict=True):
-            seg += [sid] * len(run)
+        if n == len(sids):
+            seg = sids  # every run is one cell (colour on every cell): the ids are the cells' styles
+        else:
+            seg = []
+            for run, sid in zip(runs, sids, strict=True):
+                seg += [sid] * len(run)
         if line.styles is None:
             line.styles = [0] * cols
         line.styles[x:end] = seg
