@@ -40,12 +40,14 @@ from app.vt.keys import (
 )
 from app.vt.row import cells_of
 from app.vt.style import (
+    BLINK,
     BOLD,
     CONCEAL,
     DEFAULT,
     DIM,
     ITALIC,
     OVERLINE,
+    RAPID_BLINK,
     REVERSE,
     STRIKE,
     UL_CURLY,
@@ -83,6 +85,8 @@ CJK_FALLBACK_FAMILIES = (
 
 FRAME_MS = 16
 BLINK_MS = 530
+#: Blinking text's half period (xterm's default blink rate is close).
+TEXT_BLINK_MS = 600
 #: Frames held back at most while the program is inside a synchronized update (mode 2026), so a
 #: program that never ends its update cannot freeze the view.
 SYNC_MAX_HELD_FRAMES = 12
@@ -130,6 +134,7 @@ class _Paint:
     strike: bool
     overline: bool
     conceal: bool
+    blink: bool = False
 
 
 class _Row(NamedTuple):
@@ -219,6 +224,12 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._frame_timer.timeout.connect(self._flush)
         self._sync_held = 0
 
+        #: Blinking text (SGR 5/6): shown in the "on" phase; the timer runs only while such text was painted.
+        self._text_blink_on = True
+        self._text_blinks = False
+        self._text_blink_timer = QtCore.QTimer(self)
+        self._text_blink_timer.setInterval(TEXT_BLINK_MS)
+        self._text_blink_timer.timeout.connect(self._toggle_text_blink)
         self._blink_on = True
         self._blink_timer = QtCore.QTimer(self)
         self._blink_timer.setInterval(BLINK_MS)
@@ -590,6 +601,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             strike=bool(flags & STRIKE),
             overline=bool(flags & OVERLINE),
             conceal=bool(flags & CONCEAL),
+            blink=bool(flags & (BLINK | RAPID_BLINK)),
         )
         if len(self._paints) > 4096:
             self._paints.clear()
@@ -624,6 +636,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             self._paint_cursor(painter, top)
         finally:
             painter.end()
+        if self._text_blinks and not self._text_blink_timer.isActive():
+            self._text_blink_timer.start()
 
     def _paint_row(self, p: QtGui.QPainter, y: int, abs_row: int, row: _Row, sel: tuple[Cell, Cell] | None) -> None:
         cw, ch = self._cw, self._ch
@@ -648,7 +662,9 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         baseline = y + self._ascent
         marks = row.marks
         for x0, x1, paint in runs:
-            if not paint.conceal:
+            if paint.blink:
+                self._text_blinks = True
+            if not paint.conceal and not (paint.blink and not self._text_blink_on):
                 p.setPen(paint.fg)
                 p.setFont(self._fonts[paint.font])
                 self._draw_text(p, text, x0, x1, y, baseline, paint.font, marks)
@@ -853,6 +869,16 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         else:
             self._blink_timer.stop()
             self._blink_on = True
+
+    @Slot()
+    def _toggle_text_blink(self) -> None:
+        """Hide or show blinking text; stop when the last paint showed none (it scrolled away or was reset)."""
+        if not self._text_blinks and self._text_blink_on:
+            self._text_blink_timer.stop()
+            return
+        self._text_blinks = False
+        self._text_blink_on = not self._text_blink_on
+        self.viewport().update()
 
     @Slot()
     def _toggle_blink(self) -> None:

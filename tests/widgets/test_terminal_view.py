@@ -553,3 +553,21 @@ def test_ctrl_click_on_a_link_emits_its_uri(make: Callable[..., Harness], qtbot:
     assert links == ["https://example.com/doc?q=1"]
     assert clicks == [(0, 1), (0, 6)]
     assert h.sent == []
+
+
+def test_blinking_text_blinks_and_the_timer_stops_when_it_is_gone(make: Callable[..., Harness]) -> None:
+    h = make()
+    h.feed(b"\x1b[?25l\x1b[5mB\x1b[0m steady")
+    shown = h.image()
+    assert any(not _is_bg(c) for c in h.cell_pixels(shown, 0, 0))
+    assert h.view._text_blink_timer.isActive()
+    h.view._toggle_text_blink()  # the "off" half of the period
+    hidden = h.image()
+    assert all(_is_bg(c) for c in h.cell_pixels(hidden, 0, 0))
+    assert any(not _is_bg(c) for c in h.cell_pixels(hidden, 0, 2))  # text without blink stays
+    h.feed(b"\x1b[2J")
+    h.image()
+    h.view._toggle_text_blink()  # back on; nothing blinks any more...
+    h.image()
+    h.view._toggle_text_blink()  # ...so the timer stops
+    assert not h.view._text_blink_timer.isActive()
