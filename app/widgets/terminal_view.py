@@ -20,6 +20,7 @@ Rows are addressed *absolutely* for everything the outside sees (selection, high
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -85,6 +86,8 @@ CJK_FALLBACK_FAMILIES = (
 
 FRAME_MS = 16
 BLINK_MS = 530
+#: How often a selection dragged past the top or bottom edge scrolls the view by a row (ms).
+AUTOSCROLL_MS = 50
 #: Blinking text's half period (xterm's default blink rate is close).
 TEXT_BLINK_MS = 600
 #: Frames held back at most while the program is inside a synchronized update (mode 2026), so a
@@ -205,6 +208,13 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._syncing_scrollbar = False
 
         self._selection: tuple[Cell, Cell] | None = None
+        #: When and on which row the last double click was: a press soon after on that row is a triple click.
+        self._double_click: tuple[float, int] | None = None
+        #: Scrolls while a selection is dragged above or below the view (direction: -1 up, +1 down, 0 off).
+        self._autoscroll_dir = 0
+        self._autoscroll_timer = QtCore.QTimer(self)
+        self._autoscroll_timer.setInterval(AUTOSCROLL_MS)
+        self._autoscroll_timer.timeout.connect(self._autoscroll_step)
         self._press_cell: Cell | None = None
         self._dragging = False
         self._highlight: set[Cell] = set()
@@ -1044,6 +1054,13 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
                     self.link_activated.emit(uri)
                     self._press_cell = None
                     return
+            last = self._double_click
+            interval = QtWidgets.QApplication.doubleClickInterval() / 1000
+            if last is not None and time.monotonic() - last[0] <= interval and last[1] == cell[0]:
+                self._double_click = None
+                self._press_cell = None
+                self._select_line(cell[0])
+                return
             self._press_cell = cell
             self._dragging = False
         elif event.button() == Qt.MouseButton.MiddleButton:
@@ -1061,6 +1078,10 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if cell != self._press_cell or self._dragging:
                 self._dragging = True
                 self._set_selection((self._press_cell, cell))
+            y = event.position().y()
+            self._autoscroll_dir = -1 if y < 0 else 1 if y >= self.viewport().height() else 0
+            if self._autoscroll_dir and not self._autoscroll_timer.isActive():
+                self._autoscroll_timer.start()
             return
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         on_link = ctrl and self._link_at(self.cell_at(event.position())) is not None
@@ -1072,6 +1093,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             self._mouse_down = None
             if self._report_mouse(MouseAction.RELEASE, button, event):
                 return
+        self._autoscroll_timer.stop()
+        self._autoscroll_dir = 0
         if event.button() != Qt.MouseButton.LeftButton or self._press_cell is None:
             return
         if self._dragging:
@@ -1101,8 +1124,33 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         while end + 1 < len(cells) and (cells[end + 1] == "" or cells[end + 1] not in _WORD_BREAKS):
             end += 1
         self._press_cell = None
+        self._double_click = (time.monotonic(), abs_row)
         self._set_selection(((abs_row, start), (abs_row, end)))
         self._copy_to_selection_clipboard()
+
+    def _select_line(self, abs_row: int) -> None:
+        """Triple click: the whole logical line under the pointer, across the rows it wrapped onto."""
+        first = last = abs_row
+        while (above := self._row(first - 1)) is not None and above.wrapped:
+            first -= 1
+        while (row := self._row(last)) is not None and row.wrapped and self._row(last + 1) is not None:
+            last += 1
+        end_row = self._row(last)
+        width = len(end_row.text.rstrip(" \x00")) if end_row is not None else 0
+        self._set_selection(((first, 0), (last, max(width - 1, 0))))
+        self._copy_to_selection_clipboard()
+
+    @Slot()
+    def _autoscroll_step(self) -> None:
+        """A drag held past an edge: scroll a row that way and stretch the selection to the row now at the edge."""
+        if not self._autoscroll_dir or self._press_cell is None or self._selection is None:
+            self._autoscroll_timer.stop()
+            return
+        self.scroll_by(-self._autoscroll_dir)
+        top = self._top_abs()
+        edge = top if self._autoscroll_dir < 0 else top + self._term.rows - 1
+        col = 0 if self._autoscroll_dir < 0 else self._term.cols - 1
+        self._set_selection((self._press_cell, (edge, col)))
 
     def wheelEvent(self, event: QtGui.QWheelEvent) -> None:
         self._wheel_accum += event.angleDelta().y()

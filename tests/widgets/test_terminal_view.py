@@ -366,6 +366,33 @@ def test_double_click_selects_a_word(make: Callable[..., Harness], qtbot: Any) -
     assert h.view.selection_text() == "./pkg/中文"
 
 
+def test_triple_click_selects_the_whole_wrapped_line(make: Callable[..., Harness], qtbot: Any) -> None:
+    h = make(cols=10, rows=5)
+    h.feed(b"first\r\n0123456789abcde\r\nlast")
+    vp = h.view.viewport()
+    qtbot.mouseDClick(vp, Qt.MouseButton.LeftButton, pos=h.centre(2, 2))  # on "abcde", the wrapped part
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=h.centre(2, 2))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=h.centre(2, 2))
+    assert h.view.selection_text() == "0123456789abcde"
+    assert h.sent == []
+
+
+def test_dragging_past_the_top_scrolls_history_into_the_selection(make: Callable[..., Harness], qtbot: Any) -> None:
+    h = make(cols=20, rows=4)
+    h.feed(b"".join(b"line %d\r\n" % i for i in range(12)) + b"end")
+    h.view.flush_now()
+    vp = h.view.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=h.centre(2, 3))
+    qtbot.mouseMove(vp, QtCore.QPoint(h.cw * 3, -5))  # above the view, button held
+    qtbot.waitUntil(lambda: h.view.scroll_offset >= 3, timeout=3000)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=QtCore.QPoint(h.cw * 3, -5))
+    offset = h.view.scroll_offset
+    assert not h.view._autoscroll_timer.isActive()
+    top = len(h.term.screen.history) - offset
+    assert h.view.selection is not None and h.view.selection[0] == (top, 0)
+    assert h.view.selection_text().splitlines()[0] == f"line {top}"
+
+
 def test_plain_click_reports_the_absolute_cell(make: Callable[..., Harness], qtbot: Any) -> None:
     h = make(cols=20, rows=4)
     h.feed(b"a\r\nb\r\nc\r\nd\r\ne\r\n\xe4\xb8\xad")  # two rows scroll into history
