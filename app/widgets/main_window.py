@@ -68,7 +68,8 @@ DECODE_AS: tuple[tuple[str, str], ...] = (
     ("Latin-1 (ISO 8859-1)", "latin-1"),
 )
 
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "samples"
+RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
+SAMPLES_DIR = RESOURCES_DIR / "samples"
 #: The Go demo module: the Tests panel's preset starts there (UTF-8 test names, GBK bytes…).
 DEMO_MODULE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "gotest"
 
@@ -284,8 +285,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def run_preset(self, preset: GoTestPreset) -> SessionTab:
         """Start ``go test`` as ``preset`` says in a new tab (the Tests panel's Run / Rerun failed).
 
-        With ``record`` on, the run is written to a ``.cast`` next to the preset's folder (or in the
-        temporary folder when that is not writable); the status line says where.
+        With ``record`` on, the run is written to a ``.cast`` next to the preset's folder (the bundled demo's
+        go to the user's data folder instead, or to the temporary folder when neither is writable); the
+        status line says where.
         """
         launch = preset.launch(os.environ)
         backend = "conpty" if sys.platform == "win32" else "pty"
@@ -317,10 +319,20 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @staticmethod
     def _recording_folders(cwd: str) -> list[Path]:
+        """Where a run's recording may go, in order: next to the module's folder (the user's own project), or
+        — for the bundled demo, whose folder is inside Mojiscope's own files — the user's data folder; then
+        the temporary folder."""
         folders = []
         if cwd:
             parent = Path(cwd).resolve().parent
-            if os.access(parent, os.W_OK):
+            if parent.is_relative_to(RESOURCES_DIR):
+                data = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.AppDataLocation)
+                if data:
+                    folder = Path(data) / "recordings"
+                    with contextlib.suppress(OSError):
+                        folder.mkdir(parents=True, exist_ok=True)
+                    folders.append(folder)
+            elif os.access(parent, os.W_OK):
                 folders.append(parent)
         folders.append(Path(tempfile.gettempdir()))
         return folders

@@ -522,3 +522,17 @@ def test_run_requested_starts_go_test_in_a_new_tab_and_records_it(
     labels = [m.label for m in read_cast(recordings[0]).markers]
     assert any(label.startswith("FAIL ") for label in labels), labels
     assert any("Test加法" in label for label in labels), labels
+
+
+def test_recordings_of_the_bundled_demo_go_to_the_data_folder_not_into_mojiscope(tmp_path: Path) -> None:
+    QtCore.QStandardPaths.setTestModeEnabled(True)  # ~/.qttest: never the user's real data folder
+    try:
+        data = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.AppDataLocation)
+        demo_folders = MainWindow._recording_folders(str(DEMO))
+        assert demo_folders[0] == Path(data) / "recordings" and demo_folders[0].is_dir()
+        assert not any(folder.is_relative_to(DEMO.parent.parent) for folder in demo_folders)
+        own = tmp_path / "mymodule"
+        own.mkdir()
+        assert MainWindow._recording_folders(str(own))[0] == tmp_path  # the user's project: next to it
+    finally:
+        QtCore.QStandardPaths.setTestModeEnabled(False)
