@@ -28,6 +28,8 @@ from app.pty.base import Chunk, SourceClosedError, SourceError, SpawnSpec
 __all__ = ["PipeSource"]
 
 _STREAMS = ("stdout", "stderr")
+#: How many read chunks a reader thread may have handed to the loop before the loop queued them.
+_IN_FLIGHT = 2
 
 
 class PipeSource(FamilyEnding):
@@ -52,6 +54,10 @@ class PipeSource(FamilyEnding):
         self._pending = bytearray()
         # thread path
         self._may_read = threading.Event()
+        #: Chunks a reader thread may have handed to the loop that the loop has not queued yet.  Without
+        #: this bound a thread keeps reading while the loop is slow to run its callbacks, and the backlog
+        #: overshoots the high-water mark by megabytes (seen on a loaded machine).
+        self._in_flight = threading.Semaphore(_IN_FLIGHT)
         self._inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._workers: list[threading.Thread] = []
         self._escalation: asyncio.TimerHandle | None = None
@@ -217,11 +223,15 @@ class PipeSource(FamilyEnding):
                 if not data:
                     loop.call_soon_threadsafe(self._queue.end_stream)
                     return
+                while not self._in_flight.acquire(timeout=0.1):
+                    if loop.is_closed():
+                        return
                 loop.call_soon_threadsafe(self._put_from_thread, Chunk(data, loop.time(), name))
             except RuntimeError:  # the loop is closed: nobody to hand it to
                 return
 
     def _put_from_thread(self, chunk: Chunk) -> None:
+        self._in_flight.release()
         self._queue.put(chunk)
         if self._queue.full:
             self._may_read.clear()
