@@ -198,10 +198,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tests_panel = TestsPanel(GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else ""))
         self.tests_panel.line_selected.connect(self._on_test_line_selected)
         self.tests_panel.run_requested.connect(self._on_run_requested)
-        self.tests_panel.marker_found.connect(self._on_marker_found)
         self.codepage_panel = CodePagePanel()
         self.env_panel = EnvPanel()
-        self._feeding_history = False
         self.add_panel("Bytes", self.bytes_panel)
         self.add_panel("Tests", self.tests_panel)
         self.add_panel("Code page", self.codepage_panel)
@@ -516,37 +514,24 @@ class MainWindow(QtWidgets.QMainWindow):
         self.env_panel.set_source(provider, session_env=plan.env if plan is not None else None)
 
     def _refeed_tests(self, tab: SessionTab | None) -> None:
-        """The Tests panel shows the current tab's run: parse its whole ByteLog again (markers are not re-sent)."""
-        panel = self.tests_panel
-        panel.clear(tab.encoding if tab is not None else None)
+        """The Tests panel shows the current tab's run, which the tab has parsed all along."""
         if tab is None:
-            return
-        self._feeding_history = True
-        try:
-            for chunk in tab.session.bytelog:
-                panel.feed(chunk.offset, chunk.data)
-        finally:
-            self._feeding_history = False
-        if tab.ended:
-            panel.finish()
+            self.tests_panel.clear()
+        else:
+            self.tests_panel.show_run(tab.tests_run)
 
     def _on_session_event(self, tab: SessionTab, event: SessionEvent) -> None:
         if tab is not self.current_tab():
             return
         if isinstance(event, OutputReceived):
-            self.tests_panel.feed(event.offset, event.data)
+            self.tests_panel.notify()
         elif isinstance(event, ReplayReset):
-            self.tests_panel.clear(tab.encoding)
+            self.tests_panel.show_run(tab.tests_run)
         # The end of the run (an exit, or a replay at its end) comes as SessionTab.exited: _on_tab_ended.
 
     def _on_tab_ended(self, tab: SessionTab) -> None:
         if tab is self.current_tab():
-            self.tests_panel.finish()
-
-    def _on_marker_found(self, label: str, _offset: int) -> None:
-        tab = self.current_tab()
-        if tab is not None and not self._feeding_history:
-            tab.session.mark(label)
+            self.tests_panel.refresh()
 
     def _on_run_requested(self, preset: object) -> None:
         if not isinstance(preset, GoTestPreset):

@@ -36,6 +36,7 @@ from app.pty.probes import oem_code_page
 from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.session.cell_trace import RowTrace, trace_row
+from app.session.gotest import GoTestRun, Marker
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
 from app.widgets.palette import Theme
@@ -103,6 +104,9 @@ class SessionTab(QtWidgets.QWidget):
         self._ended_shown = False
         self._replay_bar: QtWidgets.QWidget | None = None
         self._traces: dict[tuple[str, tuple[int, int], str], RowTrace | None] = {}
+        #: The session's output parsed as ``go test`` output, fed as it arrives whether or not the tab is
+        #: shown: the Tests panel shows the current tab's, and every run's markers reach its recording.
+        self.tests_run = GoTestRun(session.terminal.encoding, on_marker=self._on_test_marker)
         #: UTF-8 as the session has it now: as started, then as the switch changed it while running.
         self.utf8_now: bool | None = session.plan.utf8 if session.plan is not None else None
         #: The last time the UTF-8 switch was applied to (or refused by) this running session.
@@ -315,10 +319,25 @@ class SessionTab(QtWidgets.QWidget):
                 shadow.feed(chunk.data)
                 shadow_map.record(chunk.offset, chunk.data)
             self._shadow, self._shadow_map = shadow, shadow_map
+        self.tests_run = self._parse_tests(self.encoding)
         self.view.set_terminal(self.terminal)
         self.view.refresh()
         self.update_status()
         self.display_changed.emit()
+
+    def _parse_tests(self, encoding: str) -> GoTestRun:
+        """The whole ByteLog parsed again as go test output (a new code page); no markers: they were written."""
+        run = GoTestRun(encoding)
+        for chunk in self.session.bytelog:
+            run.feed(chunk.data, chunk.offset)
+        if self.ended:
+            run.finish()
+        run.on_marker = self._on_test_marker
+        return run
+
+    def _on_test_marker(self, marker: Marker) -> None:
+        """A test started or failed: a bookmark in this session's recording (if it records)."""
+        self.session.mark(marker.label)
 
     # ------------------------------------------------------------------ cell ↔ bytes
 
@@ -382,6 +401,7 @@ class SessionTab(QtWidgets.QWidget):
 
     def _handle_event(self, event: SessionEvent) -> None:
         if isinstance(event, OutputReceived):
+            self.tests_run.feed(event.data, event.offset)
             self._main_map.record(event.offset, event.data)
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.feed(event.data)
@@ -396,6 +416,7 @@ class SessionTab(QtWidgets.QWidget):
             self.view.refresh()
             self.update_status()
         elif isinstance(event, ReplayReset):
+            self.tests_run = GoTestRun(self.encoding, on_marker=self._on_test_marker)
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.reset()
                 if event.size is not None:
@@ -406,6 +427,7 @@ class SessionTab(QtWidgets.QWidget):
             self.output.emit()
             self._check_ended()
         elif isinstance(event, Exited):
+            self.tests_run.finish()
             self.view.refresh()
             self._ended_shown = True
             self.update_status()
@@ -438,6 +460,7 @@ class SessionTab(QtWidgets.QWidget):
         self.update_status()
         self.title_changed.emit(self.title)
         if ended:
+            self.tests_run.finish()
             replay = self.held_replay
             status = replay.returncode if replay is not None else None
             self.exited.emit(status if status is not None else 0)

@@ -270,6 +270,25 @@ class TestsPanel(QtWidgets.QWidget):
         if self._run.generation != self._shown_generation and not self._timer.isActive():
             self._timer.start()
 
+    def show_run(self, run: GoTestRun) -> None:
+        """Show a run parsed elsewhere (each session tab parses its own output as it arrives, so switching
+        tabs rebuilds the tree from the model instead of re-reading the tab's bytes)."""
+        self._timer.stop()
+        self._run = run
+        self._encoding = run.encoding
+        self.tree.clear()
+        self._items.clear()
+        self._nodes.clear()
+        self._shown.clear()
+        self._to_expand.clear()
+        self._shown_generation = -1
+        self.refresh()
+
+    def notify(self) -> None:
+        """The shown run was fed elsewhere: refresh at the next tick if it changed."""
+        if self._run.generation != self._shown_generation and not self._timer.isActive():
+            self._timer.start()
+
     def finish(self) -> None:
         """The session ended: take its last, unterminated line, and show the final state now."""
         self._run.finish()

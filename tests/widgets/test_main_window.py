@@ -468,6 +468,22 @@ def test_the_tests_panel_fills_from_a_replayed_go_test_run(window: MainWindow) -
     window.tabs.setCurrentWidget(tab)
     panel.refresh()
     assert panel.item_for("Test加法/子测试_1") is not None
+    # Each tab parsed its own output as it came: a switch shows that model, it does not read the bytes again.
+    assert panel.run is tab.tests_run and other.tests_run is not tab.tests_run
+    assert other.tests_run.counts().passed >= 1  # parsed while it was being replayed, shown or not
+
+
+def test_a_background_tab_keeps_parsing_its_go_test_output(window: MainWindow) -> None:
+    script = "sleep 0.5; printf '=== RUN   Test背景\\n--- PASS: Test背景 (0.01s)\\nPASS\\n'"
+    live = window.new_session(["sh", "-c", script])
+    shown = play(window, GO_TEST)  # becomes the current tab before the live one prints anything
+    assert window.current_tab() is shown and live.tests_run.counts().passed == 0
+    run_until(window, lambda: live.tests_run.find("Test背景", None) is not None and live.session.exit_status == 0)
+    assert live.tests_run.counts().passed == 1
+    assert window.tests_panel.run is shown.tests_run  # the panel kept showing the current tab
+    window.tabs.setCurrentWidget(live)
+    window.tests_panel.refresh()
+    assert window.tests_panel.item_for("Test背景") is not None
 
 
 def test_clicking_a_test_selects_its_bytes_and_its_terminal_row(qtbot: Any, window: MainWindow) -> None:
