@@ -38,6 +38,9 @@ from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 __all__ = ["HexTheme", "HexView"]
 
+#: Byte classes are small ints below this (``ByteClass``); the paint looks their colours up by index.
+_CLASSES = 16
+
 
 def _c(name: str) -> QtGui.QColor:
     return QtGui.QColor(name)
@@ -119,6 +122,9 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self._follow = True
         self._programmatic_scroll = False
         self._epoch = self.model.log.epoch
+        self._backgrounds: list[QtGui.QColor | None] = []
+        #: Advances of the decoded column's glyphs in the paint font (reset when the font changes).
+        self._advances: dict[str, float] = {}
         #: How many coalesced refreshes ran (tests check that many calls make one).
         self.refreshes = 0
         self._refresh_timer = QtCore.QTimer(self)
@@ -316,6 +322,8 @@ class HexView(QtWidgets.QAbstractScrollArea):
         cw = max(1, math.ceil(advance - 0.01))
         font.setLetterSpacing(QtGui.QFont.SpacingType.AbsoluteSpacing, cw - advance)
         self._paint_font = font
+        self._glyph_font = QtGui.QFont(self.font())  # unspaced: a lone glyph's own width, for centring it
+        self._advances.clear()
         fm = QtGui.QFontMetrics(font)
         self._char_w = cw
         self._line_h = fm.height() + 3
@@ -382,6 +390,7 @@ class HexView(QtWidgets.QAbstractScrollArea):
 
     def _paint(self, painter: QtGui.QPainter, clip: QtCore.QRect) -> None:
         theme, model = self.theme, self.model
+        self._backgrounds = [theme.background_of(cls) for cls in range(_CLASSES)]
         painter.fillRect(clip, theme.background)
         painter.setFont(self._paint_font)
         rows = self.visible_rows()
@@ -428,16 +437,24 @@ class HexView(QtWidgets.QAbstractScrollArea):
         sel = self._selection
         lo = max(start, window.start)
         hi = min(start + BYTES_PER_ROW, window.end)
-        # Backgrounds first (a multibyte character's cells touch, so its bytes read as one block).
-        for off in range(lo, hi):
-            col = off - start
-            bg = theme.background_of(window.class_at(off))
+        # Backgrounds first (a multibyte character's cells touch, so its bytes read as one block), one
+        # rectangle per run of bytes with the same colour: a flood repaints this panel ten times a second.
+        backgrounds = [self._backgrounds[window.class_at(off)] for off in range(lo, hi)]
+        i = 0
+        while i < len(backgrounds):
+            bg = backgrounds[i]
+            j = i + 1
+            while j < len(backgrounds) and backgrounds[j] is bg:
+                j += 1
             if bg is not None:
-                painter.fillRect(hex_x + col * cell_w, y, cell_w, lh, bg)
-                painter.fillRect(text_x + col * cw, y, cw, lh, bg)
-            if sel is not None and sel[0] <= off < sel[1]:
-                painter.fillRect(hex_x + col * cell_w, y, cell_w, lh, theme.selection)
-                painter.fillRect(text_x + col * cw, y, cw, lh, theme.selection)
+                col, n = lo + i - start, j - i
+                painter.fillRect(hex_x + col * cell_w, y, n * cell_w, lh, bg)
+                painter.fillRect(text_x + col * cw, y, n * cw, lh, bg)
+            i = j
+        if sel is not None and sel[0] < hi and lo < sel[1]:
+            col, end = max(sel[0], lo) - start, min(sel[1], hi) - start
+            painter.fillRect(hex_x + col * cell_w, y, (end - col) * cell_w, lh, theme.selection)
+            painter.fillRect(text_x + col * cw, y, (end - col) * cw, lh, theme.selection)
         # Hex digits, in runs of one colour (monospace: a run lines up with the cells).
         base = y + self._ascent
         run_start: int = lo
@@ -468,8 +485,14 @@ class HexView(QtWidgets.QAbstractScrollArea):
             if simple:
                 ascii_run, ascii_at = [glyph], off
             elif glyph:
-                rect = QtCore.QRect(text_x + (off - start) * cw, y, width * cw, lh)
-                painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), glyph)
+                # Centred in its cells at a point: a layout rectangle with alignment costs a text layout per glyph.
+                advance = self._advances.get(glyph)
+                if advance is None:
+                    if len(self._advances) > 4096:
+                        self._advances.clear()
+                    advance = self._advances[glyph] = QtGui.QFontMetricsF(self._glyph_font).horizontalAdvance(glyph)
+                x = text_x + (off - start) * cw + (width * cw - advance) / 2
+                painter.drawText(QtCore.QPointF(x, base), glyph)
         # Read-chunk boundaries: a bar on the left edge of the first byte of each read.
         for off in range(lo, hi):
             if off in boundaries:
