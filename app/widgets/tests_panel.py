@@ -18,6 +18,7 @@ maps to the terminal line and to the Bytes panel.
 from __future__ import annotations
 
 import shlex
+import time
 from typing import TypeAlias
 
 from app.pty.profiles import PROFILES
@@ -38,6 +39,8 @@ STATUS_COLOURS: dict[Status, str] = {
 }
 #: Milliseconds between tree refreshes while output streams in (fast enough to look live).
 REFRESH_MS = 100
+#: The longest the tree waits between refreshes while output keeps changing it (ms).
+MAX_REFRESH_MS = 2000
 #: Output lines shown in a row's tooltip (the failure message is usually among the first).
 TOOLTIP_LINES = 15
 
@@ -267,8 +270,7 @@ class TestsPanel(QtWidgets.QWidget):
     def feed(self, offset: int, data: bytes) -> None:
         """A read of the session's output at stream ``offset``: parsed now, shown at the next refresh."""
         self._run.feed(data, offset)
-        if self._run.generation != self._shown_generation and not self._timer.isActive():
-            self._timer.start()
+        self.notify()
 
     def show_run(self, run: GoTestRun) -> None:
         """Show a run parsed elsewhere (each session tab parses its own output as it arrives, so switching
@@ -285,9 +287,16 @@ class TestsPanel(QtWidgets.QWidget):
         self.refresh()
 
     def notify(self) -> None:
-        """The shown run was fed elsewhere: refresh at the next tick if it changed."""
-        if self._run.generation != self._shown_generation and not self._timer.isActive():
+        """The shown run was fed elsewhere: refresh at the next tick if it changed — and only while the panel
+        can be seen: a refresh walks the whole tree, which under a flood of test output is time the terminal's
+        frames need; a hidden panel catches up when it is shown."""
+        if self._run.generation != self._shown_generation and not self._timer.isActive() and self.isVisible():
             self._timer.start()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if self._run.generation != self._shown_generation:
+            self.refresh()
 
     def finish(self) -> None:
         """The session ended: take its last, unterminated line, and show the final state now."""
@@ -372,6 +381,15 @@ class TestsPanel(QtWidgets.QWidget):
         run = self._run
         if run.generation == self._shown_generation:
             return
+        started = time.perf_counter()
+        try:
+            self._refresh(run)
+        finally:
+            # A big run makes each refresh slower: space them so the tree takes at most a fifth of the time.
+            spent_ms = (time.perf_counter() - started) * 1000
+            self._timer.setInterval(int(min(MAX_REFRESH_MS, max(REFRESH_MS, 5 * spent_ms))))
+
+    def _refresh(self, run: GoTestRun) -> None:
         self._shown_generation = run.generation
         self.tree.setUpdatesEnabled(False)
         try:

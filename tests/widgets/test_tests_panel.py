@@ -283,3 +283,14 @@ def test_several_packages_failed_subtests_open_and_build_failure(qtbot: QtBot, g
     broken = next(t for t in top if t.text(0) == f"{MULTI_PKG}/broken")
     start, end = click(qtbot, panel, broken)
     assert data[start:end] == f"# {MULTI_PKG}/broken [{MULTI_PKG}/broken.test]".encode()
+
+
+def test_a_hidden_panel_waits_and_catches_up_when_shown(qtbot: QtBot, failing_run: bytes) -> None:
+    panel = make_panel(qtbot)
+    panel.hide()  # another inspector tab is in front
+    panel.feed(0, failing_run)
+    qtbot.wait(400)  # several refresh intervals: none ran
+    assert panel.counts_text() != "6 passed, 1 failed"
+    assert panel.run.counts().failed == 1  # parsed all the same
+    panel.show()
+    assert panel.counts_text() == "6 passed, 1 failed"
