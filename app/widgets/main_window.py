@@ -531,7 +531,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_tab_ended(self, tab: SessionTab) -> None:
         if tab is self.current_tab():
-            self.tests_panel.refresh()
+            self.tests_panel.notify()  # shown at its next tick, or when the panel is brought to the front
 
     def _on_run_requested(self, preset: object) -> None:
         if not isinstance(preset, GoTestPreset):
