@@ -84,6 +84,8 @@ def plan_live_switch(
         )
     if family == "posix":
         return _posix(plan, utf8)
+    if not utf8 and oem_code_page is None:
+        return LiveSwitch(utf8, reason="the console's original code page is unknown here; restart the session")
     if family == "cmd":
         return _cmd(plan, utf8, oem_code_page)
     return _powershell(plan, utf8, oem_code_page)
@@ -121,8 +123,6 @@ def _posix(plan: SessionPlan, utf8: bool) -> LiveSwitch:
 def _cmd(plan: SessionPlan, utf8: bool, oem_code_page: int | None) -> LiveSwitch:
     if utf8:
         return LiveSwitch(utf8, typed=(f"{CMD_UTF8} & set PYTHONUTF8=1",), env={"PYTHONUTF8": "1"})
-    if oem_code_page is None:
-        return LiveSwitch(utf8, reason="the console's original code page is unknown here; restart the session")
     old = _original(plan, "PYTHONUTF8")
     return LiveSwitch(
         utf8,
@@ -134,8 +134,6 @@ def _cmd(plan: SessionPlan, utf8: bool, oem_code_page: int | None) -> LiveSwitch
 def _powershell(plan: SessionPlan, utf8: bool, oem_code_page: int | None) -> LiveSwitch:
     if utf8:
         return LiveSwitch(utf8, typed=(f"{POWERSHELL_UTF8}; $env:PYTHONUTF8 = '1'",), env={"PYTHONUTF8": "1"})
-    if oem_code_page is None:
-        return LiveSwitch(utf8, reason="the console's original code page is unknown here; restart the session")
     old = _original(plan, "PYTHONUTF8")
     restore = (
         "Remove-Item Env:PYTHONUTF8 -ErrorAction SilentlyContinue" if old is None else f"$env:PYTHONUTF8 = '{old}'"

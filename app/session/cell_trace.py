@@ -31,9 +31,8 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class RowTrace:
-    """The cells of one row and, for each, the byte range ``[start, end)`` that last wrote it (``None``: blank)."""
+    """For each cell of one row, the byte range ``[start, end)`` that last wrote it (``None``: blank)."""
 
-    text: str
     writers: tuple[Span | None, ...]
 
     def span_of(self, col: int) -> Span | None:
@@ -80,7 +79,7 @@ def trace_row(data: bytes, start: int, *, cols: int, encoding: str, row_text: st
         term.feed_text(flushed)
     for y, line in enumerate(screen.lines):
         if line.text == row_text:
-            return RowTrace(line.text, tuple(writers[y]))
+            return RowTrace(tuple(writers[y]))
     return None
 
 

@@ -317,9 +317,7 @@ class Dispatcher:
             if sid is None:
                 sid = screen.intern_style(style)
             if fg < RGB_FLAG and bg < RGB_FLAG:  # palette colours recur; one-off true colours do not
-                if len(self._sgr_memo) > 8192:
-                    self._sgr_memo.clear()
-                self._sgr_memo[(screen.sid, pstr)] = sid
+                self._remember(screen.sid, pstr, sid)
             return sid
         delta = self._sgr_deltas.get(pstr)
         if delta is not None:
@@ -341,10 +339,14 @@ class Dispatcher:
         if sid is None:
             sid = screen.intern_style(style)
         if seen_before:
-            if len(self._sgr_memo) > 8192:
-                self._sgr_memo.clear()
-            self._sgr_memo[(screen.sid, pstr)] = sid
+            self._remember(screen.sid, pstr, sid)
         return sid
+
+    def _remember(self, before: int, pstr: str, after: int) -> None:
+        """Memo: SGR ``pstr`` takes the pen from style id ``before`` to ``after`` (bounded: cleared when full)."""
+        if len(self._sgr_memo) > 8192:
+            self._sgr_memo.clear()
+        self._sgr_memo[(before, pstr)] = after
 
     def sgr_runs(self, pairs: list[tuple[str, str]]) -> None:
         """SGR then print, for each pair (see ``Perform``): styles resolved here, text written at once.
@@ -388,7 +390,7 @@ class Dispatcher:
                         new = ids[style] = len(table)
                         table.append(style)
                     if new_fg < RGB_FLAG and new_bg < RGB_FLAG:  # palette colours recur; one-off true colours do not
-                        if len(memo) > 8192:
+                        if len(memo) > 8192:  # ``_remember``, inline: a call here costs 1 % of colour-per-cell
                             memo.clear()
                         memo[(sid, pstr)] = new
             sid = new

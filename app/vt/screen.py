@@ -132,9 +132,7 @@ class Screen:
         if self._charsets_active:
             text = self._apply_charsets(text)
         if not text.isascii():
-            mapped = text.translate(cell_map)
-            if UNSEEN in mapped:
-                mapped = cells(text)
+            mapped = cells(text)
             if ZERO_MARK in mapped:
                 self._draw_with_marks(mapped)
                 return
@@ -196,9 +194,7 @@ class Screen:
                     self.draw(text)
                 else:
                     if not text.isascii():
-                        mapped = text.translate(cell_map)
-                        if UNSEEN in mapped:
-                            mapped = cells(text)
+                        mapped = cells(text)
                         if ZERO_MARK in mapped:
                             self.draw(text)
                             crlf()
@@ -263,8 +259,7 @@ class Screen:
         while i < count:
             text = texts[i]
             if not text.isascii():
-                mapped = text.translate(cell_map)
-                text = cells(text) if UNSEEN in mapped else mapped
+                text = cells(text)
                 if ZERO_MARK in text:
                     break
             n = len(text)
@@ -324,6 +319,8 @@ class Screen:
         original = runs
         text = "".join(runs)
         if not text.isascii():
+            # ``cells`` per run would cost a call per run (one per cell in colour-per-cell output): the
+            # table directly, and ``cells`` only when some character was new to it.
             runs = [run.translate(cell_map) for run in runs]
             text = "".join(runs)
             if UNSEEN in text:

@@ -71,7 +71,7 @@ DECODE_AS: tuple[tuple[str, str], ...] = (
 RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
 SAMPLES_DIR = RESOURCES_DIR / "samples"
 #: The Go demo module: the Tests panel's preset starts there (UTF-8 test names, GBK bytes…).
-DEMO_MODULE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "gotest"
+DEMO_MODULE = RESOURCES_DIR / "demo" / "gotest"
 
 
 def samples(folder: Path = SAMPLES_DIR) -> list[Path]:

@@ -28,11 +28,9 @@ import logging
 import shlex
 from collections.abc import Callable
 
-import psutil
-
 from app.pty.base import SourceClosedError, SourceError
 from app.pty.live_switch import LiveSwitch, plan_live_switch
-from app.pty.probes import oem_code_page
+from app.pty.probes import newest_descendant, oem_code_page
 from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.session.cell_trace import RowTrace, trace_row
@@ -288,20 +286,14 @@ class SessionTab(QtWidgets.QWidget):
 
     def _shell_in_foreground(self) -> bool:
         """The shell itself holds the terminal: the tty's foreground group is the shell's, or (no such
-        notion, ConPTY) the shell has no child running."""
+        notion, ConPTY) the shell is its own newest descendant, the probes' stand-in for the foreground."""
         source = self.session.source
         pid = source.pid
         if pid is None:
             return False
         foreground = getattr(source, "foreground_pid", None)
-        if callable(foreground):
-            group = foreground()
-            if group is not None:
-                return bool(group == pid)
-        try:
-            return not psutil.Process(pid).children()
-        except psutil.Error:
-            return False
+        group = foreground() if callable(foreground) else None
+        return bool((group if group is not None else newest_descendant(pid)) == pid)
 
     # ------------------------------------------------------------------ decode as
 

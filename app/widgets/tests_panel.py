@@ -307,15 +307,7 @@ class TestsPanel(QtWidgets.QWidget):
         """Forget the run (a new one starts); ``encoding``: decode the next one's names and output with it."""
         if encoding is not None:
             self._encoding = encoding
-        self._timer.stop()
-        self._run = self._new_run()
-        self.tree.clear()
-        self._items.clear()
-        self._nodes.clear()
-        self._shown.clear()
-        self._to_expand.clear()
-        self._shown_generation = -1
-        self.refresh()
+        self.show_run(self._new_run())
 
     def _new_run(self) -> GoTestRun:
         return GoTestRun(self._encoding, on_marker=self._on_marker)
