@@ -106,6 +106,10 @@ def colour_edit(pstr: str) -> tuple[int, int] | None:
     return fg, bg
 
 
+#: An SGR inside a block of lines; ``split`` leaves its parameter text between the runs.
+_SGR_SPLIT = re.compile(r"\x1b\[([0-9:;]*)m")
+
+
 def _p(params: Params, i: int = 0, default: int = 1) -> int:
     """Parameter *i*, with 0 or absent meaning *default* (the usual VT rule)."""
     if i < len(params) and params[i]:
@@ -163,7 +167,6 @@ class Dispatcher:
         # CR LF as one route, valid only while LF means plain index (newline mode adds a CR,
         # which is harmless after CR, so screen.crlf stays exact either way).
         self._c0["\r\n"] = screen.crlf
-        self.print_lines = screen.print_lines
         #: The parser's direct route to control handlers (see ``Perform``).
         self.controls = self._c0
 
@@ -348,13 +351,14 @@ class Dispatcher:
             self._sgr_memo.clear()
         self._sgr_memo[(before, pstr)] = after
 
-    def sgr_runs(self, pairs: list[tuple[str, str]]) -> None:
-        """SGR then print, for each pair (see ``Perform``): styles resolved here, text written at once.
+    def _pens_after(self, pstrs: list[str], sid: int, sids: list[int]) -> int:
+        """Append to *sids* the pen's style id after each SGR of *pstrs* in turn, from pen *sid*; return the last.
 
         Colour on every cell is mostly colour-only SGRs that move the pen from one cell to the
         next, so the memo of (pen, SGR) rarely hits: those are applied and interned right here,
         since calls per cell (``_sgr_miss``, ``intern_style``) cost as much as the work itself.
-        Everything else, and a style table at its compaction limit, goes the general way.
+        Everything else, and a style table at its compaction limit, goes the general way.  The
+        caller checks ``screen.style_epoch``: a compaction on the way makes the ids stale.
         """
         screen = self.screen
         memo = self._sgr_memo
@@ -365,11 +369,8 @@ class Dispatcher:
         edit_of = colour_edit
         new_style = tuple.__new__
         limit = screen._style_limit
-        epoch = screen.style_epoch
-        start_style = screen.style
-        sids: list[int] = []
-        sid = screen.sid
-        for pstr, _run in pairs:
+        append = sids.append
+        for pstr in pstrs:
             new = memo_get((sid, pstr))
             if new is None:
                 edit = edit_of(pstr)
@@ -394,7 +395,16 @@ class Dispatcher:
                             memo.clear()
                         memo[(sid, pstr)] = new
             sid = new
-            sids.append(sid)
+            append(sid)
+        return sid
+
+    def sgr_runs(self, pairs: list[tuple[str, str]]) -> None:
+        """SGR then print, for each pair (see ``Perform``): styles resolved at once, text written at once."""
+        screen = self.screen
+        epoch = screen.style_epoch
+        start_style = screen.style
+        sids: list[int] = []
+        sid = self._pens_after([pstr for pstr, _run in pairs], screen.sid, sids)
         if epoch != screen.style_epoch:
             # A compaction renumbered ids mid-way; ids taken before it are stale.  Rare: redo slowly.
             screen.sid = screen.intern_style(start_style)
@@ -404,8 +414,54 @@ class Dispatcher:
                 screen.draw(run)
             return
         screen.sid = sid
-        screen.style = table[sid]
+        screen.style = self._style_list[sid]
         screen.draw_runs([run for _pstr, run in pairs], sids)
+
+    def print_lines(self, block: str) -> None:
+        """Whole lines from the parser (see ``Perform``): printable text, HTs and SGRs, each line ending in CR LF.
+
+        The lines with SGRs are cut at them and every SGR resolved to a style id here, where the
+        memo is, so the screen gets each such line as runs with their ids and lays the whole block
+        out at once (``Screen.print_lines``).
+        """
+        texts = block.split("\r\n")
+        texts.pop()
+        screen = self.screen
+        if "\x1b" not in block:
+            screen.print_lines(texts)  # no SGR to resolve: ids cannot go stale
+            return
+        split = _SGR_SPLIT.split
+        pens_after = self._pens_after
+        epoch = screen.style_epoch
+        start_style = screen.style
+        start_sid = sid = screen.sid
+        pens: dict[int, tuple[list[str], list[int]]] = {}
+        for k, text in enumerate(texts):
+            if "\x1b" in text:
+                parts = split(text)
+                runs = parts[0::2]
+                sids = [sid]
+                sid = pens_after(parts[1::2], sid, sids)
+                pens[k] = (runs, sids)
+                texts[k] = ""  # not read: the runs say what the line prints
+        screen.sid = start_sid
+        screen.style = start_style
+        done = 0
+        if epoch != screen.style_epoch:
+            # A compaction renumbered ids mid-way; ids taken before it are stale.  Rare: redo slowly.
+            screen.sid = screen.intern_style(start_style)
+        else:
+            done = screen.print_lines(texts, pens)
+            if done == len(texts):
+                return
+        # Ids went stale (a compaction, before or while printing): the rest from their SGRs, one by one.
+        for text in block.split("\r\n")[done:-1]:
+            for k, part in enumerate(split(text)):
+                if k % 2:
+                    self.csi_dispatch("", part, "", "m")
+                elif part:
+                    screen.draw_tabbed(part)
+            screen.crlf()
 
     def _sgr(self, pstr: str) -> None:
         self.csi_dispatch("", pstr, "", "m")

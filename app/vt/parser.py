@@ -61,8 +61,9 @@ class Perform(Protocol):
     def ignored(self, kind: str) -> None:
         """A sequence was recognised and dropped (malformed, too long, or cancelled)."""
 
-    # Optionally, ``print_lines(texts)``: for each text, exactly what ``print(text)`` then CR then LF
-    # do (the fast path hands over blocks of plain lines).
+    # Optionally, ``print_lines(block)``: *block* is one or more whole lines, each ending in CR LF, made of
+    # printable characters, HTs and SGRs (``CSI [0-9:;]* m``); exactly what those events in order do (the
+    # fast path hands over blocks of log lines).
     # Optionally, ``sgr_runs(pairs)``: for each ``(params, text)``, exactly what
     # ``csi_dispatch("", params, "", "m")`` then ``print(text)`` do; the fast path hands over runs of
     # colour-per-cell output in one call.
@@ -318,7 +319,8 @@ _FAST = re.compile(
     r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
     r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
 )
-_LINES = re.compile(rf"(?:{_RUN}*\r\n)+")
+# Whole lines of printables, HTs and SGRs; possessive, so a partial line at the end fails without backtracking.
+_LINES = re.compile(rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+)*+\r\n)++")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
 _SGR_BLOCK = re.compile(rf"(?:\x1b\[[0-9:;]*m{_RUN}+)+")
 _PRINT_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f]+")
@@ -379,7 +381,8 @@ class Parser:
             if m is None:
                 pos = self._slow(text, pos)
                 continue
-            g = m.lastindex
+            g = m.lastindex or 0  # every alternative has a group: never 0
+            pos = m.end()
             if g == 7 or g == 8:
                 private, params, inter, final, run = m.group(3, 4, 5, 6, 7)
                 if (
@@ -398,18 +401,14 @@ class Parser:
                 csi(private, params, inter, final)
                 if run:
                     draw(run)
-                if g == 8:
-                    newline()
+                if g == 7:
+                    continue
+                newline()
             elif g == 1 or g == 2:
                 draw(m.group(1))
-                if g == 2:
-                    if print_lines is not None and (block := _LINES.match(text, m.end())) is not None:
-                        # Line-oriented output: CR LF, then more whole lines; report them in one call.
-                        newline()
-                        print_lines(block.group().split("\r\n")[:-1])
-                        pos = block.end()
-                        continue
-                    newline()
+                if g == 1:
+                    continue
+                newline()
             elif g == 9:
                 newline()
             elif g == 10:
@@ -425,7 +424,11 @@ class Parser:
                 perform.osc_dispatch(m.group(14))
                 if m.group(15) != "\x07":
                     perform.esc_dispatch("", "\\")  # the ST, reported as the state machine does
-            pos = m.end()
+            if g <= 9 and print_lines is not None and (block := _LINES.match(text, pos)) is not None:
+                # A CR LF just ended a line (the groups up to 9 that get here all end in one), and whole
+                # log lines follow: report them in one call.
+                print_lines(block.group())
+                pos = block.end()
 
     @staticmethod
     def _newline_of(perform: Perform, controls: Any) -> Callable[[], None]:

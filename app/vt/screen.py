@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 
 from . import modes as M
 from .charsets import TranslationTable, translation_table
 from .row import BLANK, HistoryRow, Line
-from .style import PLAIN, Style, StyleTable, apply_sgr
+from .style import DEFAULT, PLAIN, Style, StyleTable, apply_sgr
 from .width import UNSEEN, WIDE_PLACEHOLDER, ZERO_MARK, cell_map, cells
 
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
@@ -77,6 +78,8 @@ class Screen:
         self.top = 0
         self.bottom = self.rows - 1
         self.tabstops = self._default_tabs(self.cols)
+        #: The stops are xterm's defaults (every 8 columns): a tab's target is arithmetic then.
+        self._tabs_default = True
         self.autowrap = True
         self.origin = False
         self.insert = False
@@ -170,33 +173,80 @@ class Screen:
             return
         self._put_cells(text)
 
-    def print_lines(self, texts: list[str]) -> None:
-        """Print each text then CR LF: a block of plain log lines, as ``draw`` + ``crlf`` each.
+    def draw_tabbed(self, text: str) -> None:
+        """Print printable characters and HTs, as ``draw`` and ``tab`` would one by one."""
+        if "\t" not in text:
+            self.draw(text)
+            return
+        for i, piece in enumerate(text.split("\t")):
+            if i:
+                self.tab()
+            if piece:
+                self.draw(piece)
+
+    def print_lines(self, texts: list[str], pens: dict[int, tuple[list[str], list[int]]] | None = None) -> int:
+        """Print each text (printable characters and HTs) then CR LF: a block of log lines.
+
+        *pens* gives the lines whose pen changes within them: ``pens[k] = (runs, sids)`` means line
+        ``k`` draws ``runs[j]`` with style id ``sids[j]``, an empty run only moving the pen
+        (``texts[k]`` is not read).  Other lines draw in the pen as it is; the dispatcher resolves
+        the SGRs to ids.
 
         Log output arrives at the bottom of a full screen, where each line is written on a blank
         row and scrolled into history at once: there the block is laid out and scrolled in one
         step (``_scroll_in``).  Elsewhere the common case — starting at column 0 of the row, the
         line fits — is written inline; anything else takes ``draw``.
+
+        Returns how many lines it printed: all of them, unless the style ids were renumbered on the
+        way (a CR LF in a coloured pen interns the erased cells' style), which makes the ids in
+        *pens* stale; the caller prints the rest from their SGRs again.
         """
         crlf = self.crlf
+        epoch = self.style_epoch
         cols = self.cols
+        table = self.styles.styles
+        laid: list[str] | None = None
         i = 0
         count = len(texts)
         while i < count:
-            if self._at_fresh_bottom():
-                i = self._scroll_in(texts, i)
+            if self._at_fresh_bottom() and table[self.sid].bg == DEFAULT:
+                if laid is None:
+                    laid = _lay_out_texts(texts)
+                i = self._scroll_in(laid, pens, i)
                 if i == count:
-                    return
+                    return count
+                mapped = laid[i]
+                if "\t" not in mapped and (pens is None or i not in pens):
+                    # What stopped the block: a line that wraps or has combining marks.  The cursor is at
+                    # the start of a blank row, so this is ``draw`` after its layout.
+                    if ZERO_MARK in mapped:
+                        self._draw_with_marks(mapped)
+                    else:
+                        self._put_cells(mapped)
+                    crlf()
+                    i += 1
+                    continue
             text = texts[i]
+            runs_sids = pens.get(i) if pens is not None else None
             i += 1
+            if runs_sids is not None:
+                for run, sid in zip(*runs_sids, strict=True):
+                    self.sid = sid
+                    self.style = table[sid]
+                    if run:
+                        self.draw_tabbed(run)
+                crlf()
+                if self.style_epoch != epoch:
+                    return i
+                continue
             if text:
-                if self._charsets_active or self.insert or self.pending_wrap or self.x:
-                    self.draw(text)
+                if self._charsets_active or self.insert or self.pending_wrap or self.x or "\t" in text:
+                    self.draw_tabbed(text)
                 else:
                     if not text.isascii():
                         mapped = cells(text)
                         if ZERO_MARK in mapped:
-                            self.draw(text)
+                            self._draw_with_marks(mapped)
                             crlf()
                             continue
                         text = mapped
@@ -222,13 +272,15 @@ class Screen:
                         self.dirty.add(self.y)
                         self._last_run = text
             crlf()
+            if self.style_epoch != epoch:
+                return i
+        return count
 
     def _at_fresh_bottom(self) -> bool:
-        """The cursor is at the start of a blank, unstyled last row of a full-screen region, pen plain."""
+        """The cursor is at the start of a blank, unstyled last row of a full-screen region (any pen)."""
         if (
             self.x
             or self.pending_wrap
-            or self.sid
             or self.y != self.bottom
             or self.y != self.rows - 1
             or self.top
@@ -241,73 +293,211 @@ class Screen:
         line = self.lines[-1]
         return line.styles is None and not line.marks and line.text == self._blank_text
 
-    def _scroll_in(self, texts: list[str], start: int) -> int:
-        """Print ``texts[start:]``, each followed by CR LF, from a fresh bottom row; return where it stopped.
+    def _scroll_in(self, laid: list[str], pens: dict[int, tuple[list[str], list[int]]] | None, start: int) -> int:
+        """Print lines ``laid[start:]`` (laid out as cells; see ``print_lines`` for *pens*), each followed by
+        CR LF, from a fresh bottom; return the index of the first line it did not print.
 
         Each such line lands on a blank row that then scrolls up, so the result is known in
         advance: the screen rows above the cursor and the new lines, in order, with the oldest
         going to history.  That is computed once for the block instead of one write and one
-        scroll per line.  A line that does not simply fit (wraps, combining marks) stops the
-        block; the caller prints it the general way.
+        scroll per line, and the lines without pen changes between two that have them are laid
+        out together in C (``_plain_rows``).  The block stops before a line that does not simply
+        fit (wraps, combining marks, a tab with other stops set), or whose pen ends with a
+        background colour (the row its CR LF opens takes that colour, xterm's BCE, which the
+        block does not model); the caller prints it the general way.
         """
         cols = self.cols
-        blank = self._blank_text
-        rows_text: list[str] = []
+        table = self.styles.styles
+        sid = self.sid
+        rows: list[str] = []
+        rows_styles: list[list[int] | None] = []
         last = ""
+        count = len(laid)
+        styled = iter(sorted(k for k in pens if k >= start)) if pens else iter(())
         i = start
-        count = len(texts)
         while i < count:
-            text = texts[i]
-            if not text.isascii():
-                text = cells(text)
-                if ZERO_MARK in text:
+            j = next(styled, count)
+            if j > i:
+                seg = laid[i:j]
+                if not sid:
+                    fitted = self._plain_rows(seg)
+                    k = len(fitted)
+                    rows += map(str.ljust, fitted, repeat(cols))
+                    rows_styles += repeat(None, k)
+                    last = _last_printed(seg[:k]) or last
+                else:
+                    k = 0
+                    for text in seg:  # a coloured pen: rare enough to go a line at a time
+                        laid_row = self._lay_out_line([text], [sid])
+                        if laid_row is None:
+                            break
+                        rows.append(laid_row[0])
+                        rows_styles.append(laid_row[1])
+                        last = laid_row[2] or last
+                        k += 1
+                i += k
+                if i < j:
                     break
-            n = len(text)
-            if n >= cols:
+            if i == count:
                 break
-            if n:
-                last = text
-                text += blank[n:]
-            else:
-                text = blank
-            rows_text.append(text)
+            assert pens is not None  # i < count here only at a line of pens
+            runs, sids = pens[i]
+            end_sid = sids[-1]
+            if end_sid != sid and table[end_sid].bg != DEFAULT:
+                break
+            if not "".join(runs).isascii():
+                # The table directly: ``cells`` per run would be a call per cell in colour-per-cell output.
+                mapped = [run.translate(cell_map) for run in runs]
+                runs = mapped if UNSEEN not in "".join(mapped) else [cells(run) for run in runs]
+            laid_row = self._lay_out_line(runs, sids)
+            if laid_row is None:
+                break
+            rows.append(laid_row[0])
+            rows_styles.append(laid_row[1])
+            last = laid_row[2] or last
+            sid = end_sid
             i += 1
+        if rows:
+            self._commit_scroll_in(rows, rows_styles if any(rows_styles) else None, last)
+            self.sid = sid
+            self.style = table[sid]
+        return i
+
+    def _plain_rows(self, seg: list[str]) -> list[str]:
+        """Lines laid out as cells, as the rows they make from a blank row (HTs expanded, not padded), up to
+        the first that does not simply fit: one join, one ``expandtabs`` and one split, in C."""
+        cols = self.cols
+        joined = "\n".join(seg)
+        stop = len(seg)
+        mark = joined.find(ZERO_MARK)
+        if mark >= 0:
+            stop = joined.count("\n", 0, mark)
+        if "\t" in joined:
+            # HT moves over the blank cells of a fresh row: with the default stops, to the next multiple
+            # of 8, which is what expandtabs gives (a wide character is two characters here).
+            if not self._tabs_default:
+                stop = min(stop, joined.count("\n", 0, joined.find("\t")))
+            rows = joined.expandtabs(8).split("\n")
+        else:
+            rows = seg
+        if stop < len(rows):
+            rows = rows[:stop]
+        # A line of exactly ``cols`` cells fits: its CR cancels the pending wrap, so nothing wraps.
+        if rows and max(map(len, rows)) > cols:
+            rows = rows[: next(k for k, row in enumerate(rows) if len(row) > cols)]
+        return rows
+
+    def _lay_out_line(self, runs: list[str], sids: list[int]) -> tuple[str, list[int] | None, str] | None:
+        """One line (runs laid out as cells, each with its style id) on a blank row: (row text, its styles or
+        None, last printed piece), or None when it does not simply fit."""
+        text = "".join(runs)
+        if ZERO_MARK in text:
+            return None
+        if "\t" in text:
+            return self._lay_out_tabbed(runs, sids)
+        cols = self.cols
+        n = len(text)
+        if n > cols:
+            return None
+        styles = None
+        if not any(compress(sids, runs)):
+            pass  # no cell takes a style: the row keeps no list, as ``draw`` would leave it
+        elif n == len(runs) - runs.count(""):
+            # Every run one cell (colour on every cell): the ids of the runs that print are the cells' styles.
+            styles = list(compress(sids, runs))
+            styles += repeat(0, cols - n)
+        else:
+            styles = [0] * cols
+            x = 0
+            for run, sid in zip(runs, sids, strict=True):
+                w = len(run)
+                if sid and w:
+                    styles[x : x + w] = [sid] * w
+                x += w
+        return text + self._blank_text[n:], styles, _last_printed(runs)
+
+    def _lay_out_tabbed(self, runs: list[str], sids: list[int]) -> tuple[str, list[int] | None, str] | None:
+        """A styled line with HTs (runs already laid out as cells) on a blank row: (row text, its styles or
+        None, last printed piece), or None when it does not simply fit."""
+        if not self._tabs_default:
+            return None
+        cols = self.cols
+        parts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        col = 0
+        last = ""
+        for run, sid in zip(runs, sids, strict=True):
+            for j, piece in enumerate(run.split("\t")):
+                if j:
+                    # HT leaves the blank cells it passes as they were: plain.
+                    stop = ((col >> 3) + 1) << 3
+                    if stop >= cols:
+                        return None
+                    parts.append(self._blank_text[: stop - col])
+                    spans.append((0, stop - col))
+                    col = stop
+                if piece:
+                    parts.append(piece)
+                    spans.append((sid, len(piece)))
+                    col += len(piece)
+                    last = piece
+        if col > cols:
+            return None
+        text = "".join(parts) + self._blank_text[col:]
+        if not any(sid for sid, _k in spans):
+            return text, None, last
+        styles: list[int] = []
+        for sid, k in spans:
+            styles += [sid] * k
+        styles += repeat(0, cols - col)
+        return text, styles, last
+
+    def _commit_scroll_in(self, rows_text: list[str], rows_styles: list[list[int] | None] | None, last: str) -> None:
+        """Make full-width rows the newest lines of a full screen, as if each was written on the blank bottom
+        row and scrolled up: the oldest rows go to history, the blank bottom row stays blank."""
         k = len(rows_text)
-        if not k:
-            return start
         lines = self.lines
         above = lines[:-1]  # the rows that scroll up; the blank bottom row stays blank at the bottom
         keep = len(above)
         row = HistoryRow
         new = tuple.__new__
-        if k <= keep:
-            leaving = above[:k]
-            reused = leaving
-            to_history = []
-        else:
-            leaving = above
-            reused = above
-            to_history = rows_text[: k - keep]
-            rows_text = rows_text[k - keep :]
+        leaving = above[:k] if k <= keep else above
         self.history.extend(
             [
                 new(row, (line.text, None if line.styles is None else tuple(line.styles), line.marks, line.wrapped))
                 for line in leaving
             ]
         )
-        if to_history:
-            self.history.extend([new(row, (text, None, None, False)) for text in to_history])
-        for line, text in zip(reused, rows_text, strict=True):
-            line.text = text
-            line.styles = None
-            line.marks = None
-            line.wrapped = False
-        lines[:-1] = above[len(leaving) :] + reused
+        if k > keep:
+            split = k - keep
+            if rows_styles is None:
+                self.history.extend([new(row, (text, None, None, False)) for text in rows_text[:split]])
+            else:
+                self.history.extend(
+                    [
+                        new(row, (text, None if styles is None else tuple(styles), None, False))
+                        for text, styles in zip(rows_text[:split], rows_styles[:split], strict=True)
+                    ]
+                )
+                rows_styles = rows_styles[split:]
+            rows_text = rows_text[split:]
+        if rows_styles is None:
+            for line, text in zip(leaving, rows_text, strict=True):
+                line.text = text
+                line.styles = None
+                line.marks = None
+                line.wrapped = False
+        else:
+            for line, text, styles in zip(leaving, rows_text, rows_styles, strict=True):
+                line.text = text
+                line.styles = styles
+                line.marks = None
+                line.wrapped = False
+        lines[:-1] = above[len(leaving) :] + leaving
         self._scrolled_total += k
         if last:
             self._last_run = last
         self.dirty_all = True
-        return i
 
     def draw_runs(self, runs: list[str], sids: list[int]) -> None:
         """Print each run with its own style id, as consecutive ``draw`` calls would.
@@ -484,6 +674,10 @@ class Screen:
             return
         x = self.x
         last = self.cols - 1
+        if count == 1 and self._tabs_default:
+            if x < last:
+                self.x = min(((x >> 3) + 1) << 3, last)
+            return
         tabs = self.tabstops
         for _ in range(count):
             if x >= last:
@@ -841,6 +1035,7 @@ class Screen:
 
     def set_tab_stop(self) -> None:
         self.tabstops[self.x] = True
+        self._tabs_changed()
 
     def clear_tab_stop(self, how: int) -> None:
         """TBC: 0 the stop at the cursor, 3 every stop."""
@@ -848,6 +1043,10 @@ class Screen:
             self.tabstops[self.x] = False
         elif how == 3:
             self.tabstops = [False] * self.cols
+        self._tabs_changed()
+
+    def _tabs_changed(self) -> None:
+        self._tabs_default = self.tabstops == self._default_tabs(self.cols)
 
     # ------------------------------------------------------------------ rendition
     def _set_style(self, style: Style) -> None:
@@ -1098,6 +1297,7 @@ class Screen:
             tabs.extend(x % 8 == 0 for x in range(len(tabs), cols))
             self.tabstops = tabs
         self.cols, self.rows = cols, rows
+        self._tabs_changed()
         self._blank_text = BLANK * cols
         self.top, self.bottom = 0, rows - 1
         self.x = min(self.x, cols - 1)
@@ -1120,6 +1320,33 @@ class Screen:
         self.dirty_all = False
         self.dirty = set()
         return all_dirty, rows
+
+
+def _lay_out_texts(texts: list[str]) -> list[str]:
+    """Each text laid out as cells (see ``width.cells``).
+
+    A translate per line rather than one over the block joined: ``str.translate`` takes a run of
+    ASCII at the start of a string through a fast cached path, and per-character lookups after
+    the first other character, so one long translate would look up every ASCII character after
+    the first CJK line; ASCII lines are not translated at all.
+    """
+    laid = [text if text.isascii() else text.translate(cell_map) for text in texts]
+    if UNSEEN in "".join(laid):
+        laid = [cells(text) for text in texts]
+    return laid
+
+
+def _last_printed(texts: list[str]) -> str:
+    """What printing *texts* in order leaves as the last printed run (for REP): the last piece between HTs
+    that is not empty, or ``""``."""
+    for text in reversed(texts):
+        if "\t" in text:
+            for piece in reversed(text.split("\t")):
+                if piece:
+                    return piece
+        elif text:
+            return text
+    return ""
 
 
 def _freeze(line: Line) -> HistoryRow:

@@ -45,6 +45,9 @@ def char_width(ch: str) -> int:
 
 def _cell_value(code: int) -> int | str:
     """What ``cell_map`` holds for a character: itself, itself plus the placeholder, or the marker before it."""
+    if code == 9 or code == 10:
+        # HT and LF pass through: lines with tabs, or a block of lines joined by LF, lay out in one translate.
+        return code
     ch = chr(code)
     w = char_width(ch)
     if w == 2:
@@ -92,7 +95,7 @@ _learner = _Learner()
 
 def cells(text: str) -> str:
     """*text* laid out as cells: wide characters followed by the placeholder, zero-width ones after
-    :data:`ZERO_MARK` (then the caller takes the per-character path)."""
+    :data:`ZERO_MARK` (then the caller takes the per-character path); HT and LF stay as they are."""
     mapped = text.translate(cell_map)
     if UNSEEN in mapped:
         mapped = text.translate(_learner)

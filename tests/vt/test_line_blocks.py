@@ -1,5 +1,11 @@
-"""Blocks of plain lines (``print_lines`` and its bulk scroll at the bottom of a full screen) give
-exactly what the same bytes give fed one at a time, which never forms a block."""
+"""Blocks of log lines (``print_lines`` and its bulk scroll at the bottom of a full screen) give
+exactly what the same bytes give fed one at a time, which never forms a block.
+
+A block may hold HTs and SGRs as well as printable text, so the streams here mix in tabs (with the
+default stops and with others), colours that change mid-line or stay open across lines, background
+colours (erased rows take them), wrapping, combining marks, and everything that sends a line back to
+the general path.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,54 @@ import random
 import pytest
 
 from app.vt import Terminal
+from app.vt import screen as screen_module
 
 
 def _state(t: Terminal) -> tuple[object, ...]:
     screen = t.screen
-    history = [(row.text, row.styles, row.marks, row.wrapped) for row in screen.history]
-    rows = [(line.text, line.styles, line.marks, line.wrapped) for line in screen.lines]
-    return history, rows, t.cursor, screen.scrolled_off, screen.pending_wrap, screen.last_char
+    table = screen.styles
+
+    def styles(ids: object) -> object:
+        # Compared as styles, not ids: ids are an interning detail.
+        return None if ids is None else [table[sid] for sid in ids]  # type: ignore[attr-defined]
+
+    history = [(row.text, styles(row.styles), row.marks, row.wrapped) for row in screen.history]
+    rows = [(line.text, styles(line.styles), line.marks, line.wrapped) for line in screen.lines]
+    return (
+        history,
+        rows,
+        t.cursor,
+        screen.scrolled_off,
+        screen.pending_wrap,
+        screen.last_char,
+        screen.style,
+        table[screen.sid],
+    )
 
 
-_WORDS = ["ok", "数据库", "=== RUN   Test边界", "e\u0301", "😀", "x" * 40, "", "\x1b[31mred\x1b[0m", "tab\there"]
+_WORDS = [
+    "ok",
+    "数据库",
+    "=== RUN   Test边界",
+    "e\u0301",
+    "😀",
+    "x" * 40,
+    "",
+    "\x1b[31mred\x1b[0m",
+    "tab\there",
+    "\tlead",
+    "数据\t库",
+    "end\t",
+    "\x1b[1;32m--- PASS\x1b[m:",
+    "\x1b[38;5;208morange",  # left open: the next lines print in it
+    "\x1b[38:2::10:20:30mtrue\x1b[39m",
+    "\x1b[7m\trev\x1b[27m",
+    "\x1b[44mblue bg\x1b[49m",
+    "\x1b[42m",  # a background left open at the end of a line: the next row is erased in it
+    "\x1b[m",
+    "\x1b[0;1m\x1b[31m\x1b[4mstacked\x1b[0m",
+    "a\x1b[32mb\x1b[33mc\x1b[34md\x1b[0m",
+]
 
 
 def _stream(rng: random.Random, lines: int) -> str:
@@ -36,6 +80,20 @@ def _stream(rng: random.Random, lines: int) -> str:
             out.append("\x1b[0m")
         elif roll < 0.07:
             out.append("\x1b[?1049h" if rng.random() < 0.5 else "\x1b[?1049l")
+        elif roll < 0.075:
+            out.append(f"\x1b[{rng.randint(1, 29)}G\x1bH\r")  # a tab stop of its own: the stops are not the default
+        elif roll < 0.08:
+            out.append("\x1b[3g\x1bc" if rng.random() < 0.3 else "\x1b[3g")  # no stops; sometimes a full reset
+        elif roll < 0.085:
+            out.append("\x1b(0" if rng.random() < 0.5 else "\x1b(B")  # line drawing: charsets apply
+        elif roll < 0.09:
+            out.append("\x1b[4h" if rng.random() < 0.5 else "\x1b[4l")  # insert mode
+        elif roll < 0.095:
+            out.append("\x1b[?7l" if rng.random() < 0.5 else "\x1b[?7h")  # autowrap off / on
+        elif roll < 0.1:
+            out.append("\x1b[32m" * rng.randint(1, 3))
+        elif roll < 0.11:
+            out.append("\x1b[2b")  # REP: the last character the previous lines printed, again
         out.append(" ".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 5))) + "\r\n")
     return "".join(out)
 
@@ -59,3 +117,130 @@ def test_a_block_longer_than_the_screen_scrolls_in_order() -> None:
     assert [row.rstrip() for row in t.display] == ["line 47", "line 48", "line 49", ""]
     assert t.cursor == (3, 0)
     assert t.screen.scrolled_off == 47
+
+
+def test_a_block_of_coloured_and_tabbed_lines_lays_out_as_the_terminal_does() -> None:
+    t = Terminal(cols=30, rows=3, scrollback=10)
+    t.feed(b"x\r\n" * 5 + b"\x1b[32mPASS\x1b[0m:\tok\r\na\tb\r\n\x1b[1m\tbold\r\n")
+    history = [row.text.rstrip() for row in t.screen.history]
+    assert history[-1] == "PASS:   ok"
+    assert [row.rstrip() for row in t.display] == ["a       b", "        bold", ""]
+    row = t.screen.lines[0]
+    assert row.styles is None  # the cells a tab passes are not painted
+    bold = t.screen.lines[1]
+    assert bold.styles is not None
+    assert {t.screen.styles[s].flags for s in bold.styles[8:12]} == {1}  # BOLD
+    assert set(bold.styles[:8]) == {0}  # passed over by the tab: still plain
+    assert t.screen.style.flags == 1  # the pen stays bold after the block
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_line_blocks_equal_bytewise_when_styles_are_compacted_mid_block(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A style table at its limit renumbers ids while a block is resolved or printed: the block must notice."""
+    rng = random.Random(seed)
+    lines = []
+    for _ in range(300):
+        cells = "".join(
+            f"\x1b[38;2;{rng.randint(0, 255)};{rng.randint(0, 255)};{rng.randint(0, 255)}m"
+            + (f"\x1b[48;5;{rng.randint(0, 255)}m" if rng.random() < 0.1 else "")
+            + rng.choice("ab字\t")
+            for _ in range(rng.randint(0, 12))
+        )
+        lines.append(cells + ("\x1b[49m" if rng.random() < 0.5 else "") + "\r\n")
+    data = "".join(lines).encode()
+
+    monkeypatch.setattr(screen_module, "STYLE_LIMIT", 64)  # compactions every few lines
+
+    def fresh() -> Terminal:
+        t = Terminal(cols=30, rows=8, scrollback=50)
+        t.screen._style_limit = 64
+        return t
+
+    whole = fresh()
+    whole.feed(data)
+    bytewise = fresh()
+    for i in range(len(data)):
+        bytewise.feed(data[i : i + 1])
+    assert whole.screen.style_epoch > 3
+    assert _state(whole) == _state(bytewise)
+
+
+@pytest.mark.parametrize(
+    ("headroom", "block"),
+    [
+        # The row B's CR LF opens is erased in green alone, a new style that fills the table: while printing.
+        (1, b"x\r\n\x1b[1;42mB\r\nC\x1b[0m\r\nD\r\n"),
+        # Bold is not a colour-only SGR: it is interned on the way, while the block is resolved.
+        (0, b"x\r\n\x1b[1mbold\r\n\x1b[35mE\x1b[0m\r\n"),
+    ],
+)
+def test_a_compaction_inside_a_block_stops_it_and_the_rest_prints_from_its_sgrs(
+    headroom: int, block: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printed: list[tuple[int, int]] = []
+    original = screen_module.Screen.print_lines
+
+    def spy(self: screen_module.Screen, texts: list[str], pens: object = None) -> int:
+        done = original(self, texts, pens)  # type: ignore[arg-type]
+        printed.append((done, len(texts)))
+        return done
+
+    monkeypatch.setattr(screen_module.Screen, "print_lines", spy)
+
+    def fresh() -> Terminal:
+        t = Terminal(cols=20, rows=4, scrollback=20)
+        t.feed(b"\x1b[34mblue\x1b[0m\r\n" * 6)  # at the bottom of a full screen, one style in use
+        t.screen._style_limit = len(t.screen.styles) + headroom
+        return t
+
+    whole = fresh()
+    del printed[:]
+    whole.feed(block)
+    printed_by_block = list(printed)
+    bytewise = fresh()
+    for i in range(len(block)):
+        bytewise.feed(block[i : i + 1])
+    assert whole.screen.style_epoch == 1
+    assert _state(whole) == _state(bytewise)
+    if headroom:
+        assert printed_by_block == [(1, 3)]  # the screen stopped after the line whose CR LF compacted
+    else:
+        assert printed_by_block == []  # stale before printing: every line from its SGRs
+    assert [row.rstrip() for row in whole.display][-3:] == [["C", "D", ""], ["bold", "E", ""]][headroom == 0]
+
+
+_AT_3_AND_16 = ["ab c", "   x            y", "red             plain", "数 据", "end", ""]
+_DEFAULT = ["ab      c", "        x       y", "red     plain", "数      据", "end", ""]
+
+
+@pytest.mark.parametrize(
+    ("stops", "expected"),
+    [
+        (b"\x1b[4G\x1bH\x1b[9G\x1b[0g\r", _AT_3_AND_16),  # a stop at column 3 and none at 8
+        (b"\x1b[3g", None),  # no stops at all: a tab goes to the last column (and lines wrap)
+        (b"\x1b[3g\x1bc", _DEFAULT),  # cleared, then a full reset brings the default stops back
+    ],
+)
+def test_blocks_with_tabs_follow_the_tab_stops_in_force(stops: bytes, expected: list[str] | None) -> None:
+    lines = [b"ab\tc", b"\tx\ty", b"\x1b[31mred\x1b[0m\tplain", b"\xe6\x95\xb0\t\xe6\x8d\xae", b"end\t"]
+    data = b"filler\r\n" * 12 + stops + b"".join(line + b"\r\n" for line in lines * 4)
+    whole = Terminal(cols=24, rows=6, scrollback=50)
+    whole.feed(data)
+    bytewise = Terminal(cols=24, rows=6, scrollback=50)
+    for i in range(len(data)):
+        bytewise.feed(data[i : i + 1])
+    assert _state(whole) == _state(bytewise)
+    if expected is not None:
+        assert [row.rstrip() for row in whole.display] == expected
+    else:
+        assert "red" + " " * 20 + "p" in [row.rstrip() for row in whole.display]  # the tab went to the last column
+
+
+def test_rep_after_a_block_repeats_the_last_character_it_printed() -> None:
+    t = Terminal(cols=20, rows=3, scrollback=10)
+    t.feed(b"one\r\n" * 4 + b"two\r\nabc\tx\t\r\n\x1b[31mred\x1b[0m\r\n\x1b[3b")
+    assert t.display[-1].rstrip() == "ddd"
+    t.feed(b"\r\nlast\t\r\n\tmore\r\n\x1b[2b")
+    assert t.display[-1].rstrip() == "ee"
