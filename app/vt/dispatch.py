@@ -129,7 +129,9 @@ class Dispatcher:
         self._osc: dict[str, Callable[[str], None]] = {}
         self._dcs: dict[str, Callable[[Params, str], None]] = {}
         self._sgr_memo: dict[tuple[int, str], int] = {}
-        self._sgr_deltas: dict[str, SgrDelta] = {}
+        #: SGR text → what it does, kept for strings that recur: the (fg, bg) of a palette colour edit, or the
+        #: compiled delta of anything else seen twice.  One-off true colours are not kept.
+        self._sgr_ops: dict[str, tuple[int, int] | SgrDelta] = {}
         self._sgr_seen: set[str] = set()
         self._style_list = screen.styles.styles  # changed in place only; indexed by style id
         self._style_ids = screen.styles.ids  # likewise: style → id
@@ -322,8 +324,8 @@ class Dispatcher:
             if fg < RGB_FLAG and bg < RGB_FLAG:  # palette colours recur; one-off true colours do not
                 self._remember(screen.sid, pstr, sid)
             return sid
-        delta = self._sgr_deltas.get(pstr)
-        if delta is not None:
+        delta = self._sgr_ops.get(pstr)
+        if isinstance(delta, SgrDelta):
             style = delta.apply(screen.style)
             seen_before = True
         else:
@@ -331,9 +333,9 @@ class Dispatcher:
             values, groups = _parse(pstr) if pstr else ((), None)
             style = apply_sgr(screen.style, values, groups)
             if seen_before:
-                if len(self._sgr_deltas) > 4096:
-                    self._sgr_deltas.clear()
-                self._sgr_deltas[pstr] = compile_sgr(values, groups)
+                if len(self._sgr_ops) > 4096:
+                    self._sgr_ops.clear()
+                self._sgr_ops[pstr] = compile_sgr(values, groups)
             else:
                 if len(self._sgr_seen) > 16384:
                     self._sgr_seen.clear()
@@ -357,12 +359,16 @@ class Dispatcher:
         Colour on every cell is mostly colour-only SGRs that move the pen from one cell to the
         next, so the memo of (pen, SGR) rarely hits: those are applied and interned right here,
         since calls per cell (``_sgr_miss``, ``intern_style``) cost as much as the work itself.
-        Everything else, and a style table at its compaction limit, goes the general way.  The
-        caller checks ``screen.style_epoch``: a compaction on the way makes the ids stale.
+        The memo is asked only for SGRs that recur (those in ``_sgr_ops``: palette colours and
+        strings seen twice); a one-off true colour is parsed straight away.  Everything else, and
+        a style table at its compaction limit, goes the general way.  The caller checks
+        ``screen.style_epoch``: a compaction on the way makes the ids stale.
         """
         screen = self.screen
         memo = self._sgr_memo
         memo_get = memo.get
+        ops = self._sgr_ops
+        ops_get = ops.get
         table = self._style_list
         ids = self._style_ids
         ids_get = ids.get
@@ -371,29 +377,49 @@ class Dispatcher:
         limit = screen._style_limit
         append = sids.append
         for pstr in pstrs:
-            new = memo_get((sid, pstr))
-            if new is None:
-                edit = edit_of(pstr)
-                if edit is None or len(table) >= limit:
-                    screen.sid = sid
-                    screen.style = table[sid]
-                    new = self._sgr_miss(pstr)
+            op = ops_get(pstr)
+            if op is not None:
+                # A recurring SGR: what it does to this pen may be known already.
+                new = memo_get((sid, pstr))
+                if new is not None:
+                    sid = new
+                    append(sid)
+                    continue
+                remember = True
+            else:
+                op = edit_of(pstr)
+                if op is None:
+                    remember = False  # not a colour edit: the general way below
                 else:
-                    new_fg, new_bg = edit
+                    # Palette colours recur and are kept; one-off true colours are not, nor looked up.
+                    remember = op[0] < RGB_FLAG and op[1] < RGB_FLAG
+                    if remember:
+                        if len(ops) > 4096:
+                            ops.clear()
+                        ops[pstr] = op
+            if op is None or len(table) >= limit:
+                screen.sid = sid
+                screen.style = table[sid]
+                new = self._sgr_miss(pstr)
+            else:
+                if isinstance(op, SgrDelta):
+                    style = op.apply(table[sid])
+                else:
+                    new_fg, new_bg = op
                     fg, bg, flags, ul, ulc, link = table[sid]
                     if new_fg != KEEP:
                         fg = new_fg
                     if new_bg != KEEP:
                         bg = new_bg
                     style = new_style(Style, (fg, bg, flags, ul, ulc, link))
-                    new = ids_get(style)
-                    if new is None:
-                        new = ids[style] = len(table)
-                        table.append(style)
-                    if new_fg < RGB_FLAG and new_bg < RGB_FLAG:  # palette colours recur; one-off true colours do not
-                        if len(memo) > 8192:  # ``_remember``, inline: a call here costs 1 % of colour-per-cell
-                            memo.clear()
-                        memo[(sid, pstr)] = new
+                new = ids_get(style)
+                if new is None:
+                    new = ids[style] = len(table)
+                    table.append(style)
+                if remember:
+                    if len(memo) > 8192:  # ``_remember``, inline: a call here costs 1 % of colour-per-cell
+                        memo.clear()
+                    memo[(sid, pstr)] = new
             sid = new
             append(sid)
         return sid
