@@ -318,6 +318,11 @@ class Screen:
         while i < count:
             j = next(styled, count)
             if j > i:
+                first = laid[i]
+                if len(first) > cols or ZERO_MARK in first:
+                    # Checked alone before the rest of the block is sliced and joined: in output where most
+                    # lines wrap, doing that once per line would make a block quadratic.
+                    break
                 seg = laid[i:j]
                 if not sid:
                     fitted = self._plain_rows(seg)
