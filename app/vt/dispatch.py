@@ -324,6 +324,11 @@ class Dispatcher:
             if fg < RGB_FLAG and bg < RGB_FLAG:  # palette colours recur; one-off true colours do not
                 self._remember(screen.sid, pstr, sid)
             return sid
+        return self._sgr_general(pstr)
+
+    def _sgr_general(self, pstr: str) -> int:
+        """``_sgr_miss`` for an SGR known not to be a colour edit: its delta if it recurs, else parsed."""
+        screen = self.screen
         delta = self._sgr_ops.get(pstr)
         if isinstance(delta, SgrDelta):
             style = delta.apply(screen.style)
@@ -400,7 +405,8 @@ class Dispatcher:
             if op is None or len(table) >= limit:
                 screen.sid = sid
                 screen.style = table[sid]
-                new = self._sgr_miss(pstr)
+                # Not a colour edit (already asked), or interning must go through compaction.
+                new = self._sgr_general(pstr) if op is None else self._sgr_miss(pstr)
             else:
                 if isinstance(op, SgrDelta):
                     style = op.apply(table[sid])

@@ -19,7 +19,7 @@ from . import modes as M
 from .charsets import TranslationTable, translation_table
 from .row import BLANK, HistoryRow, Line
 from .style import DEFAULT, PLAIN, Style, StyleTable, apply_sgr
-from .width import UNSEEN, WIDE_PLACEHOLDER, ZERO_MARK, cell_map, cells
+from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each
 
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
@@ -211,7 +211,7 @@ class Screen:
         while i < count:
             if self._at_fresh_bottom() and table[self.sid].bg == DEFAULT:
                 if laid is None:
-                    laid = _lay_out_texts(texts)
+                    laid = cells_each(texts)
                 i = self._scroll_in(laid, pens, i)
                 if i == count:
                     return count
@@ -351,9 +351,7 @@ class Screen:
             if end_sid != sid and table[end_sid].bg != DEFAULT:
                 break
             if not "".join(runs).isascii():
-                # The table directly: ``cells`` per run would be a call per cell in colour-per-cell output.
-                mapped = [run.translate(cell_map) for run in runs]
-                runs = mapped if UNSEEN not in "".join(mapped) else [cells(run) for run in runs]
+                runs = cells_each(runs)
             laid_row = self._lay_out_line(runs, sids)
             if laid_row is None:
                 break
@@ -514,13 +512,8 @@ class Screen:
         original = runs
         text = "".join(runs)
         if not text.isascii():
-            # ``cells`` per run would cost a call per run (one per cell in colour-per-cell output): the
-            # table directly, and ``cells`` only when some character was new to it.
-            runs = [run.translate(cell_map) for run in runs]
+            runs = cells_each(runs)
             text = "".join(runs)
-            if UNSEEN in text:
-                runs = [cells(run) for run in original]
-                text = "".join(runs)
             if ZERO_MARK in text:
                 text = ""  # combining marks: the general path below handles them
         x = self.x
@@ -618,7 +611,7 @@ class Screen:
     def _draw_with_marks(self, mapped: str) -> None:
         """A run with combining marks: print the bases, attach each mark to the cell before it.
 
-        *mapped* is the run after ``translate(cell_map)``: every zero-width character sits right
+        *mapped* is the run laid out by ``cells``: every zero-width character sits right
         after a ``ZERO_MARK``, so splitting on the marker separates marks from bases in C.
         """
         parts = mapped.split(ZERO_MARK)
@@ -1325,20 +1318,6 @@ class Screen:
         self.dirty_all = False
         self.dirty = set()
         return all_dirty, rows
-
-
-def _lay_out_texts(texts: list[str]) -> list[str]:
-    """Each text laid out as cells (see ``width.cells``).
-
-    A translate per line rather than one over the block joined: ``str.translate`` takes a run of
-    ASCII at the start of a string through a fast cached path, and per-character lookups after
-    the first other character, so one long translate would look up every ASCII character after
-    the first CJK line; ASCII lines are not translated at all.
-    """
-    laid = [text if text.isascii() else text.translate(cell_map) for text in texts]
-    if UNSEEN in "".join(laid):
-        laid = [cells(text) for text in texts]
-    return laid
 
 
 def _last_printed(texts: list[str]) -> str:

@@ -25,6 +25,7 @@ __all__ = [
     "ZERO_MARK",
     "cell_map",
     "cells",
+    "cells_each",
     "char_width",
     "layout",
     "text_width",
@@ -100,6 +101,21 @@ def cells(text: str) -> str:
     if UNSEEN in mapped:
         mapped = text.translate(_learner)
     return mapped
+
+
+def cells_each(texts: list[str]) -> list[str]:
+    """:func:`cells` of each text, with one call for all: in colour-per-cell output the texts are a cell
+    or two each, and a Python call per text would cost as much as the layout.
+
+    A translate per text rather than one over them joined: ``str.translate`` takes ASCII at the start
+    of a string through a fast cached path and looks every character up after the first other one, so
+    a joined translate would look up every ASCII character after the first CJK text.  ASCII texts are
+    not translated at all.
+    """
+    laid = [text if text.isascii() else text.translate(cell_map) for text in texts]
+    if UNSEEN in "".join(laid):
+        laid = [cells(text) for text in texts]
+    return laid
 
 
 def text_width(text: str) -> int:
