@@ -14,7 +14,7 @@ from . import modes as M
 from .catalogue import CATALOGUE
 from .parser import Groups, Params, _parse, parse_params
 from .screen import Screen
-from .style import RGB_FLAG, SgrDelta, Style, apply_sgr, compile_sgr
+from .style import BG_FIELD, BG_SHIFT, FG_FIELD, FG_SHIFT, RGB_FLAG, TRUE_COLOUR_BITS, SgrOp, compile_sgr
 
 __all__ = ["TERMINAL_NAME", "Dispatcher"]
 
@@ -31,17 +31,17 @@ _COLOUR_COLON = re.compile(r"[34]8:(?:5:\d{1,3}|2:(?:\d*:)?\d{1,3}:\d{1,3}:\d{1,
 #: a dict lookup both validates and converts, several times cheaper than a regex and ``int()``.
 _COMPONENT = {f"{v:0{width}d}": v & 0xFF for width in (1, 2, 3) for v in range(10**width)}
 _COMPONENT_OF = _COMPONENT.get
-#: In a colour edit: this side of the pen stays as it is.
-KEEP = -1
+_KEEP_BG = ~FG_FIELD
+_KEEP_FG = ~BG_FIELD
 
 
-def colour_edit(pstr: str) -> tuple[int, int] | None:
-    """The (fg, bg) an SGR of colours alone sets (``KEEP`` for a side it leaves), else ``None``.
+def colour_op(pstr: str) -> SgrOp | None:
+    """The ``(keep, put)`` of an SGR of colours alone (see ``compile_sgr``), else ``None``.
 
     Colourful output (lolcat, true-colour themes, gradients) changes colour before nearly every
     cell, mostly with one-off values: such a change (``38;5;n``, ``48;2;r;g;b``, several of them,
     or one in colon form) is read here with a split and dict lookups, far cheaper than the
-    general parser and ``apply_sgr``, which give the same result.  Values of up to three digits
+    general parser and ``compile_sgr``, which give the same result.  Values of up to three digits
     only, so no clamping question arises.
     """
     parts = pstr.split(";")
@@ -63,11 +63,11 @@ def colour_edit(pstr: str) -> tuple[int, int] | None:
             index = _COMPONENT_OF(parts[2])
             if index is None:
                 return None
-            colour = index
+            colour = index + 1  # packed: a palette colour is stored one up
         if side == "38":
-            return colour, KEEP
+            return _KEEP_BG, colour << FG_SHIFT
         if side == "48":
-            return KEEP, colour
+            return _KEEP_FG, colour << BG_SHIFT
         return None
     if n == 1:
         if _COLOUR_COLON.fullmatch(pstr) is None:
@@ -76,14 +76,15 @@ def colour_edit(pstr: str) -> tuple[int, int] | None:
         if len(parts) == 6:
             del parts[2]  # the colour space id, which xterm ignores
         n = len(parts)
-    fg = bg = KEEP
+    keep = -1
+    put = 0
     i = 0
     while i < n:
         if i + 2 < n and parts[i + 1] == "5":
             index = _COMPONENT_OF(parts[i + 2])
             if index is None:
                 return None
-            colour = index
+            colour = index + 1
             step = 3
         elif i + 4 < n and parts[i + 1] == "2":
             r = _COMPONENT_OF(parts[i + 2])
@@ -97,13 +98,15 @@ def colour_edit(pstr: str) -> tuple[int, int] | None:
             return None
         side = parts[i]
         if side == "38":
-            fg = colour
+            keep &= _KEEP_BG
+            put = put & _KEEP_BG | colour << FG_SHIFT
         elif side == "48":
-            bg = colour
+            keep &= _KEEP_FG
+            put = put & _KEEP_FG | colour << BG_SHIFT
         else:
             return None
         i += step
-    return fg, bg
+    return keep, put
 
 
 #: An SGR inside a block of lines; ``split`` leaves its parameter text between the runs.
@@ -128,14 +131,9 @@ class Dispatcher:
         self._csi: dict[str, CsiHandler] = {}
         self._osc: dict[str, Callable[[str], None]] = {}
         self._dcs: dict[str, Callable[[Params, str], None]] = {}
-        self._sgr_memo: dict[tuple[int, str], int] = {}
-        #: SGR text → what it does, kept for strings that recur: the (fg, bg) of a palette colour edit, or the
-        #: compiled delta of anything else seen twice.  One-off true colours are not kept.
-        self._sgr_ops: dict[str, tuple[int, int] | SgrDelta] = {}
-        self._sgr_seen: set[str] = set()
-        self._style_list = screen.styles.styles  # changed in place only; indexed by style id
-        self._style_ids = screen.styles.ids  # likewise: style → id
-        screen.style_listeners.append(self._sgr_memo.clear)  # ids renumbered: memo is stale
+        #: SGR text → its effect on the pen (``compile_sgr``), for strings that recur: everything but
+        #: one-off true colours, which are cheaper to read again than to keep.
+        self._sgr_ops: dict[str, SgrOp] = {}
         self.unknown = 0  # sequences seen that nothing handles (for the status line)
         # Direct routes for the controls every line uses: one call instead of two.
         direct: dict[str, Simple] = {
@@ -178,13 +176,13 @@ class Dispatcher:
 
     def csi_dispatch(self, private: str, params: str, intermediates: str, final: str) -> None:
         if final == "m" and not private and not intermediates:
-            # SGR, the most frequent sequence by far: (style, parameter text) → style id, memoised.
+            # SGR, the most frequent sequence by far: an AND and an OR on the pen (see ``compile_sgr``).
+            op = self._sgr_ops.get(params)
+            if op is None:
+                op = self._sgr_op(params)
+            keep, put = op
             screen = self.screen
-            sid = self._sgr_memo.get((screen.sid, params))
-            if sid is None:
-                sid = self._sgr_miss(params)
-            screen.sid = sid
-            screen.style = self._style_list[sid]
+            screen.sid = screen.sid & keep | put
             return
         fn = self._csi.get(private + intermediates + final)
         if fn is None:
@@ -276,7 +274,6 @@ class Dispatcher:
 
     def full_reset(self) -> None:
         self.screen.full_reset()
-        self._sgr_memo.clear()
 
     def keypad_application(self) -> None:
         self.screen.dec_modes.add(M.DECNKM)
@@ -305,195 +302,89 @@ class Dispatcher:
         self.csi_da1((), None)
 
     # ------------------------------------------------------------ CSI
-    def _sgr_miss(self, pstr: str) -> int:
-        """The style id an SGR gives from the current style, computed (and remembered if it recurs).
+    def _sgr_op(self, pstr: str) -> SgrOp:
+        """The effect of an SGR not in ``_sgr_ops``: read, and kept unless it is a one-off true colour.
 
         Colourful output is mostly colours alone (``38;5;n``, ``38;2;r;g;b``), many of them
-        one-offs: those are applied directly (:func:`colour_edit`), without the parser or any cache.  Other
-        strings are parsed on first sight; seen again, they get a compiled delta and a memo entry.
+        one-offs: those are read directly (:func:`colour_op`), without the parser.
         """
-        screen = self.screen
-        edit = colour_edit(pstr)
-        if edit is not None:
-            fg, bg = edit
-            style = screen.style
-            style = style._replace(fg=style.fg if fg == KEEP else fg, bg=style.bg if bg == KEEP else bg)
-            sid = self._style_ids.get(style)
-            if sid is None:
-                sid = screen.intern_style(style)
-            if fg < RGB_FLAG and bg < RGB_FLAG:  # palette colours recur; one-off true colours do not
-                self._remember(screen.sid, pstr, sid)
-            return sid
-        return self._sgr_general(pstr)
+        op = colour_op(pstr)
+        if op is None:
+            return self._sgr_general(pstr)
+        if not op[1] & TRUE_COLOUR_BITS:  # palette colours recur; one-off true colours do not
+            ops = self._sgr_ops
+            if len(ops) > 4096:
+                ops.clear()
+            ops[pstr] = op
+        return op
 
-    def _sgr_general(self, pstr: str) -> int:
-        """``_sgr_miss`` for an SGR known not to be a colour edit: its delta if it recurs, else parsed."""
-        screen = self.screen
-        delta = self._sgr_ops.get(pstr)
-        if isinstance(delta, SgrDelta):
-            style = delta.apply(screen.style)
-            seen_before = True
-        else:
-            seen_before = pstr in self._sgr_seen
-            values, groups = _parse(pstr) if pstr else ((), None)
-            style = apply_sgr(screen.style, values, groups)
-            if seen_before:
-                if len(self._sgr_ops) > 4096:
-                    self._sgr_ops.clear()
-                self._sgr_ops[pstr] = compile_sgr(values, groups)
-            else:
-                if len(self._sgr_seen) > 16384:
-                    self._sgr_seen.clear()
-                self._sgr_seen.add(pstr)
-        sid = self._style_ids.get(style)
-        if sid is None:
-            sid = screen.intern_style(style)
-        if seen_before:
-            self._remember(screen.sid, pstr, sid)
-        return sid
-
-    def _remember(self, before: int, pstr: str, after: int) -> None:
-        """Memo: SGR ``pstr`` takes the pen from style id ``before`` to ``after`` (bounded: cleared when full)."""
-        if len(self._sgr_memo) > 8192:
-            self._sgr_memo.clear()
-        self._sgr_memo[(before, pstr)] = after
+    def _sgr_general(self, pstr: str) -> SgrOp:
+        """``_sgr_op`` for an SGR known not to be colours alone: parsed, compiled and kept (bounded)."""
+        values, groups = _parse(pstr) if pstr else ((), None)
+        op = compile_sgr(values, groups)
+        ops = self._sgr_ops
+        if len(ops) > 4096:
+            ops.clear()
+        ops[pstr] = op
+        return op
 
     def _pens_after(self, pstrs: list[str], sid: int, sids: list[int]) -> int:
         """Append to *sids* the pen's style id after each SGR of *pstrs* in turn, from pen *sid*; return the last.
 
-        Colour on every cell is mostly colour-only SGRs that move the pen from one cell to the
-        next, so the memo of (pen, SGR) rarely hits: those are applied and interned right here,
-        since calls per cell (``_sgr_miss``, ``intern_style``) cost as much as the work itself.
-        The memo is asked only for SGRs that recur (those in ``_sgr_ops``: palette colours and
-        strings seen twice); a one-off true colour is parsed straight away.  Everything else, and
-        a style table at its compaction limit, goes the general way.  The caller checks
-        ``screen.style_epoch``: a compaction on the way makes the ids stale.
+        Colour on every cell runs this once per cell, so ``_sgr_op`` is inlined: a call per
+        cell costs as much as the work itself.
         """
-        screen = self.screen
-        memo = self._sgr_memo
-        memo_get = memo.get
         ops = self._sgr_ops
         ops_get = ops.get
-        table = self._style_list
-        ids = self._style_ids
-        ids_get = ids.get
-        edit_of = colour_edit
-        new_style = tuple.__new__
-        limit = screen._style_limit
+        op_of = colour_op
         append = sids.append
         for pstr in pstrs:
             op = ops_get(pstr)
-            if op is not None:
-                # A recurring SGR: what it does to this pen may be known already.
-                new = memo_get((sid, pstr))
-                if new is not None:
-                    sid = new
-                    append(sid)
-                    continue
-                remember = True
-            else:
-                op = edit_of(pstr)
+            if op is None:
+                op = op_of(pstr)
                 if op is None:
-                    remember = False  # not a colour edit: the general way below
-                else:
-                    # Palette colours recur and are kept; one-off true colours are not, nor looked up.
-                    remember = op[0] < RGB_FLAG and op[1] < RGB_FLAG
-                    if remember:
-                        if len(ops) > 4096:
-                            ops.clear()
-                        ops[pstr] = op
-            if op is None or len(table) >= limit:
-                screen.sid = sid
-                screen.style = table[sid]
-                # Not a colour edit (already asked), or interning must go through compaction.
-                new = self._sgr_general(pstr) if op is None else self._sgr_miss(pstr)
-            else:
-                if isinstance(op, SgrDelta):
-                    style = op.apply(table[sid])
-                else:
-                    new_fg, new_bg = op
-                    fg, bg, flags, ul, ulc, link = table[sid]
-                    if new_fg != KEEP:
-                        fg = new_fg
-                    if new_bg != KEEP:
-                        bg = new_bg
-                    style = new_style(Style, (fg, bg, flags, ul, ulc, link))
-                new = ids_get(style)
-                if new is None:
-                    new = ids[style] = len(table)
-                    table.append(style)
-                if remember:
-                    if len(memo) > 8192:  # ``_remember``, inline: a call here costs 1 % of colour-per-cell
-                        memo.clear()
-                    memo[(sid, pstr)] = new
-            sid = new
+                    op = self._sgr_general(pstr)
+                elif not op[1] & TRUE_COLOUR_BITS:
+                    if len(ops) > 4096:
+                        ops.clear()
+                    ops[pstr] = op
+            keep, put = op
+            sid = sid & keep | put
             append(sid)
         return sid
 
     def sgr_runs(self, pairs: list[tuple[str, str]]) -> None:
         """SGR then print, for each pair (see ``Perform``): styles resolved at once, text written at once."""
         screen = self.screen
-        epoch = screen.style_epoch
-        start_style = screen.style
         sids: list[int] = []
-        sid = self._pens_after([pstr for pstr, _run in pairs], screen.sid, sids)
-        if epoch != screen.style_epoch:
-            # A compaction renumbered ids mid-way; ids taken before it are stale.  Rare: redo slowly.
-            screen.sid = screen.intern_style(start_style)
-            screen.style = start_style
-            for pstr, run in pairs:
-                self.csi_dispatch("", pstr, "", "m")
-                screen.draw(run)
-            return
-        screen.sid = sid
-        screen.style = self._style_list[sid]
+        screen.sid = self._pens_after([pstr for pstr, _run in pairs], screen.sid, sids)
         screen.draw_runs([run for _pstr, run in pairs], sids)
 
     def print_lines(self, block: str) -> None:
         """Whole lines from the parser (see ``Perform``): printable text, HTs and SGRs, each line ending in CR LF.
 
         The lines with SGRs are cut at them and every SGR resolved to a style id here, where the
-        memo is, so the screen gets each such line as runs with their ids and lays the whole block
-        out at once (``Screen.print_lines``).
+        SGR table is, so the screen gets each such line as runs with their ids and lays the whole
+        block out at once (``Screen.print_lines``).
         """
         texts = block.split("\r\n")
         texts.pop()
         screen = self.screen
         if "\x1b" not in block:
-            screen.print_lines(texts)  # no SGR to resolve: ids cannot go stale
+            screen.print_lines(texts)
             return
         split = _SGR_SPLIT.split
         pens_after = self._pens_after
-        epoch = screen.style_epoch
-        start_style = screen.style
-        start_sid = sid = screen.sid
+        sid = screen.sid
         pens: dict[int, tuple[list[str], list[int]]] = {}
         for k, text in enumerate(texts):
             if "\x1b" in text:
                 parts = split(text)
-                runs = parts[0::2]
                 sids = [sid]
                 sid = pens_after(parts[1::2], sid, sids)
-                pens[k] = (runs, sids)
+                pens[k] = (parts[0::2], sids)
                 texts[k] = ""  # not read: the runs say what the line prints
-        screen.sid = start_sid
-        screen.style = start_style
-        done = 0
-        if epoch != screen.style_epoch:
-            # A compaction renumbered ids mid-way; ids taken before it are stale.  Rare: redo slowly.
-            screen.sid = screen.intern_style(start_style)
-        else:
-            done = screen.print_lines(texts, pens)
-            if done == len(texts):
-                return
-        # Ids went stale (a compaction, before or while printing): the rest from their SGRs, one by one.
-        for text in block.split("\r\n")[done:-1]:
-            for k, part in enumerate(split(text)):
-                if k % 2:
-                    self.csi_dispatch("", part, "", "m")
-                elif part:
-                    screen.draw_tabbed(part)
-            screen.crlf()
+        screen.print_lines(texts, pens)
 
     def _sgr(self, pstr: str) -> None:
         self.csi_dispatch("", pstr, "", "m")

@@ -18,14 +18,12 @@ from itertools import compress, repeat
 from . import modes as M
 from .charsets import TranslationTable, translation_table
 from .row import BLANK, HistoryRow, Line
-from .style import DEFAULT, PLAIN, Style, StyleTable, apply_sgr
+from .style import BG_FIELD, LINK_FIELD, LINK_SHIFT, PackedStyles, Style, apply_sgr, pack, unpack
 from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each
 
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
 PH = WIDE_PLACEHOLDER
-#: Distinct styles kept before unused ones are dropped (true-colour output makes new ones endlessly).
-STYLE_LIMIT = 65536
 
 
 @dataclass
@@ -35,7 +33,7 @@ class SavedCursor:
     x: int = 0
     y: int = 0
     pending_wrap: bool = False
-    style: Style = PLAIN
+    sid: int = 0  # the pen, a packed style id
     origin: bool = False
     autowrap: bool = True
     charsets: list[str] = field(default_factory=lambda: ["B", "B", "B", "B"])
@@ -49,12 +47,8 @@ class Screen:
         self.cols = max(1, cols)
         self.rows = max(1, rows)
         self.scrollback = max(0, scrollback)
-        self.styles = StyleTable()
-        #: Bumped whenever style ids are renumbered, so caches keyed by id know to drop them.
-        self.style_epoch = 0
-        #: Called after a compaction renumbered the style ids (caches keyed by id must be dropped).
-        self.style_listeners: list[Callable[[], None]] = []
-        self._style_limit = STYLE_LIMIT
+        #: ``styles[sid]`` is the :class:`Style` of a cell's id (ids are packed styles: no table).
+        self.styles = PackedStyles()
         self.history: deque[HistoryRow] = deque(maxlen=self.scrollback or 1)
         #: Called with the text of replies (DA, DSR, DECRQM…); the Terminal encodes and sends them.
         self.reply: Callable[[str], None] = lambda text: None
@@ -63,10 +57,9 @@ class Screen:
 
     # ------------------------------------------------------------------ state
     def _reset_state(self) -> None:
-        self.style = PLAIN
+        #: The pen: the packed style id (see ``style.pack``) the next printed cell takes.
         self.sid = 0
         self._blank_text = BLANK * self.cols
-        self._blank_cache: dict[int, int] = {0: 0}
         self.main_lines = [self._blank_line(0) for _ in range(self.rows)]
         self.alt_lines = [self._blank_line(0) for _ in range(self.rows)]
         self.lines = self.main_lines
@@ -110,14 +103,14 @@ class Screen:
     def _default_tabs(cols: int) -> list[bool]:
         return [x % 8 == 0 and x > 0 for x in range(cols)]
 
+    @property
+    def style(self) -> Style:
+        """The pen as a :class:`Style`."""
+        return unpack(self.sid)
+
     def _blank_sid(self) -> int:
         """Erased cells keep the current background colour (xterm's BCE), nothing else."""
-        sid = self.sid
-        blank = self._blank_cache.get(sid)
-        if blank is None:
-            blank = self.intern_style(Style(bg=self.style.bg)) if self.style.bg != PLAIN.bg else 0
-            self._blank_cache[sid] = blank
-        return blank
+        return self.sid & BG_FIELD
 
     def _blank_line(self, bsid: int) -> Line:
         return Line(self._blank_text, [bsid] * self.cols if bsid else None)
@@ -184,7 +177,7 @@ class Screen:
             if piece:
                 self.draw(piece)
 
-    def print_lines(self, texts: list[str], pens: dict[int, tuple[list[str], list[int]]] | None = None) -> int:
+    def print_lines(self, texts: list[str], pens: dict[int, tuple[list[str], list[int]]] | None = None) -> None:
         """Print each text (printable characters and HTs) then CR LF: a block of log lines.
 
         *pens* gives the lines whose pen changes within them: ``pens[k] = (runs, sids)`` means line
@@ -196,25 +189,19 @@ class Screen:
         row and scrolled into history at once: there the block is laid out and scrolled in one
         step (``_scroll_in``).  Elsewhere the common case — starting at column 0 of the row, the
         line fits — is written inline; anything else takes ``draw``.
-
-        Returns how many lines it printed: all of them, unless the style ids were renumbered on the
-        way (a CR LF in a coloured pen interns the erased cells' style), which makes the ids in
-        *pens* stale; the caller prints the rest from their SGRs again.
         """
         crlf = self.crlf
-        epoch = self.style_epoch
         cols = self.cols
-        table = self.styles.styles
         laid: list[str] | None = None
         i = 0
         count = len(texts)
         while i < count:
-            if self._at_fresh_bottom() and table[self.sid].bg == DEFAULT:
+            if self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
                     laid = cells_each(texts)
                 i = self._scroll_in(laid, pens, i)
                 if i == count:
-                    return count
+                    return
                 mapped = laid[i]
                 if "\t" not in mapped and (pens is None or i not in pens):
                     # What stopped the block: a line that wraps or has combining marks.  The cursor is at
@@ -232,12 +219,9 @@ class Screen:
             if runs_sids is not None:
                 for run, sid in zip(*runs_sids, strict=True):
                     self.sid = sid
-                    self.style = table[sid]
                     if run:
                         self.draw_tabbed(run)
                 crlf()
-                if self.style_epoch != epoch:
-                    return i
                 continue
             if text:
                 if self._charsets_active or self.insert or self.pending_wrap or self.x or "\t" in text:
@@ -272,9 +256,6 @@ class Screen:
                         self.dirty.add(self.y)
                         self._last_run = text
             crlf()
-            if self.style_epoch != epoch:
-                return i
-        return count
 
     def _at_fresh_bottom(self) -> bool:
         """The cursor is at the start of a blank, unstyled last row of a full-screen region (any pen)."""
@@ -307,7 +288,6 @@ class Screen:
         block does not model); the caller prints it the general way.
         """
         cols = self.cols
-        table = self.styles.styles
         sid = self.sid
         rows: list[str] = []
         rows_styles: list[list[int] | None] = []
@@ -348,7 +328,7 @@ class Screen:
             assert pens is not None  # i < count here only at a line of pens
             runs, sids = pens[i]
             end_sid = sids[-1]
-            if end_sid != sid and table[end_sid].bg != DEFAULT:
+            if end_sid != sid and end_sid & BG_FIELD:
                 break
             if not "".join(runs).isascii():
                 runs = cells_each(runs)
@@ -363,7 +343,6 @@ class Screen:
         if rows:
             self._commit_scroll_in(rows, rows_styles if any(rows_styles) else None, last)
             self.sid = sid
-            self.style = table[sid]
         return i
 
     def _plain_rows(self, seg: list[str]) -> list[str]:
@@ -519,12 +498,11 @@ class Screen:
         x = self.x
         n = len(text)
         if not n or self._charsets_active or self.pending_wrap or self.insert or x + n > self.cols:
-            final_sid, final_style = self.sid, self.style
+            final_sid = self.sid
             for run, sid in zip(original, sids, strict=True):
                 self.sid = sid
-                self.style = self.styles.styles[sid]
                 self.draw(run)
-            self.sid, self.style = final_sid, final_style
+            self.sid = final_sid
             return
         cols = self.cols
         line = self.lines[self.y]
@@ -733,9 +711,7 @@ class Screen:
             tuple.__new__(HistoryRow, (line.text, None if styles is None else tuple(styles), line.marks, line.wrapped))
         )
         self._scrolled_total += 1
-        bsid = self._blank_cache.get(self.sid)
-        if bsid is None:
-            bsid = self._blank_sid()
+        bsid = self.sid & BG_FIELD  # ``_blank_sid``, inline
         line.text = self._blank_text
         line.styles = [bsid] * self.cols if bsid else None
         line.marks = None
@@ -785,9 +761,7 @@ class Screen:
             # One row off a full-screen region: the hot path of every scrolling log.
             line = lines.pop(0)
             cols = self.cols
-            bsid = self._blank_cache.get(self.sid)
-            if bsid is None:
-                bsid = self._blank_sid()
+            bsid = self.sid & BG_FIELD  # ``_blank_sid``, inline
             if not self.alt_active and self.scrollback:
                 # The row's string moves into history as it is; only styles need freezing.
                 styles = line.styles
@@ -906,7 +880,7 @@ class Screen:
     def save_cursor(self) -> None:
         saved = self.saved_alt if self.alt_active else self.saved_main
         saved.x, saved.y, saved.pending_wrap = self.x, self.y, self.pending_wrap
-        saved.style = self.style
+        saved.sid = self.sid
         saved.origin = self.origin
         saved.autowrap = self.autowrap
         saved.charsets = list(self.charsets)
@@ -917,7 +891,7 @@ class Screen:
         self.x = min(saved.x, self.cols - 1)
         self.y = min(saved.y, self.rows - 1)
         self.pending_wrap = saved.pending_wrap and self.x == self.cols - 1
-        self._set_style(saved.style)
+        self.sid = saved.sid
         self._set_origin_flag(saved.origin)
         self.charsets = list(saved.charsets)
         self.gl = saved.gl
@@ -1047,55 +1021,8 @@ class Screen:
         self._tabs_default = self.tabstops == self._default_tabs(self.cols)
 
     # ------------------------------------------------------------------ rendition
-    def _set_style(self, style: Style) -> None:
-        self.sid = self.intern_style(style)
-        self.style = style
-
-    def intern_style(self, style: Style) -> int:
-        """The id of *style*, dropping styles no cell uses once the table grows past its limit."""
-        sid = self.styles.intern(style)
-        if sid >= self._style_limit:
-            sid = self._compact_styles(style)
-        return sid
-
-    def _compact_styles(self, newest: Style) -> int:
-        """Renumber the styles still referenced by a cell, the pen or *newest*; drop the rest.
-
-        Memory stays bounded by what the screen and scrollback really show; the next compaction
-        waits until the table has doubled, so a screen full of distinct colours cannot make every
-        new style pay for one.
-        """
-        used = {0, self.sid}
-        for line in (*self.main_lines, *self.alt_lines):
-            if line.styles is not None:
-                used.update(line.styles)
-        for row in self.history:
-            if row.styles is not None:
-                used.update(row.styles)
-        old = list(self.styles.styles)
-        order = sorted(used)
-        remap = {old_id: new_id for new_id, old_id in enumerate(order)}
-        kept = [old[i] for i in order]
-        self.styles.replace_all(kept)
-        get = remap.__getitem__
-        for line in (*self.main_lines, *self.alt_lines):
-            if line.styles is not None:
-                line.styles = list(map(get, line.styles))
-        self.history = deque(
-            (row if row.styles is None else row._replace(styles=tuple(map(get, row.styles))) for row in self.history),
-            maxlen=self.history.maxlen,
-        )
-        self.sid = remap[self.sid]
-        self._blank_cache = {0: 0}
-        self.style_epoch += 1
-        self.dirty_all = True
-        self._style_limit = max(STYLE_LIMIT, 2 * len(kept))
-        for listener in self.style_listeners:
-            listener()
-        return self.styles.intern(newest)
-
     def select_graphic_rendition(self, params: list[int], groups: list[tuple[int, ...]] | None) -> None:
-        self._set_style(apply_sgr(self.style, params, groups))
+        self.sid = pack(apply_sgr(self.style, params, groups))
 
     def set_hyperlink(self, uri: str) -> None:
         """OSC 8: following text links to *uri* (empty ends the link)."""
@@ -1110,7 +1037,7 @@ class Screen:
                 self.links.append(uri)
                 self._link_ids[uri] = found
             link = found
-        self._set_style(self.style._replace(link=link))
+        self.sid = self.sid & ~LINK_FIELD | link << LINK_SHIFT
 
     # ------------------------------------------------------------------ charsets
     def designate_charset(self, slot: int, designator: str) -> None:
@@ -1230,7 +1157,7 @@ class Screen:
         self.dec_modes.discard(M.DECCKM)
         self.dec_modes.discard(M.DECNKM)
         self.top, self.bottom = 0, self.rows - 1
-        self._set_style(PLAIN)
+        self.sid = 0
         self.charsets = ["B", "B", "B", "B"]
         self.gl = 0
         self._update_translate()

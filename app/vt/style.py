@@ -1,8 +1,8 @@
-"""Cell styles (graphic rendition) and their interning.
+"""Cell styles (graphic rendition) and the packed ints the cells store for them.
 
-Every cell stores a small integer style id rather than a style object: rows stay compact,
-runs of text take their style with one list multiplication, and the view can cache paint
-attributes per id.  A :class:`StyleTable` hands out the ids; a style is immutable.
+Every cell stores an integer style id rather than a style object: rows stay compact, runs of
+text take their style with one list multiplication, and the view can cache paint attributes
+per id.  The id is the style itself, packed (:func:`pack`); a style is immutable.
 
 Colours are ints: ``DEFAULT`` (-1), 0–255 for the indexed palette, or ``RGB_FLAG | 0xRRGGBB``.
 """
@@ -10,6 +10,7 @@ Colours are ints: ``DEFAULT`` (-1), 0–255 for the indexed palette, or ``RGB_FL
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = [
@@ -30,13 +31,15 @@ __all__ = [
     "UL_DOUBLE",
     "UL_NONE",
     "UL_SINGLE",
-    "SgrDelta",
+    "PackedStyles",
+    "SgrOp",
     "Style",
-    "StyleTable",
     "apply_sgr",
     "compile_sgr",
     "describe_sgr_params",
+    "pack",
     "rgb",
+    "unpack",
 ]
 
 DEFAULT = -1
@@ -74,32 +77,90 @@ class Style(NamedTuple):
 PLAIN = Style()
 
 
-class StyleTable:
-    """Interns styles to small ints; id 0 is always the plain style."""
+# ---------------------------------------------------------------------------------------------
+# Style ids: the style itself, packed into an int
+# ---------------------------------------------------------------------------------------------
+#
+# Bits 0-8 flags, 9-11 underline, then 25 bits each for fg, bg and underline colour, and the
+# hyperlink id above them.  A colour ``c`` is stored as ``c + 1`` for DEFAULT and the palette
+# (0..256) and as itself for a true colour (``RGB_FLAG | rgb``), so the plain style is 0.
+#
+# Ids used to be interned in a table.  Colour on every cell (lolcat, true-colour gradients)
+# makes a new style per cell, so the table grew without end, needed compacting (renumbering
+# every row of the scrollback), and each SGR cost a tuple, a hash and a dict insert.  A packed
+# id needs none of that: an SGR is an AND and an OR on the pen (``compile_sgr``), ids never go
+# stale, and what a cell shows is decoded only when it is painted.
 
-    def __init__(self) -> None:
-        self.ids: dict[Style, int] = {PLAIN: 0}
-        self.styles: list[Style] = [PLAIN]
+_UL_SHIFT = 9
+FG_SHIFT = 12
+BG_SHIFT = FG_SHIFT + 25
+UL_COLOR_SHIFT = BG_SHIFT + 25
+LINK_SHIFT = UL_COLOR_SHIFT + 25
+_COLOUR_BITS = (1 << 25) - 1
+FLAGS_FIELD = 0x1FF
+UNDERLINE_FIELD = 0x7 << _UL_SHIFT
+FG_FIELD = _COLOUR_BITS << FG_SHIFT
+BG_FIELD = _COLOUR_BITS << BG_SHIFT
+UL_COLOR_FIELD = _COLOUR_BITS << UL_COLOR_SHIFT
+#: Every bit from the link up (an int mask with no top: ``sid & LINK_FIELD``).
+LINK_FIELD = -1 << LINK_SHIFT
+#: Set in a packed id whose fg or bg is a true colour.
+TRUE_COLOUR_BITS = RGB_FLAG << FG_SHIFT | RGB_FLAG << BG_SHIFT
 
-    def intern(self, style: Style) -> int:
-        sid = self.ids.get(style)
-        if sid is None:
-            sid = len(self.styles)
-            self.ids[style] = sid
-            self.styles.append(style)
-        return sid
+#: An SGR's effect on any pen: ``new_sid = sid & keep | put``.
+SgrOp = tuple[int, int]
+
+
+def pack_colour(colour: int) -> int:
+    """A colour as stored in a packed id (DEFAULT is 0)."""
+    return colour + 1 if colour < RGB_FLAG else colour
+
+
+def _unpack_colour(value: int) -> int:
+    return value - 1 if value < RGB_FLAG else value
+
+
+def pack(style: Style) -> int:
+    """The id of *style*: the style itself as an int (0 for the plain style).
+
+    Fields must be in their ranges (colours DEFAULT, 0-255 or a true colour; flags within the
+    nine known bits; underline 0-5; link >= 0), as every style the engine makes is.
+    """
+    fg, bg, flags, ul, ulc, link = style
+    return (
+        flags
+        | ul << _UL_SHIFT
+        | pack_colour(fg) << FG_SHIFT
+        | pack_colour(bg) << BG_SHIFT
+        | pack_colour(ulc) << UL_COLOR_SHIFT
+        | link << LINK_SHIFT
+    )
+
+
+@lru_cache(maxsize=16384)
+def unpack(sid: int) -> Style:
+    """The :class:`Style` a packed id stands for (cached: views ask for the same few again and again)."""
+    return Style(
+        fg=_unpack_colour(sid >> FG_SHIFT & _COLOUR_BITS),
+        bg=_unpack_colour(sid >> BG_SHIFT & _COLOUR_BITS),
+        flags=sid & FLAGS_FIELD,
+        underline=sid >> _UL_SHIFT & 0x7,
+        ul_color=_unpack_colour(sid >> UL_COLOR_SHIFT & _COLOUR_BITS),
+        link=sid >> LINK_SHIFT,
+    )
+
+
+class PackedStyles:
+    """``styles[sid]`` is the :class:`Style` of id *sid* (see :func:`pack`); ids need no table."""
+
+    __slots__ = ()
 
     def __getitem__(self, sid: int) -> Style:
-        return self.styles[sid]
+        return unpack(sid)
 
-    def replace_all(self, styles: list[Style]) -> None:
-        """Swap in a new set of styles, keeping the same list object (others hold a reference)."""
-        self.styles[:] = styles
-        self.ids.clear()
-        self.ids.update((style, sid) for sid, style in enumerate(styles))
-
-    def __len__(self) -> int:
-        return len(self.styles)
+    @staticmethod
+    def id_of(style: Style) -> int:
+        return pack(style)
 
 
 _FLAG_ON = {1: BOLD, 2: DIM, 3: ITALIC, 5: BLINK, 6: RAPID_BLINK, 7: REVERSE, 8: CONCEAL, 9: STRIKE, 53: OVERLINE}
@@ -226,56 +287,32 @@ def describe_sgr_params(style: Style) -> str:
     return ";".join(out)
 
 
-class SgrDelta(NamedTuple):
-    """What one SGR parameter string does to any style, computed once per distinct string.
+def compile_sgr(params: Sequence[int], groups: Sequence[tuple[int, ...]] | None) -> SgrOp:
+    """The effect of an SGR sequence on any pen, as ``(keep, put)``: ``new_sid = sid & keep | put``.
 
-    ``reset`` clears everything first; ``None`` fields are left as they were; flags become
-    ``(flags & ~off) | on``.
-    """
-
-    reset: bool
-    fg: int | None
-    bg: int | None
-    on: int
-    off: int
-    underline: int | None
-    ul_color: int | None
-
-    def apply(self, style: Style) -> Style:
-        fg, bg, flags, ul, ulc, link = style
-        if self.reset:
-            fg, bg, flags, ul, ulc = DEFAULT, DEFAULT, 0, UL_NONE, DEFAULT
-        if self.fg is not None:
-            fg = self.fg
-        if self.bg is not None:
-            bg = self.bg
-        if self.underline is not None:
-            ul = self.underline
-        if self.ul_color is not None:
-            ulc = self.ul_color
-        return tuple.__new__(Style, (fg, bg, (flags & ~self.off) | self.on, ul, ulc, link))
-
-
-def compile_sgr(params: Sequence[int], groups: Sequence[tuple[int, ...]] | None) -> SgrDelta:
-    """The :class:`SgrDelta` of an SGR sequence: ``apply_sgr`` run on two probe styles.
-
-    Rather than re-implement SGR, the delta is read off ``apply_sgr`` itself: every field is
-    probed from two different starting styles; a field that ends the same from both was set.
+    Every SGR parameter sets fields to constants (a reset sets them all), so its effect does not
+    depend on the pen.  Rather than re-implement SGR, the effect is read off ``apply_sgr`` itself:
+    every field is probed from two different starting styles; a field that ends the same from
+    both was set.
     """
     a = Style(fg=1, bg=2, flags=0, underline=UL_NONE, ul_color=3)
     b = Style(fg=4, bg=5, flags=0x1FF, underline=UL_DOUBLE, ul_color=6)
     ra = apply_sgr(a, params, groups)
     rb = apply_sgr(b, params, groups)
-    # Every field is read off the probes, a reset included (it shows as all fields set), so the
-    # delta never needs to know whether the string contained a 0.
     on = ra.flags & rb.flags
-    off = ~(ra.flags | rb.flags) & 0x1FF
-    return SgrDelta(
-        reset=False,
-        fg=ra.fg if ra.fg == rb.fg else None,
-        bg=ra.bg if ra.bg == rb.bg else None,
-        on=on,
-        off=off,
-        underline=ra.underline if ra.underline == rb.underline else None,
-        ul_color=ra.ul_color if ra.ul_color == rb.ul_color else None,
-    )
+    off = ~(ra.flags | rb.flags) & FLAGS_FIELD
+    keep = ~(on | off)
+    put = on
+    if ra.fg == rb.fg:
+        keep &= ~FG_FIELD
+        put |= pack_colour(ra.fg) << FG_SHIFT
+    if ra.bg == rb.bg:
+        keep &= ~BG_FIELD
+        put |= pack_colour(ra.bg) << BG_SHIFT
+    if ra.underline == rb.underline:
+        keep &= ~UNDERLINE_FIELD
+        put |= ra.underline << _UL_SHIFT
+    if ra.ul_color == rb.ul_color:
+        keep &= ~UL_COLOR_FIELD
+        put |= pack_colour(ra.ul_color) << UL_COLOR_SHIFT
+    return keep, put

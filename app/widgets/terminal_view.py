@@ -94,6 +94,8 @@ TEXT_BLINK_MS = 600
 #: program that never ends its update cannot freeze the view.
 SYNC_MAX_HELD_FRAMES = 12
 WHEEL_ROWS = 3
+#: Paint attributes kept per style id before the cache starts again (colour on every cell of a big screen is ~10k).
+_PAINTS_KEPT = 16384
 
 # DEC private modes the view reads (numbers from app.vt.modes).
 _APP_CURSOR, _REVERSE_VIDEO, _CURSOR_BLINK, _APP_KEYPAD, _BACKARROW_BS = 1, 5, 12, 66, 67
@@ -196,8 +198,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._wide_fonts: dict[tuple[int, float], QtGui.QFont] = {}
         #: Draw runs of wide characters with one call when their glyphs share an advance (tests compare with off).
         self.batch_wide_runs = True
+        #: Paint attributes per style id (ids are packed styles, so an entry never goes stale; bounded).
         self._paints: dict[int, _Paint] = {}
-        self._epoch = self._term.screen.style_epoch
         self._reverse_video = self._term.mode(_REVERSE_VIDEO)
         self._grid: tuple[int, int] | None = None
 
@@ -459,7 +461,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             return
         self._sync_held = 0
         all_dirty, rows = term.take_dirty()
-        if screen.style_epoch != self._epoch or term.mode(_REVERSE_VIDEO) != self._reverse_video:
+        if term.mode(_REVERSE_VIDEO) != self._reverse_video:
             self._invalidate_styles()
             all_dirty = True
         history = len(screen.history)
@@ -495,7 +497,6 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def _invalidate_styles(self) -> None:
         self._paints.clear()
-        self._epoch = self._term.screen.style_epoch
         self._reverse_video = self._term.mode(_REVERSE_VIDEO)
 
     def _update_abs_rows(self, abs_rows: Iterable[int]) -> None:
@@ -586,8 +587,9 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         paint = self._paints.get(sid)
         if paint is not None:
             return paint
-        screen = self._term.screen
-        style = screen.styles[sid] if sid < len(screen.styles) else screen.styles[0]
+        if len(self._paints) >= _PAINTS_KEPT:
+            self._paints.clear()  # colour on every cell: a new style per cell, most never seen again
+        style = self._term.screen.styles[sid]
         theme = self._theme
         default_fg, default_bg = self._defaults()
         fg_index, flags = style.fg, style.flags
@@ -1035,10 +1037,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         if row is None or row.styles is None or cell[1] >= len(row.styles):
             return None
         screen = self._term.screen
-        sid = row.styles[cell[1]]
-        if sid >= len(screen.styles):
-            return None
-        link = screen.styles[sid].link
+        link = screen.styles[row.styles[cell[1]]].link
         return screen.links[link] if 0 < link < len(screen.links) and screen.links[link] else None
 
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:

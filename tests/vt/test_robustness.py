@@ -11,13 +11,12 @@ import sys
 import tracemalloc
 from collections.abc import Callable
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.vt import Terminal
 from app.vt.screen import Screen
-from app.vt.style import BOLD, DEFAULT
+from app.vt.style import BOLD, DEFAULT, PLAIN, Style, apply_sgr, pack, rgb
 from app.vt.width import WIDE_PLACEHOLDER, char_width
 
 MB = 1 << 20
@@ -53,7 +52,7 @@ def check_invariants(t: Terminal) -> None:
             else:
                 assert cell, "empty cell"
         for sid in styles:
-            assert 0 <= sid < len(s.styles)
+            assert sid >= 0 and pack(s.styles[sid]) == sid  # every id is a well-formed packed style
     row, col = t.cursor
     assert 0 <= row < t.rows
     assert 0 <= col < t.cols
@@ -331,34 +330,56 @@ def test_replies_queue_is_bounded() -> None:
     assert set(replies) == {b"\x1b[?62;22c"}
 
 
-# ------------------------------------------------------------------ bounded style table
-def _all_styles(t: Terminal) -> list[list[object]]:
-    rows = [[t.screen.styles[s] for s in row.style_list()] for row in t.screen.history]
-    rows += [[t.style_at(y, x) for x in range(t.cols)] for y in range(t.rows)]
-    return rows
-
-
-def test_style_table_stays_bounded_and_cells_keep_their_styles(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Random true colours create a new style per cell; unused ones must be dropped without any
-    # visible cell, in history or on screen, changing its rendition.
+# ------------------------------------------------------------------ styles without a table
+def test_true_colour_on_every_cell_keeps_each_cells_colour() -> None:
+    # A new style per cell, as lolcat prints: every cell in history and on screen must show the
+    # rendition written before it (checked against apply_sgr on Style objects, one SGR at a time).
     import random
-
-    import app.vt.screen as screen_module
 
     rng = random.Random(7)
     stream = bytearray()
+    expected: list[tuple[str, Style]] = []
+    pen = PLAIN
     for i in range(6000):
         r, g, b = rng.randrange(256), rng.randrange(256), rng.randrange(256)
+        pen = apply_sgr(pen, [38, 2, r, g, b], None)
         stream += f"\x1b[38;2;{r};{g};{b}m{'XY'[i % 2]}".encode()
+        expected.append(("XY"[i % 2], pen))
         if i % 13 == 0:
-            stream += b"\x1b[1;4:3m\r\n" if i % 2 else b"\x1b[0m\r\n"
-    unbounded = Terminal(cols=20, rows=5, scrollback=40)
-    unbounded.feed(bytes(stream))
-    monkeypatch.setattr(screen_module, "STYLE_LIMIT", 300)
-    bounded = Terminal(cols=20, rows=5, scrollback=40)
+            if i % 2:
+                stream += b"\x1b[1;4:3m\r\n"
+                pen = apply_sgr(pen, [1, 4], [(1,), (4, 3)])
+            else:
+                stream += b"\x1b[0m\r\n"
+                pen = PLAIN
+    t = Terminal(cols=20, rows=5, scrollback=40)
     for i in range(0, len(stream), 97):
-        bounded.feed(bytes(stream[i : i + 97]))
-    assert bounded.screen.style_epoch > 3  # compaction really happened, several times
-    assert len(bounded.screen.styles) <= 2 * (20 * 45 + 2)
-    assert _all_styles(bounded) == _all_styles(unbounded)
-    assert bounded.display == unbounded.display
+        t.feed(bytes(stream[i : i + 97]))
+    shown = [
+        (ch, t.screen.styles[sid])
+        for row in t.screen.history
+        for ch, sid in zip(row.cells(), row.style_list(), strict=True)
+    ]
+    shown += [(ch, t.style_at(y, x)) for y in range(t.rows) for x, ch in enumerate(t.cells(y))]
+    printed = [cell for cell in shown if cell[0] in "XY"]
+    assert len(printed) > 400
+    assert printed == expected[-len(printed) :]
+    assert t.screen.style == pen
+
+
+def test_distinct_true_colours_leave_no_table_behind() -> None:
+    # Memory follows the cells kept, not the styles ever seen: 300,000 distinct true colours
+    # through a small scrollback must not grow anything (an interning table would hold them all).
+    stream = b"".join(
+        b"\x1b[38;2;%d;%d;%dm#" % (i >> 16 & 255, i >> 8 & 255, i & 255) + (b"\r\n" if i % 60 == 59 else b"")
+        for i in range(300_000)
+    )
+    t = Terminal(cols=80, rows=24, scrollback=100)
+
+    def feed() -> None:
+        for i in range(0, len(stream), 4096):
+            t.feed(stream[i : i + 4096])
+
+    assert peak_memory(feed) < 8 * MB
+    last = 299_999  # the last cell, at the end of the row above the cursor's
+    assert t.style_at(t.rows - 2, 59).fg == rgb(last >> 16 & 255, last >> 8 & 255, last & 255)

@@ -1,5 +1,5 @@
-"""The SGR shortcuts (colour-only parsing, compiled deltas, batched colour runs) agree with the
-plain path: ``apply_sgr`` on parsed parameters, one SGR and one print at a time."""
+"""Packed style ids and the SGR shortcuts (colour-only parsing, compiled effects, batched colour runs)
+agree with the plain path: ``apply_sgr`` on a Style, one SGR and one print at a time."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.vt import Terminal
-from app.vt.dispatch import KEEP, colour_edit
+from app.vt.dispatch import colour_op
 from app.vt.parser import parse_params
-from app.vt.style import DEFAULT, RGB_FLAG, Style, apply_sgr, compile_sgr
+from app.vt.style import DEFAULT, PLAIN, RGB_FLAG, SgrOp, Style, apply_sgr, compile_sgr, pack, unpack
 
 colours = st.one_of(st.just(DEFAULT), st.integers(0, 255), st.integers(0, 0xFFFFFF).map(lambda c: c | RGB_FLAG))
 styles = st.builds(
@@ -21,7 +21,7 @@ styles = st.builds(
     flags=st.integers(0, 0x1FF),
     underline=st.integers(0, 5),
     ul_color=colours,
-    link=st.integers(0, 3),
+    link=st.one_of(st.integers(0, 3), st.integers(0, 70000)),
 )
 numbers = st.one_of(st.integers(0, 300), st.integers(0, 70000)).map(str) | st.sampled_from(["", "007", "0000"])
 sgr_strings = st.one_of(
@@ -43,17 +43,37 @@ colour_strings = st.one_of(
 )
 
 
+def _applied(style: Style, op: SgrOp) -> Style:
+    keep, put = op
+    return unpack(pack(style) & keep | put)
+
+
 def _edited(style: Style, pstr: str) -> Style | None:
-    edit = colour_edit(pstr)
-    if edit is None:
-        return None
-    fg, bg = edit
-    return style._replace(fg=style.fg if fg == KEEP else fg, bg=style.bg if bg == KEEP else bg)
+    op = colour_op(pstr)
+    return None if op is None else _applied(style, op)
 
 
 def _plain(style: Style, pstr: str) -> Style:
     values, groups = parse_params(pstr)
     return apply_sgr(style, list(values), list(groups) if groups else None)
+
+
+@settings(max_examples=600)
+@given(styles)
+def test_packed_id_round_trips(style: Style) -> None:
+    sid = pack(style)
+    assert sid >= 0
+    assert unpack(sid) == style
+
+
+def test_plain_style_is_id_zero_and_fields_do_not_overlap() -> None:
+    assert pack(PLAIN) == 0
+    full = Style(fg=RGB_FLAG | 0xFFFFFF, bg=RGB_FLAG | 0xFFFFFF, flags=0x1FF, underline=5, ul_color=RGB_FLAG | 0xFFFFFF)
+    for field in full._fields[:-1]:
+        alone = PLAIN._replace(**{field: getattr(full, field)})
+        others = full._replace(**{field: getattr(PLAIN, field)})
+        assert pack(alone) & pack(others) == 0, field
+        assert pack(alone) | pack(others) == pack(full)
 
 
 @settings(max_examples=600)
@@ -68,7 +88,7 @@ def test_colour_edit_matches_apply_sgr(style: Style, pstr: str) -> None:
 @given(styles, sgr_strings)
 def test_compiled_delta_matches_apply_sgr(style: Style, pstr: str) -> None:
     values, groups = parse_params(pstr)
-    assert compile_sgr(values, groups).apply(style) == _plain(style, pstr)
+    assert _applied(style, compile_sgr(values, groups)) == _plain(style, pstr)
 
 
 def test_colour_edit_recognises_what_it_should() -> None:
@@ -79,12 +99,14 @@ def test_colour_edit_recognises_what_it_should() -> None:
     assert _edited(base, "38:2::10:20:30") == Style(fg=RGB_FLAG | 0x0A141E, flags=1)
     assert _edited(base, "48:2:10:20:30") == Style(bg=RGB_FLAG | 0x0A141E, flags=1)
     assert _edited(base, "48:5:9") == Style(bg=9, flags=1)
-    assert colour_edit("38;5;1000") is None  # four digits: left to the general path
-    assert colour_edit("38;2;1;2") is None
-    assert colour_edit("38;5;1;1") is None  # a colour, then bold: not colours alone
-    assert colour_edit("58;5;1") is None  # underline colour: the general path
-    assert colour_edit("1;31") is None
-    assert colour_edit("") is None
+    assert _edited(base, "38;5;1;38;2;0;0;9") == Style(fg=RGB_FLAG | 9, flags=1)  # the last one wins
+    assert _edited(Style(fg=3, bg=4), "48;5;255") == Style(fg=3, bg=255)
+    assert colour_op("38;5;1000") is None  # four digits: left to the general path
+    assert colour_op("38;2;1;2") is None
+    assert colour_op("38;5;1;1") is None  # a colour, then bold: not colours alone
+    assert colour_op("58;5;1") is None  # underline colour: the general path
+    assert colour_op("1;31") is None
+    assert colour_op("") is None
 
 
 def _styled_cells(t: Terminal) -> list[list[tuple[str, Style]]]:

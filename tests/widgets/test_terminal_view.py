@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.vt import Terminal
+from app.widgets import terminal_view
 from app.widgets.palette import DARK
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.terminal_view import TerminalView
@@ -312,16 +313,22 @@ def test_many_feeds_one_frame_dirty_rows_only(make: Callable[..., Harness], qtbo
     assert spy.regions[0] == QtGui.QRegion(QtCore.QRect(0, 3 * h.ch, h.view.viewport().width(), h.ch))
 
 
-def test_style_epoch_change_repaints_everything(make: Callable[..., Harness], qtbot: Any) -> None:
-    h = make()
-    h.view.flush_now()
-    QtWidgets.QApplication.processEvents()
-    spy = _PaintSpy()
-    h.view.viewport().installEventFilter(spy)
-    h.term.screen.style_epoch += 1  # what a style-table compaction does: every id may mean another style
-    h.view.refresh()
-    qtbot.waitUntil(lambda: len(spy.regions) > 0)
-    assert spy.regions == [QtGui.QRegion(h.view.viewport().rect())]
+def test_a_new_true_colour_per_cell_paints_right_with_a_bounded_cache(
+    make: Callable[..., Harness], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Style ids are the styles themselves, so the view's paint cache never goes stale, but colour on
+    # every cell would grow it without end: it starts again when full, and painting stays right.
+    monkeypatch.setattr(terminal_view, "_PAINTS_KEPT", 50)
+    h = make(cols=10, rows=3)
+    h.feed(b"\x1b[?25l")
+    for frame in range(6):
+        colours = [(frame * 40 + k, 255 - frame * 40 - k, (k * 7) % 256) for k in range(30)]
+        h.feed(b"\x1b[H" + b"".join(b"\x1b[48;2;%d;%d;%dm " % c for c in colours))
+        img = h.image()
+        for k in (0, 13, 29):
+            row, col = divmod(k, 10)
+            assert {(c.red(), c.green(), c.blue()) for c in h.cell_pixels(img, row, col)} == {colours[k]}
+        assert len(h.view._paints) <= 50
 
 
 # ---------------------------------------------------------------------------------------- selection
