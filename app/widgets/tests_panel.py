@@ -46,6 +46,9 @@ TOOLTIP_LINES = 15
 
 _COL_NAME, _COL_STATUS, _COL_TIME = range(3)
 _KEY_ROLE = int(Qt.ItemDataRole.UserRole)
+_TIME_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+#: A test row's status column (``Enum.value`` is a slow descriptor, read once per row of a big tree).
+_STATUS_TEXT = {status: status.value.upper() for status in Status}
 
 
 def _status_icon(colour: str, status: Status) -> QtGui.QIcon:
@@ -209,6 +212,7 @@ class TestsPanel(QtWidgets.QWidget):
         self._shown_generation = -1
         self._to_expand: list[QtWidgets.QTreeWidgetItem] = []
         self._icons = {status: _status_icon(colour, status) for status, colour in STATUS_COLOURS.items()}
+        self._colours = {status: QtGui.QColor(colour) for status, colour in STATUS_COLOURS.items()}
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -251,6 +255,9 @@ class TestsPanel(QtWidgets.QWidget):
         header.setSectionResizeMode(_COL_STATUS, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(_COL_TIME, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemClicked.connect(self._on_item)
+        # Tooltips (a test's output) are made when asked for, not per row: a run of 100,000 tests would
+        # otherwise build 100,000 tooltips every time the tree is built.
+        self.tree.viewport().installEventFilter(self)
         self.tree.itemActivated.connect(self._on_item)
         layout.addWidget(self.tree, 1)
 
@@ -364,6 +371,26 @@ class TestsPanel(QtWidgets.QWidget):
             node = self._run.find(name, package)
         return None if node is None else self._items.get(id(node))
 
+    def tooltip_for(self, item: QtWidgets.QTreeWidgetItem | None) -> str:
+        """What hovering a row shows: the first lines of the node's output, empty for no row or no output."""
+        node = None if item is None else self.node_of(item)
+        return "" if node is None else _tooltip(node.lines, node.lines_dropped)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if (
+            watched is self.tree.viewport()
+            and event.type() == QtCore.QEvent.Type.ToolTip
+            and isinstance(event, QtGui.QHelpEvent)
+        ):
+            text = self.tooltip_for(self.tree.itemAt(event.pos()))
+            if text:
+                QtWidgets.QToolTip.showText(event.globalPos(), text, self.tree.viewport())
+            else:
+                QtWidgets.QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().eventFilter(watched, event)
+
     def node_of(self, item: QtWidgets.QTreeWidgetItem) -> Node | None:
         return self._nodes.get(item.data(_COL_NAME, _KEY_ROLE))
 
@@ -426,7 +453,7 @@ class TestsPanel(QtWidgets.QWidget):
         if item is None:
             item = QtWidgets.QTreeWidgetItem()
             item.setData(_COL_NAME, _KEY_ROLE, key)
-            item.setTextAlignment(_COL_TIME, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setTextAlignment(_COL_TIME, _TIME_ALIGNMENT)
             self._items[key] = item
             self._nodes[key] = node
             if isinstance(node, PackageNode):
@@ -434,13 +461,13 @@ class TestsPanel(QtWidgets.QWidget):
         if isinstance(node, PackageNode):
             name, status_text = node.title, self._package_status(node)
         else:
-            name, status_text = node.short_name, node.status.value.upper()
-        state = (name, node.status, status_text, node.elapsed, len(node.lines), node.lines_dropped)
+            name, status_text = node.short_name, _STATUS_TEXT[node.status]
+        state = (name, node.status, status_text, node.elapsed)
         if self._shown.get(key) == state:
             return item
         was_failed = key in self._shown and self._shown[key][1] is Status.FAIL
         self._shown[key] = state
-        colour = QtGui.QColor(STATUS_COLOURS[node.status])
+        colour = self._colours[node.status]
         item.setText(_COL_NAME, name)
         item.setIcon(_COL_NAME, self._icons[node.status])
         item.setText(_COL_STATUS, status_text)
@@ -450,9 +477,6 @@ class TestsPanel(QtWidgets.QWidget):
         else:
             item.setData(_COL_NAME, Qt.ItemDataRole.ForegroundRole, None)
         item.setText(_COL_TIME, _seconds(node.elapsed))
-        tip = _tooltip(node.lines, node.lines_dropped)
-        item.setToolTip(_COL_NAME, tip)
-        item.setToolTip(_COL_STATUS, tip)
         if node.status is Status.FAIL and not was_failed:
             self._to_expand.append(item)
         return item

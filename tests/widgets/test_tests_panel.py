@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.pty import PtySource, SpawnSpec
 from app.session import OutputReceived, Session
 from app.session.gotest import GoTestPreset, PackageNode, Status
-from app.widgets.qt import Qt, QtGui, QtWidgets
+from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.tests_panel import STATUS_COLOURS, TestsPanel
 from tests.session.test_gotest import DEMO, DEMO_PKG, MULTI_FILES, MULTI_PKG, as_pty, chunks, go_env, run_go
 
@@ -90,9 +90,26 @@ def test_tree_fills_from_a_real_run(qtbot: QtBot, failing_run: bytes) -> None:
         (sub.short_name, "PASS", f"{sub.elapsed:.2f}s") for sub in subs if sub is not None and sub.elapsed is not None
     ]
     failed = panel.item_for("Test失败")
-    assert failed is not None and "失败：期望 3，得到 4" in failed.toolTip(0)
+    assert failed is not None and "失败：期望 3，得到 4" in panel.tooltip_for(failed)
     assert failed.foreground(0).color() == QtGui.QColor(STATUS_COLOURS[Status.FAIL])
     assert panel.rerun_button.isEnabled()
+
+
+def test_hovering_a_row_shows_its_output(qtbot: QtBot, failing_run: bytes) -> None:
+    panel = make_panel(qtbot)
+    panel.show()
+    feed_all(panel, failing_run)
+    failed = panel.item_for("Test失败")
+    assert failed is not None
+    viewport = panel.tree.viewport()
+    panel.tree.scrollToItem(failed)
+    pos = panel.tree.visualItemRect(failed).center()
+    event = QtGui.QHelpEvent(QtCore.QEvent.Type.ToolTip, pos, viewport.mapToGlobal(pos))
+    QtWidgets.QApplication.sendEvent(viewport, event)
+    assert "失败：期望 3，得到 4" in QtWidgets.QToolTip.text()
+    assert QtWidgets.QToolTip.text() == panel.tooltip_for(failed)
+    QtWidgets.QToolTip.hideText()
+    assert panel.tooltip_for(None) == ""
 
 
 def test_click_selects_the_bytes_of_the_first_line(qtbot: QtBot, failing_run: bytes) -> None:
