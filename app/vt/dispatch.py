@@ -312,16 +312,16 @@ class Dispatcher:
         if op is None:
             return self._sgr_general(pstr)
         if not op[1] & TRUE_COLOUR_BITS:  # palette colours recur; one-off true colours do not
-            ops = self._sgr_ops
-            if len(ops) > 4096:
-                ops.clear()
-            ops[pstr] = op
+            self._keep_op(pstr, op)
         return op
 
     def _sgr_general(self, pstr: str) -> SgrOp:
-        """``_sgr_op`` for an SGR known not to be colours alone: parsed, compiled and kept (bounded)."""
+        """``_sgr_op`` for an SGR known not to be colours alone: parsed, compiled and kept."""
         values, groups = _parse(pstr) if pstr else ((), None)
-        op = compile_sgr(values, groups)
+        return self._keep_op(pstr, compile_sgr(values, groups))
+
+    def _keep_op(self, pstr: str, op: SgrOp) -> SgrOp:
+        """Remember what *pstr* does (bounded: the table starts again when full)."""
         ops = self._sgr_ops
         if len(ops) > 4096:
             ops.clear()
@@ -331,11 +331,10 @@ class Dispatcher:
     def _pens_after(self, pstrs: list[str], sid: int, sids: list[int]) -> int:
         """Append to *sids* the pen's style id after each SGR of *pstrs* in turn, from pen *sid*; return the last.
 
-        Colour on every cell runs this once per cell, so ``_sgr_op`` is inlined: a call per
-        cell costs as much as the work itself.
+        Colour on every cell runs this once per cell, mostly on one-off true colours, so
+        ``_sgr_op`` is inlined: a call per cell costs as much as the work itself.
         """
-        ops = self._sgr_ops
-        ops_get = ops.get
+        ops_get = self._sgr_ops.get
         op_of = colour_op
         append = sids.append
         for pstr in pstrs:
@@ -345,9 +344,7 @@ class Dispatcher:
                 if op is None:
                     op = self._sgr_general(pstr)
                 elif not op[1] & TRUE_COLOUR_BITS:
-                    if len(ops) > 4096:
-                        ops.clear()
-                    ops[pstr] = op
+                    self._keep_op(pstr, op)
             keep, put = op
             sid = sid & keep | put
             append(sid)

@@ -158,10 +158,6 @@ class PackedStyles:
     def __getitem__(self, sid: int) -> Style:
         return unpack(sid)
 
-    @staticmethod
-    def id_of(style: Style) -> int:
-        return pack(style)
-
 
 _FLAG_ON = {1: BOLD, 2: DIM, 3: ITALIC, 5: BLINK, 6: RAPID_BLINK, 7: REVERSE, 8: CONCEAL, 9: STRIKE, 53: OVERLINE}
 _FLAG_OFF = {

@@ -38,6 +38,16 @@ def _state(t: Terminal) -> tuple[object, ...]:
     )
 
 
+def _fed_whole_and_bytewise(data: bytes, cols: int, rows: int, scrollback: int) -> tuple[Terminal, Terminal]:
+    """Two terminals fed *data*: at once, and a byte at a time (which never forms a block)."""
+    whole = Terminal(cols=cols, rows=rows, scrollback=scrollback)
+    whole.feed(data)
+    bytewise = Terminal(cols=cols, rows=rows, scrollback=scrollback)
+    for i in range(len(data)):
+        bytewise.feed(data[i : i + 1])
+    return whole, bytewise
+
+
 _WORDS = [
     "ok",
     "数据库",
@@ -101,11 +111,7 @@ def _stream(rng: random.Random, lines: int) -> str:
 @pytest.mark.parametrize("scrollback", [0, 5, 200])
 def test_line_blocks_equal_bytewise(seed: int, scrollback: int) -> None:
     data = _stream(random.Random(seed), 400).encode()
-    whole = Terminal(cols=30, rows=10, scrollback=scrollback)
-    whole.feed(data)
-    bytewise = Terminal(cols=30, rows=10, scrollback=scrollback)
-    for i in range(len(data)):
-        bytewise.feed(data[i : i + 1])
+    whole, bytewise = _fed_whole_and_bytewise(data, cols=30, rows=10, scrollback=scrollback)
     assert _state(whole) == _state(bytewise)
 
 
@@ -147,11 +153,7 @@ def test_line_blocks_of_true_colour_on_every_cell_equal_bytewise(seed: int) -> N
         )
         lines.append(cells + ("\x1b[49m" if rng.random() < 0.5 else "") + "\r\n")
     data = "".join(lines).encode()
-    whole = Terminal(cols=30, rows=8, scrollback=50)
-    whole.feed(data)
-    bytewise = Terminal(cols=30, rows=8, scrollback=50)
-    for i in range(len(data)):
-        bytewise.feed(data[i : i + 1])
+    whole, bytewise = _fed_whole_and_bytewise(data, cols=30, rows=8, scrollback=50)
     assert _state(whole) == _state(bytewise)
     assert len({sid for row in whole.screen.history for sid in row.styles or ()}) > 100  # really one per cell
 
@@ -171,11 +173,7 @@ _DEFAULT = ["ab      c", "        x       y", "red     plain", "数      据", "
 def test_blocks_with_tabs_follow_the_tab_stops_in_force(stops: bytes, expected: list[str] | None) -> None:
     lines = [b"ab\tc", b"\tx\ty", b"\x1b[31mred\x1b[0m\tplain", b"\xe6\x95\xb0\t\xe6\x8d\xae", b"end\t"]
     data = b"filler\r\n" * 12 + stops + b"".join(line + b"\r\n" for line in lines * 4)
-    whole = Terminal(cols=24, rows=6, scrollback=50)
-    whole.feed(data)
-    bytewise = Terminal(cols=24, rows=6, scrollback=50)
-    for i in range(len(data)):
-        bytewise.feed(data[i : i + 1])
+    whole, bytewise = _fed_whole_and_bytewise(data, cols=24, rows=6, scrollback=50)
     assert _state(whole) == _state(bytewise)
     if expected is not None:
         assert [row.rstrip() for row in whole.display] == expected
