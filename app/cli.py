@@ -160,14 +160,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench_parser = sub.add_parser("bench", help="engine throughput against pyte on the same streams")
     bench.add_arguments(bench_parser)
 
-    # -- probes (env, codepage): helpers in app/cli_probes.py --
-    from app import cli_probes
-
     env_parser = sub.add_parser("env", help="another process's environment against this one's (default: the shell)")
-    cli_probes.add_env_arguments(env_parser)
+    env_parser.add_argument(
+        "--pid", type=_pid, default=None, help="process whose environment to read (default: the parent shell)"
+    )
+    env_parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
     codepage_parser = sub.add_parser("codepage", help="what the code page probes report here, the encoding named")
-    cli_probes.add_codepage_arguments(codepage_parser)
-    # -- end probes --
+    codepage_parser.add_argument(
+        "--pid", type=_pid, default=None, help="process whose locale / console to probe (default: this one)"
+    )
+    codepage_parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
 
     shot = sub.add_parser("screenshot", help="render the main window offscreen, after a replay, to a PNG")
     shot.add_argument("--replay", metavar="FILE", default=None, help="a .cast played to its end (default: Go demo)")
@@ -175,6 +177,23 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--encoding", type=_encoding, default="utf-8", help="code page to decode the replay with")
     shot.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
     return parser
+
+
+#: Linux's largest possible pid (``PID_MAX_LIMIT`` on 64-bit); anything above is a typo, not a process.
+_PID_LIMIT = 4_194_304
+
+
+def _pid(text: str) -> int:
+    """argparse type for ``--pid``: a positive whole number that can be a process id."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a process id; give a number such as 1234") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a process id; process ids start at 1")
+    if value > _PID_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a process id; they go up to {_PID_LIMIT}")
+    return value
 
 
 def _window_size(text: str) -> tuple[int, int]:
@@ -270,34 +289,34 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_env(args: argparse.Namespace) -> int:
-    from app import cli_probes
+    from app.inspect import probe_report
     from app.pty.probes import ProbeError
 
     try:
-        comparison = cli_probes.compare_env(args.pid)
+        comparison = probe_report.compare_env(args.pid)
     except ProbeError as exc:
         raise UsageError(str(exc)) from None
     out = _out()
     if args.json:
-        out.write(json.dumps(cli_probes.env_json(comparison), ensure_ascii=False) + "\n")
+        out.write(json.dumps(probe_report.env_json(comparison), ensure_ascii=False) + "\n")
     else:
-        out.write("".join(line + "\n" for line in cli_probes.format_env(comparison)))
+        out.write("".join(line + "\n" for line in probe_report.format_env(comparison)))
     return 0
 
 
 def cmd_codepage(args: argparse.Namespace) -> int:
-    from app import cli_probes
+    from app.inspect import probe_report
     from app.pty.probes import ProbeError
 
     try:
-        view = cli_probes.probe_here(args.pid)
+        view = probe_report.probe_here(args.pid)
     except ProbeError as exc:
         raise UsageError(str(exc)) from None
     out = _out()
     if args.json:
-        out.write(json.dumps(cli_probes.codepage_json(view), ensure_ascii=False) + "\n")
+        out.write(json.dumps(probe_report.codepage_json(view), ensure_ascii=False) + "\n")
     else:
-        out.write("".join(line + "\n" for line in cli_probes.format_codepage(view)))
+        out.write("".join(line + "\n" for line in probe_report.format_codepage(view)))
     return 0
 
 

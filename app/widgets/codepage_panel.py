@@ -8,8 +8,8 @@ it is visible, and logs each change with a time — "12:01:03 codeset UTF-8 → 
 look at in the Bytes panel.  The session plan's UTF-8 enforcement (env overlay, startup commands,
 tty flags) is shown at the top, with a warning when the process no longer has what was set up.
 
-Probes run off the UI thread (:class:`app.session.probe_poller.ProbePoller`); the wording of every
-field comes from :mod:`app.session.probe_poller` too, so this module only lays it out.
+Probes run off the UI thread (:class:`app.inspect.probe_poller.ProbePoller`); the wording of every
+field comes from :mod:`app.inspect.probe_poller` too, so this module only lays it out.
 :class:`PollDriver` — "poll while visible" — is shared with the Environment panel.
 """
 
@@ -20,10 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from app.cli_probes import process_name
-from app.pty.probes import CodePageReport, probe_code_pages
-from app.pty.profiles import SessionPlan
-from app.session.probe_poller import (
+from app.inspect.probe_poller import (
     CodePageHistory,
     PollResult,
     ProbePoller,
@@ -31,6 +28,9 @@ from app.session.probe_poller import (
     plan_lines,
     plan_warnings,
 )
+from app.inspect.probe_report import process_name
+from app.pty.probes import CodePageReport, probe_code_pages
+from app.pty.profiles import SessionPlan
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 __all__ = ["CodePagePanel", "CodePageProbe", "PidProvider", "PollDriver", "TtyFd"]
@@ -219,7 +219,7 @@ class CodePagePanel(QtWidgets.QWidget):
         self.driver.refresh()
 
     def field_text(self, key: str) -> str:
-        """The text shown for one field (keys as in :func:`app.session.probe_poller.codepage_fields`)."""
+        """The text shown for one field (keys as in :func:`app.inspect.probe_poller.codepage_fields`)."""
         return self._values[key].text()
 
     def fields(self) -> dict[str, str]:

@@ -23,9 +23,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.cli_probes import FLAGGED_LEGEND, our_start_env
+from app.inspect.probe_poller import EnvSnapshot, PollResult, compare_snapshot, take_env_snapshot
+from app.inspect.probe_report import FLAGGED_LEGEND, our_start_env
 from app.pty.probes import EnvChange, EnvDiff, env_snapshot, env_snapshot_note
-from app.session.probe_poller import EnvSnapshot, PollResult, compare_snapshot, take_env_snapshot
 from app.widgets.codepage_panel import PidProvider, PollDriver
 from app.widgets.qt import Qt, QtGui, QtWidgets, Signal
 

@@ -3,7 +3,7 @@
 Why a hand-painted ``QAbstractScrollArea`` and not a table view: a log holds millions of bytes and
 a model/view table would ask for every row's data through Python calls; here the scroll bar counts
 rows and :meth:`HexView.paintEvent` draws only the rows in the viewport, from one lazily annotated
-window (:class:`app.session.byte_view.ByteViewModel`, which also decides every colour class, glyph
+window (:class:`app.inspect.byte_view.ByteViewModel`, which also decides every colour class, glyph
 and explanation — this module only turns them into pixels and mouse positions).
 
 Colours (see :class:`HexTheme`): ASCII text plain; each non-ASCII character on its own background,
@@ -22,7 +22,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 
-from app.session.byte_view import (
+from app.inspect.byte_view import (
     BYTES_PER_ROW,
     AnnotatedWindow,
     ByteClass,

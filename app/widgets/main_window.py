@@ -5,7 +5,7 @@ DESIGN §6. The window routes; it does not parse and it does not handle processe
 follow the *current* tab: the Bytes panel (:class:`HexView`) shows that tab's ByteLog in that
 tab's "decode as" code page. Clicking a terminal cell selects the bytes that wrote its row in the
 Bytes panel; selecting bytes there lights up the rows they wrote (row granularity; see
-:mod:`app.widgets.source_map`).
+:mod:`app.inspect.source_map`).
 
 The other panels are built elsewhere and plugged in here with :meth:`MainWindow.add_panel`, and
 follow the current tab too: Code page and Environment probe the current session's foreground
@@ -33,12 +33,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.gotest import GoTestPreset
 from app.pty import SourceError, SpawnSpec, spawn
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
 from app.record.cast import CastFormatError, CastWriter, Recording, read_cast
 from app.session import OutputReceived, ReplayReset, Session, SessionEvent, recording_header
-from app.session.gotest import GoTestPreset
 from app.widgets.codepage_panel import CodePagePanel
 from app.widgets.env_panel import EnvPanel
 from app.widgets.hex_view import HexView

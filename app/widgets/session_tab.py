@@ -28,18 +28,18 @@ import logging
 import shlex
 from collections.abc import Callable
 
+from app.gotest import GoTestRun, Marker
+from app.inspect.cell_trace import RowTrace, trace_row
+from app.inspect.source_map import SourceMap
 from app.pty.base import SourceClosedError, SourceError
 from app.pty.live_switch import LiveSwitch, plan_live_switch
 from app.pty.probes import newest_descendant, oem_code_page
 from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
-from app.session.cell_trace import RowTrace, trace_row
-from app.session.gotest import GoTestRun, Marker
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
 from app.widgets.palette import Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from app.widgets.source_map import SourceMap
 from app.widgets.terminal_view import TerminalView
 
 __all__ = ["SessionTab", "format_rate"]

@@ -1,9 +1,9 @@
 """The Tests panel: a ``go test`` preset editor, Run / Rerun failed, and the package → test → subtest tree.
 
 DESIGN §6.  The panel does not start anything itself: Run and Rerun failed emit :attr:`TestsPanel.run_requested`
-with a :class:`~app.session.gotest.GoTestPreset` and the window starts the session (it owns sessions, the
+with a :class:`~app.gotest.GoTestPreset` and the window starts the session (it owns sessions, the
 terminal and the recorder), then hands the session's output back through :meth:`TestsPanel.feed`.  All parsing
-is headless (:mod:`app.session.gotest`); this module turns the parsed run into rows.
+is headless (:mod:`app.gotest`); this module turns the parsed run into rows.
 
 Why the tree is refreshed on a timer and not on every read: a chatty run delivers thousands of reads a second,
 and rebuilding rows for each one would take the event loop from the terminal.  :meth:`TestsPanel.feed` only
@@ -21,8 +21,8 @@ import shlex
 import time
 from typing import TypeAlias
 
+from app.gotest import GoTestPreset, GoTestRun, Marker, OutputLine, PackageNode, Status, TestNode
 from app.pty.profiles import PROFILES
-from app.session.gotest import GoTestPreset, GoTestRun, Marker, OutputLine, PackageNode, Status, TestNode
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 __all__ = ["STATUS_COLOURS", "TestsPanel"]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.session.byte_view import BLOCK, MAX_BACK, MAX_FWD
+from app.inspect.byte_view import BLOCK, MAX_BACK, MAX_FWD
 from app.session.bytelog import ByteLog
 from app.widgets.hex_view import HexView
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets

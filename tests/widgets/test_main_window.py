@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 import qasync
 
+from app.gotest import GoTestPreset
+from app.inspect.source_map import SourceMap
 from app.pty.profiles import find_utf8_locale
 from app.record.cast import read_cast
-from app.session.gotest import GoTestPreset
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
 from app.widgets.main_window import MainWindow, samples
@@ -28,7 +29,6 @@ from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.replay_bar import ReplayBar
 from app.widgets.session_tab import SessionTab, format_rate
 from app.widgets.settings import AppSettings, open_settings
-from app.widgets.source_map import SourceMap
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 GO_TEST = SAMPLES / "go-test-utf8.cast"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.gotest import GoTestPreset, PackageNode, Status
 from app.pty import PtySource, SpawnSpec
 from app.session import OutputReceived, Session
-from app.session.gotest import GoTestPreset, PackageNode, Status
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.tests_panel import STATUS_COLOURS, TestsPanel
-from tests.session.test_gotest import DEMO, DEMO_PKG, MULTI_FILES, MULTI_PKG, as_pty, chunks, go_env, run_go
+from tests.gotest.gorun import DEMO, DEMO_PKG, MULTI_FILES, MULTI_PKG, as_pty, chunks, go_env, run_go
 
 DEMO_ORDER = ["Test失败", "Test加法", "TestGBK", "TestSplit", "TestInvalid"]
 

@@ -8,9 +8,7 @@ import sys
 import threading
 import time
 
-from app.pty.probes import ENV_SNAPSHOT_NOTE, CodePageReport
-from app.pty.profiles import plan_session
-from app.session.probe_poller import (
+from app.inspect.probe_poller import (
     NOT_AVAILABLE,
     CodePageHistory,
     HistoryEntry,
@@ -23,6 +21,8 @@ from app.session.probe_poller import (
     readable_error,
     take_env_snapshot,
 )
+from app.pty.probes import ENV_SNAPSHOT_NOTE, CodePageReport
+from app.pty.profiles import plan_session
 
 
 def posix_report(**kw: object) -> CodePageReport:

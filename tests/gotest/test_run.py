@@ -1,233 +1,39 @@
-"""The go test parser, presets and "rerun failed", on REAL ``go test`` output.
-
-Every tree here comes from running ``go`` on the demo module (``resources/demo/gotest``) or on a small module
-written into a temporary folder (several packages, a build failure, skips, parallel tests, subtest names full of
-regex metacharacters), then fed to the parser in random chunk splits, with CR LF as a pty writes it, and with
-colour codes as gotestsum adds them.  Nothing measures wall-clock time: durations are compared with the numbers
-in the output itself.
-"""
+"""The go test parser on REAL ``go test`` output (see :mod:`tests.gotest.gorun`)."""
 
 from __future__ import annotations
 
 import asyncio
 import io
 import json
-import os
-import random
-import re
-import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.pty import PtySource, SpawnSpec
-from app.record.cast import CastWriter, MarkerEvent, read_cast
-from app.session import OutputReceived, Session, recording_header
-from app.session.gotest import (
+from app.gotest import (
     MAX_LINES_PER_NODE,
     GoTestPreset,
     GoTestRun,
-    OutputLine,
-    PackageNode,
     Status,
-    TestNode,
-    escape_run_element,
-    rerun_pattern,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "resources" / "demo" / "gotest"
-DEMO_PKG = "example.com/mojidemo"
-MULTI_PKG = "example.com/multi"
-
-MULTI_FILES = {
-    "go.mod": "module example.com/multi\n\ngo 1.19\n",
-    "alpha/alpha_test.go": """package alpha
-
-import "testing"
-
-func TestTable(t *testing.T) {
-	for _, name := range []string{"a+b (x)", "ok", "[y]|z"} {
-		name := name
-		t.Run(name, func(t *testing.T) {
-			if name != "ok" {
-				t.Errorf("bad %s", name)
-			}
-		})
-	}
-}
-
-func TestSkip(t *testing.T) { t.Skip("不需要") }
-
-func TestParA(t *testing.T) { t.Parallel(); t.Log("A") }
-
-func TestParB(t *testing.T) { t.Parallel(); t.Log("B") }
-""",
-    "beta/beta_test.go": """package beta
-
-import "testing"
-
-func TestBeta(t *testing.T) { t.Log("beta") }
-""",
-    "broken/broken_test.go": """package broken
-
-import "testing"
-
-func TestBroken(t *testing.T) { undefinedThing() }
-""",
-    "gamma/gamma.go": "package gamma\n\nfunc G() {}\n",
-}
-
-
-def timeless(line: str) -> str:
-    """A go test result line with its duration masked: real runs take 0.00s or, under load, more."""
-    return re.sub(r"\(\d+\.\d+s\)", "(T)", line)
-
-
-# ------------------------------------------------------------------ running go for real
-
-
-def go_env(base: Path, **extra: str) -> dict[str, str]:
-    """The environment go runs in: offline, the local toolchain, caches in the test's temporary folder."""
-    env = dict(os.environ)
-    env.update(
-        GOFLAGS="-mod=mod",
-        GOTOOLCHAIN="local",
-        GOPROXY="off",
-        GOCACHE=str(base / "gocache"),
-        GOPATH=str(base / "gopath"),
-        GOTELEMETRY="off",
-    )
-    env.pop("MOJI_FAIL", None)
-    env.update(extra)
-    return env
-
-
-def run_go(args: list[str], cwd: Path, env: dict[str, str]) -> bytes:
-    """``go ARGS`` with stderr merged into stdout, as a terminal shows them."""
-    go = shutil.which("go", path=env.get("PATH"))
-    assert go is not None, "go is not installed (CI installs it; the tests need it)"
-    done = subprocess.run([go, *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
-    return done.stdout
-
-
-@pytest.fixture(scope="session")
-def gobase(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.getbasetemp() / "go"
-
-
-@pytest.fixture(scope="session")
-def multi_module(gobase: Path) -> Path:
-    root = gobase / "multi"
-    for name, text in MULTI_FILES.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-@pytest.fixture(scope="session")
-def demo_v_fail(gobase: Path) -> bytes:
-    return run_go(["test", "-v", "-count=1", "./..."], DEMO, go_env(gobase, MOJI_FAIL="1"))
-
-
-@pytest.fixture(scope="session")
-def demo_json_fail(gobase: Path) -> bytes:
-    return run_go(["test", "-json", "-count=1", "./..."], DEMO, go_env(gobase, MOJI_FAIL="1"))
-
-
-@pytest.fixture(scope="session")
-def multi_v(gobase: Path, multi_module: Path) -> bytes:
-    return run_go(["test", "-v", "-count=1", "./..."], multi_module, go_env(gobase))
-
-
-@pytest.fixture(scope="session")
-def multi_json(gobase: Path, multi_module: Path) -> bytes:
-    return run_go(["test", "-json", "-count=1", "./..."], multi_module, go_env(gobase))
-
-
-# ------------------------------------------------------------------ feeding
-
-
-def chunks(data: bytes, seed: int, most: int = 64) -> Iterator[tuple[int, bytes]]:
-    """``data`` cut at random places (1-byte pieces included), with each piece's offset."""
-    rng = random.Random(seed)
-    pos = 0
-    while pos < len(data):
-        size = rng.randint(1, most)
-        yield pos, data[pos : pos + size]
-        pos += size
-
-
-def parse(data: bytes, seed: int | None = None) -> GoTestRun:
-    run = GoTestRun()
-    if seed is None:
-        run.feed(data, 0)
-    else:
-        for offset, piece in chunks(data, seed):
-            run.feed(piece, offset)
-    run.finish()
-    return run
-
-
-def as_pty(data: bytes) -> bytes:
-    """What a pty with ONLCR delivers: every LF as CR LF."""
-    return data.replace(b"\n", b"\r\n")
-
-
-def coloured(data: bytes) -> bytes:
-    """Colour codes around the markers and names, as gotestsum and richgo add them."""
-    data = re.sub(rb"--- (PASS|FAIL|SKIP)", b"\x1b[1;32m--- \\1\x1b[0m", data)
-    data = re.sub(rb"=== RUN", b"\x1b[36m=== RUN\x1b[0m", data)
-    return re.sub(rb"^(ok|FAIL)\t", b"\x1b[31m\\1\x1b[0m\t", data, flags=re.M)
-
-
-def shape(run: GoTestRun) -> list[tuple[str, str, list[tuple[str, str, float | None, int]]]]:
-    """The tree as plain values, failures first, to compare parses of the same output."""
-
-    def tests(nodes: list[TestNode]) -> list[tuple[str, str, float | None, int]]:
-        out: list[tuple[str, str, float | None, int]] = []
-        for node in nodes:
-            out.append((node.name, node.status.value, node.elapsed, len(node.lines)))
-            out += tests(node.sorted_children())
-        return out
-
-    return [(p.name, p.status.value, tests(p.sorted_tests())) for p in run.sorted_packages()]
-
-
-def result_seconds(data: bytes, name: str) -> float:
-    """The duration go printed for ``name`` in its ``--- PASS/FAIL`` line."""
-    m = re.search(rb"--- \w+: " + re.escape(name.encode()) + rb" \((\d+\.\d+)s\)", data)
-    assert m, name
-    return float(m.group(1))
-
-
-def package_seconds(data: bytes, package: str) -> float:
-    m = re.search(rb"^(?:ok  |FAIL)\t" + re.escape(package.encode()) + rb"\t(\d+\.\d+)s", data, re.M)
-    assert m, package
-    return float(m.group(1))
-
-
-def visible(data: bytes, line: OutputLine) -> bytes:
-    """The bytes of ``line`` as the parser saw them: without colour codes and carriage returns."""
-    raw = re.sub(rb"\x1b\[[0-9;]*m", b"", data[line.start : line.end])
-    return raw.replace(b"\r", b"")
-
-
-def check_offsets(run: GoTestRun, data: bytes) -> int:
-    """Every kept line's ``[start, end)`` are its bytes, ``next`` follows its LF, ``line_no`` counts LFs before it."""
-    checked = 0
-    nodes: list[PackageNode | TestNode] = [*run.all_packages(), *run.tests()]
-    for node in nodes:
-        for line in node.lines:
-            assert visible(data, line) == line.raw
-            assert data[line.next - 1 : line.next] == b"\n"
-            assert line.line_no == data.count(b"\n", 0, line.start)
-            checked += 1
-    return checked
-
+from app.pty import PtySource, SpawnSpec
+from app.record.cast import CastWriter, MarkerEvent, read_cast
+from app.session import OutputReceived, Session, recording_header
+from tests.gotest.gorun import (
+    DEMO,
+    DEMO_PKG,
+    MULTI_PKG,
+    as_pty,
+    check_offsets,
+    chunks,
+    coloured,
+    go_env,
+    package_seconds,
+    parse,
+    result_seconds,
+    run_go,
+    shape,
+    timeless,
+)
 
 # ------------------------------------------------------------------ -v
 
@@ -451,80 +257,6 @@ def test_live_session_on_a_pty_with_markers_in_the_recording(gobase: Path) -> No
     labels = [e.label for e in read_cast(buffer).events if isinstance(e, MarkerEvent)]
     assert labels == ["RUN Test加法", "RUN Test失败", "FAIL Test失败", "RUN TestGBK", "RUN TestSplit",
                       "RUN TestInvalid", f"FAIL {DEMO_PKG}"]  # fmt: skip
-
-
-# ------------------------------------------------------------------ rerun failed
-
-
-def test_rerun_pattern_escapes_each_element() -> None:
-    assert escape_run_element("Test加法") == "^Test加法$"
-    assert escape_run_element("a+b_(x)") == r"^a\+b_\(x\)$"
-    assert escape_run_element("[y]|z.*?{1}^$\\") == r"^\[y\]\|z\.\*\?\{1\}\^\$\\$"
-    assert rerun_pattern(["TestA", "TestB"]) == "^(TestA|TestB)$"
-    # A parent whose subtest failed is covered by the subtest; each subtest is its own alternative.
-    assert rerun_pattern(["TestA", "TestA/sub 1", "TestB", "TestC/x/y"]) == r"^(TestB)$|^TestA$/^sub 1$|^TestC$/^x$/^y$"
-    assert rerun_pattern([]) is None
-
-
-def test_rerun_failed_runs_only_the_failed_test(demo_v_fail: bytes, gobase: Path) -> None:
-    preset = GoTestPreset(str(DEMO), flags=("-v", "-count=1", "-run", "Test", "-run=X"), env=(("MOJI_FAIL", "1"),))
-    rerun = preset.rerun_failed(parse(demo_v_fail))
-    assert rerun is not None
-    assert rerun.flags == ("-v", "-count=1", "-run", "^(Test失败)$")  # earlier -run flags replaced
-    assert rerun.packages == (DEMO_PKG,)
-    assert rerun.command() == ["go", "test", "-v", "-count=1", "-run", "^(Test失败)$", DEMO_PKG]
-    again = parse(run_go(rerun.command()[1:], DEMO, go_env(gobase, MOJI_FAIL="1")))
-    assert [t.name for t in again.tests()] == ["Test失败"]
-    assert again.counts().summary() == "0 passed, 1 failed"
-    # Nothing failed, nothing to rerun.
-    assert preset.rerun_failed(parse(run_go(["test", "-v", "./..."], DEMO, go_env(gobase)))) is None
-
-
-def test_rerun_failed_subtests_with_metacharacters_for_real(multi_v: bytes, multi_module: Path, gobase: Path) -> None:
-    rerun = GoTestPreset(str(multi_module), flags=("-v",)).rerun_failed(parse(multi_v))
-    assert rerun is not None
-    pattern = r"^TestTable$/^a\+b_\(x\)$|^TestTable$/^\[y\]\|z$"
-    assert rerun.flags == ("-v", "-run", pattern)
-    assert rerun.packages == (f"{MULTI_PKG}/alpha", f"{MULTI_PKG}/broken")  # the build failure is retried too
-    again = parse(run_go(rerun.command()[1:], multi_module, go_env(gobase)))
-    alpha = again.packages[f"{MULTI_PKG}/alpha"]
-    assert list(alpha.all_tests) == ["TestTable", "TestTable/a+b_(x)", "TestTable/[y]|z"]  # not "ok", not TestSkip
-    assert again.packages[f"{MULTI_PKG}/broken"].build_failed
-
-
-def test_rerun_keeps_the_packages_when_the_run_was_cut_short(demo_v_fail: bytes) -> None:
-    cut = demo_v_fail.index(b"=== RUN   TestGBK")
-    run = parse(demo_v_fail[:cut])
-    rerun = GoTestPreset("/m", packages=("./...",)).rerun_failed(run)
-    assert rerun is not None and rerun.packages == ("./...",)
-
-
-# ------------------------------------------------------------------ presets
-
-
-def test_preset_command_profile() -> None:
-    base = {"PATH": os.environ["PATH"], "HOME": "/home/u", "LANG": "C"}
-    preset = GoTestPreset("/src/mod", packages=("./a", "./b/..."), flags=("-v", "-count=1"), env=(("MOJI_FAIL", "1"),))
-    launch = preset.launch(base, platform="linux")
-    assert launch.argv == ("go", "test", "-v", "-count=1", "./a", "./b/...")
-    assert launch.cwd == "/src/mod" and launch.record is False
-    assert launch.env["MOJI_FAIL"] == "1" and launch.env["HOME"] == "/home/u"
-    assert launch.env["PYTHONUTF8"] == "1" and launch.plan.set_iutf8
-    assert launch.plan.overlay.get("LANG", "").lower().replace("-", "").endswith("utf8")
-    off = GoTestPreset("/src/mod", utf8=False).launch(base, platform="linux")
-    assert off.env["LANG"] == "C" and "PYTHONUTF8" not in off.env and not off.plan.set_iutf8
-    assert preset.describe() == "MOJI_FAIL=1 go test -v -count=1 ./a ./b/..."
-
-
-def test_preset_through_shells() -> None:
-    base = {"PATH": os.environ["PATH"]}
-    bash = GoTestPreset("/m", flags=("-v", "-run", "^(Test失败)$"), profile="bash").launch(base, platform="linux")
-    assert bash.argv[1:] == ("-c", "go test -v -run '^(Test失败)$' ./...")
-    cmd = GoTestPreset("C:\\m", profile="cmd").launch({"PATH": ""}, platform="win32")
-    assert cmd.argv == ("cmd.exe", "/S", "/C", "chcp 65001>nul & go test -v ./...")
-    pwsh = GoTestPreset("C:\\m", profile="pwsh", utf8=False, flags=("-json",)).launch({"PATH": ""}, platform="win32")
-    assert pwsh.argv[-1] == "& 'go' 'test' '-json' './...'; exit $LASTEXITCODE"
-    assert GoTestPreset("/m", flags=("-json",)).json and not GoTestPreset("/m").json
 
 
 # ------------------------------------------------------------------ edges

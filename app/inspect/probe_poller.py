@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from app.cli_probes import process_name
+from app.inspect.probe_report import process_name
 from app.pty.probes import CodePageReport, EnvDiff, ProbeError, diff_env, env_snapshot, env_snapshot_note
 from app.pty.profiles import SessionPlan
 

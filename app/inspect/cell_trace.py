@@ -1,6 +1,6 @@
 """Which bytes wrote which *cell* of a row: the row's bytes replayed token by token on a scratch terminal.
 
-The session keeps only a row-level map (which bytes wrote which row; see ``app.widgets.source_map``), since a
+The session keeps only a row-level map (which bytes wrote which row; see ``app.inspect.source_map``), since a
 per-cell record on the hot path would cost memory and time on every printed character.  A user clicks one cell
 at a time, though, so the cell-level answer is computed when asked: the row's byte range is fed again, one token
 (one character, one sequence) at a time, to a fresh terminal of the same width and encoding, and every cell a

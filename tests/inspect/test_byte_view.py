@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.session import byte_view
-from app.session.byte_view import (
+from app.inspect import byte_view
+from app.inspect.byte_view import (
     BLOCK,
     MAX_BACK,
     MAX_FWD,

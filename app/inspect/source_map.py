@@ -19,7 +19,7 @@ Rows are numbered by *line number* (``screen.scrolled_off + y``), which stays wi
 scrolls into history; :meth:`SourceMap.view_row` converts to the view's absolute rows
 (``len(history) + y``). A row rewritten by many chunks (a prompt typed into, a progress bar) maps to
 the span from its first to its last writer. The tab refines a row's range to single cells on demand
-(:mod:`app.session.cell_trace` replays the range and checks it gives the row); where it cannot, a
+(:mod:`app.inspect.cell_trace` replays the range and checks it gives the row); where it cannot, a
 click selects the row's range and selected bytes light up every row they meet.
 
 Pure Python (no Qt), so it is cheap to test and to rebuild for "decode as".

@@ -1,6 +1,7 @@
-"""What ``python -m app env`` and ``python -m app codepage`` compute and print.
+"""The probe reports: what ``python -m app env`` / ``codepage`` print and the panels show, as data and text.
 
-Kept out of :mod:`app.cli` so the command module stays a thin table of commands.  The probes
+The command line only parses arguments and prints; the Code page and Environment panels (through
+:mod:`app.inspect.probe_poller`) read the same reports.  The probes
 themselves live in :mod:`app.pty.probes` and never raise for "not here"; the commands here are
 stricter: a command line that names a process which cannot be read is a mistake the user must
 hear about (:class:`~app.pty.probes.ProbeError`, turned into one line and exit status 2 by the CLI),
@@ -13,7 +14,6 @@ the codec to decode with) and the JSON output carries the same facts for scripts
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from dataclasses import asdict, dataclass
@@ -37,21 +37,15 @@ __all__ = [
     "FLAGGED_LEGEND",
     "CodePageView",
     "EnvComparison",
-    "add_codepage_arguments",
-    "add_env_arguments",
     "codepage_json",
     "compare_env",
     "env_json",
     "format_codepage",
     "format_env",
     "our_start_env",
-    "pid_arg",
     "probe_here",
     "process_name",
 ]
-
-#: Linux's largest possible pid (``PID_MAX_LIMIT`` on 64-bit); anything above is a typo, not a process.
-_PID_LIMIT = 4_194_304
 
 #: The variables :func:`app.pty.probes.is_flagged` marks, as the legend of the ★ mark.
 FLAGGED_LEGEND = "GO*, CGO_*, LANG, LANGUAGE, LC_*, PYTHON*ENCODING, PYTHONUTF8, TERM"
@@ -60,33 +54,6 @@ FLAGGED_LEGEND = "GO*, CGO_*, LANG, LANGUAGE, LC_*, PYTHON*ENCODING, PYTHONUTF8,
 def _is_windows() -> bool:
     """Asked at run time so both branches are type-checked on every platform (as in the probes)."""
     return sys.platform == "win32"
-
-
-def pid_arg(text: str) -> int:
-    """argparse type for ``--pid``: a positive whole number that can be a process id."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a process id; give a number such as 1234") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a process id; process ids start at 1")
-    if value > _PID_LIMIT:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a process id; they go up to {_PID_LIMIT}")
-    return value
-
-
-def add_env_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--pid", type=pid_arg, default=None, help="process whose environment to read (default: the parent shell)"
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
-
-
-def add_codepage_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--pid", type=pid_arg, default=None, help="process whose locale / console to probe (default: this one)"
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
 
 
 def process_name(pid: int) -> str | None:

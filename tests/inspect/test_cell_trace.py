@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from app.session.cell_trace import trace_row
+from app.inspect.cell_trace import trace_row
 from app.vt import Terminal
 
 

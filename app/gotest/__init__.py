@@ -1,0 +1,32 @@
+"""The go test model: ``go test -v``/``-json`` output parsed into packages → tests → subtests
+(:mod:`app.gotest.run`), and the launch presets with "rerun failed" (:mod:`app.gotest.presets`).
+
+Headless and Qt-free; the Tests panel shows it, the session tabs feed it, recordings get its markers.
+"""
+
+from app.gotest.presets import GoTestLaunch, GoTestPreset, escape_run_element, rerun_pattern
+from app.gotest.run import (
+    MAX_LINES_PER_NODE,
+    Counts,
+    GoTestRun,
+    Marker,
+    OutputLine,
+    PackageNode,
+    Status,
+    TestNode,
+)
+
+__all__ = [
+    "MAX_LINES_PER_NODE",
+    "Counts",
+    "GoTestLaunch",
+    "GoTestPreset",
+    "GoTestRun",
+    "Marker",
+    "OutputLine",
+    "PackageNode",
+    "Status",
+    "TestNode",
+    "escape_run_element",
+    "rerun_pattern",
+]
