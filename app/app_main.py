@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from app.record.cast import Recording
     from app.widgets.qt import QtCore, QtWidgets
 
-__all__ = ["DEMO_RECORDING", "ScreenshotError", "run_app", "take_screenshot"]
+__all__ = ["DEMO_RECORDING", "ScreenshotError", "display_problem", "run_app", "take_screenshot"]
 
 DEMO_RECORDING = Path(__file__).resolve().parents[1] / "resources" / "samples" / "go-test-utf8.cast"
 
@@ -41,8 +42,70 @@ def _application(argv: list[str]) -> QtWidgets.QApplication:
     return app
 
 
+#: What a user is told when Qt cannot open a window (printed after "mojiscope: error: ").
+NO_DISPLAY = (
+    "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); start it from a desktop "
+    "session, or use the headless commands (mojiscope --help)"
+)
+NO_X_SERVER = "cannot connect to the display {display}; is an X server running there (check DISPLAY)?"
+QT_PLUGIN_FAILED = (
+    "Qt's {plugin} platform plugin could not start: a system library it needs is missing; install the packages "
+    "the README lists (Debian/Ubuntu: libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 …), or run with "
+    "QT_DEBUG_PLUGINS=1 to see which"
+)
+
+
+def display_problem(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> str | None:
+    """Why no window can be opened here, before Qt is asked (Qt aborts the process instead); ``None``: try.
+
+    Windows and macOS always have their platform; elsewhere a window needs an X or Wayland display,
+    unless a Qt platform was chosen explicitly (``QT_QPA_PLATFORM=offscreen``, ``vnc``…).
+    """
+    env = os.environ if env is None else env
+    if platform in ("win32", "darwin") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return NO_DISPLAY
+
+
+def _qt_fatal_as_one_line() -> Callable[[], None]:
+    """Until the application object exists, hold Qt's messages back and turn its abort on a platform plugin
+    that cannot start (no X server there, a missing xcb library) into one line on stderr and exit status 2.
+
+    Returns the function to call once the application exists: it prints what was held back and puts the
+    previous message handler back.
+    """
+    from app.widgets.qt import QtCore
+
+    held: list[str] = []
+
+    def handler(kind: QtCore.QtMsgType, _context: QtCore.QMessageLogContext, message: str) -> None:
+        if kind != QtCore.QtMsgType.QtFatalMsg:
+            held.append(message)
+            return
+        display = next((m.rpartition(" ")[2] for m in held if m.startswith("could not connect to display")), None)
+        plugin = os.environ.get("QT_QPA_PLATFORM") or "xcb"
+        why = NO_X_SERVER.format(display=display) if display else QT_PLUGIN_FAILED.format(plugin=plugin)
+        print(f"mojiscope: error: {why}", file=sys.stderr, flush=True)
+        os._exit(2)
+
+    previous = QtCore.qInstallMessageHandler(handler)
+
+    def release() -> None:
+        QtCore.qInstallMessageHandler(previous)
+        for message in held:
+            print(f"qt: {message}", file=sys.stderr)
+
+    return release
+
+
 def run_app(argv: list[str]) -> int:
     """The desktop app: one session on the default profile; returns when the window was closed."""
+    problem = display_problem()
+    if problem is not None:
+        print(f"mojiscope: error: {problem}", file=sys.stderr)
+        return 2
     try:
         import qasync
 
@@ -54,7 +117,9 @@ def run_app(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    release_messages = _qt_fatal_as_one_line()
     app = _application(argv)
+    release_messages()
     app.setQuitOnLastWindowClosed(False)  # the window quits once its sessions are closed, not before
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

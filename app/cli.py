@@ -102,6 +102,8 @@ def _read_input(path: str) -> bytes:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from app.pty import BACKENDS
+
     parser = _Parser(prog="mojiscope", description="See what really travels between a program and a terminal.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -124,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     record = sub.add_parser(
         "record",
         help="run a command on a real pty (or pipes), show its output as it runs and record it as .cast",
-        usage="%(prog)s -o OUT.cast [--profile NAME] [--utf8|--no-utf8] [--backend pty|pipe|conpty] "
+        usage="%(prog)s -o OUT.cast [--profile NAME] [--utf8|--no-utf8] [--backend NAME] "
         "[--cols N --rows N] [--encoding CP] -- CMD...",
     )
     record.add_argument("-o", "--output", required=True, metavar="OUT.cast", help="the recording to write")
@@ -138,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="enforce UTF-8 the profile's way (locale, PYTHONUTF8, IUTF8, chcp…); default on",
     )
     record.add_argument(
-        "--backend", choices=("pty", "pipe", "conpty"), default=None, help="default: pty (conpty on Windows)"
+        "--backend", choices=BACKENDS, default=None, help="where the command runs (default: pty; conpty on Windows)"
     )
     record.add_argument("--cols", type=_positive_int, default=None, help="terminal width (default: ours, or 80)")
     record.add_argument("--rows", type=_positive_int, default=None, help="terminal height (default: ours, or 24)")
@@ -361,10 +363,9 @@ def _passthrough(session: Session) -> None:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from app.pty import SourceError, SpawnSpec, spawn
+    from app.pty import SourceError
     from app.pty.profiles import default_profile, get_profile, plan_session
-    from app.record.cast import CastWriter
-    from app.session import Session, recording_header
+    from app.session.factory import RecordingOpenError, live_session
 
     cmd = list(args.cmd)
     if cmd[:1] == ["--"]:
@@ -380,19 +381,23 @@ def cmd_record(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and sys.platform != "win32"
     size = shutil.get_terminal_size((80, 24)) if sys.stdout.isatty() else os.terminal_size((80, 24))
     cols, rows = args.cols or size.columns, args.rows or size.lines
-    backend = args.backend or ("conpty" if sys.platform == "win32" else "pty")
     try:
-        source = spawn(SpawnSpec(plan.argv, env=plan.env, cols=cols, rows=rows), backend)
+        session = live_session(
+            plan,
+            backend=args.backend,
+            cols=cols,
+            rows=rows,
+            encoding=args.encoding,
+            record_to=[args.output],
+            record_argv=cmd or plan.argv,
+            replies=not interactive,
+        )
     except SourceError as exc:
         raise UsageError(str(exc)) from None
-    header = recording_header(source, cols=cols, rows=rows, plan=plan, encoding=args.encoding, argv=cmd or plan.argv)
-    try:
-        writer = CastWriter(args.output, header)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}; choose a writable path") from None
-    session = Session(
-        source, cols=cols, rows=rows, encoding=args.encoding, recorder=writer, plan=plan, replies=not interactive
-    )
+    except RecordingOpenError as exc:
+        raise UsageError(f"cannot write {exc}; choose a writable path") from None
+    writer = session.recorder
+    assert writer is not None
     _passthrough(session)
     status, interrupted = asyncio.run(_record(session, args.output, interactive))
     events = writer.events_written
@@ -521,12 +526,12 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from app.pty.replay import ReplaySource
-    from app.session import Session
+    from app.session.factory import replay_session
 
     recording = _parse_recording(args.file, _read_input(args.file))
-    source = ReplaySource(recording, 0.0 if args.render else args.speed)
-    session = Session(source, cols=args.cols, rows=args.rows, encoding=args.encoding)
+    session = replay_session(
+        recording, speed=0.0 if args.render else args.speed, cols=args.cols, rows=args.rows, encoding=args.encoding
+    )
     if not args.render:
         _passthrough(session)
 

@@ -61,7 +61,9 @@ def _imported_app_layers(path: Path, app_dir: Path) -> set[tuple[str, int]]:
             names = [module] if module != "app" else [f"app.{alias.name}" for alias in node.names]
         for name in names:
             parts = name.split(".")
-            if parts[0] == "app" and len(parts) > 1:
+            room = app_dir / parts[1] if parts[0] == "app" and len(parts) > 1 else None
+            # ``from app import launch_environment``: the root package itself, which every layer may use.
+            if room is not None and (room.is_dir() or room.with_suffix(".py").exists()):
                 found.add((parts[1], node.lineno))
     return found
 

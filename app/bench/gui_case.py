@@ -123,8 +123,7 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
     import qasync
 
     from app.app_main import _application, _quiet_offscreen
-    from app.pty import PtySource, SpawnSpec
-    from app.session import Session
+    from app.session.factory import command_plan, live_session
     from app.widgets.idle_gc import IdleCollector
     from app.widgets.main_window import MainWindow
     from app.widgets.qt import QtCore
@@ -142,11 +141,12 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
             window.resize(*size)
             window.show()
             app.processEvents()
-            spec = SpawnSpec([sys.executable, "-c", COPY_CHILD, str(path)], cols=120, rows=40)
+            plan = command_plan([sys.executable, "-c", COPY_CHILD, str(path)])
 
             async def flood() -> tuple[int, float, int]:
                 # Opened inside the running loop: the tab starts its session task at once.
-                tab = window.open_session(Session(PtySource(spec), cols=120, rows=40), title="bench --gui")
+                session = live_session(plan, backend="pty", cols=120, rows=40)
+                tab = window.open_session(session, title="bench --gui")
                 tab.view.set_cursor_blink(False)  # the blink timer would add frames the flood did not cause
                 frames_before = tab.view.frame_count
                 probe.start()

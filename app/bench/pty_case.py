@@ -71,8 +71,8 @@ def measure_pty(data: bytes, *, cols: int, rows: int, scrollback: int, bytelog_c
 
 async def _flood(path: Path, data: bytes, cols: int, rows: int, scrollback: int, cap: int) -> PtyMeasurement:
     # Imported here so that ``--help`` and the engine-only kinds do not load the sources and the session.
-    from app.pty import PtySource, SpawnSpec
-    from app.session import OutputReceived, Session, SessionEvent
+    from app.session import OutputReceived, SessionEvent
+    from app.session.factory import command_plan, live_session
 
     digest = hashlib.sha256()
     received = chunks = 0
@@ -84,8 +84,8 @@ async def _flood(path: Path, data: bytes, cols: int, rows: int, scrollback: int,
             received += len(event.data)
             chunks += 1
 
-    spec = SpawnSpec([sys.executable, "-c", COPY_CHILD, str(path)], cols=cols, rows=rows)
-    session = Session(PtySource(spec), cols=cols, rows=rows, scrollback=scrollback, bytelog_cap=cap)
+    plan = command_plan([sys.executable, "-c", COPY_CHILD, str(path)])
+    session = live_session(plan, backend="pty", cols=cols, rows=rows, scrollback=scrollback, bytelog_cap=cap)
     session.subscribe(count)
     try:
         start = time.perf_counter()

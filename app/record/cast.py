@@ -60,6 +60,7 @@ import time
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, TypeAlias, TypeGuard
 
 __all__ = [
@@ -418,9 +419,12 @@ class CastWriter:
         self._text: TextIO | None = None
         self._binary: IO[bytes] | None = None
         self._owned = False
+        #: The file written, when a path was given (``None`` for a file object).
+        self.path: Path | None = None
         if isinstance(target, (str, os.PathLike)):
             self._binary = open(target, "wb")  # noqa: SIM115 - owned, closed by close()
             self._owned = True
+            self.path = Path(target)
         elif isinstance(target, io.TextIOBase):
             self._text = typing.cast(TextIO, target)
         else:

@@ -27,18 +27,19 @@ import contextlib
 import dataclasses
 import logging
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app import launch_environment
 from app.gotest import GoTestPreset
-from app.pty import SourceError, SpawnSpec, spawn
+from app.pty import SourceError
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
-from app.record.cast import CastFormatError, CastWriter, Recording, read_cast
-from app.session import OutputReceived, ReplayReset, Session, SessionEvent, recording_header
+from app.record.cast import CastFormatError, Recording, read_cast
+from app.session import OutputReceived, ReplayReset, Session, SessionEvent
+from app.session.factory import RecordingOpenError, live_session, replay_session
 from app.widgets.codepage_panel import CodePagePanel
 from app.widgets.env_panel import EnvPanel
 from app.widgets.hex_view import HexView
@@ -264,14 +265,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def plan_new_session(self, argv: Sequence[str] = ()) -> SessionPlan:
         """What the next session would start: the chosen profile, with or without UTF-8 enforcement."""
-        return plan_session(get_profile(self.profile_name()), argv, utf8=self.settings.utf8)
+        profile = get_profile(self.profile_name())
+        return plan_session(profile, argv, utf8=self.settings.utf8, base_env=launch_environment())
 
     def new_session(self, argv: Sequence[str] = ()) -> SessionTab:
         """Start a session on the chosen profile in a new tab (errors end up in its status line)."""
         plan = self.plan_new_session(argv)
-        backend = "conpty" if sys.platform == "win32" else "pty"
-        source = spawn(SpawnSpec(plan.argv, env=plan.env, cwd=os.path.expanduser("~")), backend)
-        session = Session(source, plan=plan)
+        session = live_session(plan, cwd=os.path.expanduser("~"))
         tab = self._add_tab(session, title=plan.profile, profile=plan.profile)
         tab.restart = lambda: self.new_session(argv)
         return tab
@@ -287,25 +287,18 @@ class MainWindow(QtWidgets.QMainWindow):
         go to the user's data folder instead, or to the temporary folder when neither is writable); the
         status line says where.
         """
-        launch = preset.launch(os.environ)
-        backend = "conpty" if sys.platform == "win32" else "pty"
+        launch = preset.launch(launch_environment())
         cwd = launch.cwd or None
-        source = spawn(SpawnSpec(launch.argv, env=launch.env, cwd=cwd), backend)
-        recorder: CastWriter | None = None
-        where: Path | None = None
+        candidates: list[Path] = []
         if launch.record:
-            header = recording_header(
-                source, cols=80, rows=24, plan=launch.plan, argv=preset.command(), cwd=cwd or os.getcwd()
-            )
-            for folder in self._recording_folders(launch.cwd):
-                path = folder / f"{Path(launch.cwd).name or 'go-test'}-{time.strftime('%Y%m%d-%H%M%S')}.cast"
-                try:
-                    recorder = CastWriter(path, header)
-                except OSError:
-                    continue
-                where = path
-                break
-        session = Session(source, plan=launch.plan, recorder=recorder)
+            name = f"{Path(launch.cwd).name or 'go-test'}-{time.strftime('%Y%m%d-%H%M%S')}.cast"
+            candidates = [folder / name for folder in self._recording_folders(launch.cwd)]
+        try:
+            session = live_session(launch.plan, cwd=cwd, record_to=candidates, record_argv=preset.command())
+        except RecordingOpenError:
+            session = live_session(launch.plan, cwd=cwd)
+        recorder = session.recorder
+        where = recorder.path if recorder is not None else None
         tab = self._add_tab(session, title="go test", profile=launch.plan.profile)
         # A restart takes the window's UTF-8 switch: that is what the user just flipped to get one.
         tab.restart = lambda: self.run_preset(dataclasses.replace(preset, utf8=self.settings.utf8))
@@ -352,8 +345,7 @@ class MainWindow(QtWidgets.QMainWindow):
             rec, name = recording, "replay"
         else:
             rec, name = read_cast(recording), Path(recording).name
-        source = ReplaySource(rec, speed=speed, hold_at_end=True)
-        session = Session(source, encoding=encoding)
+        session = replay_session(rec, speed=speed, hold_at_end=True, encoding=encoding)
         return self._add_tab(session, title=title or name, profile="replay")
 
     def decode_as(self, encoding: str) -> None:
