@@ -11,19 +11,25 @@ import asyncio
 import contextlib
 import io
 import json
+import logging
 import math
 import os
+import re
 import shutil
 import signal
 import sys
+import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
+
+from app import MAX_TERMINAL_SIZE
 
 if TYPE_CHECKING:
-    from app.record.cast import Recording
+    from app.record.cast import CastStream, Recording
     from app.session import Session, SessionEvent
     from app.vt import Terminal
+    from app.vt.annotate import Token
 
 __all__ = ["main"]
 
@@ -48,8 +54,8 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give a positive size like 80") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not positive; give a size of at least 1")
-    if value > 10_000:
-        raise argparse.ArgumentTypeError(f"{text!r} is too large; give at most 10000")
+    if value > MAX_TERMINAL_SIZE:
+        raise argparse.ArgumentTypeError(f"{text!r} is too large; give at most {MAX_TERMINAL_SIZE}")
     return value
 
 
@@ -86,11 +92,19 @@ def _speed(text: str) -> float:
 
 
 def _read_input(path: str) -> bytes:
+    with _open_input(path) as f:
+        try:
+            return f.read()
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _open_input(path: str) -> BinaryIO:
+    """The file (or stdin for ``-``) as a binary stream; a missing file and the like are one-line errors."""
     if path == "-":
-        return sys.stdin.buffer.read()
-    p = Path(path)
+        return io.BufferedReader(_Prefixed(b"", sys.stdin.buffer))  # closing it leaves stdin open
     try:
-        return p.read_bytes()
+        return open(path, "rb")
     except FileNotFoundError:
         raise UsageError(f"cannot read {path}: no such file; give the path of a byte capture or .cast") from None
     except IsADirectoryError:
@@ -99,6 +113,100 @@ def _read_input(path: str) -> bytes:
         raise UsageError(f"cannot read {path}: permission denied") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+class _Prefixed(io.RawIOBase):
+    """``head`` followed by the rest of ``inner``: what was read to look at a pipe's first line, put back.
+    Closing it does not close ``inner`` (stdin stays open)."""
+
+    def __init__(self, head: bytes, inner: BinaryIO) -> None:
+        self._head = head
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: typing.Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            n = min(len(view), len(self._head))
+            view[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._inner.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+
+_CAST_START = re.compile(rb"\A[ \t\r\n]*\{[ \t\r\n]*\"version\"[ \t\r\n]*:[ \t\r\n]*(-?[0-9]+)")
+_HEADER_KEYS = ("width", "height", "term", "stdout")
+
+
+def _looks_like_cast(head: bytes) -> bool:
+    """A recording, by content: its first line is an asciicast header object — a ``"version"`` and the size
+    (``width``/``height``, v3's ``term``, v1's ``stdout``) — of any version, so that one this app cannot read
+    is refused by name instead of being shown as raw JSON text; or, asciicast v1 being a pretty-printed JSON
+    document, it starts with ``{"version": N`` and names those keys soon after."""
+    if _CAST_START.match(head) and any(f'"{key}"'.encode() in head for key in _HEADER_KEYS):
+        return True
+    if not head.lstrip(b" \t").startswith(b"{"):
+        return False
+    first = head.split(b"\n", 1)[0]
+    try:
+        obj = json.loads(first.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(obj, dict) and "version" in obj and any(key in obj for key in _HEADER_KEYS)
+
+
+def _open_recording_or_bytes(path: str) -> tuple[BinaryIO, bool]:
+    """The input, seekable or not, with whether it is a recording (looked at without reading all of it)."""
+    from app.record.cast import MAX_LINE_BYTES
+
+    f = _open_input(path)
+    try:
+        head = f.readline(MAX_LINE_BYTES)
+        if len(head) < 64:
+            head += f.read(4096)  # a pretty-printed JSON document (asciicast v1) starts with a short line
+    except OSError as exc:
+        f.close()
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if f.seekable():
+        f.seek(0)
+    else:
+        f = io.BufferedReader(_Prefixed(head, f))
+    return f, _looks_like_cast(head)
+
+
+def _cast_stream(path: str, f: BinaryIO) -> CastStream:
+    from app.record.cast import CastFormatError, CastStream
+
+    try:
+        return CastStream(f)
+    except CastFormatError as exc:
+        f.close()
+        raise UsageError(f"{path}: {exc}") from None
+    except OSError as exc:
+        f.close()
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _note_truncated(path: str, truncated: bool, lines: int) -> None:
+    if truncated:
+        print(
+            f"mojiscope: note: {path} was cut off mid-line (a recording interrupted by a crash?); "
+            f"using its first {lines} whole lines",
+            file=sys.stderr,
+        )
+
+
+def _check_engine(term: Terminal) -> None:
+    """A screen is printed only if the engine took every byte: an internal failure is an error, not a result."""
+    if term.internal_errors:
+        raise UsageError(
+            f"the terminal engine failed {term.internal_errors} time(s) on this input ({term.last_internal_error}); "
+            "the screen would be wrong, so it is not printed — please report this with the file"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,47 +333,68 @@ def _print_screen(term: Terminal) -> None:
         out.write(row.rstrip() + "\n")
 
 
-def _looks_like_cast(data: bytes) -> bool:
-    """A recording, by content: the first line is a JSON object with ``"version": 2``."""
-    if not data.lstrip(b" \t").startswith(b"{"):
-        return False
-    first = data.split(b"\n", 1)[0]
-    try:
-        obj = json.loads(first.decode("utf-8"))
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(obj, dict) and obj.get("version") == 2
-
-
-def _parse_recording(path: str, data: bytes) -> Recording:
+def _parse_recording(path: str) -> Recording:
+    """A whole (small) recording in memory, for the screenshot; errors are one line."""
     from app.record.cast import CastFormatError, read_cast
 
+    f = _open_input(path)
     try:
-        recording = read_cast(io.BytesIO(data))
+        recording = read_cast(f)
     except CastFormatError as exc:
         raise UsageError(f"{path}: {exc}") from None
-    if recording.truncated:
-        print(
-            f"mojiscope: note: {path} was cut off mid-line (a recording interrupted by a crash?); "
-            f"using its first {recording.lines} whole lines",
-            file=sys.stderr,
-        )
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    finally:
+        f.close()
+    _note_truncated(path, recording.truncated, recording.lines)
     return recording
 
 
+#: Bytes fed to the engine at a time when rendering a raw byte file (a pty's read size).
+_RENDER_BLOCK = 64 * 1024
+
+
 def cmd_render(args: argparse.Namespace) -> int:
+    """Feed a byte file or a recording to the engine and print scrollback, then screen; the file is streamed,
+    so its size does not matter (only the screen and scrollback are kept)."""
+    from app.record.cast import CastFormatError, OutputEvent, ResizeEvent
     from app.vt import Terminal
 
-    data = _read_input(args.file)
-    cols, rows = args.cols, args.rows
-    if _looks_like_cast(data):
-        recording = _parse_recording(args.file, data)
-        cols = cols or recording.header.width
-        rows = rows or recording.header.height
-        data = recording.output_bytes()
-    term = Terminal(cols=cols or 80, rows=rows or 24, scrollback=max(0, args.scrollback), encoding=args.encoding)
-    term.feed(data)
+    f, is_cast = _open_recording_or_bytes(args.file)
+    with f:
+        if not is_cast:
+            term = Terminal(
+                cols=args.cols or 80, rows=args.rows or 24, scrollback=max(0, args.scrollback), encoding=args.encoding
+            )
+            try:
+                while block := f.read(_RENDER_BLOCK):
+                    term.feed(block)
+            except OSError as exc:
+                raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        else:
+            stream = _cast_stream(args.file, f)
+            header = stream.header
+            term = Terminal(
+                cols=args.cols or header.width,
+                rows=args.rows or header.height,
+                scrollback=max(0, args.scrollback),
+                encoding=args.encoding,
+            )
+            # The recording's own resizes are followed, unless a size was asked for.
+            follow = args.cols is None and args.rows is None
+            try:
+                for event in stream.events():
+                    if isinstance(event, OutputEvent):
+                        term.feed(event.data)
+                    elif isinstance(event, ResizeEvent) and follow:
+                        term.resize(event.cols, event.rows)
+            except CastFormatError as exc:
+                raise UsageError(f"{args.file}: {exc}") from None
+            except OSError as exc:
+                raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+            _note_truncated(args.file, stream.truncated, stream.lines)
     term.feed_text(term.decoder.flush())
+    _check_engine(term)
     _print_screen(term)
     return 0
 
@@ -275,15 +404,59 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
     if args.end is not None and args.end < args.start:
         raise UsageError(f"--to {args.end} is before --from {args.start}; give --to after --from")
-    data = _read_input(args.file)
+    f, is_cast = _open_recording_or_bytes(args.file)
+    with f:
+        if is_cast:
+            return _inspect_recording(args, _cast_stream(args.file, f))
+        try:
+            data = f.read()
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     tokens = annotate(data, args.encoding, args.start, args.end)
     out = _out()
     for t in tokens:
         if args.json:
             out.write(json.dumps(t.as_dict(), ensure_ascii=False) + "\n")
         else:
-            seq = f"{t.sequence}  " if t.sequence else ""
-            out.write(f"{t.offset:08d}  {t.hex:<24}  {t.kind:<10}  {seq}{t.meaning}\n")
+            out.write(_token_line(t) + "\n")
+    return 0
+
+
+def _token_line(t: Token, note: str = "") -> str:
+    seq = f"{t.sequence}  " if t.sequence else ""
+    return f"{t.offset:08d}  {t.hex:<24}  {t.kind:<10}  {seq}{t.meaning}{note}"
+
+
+def _inspect_recording(args: argparse.Namespace, stream: CastStream) -> int:
+    """The recorded output bytes (not the file's JSON), with a line where each read begins and its time."""
+    from app.inspect.recorded import Read, annotate_reads
+    from app.record.cast import CastFormatError, OutputEvent
+
+    reads = ((e.data, e.t, e.stream) for e in stream.events() if isinstance(e, OutputEvent))
+    out = _out()
+    try:
+        for item in annotate_reads(reads, args.encoding, args.start, args.end):
+            if isinstance(item, Read):
+                if args.json:
+                    row = {"kind": "read", "read": item.index, "time": item.time, "offset": item.offset}
+                    row |= {"size": item.size, "stream": item.stream}
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                else:
+                    out.write(f"-- {item.describe()}\n")
+            elif args.json:
+                out.write(json.dumps(item.as_dict(), ensure_ascii=False) + "\n")
+            else:
+                note = f"  [split across reads #{item.read.index}–#{item.last_read}]" if item.split else ""
+                out.write(_token_line(item.token, note) + "\n")
+    except CastFormatError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    except BrokenPipeError:
+        raise  # our reader went away (`| head`): main() ends quietly
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    finally:
+        stream.close()
+    _note_truncated(args.file, stream.truncated, stream.lines)
     return 0
 
 
@@ -510,7 +683,7 @@ def _forward_tty(session: Session, loop: asyncio.AbstractEventLoop, closed: type
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from app.app_main import ScreenshotError, take_screenshot
 
-    recording = _parse_recording(args.replay, _read_input(args.replay)) if args.replay else None
+    recording = _parse_recording(args.replay) if args.replay else None
     title = Path(args.replay).name if args.replay else None
     try:
         width, height = take_screenshot(
@@ -525,13 +698,29 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ replay
 
 
+#: Bytes a command-line replay keeps for panels it does not have (the session's log needs a cap).
+_REPLAY_LOG_CAP = 1 << 20
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
+    from app.pty.replay import ReplaySource
+    from app.record.cast import CastFormatError
     from app.session.factory import replay_session
 
-    recording = _parse_recording(args.file, _read_input(args.file))
-    session = replay_session(
-        recording, speed=0.0 if args.render else args.speed, cols=args.cols, rows=args.rows, encoding=args.encoding
-    )
+    f = _open_input(args.file)
+    stream = _cast_stream(args.file, f)
+    try:
+        session = replay_session(
+            stream,
+            speed=0.0 if args.render else args.speed,
+            cols=args.cols,
+            rows=args.rows,
+            encoding=args.encoding,
+            bytelog_cap=_REPLAY_LOG_CAP,
+        )
+    except BaseException:
+        f.close()
+        raise
     if not args.render:
         _passthrough(session)
 
@@ -541,10 +730,30 @@ def cmd_replay(args: argparse.Namespace) -> int:
         finally:
             await session.close()
 
-    asyncio.run(play())
+    try:
+        asyncio.run(play())
+    except CastFormatError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    finally:
+        f.close()
+    source = session.source
+    assert isinstance(source, ReplaySource)
+    _note_truncated(args.file, source.truncated, stream.lines)
     if args.render:
+        _check_engine(session.terminal)
         _print_screen(session.terminal)
     return 0
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """An error message as one inert line: a file name or value holding a newline or an escape sequence
+    can neither split it nor drive the terminal it is printed on."""
+    return _CONTROLS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -555,6 +764,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app([])
     parser = build_parser()
     args = parser.parse_args(args_list)
+    # The engine logs each internal failure for the window's log; a command says it once, in its one line.
+    logging.getLogger("app.vt.terminal").addHandler(logging.NullHandler())
     try:
         if args.command == "render":
             return cmd_render(args)
@@ -581,7 +792,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_screenshot(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as exc:
-        print(f"mojiscope {args.command}: error: {exc}", file=sys.stderr)
+        print(f"mojiscope {args.command}: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error of ours.
@@ -590,3 +801,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except MemoryError:
+        # Whatever was being built is too big for this machine: say so in one line, never print a partial result.
+        print(f"mojiscope {args.command}: error: out of memory; the input is too big to process here", file=sys.stderr)
+        return EXIT_USAGE

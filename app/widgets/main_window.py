@@ -37,13 +37,14 @@ from app.gotest import GoTestPreset
 from app.pty import SourceError
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
-from app.record.cast import CastFormatError, Recording, read_cast
+from app.record.cast import CastFormatError, Recording
 from app.session import OutputReceived, ReplayReset, Session, SessionEvent
 from app.session.factory import RecordingOpenError, live_session, replay_session
 from app.widgets.codepage_panel import CodePagePanel
 from app.widgets.env_panel import EnvPanel
 from app.widgets.hex_view import HexView
 from app.widgets.palette import DARK, LIGHT, Theme
+from app.widgets.plain_text import plain_label, warn
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.replay_bar import ReplayBar
 from app.widgets.session_tab import SessionTab
@@ -103,7 +104,7 @@ class _BytesPanel(QtWidgets.QWidget):
         self.follow.setChecked(hex_view.follow_tail())
         self.follow.toggled.connect(hex_view.set_follow_tail)
         hex_view.follow_tail_changed.connect(self.follow.setChecked)
-        self.message = QtWidgets.QLabel(self)
+        self.message = plain_label(parent=self)
         self.message.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
         bar = QtWidgets.QHBoxLayout()
         bar.setContentsMargins(4, 4, 4, 0)
@@ -341,11 +342,8 @@ class MainWindow(QtWidgets.QMainWindow):
         The replay holds at its end so the bar can still seek; the tab's task finishes when the
         end is first reached. Raises ``OSError`` / :class:`CastFormatError` for a file that cannot be read.
         """
-        if isinstance(recording, Recording):
-            rec, name = recording, "replay"
-        else:
-            rec, name = read_cast(recording), Path(recording).name
-        session = replay_session(rec, speed=speed, hold_at_end=True, encoding=encoding)
+        name = "replay" if isinstance(recording, Recording) else Path(recording).name
+        session = replay_session(recording, speed=speed, hold_at_end=True, encoding=encoding)
         return self._add_tab(session, title=title or name, profile="replay")
 
     def decode_as(self, encoding: str) -> None:
@@ -685,7 +683,7 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             self.new_session()
         except (SourceError, OSError, ValueError) as exc:
-            QtWidgets.QMessageBox.warning(self, "Mojiscope", f"Could not start a session: {exc}")
+            warn(self, f"Could not start a session: {exc}")
 
     def _open_recording_clicked(self) -> None:
         start = str(SAMPLES_DIR) if SAMPLES_DIR.is_dir() else ""
@@ -697,7 +695,7 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             self.open_recording(path)
         except (OSError, CastFormatError) as exc:
-            QtWidgets.QMessageBox.warning(self, "Mojiscope", f"Could not open {path.name}: {exc}")
+            warn(self, f"Could not open {path.name}: {exc}")
 
     # ------------------------------------------------------------------ closing
 

@@ -35,10 +35,12 @@ from app.pty.base import SourceClosedError, SourceError
 from app.pty.live_switch import LiveSwitch, plan_live_switch
 from app.pty.probes import newest_descendant, oem_code_page
 from app.pty.replay import ReplaySource
+from app.record.cast import CastFormatError
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
 from app.widgets.palette import Theme
+from app.widgets.plain_text import plain_label, plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
 
@@ -95,6 +97,7 @@ class SessionTab(QtWidgets.QWidget):
         self._base_title = title
         self._task: asyncio.Task[int] | None = None
         self._closing: asyncio.Task[None] | None = None
+        self._scan: asyncio.Future[None] | None = None
         self._main_map = SourceMap(session.terminal)
         self._shadow: Terminal | None = None
         self._shadow_map: SourceMap | None = None
@@ -116,7 +119,8 @@ class SessionTab(QtWidgets.QWidget):
         self.view.send.connect(self._on_send)
         self.view.size_changed.connect(self._on_size_changed)
 
-        self.status = QtWidgets.QLabel(self)
+        # Plain text: the status line shows a recording's argv and env overlay, titles, error messages.
+        self.status = plain_label(parent=self)
         self.status.setObjectName("sessionStatus")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setContentsMargins(6, 2, 6, 2)
@@ -221,6 +225,7 @@ class SessionTab(QtWidgets.QWidget):
                 return await self.session.run()
             # A held replay never ends its session: this task ends when the end is first reached.
             await self.session.start()
+            self._scan = asyncio.ensure_future(self._scan_recording(replay))
             status = await replay.wait()
             self._check_ended()
             return status
@@ -230,6 +235,26 @@ class SessionTab(QtWidgets.QWidget):
             self.title_changed.emit(f"{self._base_title} (failed)")
             return -1
 
+    @property
+    def scan_done(self) -> bool:
+        """The pass over a replayed file (for the replay bar) has finished, or there is none."""
+        return self._scan is None or self._scan.done()
+
+    async def _scan_recording(self, replay: ReplaySource) -> None:
+        """Read the whole recording once, in slices, for the replay bar (length, markers, failures); a line that
+        cannot be read is said in the status line (the replay plays up to it)."""
+        try:
+            summary = await replay.scan_in_slices()
+        except (OSError, CastFormatError) as exc:
+            self.show_message(f"could not read the whole recording: {exc}")
+            return
+        if summary is not None and summary.error is not None:
+            self.show_message(
+                f"the recording cannot be read past line {summary.error.line - 1}: {summary.error}"
+            )
+        elif summary is not None and summary.truncated:
+            self.show_message("the recording was cut off mid-line (a crash while recording?); replayed up to there")
+
     async def close_session(self) -> None:
         """End the session (the child is hung up, no orphans); safe to call more than once."""
         if self._closing is None:
@@ -238,6 +263,10 @@ class SessionTab(QtWidgets.QWidget):
 
     async def _close(self) -> None:
         self._status_timer.stop()
+        if self._scan is not None and not self._scan.done():
+            self._scan.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._scan
         try:
             await self.session.close()
         finally:
@@ -485,8 +514,7 @@ class SessionTab(QtWidgets.QWidget):
             parts += [f"tty {flag}" for flag in plan.flags]
             return " · ".join(parts)
         source = self.session.source
-        recording = getattr(source, "recording", None)
-        meta = getattr(getattr(recording, "header", None), "mojiscope", None)
+        meta = source.header.mojiscope if isinstance(source, ReplaySource) else None
         if isinstance(meta, dict):
             parts = []
             argv = meta.get("argv")
@@ -527,4 +555,4 @@ class SessionTab(QtWidgets.QWidget):
         text = self.status_text()
         if text != self.status.text():
             self.status.setText(text)
-            self.status.setToolTip(text.replace(" · ", "\n"))
+            self.status.setToolTip(plain_tooltip(text.replace(" · ", "\n")))

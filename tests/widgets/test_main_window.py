@@ -427,6 +427,11 @@ def test_stepping_the_replay_bar_to_the_end_gives_the_screen_render_gives(window
     assert source is not None
     bar.pause()  # before the loop ran: nothing was delivered yet
     assert source.next_index == 0
+    # The file is streamed; its length and chunk count come from a pass over it that runs in slices.
+    assert source.chunk_count is None
+    run_until(window, lambda: source.summary is not None)
+    assert source.next_index == 0
+    assert source.chunk_count is not None
     while source.next_index < source.chunk_count:
         before = source.next_index
         bar.step_forward()
