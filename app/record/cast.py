@@ -769,8 +769,13 @@ class CastStream:
             lineno = self.lines + 1
             try:
                 item = self._parse(raw, lineno, pending)
+                if isinstance(item, _Exact):
+                    assert pending is not None
+                    exact = self._exact(item, pending, lineno)
             except CastFormatError:
                 if raw.endswith(b"\n") or _parses(raw):
+                    if pending is not None:
+                        yield pending  # everything before the bad line is given (as text, if its "b" was bad)
                     raise
                 # The last line was cut off mid-way (a crash while recording).
                 if self.strict:
@@ -785,8 +790,7 @@ class CastStream:
             if item is None:
                 continue
             if isinstance(item, _Exact):
-                assert pending is not None
-                yield self._exact(item, pending, lineno)
+                yield exact
                 pending = None
                 continue
             if pending is not None:

@@ -15,7 +15,7 @@ import pytest
 
 from app.pty.base import Source, SourceClosedError
 from app.pty.replay import PLAIN_ASCIINEMA_FIDELITY, ReplayChunk, ReplayInputError, ReplaySource
-from app.record.cast import CastHeader, CastWriter, Recording, mojiscope_metadata, read_cast
+from app.record.cast import CastFormatError, CastHeader, CastWriter, Recording, mojiscope_metadata, read_cast
 from app.vt import Terminal
 
 T = TypeVar("T")
@@ -415,3 +415,61 @@ def test_seek_back_and_refeed_rebuilds_the_same_screen(tmp_path: Path) -> None:
         assert "one" in term.display[0] and "你" in term.display[1]
 
     run(go())
+
+
+def test_a_file_is_streamed_and_seeks_back_by_reading_it_again(tmp_path: Path) -> None:
+    """Without the summary pass (the command line's way): it plays, its length grows as it is read, and a
+    backward seek reads the file again from the start; the pass then gives the count and length."""
+    path = tmp_path / "r.cast"
+    record(path)
+    src = ReplaySource(path, speed=0, hold_at_end=True)
+    try:
+        assert src.recording is None and src.summary is None and src.chunk_count is None
+        assert src.duration == 0.0
+
+        async def go() -> None:
+            first = [await src.read() for _ in range(4)]
+            assert [c.index for c in first if c] == [0, 1, 2, 3]
+            assert src.duration == 3.0  # read so far
+            src.seek(1.2)
+            reset = await src.read()
+            assert reset is not None and reset.reset and reset.size == (40, 10)
+            again = [await src.read() for _ in range(2)]
+            assert [(c.index, c.catch_up) for c in again if c] == [(0, True), (1, True)]
+            assert src.next_index == 2 and src.previous_chunk_time() == 0.5
+            rest = [await src.read() for _ in range(4)]
+            assert [c.index for c in rest if c] == [2, 3, 4, 5]
+            reader = asyncio.ensure_future(src.read())
+            for _ in range(10):
+                await asyncio.sleep(0)
+            assert src.at_end and src.returncode == 3 and src.duration == 7.0
+            src.kill()
+            assert await reader is None
+
+        run(go())
+        summary = src.scan()
+        assert summary is not None and (summary.chunk_count, summary.duration, summary.exit_status) == (6, 7.0, 3)
+        assert [m.label for m in summary.markers] == ["half"]
+    finally:
+        src.kill()
+
+
+def test_a_malformed_line_ends_the_replay_with_its_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.cast"
+    path.write_text('{"version": 2, "width": 20, "height": 5}\n[0.5, "o", "hi"]\n[0.6, "r", "99999x5"]\n', "utf-8")
+    src = ReplaySource(path, speed=0, hold_at_end=True)
+
+    async def go() -> None:
+        chunk = await src.read()
+        assert chunk is not None and chunk.data == b"hi"
+        with pytest.raises(CastFormatError, match=r"line 3:.*limit of 10000"):
+            await src.read()
+        assert src.error is not None and src.error.line == 3
+        assert await src.wait() == 0  # a window waiting for the end is not left hanging
+
+    try:
+        run(go())
+        summary = src.scan()
+        assert summary is not None and summary.error is not None and summary.chunk_count == 1
+    finally:
+        src.kill()
