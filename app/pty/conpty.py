@@ -184,12 +184,18 @@ class ConPtySource:
         self._pending_cond = threading.Condition(self._lock)
         self._read_waiting_since: float | None = None
         self._writes: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._write_bytes = 0  # queued for the writer thread (an int updated under the GIL: approximate)
         self._write_error: BaseException | None = None
         self._threads: list[threading.Thread] = []
         self._closed = False
         self.error: str | None = None
 
     # -- the Source protocol -------------------------------------------------------------
+
+    @property
+    def input_pending(self) -> int:
+        """Bytes written to the child that ConPTY has not taken yet (it does not read its input)."""
+        return self._write_bytes
 
     @property
     def pid(self) -> int | None:
@@ -253,6 +259,7 @@ class ConPtySource:
         if self._exited.is_set() or self._write_error is not None:
             raise closed_error(self._returncode)
         if data:
+            self._write_bytes += len(data)
             self._writes.put(bytes(data))
 
     def resize(self, cols: int, rows: int) -> None:
@@ -390,6 +397,7 @@ class ConPtySource:
             data = self._writes.get()
             if data is None:
                 return
+            self._write_bytes -= len(data)
             try:
                 proc.write(data.decode("utf-8", "replace"))
             except EOFError as exc:

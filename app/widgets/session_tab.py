@@ -539,6 +539,9 @@ class SessionTab(QtWidgets.QWidget):
         dropped = self.session.bytelog.dropped_bytes
         if dropped:
             parts.append(f"{dropped} oldest bytes dropped (memory cap)")
+        overflowed = self.session.replies_overflowed
+        if overflowed:
+            parts.append(f"{overflowed:,} replies to the program dropped (it does not read its input)")
         if self._message:
             parts.append(self._message)
         summary = self.plan_summary()
