@@ -166,7 +166,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self._finished = False
         self._panels: dict[str, QtWidgets.QWidget] = {}
         self._pages: dict[str, _PanelPage] = {}
-        self._selecting = False
         #: ``time.monotonic()`` of the last output any session brought (quiet moments: see ``idle_gc``).
         self.last_output = 0.0
         self.setWindowTitle("Mojiscope")

@@ -304,7 +304,7 @@ class SessionTab(QtWidgets.QWidget):
         if name == normalize_encoding(main.encoding):
             self._shadow = self._shadow_map = None
         else:
-            shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.screen.scrollback, encoding=name)
+            shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.scrollback, encoding=name)
             shadow.on_reply = _drop_reply
             shadow_map = SourceMap(shadow)
             for chunk in self.session.bytelog:
@@ -361,12 +361,8 @@ class SessionTab(QtWidgets.QWidget):
         return cells
 
     def _row_text(self, abs_row: int) -> str | None:
-        screen = self.terminal.screen
-        history = screen.history
-        if 0 <= abs_row < len(history):
-            return history[abs_row].text
-        y = abs_row - len(history)
-        return screen.lines[y].text if 0 <= y < len(screen.lines) else None
+        row = self.terminal.row(abs_row)
+        return None if row is None else row.text
 
     def _trace(self, abs_row: int, found: tuple[int, int]) -> RowTrace | None:
         """The row's cells and their writers, replayed from its bytes (cached per row, range and code page)."""
