@@ -347,6 +347,12 @@ class MainWindow(QtWidgets.QMainWindow):
         session = replay_session(rec, speed=speed, hold_at_end=True, encoding=encoding)
         return self._add_tab(session, title=title or name, profile="replay")
 
+    def open_find(self) -> None:
+        """Show the current tab's find bar (Ctrl+Shift+F)."""
+        tab = self.current_tab()
+        if tab is not None:
+            tab.find_bar.open()
+
     def decode_as(self, encoding: str) -> None:
         """Re-decode the current tab's bytes with ``encoding``; the Bytes panel follows."""
         tab = self.current_tab()
@@ -619,6 +625,12 @@ class MainWindow(QtWidgets.QMainWindow):
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+Q"))
         quit_action.triggered.connect(self.close)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.find_action = edit_menu.addAction("&Find in terminal…")
+        self.find_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+F"))
+        self.find_action.setToolTip("Find text or a regular expression in the current tab, scrollback included")
+        self.find_action.triggered.connect(self.open_find)
 
         session_menu = bar.addMenu("&Session")
         self.utf8_action = session_menu.addAction("Enforce &UTF-8")

@@ -38,6 +38,7 @@ from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
+from app.widgets.find_bar import FindBar
 from app.widgets.palette import Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
@@ -115,6 +116,7 @@ class SessionTab(QtWidgets.QWidget):
         self.view = TerminalView(session.terminal, self, theme=theme, font=font)
         self.view.send.connect(self._on_send)
         self.view.size_changed.connect(self._on_size_changed)
+        self.find_bar = FindBar(self.view, self)
 
         self.status = QtWidgets.QLabel(self)
         self.status.setObjectName("sessionStatus")
@@ -128,6 +130,7 @@ class SessionTab(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(self._replay_slot)
         layout.addWidget(self.status)
@@ -313,6 +316,7 @@ class SessionTab(QtWidgets.QWidget):
             self._shadow, self._shadow_map = shadow, shadow_map
         self.tests_run = self._parse_tests(self.encoding)
         self.view.set_terminal(self.terminal)
+        self.find_bar.set_view(self.view)  # the matches of the text as it now reads
         self.view.refresh()
         self.update_status()
         self.display_changed.emit()
@@ -395,6 +399,7 @@ class SessionTab(QtWidgets.QWidget):
                 self._shadow.feed(event.data)
                 self._shadow_map.record(event.offset, event.data)
             self.view.refresh()
+            self.find_bar.output_arrived()
             self.output.emit()
         elif isinstance(event, Resized):
             if self._shadow is not None and self._shadow_map is not None:

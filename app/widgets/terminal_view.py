@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -221,6 +221,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._press_cell: Cell | None = None
         self._dragging = False
         self._highlight: set[Cell] = set()
+        #: Find matches by absolute row: ``(first col, end col, is the current match)``.
+        self._find_rows: dict[int, list[tuple[int, int, bool]]] = {}
         self._mouse_down: MouseButton | None = None
         self._last_motion_cell: Cell | None = None
         self._wheel_accum = 0
@@ -277,6 +279,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._cursor_seen = None
         self._selection = None
         self._highlight = set()
+        self._find_rows = {}
         self._preedit = ""
         self._sync_scrollbar()
         self.viewport().update()
@@ -361,6 +364,28 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     @property
     def highlight(self) -> frozenset[Cell]:
         return frozenset(self._highlight)
+
+    def set_find_matches(self, matches: Sequence[Sequence[tuple[int, int, int]]], current: int | None) -> None:
+        """Light the find bar's matches: each match as ``(abs_row, first_col, end_col)`` spans; ``current``
+        (an index into ``matches``) in the stronger colour. An empty list clears them."""
+        rows: dict[int, list[tuple[int, int, bool]]] = {}
+        for index, spans in enumerate(matches):
+            for abs_row, c0, c1 in spans:
+                rows.setdefault(abs_row, []).append((c0, c1, index == current))
+        changed = set(rows) | set(self._find_rows)
+        self._find_rows = rows
+        if len(changed) > 4 * max(1, self._view_rows()):
+            self.viewport().update()
+        else:
+            self._update_abs_rows(changed)
+
+    def find_spans(self, abs_row: int) -> list[tuple[int, int, bool]]:
+        """The find matches lit on ``abs_row`` (for tests and screenshots)."""
+        return list(self._find_rows.get(abs_row, ()))
+
+    def top_row(self) -> int:
+        """The absolute row at the top of the view."""
+        return self._top_abs()
 
     def scroll_to_row(self, abs_row: int) -> None:
         """Scroll so *abs_row* is visible (e.g. a test failure clicked in the Tests panel)."""
@@ -655,6 +680,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         for x0, x1, paint in runs:
             if paint.bg is not None:
                 p.fillRect(x0 * cw, y, (x1 - x0) * cw, ch, paint.bg)
+        found = self._find_rows.get(abs_row)
+        if found:
+            for c0, c1, current in found:
+                rgb = self._theme.find_current if current else self._theme.find_match
+                p.fillRect(c0 * cw, y, (min(c1, n) - c0) * cw, ch, _qcolor(rgb, 255 if current else 150))
         span = self._selection_span(abs_row, n, sel)
         if span is not None:
             p.fillRect(span[0] * cw, y, (span[1] - span[0]) * cw, ch, _qcolor(self._theme.selection))
