@@ -79,7 +79,11 @@ def test_every_match_covers_exactly_the_needle(words: list[str], cols: int, need
     for match in result.matches:
         got = ""
         for abs_row, c0, c1 in match.spans(cols):
-            got += "".join(t.row_cells(abs_row)[c0:c1])
+            cells = t.row_cells(abs_row)[c0:c1]
+            below = t.row_cells(abs_row + 1)
+            if c1 == cols and cells and cells[-1] == " " and len(below) > 1 and below[1] == "":
+                cells = cells[:-1]  # the blank a wide character left when it wrapped: lit, but not text
+            got += "".join(cells)
         assert got == needle
 
 
