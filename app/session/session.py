@@ -190,6 +190,7 @@ class Session:
         recorder: CastWriter | None = None,
         plan: SessionPlan | None = None,
         replies: bool = True,
+        cwd: str | None = None,
     ) -> None:
         default = source.size if isinstance(source, ReplaySource) else (80, 24)
         cols = default[0] if cols is None else cols
@@ -199,6 +200,8 @@ class Session:
         self._bytelog = ByteLog(bytelog_cap)
         self._recorder = recorder
         self.plan = plan
+        #: The folder the child was started in (``None`` for a replay, or when not known).
+        self.cwd = cwd
         self._replay = isinstance(source, ReplaySource)
         self._answer = replies and not self._replay
         self._terminal.on_reply = self._on_reply

@@ -34,7 +34,10 @@ from pathlib import Path
 
 from app import launch_environment
 from app.gotest import GoTestPreset
+from app.inspect.links import Location, check_link, resolve_location
 from app.pty import SourceError
+from app.pty.opener import EditorCommandError, default_editor_template, editor_argv, start_detached
+from app.pty.probes import process_cwd
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
 from app.record.cast import CastFormatError, Recording, read_cast
@@ -347,6 +350,89 @@ class MainWindow(QtWidgets.QMainWindow):
         session = replay_session(rec, speed=speed, hold_at_end=True, encoding=encoding)
         return self._add_tab(session, title=title or name, profile="replay")
 
+    def open_link(self, tab: SessionTab, uri: str) -> bool:
+        """Open an OSC 8 link the user Ctrl+clicked: http(s) in the browser, a local file in the editor;
+        anything else is refused and the status line says why. Returns whether something was opened."""
+        verdict = check_link(uri)
+        if not verdict.allowed:
+            tab.show_message(verdict.text)
+            return False
+        if verdict.path is not None:
+            return self._open_file(tab, verdict.path, 1, None, verdict.path)
+        if not QtGui.QDesktopServices.openUrl(QtCore.QUrl(verdict.text)):
+            tab.show_message(f"could not open {verdict.text} (no browser?)")
+            return False
+        tab.show_message(f"opened {verdict.text}")
+        return True
+
+    def open_location(self, tab: SessionTab, location: object) -> bool:
+        """Open a source location the user Ctrl+clicked (``x_test.go:29:``) in the editor, found under the
+        session's folders; the status line says what happened."""
+        if not isinstance(location, Location):
+            return False
+        bases = self._location_bases(tab)
+        path = resolve_location(location.path, bases)
+        if path is None:
+            where = bases[0] if bases else "the session's folder"
+            tab.show_message(f"{location.label()}: no such file under {where}")
+            return False
+        return self._open_file(tab, path, location.line, location.col, location.label())
+
+    def _location_bases(self, tab: SessionTab) -> list[str]:
+        """Where relative locations are looked for: the foreground program's folder (the shell's after a cd),
+        the folder the terminal reported (OSC 7), the folder the session started in."""
+        bases: list[str] = []
+        source = tab.session.source
+        foreground = getattr(source, "foreground_pid", None)
+        pid = foreground() if callable(foreground) else getattr(source, "pid", None)
+        folder = process_cwd(pid) if isinstance(pid, int) and not tab.is_replay else None
+        if folder is not None:
+            bases.append(folder)
+        reported = tab.terminal.cwd
+        if reported.startswith("file://"):
+            checked = check_link(reported)
+            if checked.path:
+                bases.append(checked.path)
+        if tab.session.cwd:
+            bases.append(tab.session.cwd)
+        return [b for b in dict.fromkeys(bases) if os.path.isdir(b)]
+
+    def _open_file(self, tab: SessionTab, path: str, line: int, col: int | None, label: str) -> bool:
+        template = self.settings.editor_command or default_editor_template()
+        if template is None:
+            if QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(path)):
+                tab.show_message(f"opened {path} with the system's opener (set an editor to go to line {line})")
+                return True
+            tab.show_message(f"could not open {path}: no editor set and no system opener")
+            return False
+        try:
+            argv = editor_argv(template, path, line, col)
+            start_detached(argv)
+        except (EditorCommandError, OSError) as exc:
+            tab.show_message(f"could not open {label}: {exc}")
+            return False
+        tab.show_message(f"opened {label} with {argv[0]}")
+        return True
+
+    def choose_editor(self) -> None:
+        """Edit ▸ Editor for locations…: the command that opens ``file:line`` (empty: the default)."""
+        current = self.settings.editor_command or ""
+        default = default_editor_template() or "the system's opener"
+        text, ok = QtWidgets.QInputDialog.getText(
+            self,
+            "Editor for locations",
+            "Command that opens a location, with {file}, {line} and {col}\n"
+            f"(empty: the default, {default}; e.g. code -g {{file}}:{{line}}:{{col}}, or vim +{{line}} {{file}}):",
+            QtWidgets.QLineEdit.EchoMode.Normal,
+            current,
+        )
+        if not ok:
+            return
+        try:
+            self.settings.editor_command = text
+        except EditorCommandError as exc:
+            QtWidgets.QMessageBox.warning(self, "Mojiscope", str(exc))
+
     def open_find(self) -> None:
         """Show the current tab's find bar (Ctrl+Shift+F)."""
         tab = self.current_tab()
@@ -451,6 +537,8 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.output.connect(self._on_output)
         tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
         tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
+        tab.view.link_activated.connect(lambda uri, t=tab: self.open_link(t, uri))
+        tab.view.location_activated.connect(lambda location, t=tab: self.open_location(t, location))
         tab.display_changed.connect(lambda t=tab: self._on_display_changed(t))
         tab.session_event.connect(lambda event, t=tab: self._on_session_event(t, event))
         tab.exited.connect(lambda _status, t=tab: self._on_tab_ended(t))
@@ -631,6 +719,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.find_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+F"))
         self.find_action.setToolTip("Find text or a regular expression in the current tab, scrollback included")
         self.find_action.triggered.connect(self.open_find)
+        editor = edit_menu.addAction("&Editor for locations…")
+        editor.setToolTip("The command Ctrl+click on file.go:29: runs (default: VS Code's code -g when installed)")
+        editor.triggered.connect(self.choose_editor)
 
         session_menu = bar.addMenu("&Session")
         self.utf8_action = session_menu.addAction("Enforce &UTF-8")

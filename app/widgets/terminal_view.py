@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
+from app.inspect.links import check_link, location_at
 from app.vt import WIDE_TAIL, RowData, Terminal
 from app.vt.keys import (
     KeyModes,
@@ -169,6 +170,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
       ``size_changed(cols, rows)``: the grid that fits the widget changed; the owner resizes the
         Terminal and the pty (the view never resizes the Terminal itself: the pty must agree).
       ``link_activated(str)``: Ctrl+click on an OSC 8 hyperlink; the URI, never opened here.
+      ``location_activated(Location)``: Ctrl+click on a source location in the output (``x_test.go:29:``);
+        opening it is the owner's decision too. Hovering either shows its target first (a tooltip).
       ``cell_clicked(abs_row, col)``: a plain click (no drag) on a cell, for the Bytes panel.
       ``selection_changed()``: the selection was made or cleared.
     """
@@ -176,6 +179,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     send = Signal(bytes)
     size_changed = Signal(int, int)
     link_activated = Signal(str)
+    location_activated = Signal(object)
     cell_clicked = Signal(int, int)
     selection_changed = Signal()
 
@@ -221,6 +225,9 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._press_cell: Cell | None = None
         self._dragging = False
         self._highlight: set[Cell] = set()
+        #: The cell under the pointer, and the link or location there (first cell, last cell, tooltip text).
+        self._hover_cell: Cell | None = None
+        self._hover_target: tuple[Cell, Cell, str] | None = None
         #: Find matches by absolute row: ``(first col, end col, is the current match)``.
         self._find_rows: dict[int, list[tuple[int, int, bool]]] = {}
         self._mouse_down: MouseButton | None = None
@@ -700,6 +707,13 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if paint.underline != UL_NONE or paint.strike or paint.overline:
                 self._draw_decorations(p, paint, x0, x1, y, baseline)
         p.setClipping(False)
+        target = self._hover_target
+        if target is not None and target[0][0] <= abs_row <= target[1][0]:
+            c0 = target[0][1] if abs_row == target[0][0] else 0
+            c1 = target[1][1] + 1 if abs_row == target[1][0] else n
+            if c0 == c1 - 1 and c1 < n and text[c1] == PH:
+                c1 += 1
+            p.fillRect(c0 * cw, y + ch - 2, (c1 - c0) * cw, 1, _qcolor(self._defaults()[0]))
         if self._highlight:
             colour = _qcolor(self._theme.highlight, 120)
             edge = _qcolor(self._theme.highlight)
@@ -1064,6 +1078,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
                     self.link_activated.emit(uri)
                     self._press_cell = None
                     return
+                location = location_at(self._term, cell)
+                if location is not None:
+                    self.location_activated.emit(location)
+                    self._press_cell = None
+                    return
             last = self._double_click
             interval = QtWidgets.QApplication.doubleClickInterval() / 1000
             if last is not None and time.monotonic() - last[0] <= interval and last[1] == cell[0]:
@@ -1093,9 +1112,52 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if self._autoscroll_dir and not self._autoscroll_timer.isActive():
                 self._autoscroll_timer.start()
             return
+        self._hover(event)
+
+    def _hover(self, event: QtGui.QMouseEvent) -> None:
+        """Over a link or a source location: underline it and show where Ctrl+click would go (never open)."""
+        cell = self.cell_at(event.position())
+        if cell != self._hover_cell:
+            self._hover_cell = cell
+            target = self._target_at(cell)
+            old = self._hover_target
+            self._hover_target = target
+            if old is not None or target is not None:
+                rows = {r for t in (old, target) if t is not None for r in range(t[0][0], t[1][0] + 1)}
+                self._update_abs_rows(rows)
+            if target is None:
+                QtWidgets.QToolTip.hideText()
+            else:
+                QtWidgets.QToolTip.showText(event.globalPosition().toPoint(), target[2], self.viewport())
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        on_link = ctrl and self._link_at(self.cell_at(event.position())) is not None
-        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if on_link else Qt.CursorShape.IBeamCursor)
+        on_target = ctrl and self._hover_target is not None
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if on_target else Qt.CursorShape.IBeamCursor)
+
+    def _target_at(self, cell: Cell) -> tuple[Cell, Cell, str] | None:
+        """The link or location over ``cell``: its first and last cell and the text that says what it opens."""
+        uri = self._link_at(cell)
+        if uri is not None:
+            verdict = check_link(uri)
+            what = f"Ctrl+click to open {verdict.text}" if verdict.allowed else f"{uri}\n{verdict.text}"
+            return cell, cell, what
+        location = location_at(self._term, cell)
+        if location is not None:
+            return location.start, location.end, f"Ctrl+click to open {location.label()} in the editor"
+        return None
+
+    def viewportEvent(self, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.Leave and self._hover_target is not None:
+            first, last, _ = self._hover_target
+            self._hover_target = self._hover_cell = None
+            self._update_abs_rows(range(first[0], last[0] + 1))
+        elif event.type() == QtCore.QEvent.Type.Leave:
+            self._hover_cell = None
+        return super().viewportEvent(event)
+
+    @property
+    def hover_target(self) -> tuple[Cell, Cell, str] | None:
+        """What the pointer is over: first and last cell, and the text shown (for tests)."""
+        return self._hover_target
 
     def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
         if self._mouse_down is not None:
