@@ -42,7 +42,9 @@ from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile
 from app.pty.replay import ReplaySource
 from app.record.cast import CastFormatError, Recording, read_cast
 from app.session import OutputReceived, ReplayReset, Session, SessionEvent
+from app.session.export import export_range, record_running_session
 from app.session.factory import RecordingOpenError, live_session, replay_session
+from app.session.session import SessionStateError
 from app.widgets.codepage_panel import CodePagePanel
 from app.widgets.env_panel import EnvPanel
 from app.widgets.hex_view import HexView
@@ -433,6 +435,73 @@ class MainWindow(QtWidgets.QMainWindow):
         except EditorCommandError as exc:
             QtWidgets.QMessageBox.warning(self, "Mojiscope", str(exc))
 
+    def record_current(self, path: str | os.PathLike[str]) -> bool:
+        """Start recording the current tab into ``path`` (the output so far first); the status line says so."""
+        tab = self.current_tab()
+        if tab is None:
+            return False
+        try:
+            writer = record_running_session(tab.session, path)
+        except (RecordingOpenError, SessionStateError) as exc:
+            tab.show_message(f"could not record: {exc}")
+            return False
+        tab.show_message(f"recording to {writer.path}")
+        return True
+
+    def stop_recording_current(self) -> str | None:
+        """Stop the current tab's recording (the program goes on); returns the file it went to."""
+        tab = self.current_tab()
+        if tab is None:
+            return None
+        writer = tab.session.stop_recording()
+        if writer is None:
+            return None
+        where = str(writer.path) if writer.path is not None else "the recording"
+        tab.show_message(f"recording stopped: {where} ({writer.events_written} events)")
+        return where
+
+    def export_selection(self, path: str | os.PathLike[str]) -> int | None:
+        """Write the bytes selected in the Bytes panel to ``path`` (.cast: as a recording, else raw)."""
+        tab = self.current_tab()
+        selected = self.hex_view.selection()
+        if tab is None or selected is None:
+            return None
+        try:
+            count = export_range(tab.session, selected[0], selected[1], path)
+        except (OSError, ValueError) as exc:
+            tab.show_message(f"could not export: {exc}")
+            return None
+        tab.show_message(f"exported {count} bytes ({selected[0]}–{selected[1] - 1}) to {path}")
+        return count
+
+    def _sync_file_menu(self) -> None:
+        tab = self.current_tab()
+        recording = tab is not None and tab.session.recording
+        self.record_action.setText("Stop &recording" if recording else "&Record this session…")
+        self.record_action.setEnabled(tab is not None and not tab.is_replay)
+        self.export_action.setEnabled(tab is not None and self.hex_view.selection() is not None)
+
+    def _record_clicked(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        if tab.session.recording:
+            self.stop_recording_current()
+            return
+        suggested = str(Path.home() / f"{tab.title.split(' ')[0] or 'session'}-{time.strftime('%Y%m%d-%H%M%S')}.cast")
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Record this session", suggested, "Recordings (*.cast)")
+        if path:
+            self.record_current(path if path.endswith(".cast") else path + ".cast")
+
+    def _export_clicked(self) -> None:
+        if self.hex_view.selection() is None:
+            return
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export selected bytes", str(Path.home() / "bytes.bin"), "Raw bytes (*.bin);;Recording (*.cast)"
+        )
+        if path:
+            self.export_selection(path)
+
     def open_find(self) -> None:
         """Show the current tab's find bar (Ctrl+Shift+F)."""
         tab = self.current_tab()
@@ -709,6 +778,15 @@ class MainWindow(QtWidgets.QMainWindow):
             action = self.samples_menu.addAction(path.name)
             action.triggered.connect(lambda _checked=False, p=path: self._open_path(p))
         self.samples_menu.setEnabled(bool(self.samples_menu.actions()))
+        file_menu.addSeparator()
+        self.record_action = file_menu.addAction("&Record this session…")
+        self.record_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+R"))
+        self.record_action.setToolTip("Write the current tab to a .cast: the output so far, then all that follows")
+        self.record_action.triggered.connect(self._record_clicked)
+        self.export_action = file_menu.addAction("&Export selected bytes…")
+        self.export_action.setToolTip("The bytes selected in Bytes, as raw bytes (.bin) or a recording (.cast)")
+        self.export_action.triggered.connect(self._export_clicked)
+        file_menu.aboutToShow.connect(self._sync_file_menu)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+Q"))

@@ -509,6 +509,9 @@ class SessionTab(QtWidgets.QWidget):
         parts.append(format_rate(self.session.bytes_per_second))
         if self.ended:
             parts.append("replay ended" if self.is_replay else f"exited with {self.session.exit_status}")
+        recorder = self.session.recorder
+        if self.session.recording and recorder is not None and recorder.path is not None:
+            parts.append(f"● recording to {recorder.path.name}")
         dropped = self.session.bytelog.dropped_bytes
         if dropped:
             parts.append(f"{dropped} oldest bytes dropped (memory cap)")
