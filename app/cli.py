@@ -91,14 +91,6 @@ def _speed(text: str) -> float:
     return value
 
 
-def _read_input(path: str) -> bytes:
-    with _open_input(path) as f:
-        try:
-            return f.read()
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
 def _open_input(path: str) -> BinaryIO:
     """The file (or stdin for ``-``) as a binary stream; a missing file and the like are one-line errors."""
     if path == "-":
@@ -223,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--rows", type=_positive_int, default=None, help="terminal height (default 24, or the .cast's)")
     render.add_argument("--encoding", type=_encoding, default="utf-8", help="code page to decode with")
     render.add_argument("--scrollback", type=int, default=10_000, help="rows of history kept (default 10000)")
+    render.add_argument("--onlcr", action="store_true", help=ONLCR_HELP)
 
     inspect = sub.add_parser("inspect", help="annotated dump of a byte stream: offset, bytes, kind, meaning")
     inspect.add_argument("file", metavar="FILE", help="raw bytes ('-' for stdin)")
@@ -230,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--from", dest="start", type=_offset, default=0, help="first byte offset shown")
     inspect.add_argument("--to", dest="end", type=_offset, default=None, help="byte offset where the listing stops")
     inspect.add_argument("--json", action="store_true", help="one JSON object per token")
+    inspect.add_argument("--onlcr", action="store_true", help=ONLCR_HELP + "; offsets are in that stream")
 
     record = sub.add_parser(
         "record",
@@ -324,6 +318,36 @@ def _out() -> TextIO:
     return stream
 
 
+ONLCR_HELP = "translate each LF to CR LF as a pty does (for output redirected to a file, e.g. go test -v > out.txt)"
+
+
+def as_pty_output(data: bytes) -> bytes:
+    """What a pty with ONLCR (the line discipline's default) would have delivered: every LF as CR LF."""
+    return data.replace(b"\n", b"\r\n")
+
+
+def looks_like_redirected_capture(data: bytes) -> bool:
+    """Output redirected to a file instead of a pty: line feeds, and no carriage return anywhere. A terminal
+    moves down without returning on LF, so such a file renders as a staircase unless LF is translated."""
+    return data.count(b"\n") >= 2 and b"\r" not in data
+
+
+def _note_staircase(path: str, data: bytes, onlcr: bool) -> bytes:
+    if onlcr:
+        return as_pty_output(data)
+    if looks_like_redirected_capture(data):
+        _staircase_note(path)
+    return data
+
+
+def _staircase_note(path: str) -> None:
+    print(
+        f"mojiscope: note: {path} has line feeds without carriage returns (output redirected to a file, not a "
+        "pty?); its lines step right like a staircase: add --onlcr to translate LF as a pty would",
+        file=sys.stderr,
+    )
+
+
 def _print_screen(term: Terminal) -> None:
     """Scrollback, then the screen rows, each without trailing blanks (``render``'s output)."""
     out = _out()
@@ -366,11 +390,18 @@ def cmd_render(args: argparse.Namespace) -> int:
             term = Terminal(
                 cols=args.cols or 80, rows=args.rows or 24, scrollback=max(0, args.scrollback), encoding=args.encoding
             )
+            lines = carriage_returns = 0
             try:
                 while block := f.read(_RENDER_BLOCK):
+                    if args.onlcr:
+                        block = as_pty_output(block)
+                    lines += block.count(b"\n")
+                    carriage_returns += block.count(b"\r")
                     term.feed(block)
             except OSError as exc:
                 raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+            if not args.onlcr and lines >= 2 and not carriage_returns:
+                _staircase_note(args.file)
         else:
             stream = _cast_stream(args.file, f)
             header = stream.header
@@ -409,7 +440,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         if is_cast:
             return _inspect_recording(args, _cast_stream(args.file, f))
         try:
-            data = f.read()
+            data = _note_staircase(args.file, f.read(), args.onlcr)
         except OSError as exc:
             raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     tokens = annotate(data, args.encoding, args.start, args.end)
@@ -704,7 +735,7 @@ _REPLAY_LOG_CAP = 1 << 20
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from app.pty.replay import ReplaySource
-    from app.record.cast import CastFormatError
+    from app.record.cast import CastFormatError, CastStream
     from app.session.factory import replay_session
 
     f = _open_input(args.file)
@@ -722,6 +753,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
         f.close()
         raise
     if not args.render:
+        # Played to this terminal as it goes: a file is checked to its end first (a pass that keeps nothing),
+        # so a malformed line is refused before anything is shown. (A pipe can only be played as it comes.)
+        if args.file != "-":
+            try:
+                with CastStream(args.file) as checked:
+                    for _event in checked.events():
+                        pass
+            except CastFormatError as exc:
+                f.close()
+                raise UsageError(f"{args.file}: {exc}") from None
         _passthrough(session)
 
     async def play() -> None:

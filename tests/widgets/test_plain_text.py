@@ -24,7 +24,7 @@ from app.widgets.env_panel import EnvPanel
 from app.widgets.main_window import MainWindow
 from app.widgets.plain_text import plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
-from tests.widgets.test_main_window import loop, play, run_until, settings_path, window  # noqa: F401
+from tests.widgets.conftest import play, run_until
 
 IMAGE = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
 #: Fake red text and an image of 3000x3000 pixels, if taken as HTML.
@@ -74,7 +74,7 @@ def hover(widget: QtWidgets.QWidget, point: QtCore.QPoint) -> str:
     return QtWidgets.QToolTip.text()
 
 
-def test_a_recording_full_of_html_is_shown_as_text(window: MainWindow, tmp_path: Path) -> None:  # noqa: F811
+def test_a_recording_full_of_html_is_shown_as_text(window: MainWindow, tmp_path: Path) -> None:
     height = window.height()
     tab = play(window, hostile_recording(tmp_path / "evil.cast"))
     bar = tab.replay_bar
@@ -124,7 +124,7 @@ def test_a_recording_full_of_html_is_shown_as_text(window: MainWindow, tmp_path:
     assert_literal_tooltip(hover(panel.tree.viewport(), rect.center()), tip)
 
 
-def test_a_file_name_and_an_error_in_a_message_box_are_plain(window: MainWindow, tmp_path: Path, qtbot: Any) -> None:  # noqa: F811
+def test_a_file_name_and_an_error_in_a_message_box_are_plain(window: MainWindow, tmp_path: Path, qtbot: Any) -> None:
     path = tmp_path / "<b>bold.cast"
     path.write_text('{"version": 2, "width": 80, "height": 1000000000}\n', "utf-8")
     seen: list[tuple[Qt.TextFormat, str]] = []
