@@ -448,7 +448,7 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             self.settings.editor_command = text
         except EditorCommandError as exc:
-            QtWidgets.QMessageBox.warning(self, "Mojiscope", str(exc))
+            warn(self, str(exc))
 
     def record_current(self, path: str | os.PathLike[str]) -> bool:
         """Start recording the current tab into ``path`` (the output so far first); the status line says so."""

@@ -73,6 +73,7 @@ from app.vt.style import (
 from app.vt.width import text_width
 from app.widgets.keymap import encode_key_event, qt_mods
 from app.widgets.palette import DARK, RGB, Theme
+from app.widgets.plain_text import plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot
 
 __all__ = ["CJK_FALLBACK_FAMILIES", "TerminalView", "default_font"]
@@ -1128,7 +1129,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if target is None:
                 QtWidgets.QToolTip.hideText()
             else:
-                QtWidgets.QToolTip.showText(event.globalPosition().toPoint(), target[2], self.viewport())
+                # The target comes from the program's output: shown literally, never as rich text.
+                QtWidgets.QToolTip.showText(event.globalPosition().toPoint(), plain_tooltip(target[2]), self.viewport())
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         on_target = ctrl and self._hover_target is not None
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if on_target else Qt.CursorShape.IBeamCursor)

@@ -196,3 +196,20 @@ def test_plain_tooltip_leaves_plain_text_alone() -> None:
     assert plain_tooltip("a > b & c") == "a > b & c"
     assert plain_tooltip("") == ""
     assert_literal_tooltip(plain_tooltip(f"x\n  {EVIL}"), f"x\n  {EVIL}")
+
+
+def test_a_link_target_from_the_output_is_a_literal_tooltip(window: MainWindow, tmp_path: Path, qtbot: Any) -> None:
+    """An OSC 8 link's URI is the program's text: hovering it shows it, never as rich text."""
+    uri = f"https://example.com/{EVIL}"
+    path = tmp_path / "link.cast"
+    header = {"version": 2, "width": 60, "height": 5}
+    path.write_text(
+        json.dumps(header) + "\n" + json.dumps([0.1, "o", f"\x1b]8;;{uri}\x1b\\LINK\x1b]8;;\x1b\\\r\n"]) + "\n"
+    )
+    tab = play(window, path)
+    QtWidgets.QToolTip.hideText()
+    point = tab.view.cell_rect(tab.terminal.history_size, 1).center()
+    qtbot.mouseMove(tab.view.viewport(), point)
+    target = tab.view.hover_target
+    assert target is not None and EVIL in target[2]
+    assert_literal_tooltip(QtWidgets.QToolTip.text(), target[2])
