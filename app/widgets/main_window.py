@@ -49,7 +49,7 @@ from app.widgets.codepage_panel import CodePagePanel
 from app.widgets.env_panel import EnvPanel
 from app.widgets.hex_view import HexView
 from app.widgets.palette import DARK, LIGHT, Theme
-from app.widgets.plain_text import plain_label, warn
+from app.widgets.plain_text import ask, plain_label, warn
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.replay_bar import ReplayBar
 from app.widgets.session_tab import SessionTab
@@ -170,6 +170,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._loop = loop
         self._shutdown: asyncio.Task[None] | None = None
         self._finished = False
+        self._quit_asked = False  # File > Quit: ask about running programs as a click on the window's X does
         self._panels: dict[str, QtWidgets.QWidget] = {}
         self._pages: dict[str, _PanelPage] = {}
         #: ``time.monotonic()`` of the last output any session brought (quiet moments: see ``idle_gc``).
@@ -316,7 +317,10 @@ class MainWindow(QtWidgets.QMainWindow):
         previous = self._tests_tab
         slot = self.tabs.indexOf(previous) if reuse and previous is not None else -1
         if slot >= 0:
-            self._on_close_requested(slot)
+            if previous is not None and self.confirm_close([previous], quitting=False):
+                self._on_close_requested(slot, ask=False)
+            else:
+                slot = -1  # the previous run goes on in its tab; this one gets a tab of its own
         tab = self._add_tab(session, title="go test", profile=launch.plan.profile)
         if slot >= 0:
             self.tabs.tabBar().moveTab(self.tabs.indexOf(tab), slot)
@@ -565,7 +569,7 @@ class MainWindow(QtWidgets.QMainWindow):
         new = tab.restart()
         index = self.tabs.indexOf(tab)
         if index >= 0:
-            self._on_close_requested(index)
+            self._on_close_requested(index, ask=False)  # the user asked for it to be started again
         return new
 
     def apply_settings(self) -> None:
@@ -631,6 +635,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.output.connect(self._on_output)
         tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
         tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
+        tab.view.confirm_paste = lambda text, t=tab: self.confirm_paste(t, text)
         tab.view.link_activated.connect(lambda uri, t=tab: self.open_link(t, uri))
         tab.view.location_activated.connect(lambda location, t=tab: self.open_location(t, location))
         tab.display_changed.connect(lambda t=tab: self._on_display_changed(t))
@@ -745,9 +750,11 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.sender() is self.current_tab():
             self.hex_view.refresh()
 
-    def _on_close_requested(self, index: int) -> None:
+    def _on_close_requested(self, index: int, *, ask: bool = True) -> None:
         widget = self.tabs.widget(index)
         if not isinstance(widget, SessionTab):
+            return
+        if ask and not self.confirm_close([widget], quitting=False):
             return
         self.tabs.removeTab(index)
         widget.kill_now()
@@ -822,13 +829,25 @@ class MainWindow(QtWidgets.QMainWindow):
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+Q"))
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit)
 
         edit_menu = bar.addMenu("&Edit")
         self.find_action = edit_menu.addAction("&Find in terminal…")
         self.find_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+F"))
         self.find_action.setToolTip("Find text or a regular expression in the current tab, scrollback included")
         self.find_action.triggered.connect(self.open_find)
+        edit_menu.addSeparator()
+        self.confirm_paste_action = edit_menu.addAction("Ask before pasting several &lines")
+        self.confirm_paste_action.setCheckable(True)
+        self.confirm_paste_action.setChecked(self.settings.confirm_multiline_paste)
+        self.confirm_paste_action.setToolTip("Into a program without bracketed paste, each line runs as it arrives")
+        self.confirm_paste_action.toggled.connect(lambda on: setattr(self.settings, "confirm_multiline_paste", on))
+        self.confirm_close_action = edit_menu.addAction("Ask before closing &running programs")
+        self.confirm_close_action.setCheckable(True)
+        self.confirm_close_action.setChecked(self.settings.confirm_close_running)
+        self.confirm_close_action.setToolTip("Closing a tab or quitting ends the programs running there")
+        self.confirm_close_action.toggled.connect(lambda on: setattr(self.settings, "confirm_close_running", on))
+        edit_menu.addSeparator()
         editor = edit_menu.addAction("&Editor for locations…")
         editor.setToolTip("The command Ctrl+click on file.go:29: runs (default: VS Code's code -g when installed)")
         editor.triggered.connect(self.choose_editor)
@@ -928,6 +947,56 @@ class MainWindow(QtWidgets.QMainWindow):
         self._finished = True
         self.close()
 
+    def quit(self) -> None:
+        """File > Quit: close the window, asking first if programs run in its tabs (see :meth:`confirm_close`)."""
+        self._quit_asked = True
+        self.close()
+
+    def confirm_close(self, tabs: Sequence[SessionTab], *, quitting: bool) -> bool:
+        """Whether to go on closing ``tabs`` (or quitting): asks the user when a program runs in one of them.
+
+        "Runs" is what :meth:`SessionTab.running_program` finds: a program in the foreground, not a shell idle
+        at its prompt and not a finished session or a replay; closing ends it (unsaved work in an editor
+        included), so Windows Terminal and VS Code ask, and so does this (Edit > Ask before closing running
+        programs turns it off, as does the dialog's box).
+        """
+        if not self.settings.confirm_close_running:
+            return True
+        running = [(tab, program) for tab in tabs if (program := tab.running_program()) is not None]
+        if not running:
+            return True
+        names = "\n".join(f"  {program.describe()} in the tab “{tab.title}”" for tab, program in running)
+        if quitting:
+            text = f"Programs are still running:\n{names}\n\nQuitting Mojiscope ends them, with any unsaved work."
+            accept = "Quit"
+        else:
+            text = f"A program is still running:\n{names}\n\nClosing the tab ends it, with any unsaved work."
+            accept = "Close tab"
+        accepted, never = ask(self, text, accept)
+        if never:
+            self.settings.confirm_close_running = False
+            self.confirm_close_action.setChecked(False)
+        return accepted
+
+    def confirm_paste(self, tab: SessionTab, text: str) -> bool:
+        """Whether to send a paste of several lines to a program that has not turned on bracketed paste: each
+        line would run as it arrives, as if typed and entered (Windows Terminal asks too; so does this, unless
+        Edit > Ask before pasting several lines, or the dialog's box, turned it off)."""
+        if not self.settings.confirm_multiline_paste:
+            return True
+        lines = len(text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n"))
+        preview = text if len(text) <= 400 else text[:399] + "…"
+        message = (
+            f"You are pasting {lines} line{'s' if lines != 1 else ''} into a program that has not turned on bracketed "
+            "paste: every line break presses Enter, so each line may run as a command as soon as it arrives.\n\n"
+            f"{preview}"
+        )
+        accepted, never = ask(self, message, "Paste")
+        if never:
+            self.settings.confirm_multiline_paste = False
+            self.confirm_paste_action.setChecked(False)
+        return accepted
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         """Sessions first: hang up every child now, close them on the loop, then really close."""
         if self._finished:
@@ -937,6 +1006,10 @@ class MainWindow(QtWidgets.QMainWindow):
         event.ignore()
         if self._shutdown is not None:
             return
+        if event.spontaneous() or self._quit_asked:
+            self._quit_asked = False
+            if not self.confirm_close(self.session_tabs(), quitting=True):
+                return
         if self.loop.is_running():
             self._shutdown = self.loop.create_task(self._close_all())
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from app.widgets.qt import Qt, QtGui, QtWidgets
 
-__all__ = ["plain_label", "plain_tooltip", "set_plain", "warn"]
+__all__ = ["ask", "plain_label", "plain_tooltip", "set_plain", "warn"]
 
 
 def set_plain(label: QtWidgets.QLabel) -> QtWidgets.QLabel:
@@ -41,3 +41,28 @@ def warn(parent: QtWidgets.QWidget | None, text: str, title: str = "Mojiscope") 
     )
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
+
+
+def ask(
+    parent: QtWidgets.QWidget | None,
+    text: str,
+    accept: str,
+    *,
+    remember: str = "Don't ask again",
+    title: str = "Mojiscope",
+) -> tuple[bool, bool]:
+    """A modal question whose text is shown literally, with an ``accept`` button, Cancel (the default: Enter
+    or Escape keep things as they are) and a "don't ask again" box; returns (accepted, don't ask again)."""
+    box = QtWidgets.QMessageBox(
+        QtWidgets.QMessageBox.Icon.Question, title, text, QtWidgets.QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    yes = box.addButton(accept, QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    check = QtWidgets.QCheckBox(remember, box)
+    box.setCheckBox(check)
+    box.exec()
+    accepted = box.clickedButton() is yes
+    return accepted, accepted and check.isChecked()

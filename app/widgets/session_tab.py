@@ -32,6 +32,7 @@ from app.gotest import GoTestRun, Marker
 from app.inspect.cell_trace import RowTrace, trace_row
 from app.inspect.source_map import SourceMap
 from app.pty.base import SourceClosedError, SourceError
+from app.pty.foreground import ForegroundProgram, foreground_program
 from app.pty.live_switch import LiveSwitch, plan_live_switch
 from app.pty.probes import newest_descendant, oem_code_page
 from app.pty.replay import ReplaySource
@@ -315,6 +316,17 @@ class SessionTab(QtWidgets.QWidget):
         self.show_message(switch.describe()[0] + ("" if switch.possible else " (Session ▸ Restart session)"))
         return switch
 
+    def running_program(self) -> ForegroundProgram | None:
+        """What closing this tab would end: the program in the session's foreground (``None`` for a replay, a
+        finished session, or a shell idle at its prompt). See :mod:`app.pty.foreground`."""
+        if self.is_replay or not self.session.running:
+            return None
+        source = self.session.source
+        plan = self.session.plan
+        foreground = getattr(source, "foreground_pid", None)
+        group = foreground() if callable(foreground) else None
+        return foreground_program(source.pid, shell=plan is not None and plan.interactive, foreground_group=group)
+
     def _shell_in_foreground(self) -> bool:
         """The shell itself holds the terminal: the tty's foreground group is the shell's, or (no such
         notion, ConPTY) the shell is its own newest descendant, the probes' stand-in for the foreground."""
@@ -343,7 +355,8 @@ class SessionTab(QtWidgets.QWidget):
                 shadow_map.record(chunk.offset, chunk.data)
             self._shadow, self._shadow_map = shadow, shadow_map
         self.tests_run = self._parse_tests(self.encoding)
-        self.view.set_terminal(self.terminal)
+        # Shown in the chosen code page; keys and pastes still go out in the session's own (its terminal's).
+        self.view.set_terminal(self.terminal, input_terminal=self.session.terminal)
         self.find_bar.set_view(self.view)  # the matches of the text as it now reads
         self.view.refresh()
         self.update_status()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -39,6 +39,7 @@ from app.vt.keys import (
     encode_mouse,
     encode_paste,
     encode_text,
+    is_multiline_paste,
 )
 from app.vt.modes import (
     ALT_SCROLL,
@@ -194,6 +195,12 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     ) -> None:
         super().__init__(parent)
         self._term = terminal if terminal is not None else Terminal()
+        #: The terminal the program talks to: keys, pastes, mouse and focus reports follow its encoding and
+        #: modes, never those of a "decode as" view shown instead (see :meth:`set_terminal`).
+        self._input = self._term
+        #: Asked before a paste of several lines goes to a program that has not turned bracketed paste on:
+        #: ``confirm_paste(text)`` returns whether to send it (``None``: send without asking).
+        self.confirm_paste: Callable[[str], bool] | None = None
         self._theme = theme
         self._fonts: list[QtGui.QFont] = []
         self._cw = self._ch = self._ascent = 1
@@ -276,9 +283,16 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def terminal(self) -> Terminal:
         return self._term
 
-    def set_terminal(self, terminal: Terminal) -> None:
-        """Show another Terminal (a new tab's session, a re-decoded replay); view state starts afresh."""
+    def set_terminal(self, terminal: Terminal, *, input_terminal: Terminal | None = None) -> None:
+        """Show another Terminal (a new tab's session, a re-decoded replay); view state starts afresh.
+
+        ``input_terminal``: the terminal the program talks to when ``terminal`` only shows its bytes another
+        way ("decode as"): input is encoded with its encoding and modes (default: ``terminal`` itself). A
+        paste shown as cp437 must still reach a UTF-8 program as UTF-8: with the shown code page, ``é`` went
+        out as ``82``, and ``¢201~`` as ``9B 32 30 31 7E``, the 8-bit end of a bracketed paste.
+        """
         self._term = terminal
+        self._input = input_terminal if input_terminal is not None else terminal
         terminal.take_dirty()
         self._invalidate_styles()
         self._offset = 0
@@ -475,13 +489,30 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         if text:
             QtGui.QGuiApplication.clipboard().setText(text)
 
-    def paste(self, text: str | None = None) -> None:
-        """Paste *text* (default: the clipboard), sanitised and bracketed when the program asked (?2004)."""
+    @property
+    def input_terminal(self) -> Terminal:
+        """The terminal whose encoding and modes input follows (the session's; see :meth:`set_terminal`)."""
+        return self._input
+
+    def paste(self, text: str | None = None) -> bool:
+        """Paste *text* (default: the clipboard), sanitised and bracketed when the program asked (?2004), in the
+        session's encoding. Several lines to a program without bracketed paste are sent only if
+        :attr:`confirm_paste` agrees (they would run as commands, one by one). Returns whether it was sent."""
         if text is None:
             text = QtGui.QGuiApplication.clipboard().text()
-        data = encode_paste(text, bracketed=self._term.mode(BRACKETED_PASTE), encoding=self._term.encoding)
-        if data:
-            self._emit_input(data)
+        bracketed = self._input.mode(BRACKETED_PASTE)
+        data = encode_paste(text, bracketed=bracketed, encoding=self._input.encoding)
+        if not data:
+            return False
+        if (
+            not bracketed
+            and is_multiline_paste(text)
+            and self.confirm_paste is not None
+            and not self.confirm_paste(text)
+        ):
+            return False
+        self._emit_input(data)
+        return True
 
     # ------------------------------------------------------------------ frames
     @Slot()
@@ -930,7 +961,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     # ------------------------------------------------------------------ keyboard & IME
     def _key_modes(self) -> KeyModes:
-        t = self._term
+        t = self._input
         return KeyModes(
             app_cursor=t.mode(DECCKM),
             app_keypad=t.mode(DECNKM),
@@ -985,7 +1016,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
                 self.scroll_by(-max(1, self._view_rows() - 1))
             event.accept()
             return
-        data = encode_key_event(key, event.modifiers(), event.text(), self._key_modes(), self._term.encoding)
+        data = encode_key_event(key, event.modifiers(), event.text(), self._key_modes(), self._input.encoding)
         if data:
             self._emit_input(data)
             event.accept()
@@ -998,7 +1029,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def inputMethodEvent(self, event: QtGui.QInputMethodEvent) -> None:
         commit = event.commitString()
         if commit:
-            self._emit_input(encode_text(commit, Mod.NONE, self._key_modes(), self._term.encoding))
+            self._emit_input(encode_text(commit, Mod.NONE, self._key_modes(), self._input.encoding))
         if event.preeditString() != self._preedit:
             self._preedit = event.preeditString()
             self._update_cursor_rows()
@@ -1024,7 +1055,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     # ------------------------------------------------------------------ focus
     def focusInEvent(self, event: QtGui.QFocusEvent) -> None:
         super().focusInEvent(event)
-        if self._term.mode(FOCUS_EVENTS):
+        if self._input.mode(FOCUS_EVENTS):
             self.send.emit(encode_focus(True))
         self._blink_on = True
         self._update_blink_timer()
@@ -1032,7 +1063,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
         super().focusOutEvent(event)
-        if self._term.mode(FOCUS_EVENTS):
+        if self._input.mode(FOCUS_EVENTS):
             self.send.emit(encode_focus(False))
         self._update_blink_timer()
         self._update_cursor_rows()
@@ -1040,7 +1071,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     # ------------------------------------------------------------------ mouse
     def _tracking(self) -> MouseTracking:
         for tracking in _TRACKING_MODES:
-            if self._term.mode(tracking.value):
+            if self._input.mode(tracking.value):
                 return tracking
         return MouseTracking.OFF
 
@@ -1058,7 +1089,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if (row, col) == self._last_motion_cell:
                 return True
             self._last_motion_cell = (row, col)
-        data = encode_mouse(action, button, col, row, mods, tracking=tracking, sgr=self._term.mode(MOUSE_SGR))
+        data = encode_mouse(action, button, col, row, mods, tracking=tracking, sgr=self._input.mode(MOUSE_SGR))
         if data:
             self.send.emit(data)
         return True
@@ -1230,7 +1261,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             event.accept()
             return
         self._wheel_accum -= steps * 120
-        term = self._term
+        term = self._input
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if self._tracking() is not MouseTracking.OFF and not shift:
             button = MouseButton.WHEEL_UP if steps > 0 else MouseButton.WHEEL_DOWN
