@@ -43,6 +43,7 @@ class SourceMap:
     def __init__(self, terminal: Terminal) -> None:
         self._term = terminal
         self._rows: dict[int, tuple[int, int]] = {}
+        self._last: dict[int, tuple[int, int]] = {}  # line → the bytes of the last chunk that touched it
         self._line = 0
         self._dirty_obj: set[int] | None = None
         self._dirty_seen: frozenset[int] = frozenset()
@@ -55,6 +56,7 @@ class SourceMap:
     def clear(self) -> None:
         """Forget everything (the terminal was reset, the byte log cleared)."""
         self._rows.clear()
+        self._last.clear()
         self.sync()
 
     def sync(self) -> None:
@@ -92,9 +94,11 @@ class SourceMap:
             for y in screen.dirty - seen:
                 pieces.setdefault(base + y, (start, end))
         rows = self._rows
+        last = self._last
         for n, (a, b) in pieces.items():
             old = rows.get(n)
             rows[n] = (a, b) if old is None else (min(old[0], a), max(old[1], b))
+            last[n] = (a, b)
         self._line = line
         self._dirty_obj = screen.dirty
         self._dirty_seen = frozenset(screen.dirty)
@@ -106,6 +110,20 @@ class SourceMap:
         if len(self._rows) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
             for n in [n for n in self._rows if n < first]:
                 del self._rows[n]
+                self._last.pop(n, None)
+
+    def first_line(self) -> int:
+        """The line number of view row 0 (the oldest row of the scrollback)."""
+        return self._first_line()
+
+    def line_of(self, abs_row: int) -> int:
+        """The line number of view row ``abs_row`` (it stays with the row as it scrolls)."""
+        return abs_row + self._first_line()
+
+    def last_write(self, abs_row: int) -> tuple[int, int] | None:
+        """The bytes of the last chunk that wrote view row ``abs_row`` (one read: bounded, unlike the row's
+        whole range, which for a full-screen program spans the session)."""
+        return self._last.get(abs_row + self._first_line())
 
     def _first_line(self) -> int:
         screen = self._term.screen

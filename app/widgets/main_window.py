@@ -34,6 +34,7 @@ from pathlib import Path
 
 from app import launch_environment
 from app.gotest import GoTestPreset
+from app.inspect.cell_map import CellAnswer
 from app.inspect.links import Location, check_link, resolve_location
 from app.pty import SourceError
 from app.pty.opener import EditorCommandError, default_editor_template, editor_argv, start_detached
@@ -592,31 +593,50 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.sync()
 
     def select_cell(self, abs_row: int, col: int) -> tuple[int, int] | None:
-        """What a click on a cell does: select the bytes that wrote it in the Bytes panel (and light up every
-        cell those bytes wrote: both halves of a wide character, or the whole row when only that is known)."""
+        """What a click on a cell does: select the bytes that last wrote it in the Bytes panel and light every
+        cell those bytes wrote (both halves of a wide character).
+
+        A row of plain output is answered at once; a row a full-screen program painted needs the session's log
+        replayed, which is done in slices between frames (:meth:`SessionTab.ask`) while the status line says
+        so. A blank cell selects nothing: it says so. Returns the bytes when the answer came at once.
+        """
         tab = self.current_tab()
         if tab is None:
             return None
-        found = tab.bytes_of_cell(abs_row, col)
-        if found is None:
-            tab.show_message(self._why_no_bytes(tab, abs_row))
-            return None
-        start, end = found
+        answers: list[CellAnswer] = []
+
+        def show(answer: CellAnswer) -> None:
+            answers.append(answer)
+            self._show_cell_answer(tab, abs_row, col, answer)
+
+        if not tab.ask(tab.cell_map.locate(abs_row, col), show):
+            tab.show_message(f"row {abs_row}, column {col}: finding the bytes that wrote it (replaying the log)…")
+        return answers[0].span if answers else None
+
+    def _show_cell_answer(self, tab: SessionTab, abs_row: int, col: int, answer: CellAnswer) -> None:
+        if answer.span is None:
+            self.hex_view.select_bytes(0, 0)
+            tab.view.set_highlight(())
+            tab.show_message(answer.note)
+            return
+        start, end = answer.span
         self.hex_view.set_follow_tail(False)
         self.hex_view.select_bytes(start, end)
-        tab.view.set_highlight(tab.cells_of_bytes(start, end))
-        tab.show_message(f"row {abs_row}, column {col}: bytes {start}–{end - 1} ({end - start})")
-        return found
+        if answer.exact:
+            tab.show_message(answer.note)
+        else:
+            tab.show_message(f"{answer.note}: bytes {start}–{end - 1} ({end - start})")
+        self._light(tab, start, end, scroll=False)
 
-    @staticmethod
-    def _why_no_bytes(tab: SessionTab, abs_row: int) -> str:
-        """What to say when a clicked row has no bytes on record, true to the case."""
-        cells = tab.terminal.row_cells(abs_row)
-        if not "".join(cells).strip():
-            return f"row {abs_row} is blank: no output was written there"
-        if tab.session.bytelog.dropped_bytes:
-            return f"row {abs_row} was written before the oldest byte still kept (the log's memory cap)"
-        return f"row {abs_row} has no bytes on record (it was drawn by a resize or a reset, not by output)"
+    def _light(self, tab: SessionTab, start: int, end: int, *, scroll: bool) -> None:
+        """Light the cells bytes ``[start, end)`` wrote (answered in slices, like a click)."""
+
+        def lit(cells: list[tuple[int, int]]) -> None:
+            tab.view.set_highlight(cells)
+            if scroll and cells:
+                tab.view.scroll_to_row(cells[0][0])
+
+        tab.ask(tab.cell_map.cells_of(start, end), lit)
 
     async def aclose(self) -> None:
         """Close every session (children hung up and reaped), save the settings, then close the window."""
@@ -775,10 +795,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tab = self.current_tab()
         if tab is None:
             return
-        cells = tab.cells_of_bytes(start, end)
-        tab.view.set_highlight(cells)
-        if cells:
-            tab.view.scroll_to_row(cells[0][0])
+        self._light(tab, start, end, scroll=True)
 
     def _update_session_info(self) -> None:
         tab = self.current_tab()

@@ -26,10 +26,12 @@ import asyncio
 import contextlib
 import logging
 import shlex
+import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from app.gotest import GoTestRun, Marker
-from app.inspect.cell_trace import RowTrace, trace_row
+from app.inspect.cell_map import CellAnswer, CellMap, Job
 from app.inspect.source_map import SourceMap
 from app.pty.base import SourceClosedError, SourceError
 from app.pty.foreground import ForegroundProgram, foreground_program
@@ -49,8 +51,12 @@ from app.widgets.terminal_view import TerminalView
 
 __all__ = ["SessionTab", "format_rate"]
 
+T = TypeVar("T")
+
 log = logging.getLogger(__name__)
 
+#: Longest slice of cell ↔ bytes work per turn of the event loop (seconds): the rest of a frame is for painting.
+SLICE_S = 0.008
 #: How often the status line's bytes/s is refreshed (ms).
 STATUS_MS = 500
 
@@ -101,13 +107,18 @@ class SessionTab(QtWidgets.QWidget):
         self._task: asyncio.Task[int] | None = None
         self._closing: asyncio.Task[None] | None = None
         self._scan: asyncio.Future[None] | None = None
-        self._main_map = SourceMap(session.terminal)
+        self._main_map = CellMap(session.terminal, session.bytelog)
         self._shadow: Terminal | None = None
-        self._shadow_map: SourceMap | None = None
+        self._shadow_map: CellMap | None = None
         self._message = ""
         self._ended_shown = False
         self._replay_bar: QtWidgets.QWidget | None = None
-        self._traces: dict[tuple[str, tuple[int, int], str], RowTrace | None] = {}
+        #: The cell ↔ bytes question being answered in slices (a click, a selection), if any.
+        self.cell_job: Job[Any] | None = None
+        self._job_done: Callable[[Any], None] | None = None
+        self._job_timer = QtCore.QTimer(self)
+        self._job_timer.setInterval(0)
+        self._job_timer.timeout.connect(self._job_slice)
         #: The session's output parsed as ``go test`` output, fed as it arrives whether or not the tab is
         #: shown: the Tests panel shows the current tab's, and every run's markers reach its recording.
         self.tests_run = GoTestRun(session.terminal.encoding, on_marker=self._on_test_marker)
@@ -190,9 +201,14 @@ class SessionTab(QtWidgets.QWidget):
         return self.terminal.encoding
 
     @property
+    def cell_map(self) -> CellMap:
+        """Cell ↔ bytes of the shown terminal (see :mod:`app.inspect.cell_map`)."""
+        return self._shadow_map if self._shadow_map is not None else self._main_map
+
+    @property
     def source_map(self) -> SourceMap:
         """Row ↔ bytes map of the shown terminal."""
-        return self._shadow_map if self._shadow_map is not None else self._main_map
+        return self.cell_map.source_map
 
     @property
     def task(self) -> asyncio.Task[int] | None:
@@ -266,6 +282,7 @@ class SessionTab(QtWidgets.QWidget):
 
     async def _close(self) -> None:
         self._status_timer.stop()
+        self.cancel_question()
         if self._scan is not None and not self._scan.done():
             self._scan.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -349,12 +366,13 @@ class SessionTab(QtWidgets.QWidget):
         else:
             shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.scrollback, encoding=name)
             shadow.on_reply = _drop_reply
-            shadow_map = SourceMap(shadow)
+            shadow_map = CellMap(shadow, self.session.bytelog)
             for chunk in self.session.bytelog:
                 shadow.feed(chunk.data)
                 shadow_map.record(chunk.offset, chunk.data)
             self._shadow, self._shadow_map = shadow, shadow_map
         self.tests_run = self._parse_tests(self.encoding)
+        self.cancel_question()  # a question about the cells of the terminal no longer shown
         # Shown in the chosen code page; keys and pastes still go out in the session's own (its terminal's).
         self.view.set_terminal(self.terminal, input_terminal=self.session.terminal)
         self.find_bar.set_view(self.view)  # the matches of the text as it now reads
@@ -379,52 +397,48 @@ class SessionTab(QtWidgets.QWidget):
     # ------------------------------------------------------------------ cell ↔ bytes
 
     def bytes_of_cell(self, abs_row: int, col: int) -> tuple[int, int] | None:
-        """The bytes that wrote the cell: exactly (the character or sequence that last wrote it) where its
-        row can be replayed from a fresh line, else every byte that wrote its row."""
-        found = self.source_map.range_of_row(abs_row)
-        if found is None:
-            return None
-        trace = self._trace(abs_row, found)
-        span = trace.span_of(col) if trace is not None else None
-        return span if span is not None else found
+        """The bytes that last wrote the cell (answered to the end, at once: for tests and headless use; the
+        window asks in slices with :meth:`ask`). ``None``: a blank cell, or no bytes known."""
+        return self.cell_map.locate(abs_row, col).run().span
+
+    def locate_cell(self, abs_row: int, col: int) -> CellAnswer:
+        """The whole answer for a cell, at once (see :class:`app.inspect.cell_map.CellAnswer`)."""
+        return self.cell_map.locate(abs_row, col).run()
 
     def cells_of_bytes(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The cells written by ``[start, end)``: exact where a row can be traced (see :meth:`bytes_of_cell`),
-        else every cell of each row those bytes wrote, up to its last non-blank cell."""
-        cells: list[tuple[int, int]] = []
-        for abs_row in self.source_map.rows_of_range(start, end):
-            found = self.source_map.range_of_row(abs_row)
-            trace = self._trace(abs_row, found) if found is not None else None
-            if trace is not None:
-                cells.extend((abs_row, col) for col in trace.cells_of(start, end))
-                continue
-            text = self._row_text(abs_row)
-            if text is None:
-                continue
-            width = len(text.rstrip(" \x00")) or 1
-            cells.extend((abs_row, col) for col in range(width))
-        return cells
+        """The cells on view whose last writer overlaps ``[start, end)``, at once (the window uses :meth:`ask`)."""
+        return self.cell_map.cells_of(start, end).run()
 
-    def _row_text(self, abs_row: int) -> str | None:
-        row = self.terminal.row(abs_row)
-        return None if row is None else row.text
+    def ask(self, job: Job[T], on_done: Callable[[T], None]) -> bool:
+        """Answer ``job`` without blocking a frame: a slice of :data:`SLICE_S` now (a row of plain output is
+        answered in it), then one per turn of the event loop; ``on_done(result)`` when done. A new question
+        cancels the one still running. Returns whether it was answered at once."""
+        self.cancel_question()
+        if job.step(time.monotonic() + SLICE_S):
+            on_done(job.result)
+            return True
+        self.cell_job = job
+        self._job_done = on_done
+        self._job_timer.start()
+        return False
 
-    def _trace(self, abs_row: int, found: tuple[int, int]) -> RowTrace | None:
-        """The row's cells and their writers, replayed from its bytes (cached per row, range and code page)."""
-        text = self._row_text(abs_row)
-        log = self.session.bytelog
-        if text is None or found[0] < log.start_offset or found[1] > log.total_bytes:
-            return None
-        key = (text, found, self.encoding)
-        if key in self._traces:
-            return self._traces[key]
-        if len(self._traces) > 256:
-            self._traces.clear()
-        trace = trace_row(
-            log.slice(*found), found[0], cols=self.terminal.cols, encoding=self.encoding, row_text=text
-        )
-        self._traces[key] = trace
-        return trace
+    def cancel_question(self) -> None:
+        """Drop the question still being answered (a new click, the tab closing)."""
+        if self.cell_job is not None:
+            self.cell_job.cancel()
+        self.cell_job = None
+        self._job_done = None
+        self._job_timer.stop()
+
+    def _job_slice(self) -> None:
+        job, done = self.cell_job, self._job_done
+        if job is None or done is None:
+            self._job_timer.stop()
+            return
+        if job.step(time.monotonic() + SLICE_S):
+            self.cell_job = self._job_done = None
+            self._job_timer.stop()
+            done(job.result)
 
     # ------------------------------------------------------------------ events
 
@@ -445,8 +459,8 @@ class SessionTab(QtWidgets.QWidget):
         elif isinstance(event, Resized):
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.resize(event.cols, event.rows)
-                self._shadow_map.sync()
-            self._main_map.sync()
+                self._shadow_map.resized()
+            self._main_map.resized()
             self.view.refresh()
             self.update_status()
         elif isinstance(event, ReplayReset):

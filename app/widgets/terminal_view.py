@@ -233,6 +233,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._press_cell: Cell | None = None
         self._dragging = False
         self._highlight: set[Cell] = set()
+        self._highlight_text: dict[Cell, str | None] = {}
         #: The cell under the pointer, and the link or location there (first cell, last cell, tooltip text).
         self._hover_cell: Cell | None = None
         self._hover_target: tuple[Cell, Cell, str] | None = None
@@ -301,6 +302,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._cursor_seen = None
         self._selection = None
         self._highlight = set()
+        self._highlight_text = {}
         self._find_rows = {}
         self._preedit = ""
         self._sync_scrollbar()
@@ -377,11 +379,37 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._flush()
 
     def set_highlight(self, cells: Iterable[Cell]) -> None:
-        """Light up cells ``(abs_row, col)`` (the Bytes panel's selection); an empty set clears."""
+        """Light up cells ``(abs_row, col)`` (the Bytes panel's selection); an empty set clears.
+
+        A lit cell stays lit while it shows what it showed when lit: once output changes it (``clear``, a
+        program repainting), the light goes — it was about those bytes, not about whatever is there now.
+        """
         new = set(cells)
         rows = {r for r, _ in self._highlight} | {r for r, _ in new}
         self._highlight = new
+        self._highlight_text = {cell: self._cell_char(cell) for cell in new}
         self._update_abs_rows(rows)
+
+    def _cell_char(self, cell: Cell) -> str | None:
+        row = self._term.row(cell[0])
+        if row is None or not 0 <= cell[1] < len(row.text):
+            return None
+        return row.text[cell[1]]
+
+    def _expire_highlight(self, abs_rows: set[int] | None) -> None:
+        """Put out lit cells (in ``abs_rows``; ``None``: anywhere) that no longer show what they showed."""
+        if not self._highlight:
+            return
+        gone = {
+            cell
+            for cell in self._highlight
+            if (abs_rows is None or cell[0] in abs_rows) and self._cell_char(cell) != self._highlight_text.get(cell)
+        }
+        if gone:
+            self._highlight -= gone
+            for cell in gone:
+                self._highlight_text.pop(cell, None)
+            self._update_abs_rows({r for r, _ in gone})
 
     @property
     def highlight(self) -> frozenset[Cell]:
@@ -525,6 +553,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             return
         self._sync_held = 0
         all_dirty, rows = term.take_dirty()
+        history_now = term.history_size
+        self._expire_highlight(None if all_dirty else {history_now + y for y in rows})
         if term.mode(DECSCNM) != self._reverse_video:
             self._invalidate_styles()
             all_dirty = True
