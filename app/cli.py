@@ -69,6 +69,13 @@ def _offset(text: str) -> int:
     return value
 
 
+def _cell(text: str) -> tuple[int, int]:
+    row, sep, col = text.replace(" ", "").partition(",")
+    if not sep or not row.isdigit() or not col.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a cell; give ROW,COL counted from 0, like 0,3")
+    return int(row), int(col)
+
+
 def _encoding(text: str) -> str:
     from app.vt.decoder import UnknownEncodingError, known_encodings, normalize_encoding
 
@@ -224,6 +231,16 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--to", dest="end", type=_offset, default=None, help="byte offset where the listing stops")
     inspect.add_argument("--json", action="store_true", help="one JSON object per token")
     inspect.add_argument("--onlcr", action="store_true", help=ONLCR_HELP + "; offsets are in that stream")
+    inspect.add_argument(
+        "--cell",
+        type=_cell,
+        default=None,
+        metavar="ROW,COL",
+        help="the bytes that wrote one cell, as the window's click finds them: ROW counts the rows render prints "
+        "(scrollback, then screen) from 0, COL the columns from 0",
+    )
+    inspect.add_argument("--cols", type=_positive_int, default=None, help="terminal width for --cell (default 80)")
+    inspect.add_argument("--rows", type=_positive_int, default=None, help="terminal height for --cell (default 24)")
 
     record = sub.add_parser(
         "record",
@@ -435,8 +452,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
     if args.end is not None and args.end < args.start:
         raise UsageError(f"--to {args.end} is before --from {args.start}; give --to after --from")
+    if args.cell is None and (args.cols or args.rows):
+        raise UsageError("--cols and --rows size the terminal for --cell; give --cell ROW,COL too")
+    if args.cell is not None and (args.start or args.end is not None):
+        raise UsageError("--cell answers for one cell; leave out --from and --to")
     f, is_cast = _open_recording_or_bytes(args.file)
     with f:
+        if args.cell is not None:
+            return _inspect_cell(args, f, is_cast)
         if is_cast:
             return _inspect_recording(args, _cast_stream(args.file, f))
         try:
@@ -450,6 +473,78 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             out.write(json.dumps(t.as_dict(), ensure_ascii=False) + "\n")
         else:
             out.write(_token_line(t) + "\n")
+    return 0
+
+
+def _inspect_cell(args: argparse.Namespace, f: BinaryIO, is_cast: bool) -> int:
+    """``inspect FILE --cell ROW,COL``: the bytes that last wrote the cell, found by the window's own model
+    (:mod:`app.inspect.cell_map`), with their annotation (and, for a recording, the read and its time)."""
+    from collections.abc import Iterator
+
+    from app.inspect.byte_view import ByteViewModel
+    from app.inspect.cell_map import cell_map_of
+    from app.record.cast import CastFormatError, OutputEvent, ResizeEvent
+
+    row, col = args.cell
+    follow = args.cols is None and args.rows is None
+    stream = _cast_stream(args.file, f) if is_cast else None
+
+    def items() -> Iterator[tuple[bytes, float] | tuple[int, int]]:
+        if stream is None:
+            while block := f.read(_RENDER_BLOCK):
+                yield (as_pty_output(block) if args.onlcr else block), 0.0
+            return
+        for event in stream.events():
+            if isinstance(event, OutputEvent):
+                yield event.data, event.t
+            elif isinstance(event, ResizeEvent) and follow:
+                yield event.cols, event.rows
+
+    if stream is not None:
+        cols, rows = args.cols or stream.header.width, args.rows or stream.header.height
+    else:
+        cols, rows = args.cols or 80, args.rows or 24
+    try:
+        cells = cell_map_of(items(), cols=cols, rows=rows, encoding=args.encoding)
+    except CastFormatError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    term = cells.terminal
+    _check_engine(term)
+    last = term.history_size + term.rows - 1
+    if row > last:
+        raise UsageError(f"row {row} is past the last row, {last} (rows count the scrollback, then the screen)")
+    if col >= term.cols:
+        raise UsageError(f"column {col} is past the last column, {term.cols - 1}")
+    answer = cells.locate(row, col).run()
+    shown = term.row_cells(row)[col] or (term.row_cells(row)[col - 1] if col else "")
+    log = cells.log
+    out = _out()
+    if args.json:
+        found = {"row": row, "col": col, "char": shown, "exact": answer.exact, "note": answer.note}
+        if answer.span is not None:
+            start, end = answer.span
+            chunk = log.chunk_at(start)
+            found |= {"start": start, "end": end, "bytes": log.slice(start, end).hex(" ").upper()}
+            if is_cast:
+                found |= {"read": chunk.index, "time": chunk.time}
+        out.write(json.dumps(found, ensure_ascii=False) + "\n")
+        return 0
+    out.write(f"cell {row},{col} {shown!r}: {answer.note}\n")
+    if answer.span is not None:
+        start, end = answer.span
+        data = log.slice(start, end)
+        out.write(f"{data.hex(' ').upper()}\n")
+        if is_cast:
+            first, final = log.chunk_at(start), log.chunk_at(end - 1)
+            reads = f"read #{first.index}" if first.index == final.index else f"reads #{first.index}–#{final.index}"
+            out.write(f"  in {reads}, at {first.time:.6f} s\n")
+        # Explained in context, as the Bytes panel explains them (its window starts after a line feed).
+        window = ByteViewModel(log, args.encoding).window(start, end)
+        for token in window.tokens:
+            if token.offset < end and token.offset + len(token.data) > start:
+                out.write("  " + _token_line(token) + "\n")
     return 0
 
 

@@ -184,3 +184,66 @@ def test_no_screen_and_status_2_when_the_engine_fails(tmp_path: Path) -> None:
 
 def write_plain(tmp_path: Path) -> str:
     return cast(tmp_path, V2, [0.1, "o", "hello\r\n"], name="plain.cast")
+
+
+# ------------------------------------------------------------------ inspect --cell
+
+
+def test_inspect_cell_gives_the_bytes_of_each_replacement_character(tmp_path: Path) -> None:
+    """printf '\\xc4\\xe3\\xba\\xc3\\n' > gbk.bin: three U+FFFD on screen, written by C4, E3 BA and C3."""
+    path = tmp_path / "gbk.bin"
+    path.write_bytes(b"\xc4\xe3\xba\xc3\n")
+    for col, hexes in ((0, "C4"), (1, "E3 BA"), (2, "C3")):
+        done = run("inspect", str(path), "--cell", f"0,{col}", "--cols", "20", "--rows", "3")
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert lines[0].startswith(f"cell 0,{col} '\ufffd': row 0, column {col}: bytes ")
+        assert lines[1] == hexes
+        assert "invalid bytes → U+FFFD" in lines[2]
+    blank = run("inspect", str(path), "--cell", "0,3", "--cols", "20", "--rows", "3")
+    assert blank.returncode == 0 and blank.stdout.splitlines() == [
+        "cell 0,3 ' ': row 0, column 3 is blank: nothing wrote it since it was cleared"
+    ]
+
+
+def test_inspect_cell_on_the_samples_cut_off_character() -> None:
+    """invalid-bytes.cast: "invalid: FF FE | 80 | E4 BD | end": the U+FFFD of the cut-off E4 BD is its own."""
+    sample = str(ROOT / "resources" / "samples" / "invalid-bytes.cast")
+    done = run("inspect", sample, "--cell", "1,14")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "cell 1,14 '\ufffd': row 1, column 14: bytes 37–38 (2)"
+    assert lines[1] == "E4 BD"
+    assert lines[2] == "  in read #1, at 0.286108 s"
+    bar = run("inspect", sample, "--cell", "1,15", "--json")
+    found = json.loads(bar.stdout)
+    assert (found["char"], found["bytes"], found["start"], found["read"], found["exact"]) == ("|", "7C", 39, 1, True)
+
+
+def test_inspect_cell_on_a_full_screen_recording(fullscreen_recordings: dict[str, Path]) -> None:
+    """A row top painted by cursor addressing: found by replaying the log, as the window finds it."""
+    path = fullscreen_recordings.get("top")
+    if path is None:
+        pytest.skip("top is not installed here")
+    screen = run("render", str(path)).stdout.splitlines()
+    row = next(i for i, line in enumerate(screen) if line.startswith("Tasks:"))
+    done = run("inspect", str(path), "--cell", f"{row},0", "--json")
+    found = json.loads(done.stdout)
+    assert found["char"] == "T" and found["exact"] and found["bytes"] == "54"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--cell", "9,0", "--rows", "3"], "row 9 is past the last row, 2"),
+        (["--cell", "0,99", "--cols", "20"], "column 99 is past the last column, 19"),
+        (["--cell", "a,b"], "is not a cell; give ROW,COL"),
+        (["--cols", "20"], "give --cell ROW,COL too"),
+        (["--cell", "0,0", "--from", "3"], "leave out --from and --to"),
+    ],
+)
+def test_inspect_cell_usage_errors(tmp_path: Path, args: list[str], fragment: str) -> None:
+    path = tmp_path / "x.bin"
+    path.write_bytes(b"hello\n")
+    done = run("inspect", str(path), *args)
+    assert done.returncode == 2 and fragment in done.stderr and "Traceback" not in done.stderr
