@@ -317,12 +317,13 @@ _RUN = r"[^\x00-\x1f\x7f-\x9f]"
 # it, and a CSI sequence with the printable run after it (an SGR and its text).
 _FAST = re.compile(
     rf"({_RUN}+)(\r\n)?"  # 1 printable run, 2 CR LF after it
-    rf"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-~])({_RUN}*)(\r\n)?"  # 3 private 4 params 5 inter 6 final 7 run 8 CRLF
+    rf"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-ac-~])({_RUN}*)(\r\n)?"  # 3 private 4 params 5 inter 6 final 7 run 8 CRLF
     r"|(\r\n)"  # 9 CR LF
     r"|([\x00-\x17\x19\x1c-\x1f])"  # 10 C0 control (not CAN, SUB, ESC)
     r"|\x1b([0-OQ-WYZ\\`-~])"  # 11 ESC final (not an introducer)
     r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
     r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
+    r"|\x1b\[([0-9]*)b"  # 16 REP's parameter: its own token, so other CSIs pay nothing for REP's memory
 )
 # Whole lines of printables, HTs and SGRs; possessive, so a partial line at the end fails without backtracking.
 _LINES = re.compile(rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+)*+\r\n)++")
@@ -395,7 +396,6 @@ class Parser:
                 pos = self._slow(text, pos)
                 printed_at = pos if self.after_print else -1
                 continue
-            start = pos
             g = m.lastindex or 0  # every alternative has a group: never 0
             pos = m.end()
             if g == 7 or g == 8:
@@ -413,8 +413,6 @@ class Parser:
                     sgr_runs([(params, run), *_SGR_PAIR.findall(block.group())])
                     pos = printed_at = block.end()
                     continue
-                if final == "b" and start != printed_at and forget is not None:
-                    forget()  # something came between the last print and this REP
                 csi(private, params, inter, final)
                 if run:
                     draw(run)
@@ -439,6 +437,10 @@ class Parser:
                 perform.esc_dispatch("", m.group(11))
             elif g == 13:
                 perform.esc_dispatch(m.group(12), m.group(13))
+            elif g == 16:
+                if m.start() != printed_at and forget is not None:
+                    forget()  # something came between the last print and this REP
+                csi("", m.group(16), "", "b")
             else:  # g == 15
                 perform.osc_dispatch(m.group(14), m.group(15))
                 if m.group(15) != "\x07":

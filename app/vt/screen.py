@@ -630,7 +630,7 @@ class Screen:
         self.last_run = cells
         cols = self.cols
         sid = self.sid
-        left, right = self.left, self.right
+        lr = self._lr  # without narrow margins the edge is the screen's: no margin arithmetic per row
         i = 0
         while i < n:
             if self.pending_wrap:
@@ -638,9 +638,9 @@ class Screen:
                 if self.autowrap:
                     self.lines[self.y].wrapped = True
                     self._index()
-                    self.x = left
+                    self.x = self.left
             x = self.x
-            edge = right + 1 if x <= right else cols
+            edge = (self.right + 1 if x <= self.right else cols) if lr else cols
             line = self.lines[self.y]
             self.dirty.add(self.y)
             if self.autowrap and not self.insert:
@@ -648,7 +648,7 @@ class Screen:
                 if k < n - i and cells[i + k] == PH:
                     k -= 1  # do not split a wide character across rows
                 if k == 0:
-                    if x <= left or edge - left < 2:
+                    if x <= self.left or edge - self.left < 2:
                         i += 2  # a column too narrow for a wide character can never show one
                         continue
                     # A wide character does not fit before the margin: blank the rest and wrap.
@@ -668,15 +668,15 @@ class Screen:
             # Insert mode or no autowrap: one character at a time, as the terminal would.
             w = 2 if i + 1 < n and cells[i + 1] == PH else 1
             if x + w > edge:
-                if self.autowrap and x > left:
+                if self.autowrap and x > self.left:
                     line.erase(x, edge, sid, cols)
                     self.x = edge - 1
                     self.pending_wrap = True
                 else:
                     i += w  # dropped: a wide character cannot fit and nothing wraps
                 continue
-            if self.insert and left <= x <= right:
-                line.insert_blanks(x, w, sid, cols, right + 1)
+            if self.insert and self.left <= x <= self.right:
+                line.insert_blanks(x, w, sid, cols, self.right + 1)
             line.write(x, cells[i : i + w], sid, cols)
             i += w
             x += w
@@ -1062,14 +1062,15 @@ class Screen:
         margin).  With DECAWM and reverse wraparound the cursor goes on at the end of the row above: mode 45
         only onto a row that wrapped into this one, mode 1045 onto any row, from the top margin to the bottom
         one (xterm's CursorBack)."""
+        if not self._reverse_wrap or not self.autowrap:
+            # No reverse wraparound: the common case, as plain arithmetic.
+            self.pending_wrap = False
+            x = self.x
+            left = self.left
+            self.x = max(left if x >= left else 0, x - max(1, count))
+            return
         count = max(1, count)
         left = self.left
-        if not (self.autowrap and self._reverse_wrap):
-            # No reverse wraparound: the common case, as plain arithmetic.
-            x = self.x
-            self.x = max(left if x >= left else 0, x - count)
-            self.pending_wrap = False
-            return
         rev = M.REVERSE_WRAP in self.dec_modes
         rev2 = M.REVERSE_WRAP_EXTENDED in self.dec_modes
         right = self.right
@@ -1204,15 +1205,18 @@ class Screen:
         cancelled, as xterm).  The margins do not limit it."""
         self.pending_wrap = False
         line = self.lines[self.y]
-        protect = self.protected_mode != M.PROTECT_OFF and self._honours_protection(selective)
         if how == 0:
-            self._erase(line, self.x, self.cols, protect)
+            start, end = self.x, self.cols
         elif how == 1:
-            self._erase(line, 0, self.x + 1, protect)
+            start, end = 0, self.x + 1
         elif how == 2:
-            self._erase(line, 0, self.cols, protect)
+            start, end = 0, self.cols
         else:
             return
+        if self.protected_mode:
+            self._erase(line, start, end, self._honours_protection(selective))
+        else:
+            line.erase(start, end, self.sid & BG_FIELD, self.cols)  # ``_erase``, inline: EL is in every redraw
         line.wrapped = False if how != 1 else line.wrapped
         self.dirty.add(self.y)
 

@@ -48,6 +48,7 @@ from app.vt.modes import (
     DECNKM,
     DECSCNM,
     FOCUS_EVENTS,
+    KAM,
     LNM,
     MOUSE_SGR,
     SYNCHRONIZED_OUTPUT,
@@ -917,6 +918,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             app_keypad=t.mode(DECNKM),
             newline_mode=t.mode(LNM, private=False),
             backarrow_sends_bs=t.mode(DECBKM),
+            keyboard_locked=t.mode(KAM, private=False),
         )
 
     def _emit_input(self, data: bytes) -> None:
