@@ -28,8 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.bench.pty_case import COPY_CHILD, PTY_STREAM, PtyCaseError
+from app.bench.pty_case import PTY_STREAM, PtyCaseError, copy_child
 from app.bench.streams import generate
+from app.pty.reentry import helper_env
 
 __all__ = ["MAX_STALL_MS", "MIN_FPS", "PROBE_MS", "GuiMeasurement", "StallProbe", "measure_gui", "report"]
 
@@ -141,7 +142,7 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
             window.resize(*size)
             window.show()
             app.processEvents()
-            plan = command_plan([sys.executable, "-c", COPY_CHILD, str(path)])
+            plan = command_plan(copy_child(path), helper_env())
 
             async def flood() -> tuple[int, float, int]:
                 # Opened inside the running loop: the tab starts its session task at once.

@@ -38,6 +38,7 @@ from typing import Any, TextIO
 
 from app.bench.pty_case import PTY_STREAM, measure_pty
 from app.bench.streams import KINDS, generate
+from app.record.hostinfo import os_description
 
 __all__ = [
     "BENCH_KINDS",
@@ -240,7 +241,7 @@ def _setup(args: argparse.Namespace) -> dict[str, Any]:
         "pty_stream": PTY_STREAM,
         "pty_bytelog_cap": PTY_BYTELOG_CAP,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "platform": platform.platform(),
+        "platform": os_description(),
         "mb": MB,
     }
 

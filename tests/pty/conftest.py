@@ -135,9 +135,16 @@ register(Backend("pipe", PipeSource, terminal=False))
 # The thread-per-pipe path Windows uses, exercised everywhere.
 register(Backend("pipe-threads", lambda spec: PipeSource(spec, threads=True), terminal=False))
 if sys.platform == "win32":
+    from app.pty._win32 import is_wine
     from app.pty.conpty import ConPtySource
+    from app.pty.conpty_inbox import ConPtyInboxSource
 
-    register(Backend("conpty", ConPtySource, terminal=True, exact=False, signals=False))
+    # conhost re-renders what the child writes (exact=False); the bytes of what it sends are kept exactly.
+    # Wine 8's ResizePseudoConsole is a stub (E_NOTIMPL): there the size is fixed at start.
+    inbox = Backend("conpty-inbox", ConPtyInboxSource, terminal=True, exact=False, signals=False, resize=not is_wine())
+    register(inbox)
+    if not is_wine():  # pywinpty's bundled OpenConsole needs \Device\ConDrv, which Wine refuses (DESIGN §9)
+        register(Backend("conpty", ConPtySource, terminal=True, exact=False, signals=False))
 
 
 _PROMISES = frozenset(f.name for f in fields(Backend) if f.type in ("bool", bool))
@@ -243,7 +250,24 @@ async def read_until(source: Source, needle: bytes, seen: bytearray) -> None:
         seen += chunk.data
 
 
-def text(chunks: list[Chunk], stream: str | None = None) -> str:
-    """The output as text with terminal line ends made plain (the pty's ONLCR turns ``\\n`` into ``\\r\\n``)."""
+def text(chunks: list[Chunk], stream: str | None = None, backend: Backend | None = None, cols: int = 80) -> str:
+    """The output as text with terminal line ends made plain (the pty's ONLCR turns ``\\n`` into ``\\r\\n``).
+
+    From a backend that re-renders (a console host paints the screen: cursor moves for spaces, ``ESC[K``), the
+    text is what a terminal ``cols`` wide shows: the bytes through the engine, scrollback and screen rows."""
     data = b"".join(c.data for c in chunks if stream is None or c.stream in (stream, "pty"))
+    if backend is not None and not backend.exact:
+        from app.vt import Terminal
+
+        term = Terminal(cols=cols, rows=24, scrollback=100_000)
+        term.feed(data)
+        rows = [row.rstrip() for row in [*term.history, *term.display]]
+        while rows and not rows[-1]:
+            rows.pop()
+        return "\n".join(rows) + "\n"
     return data.replace(b"\r\n", b"\n").decode("utf-8", "replace")
+
+
+def enter(backend: Backend) -> bytes:
+    """The Enter key for ``backend``: CR on a terminal (a pty maps it to LF; a console host needs it), LF on pipes."""
+    return b"\r" if backend.terminal else b"\n"

@@ -1,0 +1,88 @@
+"""The command line and the window's screenshot under the Windows CPython: the same engine gives the same screen
+as on Linux, ``--version`` and the probes answer, and the window renders offscreen (PySide6 on Windows, with the
+lane's icuuc shim and fonts)."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+from app.record.cast import read_cast
+from app.vt import Terminal
+from tests.windows.conftest import REPO
+
+SAMPLE = REPO / "resources" / "samples" / "go-test-utf8.cast"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, encoding="utf-8")
+
+
+def expected_screen(path: Path) -> list[str]:
+    with path.open("rb") as f:
+        recording = read_cast(f)
+    term = Terminal(cols=recording.header.width, rows=recording.header.height, scrollback=10_000)
+    term.feed(recording.output_bytes())
+    return [row.rstrip() for row in [*term.history, *term.display]]
+
+
+def test_version() -> None:
+    done = cli("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == "mojiscope 0.1.0"
+
+
+def test_render_shows_the_recorded_screen() -> None:
+    done = cli("render", str(SAMPLE))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines == expected_screen(SAMPLE)
+    assert "=== RUN   Test加法" in lines
+
+
+def test_bad_input_is_one_line_and_status_2(tmp_path: Path) -> None:
+    done = cli("render", str(tmp_path / "missing.cast"))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "no such file" in done.stderr
+
+
+def test_backends_off_this_machine_say_so() -> None:
+    """pywinpty's OpenConsole needs \\\\Device\\\\ConDrv, which Wine refuses: a clear error, not a crash."""
+    done = cli("record", "--backend", "pty", "-o", "x.cast", "--", "cmd.exe", "/c", "echo")
+    assert done.returncode == 2
+    assert "not available on Windows" in done.stderr
+
+
+def test_screenshot_renders_the_window(tmp_path: Path) -> None:
+    out = tmp_path / "window.png"
+    done = cli("screenshot", "--replay", str(SAMPLE), "--size", "1000x640", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1000, 640)
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    colours = {image.pixel(x, y) for x in range(0, 1000, 7) for y in range(0, 640, 7)}
+    assert len(colours) > 20  # text, panels and chrome, not a blank frame
+
+
+def test_the_terminal_font_is_a_windows_monospace_with_a_cjk_fallback(qapp: object) -> None:
+    """On Windows the view names its fonts (Qt has no "monospace" alias there): Cascadia Mono or Consolas where
+    Windows has them, here the lane's DejaVu Sans Mono; and a CJK fallback that has 加."""
+    from PySide6.QtGui import QFontDatabase, QRawFont
+
+    from app.widgets.terminal_view import CJK_FALLBACK_FAMILIES, WINDOWS_MONOSPACE_FAMILIES, default_font
+
+    families = default_font().families()
+    assert families[0] == "DejaVu Sans Mono" and families[0] in WINDOWS_MONOSPACE_FAMILIES
+    assert "WenQuanYi Micro Hei" in families[1:] and "WenQuanYi Micro Hei" in CJK_FALLBACK_FAMILIES
+    assert "Microsoft YaHei" in CJK_FALLBACK_FAMILIES and "SimSun" in CJK_FALLBACK_FAMILIES
+    assert "WenQuanYi Micro Hei" in QFontDatabase.families()
+    from PySide6.QtGui import QFont
+
+    raw = QRawFont.fromFont(QFont("WenQuanYi Micro Hei"))
+    assert raw.supportsCharacter("加")
