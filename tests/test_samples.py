@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "resources" / "samples"
 DEMO = ROOT / "resources" / "demo" / "gotest"
 NAMES = ["go-test-utf8.cast", "gbk-bytes.cast", "split-char.cast", "invalid-bytes.cast"]
+#: Made in the Windows lane (resources/samples/make_windows_samples.py): cmd.exe on the in-box ConPTY, Wine's conhost.
+WINDOWS_NAMES = ["win-cmd936-writefile-utf8.cast", "win-cmd65001-writefile-utf8.cast", "win-cmd936-go-console.cast"]
 GBK = bytes.fromhex("C4 E3 BA C3 A3 AC CA C0 BD E7")  # "你好，世界" in GBK
 INVALID = b"invalid: \xff\xfe|\x80|\xe4\xbd|end"
 GO_ENV = {"GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local", "GOPROXY": "off"}
@@ -54,8 +56,8 @@ def sample(name: str) -> Recording:
 
 def test_readme_has_one_line_per_sample_and_nothing_else() -> None:
     listed = re.findall(r"^- `([^`]+\.cast)` — \S", (SAMPLES / "README.md").read_text(encoding="utf-8"), re.M)
-    assert listed == NAMES
-    assert sorted(p.name for p in SAMPLES.glob("*.cast")) == sorted(NAMES)
+    assert listed == NAMES + WINDOWS_NAMES
+    assert sorted(p.name for p in SAMPLES.glob("*.cast")) == sorted(NAMES + WINDOWS_NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -132,6 +134,30 @@ def test_invalid_bytes_are_kept_exactly_and_shown_as_replacement() -> None:
     assert INVALID + b"\r\n" in rec.output_bytes()
     assert any(INVALID in e.data and e.text.encode() != e.data for e in rec.outputs)
     assert render(SAMPLES / "invalid-bytes.cast")[1] == "invalid: \ufffd\ufffd|\ufffd|\ufffd|end"
+
+
+# ------------------------------------------------------------------ the Windows samples (Wine's conhost)
+
+
+@pytest.mark.parametrize(
+    ("name", "code_page", "line"),
+    [
+        ("win-cmd936-writefile-utf8.cast", 936, "utf8:鍔犳硶:end"),  # the UTF-8 bytes read as GBK by conhost
+        ("win-cmd65001-writefile-utf8.cast", 65001, "utf8:加法:end"),
+        ("win-cmd936-go-console.cast", 936, "text:加法:end"),  # WriteConsoleW: no code page involved
+    ],
+)
+def test_windows_sample_shows_what_the_console_host_made(name: str, code_page: int, line: str) -> None:
+    rec = sample(name)
+    meta = rec.header.mojiscope
+    assert meta is not None
+    assert (meta["backend"], meta["platform"]) == ("conpty-inbox", "win32")
+    assert meta["os"].endswith("under Wine 8.0")  # made under Wine's console host, and it says so
+    assert meta["argv"][:2] == ["cmd.exe", "/c"] and meta["argv"][2].startswith(f"chcp {code_page}>nul & ")
+    assert rec.exit_status == 0 and rec.truncated is False
+    assert (SAMPLES / name).stat().st_size < 8192
+    assert line.encode() in rec.output_bytes()  # exact bytes: UTF-8 of what conhost passed on
+    assert render(SAMPLES / name)[1] == line
 
 
 # ------------------------------------------------------------------ the demo module, live

@@ -39,6 +39,7 @@ import psutil
 
 from app.pty._threaded import ThreadedSource
 from app.pty.base import SourceError, SourceUnavailableError, SpawnSpec
+from app.pty.hosts import console_host
 
 __all__ = [
     "CONPTY_FIDELITY",
@@ -159,6 +160,8 @@ class ConPtySource(ThreadedSource):
         super().__init__(spec)
         self._factory: PtyFactory = pty_factory if pty_factory is not None else _default_factory()
         self._proc: PtyProcessLike | None = None
+        #: Which console host is behind the session (the Session panel shows it).
+        self.console_host = console_host(self.kind)
 
     @property
     def pid(self) -> int | None:

@@ -35,8 +35,10 @@ from app.pty import _win32 as w
 from app.pty._threaded import ThreadedSource
 from app.pty._wine_console import console_std_handles
 from app.pty.base import SourceError, SourceUnavailableError, SpawnSpec
+from app.pty.hosts import console_host
+from app.record.hostinfo import os_description
 
-__all__ = ["INBOX_FIDELITY", "ConPtyInboxSource", "inbox_console_host"]
+__all__ = ["INBOX_FIDELITY", "ConPtyInboxSource"]
 
 #: What the bytes of an in-box ConPTY session are worth (shown in the UI and written into recordings).
 INBOX_FIDELITY = (
@@ -46,14 +48,6 @@ INBOX_FIDELITY = (
 
 _READ_SIZE = 64 * 1024
 _E_NOTIMPL = 0x80004001
-
-
-def inbox_console_host() -> str:
-    """Which console host is behind an in-box session, said for the Session panel."""
-    version = w.wine_version()
-    if version is not None:
-        return f"Wine {version}'s conhost (kernel32 CreatePseudoConsole under Wine)"
-    return "the system's conhost (kernel32 CreatePseudoConsole)"
 
 
 class ConPtyInboxSource(ThreadedSource):
@@ -85,7 +79,8 @@ class ConPtyInboxSource(ThreadedSource):
         self._pid: int | None = None
         self._hpc_lock: threading.Lock = threading.Lock()
         self._buffer: ctypes.Array[ctypes.c_char] = ctypes.create_string_buffer(_READ_SIZE)
-        self.console_host = inbox_console_host()
+        #: Which console host is behind the session (the Session panel shows it).
+        self.console_host = console_host(self.kind, os_description())
 
     @property
     def pid(self) -> int | None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from app import launch_environment
 from app.gotest import GoTestPreset
 from app.pty import SourceError
+from app.pty.hosts import source_console_host
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
 from app.record.cast import CastFormatError, Recording, read_cast
@@ -587,6 +588,9 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         session = tab.session
         lines = [f"Tab: {tab.title}", f"Backend: {session.source.kind}", f"Fidelity: {session.source.fidelity}"]
+        host = source_console_host(session.source)
+        if host:
+            lines.append(f"Console host: {host}")
         lines.append(f"Decoding: {tab.encoding}")
         if session.plan is not None:
             lines += ["", "Started with:", *("  " + line for line in session.plan.describe())]

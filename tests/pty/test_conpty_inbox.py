@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from app.pty import BACKENDS, SpawnSpec, SourceUnavailableError, spawn
+from app.pty import BACKENDS, SourceUnavailableError, SpawnSpec, spawn
 from app.pty._win32 import environment_block, kernel32
 
 
@@ -41,3 +41,18 @@ def test_the_environment_block_is_sorted_without_case_and_refuses_nuls() -> None
     assert text == "=C:=C:\\\0A=1\0b=2\0Path=C:\\x;D:\\y\0\0\0"
     with pytest.raises(ValueError, match="NUL"):
         environment_block({"A": "x\0y"})
+
+
+def test_each_backend_names_its_console_host() -> None:
+    from app.pty.hosts import console_host
+
+    assert console_host("conpty") == (
+        "pywinpty's bundled OpenConsole (the console host Windows Terminal ships), read as text"
+    )
+    assert console_host("conpty-inbox", "Windows 10.0.19045") == (
+        "the system's conhost (kernel32 CreatePseudoConsole), read as exact bytes"
+    )
+    assert console_host("conpty-inbox", "Windows 6.1.7601 under Wine 8.0").startswith("Wine 8.0's conhost")
+    assert console_host("pipe") == "none: plain pipes, the program's own bytes"
+    assert console_host("replay") is None
+

@@ -20,13 +20,16 @@ if sys.platform != "win32":  # pragma: no cover - a guard, not a skip
     raise pytest.UsageError("tests/windows runs in the Windows lane: bash tests/windows/run.sh")
 
 from app.pty import SpawnSpec, spawn
+from app.pty._win32 import is_wine
 from app.pty.base import Source
+from app.pty.probes import oem_code_page
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
 LANE = Path(os.environ.get("MOJISCOPE_WINLANE", REPO / ".winlane"))
-#: Wine's console starts at code page 437 whatever the locale (measured); tests that rely on it say so.
-WINE_START_CP = 437
+#: The code page a new console starts at: under Wine 437 whatever the locale (measured), on Windows the OEM code
+#: page of the system's locale (437 in the US, 936 in China).
+START_CP = 437 if is_wine() else int(oem_code_page() or 437)
 
 
 def run(coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.pty._win32 import is_wine
 from app.record.cast import read_cast
 from app.vt import Terminal
 from tests.windows.conftest import REPO
@@ -72,17 +73,17 @@ def test_screenshot_renders_the_window(tmp_path: Path) -> None:
 
 def test_the_terminal_font_is_a_windows_monospace_with_a_cjk_fallback(qapp: object) -> None:
     """On Windows the view names its fonts (Qt has no "monospace" alias there): Cascadia Mono or Consolas where
-    Windows has them, here the lane's DejaVu Sans Mono; and a CJK fallback that has 加."""
-    from PySide6.QtGui import QFontDatabase, QRawFont
+    Windows has them (in the lane DejaVu Sans Mono), then CJK fallbacks such as Microsoft YaHei and SimSun (in the
+    lane WenQuanYi Micro Hei); the first fallback has 加."""
+    from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 
     from app.widgets.terminal_view import CJK_FALLBACK_FAMILIES, WINDOWS_MONOSPACE_FAMILIES, default_font
 
+    installed = set(QFontDatabase.families())
     families = default_font().families()
-    assert families[0] == "DejaVu Sans Mono" and families[0] in WINDOWS_MONOSPACE_FAMILIES
-    assert "WenQuanYi Micro Hei" in families[1:] and "WenQuanYi Micro Hei" in CJK_FALLBACK_FAMILIES
-    assert "Microsoft YaHei" in CJK_FALLBACK_FAMILIES and "SimSun" in CJK_FALLBACK_FAMILIES
-    assert "WenQuanYi Micro Hei" in QFontDatabase.families()
-    from PySide6.QtGui import QFont
-
-    raw = QRawFont.fromFont(QFont("WenQuanYi Micro Hei"))
-    assert raw.supportsCharacter("加")
+    assert families[0] == next(f for f in WINDOWS_MONOSPACE_FAMILIES if f in installed)
+    assert families[1:] == [f for f in CJK_FALLBACK_FAMILIES if f in installed and f != families[0]]
+    assert {"Microsoft YaHei", "SimSun"} <= set(CJK_FALLBACK_FAMILIES)
+    if is_wine():
+        assert families[0] == "DejaVu Sans Mono" and families[1].startswith("WenQuanYi Micro Hei")
+    assert QRawFont.fromFont(QFont(families[1])).supportsCharacter("加")

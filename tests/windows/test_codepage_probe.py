@@ -17,7 +17,7 @@ from app.pty.live_switch import plan_live_switch
 from app.pty.probes import probe_console_codepages
 from app.pty.profiles import plan_session
 from app.pty.reentry import helper_argv, helper_env
-from tests.windows.conftest import WINE_START_CP, drain, run
+from tests.windows.conftest import START_CP, drain, run
 
 #: Wine's cmd loses a command typed with CR LF (the LF): type CR only, as a terminal's Enter does.
 ENTER = b"\r"
@@ -105,7 +105,7 @@ def test_the_cmd_profile_utf8_switch_turns_the_mojibake_into_text(gowrite: str, 
     if utf8:
         assert line == "加法".encode()
     else:
-        assert line == "加法".encode().decode(f"cp{WINE_START_CP}").encode()
+        assert line == "加法".encode().decode(f"cp{START_CP}").encode()
 
 
 async def _switch_running_shell() -> list[int | None]:
@@ -119,7 +119,7 @@ async def _switch_running_shell() -> list[int | None]:
         await wait_for(source, b">", seen)
         assert source.pid is not None
         cps.append(probe_console_codepages(source.pid).console_output_cp)
-        switch = plan_live_switch(plan, True, shell_in_foreground=True, oem_code_page=WINE_START_CP)
+        switch = plan_live_switch(plan, True, shell_in_foreground=True, oem_code_page=START_CP)
         assert switch.possible
         for line in switch.typed:
             source.write(line.encode() + ENTER)
@@ -134,7 +134,7 @@ async def _switch_running_shell() -> list[int | None]:
 
 
 def test_the_utf8_switch_on_a_running_cmd_shows_65001() -> None:
-    assert run(_switch_running_shell()) == [WINE_START_CP, 65001]
+    assert run(_switch_running_shell()) == [START_CP, 65001]
 
 
 def test_an_interactive_cmd_with_the_switch_starts_at_65001() -> None:

@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 
 from app.pty import SpawnSpec, spawn
+from app.pty._win32 import is_wine
 from app.pty.conpty_inbox import INBOX_FIDELITY, ConPtyInboxSource
+from app.pty.hosts import console_host
 from app.record.cast import read_cast
-from tests.windows.conftest import WINE_START_CP, cmd_at, output_of
+from app.record.hostinfo import os_description
+from tests.windows.conftest import START_CP, cmd_at, output_of
 
 ADD = "加法"
 MOJIBAKE_936 = "鍔犳硶"  # the UTF-8 bytes of 加法 read as GBK
@@ -44,18 +47,18 @@ def test_gbk_bytes_are_right_only_at_936(gowrite: str, code_page: int, expected:
     assert (ADD.encode() in line) == (code_page == 936)
 
 
-@pytest.mark.parametrize("code_page", [WINE_START_CP, 936, 65001])
+@pytest.mark.parametrize("code_page", [START_CP, 936, 65001])
 def test_go_console_text_is_right_at_every_code_page(gowrite: str, code_page: int) -> None:
     """fmt.Println to a console goes as UTF-16 (WriteConsoleW): no code page is involved."""
     out, _ = output_of(cmd_at(code_page, f"{gowrite} -test.run TestConsoleText -test.v"))
     assert b"text:\xe5\x8a\xa0\xe6\xb3\x95:end" in out
 
 
-def test_wine_console_starts_at_code_page_437() -> None:
+def test_a_new_console_starts_at_its_start_code_page() -> None:
     """Wine's console starts at 437 whatever the locale (Windows' at the OEM code page of its locale)."""
     out, status = output_of(["cmd.exe", "/c", "chcp"])
     assert status == 0
-    assert f"Active code page: {WINE_START_CP}".encode() in out
+    assert f"Active code page: {START_CP}".encode() in out
 
 
 def test_exit_status_and_console_host_are_reported() -> None:
@@ -64,7 +67,8 @@ def test_exit_status_and_console_host_are_reported() -> None:
     source = spawn(SpawnSpec(["cmd.exe"]), "conpty-inbox")
     assert isinstance(source, ConPtyInboxSource)
     assert source.fidelity == INBOX_FIDELITY
-    assert source.console_host.startswith("Wine ") and "conhost" in source.console_host
+    assert source.console_host == console_host("conpty-inbox", os_description())
+    assert source.console_host.startswith("Wine 8") == is_wine()
 
 
 def test_record_then_render_end_to_end(tmp_path: Path, gowrite: str) -> None:
@@ -85,7 +89,7 @@ def test_record_then_render_end_to_end(tmp_path: Path, gowrite: str) -> None:
     meta = recording.header.mojiscope
     assert meta is not None
     assert (meta["backend"], meta["fidelity"]) == ("conpty-inbox", INBOX_FIDELITY)
-    assert "under Wine" in meta["os"]
+    assert meta["os"] == os_description() and ("under Wine" in meta["os"]) == is_wine()
     assert b"utf8:\xe9\x8d\x94\xe7\x8a\xb3\xe7\xa1\xb6:end" in recording.output_bytes()
     header = json.loads(cast.read_text(encoding="utf-8").splitlines()[0])
     assert header["command"].startswith("cmd.exe /c")
