@@ -38,8 +38,10 @@ from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
+from app.widgets.elided_label import ElidedLabel
+from app.widgets.find_bar import FindBar
 from app.widgets.palette import Theme
-from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from app.widgets.qt import QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
 
 __all__ = ["SessionTab", "format_rate"]
@@ -115,19 +117,19 @@ class SessionTab(QtWidgets.QWidget):
         self.view = TerminalView(session.terminal, self, theme=theme, font=font)
         self.view.send.connect(self._on_send)
         self.view.size_changed.connect(self._on_size_changed)
+        self.find_bar = FindBar(self.view, self)
 
-        self.status = QtWidgets.QLabel(self)
+        # A long env overlay or message must not widen the window: the label ends in "…", the tooltip has it all.
+        self.status = ElidedLabel(self)
         self.status.setObjectName("sessionStatus")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setContentsMargins(6, 2, 6, 2)
-        # A long env overlay must not widen the window: the label elides by clipping, the full text is the tooltip.
-        self.status.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
 
         self._replay_slot = QtWidgets.QVBoxLayout()
         self._replay_slot.setContentsMargins(0, 0, 0, 0)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(self._replay_slot)
         layout.addWidget(self.status)
@@ -304,7 +306,7 @@ class SessionTab(QtWidgets.QWidget):
         if name == normalize_encoding(main.encoding):
             self._shadow = self._shadow_map = None
         else:
-            shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.screen.scrollback, encoding=name)
+            shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.scrollback, encoding=name)
             shadow.on_reply = _drop_reply
             shadow_map = SourceMap(shadow)
             for chunk in self.session.bytelog:
@@ -313,6 +315,7 @@ class SessionTab(QtWidgets.QWidget):
             self._shadow, self._shadow_map = shadow, shadow_map
         self.tests_run = self._parse_tests(self.encoding)
         self.view.set_terminal(self.terminal)
+        self.find_bar.set_view(self.view)  # the matches of the text as it now reads
         self.view.refresh()
         self.update_status()
         self.display_changed.emit()
@@ -361,12 +364,8 @@ class SessionTab(QtWidgets.QWidget):
         return cells
 
     def _row_text(self, abs_row: int) -> str | None:
-        screen = self.terminal.screen
-        history = screen.history
-        if 0 <= abs_row < len(history):
-            return history[abs_row].text
-        y = abs_row - len(history)
-        return screen.lines[y].text if 0 <= y < len(screen.lines) else None
+        row = self.terminal.row(abs_row)
+        return None if row is None else row.text
 
     def _trace(self, abs_row: int, found: tuple[int, int]) -> RowTrace | None:
         """The row's cells and their writers, replayed from its bytes (cached per row, range and code page)."""
@@ -399,6 +398,7 @@ class SessionTab(QtWidgets.QWidget):
                 self._shadow.feed(event.data)
                 self._shadow_map.record(event.offset, event.data)
             self.view.refresh()
+            self.find_bar.output_arrived()
             self.output.emit()
         elif isinstance(event, Resized):
             if self._shadow is not None and self._shadow_map is not None:
@@ -508,6 +508,9 @@ class SessionTab(QtWidgets.QWidget):
         parts.append(format_rate(self.session.bytes_per_second))
         if self.ended:
             parts.append("replay ended" if self.is_replay else f"exited with {self.session.exit_status}")
+        recorder = self.session.recorder
+        if self.session.recording and recorder is not None and recorder.path is not None:
+            parts.append(f"● recording to {recorder.path.name}")
         dropped = self.session.bytelog.dropped_bytes
         if dropped:
             parts.append(f"{dropped} oldest bytes dropped (memory cap)")

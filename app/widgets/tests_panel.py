@@ -11,8 +11,9 @@ parses and schedules; :meth:`TestsPanel.refresh` (also callable directly, e.g. b
 changed and reorders a level only when its order changed, so expansion and selection survive a live run.
 
 Clicking a row emits :attr:`TestsPanel.line_selected` with the ``[start, end)`` stream offsets of the node's
-first output line (its ``=== RUN`` line; a package's result line, or its first build error), which the window
-maps to the terminal line and to the Bytes panel.
+target line — for a failed test its failure (the ``file_test.go:29:`` line it printed, else its ``--- FAIL``
+line), for others their ``=== RUN`` line; a package's result line, or its first build error — which the
+window maps to the terminal line and to the Bytes panel.
 """
 
 from __future__ import annotations
@@ -227,9 +228,13 @@ class TestsPanel(QtWidgets.QWidget):
         self.rerun_button.setToolTip("Run only the tests that failed (go test -run '^(…)$')")
         self.rerun_button.setEnabled(False)
         self.rerun_button.clicked.connect(self._on_rerun)
+        self.reuse_tab = QtWidgets.QCheckBox("Reuse tab")
+        self.reuse_tab.setToolTip("Run in the tab of the previous run (it is closed first) instead of a new tab")
+        self.reuse_tab.setChecked(True)
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.rerun_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.reuse_tab)
         layout.addLayout(buttons)
 
         self.error_label = QtWidgets.QLabel()
@@ -507,6 +512,6 @@ class TestsPanel(QtWidgets.QWidget):
 
     def _on_item(self, item: QtWidgets.QTreeWidgetItem, _column: int = 0) -> None:
         node = self.node_of(item)
-        line = None if node is None else node.first_line
+        line = None if node is None else node.target_line
         if line is not None:
             self.line_selected.emit(line.start, line.end)
