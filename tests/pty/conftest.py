@@ -21,7 +21,7 @@ import shutil
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytest
 
@@ -144,7 +144,43 @@ if sys.platform == "win32":
     inbox = Backend("conpty-inbox", ConPtyInboxSource, terminal=True, exact=False, signals=False, resize=not is_wine())
     register(inbox)
     if not is_wine():  # pywinpty's bundled OpenConsole needs \Device\ConDrv, which Wine refuses (DESIGN §9)
-        register(Backend("conpty", ConPtySource, terminal=True, exact=False, signals=False))
+        answered = cast(Callable[[SpawnSpec], Source], lambda spec: AnsweringSource(ConPtySource(spec)))
+        register(Backend("conpty", answered, terminal=True, exact=False, signals=False))
+
+
+class AnsweringSource:
+    """A ConPTY source with the terminal's part played: ConPTY asks DA1 (and may ask the cursor position) and holds
+    the child until answered, which a Session's terminal does at once; the contract reads sources directly, so this
+    answers as the terminal would and passes everything else through."""
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._source, name)
+
+    async def read(self) -> Chunk | None:
+        chunk = await self._source.read()
+        if chunk is not None:
+            if b"\x1b[c" in chunk.data:
+                self._source.write(b"\x1b[?62;22c")
+            if b"\x1b[6n" in chunk.data:
+                self._source.write(b"\x1b[1;1R")
+        return chunk
+
+
+def fake_conpty(spec: SpawnSpec) -> Source:
+    """pywinpty's ConPTY through the faithful fake, around a real child (tests/pty/fake_winpty.py)."""
+    from app.pty.conpty import ConPtySource
+    from tests.pty.fake_winpty import RealChildConPty
+
+    return cast(Source, AnsweringSource(ConPtySource(spec, pty_factory=RealChildConPty().spawn)))
+
+
+if sys.platform != "win32":
+    # Off Windows pywinpty is its fake; a resize there reaches the child as SIGWINCH, not as Windows does, so that
+    # promise is checked at the boundary instead (test_conpty.py).
+    register(Backend("conpty-fake", fake_conpty, terminal=True, exact=False, signals=False, resize=False))
 
 
 _PROMISES = frozenset(f.name for f in fields(Backend) if f.type in ("bool", bool))
