@@ -87,3 +87,22 @@ def test_the_terminal_font_is_a_windows_monospace_with_a_cjk_fallback(qapp: obje
     if is_wine():
         assert families[0] == "DejaVu Sans Mono" and families[1].startswith("WenQuanYi Micro Hei")
     assert QRawFont.fromFont(QFont(families[1])).supportsCharacter("加")
+
+
+def test_the_screenshot_loads_windows_fonts_by_file_name(qapp: object, tmp_path: Path) -> None:
+    """Offscreen on Windows Qt knows no system fonts: the screenshot registers Windows' own (Segoe UI, Cascadia
+    Mono, Consolas, Microsoft YaHei, SimSun) from %WINDIR%\\Fonts, .ttc collections included. Here the lane's
+    DejaVu Sans Mono and WenQuanYi collection stand in under Consolas' and YaHei's file names."""
+    import shutil
+
+    from app.app_main import WINDOWS_FONT_FILES, load_fonts
+    from tests.windows.conftest import LANE
+
+    fonts = LANE / "site" / "PySide6" / "lib" / "fonts"
+    shutil.copy(fonts / "DejaVuSansMono.ttf", tmp_path / "consola.ttf")
+    shutil.copy(fonts / "wqy-microhei.ttf", tmp_path / "msyh.ttc")
+    assert {"consola.ttf", "msyh.ttc"} <= set(WINDOWS_FONT_FILES)
+    families = load_fonts(tmp_path)
+    assert "DejaVu Sans Mono" in families
+    assert any(f.startswith("WenQuanYi Micro Hei") for f in families)
+    assert load_fonts(tmp_path / "missing") == []

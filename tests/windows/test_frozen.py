@@ -6,13 +6,14 @@ is a GUI-subsystem program."""
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 from pathlib import Path
 
 from app.pty import SpawnSpec, spawn
 from app.pty.reentry import HELPER_FLAG
-from tests.windows.conftest import REPO, drain, run
+from tests.windows.conftest import LANE, REPO, drain, run
 from tests.windows.test_app_windows import SAMPLE, expected_screen
 from tests.windows.test_codepage_probe import ENTER, wait_for
 
@@ -23,8 +24,11 @@ CLI = DIST / "mojiscope-cli.exe"
 def frozen(*args: str) -> subprocess.CompletedProcess[str]:
     if not CLI.is_file():
         raise AssertionError(f"{CLI} is missing: bash packaging/windows/build.sh (tests/windows/run.sh runs it)")
+    # Wine's Windows has none of the fonts the screenshot registers (app_main.WINDOWS_FONT_FILES): Qt reads the
+    # lane's from QT_QPA_FONTDIR instead (the folder of the lane's own PySide6).
+    env = {**os.environ, "QT_QPA_FONTDIR": str(LANE / "site" / "PySide6" / "lib" / "fonts")}
     return subprocess.run(
-        [str(CLI), *args], capture_output=True, encoding="utf-8", creationflags=subprocess.DETACHED_PROCESS
+        [str(CLI), *args], capture_output=True, encoding="utf-8", creationflags=subprocess.DETACHED_PROCESS, env=env
     )
 
 
@@ -79,6 +83,12 @@ def test_screenshot(tmp_path: Path) -> None:
     out = tmp_path / "frozen.png"
     done = frozen("screenshot", "--replay", str(SAMPLE), "-o", str(out))
     assert done.returncode == 0, done.stderr
+    assert "Cannot find font directory" not in done.stderr
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (1280, 800)
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    colours = {image.pixel(x, y) for x in range(0, 1280, 7) for y in range(0, 800, 7)}
+    assert len(colours) > 20  # text, panels and chrome, not a blank frame
