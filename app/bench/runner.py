@@ -417,6 +417,18 @@ def _kinds(text: str) -> list[str]:
     return kinds
 
 
+def _gui_peers(text: str) -> list[str]:
+    from app.bench.gui_peers import GUI_PEERS
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in GUI_PEERS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown terminal(s) {', '.join(unknown) or '(none)'}; choose from: {', '.join(GUI_PEERS)}"
+        )
+    return names
+
+
 def _kind(text: str) -> str:
     if text.strip() not in KINDS:
         raise argparse.ArgumentTypeError(f"unknown kind {text!r}; choose one of: {', '.join(KINDS)}")
@@ -510,12 +522,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"bytes of {PTY_STREAM} for --gui, in MB (default: 20)",
     )
+    parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="instead of the engine: time python -m app from its start to its first painted prompt "
+        "(on a private Xvfb and offscreen)",
+    )
+    parser.add_argument("--startup-runs", type=_count, default=5, metavar="N", help="timed starts per platform")
+    parser.add_argument(
+        "--gui-peers",
+        type=_gui_peers,
+        default=[],
+        metavar="A,B",
+        help="with --gui: also time these terminals on the same flood, all on a private Xvfb (xterm, st)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run the bench (or the profile) as ``args`` say; 0 on success, 1 if our engine crashed."""
 
     out = out or sys.stdout
+    if args.startup:
+        return _run_startup(args, out)
     if args.gui:
         return _run_gui(args, out)
     if args.profile:
@@ -537,20 +565,35 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return 1 if summary["ours_crashed"] else 0
 
 
+def _run_startup(args: argparse.Namespace, out: TextIO) -> int:
+    """``--startup``: 0 when every platform measured its runs, 1 when a start failed."""
+    from app.bench.startup_case import measure_startup, report_startup
+
+    results = measure_startup(args.startup_runs)
+    if args.json:
+        json.dump([{**asdict(r), "median": r.median} for r in results], out, indent=2)
+        print(file=out)
+    else:
+        print("\n".join(report_startup(results)), file=out)
+    return 1 if any(r.error for r in results) else 0
+
+
 def _run_gui(args: argparse.Namespace, out: TextIO) -> int:
     """``--gui``: 0 when the window met its limits with every byte, 1 when not, 2 when it cannot run here."""
     from app.bench.gui_case import measure_gui, report
     from app.bench.pty_case import PtyCaseError
 
     try:
-        measured = measure_gui(args.gui_size_mb, seed=args.seed)
+        measured = measure_gui(args.gui_size_mb, seed=args.seed, peers=args.gui_peers)
     except PtyCaseError as exc:
         print(f"mojiscope bench: error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         fields = asdict(measured)
         fields.pop("gaps_ms")
-        json.dump({**fields, "mb_s": measured.mb_s, "ok": measured.ok}, out, indent=2)
+        factor = measured.engine_factor if math.isfinite(measured.engine_factor) else None
+        extra = {"mb_s": measured.mb_s, "engine_factor": factor, "ok": measured.ok}
+        json.dump({**fields, **extra}, out, indent=2)
         print(file=out)
     else:
         print("\n".join(report(measured)), file=out)
