@@ -39,8 +39,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import psutil
-
 __all__ = [
     "ENV_SNAPSHOT_NOTE",
     "CodePageReport",
@@ -432,6 +430,7 @@ def foreground_pid(master_fd: int) -> int | None:
 
 def newest_descendant(pid: int) -> int:
     """The newest descendant of ``pid`` (Windows' stand-in for "the foreground process"), or ``pid``."""
+    import psutil  # here, not at import: it costs start-up time
     try:
         kids = psutil.Process(pid).children(recursive=True)
     except psutil.Error:
@@ -449,6 +448,7 @@ def newest_descendant(pid: int) -> int:
 
 def process_cwd(pid: int) -> str | None:
     """The working folder of process ``pid`` (a shell's after its ``cd``), or ``None`` when it cannot be read."""
+    import psutil  # here, not at import: it costs start-up time
     try:
         return str(psutil.Process(pid).cwd())
     except (psutil.Error, OSError):
@@ -537,6 +537,7 @@ def env_snapshot(pid: int) -> dict[str, str]:
     A process caught in the middle of ``exec`` shows an empty environment on Linux for an instant
     (``/proc/PID/environ`` is set up after the exec is already visible), so an empty answer is
     asked again briefly before it is believed."""
+    import psutil  # here, not at import: it costs start-up time
     try:
         proc = psutil.Process(pid)
         env = dict(proc.environ())
