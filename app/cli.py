@@ -589,11 +589,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def run_helper(args: Sequence[str]) -> int:
     """``--mojiscope-helper NAME ARGS``: a helper this program starts in a new process of itself
     (:mod:`app.pty.reentry`), so it works from a frozen build as from a source tree."""
+    from app.bench.peers import libvterm_helper
     from app.bench.pty_case import raw_copy_helper
     from app.pty.probes import console_codepages_helper, locale_codeset_helper
 
     helpers: dict[str, Callable[[Sequence[str]], int]] = {
         "console-codepages": console_codepages_helper,
+        "libvterm-peer": libvterm_helper,
         "locale-codeset": locale_codeset_helper,
         "raw-copy": raw_copy_helper,
     }

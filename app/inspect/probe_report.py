@@ -19,8 +19,6 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import psutil
-
 from app.pty.probes import (
     CodePageReport,
     EnvChange,
@@ -59,6 +57,7 @@ def _is_windows() -> bool:
 
 def process_name(pid: int) -> str | None:
     """The name a user recognises a process by; ``None`` when it cannot be read (a label only)."""
+    import psutil  # here, not at import: it costs start-up time
     try:
         return str(psutil.Process(pid).name())
     except (psutil.Error, OSError):
@@ -203,6 +202,7 @@ def probe_here(pid: int | None) -> CodePageView:
     code pages.  Raises :class:`ProbeError` when ``pid`` cannot be read, because a command line
     naming a process that is gone is a mistake to report, not a report to show.
     """
+    import psutil  # here, not at import: it costs start-up time
     target = os.getpid() if pid is None else pid
     name = process_name(target)
     if _is_windows():

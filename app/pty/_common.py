@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import psutil
-
 from app.pty.base import Chunk, SourceClosedError
 
 if TYPE_CHECKING:
+    import psutil
+
     from app.pty._win32 import Job
 
 __all__ = [
@@ -153,6 +153,7 @@ class Family:
         return self.popen.poll()
 
     def members(self) -> list[psutil.Process]:
+        import psutil  # here, not at import: it costs start-up time
         if self.job is not None:
             found: list[psutil.Process] = []
             for pid in self.job.pids():
@@ -187,6 +188,7 @@ class Family:
 
         On Windows there is no gentler signal that reaches a console-less child: it is terminated.
         """
+        import psutil  # here, not at import: it costs start-up time
         self.hung_up = True
         self._gather()
         if self.job is not None:
@@ -204,6 +206,7 @@ class Family:
 
     def survivors(self) -> list[psutil.Process]:
         """Members still running (zombies count as ended: they only wait for their parent to reap them)."""
+        import psutil  # here, not at import: it costs start-up time
         alive: list[psutil.Process] = []
         for proc in self._doomed.values():
             try:
@@ -215,6 +218,7 @@ class Family:
 
     def kill_survivors(self) -> None:
         """SIGKILL whatever outlived the grace period, including members that appeared since the hang-up."""
+        import psutil  # here, not at import: it costs start-up time
         self._gather()
         for proc in self.survivors():
             try:
@@ -254,6 +258,7 @@ class Family:
 
 def _exited_unreaped(pid: int) -> bool:
     """Whether our child ``pid`` has ended but is not reaped yet (so its number is still ours)."""
+    import psutil  # here, not at import: it costs start-up time
     if sys.platform == "win32":
         return False  # no zombies there, and no session ids: Popen's handle keeps the pid ours
     if hasattr(os, "waitid"):

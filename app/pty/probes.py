@@ -36,8 +36,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-import psutil
-
 from app.pty import _win32
 from app.pty.reentry import helper_argv, helper_env
 
@@ -452,6 +450,7 @@ def foreground_pid(master_fd: int) -> int | None:
 
 def newest_descendant(pid: int) -> int:
     """The newest descendant of ``pid`` (Windows' stand-in for "the foreground process"), or ``pid``."""
+    import psutil  # here, not at import: it costs start-up time
     try:
         kids = psutil.Process(pid).children(recursive=True)
     except psutil.Error:
@@ -469,6 +468,7 @@ def newest_descendant(pid: int) -> int:
 
 def process_cwd(pid: int) -> str | None:
     """The working folder of process ``pid`` (a shell's after its ``cd``), or ``None`` when it cannot be read."""
+    import psutil  # here, not at import: it costs start-up time
     try:
         return str(psutil.Process(pid).cwd())
     except (psutil.Error, OSError):
@@ -557,6 +557,7 @@ def env_snapshot(pid: int) -> dict[str, str]:
     A process caught in the middle of ``exec`` shows an empty environment on Linux for an instant
     (``/proc/PID/environ`` is set up after the exec is already visible), so an empty answer is
     asked again briefly before it is believed."""
+    import psutil  # here, not at import: it costs start-up time
     try:
         proc = psutil.Process(pid)
         env = dict(proc.environ())

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["CONSOLE_PROGRAM", "HELPER_FLAG", "helper_argv", "helper_env", "is_frozen"]
+__all__ = ["CONSOLE_PROGRAM", "HELPER_FLAG", "helper_argv", "helper_env", "is_frozen", "program_argv"]
 
 #: The first argument that makes the program run a helper instead of a command or the window.
 HELPER_FLAG = "--mojiscope-helper"
@@ -30,6 +30,11 @@ _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def is_frozen() -> bool:
     """Whether this is a frozen build (PyInstaller sets ``sys.frozen``)."""
     return bool(getattr(sys, "frozen", False))
+
+
+def program_argv(*args: str) -> list[str]:
+    """The command line that starts this program anew with ``args`` (no args: the window)."""
+    return [sys.executable, *args] if is_frozen() else [sys.executable, "-m", "app", *args]
 
 
 def helper_argv(name: str, *args: str) -> list[str]:

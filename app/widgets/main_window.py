@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import tempfile
@@ -638,6 +639,9 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.view.location_activated.connect(lambda location, t=tab: self.open_location(t, location))
         tab.display_changed.connect(lambda t=tab: self._on_display_changed(t))
         tab.session_event.connect(lambda event, t=tab: self._on_session_event(t, event))
+        # The go test model is parsed as output comes only while the Tests panel shows it; else in quiet moments.
+        tab.tests_live = functools.partial(self._tests_shown, tab)
+        tab.tests_parsed.connect(lambda t=tab: self.tests_panel.notify() if t is self.current_tab() else None)
         tab.exited.connect(lambda _status, t=tab: self._on_tab_ended(t))
         source = session.source
         if isinstance(source, ReplaySource):
@@ -696,12 +700,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.codepage_panel.set_source(provider, tty_fd=tty_fd, plan=plan)
         self.env_panel.set_source(provider, session_env=plan.env if plan is not None else None)
 
+    def _tests_shown(self, tab: SessionTab) -> bool:
+        """The Tests panel shows ``tab``'s run now (so its output is parsed as it arrives)."""
+        return tab is self.current_tab() and self.tests_panel.isVisible()
+
     def _refeed_tests(self, tab: SessionTab | None) -> None:
         """The Tests panel shows the current tab's run, which the tab has parsed all along."""
         if tab is None:
             self.tests_panel.clear()
         else:
-            self.tests_panel.show_run(tab.tests_run)
+            self.tests_panel.show_run(tab.tests_so_far)  # a lagging model catches up in slices (tests_parsed)
 
     def _on_session_event(self, tab: SessionTab, event: SessionEvent) -> None:
         if tab is not self.current_tab():
@@ -709,7 +717,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if isinstance(event, OutputReceived):
             self.tests_panel.notify()
         elif isinstance(event, ReplayReset):
-            self.tests_panel.show_run(tab.tests_run)
+            self.tests_panel.show_run(tab.tests_so_far)
         # The end of the run (an exit, or a replay at its end) comes as SessionTab.exited: _on_tab_ended.
 
     def _on_tab_ended(self, tab: SessionTab) -> None:

@@ -105,6 +105,10 @@ CJK_FALLBACK_FAMILIES = (
 WINDOWS_MONOSPACE_FAMILIES = ("Cascadia Mono", "Consolas", "DejaVu Sans Mono", "Lucida Console", "Courier New")
 
 FRAME_MS = 16
+#: While output keeps coming, frames are at least this far apart (ms): about 35 a second is smooth to watch, and
+#: each frame of a flood repaints the whole screen, time the flood itself needs; a lone change still shows
+#: within FRAME_MS.
+FLOOD_FRAME_MS = 28
 BLINK_MS = 530
 #: How often a selection dragged past the top or bottom edge scrolls the view by a row (ms).
 AUTOSCROLL_MS = 50
@@ -253,6 +257,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._frame_timer.setInterval(FRAME_MS)
         self._frame_timer.timeout.connect(self._flush)
         self._sync_held = 0
+        self._last_frame = 0.0
 
         #: Blinking text (SGR 5/6): shown in the "on" phase; the timer runs only while such text was painted.
         self._text_blink_on = True
@@ -361,7 +366,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def refresh(self) -> None:
         """Call after feeding the Terminal: schedules one repaint of what changed, at most once per frame."""
         if not self._frame_timer.isActive():
-            self._frame_timer.start()
+            since = (time.monotonic() - self._last_frame) * 1000
+            self._frame_timer.start(max(FRAME_MS, int(FLOOD_FRAME_MS - since)))
 
     def flush_now(self) -> None:
         """Apply pending changes immediately (screenshots, tests) instead of waiting for the frame timer."""
@@ -500,6 +506,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             self._frame_timer.start()
             return
         self._sync_held = 0
+        self._last_frame = time.monotonic()
         all_dirty, rows = term.take_dirty()
         if term.mode(DECSCNM) != self._reverse_video:
             self._invalidate_styles()

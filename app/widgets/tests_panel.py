@@ -302,7 +302,7 @@ class TestsPanel(QtWidgets.QWidget):
         """The shown run was fed elsewhere: refresh at the next tick if it changed — and only while the panel
         can be seen: a refresh walks the whole tree, which under a flood of test output is time the terminal's
         frames need; a hidden panel catches up when it is shown."""
-        if self._run.generation != self._shown_generation and not self._timer.isActive() and self.isVisible():
+        if not self._timer.isActive() and self.isVisible() and self._run.generation != self._shown_generation:
             self._timer.start()
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:

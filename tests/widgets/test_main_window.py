@@ -512,3 +512,35 @@ def test_the_session_panel_says_which_console_host_made_a_windows_sample(window:
         in info.splitlines()
     )
 
+
+def test_go_test_output_waits_for_a_quiet_moment_while_the_tests_panel_is_not_shown(window: MainWindow) -> None:
+    """A flood nobody watches in the Tests panel leaves its parsing for later (the terminal gets the time): the
+    model catches up by itself when output pauses."""
+    window.show_panel("Bytes")
+    script = "printf '=== RUN   TestLater\\n--- PASS: TestLater (0.01s)\\nPASS\\nok  \\tx.com/later\\t0.1s\\n'; sleep 1"
+    tab = window.new_session(["sh", "-c", script])
+    assert tab is window.current_tab() and not window.tests_panel.isVisible()
+    assert tab.tests_live() is False
+    run_until(window, lambda: tab.tests_pending_bytes == 0 and tab.tests_so_far.find("TestLater") is not None)
+    test = tab.tests_so_far.find("TestLater")
+    assert test is not None and test.status.value == "pass"
+    assert tab.tests_so_far.packages["x.com/later"].status.value == "pass"
+    run_until(window, lambda: tab.session.exit_status == 0)
+
+
+def test_reading_tests_run_catches_up_with_every_byte(window: MainWindow) -> None:
+    window.show_panel("Bytes")
+    tab = window.new_session(["sh", "-c", "sleep 0.2; printf '=== RUN   TestNow\\n'; sleep 1"])
+    tab._tests_timer.timeout.disconnect()  # no quiet moment: only reading the model can catch it up now
+    run_until(window, lambda: tab.session.bytelog.total_bytes > 0)
+    assert tab.tests_pending_bytes > 0 and tab.tests_so_far.find("TestNow") is None
+    assert tab.tests_run.find("TestNow") is not None and tab.tests_pending_bytes == 0
+
+
+def test_go_test_output_is_parsed_as_it_comes_while_the_tests_panel_shows_it(window: MainWindow) -> None:
+    window.show_panel("Tests")
+    tab = window.new_session(["sh", "-c", "sleep 0.2; printf '=== RUN   TestLive\\n'; sleep 1"])
+    assert window.tests_panel.isVisible() and tab.tests_live() is True
+    tab._tests_timer.timeout.disconnect()
+    run_until(window, lambda: tab.session.bytelog.total_bytes > 0)
+    assert tab.tests_pending_bytes == 0 and tab.tests_so_far.find("TestLive") is not None
