@@ -474,11 +474,26 @@ class RealChildProcess(FakePtyProcess):
             raise FileNotFoundError(f"The command was not found or was not executable: {self.argv[0]}.") from None
         os.close(slave)
         self._master = master
-        self._placeholder = self._child  # what _watch_placeholder waits on and _kill_placeholder ends
+        self._placeholder = self._child
+        self._status: int | None = None
+        self._reaped = threading.Event()
         return self._child.pid
 
     def _start(self) -> None:
+        threading.Thread(target=self._reap, name=f"fake-reaper-{self.pid}", daemon=True).start()
         threading.Thread(target=self._conhost, name=f"fake-conhost-{self.pid}", daemon=True).start()
+
+    def _reap(self) -> None:
+        """The exit code as Windows reports it, taken the moment the child ends: a kill's psutil may reap it first
+        (then it was killed: 1, what TerminateProcess leaves), and a death by a signal is 1 too."""
+        try:
+            _, status = os.waitpid(self._child.pid, 0)
+            code = os.waitstatus_to_exitcode(status)
+        except ChildProcessError:
+            code = -1
+        self._child.returncode = code  # reaped here: Popen must not wait for it again
+        self._status = (1 if code < 0 else code) & 0xFFFFFFFF
+        self._reaped.set()
 
     def _conhost(self) -> None:
         try:
@@ -500,10 +515,10 @@ class RealChildProcess(FakePtyProcess):
             with self._cond:
                 self._pipe += data
                 self._cond.notify_all()
-        code = self._child.wait()
+        self._reaped.wait()
         with self._cond:
             self._alive = False
-            self._exit_code = (1 if code < 0 else code) & 0xFFFFFFFF
+            self._exit_code = self._status
             self._cond.notify_all()
         with contextlib.suppress(OSError):
             os.close(self._master)
@@ -521,14 +536,13 @@ class RealChildProcess(FakePtyProcess):
 
     def isalive(self) -> bool:
         """About the process only (as pywinpty's): false while its last output may still be on its way."""
-        alive = self._child.poll() is None
+        alive = not self._reaped.is_set()
         self.closed = not alive
         return alive
 
     @property
     def exitstatus(self) -> int | None:
-        code = self._child.poll()
-        return None if code is None else (1 if code < 0 else code) & 0xFFFFFFFF
+        return self._status
 
     def close(self, force: bool = False) -> None:
         """pywinpty's close, and the pseudo console going with it: nothing attached to it survives."""
@@ -544,6 +558,5 @@ class RealChildProcess(FakePtyProcess):
             with contextlib.suppress(psutil.Error, OSError):
                 if os.getsid(proc.pid) == self._child.pid:
                     proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self._child.wait(5)
+        self._reaped.wait(5)
 

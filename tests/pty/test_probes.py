@@ -209,7 +209,8 @@ def test_console_probe_elsewhere_says_not_available() -> None:
     assert bad.stderr == "usage: console-codepages PID\n"
     unknown = subprocess.run(helper_argv("what"), capture_output=True, text=True, env=helper_env())
     assert unknown.returncode == 2
-    assert unknown.stderr == "mojiscope: no helper 'what'; there are console-codepages, libvterm-peer, locale-codeset, raw-copy\n"
+    helpers = "console-codepages, libvterm-peer, locale-codeset, raw-copy"
+    assert unknown.stderr == f"mojiscope: no helper 'what'; there are {helpers}\n"
 
 
 # -- POSIX locale --------------------------------------------------------------------------------
