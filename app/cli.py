@@ -173,6 +173,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     codepage_parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
 
+    explain = sub.add_parser(
+        "explain",
+        help="name how text became mojibake (written as X, read as Y, maybe twice) and give the original",
+        usage="%(prog)s TEXT | --hex 'E4 BD A0 …' | --file F [--read-as CP] [--json]",
+    )
+    explain.add_argument("text", nargs="?", metavar="TEXT", help="the garbled text as you see it")
+    explain.add_argument("--hex", metavar="HEX", help="the bytes, in hex (spaces optional): E4 BD A0 or e4bda0")
+    explain.add_argument("--file", metavar="F", help="a file of the raw bytes ('-' for stdin)")
+    explain.add_argument(
+        "--read-as", default="utf-8", metavar="CP", help="code page the bytes were read with (default utf-8)"
+    )
+    explain.add_argument("--json", action="store_true", help="original, chain, confidence, lost (and more) as JSON")
+
     shot = sub.add_parser("screenshot", help="render the main window offscreen, after a replay, to a PNG")
     shot.add_argument("--replay", metavar="FILE", default=None, help="a .cast played to its end (default: Go demo)")
     shot.add_argument("--size", type=_window_size, default=(1280, 800), help="window size WxH (default 1280x800)")
@@ -507,6 +520,42 @@ def _forward_tty(session: Session, loop: asyncio.AbstractEventLoop, closed: type
 # ------------------------------------------------------------------ screenshot
 
 
+def _parse_hex(text: str) -> bytes:
+    cleaned = text.replace(",", " ").replace("0x", " ").replace("\\x", " ")
+    try:
+        return bytes.fromhex(cleaned)
+    except ValueError:
+        raise UsageError(f"--hex {text!r} is not hex bytes; give pairs of hex digits such as 'E4 BD A0'") from None
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from app.inspect.explain import code_page, explain_bytes, explain_text
+
+    given = [name for name in ("text", "hex", "file") if getattr(args, name) is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of TEXT, --hex HEX or --file F")
+    try:
+        reader = code_page(args.read_as).codec
+    except LookupError as exc:
+        raise UsageError(f"--read-as: {exc}") from None
+    if args.text is not None:
+        if not args.text:
+            raise UsageError("the text is empty; give the garbled text, e.g. explain 浣犲ソ")
+        found = explain_text(args.text)
+    else:
+        data = _parse_hex(args.hex) if args.hex is not None else _read_input(args.file)
+        if not data:
+            raise UsageError("no bytes to explain; the input is empty")
+        found = explain_bytes(data, reader)
+    out = _out()
+    if args.json:
+        out.write(json.dumps(found.to_json(), ensure_ascii=False) + "\n")
+    else:
+        out.write("\n".join(found.story()) + "\n")
+    out.flush()
+    return 0
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from app.app_main import ScreenshotError, take_screenshot
 
@@ -579,6 +628,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_codepage(args)
         if args.command == "screenshot":
             return cmd_screenshot(args)
+        if args.command == "explain":
+            return cmd_explain(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as exc:
         print(f"mojiscope {args.command}: error: {exc}", file=sys.stderr)
