@@ -15,6 +15,7 @@ from charset_normalizer import from_bytes
 
 from app.inspect.explain.codepages import (
     CODE_PAGES,
+    MAX_CUT,
     REPLACEMENT,
     CodePage,
     Loss,
@@ -37,11 +38,20 @@ MAX_SEARCHES = 48
 #: charset-normalizer's pick among the writers, in bits of head start (it weighs what we weigh differently, so it
 #: breaks near-ties rather than deciding).
 DETECTOR_BITS = 4.0
+#: A byte left out at the start as the tail of a cut character (a reading that needs no cut is the likelier).
+CUT_BYTE_BITS = 6.0
 #: A byte the candidate writer cannot decode (bytes mode is lenient: real logs carry the odd stray byte).
 BAD_BYTE_BITS = 14.0
 
 
 _LINE = re.compile(r"[^\n]*\n?")
+#: Terminal control sequences in a byte stream (CSI, OSC/DCS/APC strings, two-byte ESC): not text, so not
+#: explained (the Bytes panel's and a capture's bytes hold them between the words).
+_SEQUENCE = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]"
+    rb"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    rb"|\x1b[ -/]*[0-~]"
+)
 _TOKEN = re.compile(r"\S+")
 
 
@@ -155,6 +165,32 @@ def explain_text(text: str, *, have_bytes: bool = False) -> Explanation:
     return _assemble(text, segments, notes, None)
 
 
+def _reading(data: bytes, writer: CodePage, reader: CodePage, skip: int) -> tuple[float, str, list[str]] | None:
+    """``data`` as ``writer``'s text from byte ``skip`` on (the skipped bytes are the tail of a cut character),
+    with its cost; ``None`` where it is not plausible text."""
+    decoded = decode_keeping_losses(data[skip:], writer, question_marks=False)
+    bad = 0
+    if decoded is None:
+        text = data[skip:].decode(writer.codec, "replace")
+        bad = text.count(REPLACEMENT)
+        if bad * 20 > max(len(data), 20):
+            return None
+        kinds = ["replaced"] * bool(bad)
+    else:
+        text, losses = decoded
+        kinds = [loss.kind for loss in losses]
+    if skip:
+        text = REPLACEMENT + text
+        kinds.insert(0, "cut-start")
+    if REPLACEMENT in text and not recovers_anything(text):
+        return None
+    own = text_cost(text)
+    if not plausible(text, own):
+        return None
+    cost = own + step_cost(Step(writer, reader, data)) + bad * BAD_BYTE_BITS + skip * CUT_BYTE_BITS
+    return cost, text, kinds
+
+
 def _writer_candidates(data: bytes, reader: CodePage) -> list[tuple[float, CodePage, str, list[str]]]:
     """Each code page that can have written ``data``, with the cost of its text."""
     detected = None
@@ -170,27 +206,14 @@ def _writer_candidates(data: bytes, reader: CodePage) -> list[tuple[float, CodeP
     for writer in CODE_PAGES:
         if writer.family == reader.family:
             continue
-        decoded = decode_keeping_losses(data, writer, question_marks=False)
-        bad = 0
-        if decoded is None:
-            text = data.decode(writer.codec, "replace")
-            bad = text.count(REPLACEMENT)
-            if bad * 20 > max(len(data), 20):
-                continue
-            kinds = ["replaced"] * bool(bad)
-        else:
-            text, losses = decoded
-            kinds = [loss.kind for loss in losses]
-        if text in texts:
+        # A selection may begin inside a character: a multibyte writer is also read from the next bytes on.
+        skips = range(MAX_CUT + 1) if not writer.single_byte and writer.codec != "utf-16-le" else range(1)
+        options = [_reading(data, writer, reader, skip) for skip in skips]
+        reading = min((o for o in options if o is not None), key=lambda o: o[0], default=None)
+        if reading is None or reading[1] in texts:
             continue  # GB18030 after GBK: the same text, the more common name kept
+        cost, text, kinds = reading
         texts.add(text)
-        if REPLACEMENT in text and not recovers_anything(text):
-            continue
-        own = text_cost(text)
-        if not plausible(text, own):
-            continue
-        cost = own + step_cost(Step(writer, reader, data)) + bad * BAD_BYTE_BITS
-
         if detected == writer.family:
             cost -= DETECTOR_BITS
         found.append((cost, writer, text, kinds))
@@ -206,6 +229,9 @@ def explain_bytes(data: bytes, read_as: str = "utf-8") -> Explanation:
     if len(data) > MAX_BYTES:
         notes.append(f"explained the first {MAX_BYTES} of {len(data)} bytes (select less for the rest)")
         data = data[:MAX_BYTES]
+    if b"\x1b" in data:
+        data = _SEQUENCE.sub(b"", data)
+        notes.append("terminal control sequences (colours, cursor moves) were left out")
     seen = data.decode(reader.codec, "replace")
     # U+FFFD in what the reader made is the reader's loss, which the bytes undo: only text it read without
     # loss can hold mojibake of its own.

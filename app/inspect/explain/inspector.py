@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.inspect.explain.codepages import CODE_PAGES, CodePage
+from app.inspect.explain.codepages import CODE_PAGES, REPLACEMENT, CodePage, decode_keeping_losses
 from app.inspect.explain.plausibility import plausible, text_cost
 
 __all__ = ["MAX_RUN", "Reading", "inspect_run", "run_around"]
@@ -51,10 +51,15 @@ def inspect_run(run: bytes) -> list[Reading]:
         if cp.codec == "utf-16-le" and len(run) % 2:
             readings.append((cp, None))
             continue
-        try:
-            readings.append((cp, run.decode(cp.codec)))
-        except UnicodeDecodeError:
+        # A run cut out of a stream may begin or end inside a character: those ends read as "…".
+        decoded = decode_keeping_losses(run, cp, question_marks=False)
+        if decoded is None or (decoded[1] and not decoded[0].strip(REPLACEMENT)):
             readings.append((cp, None))
-    costs = {text: text_cost(text) for _, text in readings if text is not None and plausible(text)}
+            continue
+        text, losses = decoded
+        readings.append((cp, text.replace(REPLACEMENT, "…") if losses else text))
+    costs = {
+        text: text_cost(text.strip("…")) for _, text in readings if text is not None and plausible(text.strip("…"))
+    }
     best_text = min(costs, key=lambda t: costs[t]) if costs and not run.isascii() else None
     return [Reading(cp, text, text is not None and text == best_text) for cp, text in readings]

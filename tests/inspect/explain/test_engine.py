@@ -161,3 +161,19 @@ def test_input_is_capped_and_says_so() -> None:
     found = explain_text(text)
     assert found.notes and f"first {MAX_CHARS}" in found.notes[0]
     assert found.original is not None and found.original.startswith("你好，世界！\n")
+
+
+def test_control_sequences_in_bytes_are_left_out() -> None:
+    data = b"\x1b[31m" + "测试失败".encode("gbk") + b"\x1b[0m\x1b]0;title\x07"
+    found = explain_bytes(data, "utf-8")
+    assert found.original == "测试失败"
+    assert found.steps[0].data == "测试失败".encode("gbk")
+    assert any("control sequences" in note for note in found.notes)
+
+
+def test_bytes_cut_inside_a_character_at_the_start_are_read_from_the_next_one() -> None:
+    data = "你好，世界".encode("gbk")[1:]  # a selection that begins on the second byte of 你
+    found = explain_bytes(data, "utf-8")
+    assert found.original == "\ufffd好，世界"
+    assert found.chain == [["GBK (cp936)", "UTF-8"]]
+    assert any("begins inside" in note for note in found.lost)
