@@ -145,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--cols", type=_positive_int, default=None, help="terminal width (default: ours, or 80)")
     record.add_argument("--rows", type=_positive_int, default=None, help="terminal height (default: ours, or 24)")
     record.add_argument("--encoding", type=_encoding, default="utf-8", help="code page the terminal decodes with")
+    record.add_argument(
+        "--markers",
+        action="store_true",
+        help="mark the recording where a go test test starts or fails, as the window's Tests panel does",
+    )
     record.add_argument("cmd", nargs=argparse.REMAINDER, metavar="CMD", help="the command to run, after --")
 
     replay = sub.add_parser("replay", help="play a .cast recording to this terminal, or print its final screen")
@@ -375,6 +380,21 @@ def _passthrough(session: Session) -> None:
     session.subscribe(on_event)
 
 
+def _mark_go_tests(session: Session, encoding: str) -> None:
+    """Parse the output as go test's and write a marker (``RUN Test…``, ``FAIL Test…``) where each test starts or
+    fails: the same markers the window writes, so a replay's Next FAIL and marker buttons find them."""
+    from app.gotest import GoTestRun
+    from app.session import OutputReceived
+
+    run = GoTestRun(encoding, on_marker=lambda marker: session.mark(marker.label))
+
+    def on_event(event: SessionEvent) -> None:
+        if isinstance(event, OutputReceived):
+            run.feed(event.data, event.offset)
+
+    session.subscribe(on_event)
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     from app.pty import SourceError
     from app.pty.profiles import default_profile, get_profile, plan_session
@@ -412,6 +432,8 @@ def cmd_record(args: argparse.Namespace) -> int:
     writer = session.recorder
     assert writer is not None
     _passthrough(session)
+    if args.markers:
+        _mark_go_tests(session, args.encoding)
     status, interrupted = asyncio.run(_record(session, args.output, interactive))
     events = writer.events_written
     if interrupted:

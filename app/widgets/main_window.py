@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import launch_environment
-from app.gotest import GoTestPreset
+from app.gotest import GoTestPreset, demo_presets
 from app.inspect.explain.inspector import MAX_RUN, run_around
 from app.inspect.samples import sample_descriptions
 from app.pty import SourceError
@@ -208,6 +208,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dock.setWidget(self.panels)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.tests_panel = TestsPanel(GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else ""))
+        if DEMO_MODULE.is_dir():
+            self.tests_panel.set_presets(demo_presets(str(DEMO_MODULE)))
         self.tests_panel.line_selected.connect(self._on_test_line_selected)
         self.tests_panel.run_requested.connect(self._on_run_requested)
         self.codepage_panel = CodePagePanel()
