@@ -224,9 +224,9 @@ def _show_a_mapping(window: object) -> None:
     tab = window.current_tab()
     if tab is None:
         return
-    screen = tab.terminal.screen
-    rows = [row.text for row in screen.history] + [line.text for line in screen.lines]
-    for abs_row, text in enumerate(rows):
+    term = tab.terminal
+    rows = [term.row(abs_row) for abs_row in range(term.history_size + term.rows)]
+    for abs_row, text in enumerate(row.text if row is not None else "" for row in rows):
         if "\ufffd" in text:
             continue
         col = next((i for i, ch in enumerate(text) if not ch.isascii()), None)

@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--rows", type=_positive_int, default=None, help="terminal height (default 24, or the .cast's)")
     render.add_argument("--encoding", type=_encoding, default="utf-8", help="code page to decode with")
     render.add_argument("--scrollback", type=int, default=10_000, help="rows of history kept (default 10000)")
+    render.add_argument("--onlcr", action="store_true", help=ONLCR_HELP)
 
     inspect = sub.add_parser("inspect", help="annotated dump of a byte stream: offset, bytes, kind, meaning")
     inspect.add_argument("file", metavar="FILE", help="raw bytes ('-' for stdin)")
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--from", dest="start", type=_offset, default=0, help="first byte offset shown")
     inspect.add_argument("--to", dest="end", type=_offset, default=None, help="byte offset where the listing stops")
     inspect.add_argument("--json", action="store_true", help="one JSON object per token")
+    inspect.add_argument("--onlcr", action="store_true", help=ONLCR_HELP + "; offsets are in that stream")
 
     record = sub.add_parser(
         "record",
@@ -234,6 +236,32 @@ def _out() -> TextIO:
     return stream
 
 
+ONLCR_HELP = "translate each LF to CR LF as a pty does (for output redirected to a file, e.g. go test -v > out.txt)"
+
+
+def as_pty_output(data: bytes) -> bytes:
+    """What a pty with ONLCR (the line discipline's default) would have delivered: every LF as CR LF."""
+    return data.replace(b"\n", b"\r\n")
+
+
+def looks_like_redirected_capture(data: bytes) -> bool:
+    """Output redirected to a file instead of a pty: line feeds, and no carriage return anywhere. A terminal
+    moves down without returning on LF, so such a file renders as a staircase unless LF is translated."""
+    return data.count(b"\n") >= 2 and b"\r" not in data
+
+
+def _note_staircase(path: str, data: bytes, onlcr: bool) -> bytes:
+    if onlcr:
+        return as_pty_output(data)
+    if looks_like_redirected_capture(data):
+        print(
+            f"mojiscope: note: {path} has line feeds without carriage returns (output redirected to a file, not a "
+            "pty?); its lines step right like a staircase: add --onlcr to translate LF as a pty would",
+            file=sys.stderr,
+        )
+    return data
+
+
 def _print_screen(term: Terminal) -> None:
     """Scrollback, then the screen rows, each without trailing blanks (``render``'s output)."""
     out = _out()
@@ -281,6 +309,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         cols = cols or recording.header.width
         rows = rows or recording.header.height
         data = recording.output_bytes()
+    else:
+        data = _note_staircase(args.file, data, args.onlcr)
     term = Terminal(cols=cols or 80, rows=rows or 24, scrollback=max(0, args.scrollback), encoding=args.encoding)
     term.feed(data)
     term.feed_text(term.decoder.flush())
@@ -293,7 +323,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
     if args.end is not None and args.end < args.start:
         raise UsageError(f"--to {args.end} is before --from {args.start}; give --to after --from")
-    data = _read_input(args.file)
+    data = _note_staircase(args.file, _read_input(args.file), args.onlcr)
     tokens = annotate(data, args.encoding, args.start, args.end)
     out = _out()
     for t in tokens:

@@ -142,3 +142,36 @@ def test_layering_check_detects_qt() -> None:
     code = "import PySide6.QtCore, sys; print(','.join(m for m in sys.modules if m.startswith('PySide6')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "PySide6.QtCore" in out.stdout
+
+
+#: The engine modules the widgets may import: its public face, and the vocabularies a view needs (keys it
+#: encodes, modes and style flags by name, text width, codec names). The screen's storage is not among them.
+VIEW_MAY_IMPORT = {"app.vt", "app.vt.keys", "app.vt.modes", "app.vt.style", "app.vt.width", "app.vt.decoder"}
+
+
+def engine_reads_outside_the_api(folder: Path) -> list[str]:
+    """Widgets reaching into the engine: ``….screen`` attribute reads, or imports of engine internals."""
+    problems: list[str] = []
+    for path in sorted(folder.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "screen":
+                problems.append(f"{path.name}:{node.lineno}: reads .screen")
+            elif (
+                isinstance(node, ast.ImportFrom)
+                and (node.module or "").startswith("app.vt")
+                and node.module not in VIEW_MAY_IMPORT
+            ):
+                problems.append(f"{path.name}:{node.lineno}: imports {node.module}")
+    return problems
+
+
+def test_the_widgets_read_the_engine_through_its_read_api() -> None:
+    assert engine_reads_outside_the_api(ROOT / "app" / "widgets") == []
+
+
+def test_reaching_into_the_engine_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "view.py").write_text(
+        "from app.vt.row import cells_of\nfrom app.vt import Terminal\n\ndef f(t):\n    return t.screen.history\n"
+    )
+    assert engine_reads_outside_the_api(tmp_path) == ["view.py:1: imports app.vt.row", "view.py:5: reads .screen"]

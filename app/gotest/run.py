@@ -105,8 +105,17 @@ class TestNode:
 
     @property
     def first_line(self) -> OutputLine | None:
-        """Where a click goes: the first line that belongs to the test (its ``=== RUN``), else its result line."""
+        """The first line that belongs to the test (its ``=== RUN``), else its result line."""
         return self.lines[0] if self.lines else self.result_line
+
+    @property
+    def target_line(self) -> OutputLine | None:
+        """Where a click on the test goes: for a failure, the failure itself — the first ``file_test.go:29:``
+        line the test printed (``t.Error`` writes one), else its ``--- FAIL`` line; otherwise its first line."""
+        if self.status is Status.FAIL:
+            located = next((line for line in self.lines if _GO_LOCATION.search(line.raw)), None)
+            return located or self.result_line or self.first_line
+        return self.first_line
 
     def add_line(self, line: OutputLine) -> None:
         if len(self.lines) < MAX_LINES_PER_NODE:
@@ -152,6 +161,10 @@ class PackageNode:
         if self.build_failed and self.lines:
             return self.lines[0]
         return self.result_line or (self.lines[0] if self.lines else None)
+
+    @property
+    def target_line(self) -> OutputLine | None:
+        return self.first_line
 
     def add_line(self, line: OutputLine) -> None:
         if len(self.lines) < MAX_LINES_PER_NODE:
@@ -227,6 +240,8 @@ _RESULT = re.compile(rb"^(\s*)--- (PASS|FAIL|SKIP): (.+?)(?: \((\d+(?:\.\d+)?)s\
 _PACKAGE = re.compile(rb"^(ok|FAIL|\?)[ \t]*\t(\S+)(?:[ \t]+(.*?))?\s*$")
 _BUILD_HEADER = re.compile(rb"^# (\S+)(?: \[\S+\])?\s*$")
 _SECONDS = re.compile(r"(\d+(?:\.\d+)?)s\b")
+#: A source location as Go's testing package prints it before a t.Error/t.Log message: ``name_test.go:29:``.
+_GO_LOCATION = re.compile(rb"(?<![\w.\-])[\w.\-]+\.go:\d+:")
 _STATUS_WORD = {b"PASS": Status.PASS, b"FAIL": Status.FAIL, b"SKIP": Status.SKIP}
 _JSON_ACTIONS = {"pass": Status.PASS, "fail": Status.FAIL, "skip": Status.SKIP}
 

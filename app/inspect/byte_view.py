@@ -105,7 +105,6 @@ class ViewStats:
 
     annotate_calls: int = 0
     annotated_bytes: int = 0
-    cache_hits: int = 0
 
 
 @dataclass
@@ -391,7 +390,6 @@ class ByteViewModel:
                 if win.start < log.start_offset:
                     continue
                 self._cache.windows.move_to_end(key)
-                self.stats.cache_hits += 1
                 return win
         block_lo = max(log.start_offset, start - start % BLOCK)
         block_hi = min(log.total_bytes, end + (-end) % BLOCK)

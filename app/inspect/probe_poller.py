@@ -174,10 +174,6 @@ class ProbePoller(Generic[T]):
 # -- code pages: fields, history, the session plan ---------------------------------------------------
 
 
-def _yes_no(value: bool | None, unknown: str) -> str:
-    return unknown if value is None else ("yes" if value else "no")
-
-
 def codepage_fields(report: CodePageReport, *, name: str | None = None, have_tty: bool = True) -> dict[str, str]:
     """What the Code page panel shows for ``report``, label → text, in display order.
 

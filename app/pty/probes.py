@@ -447,6 +447,14 @@ def newest_descendant(pid: int) -> int:
     return best
 
 
+def process_cwd(pid: int) -> str | None:
+    """The working folder of process ``pid`` (a shell's after its ``cd``), or ``None`` when it cannot be read."""
+    try:
+        return str(psutil.Process(pid).cwd())
+    except (psutil.Error, OSError):
+        return None
+
+
 def probe_locale(
     pid: int | None = None, *, env: Mapping[str, str] | None = None, tty_fd: int | None = None
 ) -> CodePageReport:

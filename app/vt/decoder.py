@@ -8,7 +8,6 @@ any other layer noticing.
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import difflib
 import encodings
@@ -47,7 +46,6 @@ _ESC_SCAN = 15
 _MAX_PENDING = 8
 _MAX_HELD = 64
 
-DEFAULT_MAX_CHECKPOINTS = 100_000
 
 
 class UnknownEncodingError(ValueError):
@@ -156,38 +154,27 @@ def _new_codec(name: str) -> _IncrementalDecoder:
 
 
 class Decoder:
-    """Incremental decoder that remembers where each chunk's text came from.
+    """Incremental decoder: bytes in any Python codec to text, a character split across reads joined.
 
-    Invalid bytes become U+FFFD (never an exception); C1 code points and NULs pass through
-    because they mean something to the parser.
+    Invalid bytes become U+FFFD (never an exception), one per maximal ill-formed subpart as
+    Python's codecs do; C1 code points and NULs pass through because they mean something to the
+    parser. ``bytes_in`` and ``chars_out`` count what went through since the last reset.
 
-    ``checkpoints`` holds ``(byte_offset, char_index)`` pairs, one per call that produced text:
-    char ``char_index`` is the first character of that call's output and its first byte is at
-    ``byte_offset`` -- which lies *before* the chunk when a character was split across reads, so
-    a fresh decoder started there (for a stateless codec) reproduces the text from that char on.
-    Only the newest ``max_checkpoints`` are kept so that memory stays bounded on endless output.
+    Which bytes wrote which cell is not tracked here (that would cost on every chunk for a question
+    asked on a click): :mod:`app.inspect.source_map` and :mod:`app.inspect.cell_trace` answer it on
+    demand from the session's byte log.
     """
 
-    def __init__(self, encoding: str = "utf-8", *, max_checkpoints: int = DEFAULT_MAX_CHECKPOINTS) -> None:
-        if max_checkpoints < 1:
-            raise ValueError(f"max_checkpoints must be at least 1, not {max_checkpoints}")
+    def __init__(self, encoding: str = "utf-8") -> None:
         self._encoding = normalize_encoding(encoding)
-        self._max_checkpoints = max_checkpoints
         self._codec = _new_codec(self._encoding)
         self._held = b""  # bytes we keep back ourselves, see _recover
-        self._cps: list[tuple[int, int]] = []
-        self._cp_chars: list[int] = []  # char indexes of _cps, for bisect without a key function
         self.bytes_in = 0
         self.chars_out = 0
 
     @property
     def encoding(self) -> str:
         return self._encoding
-
-    @property
-    def checkpoints(self) -> list[tuple[int, int]]:
-        """A snapshot (copy), oldest first."""
-        return self._cps[-self._max_checkpoints :]
 
     def decode(self, data: bytes) -> str:
         return self._run(data, final=False) if data else ""
@@ -211,27 +198,14 @@ class Decoder:
         return text
 
     def reset(self) -> None:
-        """Back to a freshly constructed decoder (same encoding): pending bytes, counters and
-        checkpoints are dropped, since offsets from before would no longer mean anything."""
+        """Back to a freshly constructed decoder (same encoding): pending bytes and counters are dropped."""
         self._codec = _new_codec(self._encoding)
         self._held = b""
-        self._cps.clear()
-        self._cp_chars.clear()
         self.bytes_in = 0
         self.chars_out = 0
 
-    def byte_offset_of_char(self, char_index: int) -> int | None:
-        """Offset where decoding must start to reproduce char ``char_index``: the nearest
-        checkpoint at or before it. None if never produced or its checkpoint was dropped."""
-        if not 0 <= char_index < self.chars_out:
-            return None
-        lo = max(0, len(self._cps) - self._max_checkpoints)
-        i = bisect.bisect_right(self._cp_chars, char_index, lo) - 1
-        return self._cps[i][0] if i >= lo else None
-
     def _run(self, data: bytes, final: bool) -> str:
         state = self._codec.getstate()
-        start = self.bytes_in - len(state[0]) - len(self._held)
         self.bytes_in += len(data)
         if self._held:
             data = self._held + data
@@ -240,13 +214,7 @@ class Decoder:
             text = self._codec.decode(data, final)
         except UnicodeError:  # errors="replace" is set, so this is a codec limit, not bad input
             text = self._recover(state, data, final)
-        if text:
-            self._cps.append((start, self.chars_out))
-            self._cp_chars.append(self.chars_out)
-            if len(self._cps) > self._max_checkpoints + max(1, self._max_checkpoints // 8):
-                del self._cps[: -self._max_checkpoints]  # in batches: amortised O(1) per call
-                del self._cp_chars[: -self._max_checkpoints]
-            self.chars_out += len(text)
+        self.chars_out += len(text)
         return text
 
     def _recover(self, state: tuple[bytes, int], data: bytes, final: bool) -> str:

@@ -143,10 +143,9 @@ class Dispatcher:
             "\x0c": screen.linefeed,
             "\x08": screen.backspace,
         }
-        self.osc52_writes_allowed = False
         for entry in CATALOGUE:
-            if entry.handler is None:
-                continue
+            if entry.handler is None or (entry.kind == "ESC" and entry.key.endswith("*")):
+                continue  # unsupported, or a designation (any final): esc_dispatch routes those itself
             fn = getattr(self, entry.handler)
             if entry.kind in ("C0", "C1"):
                 self._c0[entry.key] = direct.get(entry.key, fn)
@@ -292,11 +291,6 @@ class Dispatcher:
 
     def _designate(self, slot: int, designator: str) -> None:
         self.screen.designate_charset(slot, designator)
-
-    def designate_g0(self) -> None:  # pragma: no cover - routed through _designate
-        pass
-
-    designate_g1 = designate_g2 = designate_g3 = designate_g0
 
     def device_attributes(self) -> None:
         self.csi_da1((), None)

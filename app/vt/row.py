@@ -12,6 +12,7 @@ and freeing 120-entry lists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from .width import WIDE_PLACEHOLDER
@@ -204,7 +205,7 @@ def text_of(text: str, marks: dict[int, str] | None) -> str:
     return "".join(cells_of(text, marks))
 
 
-def cells_of(text: str, marks: dict[int, str] | None) -> list[str]:
+def cells_of(text: str, marks: Mapping[int, str] | None) -> list[str]:
     """One string per cell: ``""`` for a wide character's right half, marks joined to their base."""
     cells = ["" if c == PH else c for c in text]
     if marks:

@@ -868,10 +868,6 @@ class Screen:
         else:
             self.y = min(row, self.rows - 1)
 
-    def cursor_forward_col(self, count: int) -> None:
-        """HPR: like CUF."""
-        self.cursor_forward(count)
-
     def cursor_down_row(self, count: int) -> None:
         """VPR: down *count* rows, stopping at the screen's last row (not the margin)."""
         self.pending_wrap = False

@@ -2,21 +2,55 @@
 
 It joins the decoder (the one place bytes become text), the parser, the dispatcher and the
 screen, and routes replies to the program through one outbound hook.
+
+Readers outside the engine (the terminal view, the screenshot) go through the read API below —
+rows by absolute number (history first, then the screen), their cells, styles and links, the
+cursor, modes by the names in :mod:`app.vt.modes` — and never through :attr:`Terminal.screen`, whose
+storage may change for speed. A row's ``text`` holds one character per cell, the right half of a
+wide character being :data:`WIDE_TAIL`: the view's painter scans it with one regex per row, which is
+why that one storage fact is part of the API.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
 
 from .decoder import Decoder
 from .dispatch import Dispatcher
 from .parser import Parser
+from .row import cells_of
 from .screen import HistoryRow, Screen
 from .style import Style
+from .width import WIDE_PLACEHOLDER
 
-__all__ = ["Terminal"]
+__all__ = ["WIDE_TAIL", "RowData", "Terminal"]
+
+#: What a row's ``text`` holds in the cell after a wide character (its right half).
+WIDE_TAIL = WIDE_PLACEHOLDER
+
+
+class RowData(Protocol):
+    """One row as the read API gives it (a screen row or a history row; read it, do not keep it).
+
+    ``text``: one character per cell (:data:`WIDE_TAIL` after a wide character); ``styles``: a style
+    id per cell, or ``None`` while every cell is plain (id 0; :meth:`Terminal.style` unpacks an id);
+    ``marks``: combining marks by column, or ``None``; ``wrapped``: the text goes on in the next row.
+    """
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def styles(self) -> Sequence[int] | None: ...
+
+    @property
+    def marks(self) -> Mapping[int, str] | None: ...
+
+    @property
+    def wrapped(self) -> bool: ...
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +76,11 @@ class Terminal:
         self.replies: deque[bytes] = deque(maxlen=1024)
         self.on_reply: Callable[[bytes], None] | None = None
         self.internal_errors = 0
-        self.bytes_fed = 0
         self.screen.reply = self._reply
 
     # ------------------------------------------------------------ input
     def feed(self, data: bytes) -> None:
         """Feed raw bytes from the program; a sequence may be split anywhere."""
-        self.bytes_fed += len(data)
         text = self.decoder.decode(data)
         if text:
             self.feed_text(text)
@@ -140,6 +172,58 @@ class Terminal:
     @property
     def alternate_screen(self) -> bool:
         return self.screen.alt_active
+
+    # ------------------------------------------------------------ read API for views
+    @property
+    def scrollback(self) -> int:
+        """Rows of history kept at most."""
+        return self.screen.scrollback
+
+    @property
+    def history_size(self) -> int:
+        """Rows in the scrollback now; absolute row ``history_size + y`` is screen row ``y``."""
+        return len(self.screen.history)
+
+    @property
+    def scrolled_off(self) -> int:
+        """Rows that ever scrolled off the top (history rows dropped for space included): a view keeps its
+        place in history while output scrolls by comparing this between frames."""
+        return self.screen.scrolled_off
+
+    def row(self, abs_row: int) -> RowData | None:
+        """Absolute row ``abs_row`` (history rows first, oldest at 0, then the screen), or ``None`` outside."""
+        history = self.screen.history
+        if abs_row < 0:
+            return None
+        if abs_row < len(history):
+            return history[abs_row]
+        y = abs_row - len(history)
+        lines = self.screen.lines
+        return lines[y] if y < len(lines) else None
+
+    def row_cells(self, abs_row: int) -> list[str]:
+        """The cells of absolute row ``abs_row``, one string each (base character and its combining marks),
+        ``""`` for a wide character's right half; ``[]`` outside."""
+        row = self.row(abs_row)
+        return [] if row is None else cells_of(row.text, row.marks)
+
+    def style(self, sid: int) -> Style:
+        """The graphic rendition a style id stands for."""
+        return self.screen.styles[sid]
+
+    def link_at(self, abs_row: int, col: int) -> str | None:
+        """The OSC 8 hyperlink on a cell, or ``None``."""
+        row = self.row(abs_row)
+        if row is None or row.styles is None or not 0 <= col < len(row.styles):
+            return None
+        link = self.screen.styles[row.styles[col]].link
+        links = self.screen.links
+        return links[link] if 0 < link < len(links) and links[link] else None
+
+    @property
+    def cursor_shape(self) -> int:
+        """DECSCUSR's value: 0/1 blinking block, 2 steady block, 3/4 underline, 5/6 bar."""
+        return self.screen.cursor_shape
 
     def take_dirty(self) -> tuple[bool, set[int]]:
         """Rows changed since the last call, for the view (``(True, …)``: all of them)."""

@@ -98,9 +98,6 @@ class PollDriver(QtCore.QObject):
     def interval(self) -> int:
         return self._timer.interval()
 
-    def set_interval(self, ms: int) -> None:
-        self._timer.setInterval(max(1, ms))
-
     def start(self) -> None:
         """Start polling, with a probe at once (a panel just shown must not show stale facts for a second)."""
         if not self._timer.isActive():

@@ -35,13 +35,18 @@ from pathlib import Path
 from app import launch_environment
 from app.gotest import GoTestPreset, demo_presets
 from app.inspect.explain.inspector import MAX_RUN, run_around
+from app.inspect.links import Location, check_link, resolve_location
 from app.inspect.samples import sample_descriptions
 from app.pty import SourceError
+from app.pty.opener import EditorCommandError, default_editor_template, editor_argv, start_detached
+from app.pty.probes import process_cwd
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
 from app.record.cast import CastFormatError, Recording, read_cast
 from app.session import OutputReceived, ReplayReset, Session, SessionEvent
+from app.session.export import export_range, record_running_session
 from app.session.factory import RecordingOpenError, live_session, replay_session
+from app.session.session import SessionStateError
 from app.widgets.codepage_panel import CodePagePanel
 from app.widgets.env_panel import EnvPanel
 from app.widgets.explain_panel import ExplainPanel
@@ -177,7 +182,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self._finished = False
         self._panels: dict[str, QtWidgets.QWidget] = {}
         self._pages: dict[str, _PanelPage] = {}
-        self._selecting = False
         #: ``time.monotonic()`` of the last output any session brought (quiet moments: see ``idle_gc``).
         self.last_output = 0.0
         self.setWindowTitle("Mojiscope")
@@ -384,6 +388,162 @@ class MainWindow(QtWidgets.QMainWindow):
         session = replay_session(rec, speed=speed, hold_at_end=True, encoding=encoding)
         return self._add_tab(session, title=title or name, profile="replay")
 
+    def open_link(self, tab: SessionTab, uri: str) -> bool:
+        """Open an OSC 8 link the user Ctrl+clicked: http(s) in the browser, a local file in the editor;
+        anything else is refused and the status line says why. Returns whether something was opened."""
+        verdict = check_link(uri)
+        if not verdict.allowed:
+            tab.show_message(verdict.text)
+            return False
+        if verdict.path is not None:
+            return self._open_file(tab, verdict.path, 1, None, verdict.path)
+        if not QtGui.QDesktopServices.openUrl(QtCore.QUrl(verdict.text)):
+            tab.show_message(f"could not open {verdict.text} (no browser?)")
+            return False
+        tab.show_message(f"opened {verdict.text}")
+        return True
+
+    def open_location(self, tab: SessionTab, location: object) -> bool:
+        """Open a source location the user Ctrl+clicked (``x_test.go:29:``) in the editor, found under the
+        session's folders; the status line says what happened."""
+        if not isinstance(location, Location):
+            return False
+        bases = self._location_bases(tab)
+        path = resolve_location(location.path, bases)
+        if path is None:
+            where = bases[0] if bases else "the session's folder"
+            tab.show_message(f"{location.label()}: no such file under {where}")
+            return False
+        return self._open_file(tab, path, location.line, location.col, location.label())
+
+    def _location_bases(self, tab: SessionTab) -> list[str]:
+        """Where relative locations are looked for: the foreground program's folder (the shell's after a cd),
+        the folder the terminal reported (OSC 7), the folder the session started in."""
+        bases: list[str] = []
+        source = tab.session.source
+        foreground = getattr(source, "foreground_pid", None)
+        pid = foreground() if callable(foreground) else getattr(source, "pid", None)
+        folder = process_cwd(pid) if isinstance(pid, int) and not tab.is_replay else None
+        if folder is not None:
+            bases.append(folder)
+        reported = tab.terminal.cwd
+        if reported.startswith("file://"):
+            checked = check_link(reported)
+            if checked.path:
+                bases.append(checked.path)
+        if tab.session.cwd:
+            bases.append(tab.session.cwd)
+        return [b for b in dict.fromkeys(bases) if os.path.isdir(b)]
+
+    def _open_file(self, tab: SessionTab, path: str, line: int, col: int | None, label: str) -> bool:
+        template = self.settings.editor_command or default_editor_template()
+        if template is None:
+            if QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(path)):
+                tab.show_message(f"opened {path} with the system's opener (set an editor to go to line {line})")
+                return True
+            tab.show_message(f"could not open {path}: no editor set and no system opener")
+            return False
+        try:
+            argv = editor_argv(template, path, line, col)
+            start_detached(argv)
+        except (EditorCommandError, OSError) as exc:
+            tab.show_message(f"could not open {label}: {exc}")
+            return False
+        tab.show_message(f"opened {label} with {argv[0]}")
+        return True
+
+    def choose_editor(self) -> None:
+        """Edit ▸ Editor for locations…: the command that opens ``file:line`` (empty: the default)."""
+        current = self.settings.editor_command or ""
+        default = default_editor_template() or "the system's opener"
+        text, ok = QtWidgets.QInputDialog.getText(
+            self,
+            "Editor for locations",
+            "Command that opens a location, with {file}, {line} and {col}\n"
+            f"(empty: the default, {default}; e.g. code -g {{file}}:{{line}}:{{col}}, or vim +{{line}} {{file}}):",
+            QtWidgets.QLineEdit.EchoMode.Normal,
+            current,
+        )
+        if not ok:
+            return
+        try:
+            self.settings.editor_command = text
+        except EditorCommandError as exc:
+            QtWidgets.QMessageBox.warning(self, "Mojiscope", str(exc))
+
+    def record_current(self, path: str | os.PathLike[str]) -> bool:
+        """Start recording the current tab into ``path`` (the output so far first); the status line says so."""
+        tab = self.current_tab()
+        if tab is None:
+            return False
+        try:
+            writer = record_running_session(tab.session, path)
+        except (RecordingOpenError, SessionStateError) as exc:
+            tab.show_message(f"could not record: {exc}")
+            return False
+        tab.show_message(f"recording to {writer.path}")
+        return True
+
+    def stop_recording_current(self) -> str | None:
+        """Stop the current tab's recording (the program goes on); returns the file it went to."""
+        tab = self.current_tab()
+        if tab is None:
+            return None
+        writer = tab.session.stop_recording()
+        if writer is None:
+            return None
+        where = str(writer.path) if writer.path is not None else "the recording"
+        tab.show_message(f"recording stopped: {where} ({writer.events_written} events)")
+        return where
+
+    def export_selection(self, path: str | os.PathLike[str]) -> int | None:
+        """Write the bytes selected in the Bytes panel to ``path`` (.cast: as a recording, else raw)."""
+        tab = self.current_tab()
+        selected = self.hex_view.selection()
+        if tab is None or selected is None:
+            return None
+        try:
+            count = export_range(tab.session, selected[0], selected[1], path)
+        except (OSError, ValueError) as exc:
+            tab.show_message(f"could not export: {exc}")
+            return None
+        tab.show_message(f"exported {count} bytes ({selected[0]}–{selected[1] - 1}) to {path}")
+        return count
+
+    def _sync_file_menu(self) -> None:
+        tab = self.current_tab()
+        recording = tab is not None and tab.session.recording
+        self.record_action.setText("Stop &recording" if recording else "&Record this session…")
+        self.record_action.setEnabled(tab is not None and not tab.is_replay)
+        self.export_action.setEnabled(tab is not None and self.hex_view.selection() is not None)
+
+    def _record_clicked(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        if tab.session.recording:
+            self.stop_recording_current()
+            return
+        suggested = str(Path.home() / f"{tab.title.split(' ')[0] or 'session'}-{time.strftime('%Y%m%d-%H%M%S')}.cast")
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Record this session", suggested, "Recordings (*.cast)")
+        if path:
+            self.record_current(path if path.endswith(".cast") else path + ".cast")
+
+    def _export_clicked(self) -> None:
+        if self.hex_view.selection() is None:
+            return
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export selected bytes", str(Path.home() / "bytes.bin"), "Raw bytes (*.bin);;Recording (*.cast)"
+        )
+        if path:
+            self.export_selection(path)
+
+    def open_find(self) -> None:
+        """Show the current tab's find bar (Ctrl+Shift+F)."""
+        tab = self.current_tab()
+        if tab is not None:
+            tab.find_bar.open()
+
     def decode_as(self, encoding: str) -> None:
         """Re-decode the current tab's bytes with ``encoding``; the Bytes panel follows."""
         tab = self.current_tab()
@@ -539,6 +699,8 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
         tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
         tab.view.selection_changed.connect(lambda t=tab: self._on_terminal_selection(t))
+        tab.view.link_activated.connect(lambda uri, t=tab: self.open_link(t, uri))
+        tab.view.location_activated.connect(lambda location, t=tab: self.open_location(t, location))
         tab.display_changed.connect(lambda t=tab: self._on_display_changed(t))
         tab.session_event.connect(lambda event, t=tab: self._on_session_event(t, event))
         tab.exited.connect(lambda _status, t=tab: self._on_tab_ended(t))
@@ -719,9 +881,27 @@ class MainWindow(QtWidgets.QMainWindow):
             action.triggered.connect(lambda _checked=False, p=path: self._open_path(p))
         self.samples_menu.setEnabled(bool(self.samples_menu.actions()))
         file_menu.addSeparator()
+        self.record_action = file_menu.addAction("&Record this session…")
+        self.record_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+R"))
+        self.record_action.setToolTip("Write the current tab to a .cast: the output so far, then all that follows")
+        self.record_action.triggered.connect(self._record_clicked)
+        self.export_action = file_menu.addAction("&Export selected bytes…")
+        self.export_action.setToolTip("The bytes selected in Bytes, as raw bytes (.bin) or a recording (.cast)")
+        self.export_action.triggered.connect(self._export_clicked)
+        file_menu.aboutToShow.connect(self._sync_file_menu)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+Q"))
         quit_action.triggered.connect(self.close)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.find_action = edit_menu.addAction("&Find in terminal…")
+        self.find_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+F"))
+        self.find_action.setToolTip("Find text or a regular expression in the current tab, scrollback included")
+        self.find_action.triggered.connect(self.open_find)
+        editor = edit_menu.addAction("&Editor for locations…")
+        editor.setToolTip("The command Ctrl+click on file.go:29: runs (default: VS Code's code -g when installed)")
+        editor.triggered.connect(self.choose_editor)
 
         session_menu = bar.addMenu("&Session")
         self.utf8_action = session_menu.addAction("Enforce &UTF-8")

@@ -38,6 +38,7 @@ from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
+from app.widgets.find_bar import FindBar
 from app.widgets.palette import Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
@@ -115,6 +116,7 @@ class SessionTab(QtWidgets.QWidget):
         self.view = TerminalView(session.terminal, self, theme=theme, font=font)
         self.view.send.connect(self._on_send)
         self.view.size_changed.connect(self._on_size_changed)
+        self.find_bar = FindBar(self.view, self)
 
         self.status = QtWidgets.QLabel(self)
         self.status.setObjectName("sessionStatus")
@@ -128,6 +130,7 @@ class SessionTab(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(self._replay_slot)
         layout.addWidget(self.status)
@@ -304,7 +307,7 @@ class SessionTab(QtWidgets.QWidget):
         if name == normalize_encoding(main.encoding):
             self._shadow = self._shadow_map = None
         else:
-            shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.screen.scrollback, encoding=name)
+            shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.scrollback, encoding=name)
             shadow.on_reply = _drop_reply
             shadow_map = SourceMap(shadow)
             for chunk in self.session.bytelog:
@@ -313,6 +316,7 @@ class SessionTab(QtWidgets.QWidget):
             self._shadow, self._shadow_map = shadow, shadow_map
         self.tests_run = self._parse_tests(self.encoding)
         self.view.set_terminal(self.terminal)
+        self.find_bar.set_view(self.view)  # the matches of the text as it now reads
         self.view.refresh()
         self.update_status()
         self.display_changed.emit()
@@ -361,12 +365,8 @@ class SessionTab(QtWidgets.QWidget):
         return cells
 
     def _row_text(self, abs_row: int) -> str | None:
-        screen = self.terminal.screen
-        history = screen.history
-        if 0 <= abs_row < len(history):
-            return history[abs_row].text
-        y = abs_row - len(history)
-        return screen.lines[y].text if 0 <= y < len(screen.lines) else None
+        row = self.terminal.row(abs_row)
+        return None if row is None else row.text
 
     def _trace(self, abs_row: int, found: tuple[int, int]) -> RowTrace | None:
         """The row's cells and their writers, replayed from its bytes (cached per row, range and code page)."""
@@ -399,6 +399,7 @@ class SessionTab(QtWidgets.QWidget):
                 self._shadow.feed(event.data)
                 self._shadow_map.record(event.offset, event.data)
             self.view.refresh()
+            self.find_bar.output_arrived()
             self.output.emit()
         elif isinstance(event, Resized):
             if self._shadow is not None and self._shadow_map is not None:
@@ -508,6 +509,9 @@ class SessionTab(QtWidgets.QWidget):
         parts.append(format_rate(self.session.bytes_per_second))
         if self.ended:
             parts.append("replay ended" if self.is_replay else f"exited with {self.session.exit_status}")
+        recorder = self.session.recorder
+        if self.session.recording and recorder is not None and recorder.path is not None:
+            parts.append(f"● recording to {recorder.path.name}")
         dropped = self.session.bytelog.dropped_bytes
         if dropped:
             parts.append(f"{dropped} oldest bytes dropped (memory cap)")

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any, NamedTuple
+from typing import Any
 
-from app.vt import Terminal
+from app.inspect.links import check_link, location_at
+from app.vt import WIDE_TAIL, RowData, Terminal
 from app.vt.keys import (
     KeyModes,
     Mod,
@@ -39,7 +40,19 @@ from app.vt.keys import (
     encode_paste,
     encode_text,
 )
-from app.vt.row import cells_of
+from app.vt.modes import (
+    ALT_SCROLL,
+    BRACKETED_PASTE,
+    CURSOR_BLINK,
+    DECBKM,
+    DECCKM,
+    DECNKM,
+    DECSCNM,
+    FOCUS_EVENTS,
+    LNM,
+    MOUSE_SGR,
+    SYNCHRONIZED_OUTPUT,
+)
 from app.vt.style import (
     BLINK,
     BOLD,
@@ -57,14 +70,14 @@ from app.vt.style import (
     UL_DOUBLE,
     UL_NONE,
 )
-from app.vt.width import WIDE_PLACEHOLDER, text_width
+from app.vt.width import text_width
 from app.widgets.keymap import encode_key_event, qt_mods
 from app.widgets.palette import DARK, RGB, Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot
 
 __all__ = ["CJK_FALLBACK_FAMILIES", "TerminalView", "default_font"]
 
-PH = WIDE_PLACEHOLDER
+PH = WIDE_TAIL
 #: Printable ASCII runs (trimmed of spaces) or single other characters; spaces and wide-char
 #: placeholders draw nothing, so they are never visited.
 _GLYPHS = re.compile(r"[!-~](?:[ -~]*[!-~])?|(?:[^\x00-\x7f]\x00){2,}|[^ \x00]")
@@ -97,10 +110,6 @@ WHEEL_ROWS = 3
 #: Paint attributes kept per style id before the cache starts again (colour on every cell of a big screen is ~10k).
 _PAINTS_KEPT = 16384
 
-# DEC private modes the view reads (numbers from app.vt.modes).
-_APP_CURSOR, _REVERSE_VIDEO, _CURSOR_BLINK, _APP_KEYPAD, _BACKARROW_BS = 1, 5, 12, 66, 67
-_FOCUS_EVENTS, _MOUSE_SGR, _ALT_SCROLL, _BRACKETED_PASTE, _SYNC_OUTPUT = 1004, 1006, 1007, 2004, 2026
-_LNM = 20
 _TRACKING_MODES = (MouseTracking.ANY_EVENT, MouseTracking.BUTTON_EVENT, MouseTracking.NORMAL, MouseTracking.X10)
 _QT_BUTTONS = {
     Qt.MouseButton.LeftButton: MouseButton.LEFT,
@@ -142,13 +151,6 @@ class _Paint:
     blink: bool = False
 
 
-class _Row(NamedTuple):
-    text: str
-    styles: Sequence[int] | None
-    marks: dict[int, str] | None
-    wrapped: bool
-
-
 Cell = tuple[int, int]
 
 
@@ -168,6 +170,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
       ``size_changed(cols, rows)``: the grid that fits the widget changed; the owner resizes the
         Terminal and the pty (the view never resizes the Terminal itself: the pty must agree).
       ``link_activated(str)``: Ctrl+click on an OSC 8 hyperlink; the URI, never opened here.
+      ``location_activated(Location)``: Ctrl+click on a source location in the output (``x_test.go:29:``);
+        opening it is the owner's decision too. Hovering either shows its target first (a tooltip).
       ``cell_clicked(abs_row, col)``: a plain click (no drag) on a cell, for the Bytes panel.
       ``selection_changed()``: the selection was made or cleared.
     """
@@ -175,6 +179,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     send = Signal(bytes)
     size_changed = Signal(int, int)
     link_activated = Signal(str)
+    location_activated = Signal(object)
     cell_clicked = Signal(int, int)
     selection_changed = Signal()
 
@@ -200,12 +205,12 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self.batch_wide_runs = True
         #: Paint attributes per style id (ids are packed styles, so an entry never goes stale; bounded).
         self._paints: dict[int, _Paint] = {}
-        self._reverse_video = self._term.mode(_REVERSE_VIDEO)
+        self._reverse_video = self._term.mode(DECSCNM)
         self._grid: tuple[int, int] | None = None
 
         self._offset = 0  # rows scrolled up from the bottom (0: following output)
-        self._scrolled_seen = self._term.screen.scrolled_off
-        self._history_seen = len(self._term.screen.history)
+        self._scrolled_seen = self._term.scrolled_off
+        self._history_seen = self._term.history_size
         self._cursor_seen: tuple[int, int, bool, int] | None = None
         self._syncing_scrollbar = False
 
@@ -220,6 +225,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._press_cell: Cell | None = None
         self._dragging = False
         self._highlight: set[Cell] = set()
+        #: The cell under the pointer, and the link or location there (first cell, last cell, tooltip text).
+        self._hover_cell: Cell | None = None
+        self._hover_target: tuple[Cell, Cell, str] | None = None
+        #: Find matches by absolute row: ``(first col, end col, is the current match)``.
+        self._find_rows: dict[int, list[tuple[int, int, bool]]] = {}
         self._mouse_down: MouseButton | None = None
         self._last_motion_cell: Cell | None = None
         self._wheel_accum = 0
@@ -271,11 +281,12 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         terminal.take_dirty()
         self._invalidate_styles()
         self._offset = 0
-        self._scrolled_seen = terminal.screen.scrolled_off
-        self._history_seen = len(terminal.screen.history)
+        self._scrolled_seen = terminal.scrolled_off
+        self._history_seen = terminal.history_size
         self._cursor_seen = None
         self._selection = None
         self._highlight = set()
+        self._find_rows = {}
         self._preedit = ""
         self._sync_scrollbar()
         self.viewport().update()
@@ -361,9 +372,31 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def highlight(self) -> frozenset[Cell]:
         return frozenset(self._highlight)
 
+    def set_find_matches(self, matches: Sequence[Sequence[tuple[int, int, int]]], current: int | None) -> None:
+        """Light the find bar's matches: each match as ``(abs_row, first_col, end_col)`` spans; ``current``
+        (an index into ``matches``) in the stronger colour. An empty list clears them."""
+        rows: dict[int, list[tuple[int, int, bool]]] = {}
+        for index, spans in enumerate(matches):
+            for abs_row, c0, c1 in spans:
+                rows.setdefault(abs_row, []).append((c0, c1, index == current))
+        changed = set(rows) | set(self._find_rows)
+        self._find_rows = rows
+        if len(changed) > 4 * max(1, self._view_rows()):
+            self.viewport().update()
+        else:
+            self._update_abs_rows(changed)
+
+    def find_spans(self, abs_row: int) -> list[tuple[int, int, bool]]:
+        """The find matches lit on ``abs_row`` (for tests and screenshots)."""
+        return list(self._find_rows.get(abs_row, ()))
+
+    def top_row(self) -> int:
+        """The absolute row at the top of the view."""
+        return self._top_abs()
+
     def scroll_to_row(self, abs_row: int) -> None:
         """Scroll so *abs_row* is visible (e.g. a test failure clicked in the Tests panel)."""
-        history = len(self._term.screen.history)
+        history = self._term.history_size
         top = self._top_abs()
         view_rows = self._view_rows()
         if top <= abs_row < top + view_rows:
@@ -387,7 +420,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         stored, so a click on either half means the same character.
         """
         pt = QtCore.QPointF(point)
-        history = len(self._term.screen.history)
+        history = self._term.history_size
         last_abs = history + self._term.rows - 1
         view_row = int(pt.y() // self._ch)
         abs_row = max(0, min(self._top_abs() + view_row, last_abs))
@@ -425,7 +458,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             row = self._row(r)
             if row is None:
                 continue
-            cells = cells_of(row.text, row.marks)
+            cells = self._term.row_cells(r)
             a = c0 if r == r0 else 0
             b = c1 + 1 if r == r1 else len(cells)
             piece = "".join(cells[a:b])
@@ -445,7 +478,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         """Paste *text* (default: the clipboard), sanitised and bracketed when the program asked (?2004)."""
         if text is None:
             text = QtGui.QGuiApplication.clipboard().text()
-        data = encode_paste(text, bracketed=self._term.mode(_BRACKETED_PASTE), encoding=self._term.encoding)
+        data = encode_paste(text, bracketed=self._term.mode(BRACKETED_PASTE), encoding=self._term.encoding)
         if data:
             self._emit_input(data)
 
@@ -453,25 +486,24 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     @Slot()
     def _flush(self) -> None:
         term = self._term
-        screen = term.screen
-        if term.mode(_SYNC_OUTPUT) and self._sync_held < SYNC_MAX_HELD_FRAMES:
+        if term.mode(SYNCHRONIZED_OUTPUT) and self._sync_held < SYNC_MAX_HELD_FRAMES:
             # Inside a synchronized update: show the result, not the intermediate states.
             self._sync_held += 1
             self._frame_timer.start()
             return
         self._sync_held = 0
         all_dirty, rows = term.take_dirty()
-        if term.mode(_REVERSE_VIDEO) != self._reverse_video:
+        if term.mode(DECSCNM) != self._reverse_video:
             self._invalidate_styles()
             all_dirty = True
-        history = len(screen.history)
-        scrolled = screen.scrolled_off - self._scrolled_seen
+        history = term.history_size
+        scrolled = term.scrolled_off - self._scrolled_seen
         if scrolled or history != self._history_seen:
             if self._offset:
                 # Reading history: keep the same rows in view while output scrolls beneath.
                 self._offset = max(0, min(self._offset + max(scrolled, 0), history))
                 all_dirty = True
-            self._scrolled_seen = screen.scrolled_off
+            self._scrolled_seen = term.scrolled_off
             self._history_seen = history
             self._sync_scrollbar()
         cursor = self._cursor_state()
@@ -493,11 +525,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def _cursor_state(self) -> tuple[int, int, bool, int]:
         y, x = self._term.cursor
-        return y, x, self._term.screen.cursor_visible, self._term.screen.cursor_shape
+        return y, x, self._term.cursor_visible, self._term.cursor_shape
 
     def _invalidate_styles(self) -> None:
         self._paints.clear()
-        self._reverse_video = self._term.mode(_REVERSE_VIDEO)
+        self._reverse_video = self._term.mode(DECSCNM)
 
     def _update_abs_rows(self, abs_rows: Iterable[int]) -> None:
         top = self._top_abs()
@@ -513,28 +545,17 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def _update_cursor_rows(self) -> None:
         y = self._term.cursor[0]
-        self._update_abs_rows([len(self._term.screen.history) + y])
+        self._update_abs_rows([self._term.history_size + y])
 
     # ------------------------------------------------------------------ geometry
     def _top_abs(self) -> int:
-        return len(self._term.screen.history) - self._offset
+        return self._term.history_size - self._offset
 
     def _view_rows(self) -> int:
         return -(-self.viewport().height() // self._ch)
 
-    def _row(self, abs_row: int) -> _Row | None:
-        screen = self._term.screen
-        history = screen.history
-        if abs_row < 0:
-            return None
-        if abs_row < len(history):
-            h = history[abs_row]
-            return _Row(h.text, h.styles, h.marks, h.wrapped)
-        y = abs_row - len(history)
-        if y < len(screen.lines):
-            line = screen.lines[y]
-            return _Row(line.text, line.styles, line.marks, line.wrapped)
-        return None
+    def _row(self, abs_row: int) -> RowData | None:
+        return self._term.row(abs_row)
 
     def _update_grid(self) -> None:
         grid = self.grid_size()
@@ -553,7 +574,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     # ------------------------------------------------------------------ scrolling
     def _sync_scrollbar(self) -> None:
-        history = len(self._term.screen.history)
+        history = self._term.history_size
         self._offset = min(self._offset, history)
         bar = self.verticalScrollBar()
         self._syncing_scrollbar = True
@@ -568,11 +589,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def _scrollbar_moved(self, value: int) -> None:
         if self._syncing_scrollbar:
             return
-        self._offset = max(0, len(self._term.screen.history) - value)
+        self._offset = max(0, self._term.history_size - value)
         self.viewport().update()
 
     def _set_offset(self, offset: int) -> None:
-        offset = max(0, min(offset, len(self._term.screen.history)))
+        offset = max(0, min(offset, self._term.history_size))
         if offset != self._offset:
             self._offset = offset
             self._sync_scrollbar()
@@ -589,7 +610,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             return paint
         if len(self._paints) >= _PAINTS_KEPT:
             self._paints.clear()  # colour on every cell: a new style per cell, most never seen again
-        style = self._term.screen.styles[sid]
+        style = self._term.style(sid)
         theme = self._theme
         default_fg, default_bg = self._defaults()
         fg_index, flags = style.fg, style.flags
@@ -615,8 +636,6 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             conceal=bool(flags & CONCEAL),
             blink=bool(flags & (BLINK | RAPID_BLINK)),
         )
-        if len(self._paints) > 4096:
-            self._paints.clear()
         self._paints[sid] = paint
         return paint
 
@@ -651,7 +670,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         if self._text_blinks and not self._text_blink_timer.isActive():
             self._text_blink_timer.start()
 
-    def _paint_row(self, p: QtGui.QPainter, y: int, abs_row: int, row: _Row, sel: tuple[Cell, Cell] | None) -> None:
+    def _paint_row(self, p: QtGui.QPainter, y: int, abs_row: int, row: RowData, sel: tuple[Cell, Cell] | None) -> None:
         cw, ch = self._cw, self._ch
         text, styles = row.text, row.styles
         n = len(text)
@@ -668,6 +687,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         for x0, x1, paint in runs:
             if paint.bg is not None:
                 p.fillRect(x0 * cw, y, (x1 - x0) * cw, ch, paint.bg)
+        found = self._find_rows.get(abs_row)
+        if found:
+            for c0, c1, current in found:
+                rgb = self._theme.find_current if current else self._theme.find_match
+                p.fillRect(c0 * cw, y, (min(c1, n) - c0) * cw, ch, _qcolor(rgb, 255 if current else 150))
         span = self._selection_span(abs_row, n, sel)
         if span is not None:
             p.fillRect(span[0] * cw, y, (span[1] - span[0]) * cw, ch, _qcolor(self._theme.selection))
@@ -683,6 +707,13 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if paint.underline != UL_NONE or paint.strike or paint.overline:
                 self._draw_decorations(p, paint, x0, x1, y, baseline)
         p.setClipping(False)
+        target = self._hover_target
+        if target is not None and target[0][0] <= abs_row <= target[1][0]:
+            c0 = target[0][1] if abs_row == target[0][0] else 0
+            c1 = target[1][1] + 1 if abs_row == target[1][0] else n
+            if c0 == c1 - 1 and c1 < n and text[c1] == PH:
+                c1 += 1
+            p.fillRect(c0 * cw, y + ch - 2, (c1 - c0) * cw, 1, _qcolor(self._defaults()[0]))
         if self._highlight:
             colour = _qcolor(self._theme.highlight, 120)
             edge = _qcolor(self._theme.highlight)
@@ -701,7 +732,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         y: int,
         baseline: int,
         font: int,
-        marks: dict[int, str] | None,
+        marks: Mapping[int, str] | None,
     ) -> None:
         """Draw cells [x0, x1) of a row in the current pen and font, each glyph clipped to its cells."""
         cw, ch = self._cw, self._ch
@@ -820,18 +851,17 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def _paint_cursor(self, p: QtGui.QPainter, top: int) -> None:
         term = self._term
-        screen = term.screen
         cy, cx = term.cursor
-        vr = len(screen.history) + cy - top
+        vr = term.history_size + cy - top
         if not 0 <= vr < self._view_rows():
             return
         x, y = cx * self._cw, vr * self._ch
         if self._preedit:  # shown even when the program hides the cursor: the user is typing
             self._paint_preedit(p, x, y)
             return
-        if not screen.cursor_visible:
+        line = term.row(term.history_size + cy)
+        if not term.cursor_visible or line is None:
             return
-        line = screen.lines[cy]
         wide = cx + 1 < len(line.text) and line.text[cx + 1] == PH
         w = self._cw * (2 if wide else 1)
         colour = _qcolor(self._theme.cursor)
@@ -841,7 +871,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             return
         if not self._blink_on:
             return
-        shape = screen.cursor_shape
+        shape = term.cursor_shape
         if shape in (3, 4):  # underline
             h = max(2, self._ch // 8)
             p.fillRect(x, y + self._ch - h, w, h, colour)
@@ -851,7 +881,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             p.fillRect(x, y, w, self._ch, colour)
             char = line.text[cx]
             if char not in (" ", PH):
-                paint = self._paint_of(line.style_at(cx))
+                paint = self._paint_of(line.styles[cx] if line.styles is not None else 0)
                 p.setPen(_qcolor(self._defaults()[1]))
                 p.setFont(self._fonts[paint.font])
                 glyph = char + (line.marks or {}).get(cx, "")
@@ -872,8 +902,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     # ------------------------------------------------------------------ cursor blink
     def _blinks(self) -> bool:
-        shape = self._term.screen.cursor_shape
-        return self._blink_enabled and (shape in (1, 3, 5) or (shape == 0 and self._term.mode(_CURSOR_BLINK)))
+        shape = self._term.cursor_shape
+        return self._blink_enabled and (shape in (1, 3, 5) or (shape == 0 and self._term.mode(CURSOR_BLINK)))
 
     def _update_blink_timer(self) -> None:
         if self._blinks() and self.hasFocus():
@@ -901,10 +931,10 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def _key_modes(self) -> KeyModes:
         t = self._term
         return KeyModes(
-            app_cursor=t.mode(_APP_CURSOR),
-            app_keypad=t.mode(_APP_KEYPAD),
-            newline_mode=t.mode(_LNM, private=False),
-            backarrow_sends_bs=t.mode(_BACKARROW_BS),
+            app_cursor=t.mode(DECCKM),
+            app_keypad=t.mode(DECNKM),
+            newline_mode=t.mode(LNM, private=False),
+            backarrow_sends_bs=t.mode(DECBKM),
         )
 
     def _emit_input(self, data: bytes) -> None:
@@ -977,7 +1007,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         q = Qt.InputMethodQuery
         if query in (q.ImCursorRectangle, q.ImAnchorRectangle, q.ImInputItemClipRectangle):
             y, x = self._term.cursor
-            return QtCore.QRectF(self.cell_rect(len(self._term.screen.history) + y, x))
+            return QtCore.QRectF(self.cell_rect(self._term.history_size + y, x))
         if query == q.ImFont:
             return self._fonts[0]
         if query == q.ImEnabled:
@@ -993,7 +1023,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     # ------------------------------------------------------------------ focus
     def focusInEvent(self, event: QtGui.QFocusEvent) -> None:
         super().focusInEvent(event)
-        if self._term.mode(_FOCUS_EVENTS):
+        if self._term.mode(FOCUS_EVENTS):
             self.send.emit(encode_focus(True))
         self._blink_on = True
         self._update_blink_timer()
@@ -1001,7 +1031,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
         super().focusOutEvent(event)
-        if self._term.mode(_FOCUS_EVENTS):
+        if self._term.mode(FOCUS_EVENTS):
             self.send.emit(encode_focus(False))
         self._update_blink_timer()
         self._update_cursor_rows()
@@ -1022,23 +1052,18 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         abs_row, col = self.cell_at(event.position())
         pos = event.position()
         col = max(0, min(int(pos.x() // self._cw), self._term.cols - 1))  # the real cell, not the char's
-        row = abs_row - len(self._term.screen.history)
+        row = abs_row - self._term.history_size
         if action is MouseAction.MOTION:
             if (row, col) == self._last_motion_cell:
                 return True
             self._last_motion_cell = (row, col)
-        data = encode_mouse(action, button, col, row, mods, tracking=tracking, sgr=self._term.mode(_MOUSE_SGR))
+        data = encode_mouse(action, button, col, row, mods, tracking=tracking, sgr=self._term.mode(MOUSE_SGR))
         if data:
             self.send.emit(data)
         return True
 
     def _link_at(self, cell: Cell) -> str | None:
-        row = self._row(cell[0])
-        if row is None or row.styles is None or cell[1] >= len(row.styles):
-            return None
-        screen = self._term.screen
-        link = screen.styles[row.styles[cell[1]]].link
-        return screen.links[link] if 0 < link < len(screen.links) and screen.links[link] else None
+        return self._term.link_at(*cell)
 
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
         button = _QT_BUTTONS.get(event.button())
@@ -1051,6 +1076,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
                 uri = self._link_at(cell)
                 if uri is not None:
                     self.link_activated.emit(uri)
+                    self._press_cell = None
+                    return
+                location = location_at(self._term, cell)
+                if location is not None:
+                    self.location_activated.emit(location)
                     self._press_cell = None
                     return
             last = self._double_click
@@ -1082,9 +1112,52 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if self._autoscroll_dir and not self._autoscroll_timer.isActive():
                 self._autoscroll_timer.start()
             return
+        self._hover(event)
+
+    def _hover(self, event: QtGui.QMouseEvent) -> None:
+        """Over a link or a source location: underline it and show where Ctrl+click would go (never open)."""
+        cell = self.cell_at(event.position())
+        if cell != self._hover_cell:
+            self._hover_cell = cell
+            target = self._target_at(cell)
+            old = self._hover_target
+            self._hover_target = target
+            if old is not None or target is not None:
+                rows = {r for t in (old, target) if t is not None for r in range(t[0][0], t[1][0] + 1)}
+                self._update_abs_rows(rows)
+            if target is None:
+                QtWidgets.QToolTip.hideText()
+            else:
+                QtWidgets.QToolTip.showText(event.globalPosition().toPoint(), target[2], self.viewport())
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        on_link = ctrl and self._link_at(self.cell_at(event.position())) is not None
-        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if on_link else Qt.CursorShape.IBeamCursor)
+        on_target = ctrl and self._hover_target is not None
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if on_target else Qt.CursorShape.IBeamCursor)
+
+    def _target_at(self, cell: Cell) -> tuple[Cell, Cell, str] | None:
+        """The link or location over ``cell``: its first and last cell and the text that says what it opens."""
+        uri = self._link_at(cell)
+        if uri is not None:
+            verdict = check_link(uri)
+            what = f"Ctrl+click to open {verdict.text}" if verdict.allowed else f"{uri}\n{verdict.text}"
+            return cell, cell, what
+        location = location_at(self._term, cell)
+        if location is not None:
+            return location.start, location.end, f"Ctrl+click to open {location.label()} in the editor"
+        return None
+
+    def viewportEvent(self, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.Leave and self._hover_target is not None:
+            first, last, _ = self._hover_target
+            self._hover_target = self._hover_cell = None
+            self._update_abs_rows(range(first[0], last[0] + 1))
+        elif event.type() == QtCore.QEvent.Type.Leave:
+            self._hover_cell = None
+        return super().viewportEvent(event)
+
+    @property
+    def hover_target(self) -> tuple[Cell, Cell, str] | None:
+        """What the pointer is over: first and last cell, and the text shown (for tests)."""
+        return self._hover_target
 
     def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
         if self._mouse_down is not None:
@@ -1111,11 +1184,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         abs_row, col = self.cell_at(event.position())
-        row = self._row(abs_row)
-        if row is None:
-            return
-        cells = cells_of(row.text, row.marks)
-        if cells[col] in ("", " "):
+        cells = self._term.row_cells(abs_row)
+        if not cells or cells[col] in ("", " "):
             return
         start = end = col
         while start > 0 and (cells[start - 1] == "" or cells[start - 1] not in _WORD_BREAKS):
@@ -1164,7 +1234,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             button = MouseButton.WHEEL_UP if steps > 0 else MouseButton.WHEEL_DOWN
             for _ in range(abs(steps)):
                 self._report_mouse(MouseAction.PRESS, button, event)
-        elif term.screen.alt_active and term.mode(_ALT_SCROLL):
+        elif term.alternate_screen and term.mode(ALT_SCROLL):
             key = encode_key("Up" if steps > 0 else "Down", Mod.NONE, self._key_modes())
             self.send.emit(key * (WHEEL_ROWS * abs(steps)))
         else:

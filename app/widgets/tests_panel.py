@@ -11,8 +11,9 @@ parses and schedules; :meth:`TestsPanel.refresh` (also callable directly, e.g. b
 changed and reorders a level only when its order changed, so expansion and selection survive a live run.
 
 Clicking a row emits :attr:`TestsPanel.line_selected` with the ``[start, end)`` stream offsets of the node's
-first output line (its ``=== RUN`` line; a package's result line, or its first build error), which the window
-maps to the terminal line and to the Bytes panel.
+target line — for a failed test its failure (the ``file_test.go:29:`` line it printed, else its ``--- FAIL``
+line), for others their ``=== RUN`` line; a package's result line, or its first build error — which the
+window maps to the terminal line and to the Bytes panel.
 """
 
 from __future__ import annotations
@@ -545,6 +546,6 @@ class TestsPanel(QtWidgets.QWidget):
 
     def _on_item(self, item: QtWidgets.QTreeWidgetItem, _column: int = 0) -> None:
         node = self.node_of(item)
-        line = None if node is None else node.first_line
+        line = None if node is None else node.target_line
         if line is not None:
             self.line_selected.emit(line.start, line.end)

@@ -211,7 +211,6 @@ def test_iso2022_long_unfinished_escape_does_not_overflow() -> None:
     assert d.decode(b"((((") == "\ufffd" + "(" * 17
     assert d.decode(b"\x1b" + b"(" * 9) == ""
     assert d.flush() == "\ufffd"  # at the end the unfinished sequence is one U+FFFD, as whole
-    assert d.checkpoints == [(0, 0), (2, 2), (20, 20)]
 
 
 def test_iso2022_escapes_close_together_are_still_exact() -> None:
@@ -310,7 +309,6 @@ def test_set_encoding_flushes_old_codec_and_returns_its_text() -> None:
     assert d.encoding == "gbk"
     assert d.decode(b"\xc4\xe3") == "你"
     assert (d.bytes_in, d.chars_out) == (5, 3)
-    assert d.checkpoints == [(0, 0), (1, 1), (3, 2)]
 
 
 def test_set_encoding_to_same_codec_keeps_pending_bytes() -> None:
@@ -329,73 +327,11 @@ def test_set_encoding_rejects_bad_name_without_changing_anything() -> None:
     assert d.decode(b"\xe3") == "你"
 
 
-def test_reset_forgets_pending_bytes_counters_and_checkpoints() -> None:
+def test_reset_forgets_pending_bytes_and_counters() -> None:
     d = Decoder("cp936")
     assert d.decode(b"x\xc4") == "x"
     d.reset()
-    assert (d.encoding, d.bytes_in, d.chars_out, d.checkpoints) == ("gbk", 0, 0, [])
+    assert (d.encoding, d.bytes_in, d.chars_out) == ("gbk", 0, 0)
     assert d.decode(b"\xe3!") == "\ufffd!"  # C4 was forgotten, so E3 leads and "!" cannot trail
-    assert d.byte_offset_of_char(0) == 0
 
 
-# --- checkpoints -----------------------------------------------------------------------------
-
-
-def test_checkpoints_map_chars_back_to_bytes() -> None:
-    d = Decoder()
-    assert d.decode(b"ab") == "ab"  # bytes 0-1, chars 0-1
-    assert d.decode(b"") == ""  # nothing: no checkpoint
-    assert d.decode(b"c\xe4") == "c"  # bytes 2-3, char 2; 0xE4 pending
-    assert d.decode(b"\xbd") == ""  # no text: no checkpoint
-    assert d.decode(b"\xa0d") == "你d"  # 你 starts at byte 3, the previous chunk
-    assert d.checkpoints == [(0, 0), (2, 2), (3, 3)]
-    assert [d.byte_offset_of_char(i) for i in range(-1, 6)] == [None, 0, 0, 2, 3, 3, None]
-    assert (d.bytes_in, d.chars_out) == (7, 5)
-
-
-def test_checkpoint_of_flushed_replacement_points_at_its_bytes() -> None:
-    d = Decoder()
-    d.decode(b"abc\xf0\x9f")
-    d.decode(b"\x98")
-    assert d.flush() == "\ufffd"
-    assert d.checkpoints == [(0, 0), (3, 3)]
-    assert d.byte_offset_of_char(3) == 3
-
-
-def test_checkpoints_are_bounded_and_oldest_dropped() -> None:
-    d = Decoder(max_checkpoints=4)
-    for _ in range(50):
-        assert d.decode(b"xy") == "xy"
-        assert len(d.checkpoints) <= 4
-    assert d.checkpoints == [(92, 92), (94, 94), (96, 96), (98, 98)]
-    assert d.byte_offset_of_char(99) == 98
-    assert d.byte_offset_of_char(92) == 92
-    assert d.byte_offset_of_char(91) is None
-    assert d.byte_offset_of_char(0) is None
-    assert d.byte_offset_of_char(100) is None
-
-
-def test_max_checkpoints_must_be_positive() -> None:
-    with pytest.raises(ValueError, match=r"^max_checkpoints must be at least 1, not 0$"):
-        Decoder(max_checkpoints=0)
-
-
-@settings(max_examples=100, deadline=None)
-@given(data=st.binary(max_size=100), cuts=st.lists(st.integers(0, 100), max_size=10))
-def test_redecoding_from_checkpoint_reproduces_text(data: bytes, cuts: list[int]) -> None:
-    cuts = sorted(min(c, len(data)) for c in cuts)
-    d = Decoder()
-    prev = 0
-    for cut in [*cuts, len(data)]:
-        d.decode(data[prev:cut])
-        prev = cut
-    d.flush()
-    text = data.decode("utf-8", "replace")
-    char_of_offset = {offset: char for offset, char in d.checkpoints}
-    assert len(char_of_offset) == len(d.checkpoints)
-    for char_index in range(len(text)):
-        offset = d.byte_offset_of_char(char_index)
-        assert offset is not None
-        first = char_of_offset[offset]
-        assert first <= char_index
-        assert data[offset:].decode("utf-8", "replace") == text[first:]

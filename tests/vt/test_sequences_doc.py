@@ -22,12 +22,27 @@ def test_supported_means_the_dispatcher_has_a_handler() -> None:
     d = Dispatcher(Screen(10, 3))
     tables = {"C0": d._c0, "C1": d._c0, "ESC": d._esc, "CSI": d._csi, "OSC": d._osc, "DCS": d._dcs}
     for entry in CATALOGUE:
+        if entry.kind == "ESC" and entry.key.endswith("*"):
+            continue  # designations take any final: esc_dispatch routes them (next test)
         handler = tables[entry.kind].get(entry.key)
         if entry.supported:
             assert handler is not None, entry
             assert handler != d.ignore or entry.kind in ("C0", "C1", "ESC"), entry
         elif entry.kind not in ("C0", "C1"):  # every control has a (no-op) route
             assert handler is None, entry
+
+
+def test_supported_designations_take_any_final() -> None:
+    screen = Screen(10, 3)
+    d = Dispatcher(screen)
+    for entry in CATALOGUE:
+        if entry.kind == "ESC" and entry.key.endswith("*"):
+            slot = "()*+-./".index(entry.key[0])
+            slot = slot if slot < 4 else slot - 3
+            before = list(screen.charsets)
+            d.esc_dispatch(entry.key[0], "0")
+            assert (screen.charsets[slot] == "0") is entry.supported, entry
+            screen.charsets[:] = before
 
 
 def test_page_lists_unsupported_sequences_as_such() -> None:

@@ -9,9 +9,6 @@ from typing import Any
 from app.gotest import demo_presets
 from app.widgets.main_window import DEMO_MODULE, MainWindow
 from app.widgets.qt import QtCore
-from tests.widgets.test_main_window import loop, settings_path, window
-
-__all__ = ["loop", "settings_path", "window"]
 
 
 def test_the_demo_presets_say_what_they_show() -> None:

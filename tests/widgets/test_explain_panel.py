@@ -8,9 +8,8 @@ from app.inspect.explain import Explanation
 from app.widgets.explain_panel import ExplainPanel
 from app.widgets.main_window import MainWindow
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
-from tests.widgets.test_main_window import GBK, GO_TEST, loop, play, row_of, settings_path, window
-
-__all__ = ["loop", "settings_path", "window"]  # the fixtures this module uses
+from tests.widgets.conftest import GBK, GO_TEST, play
+from tests.widgets.test_main_window import row_of
 
 GBK_HELLO = bytes.fromhex("c4 e3 ba c3 a3 ac ca c0 bd e7")  # 你好，世界 in GBK
 

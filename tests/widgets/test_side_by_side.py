@@ -8,9 +8,6 @@ from typing import Any
 
 from app.inspect.two_views import TwoViews
 from app.widgets.main_window import MainWindow
-from tests.widgets.test_main_window import loop, settings_path, window
-
-__all__ = ["loop", "settings_path", "window"]
 
 SCRIPT = "import sys; print('你好 tty=' + str(sys.stdout.isatty())); print('next')"
 
@@ -41,7 +38,8 @@ def test_side_by_side_shows_both_screens_and_bytes_with_differences(window: Main
     assert "pty:" in left.title.text() and "exit status 0" in left.title.text()
     assert "2 screen rows differ" in side.summary.text()
     # Reachable from the Session menu.
-    actions = [a.text() for a in window.menuBar().actions()[1].menu().actions()]
+    session_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Session")
+    actions = [a.text() for a in session_menu.actions()]
     assert "Run side &by side…" in actions
 
 

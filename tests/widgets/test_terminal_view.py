@@ -331,6 +331,21 @@ def test_a_new_true_colour_per_cell_paints_right_with_a_bounded_cache(
         assert len(h.view._paints) <= 50
 
 
+def test_a_screen_of_distinct_colours_is_kept_whole_in_the_paint_cache(make: Callable[..., Harness]) -> None:
+    # 100x60 cells, each its own true colour: 6,000 styles on screen, fewer than the cache's one bound
+    # (_PAINTS_KEPT, not patched here), so every one stays cached after a paint and a repaint builds none.
+    h = make(cols=100, rows=60)
+    cells = 100 * 60
+    assert cells < terminal_view._PAINTS_KEPT
+    h.feed(b"\x1b[?25l\x1b[H" + b"".join(b"\x1b[48;2;%d;%d;%dm " % (k % 256, k // 256, 7) for k in range(cells)))
+    h.image()
+    first = dict(h.view._paints)
+    assert len(first) >= cells
+    h.view.viewport().update()
+    h.image()
+    assert h.view._paints == first  # nothing evicted, nothing rebuilt
+
+
 # ---------------------------------------------------------------------------------------- selection
 
 
