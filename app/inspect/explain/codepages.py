@@ -121,14 +121,21 @@ def _sentinel(codec: str) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=512)
+def _encode_plain(text: str, codec: str) -> bytes | None:
+    """``text`` in ``codec``, or ``None``; cached, since the search asks for it once per writer."""
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        return None
+
+
 def _encode(text: str, reader: CodePage, sentinel: int) -> tuple[bytes, frozenset[int]] | None:
     """``text`` as the reader's bytes, each U+FFFD as ``sentinel``; ``None`` when some character is not in the
     reader's code page (so the reader cannot have produced the text)."""
     if REPLACEMENT not in text:
-        try:
-            return text.encode(reader.codec), frozenset()
-        except UnicodeEncodeError:
-            return None
+        plain = _encode_plain(text, reader.codec)
+        return None if plain is None else (plain, frozenset())
     parts: list[bytes] = []
     marks: set[int] = set()
     size = 0
@@ -203,10 +210,10 @@ def reverse_step(text: str, writer: CodePage, reader: CodePage) -> Reversal | No
         # carried through piece by piece.
         pieces = []
         for piece in text.split(REPLACEMENT):
-            try:
-                pieces.append(piece.encode(reader.codec))
-            except UnicodeEncodeError:
+            encoded_piece = _encode_plain(piece, reader.codec)
+            if encoded_piece is None:
                 return None
+            pieces.append(encoded_piece)
         try:
             decoded = [p.decode(writer.codec) for p in pieces]
         except UnicodeDecodeError:

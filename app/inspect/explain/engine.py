@@ -25,7 +25,7 @@ from app.inspect.explain.codepages import (
     reverse_step,
 )
 from app.inspect.explain.explanation import Explanation, Segment, lost_notes
-from app.inspect.explain.plausibility import plausible, text_cost
+from app.inspect.explain.plausibility import base_cost, fluent, plausible, text_cost
 from app.inspect.explain.search import CLEAN_BITS, Candidate, Ranking, Step, rank_text, step_cost
 
 __all__ = ["MAX_BYTES", "MAX_CHARS", "explain_bytes", "explain_text"]
@@ -110,9 +110,10 @@ def _segments_of_line(line: str, offset: int, search: _Search, have_bytes: bool)
     found, confidence = search.explain(body)
     if found is not None:
         return [_segment(offset + lead, body, found, confidence, have_bytes)]
-    tokens = [m for m in _TOKEN.finditer(core) if not _is_plain(m.group())]
+    # Words are explained apart only where one does not read as text (a line mixing clean and garbled words).
+    tokens = [m for m in _TOKEN.finditer(core) if not _is_plain(m.group()) and not plausible(m.group())]
     segments: list[Segment] = []
-    if len(tokens) > 1:
+    if tokens and len(_TOKEN.findall(core)) > 1:
         for m in tokens:
             found, confidence = search.explain(m.group())
             if found is not None:
@@ -191,6 +192,21 @@ def _reading(data: bytes, writer: CodePage, reader: CodePage, skip: int) -> tupl
     return cost, text, kinds
 
 
+def _best_skip(data: bytes, writer: CodePage, probe: int = 48) -> int:
+    """How many bytes at the start are the tail of a cut character, judged on the first ``probe`` bytes: the
+    start (0 to 3 bytes in) whose reading of the same stretch costs least, a cut character counted as lost."""
+    best, best_cost = 0, float("inf")
+    for skip in range(MAX_CUT + 1):
+        decoded = decode_keeping_losses(data[skip:probe], writer, question_marks=False)
+        if decoded is None or not decoded[0]:
+            continue
+        text = (REPLACEMENT if skip else "") + decoded[0]
+        cost = base_cost(text) + skip * CUT_BYTE_BITS
+        if cost < best_cost:
+            best, best_cost = skip, cost
+    return best
+
+
 def _writer_candidates(data: bytes, reader: CodePage) -> list[tuple[float, CodePage, str, list[str]]]:
     """Each code page that can have written ``data``, with the cost of its text."""
     detected = None
@@ -207,9 +223,8 @@ def _writer_candidates(data: bytes, reader: CodePage) -> list[tuple[float, CodeP
         if writer.family == reader.family:
             continue
         # A selection may begin inside a character: a multibyte writer is also read from the next bytes on.
-        skips = range(MAX_CUT + 1) if not writer.single_byte and writer.codec != "utf-16-le" else range(1)
-        options = [_reading(data, writer, reader, skip) for skip in skips]
-        reading = min((o for o in options if o is not None), key=lambda o: o[0], default=None)
+        skip = _best_skip(data, writer) if not writer.single_byte and writer.codec != "utf-16-le" else 0
+        reading = _reading(data, writer, reader, skip)
         if reading is None or reading[1] in texts:
             continue  # GB18030 after GBK: the same text, the more common name kept
         cost, text, kinds = reading
@@ -246,7 +261,8 @@ def explain_bytes(data: bytes, read_as: str = "utf-8") -> Explanation:
     if candidates and candidates[0][0] + CLEAN_BITS < seen_cost:
         cost, writer, text, kinds = candidates[0]
         step = Step(writer, reader, data)
-        inner = explain_text(text, have_bytes=True)
+        # Text that reads fluently is the original; only text that does not may be mojibake of its own.
+        inner = Explanation(text, None) if fluent(text) else explain_text(text, have_bytes=True)
         others = [c for c, *_ in candidates[1:]] + [seen_cost - CLEAN_BITS]
         confidence = 1.0 / (1.0 + sum(2.0 ** (cost - c) for c in others if c - cost < 60))
         lost = lost_notes(kinds, have_bytes=True)

@@ -28,8 +28,11 @@ from ftfy.badness import badness
 from app.inspect.explain import tiers
 from app.inspect.explain._char_freq import TABLES
 
-__all__ = ["PLAUSIBLE_BITS", "plausible", "text_cost"]
+__all__ = ["FLUENT_BITS", "PLAUSIBLE_BITS", "base_cost", "fluent", "penalties", "plausible", "text_cost"]
 
+#: Text whose characters cost at most this on average reads fluently (written Chinese costs 8–10 bits a character,
+#: alphabets 4–6); mojibake costs 13 or more.
+FLUENT_BITS = 10.0
 #: The most bits a character may cost on average for a text to pass as writing at all. Text in any language
 #: measured here costs 4–12 bits a character (traditional Chinese, whose characters the simplified table
 #: lacks, the most); mojibake and random bytes 13 or more.
@@ -206,32 +209,41 @@ def _has_box(text: str) -> bool:
     return any("\u2500" <= ch <= "\u259f" for ch in text)
 
 
-def text_cost(text: str) -> float:
-    """Bits to spell ``text`` under the language that suits it best, plus what ftfy and charset-normalizer see
-    wrong in it; comparable between candidates for the same seen text (lower is more plausible)."""
-    counts = Counter(text)
+def base_cost(text: str) -> float:
+    """The character costs alone (under the best language): a lower bound of :func:`text_cost`, far cheaper, so the
+    search can drop a candidate that cannot win before judging its sequences."""
     shared = 0.0
-    wide: list[tuple[str, int]] = []
-    for ch, n in counts.items():
+    rows: list[tuple[float, ...]] = []
+    for ch, n in Counter(text).items():
         if ch < "\x80":
             shared += n * _ascii_cost(ch)
         else:
-            wide.append((ch, n))
-    best = 0.0
-    if wide:
-        totals = [0.0] * len(TABLES)
-        for ch, n in wide:
-            for i, cost in enumerate(_costs_of(ch)):
-                totals[i] += n * cost
-        best = min(totals)
-        flips = _case_flips(text)
-        best += flips * CASE_FLIP_BITS + _word_penalties(text)
-        best += badness(text) * BADNESS_BITS
-        letters = sum(n for ch, n in wide)
-        # Box drawing is layout, not text: charset-normalizer counts it as symbols among letters.
-        judged = text.translate(_NO_BOX) if _has_box(text) else text
-        best += min(mess_ratio(judged, 1.0), 1.0) * MESS_BITS * letters
-    return shared + best
+            rows.extend([_costs_of(ch)] * n)
+    # One column per language, summed in C (zip and sum), the cheapest language kept.
+    return shared + (min(map(sum, zip(*rows, strict=True))) if rows else 0.0)
+
+
+def penalties(text: str) -> float:
+    """What the sequence of characters adds: case flips and odd words (ours), ftfy's badness and
+    charset-normalizer's mess ratio. Zero for ASCII."""
+    if text.isascii():
+        return 0.0
+    distinct = set(text)
+    bits = 0.0
+    if any(ch.isupper() and ch > "\x7f" for ch in distinct):
+        bits += _case_flips(text) * CASE_FLIP_BITS
+    bits += _word_penalties(text)
+    bits += badness(text) * BADNESS_BITS
+    letters = sum(1 for ch in text if ch > "\x7f")
+    # Box drawing is layout, not text: charset-normalizer counts it as symbols among letters.
+    judged = text.translate(_NO_BOX) if _has_box(text) else text
+    return bits + min(mess_ratio(judged, 1.0), 1.0) * MESS_BITS * letters
+
+
+def text_cost(text: str) -> float:
+    """Bits to spell ``text`` under the language that suits it best, plus what ftfy and charset-normalizer see
+    wrong in it; comparable between candidates for the same seen text (lower is more plausible)."""
+    return base_cost(text) + penalties(text)
 
 
 def plausible(text: str, cost: float | None = None) -> bool:
@@ -241,3 +253,9 @@ def plausible(text: str, cost: float | None = None) -> bool:
     if cost is None or len(kept) != len(text):
         cost = text_cost(kept)
     return cost <= PLAUSIBLE_BITS * max(1, len(kept))
+
+
+def fluent(text: str) -> bool:
+    """Whether ``text`` reads fluently (at most :data:`FLUENT_BITS` a character): the sign of an original."""
+    kept = text.replace("\ufffd", "")
+    return text_cost(kept) <= FLUENT_BITS * max(1, len(kept))

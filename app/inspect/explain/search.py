@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import ftfy
 
 from app.inspect.explain.codepages import CODE_PAGES, CodePage, Loss, Reversal, code_page, reverse_step
-from app.inspect.explain.plausibility import plausible, text_cost
+from app.inspect.explain.plausibility import base_cost, plausible, text_cost
 
 __all__ = ["BEAM", "CLEAN_BITS", "Candidate", "Ranking", "Step", "rank_text", "step_cost"]
 
@@ -31,6 +31,9 @@ STEP_BITS = 6.0
 CLEAN_BITS = 12.0
 #: How many one-step results are undone once more.
 BEAM = 6
+#: Candidates costing this much more than the best (or than the seen text) are not judged in full: at 2**-40
+#: they change no ranking and no confidence.
+SLACK_BITS = 40.0
 #: A writer that decodes every byte (a single-byte code page) is no evidence: any bytes "decode". A multibyte
 #: writer's decode that succeeds is (random bytes are seldom valid UTF-8 or GBK), so its steps cost less.
 SINGLE_BYTE_WRITER_BITS = 12.0
@@ -157,21 +160,32 @@ def rank_text(seen: str) -> Ranking:
     """Every candidate original of ``seen`` (one and two steps back), best first; see the module docstring."""
     seen_cost = text_cost(seen)
     best_by_original: dict[str, Candidate] = {}
+    # Branch and bound: a candidate whose character costs alone (a lower bound) are far above both the seen text
+    # and the best so far can neither win nor move the confidence; it is not judged further.
+    bound = [seen_cost + SLACK_BITS]
 
-    def offer(original: str, steps: tuple[Step, ...], losses: tuple[Loss, ...]) -> None:
+    def offer(original: str, steps: tuple[Step, ...], losses: tuple[Loss, ...]) -> float | None:
         if original == seen:
-            return
-        cost = text_cost(original) + sum(step_cost(s) for s in steps)
+            return None
+        story = sum(step_cost(s) for s in steps)
+        if base_cost(original) + story > bound[0]:
+            return None
+        own = text_cost(original)
+        cost = own + story
         known = best_by_original.get(original)
         if known is None or cost < known.cost:
             best_by_original[original] = Candidate(original, steps, losses, cost)
+            bound[0] = min(bound[0], cost + SLACK_BITS)
+        return own
 
     first = _one_step(seen)
     scored: list[tuple[float, Reversal, Step]] = []
     for rev, writer, reader in first:
         step = Step(writer, reader, rev.data)
-        offer(rev.text, (step,), rev.losses)
-        scored.append((text_cost(rev.text), rev, step))
+        own = offer(rev.text, (step,), rev.losses)
+        # Only a step that made the text better is undone once more: each step undone must read more like text.
+        if own is not None and own < seen_cost:
+            scored.append((own, rev, step))
     scored.sort(key=lambda item: item[0])
     seen_inner: set[str] = set()
     for _cost, rev, outer in scored:
