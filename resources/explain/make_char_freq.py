@@ -24,7 +24,8 @@ OUT = Path(__file__).resolve().parents[2] / "app" / "inspect" / "explain" / "_ch
 #: be "fixed" into something else (Arabic, Hebrew, Hindi).
 LANGUAGES = (
     "zh", "ja", "ko",
-    "en", "fr", "de", "es", "pt", "it", "nl", "sv", "pl", "cs", "tr", "hu", "ro", "vi",
+    "en", "fr", "de", "es", "pt", "it", "nl", "sv", "da", "nb", "fi", "pl", "cs", "sk", "hr", "ca", "tr", "hu",
+    "ro", "vi",
     "ru", "uk", "bg", "el", "ar", "he", "hi",
 )  # fmt: skip
 #: Characters kept per language: enough to cover the common ideographs (zh/ja) and hangul syllables (ko); the
@@ -45,11 +46,33 @@ def table(lang: str) -> list[tuple[str, float]]:
     return [(ch, round(-math.log2(share), 1)) for ch, share in rows if ch.isprintable() and not ch.isspace()]
 
 
+#: Letter pairs kept per alphabetic language: the commonest, which carry most of a language's texture.
+KEEP_PAIRS = 500
+
+
+def pairs(lang: str, letters: dict[str, float]) -> list[tuple[str, float]]:
+    """The commonest letter pairs inside words, each with its pointwise mutual information in bits
+    (log2 P(ab) / (P(a) P(b))): how much likelier the pair is than its letters apart."""
+    counts: Counter[str] = Counter()
+    for word, freq in wordfreq.get_frequency_dict(lang, "small").items():
+        for a, b in zip(word, word[1:]):
+            if a.isalpha() and b.isalpha():
+                counts[a + b] += freq
+    total = sum(counts.values())
+    rows = []
+    for pair, n in counts.most_common(KEEP_PAIRS):
+        if pair[0] in letters and pair[1] in letters:
+            pmi = math.log2(n / total) + letters[pair[0]] + letters[pair[1]]
+            rows.append((pair, round(pmi, 1)))
+    return rows
+
+
 def main() -> None:
     lines = [
         "# ruff: noqa: E501",
         '"""Character costs (bits: -log2 of the share among the letters of words) per language, derived from wordfreq',
-        "3.1.1's small lists by resources/explain/make_char_freq.py. Generated: do not edit.\"\"\"",
+        "3.1.1's small lists by resources/explain/make_char_freq.py, and for alphabets the commonest letter pairs with how",
+        "much likelier each is than its letters apart (bits). Generated: do not edit.\"\"\"",
         "",
         "# fmt: off",
         "TABLES: dict[str, tuple[str, tuple[float, ...]]] = {",
@@ -61,6 +84,16 @@ def main() -> None:
         lines.append(f"    {lang!r}: (")
         lines.append(f"        {chars!r},")
         lines.append(f"        ({costs},),")
+        lines.append("    ),")
+    lines += ["}", "", "PAIRS: dict[str, tuple[str, tuple[float, ...]]] = {"]
+    for lang in LANGUAGES:
+        if lang in KEEP:
+            continue  # ideographs and syllables: their characters say enough
+        letters = dict(table(lang))
+        rows = pairs(lang, letters)
+        lines.append(f"    {lang!r}: (")
+        lines.append(f"        {''.join(p for p, _ in rows)!r},")
+        lines.append(f"        ({', '.join(str(v) for _, v in rows)},),")
         lines.append("    ),")
     lines += ["}", ""]
     OUT.write_text("\n".join(lines), encoding="utf-8")

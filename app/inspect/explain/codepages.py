@@ -243,6 +243,8 @@ def reverse_step(text: str, writer: CodePage, reader: CodePage) -> Reversal | No
 
 
 def recovers_anything(text: str) -> bool:
-    """Whether a lossy step gave back more than ASCII and replacement characters: one that did not explains
-    nothing (any bytes "decode" to U+FFFD)."""
-    return any(ch > "\x7f" and ch != REPLACEMENT for ch in text)
+    """Whether a lossy step gave back more than it lost: more characters beyond ASCII than replacement characters.
+    One that did not explains nothing (any bytes "decode" to U+FFFD, and a stray character among them proves
+    nothing)."""
+    lost = text.count(REPLACEMENT)
+    return sum(1 for ch in text if ch > "\x7f") - lost > lost

@@ -52,7 +52,10 @@ _SEQUENCE = re.compile(
     rb"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"
     rb"|\x1b[ -/]*[0-~]"
 )
-_TOKEN = re.compile(r"\S+")
+#: Words split at ASCII blanks only: U+00A0 and U+0085, which str.split and \s take for blanks, are what a
+#: single-byte code page makes of 0xA0 and 0x85 (я in cp1251, … in cp1252) and belong to the mojibake.
+_BLANKS = " \t\r\n\f\v"
+_TOKEN = re.compile(r"[^ \t\r\n\f\v]+")
 
 
 def _is_plain(text: str) -> bool:
@@ -103,10 +106,10 @@ class _Search:
 
 def _segments_of_line(line: str, offset: int, search: _Search, have_bytes: bool) -> list[Segment]:
     core = line.rstrip("\r\n")
-    if _is_plain(core) or not core.strip():
+    if _is_plain(core) or not core.strip(_BLANKS):
         return []
-    lead = len(core) - len(core.lstrip())
-    body = core.strip()
+    lead = len(core) - len(core.lstrip(_BLANKS))
+    body = core.strip(_BLANKS)
     found, confidence = search.explain(body)
     if found is not None:
         return [_segment(offset + lead, body, found, confidence, have_bytes)]

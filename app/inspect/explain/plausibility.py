@@ -19,6 +19,7 @@ mojibake alone by design). That is why the character frequencies are ours.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections import Counter
 
@@ -26,7 +27,7 @@ from charset_normalizer.md import mess_ratio
 from ftfy.badness import badness
 
 from app.inspect.explain import tiers
-from app.inspect.explain._char_freq import TABLES
+from app.inspect.explain._char_freq import PAIRS, TABLES
 
 __all__ = ["FLUENT_BITS", "PLAUSIBLE_BITS", "base_cost", "fluent", "penalties", "plausible", "text_cost"]
 
@@ -46,7 +47,10 @@ MESS_BITS = 6.0
 CASE_FLIP_BITS = 8.0
 #: Upper case costs a little more than lower case (the tables are of lower-cased words).
 UPPER_BITS = 1.5
-#: A change of script inside a word ("Gr批e", "Sуo"): one is common ("Test加法"), each after it is not.
+#: A compatibility form over its plain form (NFKC): half-width katakana, full-width Latin, superscripts.
+COMPAT_BITS = 3.0
+#: A change of script inside a word ("Gr批e", "Sуo"): one between an alphabet and ideographs is common
+#: ("Test加法"), any other is not.
 SCRIPT_MIX_BITS = 16.0
 #: A symbol between two letters of a word ("ni├▒o", "Ã©t"), where writing puts none.
 SYMBOL_IN_WORD_BITS = 10.0
@@ -74,6 +78,12 @@ def _ascii_cost(ch: str) -> float:
     return 20.0  # a control character other than tab and newlines
 
 
+#: General punctuation that writing in any script uses: en and em dash, the quotes of English, German and French
+#: (‘ ’ “ ” „ « »), ellipsis, bullet. The rest of the block (‚ † ‡ ‰ …) is rare, and cp1252's 0x80–0x9F put it in
+#: much mojibake.
+_COMMON_PUNCTUATION = frozenset("\u2013\u2014\u2018\u2019\u201c\u201d\u201e\u2026\u2022\u00ab\u00bb")
+
+
 @functools.cache
 def _generic_cost(ch: str) -> float:
     """A character no language table lists, by what it is."""
@@ -86,10 +96,12 @@ def _generic_cost(ch: str) -> float:
         return 16.0  # kana outside Japanese
     if 0xFF61 <= cp <= 0xFF9F:
         return 20.0  # half-width katakana: a relic of Shift-JIS's single bytes, rare in text today
-    if 0x2010 <= cp <= 0x2027:
-        return 8.0  # dashes, quotes, ellipsis: common in every script
+    if ch in _COMMON_PUNCTUATION:
+        return 8.0  # dashes, quotes, ellipsis, bullet: common in every script
+    if 0x2552 <= cp <= 0x256C:
+        return 12.0  # box drawing that mixes single and double lines (╒ ╟ ╫): in cp437, rare on screens
     if 0x2500 <= cp <= 0x259F:
-        return 6.0  # box drawing and blocks: common in terminal output, often in long runs
+        return 8.0  # box drawing and blocks: common in terminal output, often in long runs
     category = unicodedata.category(ch)
     if category in ("Cc", "Cf", "Co", "Cn", "Cs"):
         return 22.0
@@ -101,7 +113,7 @@ def _generic_cost(ch: str) -> float:
         return 10.0
     if category.startswith("P"):
         return 12.0
-    return 15.0  # symbols: box drawing, math, currency…
+    return 12.0  # symbols: math, currency, arrows, signs
 
 
 @functools.cache
@@ -117,6 +129,12 @@ def _model_cost(ch: str, lang: str, table: dict[str, float]) -> float:
         return found + (UPPER_BITS if low != ch else 0.0)
     if lang in CJK_MODELS and _cjk_punct(ch):
         return 7.0
+    # A compatibility form (half-width ｶ, full-width Ａ, superscript ²) costs what its plain form costs, and a little
+    # more: it is the same letter in another dress.
+    plain = unicodedata.normalize("NFKC", ch)
+    if len(plain) == 1 and plain != ch:
+        base = _ascii_cost(plain) if plain < "\x80" else _model_cost(plain, lang, table)
+        return min(_generic_cost(ch), COMPAT_BITS + base)
     return _generic_cost(ch)
 
 
@@ -157,11 +175,28 @@ def _script(ch: str) -> str:
     return "other"
 
 
+#: Punctuation that may stand between two letters: apostrophes ("l’été"), hyphens, the middle dot (Catalan).
+_IN_WORD_PUNCTUATION = frozenset("\u2019\u2018\u02bc\u00b7\u2010\u2011\u2027")
+
+
 @functools.cache
 def _is_symbol(ch: str) -> bool:
-    """Symbols and signs that do not belong inside a word (punctuation does: "l’été", "测试：结果")."""
+    """What does not belong inside a word: symbols and signs, and punctuation other than apostrophes and hyphens
+    (CJK punctuation aside, which stands between ideographs: "测试：结果")."""
     category = unicodedata.category(ch)
+    if category[0] == "P":
+        return ch not in _IN_WORD_PUNCTUATION and not _cjk_punct(ch)
     return category[0] in "SN" or category in ("Cc", "Co", "Cn")
+
+
+#: Two different symbols side by side ("├⌐", "░▒▓⌠■"): a rule of a box repeats one character, a formula puts
+#: spaces or letters between its signs; runs of ever-changing symbols are decoded noise.
+SYMBOL_CHANGE_BITS = 4.0
+_SYMBOL_PAIR = re.compile(r"(?=([^\w\s\x00-\x7f\ufffd]{2}))")
+
+
+def _symbol_changes(text: str) -> int:
+    return sum(1 for pair in _SYMBOL_PAIR.findall(text) if pair[0] != pair[1])
 
 
 def _word_penalties(text: str) -> float:
@@ -192,7 +227,10 @@ def _word_penalties(text: str) -> float:
         script = _script(ch)
         if prev_script and script != prev_script:
             changes += 1
-            if changes > 1:
+            # One change is common where ideographs meet an identifier ("Test加法"); between alphabets
+            # ("Contraseζ") or a second time ("Gr批e") it is not.
+            ideographic = {script, prev_script} & {"cjk", "hangul"}
+            if changes > 1 or not ideographic:
                 bits += SCRIPT_MIX_BITS
         prev_script = script
         run = run + 1 if ch == prev else 1
@@ -209,6 +247,39 @@ def _has_box(text: str) -> bool:
     return any("\u2500" <= ch <= "\u259f" for ch in text)
 
 
+#: A pair of a language's letters that is not among its commonest pairs (a unigram model cannot see order: the
+#: pairs tell "Файл не найден" from its KOI8-R/cp1251 twin "Цвлн пе пвлдеп", whose letters cost the same).
+RARE_PAIR_BITS = 2.5
+_PAIR = re.compile(r"(?=([^\W\d_]{2}))")
+
+
+@functools.cache
+def _pair_tables() -> dict[str, dict[str, float]]:
+    # Each language's pairs are one string of two-letter pairs, end to end.
+    return {
+        lang: dict(zip((pairs[i : i + 2] for i in range(0, len(pairs), 2)), pmis, strict=True))
+        for lang, (pairs, pmis) in PAIRS.items()
+    }
+
+
+@functools.cache
+def _pair_costs(pair: str) -> tuple[float, ...]:
+    """What the pair adds under each language (``TABLES`` order): minus its mutual information where the language
+    has it among its commonest, :data:`RARE_PAIR_BITS` where both letters are the language's but the pair is not,
+    nothing elsewhere (the letters' own costs speak there)."""
+    low = pair.lower()
+    costs = []
+    for lang, table in _tables().items():
+        pairs = _pair_tables().get(lang)
+        if pairs is None or len(low) != 2 or low[0] not in table or low[1] not in table:
+            costs.append(0.0)
+        elif low in pairs:
+            costs.append(-pairs[low])
+        else:
+            costs.append(RARE_PAIR_BITS)
+    return tuple(costs)
+
+
 def base_cost(text: str) -> float:
     """The character costs alone (under the best language): a lower bound of :func:`text_cost`, far cheaper, so the
     search can drop a candidate that cannot win before judging its sequences."""
@@ -219,8 +290,44 @@ def base_cost(text: str) -> float:
             shared += n * _ascii_cost(ch)
         else:
             rows.extend([_costs_of(ch)] * n)
+    if rows:
+        # Letter pairs with a non-ASCII letter (ASCII words read the same in every candidate).
+        for pair in _PAIR.findall(text):
+            if pair[0] > "\x7f" or pair[1] > "\x7f":
+                rows.append(_pair_costs(pair))
     # One column per language, summed in C (zip and sum), the cheapest language kept.
     return shared + (min(map(sum, zip(*rows, strict=True))) if rows else 0.0)
+
+
+#: Unicode blocks beyond the first two among a text's non-ASCII characters, each: writing keeps to one script (two
+#: for Japanese, or CJK with its punctuation); mojibake draws from wherever its bytes land.
+BLOCK_BITS = 6.0
+#: Ranges that are one block here although they span several 128-character pages.
+_WIDE_BLOCKS = (
+    (0x00C0, 0x024F, 0x00C0),  # Latin-1 letters and Latin Extended-A/B: the accented letters of Europe
+    (0x0400, 0x052F, 0x0400),  # Cyrillic and its supplement
+    (0x0600, 0x06FF, 0x0600),  # Arabic
+    (0x1E00, 0x1EFF, 0x1E00),  # Latin Extended Additional (Vietnamese)
+    (0x3040, 0x30FF, 0x3040),  # hiragana and katakana
+    (0x3400, 0x4DBF, 0x4E00),  # CJK ideographs (extension A with the unified block)
+    (0x4E00, 0x9FFF, 0x4E00),
+    (0xAC00, 0xD7A3, 0xAC00),  # hangul syllables
+)
+
+
+@functools.cache
+def _block(ch: str) -> int:
+    cp = ord(ch)
+    for lo, hi, key in _WIDE_BLOCKS:
+        if lo <= cp <= hi:
+            return key
+    return cp >> 7 << 7
+
+
+def _block_spread(distinct: set[str]) -> int:
+    """How many blocks past two the non-ASCII letters come from (symbols and signs mix freely in any text)."""
+    blocks = {_block(ch) for ch in distinct if ch > "\x7f" and ch.isalpha()}
+    return max(0, len(blocks) - 2)
 
 
 def penalties(text: str) -> float:
@@ -232,9 +339,11 @@ def penalties(text: str) -> float:
     bits = 0.0
     if any(ch.isupper() and ch > "\x7f" for ch in distinct):
         bits += _case_flips(text) * CASE_FLIP_BITS
-    bits += _word_penalties(text)
+    bits += _word_penalties(text) + _symbol_changes(text) * SYMBOL_CHANGE_BITS
+    bits += _block_spread(distinct) * BLOCK_BITS
     bits += badness(text) * BADNESS_BITS
-    letters = sum(1 for ch in text if ch > "\x7f")
+    # Weighed by the non-ASCII letters: a text of symbols alone (arrows, fractions) is no decoding mess.
+    letters = sum(1 for ch in text if ch > "\x7f" and ch.isalpha())
     # Box drawing is layout, not text: charset-normalizer counts it as symbols among letters.
     judged = text.translate(_NO_BOX) if _has_box(text) else text
     return bits + min(mess_ratio(judged, 1.0), 1.0) * MESS_BITS * letters
@@ -252,7 +361,9 @@ def plausible(text: str, cost: float | None = None) -> bool:
     kept = text.replace("\ufffd", "")
     if cost is None or len(kept) != len(text):
         cost = text_cost(kept)
-    return cost <= PLAUSIBLE_BITS * max(1, len(kept))
+    # Blanks are cheap and say nothing: they would dilute the average of a soup of rare characters.
+    blanks = sum(1 for ch in kept if ch in " \t\r\n")
+    return cost - 3.0 * blanks <= PLAUSIBLE_BITS * max(1, len(kept) - blanks)
 
 
 def fluent(text: str) -> bool:

@@ -29,6 +29,8 @@ __all__ = ["BEAM", "CLEAN_BITS", "Candidate", "Ranking", "Step", "rank_text", "s
 #: What one step of mojibake costs as a story, in bits, and the head start of "this text is what it says".
 STEP_BITS = 6.0
 CLEAN_BITS = 12.0
+#: A story is told only when it is more likely than all the others together, "no mojibake" included.
+MIN_CONFIDENCE = 0.5
 #: How many one-step results are undone once more.
 BEAM = 6
 #: Candidates costing this much more than the best (or than the seen text) are not judged in full: at 2**-40
@@ -36,7 +38,7 @@ BEAM = 6
 SLACK_BITS = 40.0
 #: A writer that decodes every byte (a single-byte code page) is no evidence: any bytes "decode". A multibyte
 #: writer's decode that succeeds is (random bytes are seldom valid UTF-8 or GBK), so its steps cost less.
-SINGLE_BYTE_WRITER_BITS = 12.0
+SINGLE_BYTE_WRITER_BITS = 8.0
 #: A UTF-16 reader turns pairs of bytes into one character: any even-length byte text "explains" any BMP text.
 #: Notepad's famous misreading is real but rare; it must be clearly better to win.
 UTF16_READER_BITS = 16.0
@@ -76,22 +78,25 @@ class Ranking:
 
     @property
     def best(self) -> Candidate | None:
-        """The best candidate if it beats the seen text by more than its head start, else ``None``."""
+        """The best candidate if it beats the seen text by more than its head start, reads as text, and is more
+        likely than every other story together (:meth:`confidence` over one half); else ``None``."""
         if self.candidates and self.candidates[0].cost + CLEAN_BITS < self.seen_cost:
             best = self.candidates[0]
-            if plausible(best.original, best.cost - sum(step_cost(s) for s in best.steps)):
+            own = best.cost - sum(step_cost(s) for s in best.steps)
+            if plausible(best.original, own) and self._odds(best) >= MIN_CONFIDENCE:
                 return best
         return None
+
+    def _odds(self, best: Candidate) -> float:
+        costs = [self.seen_cost - CLEAN_BITS] + [c.cost for c in self.candidates[1:]]
+        rest = sum(math.pow(2.0, best.cost - c) for c in costs if c - best.cost < 60)
+        return 1.0 / (1.0 + rest)
 
     def confidence(self) -> float:
         """How sure the best story is against the others and against "no mojibake": each hypothesis weighted
         by ``2**-cost`` (its cost in bits read as a probability)."""
         best = self.best
-        if best is None:
-            return 0.0
-        costs = [self.seen_cost - CLEAN_BITS] + [c.cost for c in self.candidates[1:]]
-        rest = sum(math.pow(2.0, best.cost - c) for c in costs if c - best.cost < 60)
-        return 1.0 / (1.0 + rest)
+        return 0.0 if best is None else self._odds(best)
 
 
 def step_cost(step: Step) -> float:
@@ -164,13 +169,17 @@ def rank_text(seen: str) -> Ranking:
     # and the best so far can neither win nor move the confidence; it is not judged further.
     bound = [seen_cost + SLACK_BITS]
 
-    def offer(original: str, steps: tuple[Step, ...], losses: tuple[Loss, ...]) -> float | None:
+    def offer(
+        original: str, steps: tuple[Step, ...], losses: tuple[Loss, ...], *, below: float | None = None
+    ) -> float | None:
         if original == seen:
             return None
         story = sum(step_cost(s) for s in steps)
         if base_cost(original) + story > bound[0]:
             return None
         own = text_cost(original)
+        if below is not None and own >= below:
+            return None  # the second step undone made the text no better: it explains nothing
         cost = own + story
         known = best_by_original.get(original)
         if known is None or cost < known.cost:
@@ -188,7 +197,7 @@ def rank_text(seen: str) -> Ranking:
             scored.append((own, rev, step))
     scored.sort(key=lambda item: item[0])
     seen_inner: set[str] = set()
-    for _cost, rev, outer in scored:
+    for inner_below, rev, outer in scored:
         if len(seen_inner) >= BEAM:
             break
         if rev.text in seen_inner:
@@ -196,7 +205,7 @@ def rank_text(seen: str) -> Ranking:
         seen_inner.add(rev.text)
         for inner_rev, writer, reader in _one_step(rev.text):
             inner = Step(writer, reader, inner_rev.data)
-            offer(inner_rev.text, (inner, outer), inner_rev.losses + rev.losses)
+            offer(inner_rev.text, (inner, outer), inner_rev.losses + rev.losses, below=inner_below)
     fixed = _ftfy_candidate(seen)
     if fixed is not None:
         offer(fixed[0], tuple(fixed[1]), ())

@@ -71,3 +71,22 @@ CLEAN = (
     "Ünïcödé ïs fün", "São Paulo", "Ελληνικά και English", "┌──────┐ │ box │ └──────┘", "温度：25°C ±0.5",
     "Ça va? Oui!", "Москва — столица России", "東京都渋谷区", "Tschüß", "Preis: 5 € für ½ Liter",
 )  # fmt: skip
+
+#: More clean text: symbols, compatibility forms, single letters and words that look like mojibake but are not.
+CLEAN_TRICKY = (
+    "½ + ¼ = ¾", "ｶﾀｶﾅ", "ﾃｽﾄ ｹｯｶ", "Ω ≈ 3.14 ± 0.01", "naïve coöperate", "€100 — £50", "İstanbul'da hava güzel",
+    "ÆØÅ æøå", "Zürich · Genève", "©2024 ACME™", "→ ← ↑ ↓", "✓ done ✗ failed", "▶ Running tests…", "┏━━┓", "25°C",
+    "Größe: 5×5 mm²", "Zażółć gęślą jaźń", "Příliš žluťoučký kůň", "Tiếng Việt có dấu", "Çalışma zamanı hatası",
+    "Árvíztűrő tükörfúrógép", "Să mergem în oraș", "Ђорђе Балашевић", "Їжак їсть ґрунт", "大韓民國 국회", "测试通过 ✅",
+    "🎉 All tests passed 🚀", "∀x ∈ ℝ: x² ≥ 0", "Ã", "é", "ñ", "ß", "中", "あ", "한", "Я", "ÀÉÎÕÜ",
+    "«Bonjour», dit-il.", "„Guten Tag“", "don’t stop", "¿Qué? ¡Sí!", "Ærøskøbing", "Ångström", "ＡＢＣ１２３",
+    "【重要】お知らせ", "第3章　概要",
+    "①②③", "№ 5", "§ 3 Abs. 2", "Crème brûlée", "Pokémon", "Noël",
+)  # fmt: skip
+
+#: Originals for the broad check: every strict round trip over every pair of the single- and multibyte code pages.
+BROAD = (
+    "服务器返回了错误代码", "ユーザー名を入力してください", "설정이 저장되었습니다", "Произошла ошибка",
+    "Les paramètres ont été enregistrés", "Schöne Grüße aus München", "Contraseña incorrecta",
+)  # fmt: skip
+BROAD_CODE_PAGES = ("utf-8", "gbk", "cp950", "cp932", "cp949", "cp1252", "cp437", "cp850", "cp866", "cp1251", "koi8-r")
