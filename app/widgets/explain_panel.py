@@ -95,6 +95,13 @@ class ExplainPanel(QtWidgets.QWidget):
             self.system_cp.addItem(f"system code page {cp} ({language})", cp)
         self.system_cp.currentIndexChanged.connect(lambda _i: self._fill_matrix())
         self.matrix = _table(self, ["where", "shows", "rule"])
+        self.matrix.setColumnWidth(0, 190)
+        self.matrix.setColumnWidth(1, 170)
+        # Rows fit their wrapped text again whenever the panel is shown or resized (the columns' widths change).
+        self._fit = QtCore.QTimer(self)
+        self._fit.setSingleShot(True)
+        self._fit.setInterval(0)
+        self._fit.timeout.connect(self._fit_rows)
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -168,6 +175,9 @@ class ExplainPanel(QtWidgets.QWidget):
             self.steps.setItem(i, 2, _item(step.read_as.label))
             self.steps.setItem(i, 3, _item(hex_bytes(step.data), tip=hex_bytes(step.data, 512)))
         self.steps.resizeColumnsToContents()
+        # Only what there is to see: no empty original or step table for clean text.
+        self.original.setVisible(found.found)
+        self.steps.setVisible(bool(found.steps))
         lines = [f"confidence: {found.confidence:.0%}"] if found.found else []
         lines += [f"lost: {note}" for note in found.lost]
         lines += [f"note: {note}" for note in found.notes]
@@ -190,7 +200,7 @@ class ExplainPanel(QtWidgets.QWidget):
             shown = cell.shown if len(cell.shown) <= 200 else cell.shown[:199] + "…"
             self.matrix.setItem(i, 1, _item(shown, tip=cell.shown[:2000]))
             self.matrix.setItem(i, 2, _item(cell.rule, tip=cell.rule))
-        self.matrix.resizeRowsToContents()
+        self._fit.start()
 
     def matrix_rows(self) -> list[tuple[str, str, str]]:
         """What the matrix shows, row by row (place, shown, rule)."""
@@ -233,6 +243,18 @@ class ExplainPanel(QtWidgets.QWidget):
             bold = reading is not None and reading.font().bold()
             rows.append((_text(self.inspector.item(r, 0)), _text(reading), bold))
         return rows
+
+    def _fit_rows(self) -> None:
+        self.matrix.resizeRowsToContents()
+        self.inspector.resizeRowsToContents()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit.start()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit.start()
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(420, 640)

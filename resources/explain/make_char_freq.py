@@ -13,6 +13,7 @@ the app ships a few tens of kilobytes instead of wordfreq's 57 MB of word lists.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from pathlib import Path
@@ -55,7 +56,7 @@ def pairs(lang: str, letters: dict[str, float]) -> list[tuple[str, float]]:
     (log2 P(ab) / (P(a) P(b))): how much likelier the pair is than its letters apart."""
     counts: Counter[str] = Counter()
     for word, freq in wordfreq.get_frequency_dict(lang, "small").items():
-        for a, b in zip(word, word[1:]):
+        for a, b in itertools.pairwise(word):
             if a.isalpha() and b.isalpha():
                 counts[a + b] += freq
     total = sum(counts.values())
@@ -71,8 +72,8 @@ def main() -> None:
     lines = [
         "# ruff: noqa: E501",
         '"""Character costs (bits: -log2 of the share among the letters of words) per language, derived from wordfreq',
-        "3.1.1's small lists by resources/explain/make_char_freq.py, and for alphabets the commonest letter pairs with how",
-        "much likelier each is than its letters apart (bits). Generated: do not edit.\"\"\"",
+        "3.1.1's small lists by resources/explain/make_char_freq.py, and for alphabets the commonest letter pairs",
+        "with how much likelier each is than its letters apart (bits). Generated: do not edit.\"\"\"",
         "",
         "# fmt: off",
         "TABLES: dict[str, tuple[str, tuple[float, ...]]] = {",

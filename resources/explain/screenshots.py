@@ -2,7 +2,8 @@
 
 Offscreen (no display needed): the window replays the ``gbk-bytes.cast`` sample, the GBK bytes of 你好 are
 selected in the Bytes panel (so Explain tells their story) and a byte of them is hovered (the live inspector);
-then Session ▸ Run side by side… runs a small program on a pty and through pipes. Writes ``explain.png`` and
+the Explain dock alone shows the shell matrix for the UTF-8 line ``日志：你好，世界``; then Session ▸ Run side by
+side… runs a small program on a pty and through pipes. Writes ``explain.png``, ``shell-matrix.png`` and
 ``side-by-side.png``.
 """
 
@@ -22,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 import qasync  # noqa: E402
 
 from app.record.cast import read_cast  # noqa: E402
+from app.widgets.explain_panel import ExplainPanel  # noqa: E402
 from app.widgets.main_window import SAMPLES_DIR, MainWindow  # noqa: E402
 from app.widgets.qt import QtCore, QtGui, QtWidgets  # noqa: E402
 from app.widgets.settings import AppSettings, open_settings  # noqa: E402
@@ -61,6 +63,25 @@ def main(out: Path) -> None:
         app.processEvents()
         window.grab().save(str(out / "explain.png"), "PNG")
 
+        # The shell matrix for UTF-8 test output (what go test writes): select the UTF-8 sample's Chinese line.
+        utf8 = window.open_recording(read_cast(SAMPLES_DIR / "go-test-utf8.cast"), speed=math.inf, title="utf8")
+        assert utf8.task is not None
+        loop.run_until_complete(asyncio.wait_for(asyncio.shield(utf8.task), 30))
+        window.hex_view.flush_refresh()
+        line = "日志：你好，世界".encode()
+        hit = window.hex_view.find_bytes(line)
+        assert hit is not None
+        window.explain_bytes(hit, hit + len(line))
+        # The same panel on its own, larger than the dock, so the matrix's rules can be read.
+        panel = ExplainPanel()
+        panel.resize(1000, 620)
+        panel.explain_bytes(line, "utf-8")
+        panel.show()
+        app.processEvents()
+        app.processEvents()
+        panel.grab().save(str(out / "shell-matrix.png"), "PNG")
+        panel.close()
+
         side = window.open_side_by_side(SIDE_BY_SIDE, cwd=tmp)
         side.resize(1300, 640)
         side.run()
@@ -69,7 +90,7 @@ def main(out: Path) -> None:
         app.processEvents()
         side.grab().save(str(out / "side-by-side.png"), "PNG")
         loop.run_until_complete(window.aclose())
-    print(f"wrote {out / 'explain.png'} and {out / 'side-by-side.png'}")
+    print(f"wrote explain.png, shell-matrix.png and side-by-side.png in {out}")
 
 
 if __name__ == "__main__":

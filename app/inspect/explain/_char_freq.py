@@ -1,7 +1,7 @@
 # ruff: noqa: E501
 """Character costs (bits: -log2 of the share among the letters of words) per language, derived from wordfreq
-3.1.1's small lists by resources/explain/make_char_freq.py, and for alphabets the commonest letter pairs with how
-much likelier each is than its letters apart (bits). Generated: do not edit."""
+3.1.1's small lists by resources/explain/make_char_freq.py, and for alphabets the commonest letter pairs
+with how much likelier each is than its letters apart (bits). Generated: do not edit."""
 
 # fmt: off
 TABLES: dict[str, tuple[str, tuple[float, ...]]] = {
