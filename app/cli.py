@@ -193,6 +193,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--json", action="store_true", help="original, chain, confidence, lost (and more) as JSON")
 
+    views = sub.add_parser(
+        "two-views",
+        help="run a command on a terminal (pty/ConPTY) and through pipes, and show what differs",
+        usage="%(prog)s [--json] [--timeout S] -- CMD...",
+    )
+    views.add_argument("--json", action="store_true", help="both views and their differences as JSON")
+    views.add_argument("--timeout", type=_speed, default=60.0, help="seconds each run may take (default 60)")
+    views.add_argument("cmd", nargs=argparse.REMAINDER, metavar="CMD", help="the command to run, after --")
+
     shot = sub.add_parser("screenshot", help="render the main window offscreen, after a replay, to a PNG")
     shot.add_argument("--replay", metavar="FILE", default=None, help="a .cast played to its end (default: Go demo)")
     shot.add_argument("--size", type=_window_size, default=(1280, 800), help="window size WxH (default 1280x800)")
@@ -608,6 +617,48 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_two_views(args: argparse.Namespace) -> int:
+    from app import launch_environment
+    from app.inspect.two_views import run_two_views
+    from app.session.factory import command_plan
+
+    cmd = list(args.cmd)
+    if cmd[:1] == ["--"]:
+        cmd = cmd[1:]
+    if not cmd:
+        raise UsageError("give the command to run after --, e.g. two-views -- go test -v ./...")
+    if shutil.which(cmd[0]) is None:
+        raise UsageError(f"command not found: {cmd[0]!r}; check its name or give its full path")
+    if not args.timeout:
+        raise UsageError("--timeout must be more than 0 seconds")
+    views = asyncio.run(run_two_views(command_plan(cmd, env=launch_environment()), timeout=args.timeout))
+    out = _out()
+    if args.json:
+        report: dict[str, object] = {
+            side: {"backend": v.backend, "bytes": v.data.hex(" "), "rows": list(v.rows), "status": v.status,
+                   "error": v.error}
+            for side, v in (("terminal", views.terminal), ("pipe", views.pipe))
+        }  # fmt: skip
+        report["differing_rows"] = list(views.differing_rows)
+        report["byte_changes"] = [list(c) for c in views.byte_changes]
+        out.write(json.dumps(report, ensure_ascii=False) + "\n")
+        return 0
+    for v in (views.terminal, views.pipe):
+        status = v.error or ("did not end" if v.status is None else f"exit status {v.status}")
+        out.write(f"{v.backend}: {len(v.data)} bytes, {status}\n")
+    out.write(views.summary() + "\n")
+    width = max(len(views.terminal.backend), len(views.pipe.backend))
+    for row in views.differing_rows[:40]:
+        for v in (views.terminal, views.pipe):
+            text = v.rows[row] if row < len(v.rows) else ""
+            out.write(f"row {row + 1:>3} {v.backend:<{width}} | {text}\n")
+    for tag, a0, a1, b0, b1 in views.byte_changes[:40]:
+        left = " ".join(f"{b:02X}" for b in views.terminal.data[a0:a1]) or "-"
+        right = " ".join(f"{b:02X}" for b in views.pipe.data[b0:b1]) or "-"
+        out.write(f"{tag:<7} at {a0}/{b0}: {views.terminal.backend} {left} | pipe {right}\n")
+    return 0
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from app.app_main import ScreenshotError, take_screenshot
 
@@ -682,6 +733,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_screenshot(args)
         if args.command == "explain":
             return cmd_explain(args)
+        if args.command == "two-views":
+            return cmd_two_views(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as exc:
         print(f"mojiscope {args.command}: error: {exc}", file=sys.stderr)

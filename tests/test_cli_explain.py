@@ -76,3 +76,30 @@ def test_bad_input_is_one_line_and_status_2(args: list[str], fragment: str) -> N
 
 def test_an_empty_file_is_bad_input(tmp_path: Path) -> None:
     assert_usage_error(run("explain", "--file", write(tmp_path, b"")), "the input is empty")
+
+
+# ------------------------------------------------------------------ two-views
+def test_two_views_runs_a_command_on_a_pty_and_through_pipes() -> None:
+    import sys
+
+    script = "import sys; print('你好 tty=' + str(sys.stdout.isatty()))"
+    done = run("two-views", "--", sys.executable, "-c", script)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "pty: 17 bytes, exit status 0"  # 你好 tty=True CR LF
+    assert lines[1] == "pipe: 17 bytes, exit status 0"  # 你好 tty=False LF
+    assert "1 screen rows differ" in lines[2]
+    assert "row   1 pty  | 你好 tty=True" in lines
+    assert "row   1 pipe | 你好 tty=False" in lines
+    answer = json.loads(run("two-views", "--json", "--", sys.executable, "-c", script).stdout)
+    assert answer["terminal"]["bytes"].endswith("0d 0a") and answer["pipe"]["bytes"].endswith("65 0a")
+    assert answer["differing_rows"] == [0]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [([], "give the command to run"), (["--", "no-such-program-here"], "command not found"),
+     (["--timeout", "0", "--", "true"], "--timeout")],
+)  # fmt: skip
+def test_two_views_bad_input(args: list[str], fragment: str) -> None:
+    assert_usage_error(run("two-views", *args), fragment)
