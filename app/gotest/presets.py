@@ -123,6 +123,51 @@ class GoTestPreset:
         plan = self.plan(base_env, platform=platform)
         return GoTestLaunch(plan.argv, self.folder, plan.env, plan, self.record)
 
+    def to_json(self) -> dict[str, object]:
+        """The preset as plain values (remembered by the window between runs)."""
+        return {
+            "folder": self.folder,
+            "packages": list(self.packages),
+            "flags": list(self.flags),
+            "profile": self.profile,
+            "utf8": self.utf8,
+            "record": self.record,
+            "env": [[k, v] for k, v in self.env],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object], default: GoTestPreset) -> GoTestPreset:
+        """A preset from :meth:`to_json`'s values; a field missing or of the wrong type keeps ``default``'s."""
+
+        def strings(key: str, fallback: tuple[str, ...]) -> tuple[str, ...]:
+            value = data.get(key)
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return tuple(value)
+            return fallback
+
+        def flag(key: str, fallback: bool) -> bool:
+            value = data.get(key)
+            return value if isinstance(value, bool) else fallback
+
+        folder = data.get("folder")
+        profile = data.get("profile")
+        raw_env = data.get("env")
+        env = default.env
+        if isinstance(raw_env, list) and all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in raw_env
+        ):
+            env = tuple((pair[0], pair[1]) for pair in raw_env)
+        return replace(
+            default,
+            folder=folder if isinstance(folder, str) else default.folder,
+            packages=strings("packages", default.packages),
+            flags=strings("flags", default.flags),
+            profile=profile if isinstance(profile, str) else default.profile,
+            utf8=flag("utf8", default.utf8),
+            record=flag("record", default.record),
+            env=env,
+        )
+
     def describe(self) -> str:
         """The command line as a user would type it (for a tooltip or the status line)."""
         env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)

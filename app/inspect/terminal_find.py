@@ -29,7 +29,7 @@ Cell = tuple[int, int]
 @dataclass(frozen=True, slots=True)
 class FindMatch:
     """One match: from cell ``start`` to cell ``end`` inclusive, in absolute rows (``end`` may be on a later
-    row when the match crosses a soft wrap)."""
+    row when the match crosses a soft wrap; a wide last character ends on its right half)."""
 
     start: Cell
     end: Cell
@@ -129,7 +129,10 @@ def find_in_terminal(
             last -= 1
             if last < a:
                 continue
-        matches.append(FindMatch(_cell_of(a, row_starts, row_texts), _cell_of(last, row_starts, row_texts)))
+        end_row, end_col = _cell_of(last, row_starts, row_texts)
+        if end_col + 1 < len(row_texts[end_row]) and row_texts[end_row][end_col + 1] == WIDE_TAIL:
+            end_col += 1  # a wide last character: the match ends on its right half
+        matches.append(FindMatch(_cell_of(a, row_starts, row_texts), (end_row, end_col)))
     return FindResult(tuple(matches), truncated)
 
 

@@ -3,9 +3,9 @@
 DESIGN §6. The window routes; it does not parse and it does not handle processes itself. Each tab
 (:class:`SessionTab`) owns its session and its terminal view; the dock's panels are shared and
 follow the *current* tab: the Bytes panel (:class:`HexView`) shows that tab's ByteLog in that
-tab's "decode as" code page. Clicking a terminal cell selects the bytes that wrote its row in the
-Bytes panel; selecting bytes there lights up the rows they wrote (row granularity; see
-:mod:`app.inspect.source_map`).
+tab's "decode as" code page. Clicking a terminal cell selects the bytes that wrote it in the Bytes
+panel; selecting bytes there lights up the cells they wrote (exact where the row can be replayed from
+its bytes, else the row's; see :mod:`app.inspect.source_map` and :mod:`app.inspect.cell_trace`).
 
 The other panels are built elsewhere and plugged in here with :meth:`MainWindow.add_panel`, and
 follow the current tab too: Code page and Environment probe the current session's foreground
@@ -205,15 +205,23 @@ class MainWindow(QtWidgets.QMainWindow):
         self.panels.setDocumentMode(True)
         self.dock = QtWidgets.QDockWidget("Inspector", self)
         self.dock.setObjectName("inspectorDock")
+        # Closable too: Qt disables the dock's View-menu toggle for a dock that cannot be closed.
         self.dock.setFeatures(
             QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.dock.setWidget(self.panels)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.tests_panel = TestsPanel(GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else ""))
+        demo = GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else "")
+        stored = self.settings.tests_preset
+        self.tests_panel = TestsPanel(GoTestPreset.from_json(stored, demo) if stored is not None else demo)
         if DEMO_MODULE.is_dir():
             self.tests_panel.set_presets(demo_presets(str(DEMO_MODULE)))
+        self.tests_panel.reuse_tab.setChecked(self.settings.tests_reuse_tab)
+        self.tests_panel.reuse_tab.toggled.connect(self._on_reuse_toggled)
+        #: The tab of the Tests panel's last run (replaced by the next run when "Reuse tab" is on).
+        self._tests_tab: SessionTab | None = None
         self.tests_panel.line_selected.connect(self._on_test_line_selected)
         self.tests_panel.run_requested.connect(self._on_run_requested)
         self.codepage_panel = CodePagePanel()
@@ -320,8 +328,9 @@ class MainWindow(QtWidgets.QMainWindow):
         """Show an already built session (not yet started) in a new tab and start it (``bench --gui``)."""
         return self._add_tab(session, title=title, profile=profile)
 
-    def run_preset(self, preset: GoTestPreset) -> SessionTab:
-        """Start ``go test`` as ``preset`` says in a new tab (the Tests panel's Run / Rerun failed).
+    def run_preset(self, preset: GoTestPreset, *, reuse: bool = False) -> SessionTab:
+        """Start ``go test`` as ``preset`` says in a new tab (the Tests panel's Run / Rerun failed); with
+        ``reuse``, in place of the previous run's tab (closed first, its program ended).
 
         With ``record`` on, the run is written to a ``.cast`` next to the preset's folder (the bundled demo's
         go to the user's data folder instead, or to the temporary folder when neither is writable); the
@@ -339,7 +348,15 @@ class MainWindow(QtWidgets.QMainWindow):
             session = live_session(launch.plan, cwd=cwd)
         recorder = session.recorder
         where = recorder.path if recorder is not None else None
+        previous = self._tests_tab
+        slot = self.tabs.indexOf(previous) if reuse and previous is not None else -1
+        if slot >= 0:
+            self._on_close_requested(slot)
         tab = self._add_tab(session, title="go test", profile=launch.plan.profile)
+        if slot >= 0:
+            self.tabs.tabBar().moveTab(self.tabs.indexOf(tab), slot)
+            self.tabs.setCurrentWidget(tab)
+        self._tests_tab = tab
         # A restart takes the window's UTF-8 switch: that is what the user just flipped to get one.
         tab.restart = lambda: self.run_preset(dataclasses.replace(preset, utf8=self.settings.utf8))
         if where is not None:
@@ -616,7 +633,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return None
         found = tab.bytes_of_cell(abs_row, col)
         if found is None:
-            tab.show_message("no bytes known for that row (written before the log began?)")
+            tab.show_message(self._why_no_bytes(tab, abs_row))
             return None
         start, end = found
         self.hex_view.set_follow_tail(False)
@@ -680,6 +697,16 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_terminal_selection(self, tab: SessionTab) -> None:
         if tab is self.current_tab() and tab.view.selection is not None:
             self._explain_timer.start()
+
+    @staticmethod
+    def _why_no_bytes(tab: SessionTab, abs_row: int) -> str:
+        """What to say when a clicked row has no bytes on record, true to the case."""
+        cells = tab.terminal.row_cells(abs_row)
+        if not "".join(cells).strip():
+            return f"row {abs_row} is blank: no output was written there"
+        if tab.session.bytelog.dropped_bytes:
+            return f"row {abs_row} was written before the oldest byte still kept (the log's memory cap)"
+        return f"row {abs_row} has no bytes on record (it was drawn by a resize or a reset, not by output)"
 
     async def aclose(self) -> None:
         """Close every session (children hung up and reaped), save the settings, then close the window."""
@@ -754,7 +781,8 @@ class MainWindow(QtWidgets.QMainWindow):
         source = tab.session.source
         foreground = getattr(source, "foreground_pid", None)
         provider: Callable[[], int | None] = foreground if callable(foreground) else (lambda: source.pid)
-        has_tty = getattr(source, "master_fd", None) is not None
+        # Asked at every probe: a tab becomes current before its session has started and has a tty.
+        has_tty = source.kind == "pty"
         tty_fd: Callable[[], int | None] | None = (lambda: getattr(source, "master_fd", None)) if has_tty else None
         plan = tab.session.plan
         self.codepage_panel.set_source(provider, tty_fd=tty_fd, plan=plan)
@@ -780,11 +808,16 @@ class MainWindow(QtWidgets.QMainWindow):
         if tab is self.current_tab():
             self.tests_panel.notify()  # shown at its next tick, or when the panel is brought to the front
 
+    def _on_reuse_toggled(self, on: bool) -> None:
+        self.settings.tests_reuse_tab = on
+
     def _on_run_requested(self, preset: object) -> None:
         if not isinstance(preset, GoTestPreset):
             return
+        with contextlib.suppress(ValueError):  # the fields as edited, not a rerun's narrowing
+            self.settings.tests_preset = self.tests_panel.preset().to_json()
         try:
-            self.run_preset(preset)
+            self.run_preset(preset, reuse=self.tests_panel.reuse_tab.isChecked())
         except (SourceError, OSError, ValueError) as exc:
             self.tests_panel.error_label.setText(f"could not start go test: {exc}")
             self.tests_panel.error_label.setVisible(True)
@@ -853,8 +886,9 @@ class MainWindow(QtWidgets.QMainWindow):
             lines += ["", "Recording:", *("  " + part for part in summary.split(" · "))]
         lines += [
             "",
-            "Click a cell in the terminal: the bytes that wrote its row are selected in Bytes.",
-            "Select bytes in Bytes: the rows they wrote light up (row granularity).",
+            "Click a cell in the terminal: the bytes that wrote it are selected in Bytes (that character's",
+            "bytes where its row can be replayed from them, else all the bytes that wrote its row).",
+            "Select bytes in Bytes: the cells they wrote light up.",
         ]
         self.session_info.setPlainText("\n".join(lines))
 
@@ -956,7 +990,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self._theme_actions.addAction(action)
         self._theme_actions.triggered.connect(lambda action: self.set_theme(str(action.data())))
         view_menu.addSeparator()
-        view_menu.addAction(self.dock.toggleViewAction())
+        inspector = self.dock.toggleViewAction()
+        inspector.setShortcut(QtGui.QKeySequence("Ctrl+Shift+I"))
+        inspector.setToolTip("Hide or show the Inspector (Bytes, Tests, Code page, Environment, Session)")
+        view_menu.addAction(inspector)
 
     def _sync_decode_menu(self) -> None:
         tab = self.current_tab()

@@ -38,9 +38,10 @@ from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
+from app.widgets.elided_label import ElidedLabel
 from app.widgets.find_bar import FindBar
 from app.widgets.palette import Theme
-from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from app.widgets.qt import QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
 
 __all__ = ["SessionTab", "format_rate"]
@@ -118,12 +119,10 @@ class SessionTab(QtWidgets.QWidget):
         self.view.size_changed.connect(self._on_size_changed)
         self.find_bar = FindBar(self.view, self)
 
-        self.status = QtWidgets.QLabel(self)
+        # A long env overlay or message must not widen the window: the label ends in "…", the tooltip has it all.
+        self.status = ElidedLabel(self)
         self.status.setObjectName("sessionStatus")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setContentsMargins(6, 2, 6, 2)
-        # A long env overlay must not widen the window: the label elides by clipping, the full text is the tooltip.
-        self.status.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
 
         self._replay_slot = QtWidgets.QVBoxLayout()
         self._replay_slot.setContentsMargins(0, 0, 0, 0)

@@ -8,6 +8,8 @@ temporary folder) so they never read or write the user's real settings.
 
 from __future__ import annotations
 
+import json
+
 from app.pty.opener import EditorCommandError, check_template
 from app.widgets.qt import QtCore
 
@@ -90,6 +92,31 @@ class AppSettings:
         if value and value.strip():
             check_template(value.strip())
         self.store.setValue("locations/editor", (value or "").strip())
+
+    @property
+    def tests_preset(self) -> dict[str, object] | None:
+        """The Tests panel's fields as last run (a JSON object), or ``None`` when unset or unreadable."""
+        text = self._str("tests/preset", "")
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    @tests_preset.setter
+    def tests_preset(self, value: dict[str, object]) -> None:
+        self.store.setValue("tests/preset", json.dumps(value, ensure_ascii=False))
+
+    @property
+    def tests_reuse_tab(self) -> bool:
+        """Whether the Tests panel's runs replace their previous tab instead of opening a new one each time."""
+        return self._str("tests/reuse_tab", "true").lower() in ("true", "1", "yes", "on")
+
+    @tests_reuse_tab.setter
+    def tests_reuse_tab(self, value: bool) -> None:
+        self.store.setValue("tests/reuse_tab", "true" if value else "false")
 
     @property
     def utf8(self) -> bool:

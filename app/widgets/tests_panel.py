@@ -240,9 +240,13 @@ class TestsPanel(QtWidgets.QWidget):
         self.rerun_button.setToolTip("Run only the tests that failed (go test -run '^(…)$')")
         self.rerun_button.setEnabled(False)
         self.rerun_button.clicked.connect(self._on_rerun)
+        self.reuse_tab = QtWidgets.QCheckBox("Reuse tab")
+        self.reuse_tab.setToolTip("Run in the tab of the previous run (it is closed first) instead of a new tab")
+        self.reuse_tab.setChecked(True)
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.rerun_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.reuse_tab)
         layout.addLayout(buttons)
 
         self.error_label = QtWidgets.QLabel()

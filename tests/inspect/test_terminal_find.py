@@ -43,6 +43,8 @@ def test_wide_characters_map_to_their_first_cell() -> None:
     t = term("--- FAIL: Test失败 (0.00s)".encode(), cols=40)
     (match,) = find_in_terminal(t, "失败 (").matches
     assert match.start == (0, 14) and match.end == (0, 19)  # 失 at 14-15, 败 at 16-17, space 18, ( 19
+    (wide_end,) = find_in_terminal(t, "Test失败").matches
+    assert wide_end.start == (0, 10) and wide_end.end == (0, 17)  # both halves of 败 are in the match
 
 
 def test_regex_errors_are_readable_and_limits_are_kept() -> None:
@@ -90,4 +92,4 @@ def test_every_match_covers_exactly_the_needle(words: list[str], cols: int, need
 def test_the_blank_a_wrapped_wide_character_leaves_behind_is_not_text() -> None:
     t = term("go加法".encode(), cols=5, rows=2)  # 法 does not fit in the last column: it wraps, col 4 stays blank
     (match,) = find_in_terminal(t, "加法").matches
-    assert (match.start, match.end) == ((0, 2), (1, 0))
+    assert (match.start, match.end) == ((0, 2), (1, 1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +59,11 @@ def play(window: MainWindow, path: Path, encoding: str = "utf-8") -> SessionTab:
     return tab
 
 
+def run_until(window: MainWindow, done: Callable[[], bool], limit: float = 20.0) -> None:
+    """Run the loop until ``done()`` (``limit`` only stops a broken test from hanging, it is not a measure)."""
+
+    async def wait() -> None:
+        while not done():
+            await asyncio.sleep(0.005)
+
+    window.loop.run_until_complete(asyncio.wait_for(wait(), limit))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.replay_bar import ReplayBar
 from app.widgets.session_tab import SessionTab, format_rate
 from app.widgets.settings import AppSettings, open_settings
-from tests.widgets.conftest import DEMO, GBK, GO_TEST, play
+from tests.widgets.conftest import DEMO, GBK, GO_TEST, play, run_until
 
 
 def screen_text(term: Terminal) -> str:
@@ -325,16 +324,6 @@ def test_format_rate() -> None:
 
 
 # ---------------------------------------------------------------------------- panels, replay bar, Tests panel
-
-
-def run_until(window: MainWindow, done: Callable[[], bool], limit: float = 20.0) -> None:
-    """Run the loop until ``done()`` (``limit`` only stops a broken test from hanging, it is not a measure)."""
-
-    async def wait() -> None:
-        while not done():
-            await asyncio.sleep(0.005)
-
-    window.loop.run_until_complete(asyncio.wait_for(wait(), limit))
 
 
 def render_lines(path: Path, cols: int, rows: int) -> list[str]:

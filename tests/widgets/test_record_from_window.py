@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.record.cast import read_cast
 from app.session.factory import command_plan, live_session
 from app.widgets.main_window import MainWindow
+from tests.widgets.conftest import run_until
 
 CHILD = (
     "import sys\n"
@@ -20,20 +20,10 @@ CHILD = (
 )
 
 
-def _until(window: MainWindow, check: Callable[[], bool]) -> None:
-    """Run the window's loop (sessions are asyncio tasks on it) until ``check()`` holds."""
-
-    async def wait() -> None:
-        while not check():
-            await asyncio.sleep(0.02)
-
-    window.loop.run_until_complete(asyncio.wait_for(wait(), 20))
-
-
 def test_record_a_running_session_from_the_menu(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
     session = live_session(command_plan([sys.executable, "-c", CHILD]), cols=60, rows=8)
     tab = window.open_session(session, title="child")
-    _until(window, lambda: b"first" in session.bytelog.slice(0))
+    run_until(window, lambda: b"first" in session.bytelog.slice(0))
     window._sync_file_menu()
     assert window.record_action.text() == "&Record this session…" and window.record_action.isEnabled()
     out = tmp_path / "from-window.cast"
@@ -58,7 +48,7 @@ def test_record_a_running_session_from_the_menu(qtbot: Any, window: MainWindow, 
 def test_stop_recording_and_export_selected_bytes(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
     session = live_session(command_plan([sys.executable, "-c", CHILD]), cols=60, rows=8)
     tab = window.open_session(session, title="child")
-    _until(window, lambda: b"first" in session.bytelog.slice(0))
+    run_until(window, lambda: b"first" in session.bytelog.slice(0))
     out = tmp_path / "stopped.cast"
     assert window.record_current(out)
     assert window.stop_recording_current() == str(out)
