@@ -511,6 +511,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"bytes of {PTY_STREAM} for the pty kind, in MB (default: 50)",
     )
     parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="instead of the engine: time the mojibake explainer on a screenful of garbled text and bytes (ms)",
+    )
+    parser.add_argument(
         "--gui",
         action="store_true",
         help="instead of the engine: flood the desktop app's window through a pty and report its worst "
@@ -545,6 +550,16 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     if args.startup:
         return _run_startup(args, out)
+    if getattr(args, "explain", False):
+        from app.bench import explain_case
+
+        timings = explain_case.measure_explain(repeats=args.repeats)
+        if args.json:
+            json.dump([asdict(t) for t in timings], out, indent=2)
+            print(file=out)
+        else:
+            print("\n".join(explain_case.report(timings)), file=out)
+        return 0
     if args.gui:
         return _run_gui(args, out)
     if args.profile:

@@ -71,17 +71,22 @@ def test_window_builds_with_a_replayed_sample(window: MainWindow) -> None:
     assert f"{tab.terminal.cols}×{tab.terminal.rows}" in status
     assert "go test -v" in window.session_info.toPlainText()
     assert "Console host: none: a POSIX pty" in window.session_info.toPlainText()  # as the recording says
-    # The samples menu lists every sample, one click each.
-    assert [a.text() for a in window.samples_menu.actions()] == [p.name for p in samples()]
+    # The samples menu lists every sample, one click each, with what it shows (the whole line as its tooltip).
+    actions = window.samples_menu.actions()
+    assert [a.text().split(" — ")[0] for a in actions] == [p.name for p in samples()]
+    assert all(" — " in a.text() and len(a.toolTip()) > 20 for a in actions)
 
 
 def test_samples_menu_opens_a_replay(window: MainWindow) -> None:
-    action = next(a for a in window.samples_menu.actions() if a.text() == "split-char.cast")
+    action = next(a for a in window.samples_menu.actions() if a.text().startswith("split-char.cast — "))
     action.trigger()
     tab = window.current_tab()
     assert tab is not None and tab.task is not None
     window.loop.run_until_complete(asyncio.wait_for(asyncio.shield(tab.task), 20))
     assert "split: 你好" in screen_text(tab.terminal)
+    # What the sample teaches is in the Session panel while it plays.
+    assert action.toolTip() in window.session_info.toPlainText()
+    assert "What this sample shows:" in window.session_info.toPlainText()
 
 
 def test_decode_as_cp936_shows_the_gbk_text(window: MainWindow) -> None:
