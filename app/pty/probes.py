@@ -8,9 +8,10 @@ and a panel must not crash because a process went away.
   ``GetConsoleCP``/``GetConsoleOutputCP`` → ``FreeConsole``, serialized with a lock
   (:func:`query_console_codepages`, against any kernel32-like object; tests inject one).  A process
   can be attached to one console only: where this process has none (the window with the in-box
-  ConPTY, the Windows lane) the sequence runs right here, in-process; where it has one (the command
-  line in cmd, or a window whose pywinpty allocated a hidden console) it runs in a short-lived
-  helper: this program re-entered (:mod:`app.pty.reentry`), which also works in a frozen build.
+  ConPTY) the sequence runs right here, in-process; where it has one (the command line in cmd, a
+  window whose pywinpty allocated a hidden console, Wine's placeholder console) it runs in a
+  short-lived helper started without one: this program re-entered (:mod:`app.pty.reentry`), which
+  also works in a frozen build.
 * POSIX: the locale the foreground process started with (``LC_ALL`` > ``LC_CTYPE`` > ``LANG``),
   whether that locale exists here, its codeset, and the tty's IUTF8 flag.
 * Env: snapshots with psutil and a diff that knows Windows keys are case-insensitive and PATH-like
@@ -226,10 +227,6 @@ class _RealKernel32:
     def AttachConsole(self, pid: int) -> int:
         self._saved = _win32.std_handles()
         self._attach_error = None
-        if not self.has_console():
-            # No console of ours; under Wine the process may still hold a placeholder that makes AttachConsole
-            # refuse ("already attached"). Freeing it changes nothing else.
-            self._k.FreeConsole()
         ok = int(self._k.AttachConsole(pid))
         if not ok:
             self._attach_error = _win32.last_error()  # before anything else can overwrite it
@@ -292,7 +289,12 @@ def probe_console_codepages(pid: int, *, kernel32: Kernel32Like | None = None, t
         )
     real = _RealKernel32()
     if not real.has_console():
-        return query_console_codepages(pid, real)
+        report = query_console_codepages(pid, real)
+        # Refused although we have no console: under Wine a process started from a shell holds a placeholder
+        # console. Freeing it would change how every console program we start later gets its console, so the
+        # helper (started with none) asks instead.
+        if report.error is None or "access denied" not in report.error:
+            return report
     detached = 0x00000008  # DETACHED_PROCESS: the helper starts without a console
     try:
         out = subprocess.run(

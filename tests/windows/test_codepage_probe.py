@@ -44,8 +44,12 @@ async def chcp_then_probe(code_pages: list[int]) -> list[tuple[int | None, int |
             await wait_for(source, f"Active code page: {cp}".encode(), seen)
             assert source.pid is not None
             report = probe_console_codepages(source.pid)
-            helper = subprocess.run(
-                helper_argv("console-codepages", str(source.pid)), capture_output=True, text=True, env=helper_env()
+            helper = subprocess.run(  # started as the probe starts it: without a console
+                helper_argv("console-codepages", str(source.pid)),
+                capture_output=True,
+                text=True,
+                env=helper_env(),
+                creationflags=subprocess.DETACHED_PROCESS,
             )
             cli = subprocess.run(
                 [sys.executable, "-m", "app", "codepage", "--pid", str(source.pid), "--json"],

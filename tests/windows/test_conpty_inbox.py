@@ -76,7 +76,7 @@ def test_record_then_render_end_to_end(tmp_path: Path, gowrite: str) -> None:
     cast = tmp_path / "mojibake.cast"
     command = cmd_at(936, f"{gowrite} -test.run TestWriteFileUTF8 -test.v")
     # Started without a console, as the window starts it: under Wine 8 the in-box ConPTY needs a process with
-    # no console of its own (app/pty/_wine_console.py), and this one may have freed its placeholder in a probe.
+    # no console of its own (app/pty/_wine_console.py).
     done = subprocess.run(
         [sys.executable, "-m", "app", "record", "--backend", "conpty-inbox", "-o", str(cast), "--", *command],
         capture_output=True,
