@@ -103,8 +103,10 @@ def _read_input(path: str) -> bytes:
 
 def build_parser() -> argparse.ArgumentParser:
     from app.pty import BACKENDS
+    from app.record.cast import app_version
 
     parser = _Parser(prog="mojiscope", description="See what really travels between a program and a terminal.")
+    parser.add_argument("--version", action="version", version=f"mojiscope {app_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     render = sub.add_parser("render", help="feed a byte file to the terminal engine and print the text it shows")
@@ -238,10 +240,17 @@ def _window_size(text: str) -> tuple[int, int]:
 
 
 def _out() -> TextIO:
-    """stdout that cannot fail on characters the console's encoding lacks."""
+    """stdout that cannot fail on characters the console's encoding lacks.
+
+    On Windows a console gets text (Python writes it as UTF-16), but a pipe or file would get the ANSI code page
+    (1252 turns every CJK character into ``?``; a frozen build ignores PYTHONIOENCODING): there the output is
+    UTF-8, as Go and git write it, so nothing is lost on the way to a file or another program."""
     stream = sys.stdout
     if hasattr(stream, "reconfigure"):
-        stream.reconfigure(errors="replace")
+        if sys.platform == "win32" and not stream.isatty():
+            stream.reconfigure(encoding="utf-8", errors="replace")
+        else:
+            stream.reconfigure(errors="replace")
     return stream
 
 
@@ -699,8 +708,32 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_helper(args: Sequence[str]) -> int:
+    """``--mojiscope-helper NAME ARGS``: a helper this program starts in a new process of itself
+    (:mod:`app.pty.reentry`), so it works from a frozen build as from a source tree."""
+    from app.bench.peers import libvterm_helper
+    from app.bench.pty_case import raw_copy_helper
+    from app.pty.probes import console_codepages_helper, locale_codeset_helper
+
+    helpers: dict[str, Callable[[Sequence[str]], int]] = {
+        "console-codepages": console_codepages_helper,
+        "libvterm-peer": libvterm_helper,
+        "locale-codeset": locale_codeset_helper,
+        "raw-copy": raw_copy_helper,
+    }
+    helper = helpers.get(args[0]) if args else None
+    if helper is None:
+        print(f"mojiscope: no helper {' '.join(args[:1])!r}; there are {', '.join(helpers)}", file=sys.stderr)
+        return EXIT_USAGE
+    return helper(args[1:])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.pty.reentry import HELPER_FLAG
+
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == [HELPER_FLAG]:
+        return run_helper(args_list[1:])
     if not args_list:
         from app.app_main import run_app
 

@@ -23,6 +23,8 @@ DEMO = ROOT / "resources" / "demo" / "gotest"
 NAMES = ["go-test-utf8.cast", "gbk-bytes.cast", "split-char.cast", "invalid-bytes.cast", "go-test-fail.cast"]
 #: The exit status each sample's go test ended with (the FAIL sample's run fails on purpose).
 STATUS = {"go-test-fail.cast": 1}
+#: Made in the Windows lane (resources/samples/make_windows_samples.py): cmd.exe on the in-box ConPTY, Wine's conhost.
+WINDOWS_NAMES = ["win-cmd936-writefile-utf8.cast", "win-cmd65001-writefile-utf8.cast", "win-cmd936-go-console.cast"]
 GBK = bytes.fromhex("C4 E3 BA C3 A3 AC CA C0 BD E7")  # "你好，世界" in GBK
 INVALID = b"invalid: \xff\xfe|\x80|\xe4\xbd|end"
 GO_ENV = {"GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local", "GOPROXY": "off"}
@@ -56,8 +58,8 @@ def sample(name: str) -> Recording:
 
 def test_readme_has_one_line_per_sample_and_nothing_else() -> None:
     listed = re.findall(r"^- `([^`]+\.cast)` — \S", (SAMPLES / "README.md").read_text(encoding="utf-8"), re.M)
-    assert listed == NAMES
-    assert sorted(p.name for p in SAMPLES.glob("*.cast")) == sorted(NAMES)
+    assert listed == NAMES + WINDOWS_NAMES
+    assert sorted(p.name for p in SAMPLES.glob("*.cast")) == sorted(NAMES + WINDOWS_NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -136,6 +138,30 @@ def test_invalid_bytes_are_kept_exactly_and_shown_as_replacement() -> None:
     assert render(SAMPLES / "invalid-bytes.cast")[1] == "invalid: \ufffd\ufffd|\ufffd|\ufffd|end"
 
 
+# ------------------------------------------------------------------ the Windows samples (Wine's conhost)
+
+
+@pytest.mark.parametrize(
+    ("name", "code_page", "line"),
+    [
+        ("win-cmd936-writefile-utf8.cast", 936, "utf8:鍔犳硶:end"),  # the UTF-8 bytes read as GBK by conhost
+        ("win-cmd65001-writefile-utf8.cast", 65001, "utf8:加法:end"),
+        ("win-cmd936-go-console.cast", 936, "text:加法:end"),  # WriteConsoleW: no code page involved
+    ],
+)
+def test_windows_sample_shows_what_the_console_host_made(name: str, code_page: int, line: str) -> None:
+    rec = sample(name)
+    meta = rec.header.mojiscope
+    assert meta is not None
+    assert (meta["backend"], meta["platform"]) == ("conpty-inbox", "win32")
+    assert meta["os"].endswith("under Wine 8.0")  # made under Wine's console host, and it says so
+    assert meta["argv"][:2] == ["cmd.exe", "/c"] and meta["argv"][2].startswith(f"chcp {code_page}>nul & ")
+    assert rec.exit_status == 0 and rec.truncated is False
+    assert (SAMPLES / name).stat().st_size < 8192
+    assert line.encode() in rec.output_bytes()  # exact bytes: UTF-8 of what conhost passed on
+    assert render(SAMPLES / name)[1] == line
+
+
 def test_go_test_fail_has_the_failure_and_markers_its_line_promises() -> None:
     lines = (SAMPLES / "README.md").read_text(encoding="utf-8").splitlines()
     line = next(text for text in lines if text.startswith("- `go-test-fail"))
@@ -154,7 +180,7 @@ def test_every_sample_has_a_description_the_window_shows() -> None:
     from app.inspect.samples import sample_descriptions
 
     notes = sample_descriptions(SAMPLES)
-    assert sorted(notes) == sorted(NAMES)
+    assert sorted(notes) == sorted(NAMES + WINDOWS_NAMES)
     assert all(len(text) > 40 and "`" not in text for text in notes.values())
     assert "GBK bytes" in notes["gbk-bytes.cast"] and "Test失败" in notes["go-test-fail.cast"]
 

@@ -44,6 +44,7 @@ from typing import Any, TextIO
 from app.bench.peers import PeerRun, libvterm_missing, run_libvterm, run_xterm_js, xterm_js_missing
 from app.bench.pty_case import PTY_STREAM, measure_pty
 from app.bench.streams import KINDS, generate
+from app.record.hostinfo import os_description
 
 __all__ = [
     "BENCH_KINDS",
@@ -298,7 +299,7 @@ def _setup(args: argparse.Namespace) -> dict[str, Any]:
         #: Why a peer is missing here (``None``: it ran, or peers were left out).
         "peers_missing": {} if args.no_peers else {"xterm.js": xterm_js_missing(), "libvterm": libvterm_missing()},
         "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "platform": platform.platform(),
+        "platform": os_description(),
         "mb": MB,
     }
 

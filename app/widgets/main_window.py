@@ -39,6 +39,7 @@ from app.inspect.explain.inspector import MAX_RUN, run_around
 from app.inspect.links import Location, check_link, resolve_location
 from app.inspect.samples import sample_descriptions
 from app.pty import SourceError
+from app.pty.hosts import source_console_host
 from app.pty.opener import EditorCommandError, default_editor_template, editor_argv, start_detached
 from app.pty.probes import process_cwd
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
@@ -883,6 +884,9 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         session = tab.session
         lines = [f"Tab: {tab.title}", f"Backend: {session.source.kind}", f"Fidelity: {session.source.fidelity}"]
+        host = source_console_host(session.source)
+        if host:
+            lines.append(f"Console host: {host}")
         note = self._sample_notes.get(id(tab))
         if note:
             lines = ["What this sample shows:", f"  {note}", "", *lines]

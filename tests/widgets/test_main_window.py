@@ -21,7 +21,7 @@ from app.pty.profiles import find_utf8_locale
 from app.record.cast import read_cast
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
-from app.widgets.main_window import MainWindow, samples
+from app.widgets.main_window import SAMPLES_DIR, MainWindow, samples
 from app.widgets.palette import LIGHT
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.replay_bar import ReplayBar
@@ -70,6 +70,7 @@ def test_window_builds_with_a_replayed_sample(window: MainWindow) -> None:
     assert "utf-8" in status
     assert f"{tab.terminal.cols}×{tab.terminal.rows}" in status
     assert "go test -v" in window.session_info.toPlainText()
+    assert "Console host: none: a POSIX pty" in window.session_info.toPlainText()  # as the recording says
     # The samples menu lists every sample, one click each, with what it shows (the whole line as its tooltip).
     actions = window.samples_menu.actions()
     assert [a.text().split(" — ")[0] for a in actions] == [p.name for p in samples()]
@@ -504,6 +505,17 @@ def test_recordings_of_the_bundled_demo_go_to_the_data_folder_not_into_mojiscope
         assert MainWindow._recording_folders(str(own))[0] == tmp_path  # the user's project: next to it
     finally:
         QtCore.QStandardPaths.setTestModeEnabled(False)
+
+
+def test_the_session_panel_says_which_console_host_made_a_windows_sample(window: MainWindow) -> None:
+    """A sample recorded on the in-box ConPTY under Wine says so: the bytes are what Wine's conhost made."""
+    play(window, SAMPLES_DIR / "win-cmd936-writefile-utf8.cast")
+    info = window.session_info.toPlainText()
+    assert "Backend: replay" in info
+    assert (
+        "Console host: Wine 8.0's conhost (kernel32 CreatePseudoConsole under Wine, not Windows'), read as exact bytes"
+        in info.splitlines()
+    )
 
 
 def test_go_test_output_waits_for_a_quiet_moment_while_the_tests_panel_is_not_shown(window: MainWindow) -> None:
