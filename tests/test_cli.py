@@ -187,3 +187,23 @@ def test_unknown_command() -> None:
     assert done.returncode == 2
     assert len(done.stderr.splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+# ------------------------------------------------------------------ redirected captures (bare LFs)
+def test_a_redirected_capture_is_named_and_onlcr_renders_it_as_a_pty_would(tmp_path: Path) -> None:
+    path = write(tmp_path, "=== RUN   Test加法\n--- PASS: Test加法 (0.00s)\nok\tx\t0.1s\n".encode(), "out.txt")
+    staircase = run("render", path, "--cols", "40", "--rows", "4")
+    assert staircase.returncode == 0
+    assert staircase.stdout.splitlines()[1].startswith(" ")  # LF alone: down, not back to the left
+    assert "add --onlcr" in staircase.stderr and len(staircase.stderr.splitlines()) == 1
+    fixed = run("render", path, "--cols", "40", "--rows", "4", "--onlcr")
+    assert (fixed.returncode, fixed.stderr) == (0, "")
+    assert fixed.stdout.splitlines() == ["=== RUN   Test加法", "--- PASS: Test加法 (0.00s)", "ok      x       0.1s", ""]
+    listing = run("inspect", path, "--onlcr")
+    assert listing.returncode == 0 and listing.stderr == ""
+    assert "0D                        control     CR: carriage return" in listing.stdout
+
+
+def test_a_pty_capture_gets_no_staircase_note(tmp_path: Path) -> None:
+    done = run("render", write(tmp_path, b"a\r\nb\r\nc\r\n"), "--cols", "10", "--rows", "4")
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "a\nb\nc\n\n")

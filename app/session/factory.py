@@ -101,6 +101,7 @@ def live_session(
         recorder=recorder,
         plan=plan,
         replies=replies,
+        cwd=cwd or os.getcwd(),
     )
 
 

@@ -190,6 +190,7 @@ class Session:
         recorder: CastWriter | None = None,
         plan: SessionPlan | None = None,
         replies: bool = True,
+        cwd: str | None = None,
     ) -> None:
         default = source.size if isinstance(source, ReplaySource) else (80, 24)
         cols = default[0] if cols is None else cols
@@ -199,6 +200,8 @@ class Session:
         self._bytelog = ByteLog(bytelog_cap)
         self._recorder = recorder
         self.plan = plan
+        #: The folder the child was started in (``None`` for a replay, or when not known).
+        self.cwd = cwd
         self._replay = isinstance(source, ReplaySource)
         self._answer = replies and not self._replay
         self._terminal.on_reply = self._on_reply
@@ -213,6 +216,9 @@ class Session:
         self._rate: collections.deque[tuple[float, int]] = collections.deque()
         #: Replies the terminal produced that were not sent (a replay, ``replies=False``, or the child gone).
         self.replies_dropped = 0
+        #: The terminal's size over time, ``(seconds since start, cols, rows)``: a recording started later
+        #: replays the output kept so far at the sizes it was written at (bounded: the oldest go first).
+        self._sizes: collections.deque[tuple[float, int, int]] = collections.deque([(0.0, cols, rows)], maxlen=4096)
 
     # ------------------------------------------------------------------ state
 
@@ -367,9 +373,70 @@ class Session:
         if not self._replay:
             with contextlib.suppress(SourceClosedError):
                 self._source.resize(cols, rows)
+        now = self._now()
+        self._sizes.append((now, cols, rows))
         if self._recorder is not None and not self._recorder.closed:
-            self._recorder.resize(cols, rows, self._now())
+            self._recorder.resize(cols, rows, now)
         self._emit(Resized(cols, rows))
+
+    # ------------------------------------------------------------------ recording while running
+
+    @property
+    def recording(self) -> bool:
+        """A recorder is attached and the run goes on (after the exit only bookmarks can still be added)."""
+        return self._recorder is not None and not self._recorder.closed and self._exit_status is None
+
+    def size_at_log_start(self) -> tuple[int, int]:
+        """The terminal's size when the oldest output still in the ByteLog was written (a recording started
+        now begins at that size)."""
+        first = next(iter(self._bytelog), None)
+        t = 0.0 if first is None else self._chunk_time(first.time)
+        size = self._sizes[0][1:]
+        for when, cols, rows in self._sizes:
+            if when > t:
+                break
+            size = (cols, rows)
+        return size
+
+    def start_recording(self, writer: CastWriter) -> None:
+        """Record from now on into ``writer`` — first the output the ByteLog still holds, at its original times
+        and with the resizes in between, so the recording replays to the screen on view; then every event as it
+        comes (after the program's end: its exit status, so the run is saved whole). ``writer``'s header should
+        have :meth:`size_at_log_start`. Raises :class:`SessionStateError` when a recording is already being
+        written or the session is closed."""
+        if self._closed:
+            raise SessionStateError("the session is closed; there is nothing left to record")
+        if self.recording:
+            raise SessionStateError("this session is already being recorded; stop that recording first")
+        if self._recorder is not None:
+            self._recorder.close()  # the run ended: that recording is whole
+        sizes = list(self._sizes)
+        first = next(iter(self._bytelog), None)
+        start = 0.0 if first is None else self._chunk_time(first.time)
+        pending = [entry for entry in sizes if entry[0] > start]
+        for chunk in self._bytelog:
+            t = self._chunk_time(chunk.time)
+            while pending and pending[0][0] <= t:
+                when, cols, rows = pending.pop(0)
+                writer.resize(cols, rows, when)
+            stream = None if chunk.stream == writer.default_stream else chunk.stream
+            writer.output(chunk.data, max(t, 0.0), stream)
+        for when, cols, rows in pending:
+            writer.resize(cols, rows, when)
+        self._recorder = writer
+        self._last_t = max(self._last_t, self._now())
+        if self._exit_status is not None:  # recorded after the end: the whole run, with how it ended
+            writer.exit(self._exit_status, self._last_t)
+
+    def stop_recording(self) -> CastWriter | None:
+        """Close the recording being written (the program goes on) and return its writer, or ``None``."""
+        writer, self._recorder = self._recorder, None
+        if writer is not None and not writer.closed:
+            writer.close()
+        return writer
+
+    def _chunk_time(self, t: float) -> float:
+        return t if self._replay else t - self._t0
 
     def mark(self, label: str) -> None:
         """A bookmark in the recording (``"m"``): a test started or failed, or the user pressed "mark"."""
@@ -450,7 +517,7 @@ class Session:
                 return  # a control chunk, not a read
         offset = self._bytelog.append(chunk.data, chunk.time, chunk.stream)
         if self._recorder is not None and not self._recorder.closed:
-            t = chunk.time if self._replay else chunk.time - self._t0
+            t = self._chunk_time(chunk.time)
             stream = None if chunk.stream == self._recorder.default_stream else chunk.stream
             self._recorder.output(chunk.data, self._stamp(t), stream)
         self._terminal.feed(chunk.data)

@@ -3,9 +3,9 @@
 DESIGN §6. The window routes; it does not parse and it does not handle processes itself. Each tab
 (:class:`SessionTab`) owns its session and its terminal view; the dock's panels are shared and
 follow the *current* tab: the Bytes panel (:class:`HexView`) shows that tab's ByteLog in that
-tab's "decode as" code page. Clicking a terminal cell selects the bytes that wrote its row in the
-Bytes panel; selecting bytes there lights up the rows they wrote (row granularity; see
-:mod:`app.inspect.source_map`).
+tab's "decode as" code page. Clicking a terminal cell selects the bytes that wrote it in the Bytes
+panel; selecting bytes there lights up the cells they wrote (exact where the row can be replayed from
+its bytes, else the row's; see :mod:`app.inspect.source_map` and :mod:`app.inspect.cell_trace`).
 
 The other panels are built elsewhere and plugged in here with :meth:`MainWindow.add_panel`, and
 follow the current tab too: Code page and Environment probe the current session's foreground
@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import tempfile
@@ -33,21 +34,31 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import launch_environment
-from app.gotest import GoTestPreset
+from app.gotest import GoTestPreset, demo_presets
+from app.inspect.explain.inspector import MAX_RUN, run_around
+from app.inspect.links import Location, check_link, resolve_location
+from app.inspect.samples import sample_descriptions
 from app.pty import SourceError
+from app.pty.hosts import source_console_host
+from app.pty.opener import EditorCommandError, default_editor_template, editor_argv, start_detached
+from app.pty.probes import process_cwd
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
 from app.record.cast import CastFormatError, Recording, read_cast
 from app.session import OutputReceived, ReplayReset, Session, SessionEvent
+from app.session.export import export_range, record_running_session
 from app.session.factory import RecordingOpenError, live_session, replay_session
+from app.session.session import SessionStateError
 from app.widgets.codepage_panel import CodePagePanel
 from app.widgets.env_panel import EnvPanel
+from app.widgets.explain_panel import ExplainPanel
 from app.widgets.hex_view import HexView
 from app.widgets.palette import DARK, LIGHT, Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.replay_bar import ReplayBar
 from app.widgets.session_tab import SessionTab
 from app.widgets.settings import DEFAULT_FONT_SIZE, AppSettings, open_settings
+from app.widgets.side_by_side import SideBySide
 from app.widgets.terminal_view import default_font
 from app.widgets.tests_panel import TestsPanel
 
@@ -78,6 +89,13 @@ DEMO_MODULE = RESOURCES_DIR / "demo" / "gotest"
 def samples(folder: Path = SAMPLES_DIR) -> list[Path]:
     """The sample recordings shipped with the app, by name."""
     return sorted(folder.glob("*.cast")) if folder.is_dir() else []
+
+
+def _first_clause(note: str, limit: int = 60) -> str:
+    """The start of a sample's description, for its menu entry (the whole line is its tooltip)."""
+    head = note.split(":")[0] if note.startswith("-run") else note
+    head = head.split(";")[0].split(" — ")[0]
+    return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
 def _no_process() -> int | None:
@@ -189,13 +207,23 @@ class MainWindow(QtWidgets.QMainWindow):
         self.panels.setDocumentMode(True)
         self.dock = QtWidgets.QDockWidget("Inspector", self)
         self.dock.setObjectName("inspectorDock")
+        # Closable too: Qt disables the dock's View-menu toggle for a dock that cannot be closed.
         self.dock.setFeatures(
             QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.dock.setWidget(self.panels)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.tests_panel = TestsPanel(GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else ""))
+        demo = GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else "")
+        stored = self.settings.tests_preset
+        self.tests_panel = TestsPanel(GoTestPreset.from_json(stored, demo) if stored is not None else demo)
+        if DEMO_MODULE.is_dir():
+            self.tests_panel.set_presets(demo_presets(str(DEMO_MODULE)))
+        self.tests_panel.reuse_tab.setChecked(self.settings.tests_reuse_tab)
+        self.tests_panel.reuse_tab.toggled.connect(self._on_reuse_toggled)
+        #: The tab of the Tests panel's last run (replaced by the next run when "Reuse tab" is on).
+        self._tests_tab: SessionTab | None = None
         self.tests_panel.line_selected.connect(self._on_test_line_selected)
         self.tests_panel.run_requested.connect(self._on_run_requested)
         self.codepage_panel = CodePagePanel()
@@ -205,9 +233,32 @@ class MainWindow(QtWidgets.QMainWindow):
         self.add_panel("Code page", self.codepage_panel)
         self.add_panel("Environment", self.env_panel)
         self.add_panel("Session", self.session_info)
+        self._sample_notes: dict[int, str] = {}
+        self._explain_dock()
 
         self._build_menus()
         self.apply_settings()
+
+    def _explain_dock(self) -> None:
+        """The Explain panel, in its own dock under the inspector, so Bytes and its explanation show together."""
+        self.explain_panel = ExplainPanel()
+        self.explain_dock = QtWidgets.QDockWidget("Explain", self)
+        self.explain_dock.setObjectName("explainDock")
+        self.explain_dock.setFeatures(self.dock.features())
+        page = _PanelPage()
+        page.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        page.setWidgetResizable(True)
+        page.setWidget(self.explain_panel)
+        self.explain_dock.setWidget(page)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.explain_dock)
+        self.splitDockWidget(self.dock, self.explain_dock, Qt.Orientation.Vertical)
+        self.hex_view.bytes_selected.connect(self.explain_bytes)
+        self.hex_view.byte_hovered.connect(self._on_byte_hovered)
+        self._explain_timer = QtCore.QTimer(self)
+        self._explain_timer.setSingleShot(True)
+        self._explain_timer.setInterval(150)
+        self._explain_timer.timeout.connect(self.explain_selection)
+        self.side_by_side: SideBySide | None = None
 
     # ------------------------------------------------------------------ public API
 
@@ -279,8 +330,9 @@ class MainWindow(QtWidgets.QMainWindow):
         """Show an already built session (not yet started) in a new tab and start it (``bench --gui``)."""
         return self._add_tab(session, title=title, profile=profile)
 
-    def run_preset(self, preset: GoTestPreset) -> SessionTab:
-        """Start ``go test`` as ``preset`` says in a new tab (the Tests panel's Run / Rerun failed).
+    def run_preset(self, preset: GoTestPreset, *, reuse: bool = False) -> SessionTab:
+        """Start ``go test`` as ``preset`` says in a new tab (the Tests panel's Run / Rerun failed); with
+        ``reuse``, in place of the previous run's tab (closed first, its program ended).
 
         With ``record`` on, the run is written to a ``.cast`` next to the preset's folder (the bundled demo's
         go to the user's data folder instead, or to the temporary folder when neither is writable); the
@@ -298,7 +350,15 @@ class MainWindow(QtWidgets.QMainWindow):
             session = live_session(launch.plan, cwd=cwd)
         recorder = session.recorder
         where = recorder.path if recorder is not None else None
+        previous = self._tests_tab
+        slot = self.tabs.indexOf(previous) if reuse and previous is not None else -1
+        if slot >= 0:
+            self._on_close_requested(slot)
         tab = self._add_tab(session, title="go test", profile=launch.plan.profile)
+        if slot >= 0:
+            self.tabs.tabBar().moveTab(self.tabs.indexOf(tab), slot)
+            self.tabs.setCurrentWidget(tab)
+        self._tests_tab = tab
         # A restart takes the window's UTF-8 switch: that is what the user just flipped to get one.
         tab.restart = lambda: self.run_preset(dataclasses.replace(preset, utf8=self.settings.utf8))
         if where is not None:
@@ -346,6 +406,162 @@ class MainWindow(QtWidgets.QMainWindow):
             rec, name = read_cast(recording), Path(recording).name
         session = replay_session(rec, speed=speed, hold_at_end=True, encoding=encoding)
         return self._add_tab(session, title=title or name, profile="replay")
+
+    def open_link(self, tab: SessionTab, uri: str) -> bool:
+        """Open an OSC 8 link the user Ctrl+clicked: http(s) in the browser, a local file in the editor;
+        anything else is refused and the status line says why. Returns whether something was opened."""
+        verdict = check_link(uri)
+        if not verdict.allowed:
+            tab.show_message(verdict.text)
+            return False
+        if verdict.path is not None:
+            return self._open_file(tab, verdict.path, 1, None, verdict.path)
+        if not QtGui.QDesktopServices.openUrl(QtCore.QUrl(verdict.text)):
+            tab.show_message(f"could not open {verdict.text} (no browser?)")
+            return False
+        tab.show_message(f"opened {verdict.text}")
+        return True
+
+    def open_location(self, tab: SessionTab, location: object) -> bool:
+        """Open a source location the user Ctrl+clicked (``x_test.go:29:``) in the editor, found under the
+        session's folders; the status line says what happened."""
+        if not isinstance(location, Location):
+            return False
+        bases = self._location_bases(tab)
+        path = resolve_location(location.path, bases)
+        if path is None:
+            where = bases[0] if bases else "the session's folder"
+            tab.show_message(f"{location.label()}: no such file under {where}")
+            return False
+        return self._open_file(tab, path, location.line, location.col, location.label())
+
+    def _location_bases(self, tab: SessionTab) -> list[str]:
+        """Where relative locations are looked for: the foreground program's folder (the shell's after a cd),
+        the folder the terminal reported (OSC 7), the folder the session started in."""
+        bases: list[str] = []
+        source = tab.session.source
+        foreground = getattr(source, "foreground_pid", None)
+        pid = foreground() if callable(foreground) else getattr(source, "pid", None)
+        folder = process_cwd(pid) if isinstance(pid, int) and not tab.is_replay else None
+        if folder is not None:
+            bases.append(folder)
+        reported = tab.terminal.cwd
+        if reported.startswith("file://"):
+            checked = check_link(reported)
+            if checked.path:
+                bases.append(checked.path)
+        if tab.session.cwd:
+            bases.append(tab.session.cwd)
+        return [b for b in dict.fromkeys(bases) if os.path.isdir(b)]
+
+    def _open_file(self, tab: SessionTab, path: str, line: int, col: int | None, label: str) -> bool:
+        template = self.settings.editor_command or default_editor_template()
+        if template is None:
+            if QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(path)):
+                tab.show_message(f"opened {path} with the system's opener (set an editor to go to line {line})")
+                return True
+            tab.show_message(f"could not open {path}: no editor set and no system opener")
+            return False
+        try:
+            argv = editor_argv(template, path, line, col)
+            start_detached(argv)
+        except (EditorCommandError, OSError) as exc:
+            tab.show_message(f"could not open {label}: {exc}")
+            return False
+        tab.show_message(f"opened {label} with {argv[0]}")
+        return True
+
+    def choose_editor(self) -> None:
+        """Edit ▸ Editor for locations…: the command that opens ``file:line`` (empty: the default)."""
+        current = self.settings.editor_command or ""
+        default = default_editor_template() or "the system's opener"
+        text, ok = QtWidgets.QInputDialog.getText(
+            self,
+            "Editor for locations",
+            "Command that opens a location, with {file}, {line} and {col}\n"
+            f"(empty: the default, {default}; e.g. code -g {{file}}:{{line}}:{{col}}, or vim +{{line}} {{file}}):",
+            QtWidgets.QLineEdit.EchoMode.Normal,
+            current,
+        )
+        if not ok:
+            return
+        try:
+            self.settings.editor_command = text
+        except EditorCommandError as exc:
+            QtWidgets.QMessageBox.warning(self, "Mojiscope", str(exc))
+
+    def record_current(self, path: str | os.PathLike[str]) -> bool:
+        """Start recording the current tab into ``path`` (the output so far first); the status line says so."""
+        tab = self.current_tab()
+        if tab is None:
+            return False
+        try:
+            writer = record_running_session(tab.session, path)
+        except (RecordingOpenError, SessionStateError) as exc:
+            tab.show_message(f"could not record: {exc}")
+            return False
+        tab.show_message(f"recording to {writer.path}")
+        return True
+
+    def stop_recording_current(self) -> str | None:
+        """Stop the current tab's recording (the program goes on); returns the file it went to."""
+        tab = self.current_tab()
+        if tab is None:
+            return None
+        writer = tab.session.stop_recording()
+        if writer is None:
+            return None
+        where = str(writer.path) if writer.path is not None else "the recording"
+        tab.show_message(f"recording stopped: {where} ({writer.events_written} events)")
+        return where
+
+    def export_selection(self, path: str | os.PathLike[str]) -> int | None:
+        """Write the bytes selected in the Bytes panel to ``path`` (.cast: as a recording, else raw)."""
+        tab = self.current_tab()
+        selected = self.hex_view.selection()
+        if tab is None or selected is None:
+            return None
+        try:
+            count = export_range(tab.session, selected[0], selected[1], path)
+        except (OSError, ValueError) as exc:
+            tab.show_message(f"could not export: {exc}")
+            return None
+        tab.show_message(f"exported {count} bytes ({selected[0]}–{selected[1] - 1}) to {path}")
+        return count
+
+    def _sync_file_menu(self) -> None:
+        tab = self.current_tab()
+        recording = tab is not None and tab.session.recording
+        self.record_action.setText("Stop &recording" if recording else "&Record this session…")
+        self.record_action.setEnabled(tab is not None and not tab.is_replay)
+        self.export_action.setEnabled(tab is not None and self.hex_view.selection() is not None)
+
+    def _record_clicked(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        if tab.session.recording:
+            self.stop_recording_current()
+            return
+        suggested = str(Path.home() / f"{tab.title.split(' ')[0] or 'session'}-{time.strftime('%Y%m%d-%H%M%S')}.cast")
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Record this session", suggested, "Recordings (*.cast)")
+        if path:
+            self.record_current(path if path.endswith(".cast") else path + ".cast")
+
+    def _export_clicked(self) -> None:
+        if self.hex_view.selection() is None:
+            return
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export selected bytes", str(Path.home() / "bytes.bin"), "Raw bytes (*.bin);;Recording (*.cast)"
+        )
+        if path:
+            self.export_selection(path)
+
+    def open_find(self) -> None:
+        """Show the current tab's find bar (Ctrl+Shift+F)."""
+        tab = self.current_tab()
+        if tab is not None:
+            tab.find_bar.open()
 
     def decode_as(self, encoding: str) -> None:
         """Re-decode the current tab's bytes with ``encoding``; the Bytes panel follows."""
@@ -419,7 +635,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return None
         found = tab.bytes_of_cell(abs_row, col)
         if found is None:
-            tab.show_message("no bytes known for that row (written before the log began?)")
+            tab.show_message(self._why_no_bytes(tab, abs_row))
             return None
         start, end = found
         self.hex_view.set_follow_tail(False)
@@ -427,6 +643,72 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.view.set_highlight(tab.cells_of_bytes(start, end))
         tab.show_message(f"row {abs_row}, column {col}: bytes {start}–{end - 1} ({end - start})")
         return found
+
+    def explain_bytes(self, start: int, end: int) -> None:
+        """Explain stream bytes ``[start, end)`` of the current tab, read with its code page (the Explain panel)."""
+        tab = self.current_tab()
+        if tab is None or end <= start:
+            return
+        data = tab.session.bytelog.slice(start, end, clamp=True)
+        if data:
+            self.explain_panel.explain_bytes(data, tab.encoding)
+
+    def explain_selection(self) -> None:
+        """Explain the current tab's selected cells: by their bytes where the window knows them, else as text."""
+        tab = self.current_tab()
+        if tab is None:
+            return
+        selection = tab.view.selection
+        if selection is None:
+            return
+        (r0, c0), (r1, c1) = selection
+        first, last = tab.bytes_of_cell(r0, c0), tab.bytes_of_cell(r1, c1)
+        if first is not None and last is not None and first[0] < last[1]:
+            self.explain_bytes(first[0], last[1])
+            return
+        text = tab.view.selection_text()
+        if text.strip():
+            self.explain_panel.explain_text(text)
+
+    def open_side_by_side(self, command: str | None = None, cwd: str | os.PathLike[str] | None = None) -> SideBySide:
+        """Session ▸ Run side by side…: one command on a terminal and through pipes, both views shown."""
+        if self.side_by_side is None:
+            default = "go test -v -count=1 ./..." if DEMO_MODULE.is_dir() else ""
+            folder = cwd if cwd is not None else (DEMO_MODULE if DEMO_MODULE.is_dir() else None)
+            self.side_by_side = SideBySide(self.loop, command if command is not None else default, folder)
+            self.side_by_side.setWindowFlag(Qt.WindowType.Window, True)
+            self.side_by_side.setParent(self, Qt.WindowType.Window)
+        elif command is not None:
+            self.side_by_side.command.setText(command)
+        if cwd is not None:
+            self.side_by_side.folder.setText(str(cwd))
+        self.side_by_side.show()
+        self.side_by_side.raise_()
+        return self.side_by_side
+
+    def _on_byte_hovered(self, offset: int) -> None:
+        tab = self.current_tab()
+        if tab is None or offset < 0:
+            return
+        log = tab.session.bytelog
+        lo = max(log.start_offset, offset - MAX_RUN)
+        window = log.slice(lo, min(log.total_bytes, offset + MAX_RUN + 1), clamp=True)
+        start, end = run_around(window, offset - lo)
+        self.explain_panel.inspect(window[start:end], lo + start)
+
+    def _on_terminal_selection(self, tab: SessionTab) -> None:
+        if tab is self.current_tab() and tab.view.selection is not None:
+            self._explain_timer.start()
+
+    @staticmethod
+    def _why_no_bytes(tab: SessionTab, abs_row: int) -> str:
+        """What to say when a clicked row has no bytes on record, true to the case."""
+        cells = tab.terminal.row_cells(abs_row)
+        if not "".join(cells).strip():
+            return f"row {abs_row} is blank: no output was written there"
+        if tab.session.bytelog.dropped_bytes:
+            return f"row {abs_row} was written before the oldest byte still kept (the log's memory cap)"
+        return f"row {abs_row} has no bytes on record (it was drawn by a resize or a reset, not by output)"
 
     async def aclose(self) -> None:
         """Close every session (children hung up and reaped), save the settings, then close the window."""
@@ -445,8 +727,14 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.output.connect(self._on_output)
         tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
         tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
+        tab.view.selection_changed.connect(lambda t=tab: self._on_terminal_selection(t))
+        tab.view.link_activated.connect(lambda uri, t=tab: self.open_link(t, uri))
+        tab.view.location_activated.connect(lambda location, t=tab: self.open_location(t, location))
         tab.display_changed.connect(lambda t=tab: self._on_display_changed(t))
         tab.session_event.connect(lambda event, t=tab: self._on_session_event(t, event))
+        # The go test model is parsed as output comes only while the Tests panel shows it; else in quiet moments.
+        tab.tests_live = functools.partial(self._tests_shown, tab)
+        tab.tests_parsed.connect(lambda t=tab: self.tests_panel.notify() if t is self.current_tab() else None)
         tab.exited.connect(lambda _status, t=tab: self._on_tab_ended(t))
         source = session.source
         if isinstance(source, ReplaySource):
@@ -498,18 +786,23 @@ class MainWindow(QtWidgets.QMainWindow):
         source = tab.session.source
         foreground = getattr(source, "foreground_pid", None)
         provider: Callable[[], int | None] = foreground if callable(foreground) else (lambda: source.pid)
-        has_tty = getattr(source, "master_fd", None) is not None
+        # Asked at every probe: a tab becomes current before its session has started and has a tty.
+        has_tty = source.kind == "pty"
         tty_fd: Callable[[], int | None] | None = (lambda: getattr(source, "master_fd", None)) if has_tty else None
         plan = tab.session.plan
         self.codepage_panel.set_source(provider, tty_fd=tty_fd, plan=plan)
         self.env_panel.set_source(provider, session_env=plan.env if plan is not None else None)
+
+    def _tests_shown(self, tab: SessionTab) -> bool:
+        """The Tests panel shows ``tab``'s run now (so its output is parsed as it arrives)."""
+        return tab is self.current_tab() and self.tests_panel.isVisible()
 
     def _refeed_tests(self, tab: SessionTab | None) -> None:
         """The Tests panel shows the current tab's run, which the tab has parsed all along."""
         if tab is None:
             self.tests_panel.clear()
         else:
-            self.tests_panel.show_run(tab.tests_run)
+            self.tests_panel.show_run(tab.tests_so_far)  # a lagging model catches up in slices (tests_parsed)
 
     def _on_session_event(self, tab: SessionTab, event: SessionEvent) -> None:
         if tab is not self.current_tab():
@@ -517,18 +810,23 @@ class MainWindow(QtWidgets.QMainWindow):
         if isinstance(event, OutputReceived):
             self.tests_panel.notify()
         elif isinstance(event, ReplayReset):
-            self.tests_panel.show_run(tab.tests_run)
+            self.tests_panel.show_run(tab.tests_so_far)
         # The end of the run (an exit, or a replay at its end) comes as SessionTab.exited: _on_tab_ended.
 
     def _on_tab_ended(self, tab: SessionTab) -> None:
         if tab is self.current_tab():
             self.tests_panel.notify()  # shown at its next tick, or when the panel is brought to the front
 
+    def _on_reuse_toggled(self, on: bool) -> None:
+        self.settings.tests_reuse_tab = on
+
     def _on_run_requested(self, preset: object) -> None:
         if not isinstance(preset, GoTestPreset):
             return
+        with contextlib.suppress(ValueError):  # the fields as edited, not a rerun's narrowing
+            self.settings.tests_preset = self.tests_panel.preset().to_json()
         try:
-            self.run_preset(preset)
+            self.run_preset(preset, reuse=self.tests_panel.reuse_tab.isChecked())
         except (SourceError, OSError, ValueError) as exc:
             self.tests_panel.error_label.setText(f"could not start go test: {exc}")
             self.tests_panel.error_label.setVisible(True)
@@ -586,6 +884,12 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         session = tab.session
         lines = [f"Tab: {tab.title}", f"Backend: {session.source.kind}", f"Fidelity: {session.source.fidelity}"]
+        host = source_console_host(session.source)
+        if host:
+            lines.append(f"Console host: {host}")
+        note = self._sample_notes.get(id(tab))
+        if note:
+            lines = ["What this sample shows:", f"  {note}", "", *lines]
         lines.append(f"Decoding: {tab.encoding}")
         if session.plan is not None:
             lines += ["", "Started with:", *("  " + line for line in session.plan.describe())]
@@ -594,8 +898,9 @@ class MainWindow(QtWidgets.QMainWindow):
             lines += ["", "Recording:", *("  " + part for part in summary.split(" · "))]
         lines += [
             "",
-            "Click a cell in the terminal: the bytes that wrote its row are selected in Bytes.",
-            "Select bytes in Bytes: the rows they wrote light up (row granularity).",
+            "Click a cell in the terminal: the bytes that wrote it are selected in Bytes (that character's",
+            "bytes where its row can be replayed from them, else all the bytes that wrote its row).",
+            "Select bytes in Bytes: the cells they wrote light up.",
         ]
         self.session_info.setPlainText("\n".join(lines))
 
@@ -611,14 +916,38 @@ class MainWindow(QtWidgets.QMainWindow):
         open_rec.setShortcut(QtGui.QKeySequence("Ctrl+Shift+O"))
         open_rec.triggered.connect(self._open_recording_clicked)
         self.samples_menu = file_menu.addMenu("&Samples")
+        self.samples_menu.setToolTipsVisible(True)
+        notes = sample_descriptions(SAMPLES_DIR)
         for path in samples():
-            action = self.samples_menu.addAction(path.name)
+            note = notes.get(path.name, "")
+            action = self.samples_menu.addAction(f"{path.name} — {_first_clause(note)}" if note else path.name)
+            action.setToolTip(note)
+            action.setStatusTip(note)
+            action.setData(note)
             action.triggered.connect(lambda _checked=False, p=path: self._open_path(p))
         self.samples_menu.setEnabled(bool(self.samples_menu.actions()))
+        file_menu.addSeparator()
+        self.record_action = file_menu.addAction("&Record this session…")
+        self.record_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+R"))
+        self.record_action.setToolTip("Write the current tab to a .cast: the output so far, then all that follows")
+        self.record_action.triggered.connect(self._record_clicked)
+        self.export_action = file_menu.addAction("&Export selected bytes…")
+        self.export_action.setToolTip("The bytes selected in Bytes, as raw bytes (.bin) or a recording (.cast)")
+        self.export_action.triggered.connect(self._export_clicked)
+        file_menu.aboutToShow.connect(self._sync_file_menu)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+Q"))
         quit_action.triggered.connect(self.close)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.find_action = edit_menu.addAction("&Find in terminal…")
+        self.find_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+F"))
+        self.find_action.setToolTip("Find text or a regular expression in the current tab, scrollback included")
+        self.find_action.triggered.connect(self.open_find)
+        editor = edit_menu.addAction("&Editor for locations…")
+        editor.setToolTip("The command Ctrl+click on file.go:29: runs (default: VS Code's code -g when installed)")
+        editor.triggered.connect(self.choose_editor)
 
         session_menu = bar.addMenu("&Session")
         self.utf8_action = session_menu.addAction("Enforce &UTF-8")
@@ -638,6 +967,13 @@ class MainWindow(QtWidgets.QMainWindow):
             action.setData(prof.name)
             self._profile_actions.addAction(action)
         self._profile_actions.triggered.connect(self._profile_chosen)
+        explain = session_menu.addAction("E&xplain selection")
+        explain.setShortcut(QtGui.QKeySequence("Ctrl+Shift+E"))
+        explain.setToolTip("Explain the selected cells or bytes: how the text became mojibake, and the original")
+        explain.triggered.connect(self._explain_clicked)
+        side = session_menu.addAction("Run side &by side…")
+        side.setToolTip("Run one command on a terminal and through pipes, and compare what each shows")
+        side.triggered.connect(lambda: self.open_side_by_side())
         self.decode_menu = session_menu.addMenu("&Decode as")
         self._decode_actions = QtGui.QActionGroup(self)
         for label, codec in DECODE_AS:
@@ -666,7 +1002,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self._theme_actions.addAction(action)
         self._theme_actions.triggered.connect(lambda action: self.set_theme(str(action.data())))
         view_menu.addSeparator()
-        view_menu.addAction(self.dock.toggleViewAction())
+        inspector = self.dock.toggleViewAction()
+        inspector.setShortcut(QtGui.QKeySequence("Ctrl+Shift+I"))
+        inspector.setToolTip("Hide or show the Inspector (Bytes, Tests, Code page, Environment, Session)")
+        view_menu.addAction(inspector)
 
     def _sync_decode_menu(self) -> None:
         tab = self.current_tab()
@@ -676,6 +1015,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
         for action in self._decode_actions.actions():
             action.setChecked(tab is not None and normalize_encoding(str(action.data())) == normalize_encoding(current))
+
+    def _explain_clicked(self) -> None:
+        selection = self.hex_view.selection()
+        tab = self.current_tab()
+        if tab is not None and tab.view.selection is not None:
+            self.explain_selection()
+        elif selection is not None:
+            self.explain_bytes(*selection)
+        self.explain_dock.show()
 
     def _profile_chosen(self, action: QtGui.QAction) -> None:
         self.settings.profile = str(action.data())
@@ -694,9 +1042,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _open_path(self, path: Path) -> None:
         try:
-            self.open_recording(path)
+            tab = self.open_recording(path)
         except (OSError, CastFormatError) as exc:
             QtWidgets.QMessageBox.warning(self, "Mojiscope", f"Could not open {path.name}: {exc}")
+            return
+        note = sample_descriptions(path.parent).get(path.name) if path.parent == SAMPLES_DIR else None
+        if note:
+            self._sample_notes[id(tab)] = note
+            tab.show_message(note)
+            self._update_session_info()
 
     # ------------------------------------------------------------------ closing
 

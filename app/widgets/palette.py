@@ -34,6 +34,9 @@ class Theme:
     highlight: RGB
     palette: tuple[RGB, ...] = field(default_factory=xterm_256)
     bold_is_bright: bool = True
+    #: Find matches behind the text (drawn translucent), and the current one (opaque).
+    find_match: RGB = (200, 170, 40)
+    find_current: RGB = (255, 140, 0)
 
     def resolve(self, colour: int, default: RGB) -> RGB:
         """The RGB of an engine colour; *default* stands for ``DEFAULT`` (-1)."""

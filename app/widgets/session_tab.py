@@ -23,9 +23,11 @@ ByteLog at once and then chunk by chunk as output arrives. Replies of the shadow
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import shlex
+import time
 from collections.abc import Callable
 
 from app.gotest import GoTestRun, Marker
@@ -38,8 +40,10 @@ from app.pty.replay import ReplaySource
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
+from app.widgets.elided_label import ElidedLabel
+from app.widgets.find_bar import FindBar
 from app.widgets.palette import Theme
-from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from app.widgets.qt import QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
 
 __all__ = ["SessionTab", "format_rate"]
@@ -48,6 +52,11 @@ log = logging.getLogger(__name__)
 
 #: How often the status line's bytes/s is refreshed (ms).
 STATUS_MS = 500
+#: Output the go test model may lag behind while nobody looks at it (bytes); past it, it keeps up as output comes.
+TESTS_BACKLOG_MAX = 16 * 1024 * 1024
+#: Quiet time after which a lagging go test model catches up (ms), and the most it parses in one go (seconds).
+TESTS_IDLE_MS = 50
+TESTS_SLICE_S = 0.015
 
 
 def format_rate(bps: float) -> str:
@@ -70,7 +79,14 @@ class SessionTab(QtWidgets.QWidget):
     ``exited(int)`` when the program ended or the replay reached its end (again after a seek back);
     ``title_changed(str)`` when the tab title should change; ``display_changed()`` when the shown
     terminal was replaced (decode as); ``session_event(object)`` every session event, after the tab
-    handled it (the window feeds the Tests panel from it).
+    handled it (the window feeds the Tests panel from it); ``tests_parsed()`` when the go test model
+    caught up with output it had left for a quiet moment.
+
+    The go test model (:attr:`tests_run`) is fed as output arrives while :attr:`tests_live` says someone
+    looks at it (the window: the Tests panel shows this tab) or the session is recorded (its markers go
+    into the recording at their time).  Otherwise parsing waits for a quiet moment (:data:`TESTS_IDLE_MS`
+    without output) and then catches up in slices that keep the loop free: under a flood that nobody
+    watches in the Tests panel, the terminal gets the time.  Reading :attr:`tests_run` catches up at once.
     """
 
     output = Signal()
@@ -78,6 +94,7 @@ class SessionTab(QtWidgets.QWidget):
     title_changed = Signal(str)
     display_changed = Signal()
     session_event = Signal(object)
+    tests_parsed = Signal()
 
     def __init__(
         self,
@@ -104,7 +121,16 @@ class SessionTab(QtWidgets.QWidget):
         self._traces: dict[tuple[str, tuple[int, int], str], RowTrace | None] = {}
         #: The session's output parsed as ``go test`` output, fed as it arrives whether or not the tab is
         #: shown: the Tests panel shows the current tab's, and every run's markers reach its recording.
-        self.tests_run = GoTestRun(session.terminal.encoding, on_marker=self._on_test_marker)
+        self._tests = GoTestRun(session.terminal.encoding, on_marker=self._on_test_marker)
+        #: Reads not parsed yet, oldest first (the same bytes objects the ByteLog holds), and their size.
+        self._tests_backlog: collections.deque[tuple[bytes, int]] = collections.deque()
+        self._tests_backlog_bytes = 0
+        self._tests_finish = False
+        #: Whether the go test model is wanted as output arrives (see the class docstring); the window sets it.
+        self.tests_live: Callable[[], bool] = lambda: True
+        self._tests_timer = QtCore.QTimer(self)
+        self._tests_timer.setSingleShot(True)
+        self._tests_timer.timeout.connect(self._on_tests_idle)
         #: UTF-8 as the session has it now: as started, then as the switch changed it while running.
         self.utf8_now: bool | None = session.plan.utf8 if session.plan is not None else None
         #: The last time the UTF-8 switch was applied to (or refused by) this running session.
@@ -115,19 +141,19 @@ class SessionTab(QtWidgets.QWidget):
         self.view = TerminalView(session.terminal, self, theme=theme, font=font)
         self.view.send.connect(self._on_send)
         self.view.size_changed.connect(self._on_size_changed)
+        self.find_bar = FindBar(self.view, self)
 
-        self.status = QtWidgets.QLabel(self)
+        # A long env overlay or message must not widen the window: the label ends in "…", the tooltip has it all.
+        self.status = ElidedLabel(self)
         self.status.setObjectName("sessionStatus")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setContentsMargins(6, 2, 6, 2)
-        # A long env overlay must not widen the window: the label elides by clipping, the full text is the tooltip.
-        self.status.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
 
         self._replay_slot = QtWidgets.QVBoxLayout()
         self._replay_slot.setContentsMargins(0, 0, 0, 0)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(self._replay_slot)
         layout.addWidget(self.status)
@@ -148,6 +174,22 @@ class SessionTab(QtWidgets.QWidget):
         if self.is_replay:
             return f"{self._base_title} (ended)"
         return f"{self._base_title} (exited {self.session.exit_status})"
+
+    @property
+    def tests_run(self) -> GoTestRun:
+        """The session's output parsed as ``go test`` output, up to the last byte that arrived."""
+        self._parse_tests_backlog(None)
+        return self._tests
+
+    @property
+    def tests_so_far(self) -> GoTestRun:
+        """The same model without catching up first: what has been parsed (it grows, see ``tests_parsed``)."""
+        return self._tests
+
+    @property
+    def tests_pending_bytes(self) -> int:
+        """Output the go test model has not parsed yet."""
+        return self._tests_backlog_bytes
 
     @property
     def is_replay(self) -> bool:
@@ -311,8 +353,11 @@ class SessionTab(QtWidgets.QWidget):
                 shadow.feed(chunk.data)
                 shadow_map.record(chunk.offset, chunk.data)
             self._shadow, self._shadow_map = shadow, shadow_map
-        self.tests_run = self._parse_tests(self.encoding)
+        self._tests_backlog.clear()
+        self._tests_backlog_bytes = 0
+        self._tests = self._parse_tests(self.encoding)
         self.view.set_terminal(self.terminal)
+        self.find_bar.set_view(self.view)  # the matches of the text as it now reads
         self.view.refresh()
         self.update_status()
         self.display_changed.emit()
@@ -330,6 +375,42 @@ class SessionTab(QtWidgets.QWidget):
     def _on_test_marker(self, marker: Marker) -> None:
         """A test started or failed: a bookmark in this session's recording (if it records)."""
         self.session.mark(marker.label)
+
+    def _parse_tests_backlog(self, budget_s: float | None, keep: int = 0) -> bool:
+        """Parse waiting reads, oldest first, until at most ``keep`` bytes wait or ``budget_s`` seconds passed
+        (``None``: no limit); then take the last line if the session ended.  True when nothing is left."""
+        backlog, run = self._tests_backlog, self._tests
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
+        while self._tests_backlog_bytes > keep:
+            data, offset = backlog.popleft()
+            self._tests_backlog_bytes -= len(data)
+            run.feed(data, offset)
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        if backlog:
+            return False
+        if self._tests_finish:
+            self._tests_finish = False
+            run.finish()
+        return True
+
+    def _on_tests_idle(self) -> None:
+        """A quiet moment: catch the go test model up, a slice at a time."""
+        done = self._parse_tests_backlog(TESTS_SLICE_S)
+        self.tests_parsed.emit()
+        if not done:
+            self._tests_timer.start(0)
+
+    def _take_tests_output(self, data: bytes, offset: int) -> None:
+        self._tests_backlog.append((data, offset))
+        self._tests_backlog_bytes += len(data)
+        if self.tests_live() or self.session.recording:
+            if not self._parse_tests_backlog(TESTS_SLICE_S):
+                self._tests_timer.start(0)
+            return
+        if self._tests_backlog_bytes > TESTS_BACKLOG_MAX:  # nobody looks, but it must not lag without bound
+            self._parse_tests_backlog(None, keep=TESTS_BACKLOG_MAX)
+        self._tests_timer.start(TESTS_IDLE_MS)
 
     # ------------------------------------------------------------------ cell ↔ bytes
 
@@ -389,12 +470,13 @@ class SessionTab(QtWidgets.QWidget):
 
     def _handle_event(self, event: SessionEvent) -> None:
         if isinstance(event, OutputReceived):
-            self.tests_run.feed(event.data, event.offset)
+            self._take_tests_output(event.data, event.offset)
             self._main_map.record(event.offset, event.data)
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.feed(event.data)
                 self._shadow_map.record(event.offset, event.data)
             self.view.refresh()
+            self.find_bar.output_arrived()
             self.output.emit()
         elif isinstance(event, Resized):
             if self._shadow is not None and self._shadow_map is not None:
@@ -404,7 +486,10 @@ class SessionTab(QtWidgets.QWidget):
             self.view.refresh()
             self.update_status()
         elif isinstance(event, ReplayReset):
-            self.tests_run = GoTestRun(self.encoding, on_marker=self._on_test_marker)
+            self._tests = GoTestRun(self.encoding, on_marker=self._on_test_marker)
+            self._tests_backlog.clear()
+            self._tests_backlog_bytes = 0
+            self._tests_finish = False
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.reset()
                 if event.size is not None:
@@ -415,7 +500,7 @@ class SessionTab(QtWidgets.QWidget):
             self.output.emit()
             self._check_ended()
         elif isinstance(event, Exited):
-            self.tests_run.finish()
+            self._finish_tests()
             self.view.refresh()
             self._ended_shown = True
             self.update_status()
@@ -424,6 +509,12 @@ class SessionTab(QtWidgets.QWidget):
         elif isinstance(event, ErrorReported):
             self._message = event.message
             self.update_status()
+
+    def _finish_tests(self) -> None:
+        """The output ended: the model takes its last line once it has caught up (now, or in quiet slices)."""
+        self._tests_finish = True
+        if not self._parse_tests_backlog(TESTS_SLICE_S):
+            self._tests_timer.start(0)
 
     def _on_send(self, data: bytes) -> None:
         if not self.session.running:
@@ -448,7 +539,7 @@ class SessionTab(QtWidgets.QWidget):
         self.update_status()
         self.title_changed.emit(self.title)
         if ended:
-            self.tests_run.finish()
+            self._finish_tests()
             replay = self.held_replay
             status = replay.returncode if replay is not None else None
             self.exited.emit(status if status is not None else 0)
@@ -504,6 +595,9 @@ class SessionTab(QtWidgets.QWidget):
         parts.append(format_rate(self.session.bytes_per_second))
         if self.ended:
             parts.append("replay ended" if self.is_replay else f"exited with {self.session.exit_status}")
+        recorder = self.session.recorder
+        if self.session.recording and recorder is not None and recorder.path is not None:
+            parts.append(f"● recording to {recorder.path.name}")
         dropped = self.session.bytelog.dropped_bytes
         if dropped:
             parts.append(f"{dropped} oldest bytes dropped (memory cap)")

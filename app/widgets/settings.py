@@ -8,6 +8,9 @@ temporary folder) so they never read or write the user's real settings.
 
 from __future__ import annotations
 
+import json
+
+from app.pty.opener import EditorCommandError, check_template
 from app.widgets.qt import QtCore
 
 __all__ = ["DEFAULT_FONT_SIZE", "ORGANISATION", "THEMES", "AppSettings", "open_settings"]
@@ -68,6 +71,52 @@ class AppSettings:
     @profile.setter
     def profile(self, value: str | None) -> None:
         self.store.setValue("session/profile", value or "")
+
+    @property
+    def editor_command(self) -> str | None:
+        """The command that opens a source location (``{file}``, ``{line}``, ``{col}``); ``None``: the default
+        (VS Code's ``code -g`` when ``code`` is on PATH, else the system's opener). A stored command that does
+        not parse counts as unset, so a bad settings file cannot stop locations from opening."""
+        command = self._str("locations/editor", "").strip()
+        if not command:
+            return None
+        try:
+            check_template(command)
+        except EditorCommandError:
+            return None
+        return command
+
+    @editor_command.setter
+    def editor_command(self, value: str | None) -> None:
+        """Store ``value`` (``None`` or empty: back to the default); raises ``EditorCommandError`` if unusable."""
+        if value and value.strip():
+            check_template(value.strip())
+        self.store.setValue("locations/editor", (value or "").strip())
+
+    @property
+    def tests_preset(self) -> dict[str, object] | None:
+        """The Tests panel's fields as last run (a JSON object), or ``None`` when unset or unreadable."""
+        text = self._str("tests/preset", "")
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    @tests_preset.setter
+    def tests_preset(self, value: dict[str, object]) -> None:
+        self.store.setValue("tests/preset", json.dumps(value, ensure_ascii=False))
+
+    @property
+    def tests_reuse_tab(self) -> bool:
+        """Whether the Tests panel's runs replace their previous tab instead of opening a new one each time."""
+        return self._str("tests/reuse_tab", "true").lower() in ("true", "1", "yes", "on")
+
+    @tests_reuse_tab.setter
+    def tests_reuse_tab(self, value: bool) -> None:
+        self.store.setValue("tests/reuse_tab", "true" if value else "false")
 
     @property
     def utf8(self) -> bool:

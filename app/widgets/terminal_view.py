@@ -20,12 +20,14 @@ Rows are addressed *absolutely* for everything the outside sees (selection, high
 from __future__ import annotations
 
 import re
+import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Any
 
+from app.inspect.links import check_link, location_at
 from app.vt import WIDE_TAIL, RowData, Terminal
 from app.vt.keys import (
     KeyModes,
@@ -75,7 +77,7 @@ from app.widgets.keymap import encode_key_event, qt_mods
 from app.widgets.palette import DARK, RGB, Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot
 
-__all__ = ["CJK_FALLBACK_FAMILIES", "TerminalView", "default_font"]
+__all__ = ["CJK_FALLBACK_FAMILIES", "WINDOWS_MONOSPACE_FAMILIES", "TerminalView", "default_font"]
 
 PH = WIDE_TAIL
 #: Printable ASCII runs (trimmed of spaces) or single other characters; spaces and wide-char
@@ -92,12 +94,22 @@ CJK_FALLBACK_FAMILIES = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
     "Microsoft YaHei",
+    "SimSun",
+    "NSimSun",
     "SimHei",
     "PingFang SC",
     "Noto Color Emoji",
 )
 
+#: Windows has no "monospace" alias for Qt to resolve: the first of these that is installed is the terminal's
+#: font there (Cascadia Mono ships with Windows 11 and Windows Terminal, Consolas with every Windows since Vista).
+WINDOWS_MONOSPACE_FAMILIES = ("Cascadia Mono", "Consolas", "DejaVu Sans Mono", "Lucida Console", "Courier New")
+
 FRAME_MS = 16
+#: While output keeps coming, frames are at least this far apart (ms): about 35 a second is smooth to watch, and
+#: each frame of a flood repaints the whole screen, time the flood itself needs; a lone change still shows
+#: within FRAME_MS.
+FLOOD_FRAME_MS = 28
 BLINK_MS = 530
 #: How often a selection dragged past the top or bottom edge scrolls the view by a row (ms).
 AUTOSCROLL_MS = 50
@@ -126,12 +138,13 @@ def default_font(point_size: float = 11.0) -> QtGui.QFont:
     Qt's own fallback would find *some* font for a CJK character, but not necessarily one whose
     metrics suit a grid; naming the fallbacks makes the choice predictable across machines.
     """
-    font = QtGui.QFont("monospace")
+    installed = set(QtGui.QFontDatabase.families())
+    named = WINDOWS_MONOSPACE_FAMILIES if sys.platform == "win32" else ()
+    font = QtGui.QFont(next((f for f in named if f in installed), "monospace"))
     font.setStyleHint(QtGui.QFont.StyleHint.TypeWriter)
     font.setFixedPitch(True)
     font.setPointSizeF(point_size)
     primary = QtGui.QFontInfo(font).family()
-    installed = set(QtGui.QFontDatabase.families())
     font.setFamilies([primary, *(f for f in CJK_FALLBACK_FAMILIES if f in installed and f != primary)])
     return font
 
@@ -170,6 +183,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
       ``size_changed(cols, rows)``: the grid that fits the widget changed; the owner resizes the
         Terminal and the pty (the view never resizes the Terminal itself: the pty must agree).
       ``link_activated(str)``: Ctrl+click on an OSC 8 hyperlink; the URI, never opened here.
+      ``location_activated(Location)``: Ctrl+click on a source location in the output (``x_test.go:29:``);
+        opening it is the owner's decision too. Hovering either shows its target first (a tooltip).
       ``cell_clicked(abs_row, col)``: a plain click (no drag) on a cell, for the Bytes panel.
       ``selection_changed()``: the selection was made or cleared.
     """
@@ -177,6 +192,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     send = Signal(bytes)
     size_changed = Signal(int, int)
     link_activated = Signal(str)
+    location_activated = Signal(object)
     cell_clicked = Signal(int, int)
     selection_changed = Signal()
 
@@ -227,6 +243,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._press_cell: Cell | None = None
         self._dragging = False
         self._highlight: set[Cell] = set()
+        #: The cell under the pointer, and the link or location there (first cell, last cell, tooltip text).
+        self._hover_cell: Cell | None = None
+        self._hover_target: tuple[Cell, Cell, str] | None = None
+        #: Find matches by absolute row: ``(first col, end col, is the current match)``.
+        self._find_rows: dict[int, list[tuple[int, int, bool]]] = {}
         self._mouse_down: MouseButton | None = None
         self._last_motion_cell: Cell | None = None
         self._wheel_accum = 0
@@ -242,6 +263,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._frame_timer.setInterval(FRAME_MS)
         self._frame_timer.timeout.connect(self._flush)
         self._sync_held = 0
+        self._last_frame = 0.0
 
         #: Blinking text (SGR 5/6): shown in the "on" phase; the timer runs only while such text was painted.
         self._text_blink_on = True
@@ -286,6 +308,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._cursor_seen = None
         self._selection = None
         self._highlight = set()
+        self._find_rows = {}
         self._preedit = ""
         self._sync_scrollbar()
         self.viewport().update()
@@ -355,7 +378,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def refresh(self) -> None:
         """Call after feeding the Terminal: schedules one repaint of what changed, at most once per frame."""
         if not self._frame_timer.isActive():
-            self._frame_timer.start()
+            since = (time.monotonic() - self._last_frame) * 1000
+            self._frame_timer.start(max(FRAME_MS, int(FLOOD_FRAME_MS - since)))
 
     def flush_now(self) -> None:
         """Apply pending changes immediately (screenshots, tests) instead of waiting for the frame timer."""
@@ -373,6 +397,28 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     @property
     def highlight(self) -> frozenset[Cell]:
         return frozenset(self._highlight)
+
+    def set_find_matches(self, matches: Sequence[Sequence[tuple[int, int, int]]], current: int | None) -> None:
+        """Light the find bar's matches: each match as ``(abs_row, first_col, end_col)`` spans; ``current``
+        (an index into ``matches``) in the stronger colour. An empty list clears them."""
+        rows: dict[int, list[tuple[int, int, bool]]] = {}
+        for index, spans in enumerate(matches):
+            for abs_row, c0, c1 in spans:
+                rows.setdefault(abs_row, []).append((c0, c1, index == current))
+        changed = set(rows) | set(self._find_rows)
+        self._find_rows = rows
+        if len(changed) > 4 * max(1, self._view_rows()):
+            self.viewport().update()
+        else:
+            self._update_abs_rows(changed)
+
+    def find_spans(self, abs_row: int) -> list[tuple[int, int, bool]]:
+        """The find matches lit on ``abs_row`` (for tests and screenshots)."""
+        return list(self._find_rows.get(abs_row, ()))
+
+    def top_row(self) -> int:
+        """The absolute row at the top of the view."""
+        return self._top_abs()
 
     def scroll_to_row(self, abs_row: int) -> None:
         """Scroll so *abs_row* is visible (e.g. a test failure clicked in the Tests panel)."""
@@ -472,6 +518,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             self._frame_timer.start()
             return
         self._sync_held = 0
+        self._last_frame = time.monotonic()
         all_dirty, rows = term.take_dirty()
         if self._sync_colours():
             all_dirty = True
@@ -682,6 +729,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         for x0, x1, paint in runs:
             if paint.bg is not None:
                 p.fillRect(x0 * cw, y, (x1 - x0) * cw, ch, paint.bg)
+        found = self._find_rows.get(abs_row)
+        if found:
+            for c0, c1, current in found:
+                rgb = self._theme.find_current if current else self._theme.find_match
+                p.fillRect(c0 * cw, y, (min(c1, n) - c0) * cw, ch, _qcolor(rgb, 255 if current else 150))
         span = self._selection_span(abs_row, n, sel)
         if span is not None:
             p.fillRect(span[0] * cw, y, (span[1] - span[0]) * cw, ch, _qcolor(self._theme.selection))
@@ -697,6 +749,13 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if paint.underline != UL_NONE or paint.strike or paint.overline:
                 self._draw_decorations(p, paint, x0, x1, y, baseline)
         p.setClipping(False)
+        target = self._hover_target
+        if target is not None and target[0][0] <= abs_row <= target[1][0]:
+            c0 = target[0][1] if abs_row == target[0][0] else 0
+            c1 = target[1][1] + 1 if abs_row == target[1][0] else n
+            if c0 == c1 - 1 and c1 < n and text[c1] == PH:
+                c1 += 1
+            p.fillRect(c0 * cw, y + ch - 2, (c1 - c0) * cw, 1, _qcolor(self._defaults()[0]))
         if self._highlight:
             colour = _qcolor(self._theme.highlight, 120)
             edge = _qcolor(self._theme.highlight)
@@ -1062,6 +1121,11 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
                     self.link_activated.emit(uri)
                     self._press_cell = None
                     return
+                location = location_at(self._term, cell)
+                if location is not None:
+                    self.location_activated.emit(location)
+                    self._press_cell = None
+                    return
             last = self._double_click
             interval = QtWidgets.QApplication.doubleClickInterval() / 1000
             if last is not None and time.monotonic() - last[0] <= interval and last[1] == cell[0]:
@@ -1091,9 +1155,52 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if self._autoscroll_dir and not self._autoscroll_timer.isActive():
                 self._autoscroll_timer.start()
             return
+        self._hover(event)
+
+    def _hover(self, event: QtGui.QMouseEvent) -> None:
+        """Over a link or a source location: underline it and show where Ctrl+click would go (never open)."""
+        cell = self.cell_at(event.position())
+        if cell != self._hover_cell:
+            self._hover_cell = cell
+            target = self._target_at(cell)
+            old = self._hover_target
+            self._hover_target = target
+            if old is not None or target is not None:
+                rows = {r for t in (old, target) if t is not None for r in range(t[0][0], t[1][0] + 1)}
+                self._update_abs_rows(rows)
+            if target is None:
+                QtWidgets.QToolTip.hideText()
+            else:
+                QtWidgets.QToolTip.showText(event.globalPosition().toPoint(), target[2], self.viewport())
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        on_link = ctrl and self._link_at(self.cell_at(event.position())) is not None
-        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if on_link else Qt.CursorShape.IBeamCursor)
+        on_target = ctrl and self._hover_target is not None
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if on_target else Qt.CursorShape.IBeamCursor)
+
+    def _target_at(self, cell: Cell) -> tuple[Cell, Cell, str] | None:
+        """The link or location over ``cell``: its first and last cell and the text that says what it opens."""
+        uri = self._link_at(cell)
+        if uri is not None:
+            verdict = check_link(uri)
+            what = f"Ctrl+click to open {verdict.text}" if verdict.allowed else f"{uri}\n{verdict.text}"
+            return cell, cell, what
+        location = location_at(self._term, cell)
+        if location is not None:
+            return location.start, location.end, f"Ctrl+click to open {location.label()} in the editor"
+        return None
+
+    def viewportEvent(self, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.Leave and self._hover_target is not None:
+            first, last, _ = self._hover_target
+            self._hover_target = self._hover_cell = None
+            self._update_abs_rows(range(first[0], last[0] + 1))
+        elif event.type() == QtCore.QEvent.Type.Leave:
+            self._hover_cell = None
+        return super().viewportEvent(event)
+
+    @property
+    def hover_target(self) -> tuple[Cell, Cell, str] | None:
+        """What the pointer is over: first and last cell, and the text shown (for tests)."""
+        return self._hover_target
 
     def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
         if self._mouse_down is not None:

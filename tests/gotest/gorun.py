@@ -21,6 +21,16 @@ from app.gotest import GoTestRun, OutputLine, PackageNode, TestNode
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "resources" / "demo" / "gotest"
+def _failure_location() -> str:
+    """Where the demo's failing test calls t.Errorf, as Go prints it (``mojidemo_test.go:29:``)."""
+    for path in sorted(DEMO.glob("*_test.go")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if 't.Errorf("失败' in line:
+                return f"{path.name}:{number}:"
+    raise AssertionError("the demo module has no failing t.Errorf")
+
+
+FAIL_LOCATION = _failure_location()
 DEMO_PKG = "example.com/mojidemo"
 MULTI_PKG = "example.com/multi"
 

@@ -21,6 +21,7 @@ from app.session import OutputReceived, Session, recording_header
 from tests.gotest.gorun import (
     DEMO,
     DEMO_PKG,
+    FAIL_LOCATION,
     MULTI_PKG,
     as_pty,
     check_offsets,
@@ -297,3 +298,31 @@ def test_gbk_session_parses_with_its_encoding() -> None:
     run = GoTestRun(encoding="gbk")
     run.feed("=== RUN   Test你好\n--- PASS: Test你好 (0.00s)\nok  \texample.com/g\t0.1s\n".encode("gbk"))
     assert run.find("Test你好") is not None and run.counts().passed == 1
+
+
+# ------------------------------------------------------------------ where a click goes
+
+
+@pytest.mark.parametrize("flavour", ["v", "json"])
+def test_a_failed_test_targets_its_failure_and_others_their_start(
+    demo_v_fail: bytes, demo_json_fail: bytes, flavour: str
+) -> None:
+    data = as_pty(demo_v_fail) if flavour == "v" else demo_json_fail
+    run = parse(data, seed=5)
+    failed, passed = run.find("Test失败"), run.find("Test加法")
+    assert failed is not None and passed is not None
+    target = failed.target_line
+    assert target is not None and f"{FAIL_LOCATION} 失败：期望 3，得到 4" in target.text
+    start = passed.target_line
+    assert start is not None and start is passed.first_line
+    assert ("=== RUN   Test加法" if flavour == "v" else '"Action":"run"') in start.text
+    pkg = run.packages[DEMO_PKG]
+    assert pkg.target_line is pkg.first_line
+
+
+def test_a_failure_without_a_location_targets_its_fail_line() -> None:
+    run = GoTestRun()
+    run.feed(b"=== RUN   TestPanic\nsome output\n--- FAIL: TestPanic (0.00s)\nFAIL\nFAIL\tx.com/p\t0.1s\n")
+    test = run.find("TestPanic")
+    assert test is not None and test.target_line is test.result_line
+    assert test.target_line is not None and test.target_line.text == "--- FAIL: TestPanic (0.00s)"

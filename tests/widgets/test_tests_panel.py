@@ -15,7 +15,7 @@ from app.pty import PtySource, SpawnSpec
 from app.session import OutputReceived, Session
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.tests_panel import STATUS_COLOURS, TestsPanel
-from tests.gotest.gorun import DEMO, DEMO_PKG, MULTI_FILES, MULTI_PKG, as_pty, chunks, go_env, run_go
+from tests.gotest.gorun import DEMO, DEMO_PKG, FAIL_LOCATION, MULTI_FILES, MULTI_PKG, as_pty, chunks, go_env, run_go
 
 DEMO_ORDER = ["Test失败", "Test加法", "TestGBK", "TestSplit", "TestInvalid"]
 
@@ -118,8 +118,8 @@ def test_click_selects_the_bytes_of_the_first_line(qtbot: QtBot, failing_run: by
 
     failed = panel.item_for("Test失败")
     assert failed is not None
-    start, end = click(qtbot, panel, failed)
-    assert failing_run[start:end] == "=== RUN   Test失败".encode()
+    start, end = click(qtbot, panel, failed)  # a failure goes to the failure, not to its === RUN line
+    assert failing_run[start:end] == f"    {FAIL_LOCATION} 失败：期望 3，得到 4".encode()
 
     add = panel.item_for("Test加法")
     assert add is not None
