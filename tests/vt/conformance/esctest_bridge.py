@@ -10,10 +10,15 @@ esctest2 is GPL and is not part of this repository: fetch it (``git clone
 https://github.com/ThomasDickey/esctest2``) and pass its ``esctest`` directory.  This file holds none of its
 code; it only starts it and reads its log::
 
-    python tests/vt/conformance/esctest_bridge.py ~/src/esctest2/esctest [--include REGEX] [--timeout 1]
+    python tests/vt/conformance/esctest_bridge.py ~/src/esctest2/esctest [--include REGEX] [--timeout 1] \
+        [--checksum 334|dec] [-- ESCTEST ARGS…]
 
-It prints the summary line of esctest2's log, then the failing tests grouped by class.  Any further
-arguments after ``--`` go to esctest.py unchanged.
+esctest2 is run as its README says for xterm since patch 334 (``--expected-terminal=xterm
+--xterm-checksum=334``, the terminal's checksum extension set to 23 as ``xterm*checksumExtension: 23``
+would) and with ``--xterm-reverse-wrap=383``; ``--checksum dec`` keeps DEC's own checksum and esctest's
+default reading instead.  It prints the summary line of esctest2's log, then the failing tests grouped by
+class; arguments after ``--`` go to esctest.py unchanged (e.g. ``--options xtermWinopsEnabled``).  Exit
+status: 0 when esctest2 ran to its summary, 1 when it did not, 2 for bad arguments.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import os
 import re
 import sys
 import tempfile
@@ -96,7 +100,11 @@ def main() -> int:
             *(["--xterm-checksum=334"] if args.checksum == "334" else []),
             *rest,
         ]
-        status = asyncio.run(_run(command, args.deadline, 23 if args.checksum == "334" else 0))
+        try:
+            status = asyncio.run(_run(command, args.deadline, 23 if args.checksum == "334" else 0))
+        except TimeoutError:
+            print(f"esctest_bridge: esctest2 did not finish within {args.deadline:g} s", file=sys.stderr)
+            return 1
         log = log_path.read_text(errors="replace") if log_path.exists() else ""
     summary, failing = summarize(log)
     print(summary)
@@ -105,7 +113,7 @@ def main() -> int:
             print(f"{cls} ({len(failing[cls])}): {', '.join(failing[cls])}")
     if status:
         print(f"esctest.py exited with status {status}", file=sys.stderr)
-    return 0 if os.path.exists(script) else 1
+    return 0 if summary.startswith("***") else 1
 
 
 if __name__ == "__main__":
