@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +22,26 @@ if TYPE_CHECKING:
     from app.record.cast import Recording
     from app.widgets.qt import QtCore, QtWidgets
 
-__all__ = ["DEMO_RECORDING", "ScreenshotError", "display_problem", "run_app", "take_screenshot"]
+__all__ = [
+    "DEMO_RECORDING",
+    "STARTUP_PROBE",
+    "ScreenshotError",
+    "display_problem",
+    "run_app",
+    "seconds_since_start",
+    "take_screenshot",
+]
+
+#: With this variable set (``MOJISCOPE_STARTUP_PROBE=1 python -m app``), the app prints one line when its first
+#: paint of a non-blank screen (the shell's prompt) is done, and closes itself::
+#:
+#:     mojiscope startup: first prompt painted 0.312 s after the process started (epoch 1733456789.123456)
+#:
+#: Why in the app: "the process exists" is easy to see from outside, "the prompt is on screen" is not.  The time
+#: is from the process's start as the kernel recorded it (Linux, 10 ms resolution); the epoch lets a caller that
+#: noted the time before starting the process measure exactly (``python -m app bench --startup`` does).
+STARTUP_PROBE = "MOJISCOPE_STARTUP_PROBE"
+_IMPORTED = time.time()
 
 DEMO_RECORDING = Path(__file__).resolve().parents[1] / "resources" / "samples" / "go-test-utf8.cast"
 
@@ -40,6 +60,33 @@ def _application(argv: list[str]) -> QtWidgets.QApplication:
     app.setOrganizationName("Mojiscope")
     app.setApplicationName("Mojiscope")
     return app
+
+
+#: Windows' own fonts the window uses (UI, terminal, CJK fallbacks), by file name in %WINDIR%\Fonts.
+WINDOWS_FONT_FILES = ("segoeui.ttf", "CascadiaMono.ttf", "consola.ttf", "consolab.ttf", "msyh.ttc", "simsun.ttc")
+
+
+def windows_fonts_dir() -> Path:
+    return Path(os.environ.get("WINDIR", "C:\\Windows")) / "Fonts"
+
+
+def load_fonts(folder: Path, names: tuple[str, ...] = WINDOWS_FONT_FILES) -> list[str]:
+    """Register the fonts ``names`` found in ``folder`` with Qt; the families that came in.
+
+    Qt's offscreen platform (the screenshot) on Windows knows no system fonts: it reads only
+    ``PySide6/lib/fonts``, and there only ``*.ttf``/``*.otf``, so Microsoft YaHei and SimSun (``.ttc``) would
+    never be found. Registered one by one, they are (a handful, not the hundreds in the folder: fast).
+    """
+    from app.widgets.qt import QtGui
+
+    families: list[str] = []
+    for name in names:
+        path = folder / name
+        if path.is_file():
+            font_id = QtGui.QFontDatabase.addApplicationFont(str(path))
+            if font_id >= 0:
+                families += QtGui.QFontDatabase.applicationFontFamilies(font_id)
+    return families
 
 
 #: What a user is told when Qt cannot open a window (printed after "mojiscope: error: ").
@@ -135,7 +182,9 @@ def run_app(argv: list[str]) -> int:
 
         window.closed.connect(on_closed)
         window.show()
-        window.new_session()
+        tab = window.new_session()
+        if os.environ.get(STARTUP_PROBE, "") not in ("", "0"):
+            _probe_first_prompt(window, tab)
         loop.run_until_complete(done)
     finally:
         if collector is not None:
@@ -143,6 +192,56 @@ def run_app(argv: list[str]) -> int:
         asyncio.set_event_loop(None)
         loop.close()
     return 0
+
+
+def seconds_since_start(now: float | None = None) -> float:
+    """Seconds from this process's start (as the kernel recorded it; elsewhere: the import of this module)."""
+    now = time.time() if now is None else now
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            ticks = int(f.read().rsplit(b")", 1)[1].split()[19])  # field 22, starttime: clock ticks after boot
+        with open("/proc/uptime", "rb") as f:
+            uptime = float(f.read().split()[0])
+        started = time.time() - uptime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        started = _IMPORTED
+    return max(0.0, now - started)
+
+
+def _probe_first_prompt(window: object, tab: object) -> None:
+    """:data:`STARTUP_PROBE`: after the first paint of the terminal that shows something, print and close."""
+    from app.widgets.main_window import MainWindow
+    from app.widgets.qt import QtCore
+    from app.widgets.session_tab import SessionTab
+
+    assert isinstance(window, MainWindow) and isinstance(tab, SessionTab)
+    term = tab.terminal
+
+    def shows_something() -> bool:
+        rows = (term.row(term.history_size + y) for y in range(term.rows))
+        return any(row is not None and row.text.strip(" \x00") for row in rows)
+
+    def finish() -> None:
+        epoch = time.time()
+        print(
+            f"mojiscope startup: first prompt painted {seconds_since_start(epoch):.3f} s after the process "
+            f"started (epoch {epoch:.6f})",
+            file=sys.stderr,
+            flush=True,
+        )
+        window.close()
+
+    class FirstPaint(QtCore.QObject):
+        fired = False
+
+        def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+            if not self.fired and event.type() == QtCore.QEvent.Type.Paint and shows_something():
+                self.fired = True
+                QtCore.QTimer.singleShot(0, finish)  # right after this paint is done
+            return False
+
+    watcher = FirstPaint(tab.view)
+    tab.view.viewport().installEventFilter(watcher)
 
 
 def take_screenshot(
@@ -173,6 +272,8 @@ def take_screenshot(
         title = title or DEMO_RECORDING.name
     app = _application([])
     previous_handler = QtCore.qInstallMessageHandler(_quiet_offscreen)
+    if sys.platform == "win32" and app.platformName() == "offscreen":
+        load_fonts(windows_fonts_dir())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:

@@ -1,4 +1,4 @@
-"""``python -m app bench``: our engine's throughput against pyte's, on the same bytes, in one run.
+"""``python -m app bench``: our engine's throughput against pyte's and its peers', on the same bytes, in one run.
 
 Why both in one run: absolute MB/s depend on the machine, the Python build and the load, so a
 number alone says little; the ratio to pyte measured seconds apart on the same bytes is what
@@ -14,6 +14,11 @@ rest of the machine). pyte is far slower, so it gets one run over a prefix of th
 bounded by ``--pyte-max-kb`` and ``--pyte-seconds``; its MB/s is computed on what it processed,
 and the ratio compares pyte with ours re-run on exactly that prefix.
 MB is 10**6 bytes.
+
+Peers (:mod:`app.bench.peers`): xterm.js headless (node, a child process: its first, cold run and the best of
+its warm runs apart) and libvterm (C, through ctypes) get the whole stream in the same chunks; each ratio is the
+peer's time over ours on the same bytes (above 1: ours is faster).  A peer that is not installed is reported as
+missing, never estimated; ``--no-peers`` leaves them out.
 
 The ``pty`` kind (POSIX) measures the whole path a user watches instead of the engine alone: ``--pty-size-mb``
 of ``go-test-v`` bytes written by a child through a real pty into a Session (ByteLog + Terminal), one run, every
@@ -36,8 +41,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
+from app.bench.peers import PeerRun, libvterm_missing, run_libvterm, run_xterm_js, xterm_js_missing
 from app.bench.pty_case import PTY_STREAM, measure_pty
 from app.bench.streams import KINDS, generate
+from app.record.hostinfo import os_description
 
 __all__ = [
     "BENCH_KINDS",
@@ -84,6 +91,17 @@ class KindResult:
     ratio: float | None = None
     #: "engine": ``Terminal.feed`` on pre-cut chunks; "pty-session": a child → a real pty → a Session.
     via: str = "engine"
+    #: xterm.js headless on the whole stream: its first run in a fresh node (cold) and the best later run (warm).
+    xterm_cold_mb_s: float | None = None
+    xterm_warm_mb_s: float | None = None
+    xterm_cold_ratio: float | None = None
+    xterm_warm_ratio: float | None = None
+    #: Why xterm.js has no figures: "missing: …" (not installed), else what went wrong ("crashed (SIGSEGV)").
+    xterm_note: str | None = None
+    #: libvterm on the whole stream, best of ``--repeats``.
+    libvterm_mb_s: float | None = None
+    libvterm_ratio: float | None = None
+    libvterm_note: str | None = None
 
 
 def _chunks(data: bytes, size: int = CHUNK) -> list[bytes]:
@@ -193,7 +211,40 @@ def _bench_kind(kind: str, args: argparse.Namespace) -> KindResult:
             size += len(chunk)
         ours_prefix = measure_ours(prefix, args.repeats, _new_ours)
         result.ratio = (result.pyte_seconds or 0.0) / ours_prefix if ours_prefix > 0 else None
+    if not args.no_peers:
+        _bench_peers(result, data, args)
     return result
+
+
+def _mb_s(size: int, seconds: float | None) -> float | None:
+    return size / MB / seconds if seconds else None
+
+
+def _ratio(peer: float | None, ours: float | None) -> float | None:
+    return peer / ours if peer and ours else None
+
+
+def _peer_note(peer: PeerRun) -> str | None:
+    if peer.missing is not None:
+        return f"missing: {peer.missing}"
+    if peer.error is not None:
+        return peer.error
+    return None
+
+
+def _bench_peers(result: KindResult, data: bytes, args: argparse.Namespace) -> None:
+    """xterm.js and libvterm on the whole stream, in the same chunks (see :mod:`app.bench.peers`)."""
+    ours = None if result.ours_error else result.ours_seconds
+    xterm = run_xterm_js(data, cols=COLS, rows=ROWS, scrollback=SCROLLBACK, chunk=CHUNK, runs=args.peer_runs)
+    result.xterm_note = _peer_note(xterm)
+    result.xterm_cold_mb_s = _mb_s(len(data), xterm.cold_seconds)
+    result.xterm_warm_mb_s = _mb_s(len(data), xterm.warm_seconds)
+    result.xterm_cold_ratio = _ratio(xterm.cold_seconds, ours)
+    result.xterm_warm_ratio = _ratio(xterm.warm_seconds, ours)
+    vterm = run_libvterm(data, cols=COLS, rows=ROWS, chunk=CHUNK, repeats=args.repeats)
+    result.libvterm_note = _peer_note(vterm)
+    result.libvterm_mb_s = _mb_s(len(data), vterm.warm_seconds)
+    result.libvterm_ratio = _ratio(vterm.warm_seconds, ours)
 
 
 def _summary(results: Sequence[KindResult]) -> dict[str, Any]:
@@ -214,6 +265,10 @@ def _summary(results: Sequence[KindResult]) -> dict[str, Any]:
         "pty_mb_s": pty.ours_mb_s if pty is not None else None,
         "ours_crashed": [r.kind for r in results if r.ours_error],
         "pyte_crashed": [r.kind for r in results if r.pyte_error],
+        "ours_mb_s_min": min((r.ours_mb_s for r in timed if r.ours_mb_s), default=None),
+        "xterm_cold_ratio_min": min((r.xterm_cold_ratio for r in results if r.xterm_cold_ratio), default=None),
+        "xterm_warm_ratio_min": min((r.xterm_warm_ratio for r in results if r.xterm_warm_ratio), default=None),
+        "libvterm_ratio_min": min((r.libvterm_ratio for r in results if r.libvterm_ratio), default=None),
     }
 
 
@@ -239,14 +294,22 @@ def _setup(args: argparse.Namespace) -> dict[str, Any]:
         "pty_size_mb": args.pty_size_mb,
         "pty_stream": PTY_STREAM,
         "pty_bytelog_cap": PTY_BYTELOG_CAP,
+        "peers": not args.no_peers,
+        "peer_runs": args.peer_runs,
+        #: Why a peer is missing here (``None``: it ran, or peers were left out).
+        "peers_missing": {} if args.no_peers else {"xterm.js": xterm_js_missing(), "libvterm": libvterm_missing()},
         "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "platform": platform.platform(),
+        "platform": os_description(),
         "mb": MB,
     }
 
 
 def _fmt(x: float | None, spec: str) -> str:
     return "-" if x is None else format(x, spec)
+
+
+def _ratio_text(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}x" if x < 10 else f"{x:.1f}x"
 
 
 def _table(results: Sequence[KindResult], setup: dict[str, Any], summary: dict[str, Any], out: TextIO) -> None:
@@ -261,34 +324,63 @@ def _table(results: Sequence[KindResult], setup: dict[str, Any], summary: dict[s
         f"(<= {s['pyte_max_bytes'] // 1024} KiB or ~{s['pyte_budget_s']:g} s); MB = 10^6 bytes",
         file=out,
     )
+    if s["peers"]:
+        print(
+            f"xterm.js headless (node): whole stream, its first run in a fresh node (cold) and the best of the "
+            f"next {max(0, s['peer_runs'] - 1)} (warm); libvterm (C, ctypes, no scrollback): whole stream, best of "
+            f"{s['repeats']}",
+            file=out,
+        )
+    print("ratio: the other engine's CPU time over ours on the same bytes (above 1: ours is faster)", file=out)
     print(file=out)
-    head = f"{'kind':<14} {'bytes':>10} {'ours MB/s':>10} {'pyte bytes':>11} {'pyte MB/s':>10} {'ratio':>8}"
+    head = f"{'kind':<16} {'bytes':>10} {'ours MB/s':>9} {'pyte MB/s':>9} {'ratio':>7}"
+    if s["peers"]:
+        head += f" | {'xterm.js cold':>13} {'ratio':>6} {'warm':>6} {'ratio':>6} | {'libvterm':>8} {'ratio':>6}"
     print(head, file=out)
     print("-" * len(head), file=out)
     for r in results:
         ours = f"crashed: {r.ours_error}" if r.ours_error else _fmt(r.ours_mb_s, ".2f")
-        if r.pyte_error:
-            line = f"{r.kind:<14} {r.bytes:>10,} {ours:>10} pyte crashed: {r.pyte_error}"
-        else:
-            pyte_b = f"{r.pyte_bytes:,}" if setup["pyte"] and r.via == "engine" else "-"
-            ratio = "-" if r.ratio is None else f"{r.ratio:.1f}x"
-            pyte_s = _fmt(r.pyte_mb_s, ".3f")
-            line = f"{r.kind:<14} {r.bytes:>10,} {ours:>10} {pyte_b:>11} {pyte_s:>10} {ratio:>8}"
+        pyte = "crashed" if r.pyte_error else _fmt(r.pyte_mb_s, ".3f")
+        line = f"{r.kind:<16} {r.bytes:>10,} {ours:>9} {pyte:>9} {_ratio_text(r.ratio):>7}"
+        if s["peers"]:
+            line += (
+                f" | {_fmt(r.xterm_cold_mb_s, '.2f'):>13} {_ratio_text(r.xterm_cold_ratio):>6}"
+                f" {_fmt(r.xterm_warm_mb_s, '.2f'):>6} {_ratio_text(r.xterm_warm_ratio):>6}"
+                f" | {_fmt(r.libvterm_mb_s, '.2f'):>8} {_ratio_text(r.libvterm_ratio):>6}"
+            )
         print(line, file=out)
     print("-" * len(head), file=out)
+    for r in results:
+        if r.pyte_error:
+            print(f"{r.kind}: pyte crashed: {r.pyte_error}", file=out)
+    for name, reason in s.get("peers_missing", {}).items():
+        if reason:
+            print(f"{name}: missing: {reason}", file=out)
+    for r in results:
+        for name, note in (("xterm.js", r.xterm_note), ("libvterm", r.libvterm_note)):
+            if note and not note.startswith("missing: "):
+                print(f"{r.kind}: {name} {note}", file=out)  # e.g. "crashed (SIGSEGV)"
     if any(r.via == "pty-session" for r in results):
         cap_mib = s["pty_bytelog_cap"] // (1024 * 1024)
         print(
             f"pty: {s['pty_stream']} bytes written by a child (raw tty) through a real pty into a Session\n"
             f"     (Terminal {s['cols']}x{s['rows']} + ByteLog, cap {cap_mib} MiB), one run from start to exit, "
             "every byte checked by sha256;\n"
-            "     no pyte figures ('-': pyte has no pty or session around it); not in the engine summary",
+            "     no pyte or peer figures ('-': they have no pty or session around them); not in the engine summary",
             file=out,
         )
     geo = summary["ratio_geomean"]
-    parts = [f"ours overall {_fmt(summary['ours_mb_s'], '.2f')} MB/s"]
+    overall, slowest = _fmt(summary["ours_mb_s"], ".2f"), _fmt(summary["ours_mb_s_min"], ".2f")
+    parts = [f"ours overall {overall} MB/s (slowest kind {slowest})"]
     if geo is not None:
-        parts.append(f"geometric-mean ratio {geo:.1f}x (lowest {summary['ratio_min']:.1f}x)")
+        parts.append(f"geometric-mean ratio to pyte {geo:.1f}x (lowest {summary['ratio_min']:.1f}x)")
+    for key, name in (
+        ("xterm_cold_ratio_min", "xterm.js cold"),
+        ("xterm_warm_ratio_min", "xterm.js warm"),
+        ("libvterm_ratio_min", "libvterm"),
+    ):
+        if summary[key] is not None:
+            parts.append(f"lowest ratio to {name} {_ratio_text(summary[key])}")
     if summary["pty_mb_s"] is not None:
         parts.append(f"pty session {summary['pty_mb_s']:.2f} MB/s")
     if summary["ours_crashed"]:
@@ -324,6 +416,18 @@ def _kinds(text: str) -> list[str]:
             f"unknown kind(s) {', '.join(unknown) or '(none)'}; choose from: {', '.join(BENCH_KINDS)}"
         )
     return kinds
+
+
+def _gui_peers(text: str) -> list[str]:
+    from app.bench.gui_peers import GUI_PEERS
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in GUI_PEERS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown terminal(s) {', '.join(unknown) or '(none)'}; choose from: {', '.join(GUI_PEERS)}"
+        )
+    return names
 
 
 def _kind(text: str) -> str:
@@ -390,13 +494,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="time budget for pyte per kind (default: 6)",
     )
-    parser.add_argument("--no-pyte", action="store_true", help="measure our engine only")
+    parser.add_argument("--no-pyte", action="store_true", help="leave pyte out")
+    parser.add_argument("--no-peers", action="store_true", help="leave xterm.js and libvterm out")
+    parser.add_argument(
+        "--peer-runs",
+        type=_count,
+        default=4,
+        metavar="N",
+        help="runs of xterm.js per kind in one node process: the first is cold, the best of the rest warm (default: 4)",
+    )
     parser.add_argument(
         "--pty-size-mb",
         type=_positive,
         default=50.0,
         metavar="N",
         help=f"bytes of {PTY_STREAM} for the pty kind, in MB (default: 50)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="instead of the engine: time the mojibake explainer on a screenful of garbled text and bytes (ms)",
     )
     parser.add_argument(
         "--gui",
@@ -411,12 +528,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"bytes of {PTY_STREAM} for --gui, in MB (default: 20)",
     )
+    parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="instead of the engine: time python -m app from its start to its first painted prompt "
+        "(on a private Xvfb and offscreen)",
+    )
+    parser.add_argument("--startup-runs", type=_count, default=5, metavar="N", help="timed starts per platform")
+    parser.add_argument(
+        "--gui-peers",
+        type=_gui_peers,
+        default=[],
+        metavar="A,B",
+        help="with --gui: also time these terminals on the same flood, all on a private Xvfb (xterm, st)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run the bench (or the profile) as ``args`` say; 0 on success, 1 if our engine crashed."""
 
     out = out or sys.stdout
+    if args.startup:
+        return _run_startup(args, out)
+    if getattr(args, "explain", False):
+        from app.bench import explain_case
+
+        timings = explain_case.measure_explain(repeats=args.repeats)
+        if args.json:
+            json.dump([asdict(t) for t in timings], out, indent=2)
+            print(file=out)
+        else:
+            print("\n".join(explain_case.report(timings)), file=out)
+        return 0
     if args.gui:
         return _run_gui(args, out)
     if args.profile:
@@ -438,20 +581,35 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return 1 if summary["ours_crashed"] else 0
 
 
+def _run_startup(args: argparse.Namespace, out: TextIO) -> int:
+    """``--startup``: 0 when every platform measured its runs, 1 when a start failed."""
+    from app.bench.startup_case import measure_startup, report_startup
+
+    results = measure_startup(args.startup_runs)
+    if args.json:
+        json.dump([{**asdict(r), "median": r.median} for r in results], out, indent=2)
+        print(file=out)
+    else:
+        print("\n".join(report_startup(results)), file=out)
+    return 1 if any(r.error for r in results) else 0
+
+
 def _run_gui(args: argparse.Namespace, out: TextIO) -> int:
     """``--gui``: 0 when the window met its limits with every byte, 1 when not, 2 when it cannot run here."""
     from app.bench.gui_case import measure_gui, report
     from app.bench.pty_case import PtyCaseError
 
     try:
-        measured = measure_gui(args.gui_size_mb, seed=args.seed)
+        measured = measure_gui(args.gui_size_mb, seed=args.seed, peers=args.gui_peers)
     except PtyCaseError as exc:
         print(f"mojiscope bench: error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         fields = asdict(measured)
         fields.pop("gaps_ms")
-        json.dump({**fields, "mb_s": measured.mb_s, "ok": measured.ok}, out, indent=2)
+        factor = measured.engine_factor if math.isfinite(measured.engine_factor) else None
+        extra = {"mb_s": measured.mb_s, "engine_factor": factor, "ok": measured.ok}
+        json.dump({**fields, **extra}, out, indent=2)
         print(file=out)
     else:
         print("\n".join(report(measured)), file=out)

@@ -390,6 +390,158 @@ def _plain_ascii(rng: random.Random) -> Iterator[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# go-test-wrap
+# ---------------------------------------------------------------------------------------------
+
+_GO_MOD_PATHS = (
+    "/home/dev/go/pkg/mod/github.com/stretchr/testify@v1.9.0/assert/assertions.go:{n}",
+    "/home/dev/src/example.com/平台/internal/服务/handler_test.go:{n}",
+    "/usr/local/go/src/testing/testing.go:{n}",
+    "/home/dev/src/example.com/demo/internal/encoding/decoder_test.go:{n}",
+)
+_GO_DIFF_WORDS = _words("用户 数据 alpha beta gamma 订单 状态 pending done 缓存 key value 空 nil 测试")
+
+
+def _go_diff_value(rng: random.Random, n: int) -> str:
+    """A Go value as testify prints it: a struct or slice literal, often longer than the screen."""
+    items = ", ".join(f'"{rng.choice(_GO_DIFF_WORDS)}_{rng.randint(0, 999)}"' for _ in range(n))
+    if rng.random() < 0.5:
+        return f"[]string{{{items}}}"
+    return f"&model.订单{{ID:{rng.randint(1, 99999)}, Items:{{{items}}}}}"
+
+
+def _go_test_wrap(rng: random.Random) -> Iterator[str]:
+    """``go test -v`` output as a real suite prints it: about a fifth of the lines are longer than 120 columns
+    (testify's diffs of whole values, stack paths under the module cache, long log lines), so they wrap."""
+
+    while True:
+        pkg = rng.choice(_GO_PKGS)
+        failed_pkg = False
+        for _ in range(rng.randint(3, 10)):
+            name = "Test" + rng.choice(_GO_WORDS) + rng.choice(("", "V2", "_边界"))
+            out = [f"=== RUN   {name}"]
+            failed = False
+            for i in range(rng.randint(1, 6)):
+                sub = f"{name}/" + rng.choice(_GO_SUBTESTS).format(n=i + 1)
+                out.append(f"=== RUN   {sub}")
+                r = rng.random()
+                if r < 0.6:  # a long log line: wraps once or twice
+                    words = " ".join(rng.choice(_GO_DIFF_WORDS) for _ in range(rng.randint(20, 45)))
+                    out.append(f"        {rng.choice(('handler', 'decoder'))}_test.go:{rng.randint(10, 400)}: {words}")
+                elif r < 0.67:  # a testify failure with whole values and a stack path
+                    failed = True
+                    path = rng.choice(_GO_MOD_PATHS).format(n=rng.randint(10, 2000))
+                    out += [
+                        f"        {rng.choice(('handler', 'decoder'))}_test.go:{rng.randint(10, 400)}: ",
+                        f"        \tError Trace:\t{path}",
+                        "        \tError:      \tNot equal: ",
+                        f"        \t            \texpected: {_go_diff_value(rng, rng.randint(6, 14))}",
+                        f"        \t            \tactual  : {_go_diff_value(rng, rng.randint(6, 14))}",
+                        f"        \tTest:       \t{sub}",
+                    ]
+                elif r < 0.9:
+                    out.append(_go_log(rng, "handler", "        "))
+                verdict = "\x1b[31m--- FAIL\x1b[0m" if failed else "\x1b[32m--- PASS\x1b[0m"
+                out.append(f"    {verdict}: {sub} (0.{rng.randint(0, 99):02d}s)")
+            failed_pkg |= failed
+            verdict = "\x1b[31m--- FAIL\x1b[0m" if failed else "\x1b[32m--- PASS\x1b[0m"
+            out.append(f"{verdict}: {name} (0.{rng.randint(0, 99):02d}s)")
+            yield CRLF.join(out) + CRLF
+        if failed_pkg:
+            yield f"FAIL{CRLF}FAIL\texample.com/{pkg}\t{rng.uniform(0.01, 3):.3f}s{CRLF}"
+        else:
+            yield f"PASS{CRLF}ok  \texample.com/{pkg}\t{rng.uniform(0.01, 3):.3f}s{CRLF}"
+
+
+# ---------------------------------------------------------------------------------------------
+# insert-mode
+# ---------------------------------------------------------------------------------------------
+
+_SHELL_WORDS = _words("git commit -m 修复 go test ./... -run TestParse grep -rn 中文 make build docker ps kubectl get")
+
+
+def _insert_mode(rng: random.Random) -> Iterator[str]:
+    """Line editing and status lines: the cursor moves back into a line and text is inserted (IRM, ``CSI 4 h``)
+    or characters are opened (ICH) and deleted (DCH), as a shell's line editor or an editor in insert mode does;
+    and status lines written with autowrap off (``CSI ? 7 l``), longer than the screen and cut at its edge."""
+
+    n = 0
+    while True:
+        n += 1
+        words = [rng.choice(_SHELL_WORDS) for _ in range(rng.randint(3, 9))]
+        line = " ".join(words)
+        parts = [f"\x1b[1;32mdev@host\x1b[0m:\x1b[34m~/src\x1b[0m$ {line}"]
+        for _ in range(rng.randint(2, 8)):  # corrections: back into the line, insert, come back
+            back = rng.randint(1, max(1, min(len(line), 40)))
+            word = rng.choice(_SHELL_WORDS) + " "
+            r = rng.random()
+            if r < 0.6:
+                parts.append(f"{CSI}{back}D{CSI}4h{word}{CSI}4l{CSI}{back}C")
+            elif r < 0.8:
+                parts.append(f"{CSI}{back}D{CSI}{len(word)}@{word}{CSI}{back}C")
+            else:
+                parts.append(f"{CSI}{back}D{CSI}{rng.randint(1, 4)}P{CSI}{back}C")
+        parts.append(CRLF)
+        for _ in range(rng.randint(0, 3)):
+            parts.append(_go_log(rng, "main", "") + CRLF)
+        if n % 4 == 0:  # a status line with autowrap off: cut at the right edge, the last cell rewritten
+            status = " | ".join(rng.choice(_SHELL_WORDS) for _ in range(rng.randint(25, 50)))
+            parts.append(f"{ESC}7{CSI}?7l{CSI}{ROWS};1H\x1b[7m{status}\x1b[0m{CSI}?7h{ESC}8")
+        yield "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# windows-console
+# ---------------------------------------------------------------------------------------------
+
+_WIN_TEXT = _words("C:\\Users\\dev\\go\\src 正在运行 测试 通过 失败 PASS FAIL ok 编码 Active code page: 936")
+
+
+def _windows_console(rng: random.Random) -> Iterator[bytes]:
+    """What a Windows console session sends a terminal: ConPTY's repaints (hide the cursor, position, text,
+    erase to the end of the line, the title), mixed with what legacy programs put through it — text in the ANSI
+    code page (GBK, cp1252: invalid UTF-8), CR CR LF from double text-mode translation, NULs, ^Z, BELs, a lone
+    ESC, sequences cut by a line end or with stray intermediates, win32-input-mode switches."""
+
+    row = 1
+    while True:
+        parts: list[bytes] = []
+        r = rng.random()
+        text = " ".join(rng.choice(_WIN_TEXT) for _ in range(rng.randint(2, 10)))
+        if r < 0.35:  # a ConPTY repaint of one line
+            row = row % ROWS + 1
+            parts.append(f"{CSI}?25l{CSI}{row};1H{text}{CSI}K{CSI}?25h".encode())
+        elif r < 0.55:  # legacy code page text: bytes that are not UTF-8
+            codec = rng.choice(("gbk", "gbk", "cp1252", "shift_jis"))
+            sample = rng.choice(("正在运行测试 通过", "café naïve résumé", "文字化け テスト", "失败: 期望值"))
+            parts.append(sample.encode(codec, "replace") + b"\r\r\n")
+        elif r < 0.7:  # well-formed UTF-8 text with colour, as a UTF-8 program writes it
+            parts.append(f"\x1b[{rng.choice((31, 32, 33, 36))}m{text}\x1b[m\r\n".encode())
+        elif r < 0.8:  # odd controls a DOS-era program emits
+            parts.append(rng.choice((b"\x00", b"\x1a", b"\x07", b"\x08 \x08", b"\x7f")) + text.encode() + b"\r\n")
+        elif r < 0.9:  # ill-formed sequences: a lone ESC, a CSI cut by a line end, stray intermediates
+            parts.append(
+                rng.choice(
+                    (
+                        b"\x1b" + text[:8].encode(errors="replace"),
+                        b"\x1b[1;3\r\n",
+                        b"\x1b[?1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17;18;19;20;21;22;23;24;25;26;27;28;29;30;31;32;33;34h",
+                        b"\x1b[ ! \" 1m",
+                        b"\x1b[99999999999999999999X",
+                        b"\x1b]0;" + text.encode() + b"\x1b\\",
+                        b"\x1b]0;C:\\Windows\\system32\\cmd.exe\x07",
+                        b"\x9b" + b"31m",
+                    )
+                )
+                + text.encode()
+                + b"\r\n"
+            )
+        else:  # the win32-input-mode and focus switches ConPTY sends around a program's start
+            parts.append(b"\x1b[?9001h\x1b[?1004h" + text.encode() + b"\r\n\x1b[?9001l\x1b[?1004l")
+        yield b"".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
 # registry
 # ---------------------------------------------------------------------------------------------
 
@@ -402,8 +554,10 @@ _TEXT_KINDS: dict[str, _TextGen] = {
     "cursor-scroll": _cursor_scroll,
     "cjk-wide": _cjk_wide,
     "plain-ascii": _plain_ascii,
+    "go-test-wrap": _go_test_wrap,
+    "insert-mode": _insert_mode,
 }
-_BYTE_KINDS: dict[str, _ByteGen] = {"invalid-bytes": _invalid_bytes}
+_BYTE_KINDS: dict[str, _ByteGen] = {"invalid-bytes": _invalid_bytes, "windows-console": _windows_console}
 
 #: Every kind, in the order the bench reports them.
 KINDS: tuple[str, ...] = (
@@ -413,6 +567,9 @@ KINDS: tuple[str, ...] = (
     "cjk-wide",
     "invalid-bytes",
     "plain-ascii",
+    "go-test-wrap",
+    "insert-mode",
+    "windows-console",
 )
 
 

@@ -28,7 +28,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "MAX_LINES_PER_NODE",
@@ -59,14 +59,20 @@ class Status(str, enum.Enum):
 
     @property
     def final(self) -> bool:
-        return self in (Status.PASS, Status.FAIL, Status.SKIP)
+        return self in _FINAL
 
 
-@dataclass(frozen=True, slots=True)
-class OutputLine:
+#: The statuses a test ends in (a set: ``Status.PASS`` is a slow attribute lookup on a hot path).
+_FINAL = frozenset((Status.PASS, Status.FAIL, Status.SKIP))
+
+
+class OutputLine(NamedTuple):
     """One line of the stream: ``[start, end)`` are its bytes *without* the line ending (what to select),
     ``next`` the offset after the ending, ``line_no`` the number of LFs before it (the terminal's line,
-    as long as nothing moved the cursor), ``raw`` the bytes with colour codes and CRs removed."""
+    as long as nothing moved the cursor), ``raw`` the bytes with colour codes and CRs removed.
+
+    A named tuple, not a frozen dataclass: one is made per event line of a flood, and a frozen dataclass
+    costs three times as much to make."""
 
     start: int
     end: int
@@ -78,6 +84,88 @@ class OutputLine:
     @property
     def text(self) -> str:
         return self.raw.decode(self.encoding, "replace")
+
+
+class _Block:
+    """Plain output lines kept as the bytes they came in (every line ends in LF, none holds ESC or a CR but at
+    its end): cut into :class:`OutputLine` objects only when someone reads the node's lines."""
+
+    __slots__ = ("data", "encoding", "line_no", "offset")
+
+    def __init__(self, data: bytes, offset: int, line_no: int, encoding: str) -> None:
+        self.data = data
+        self.offset = offset
+        self.line_no = line_no
+        self.encoding = encoding
+
+    def lines(self) -> Iterator[OutputLine]:
+        pos, line_no, encoding = self.offset, self.line_no, self.encoding
+        for raw in self.data.split(b"\n")[:-1]:
+            clean = raw.rstrip(b"\r")
+            nxt = pos + len(raw) + 1
+            yield OutputLine(pos, pos + len(clean), nxt, line_no, clean, encoding)
+            pos = nxt
+            line_no += 1
+
+
+class LineLog:
+    """A node's output lines: the first :data:`MAX_LINES_PER_NODE` kept, the rest only counted.
+
+    Why not a plain list: under a flood most lines are plain output that nobody clicks or hovers, so they are
+    kept as the blocks of bytes they arrived in (:meth:`add_block`) and become :class:`OutputLine` objects the
+    first time :meth:`lines` is read.  A line past the cap costs nothing but a count."""
+
+    __slots__ = ("_blocks", "_count", "_items", "dropped")
+
+    def __init__(self) -> None:
+        self._items: list[OutputLine | _Block] = []
+        self._count = 0
+        self._blocks = False
+        self.dropped = 0
+
+    def add(self, line: OutputLine) -> None:
+        if self._count < MAX_LINES_PER_NODE:
+            self._items.append(line)
+            self._count += 1
+        else:
+            self.dropped += 1
+
+    def add_block(self, data: bytes, start: int, end: int, offset: int, line_no: int, n: int, encoding: str) -> None:
+        """The ``n`` lines ``data[start:end]`` (each ending in LF, plain: see :class:`_Block`), at stream
+        ``offset + start``, the first of them terminal line ``line_no``."""
+        room = MAX_LINES_PER_NODE - self._count
+        if n > room:
+            self.dropped += n - max(room, 0)
+            if room <= 0:
+                return
+            cut = start
+            for _ in range(room):
+                cut = data.index(b"\n", cut) + 1
+            end, n = cut, room
+        self._items.append(_Block(data[start:end], offset + start, line_no, encoding))
+        self._count += n
+        self._blocks = True
+
+    def prepend(self, other: LineLog) -> None:
+        """Put ``other``'s lines before these (a package's build output before its tests' block)."""
+        self._items[:0] = other._items
+        self._count += other._count
+        self._blocks = self._blocks or other._blocks
+
+    def lines(self) -> list[OutputLine]:
+        if self._blocks:
+            out: list[OutputLine] = []
+            for item in self._items:
+                if isinstance(item, _Block):
+                    out.extend(item.lines())
+                else:
+                    out.append(item)
+            self._items[:] = out
+            self._blocks = False
+        return self._items  # type: ignore[return-value]  # no _Block left in it
+
+    def __len__(self) -> int:
+        return self._count
 
 
 @dataclass
@@ -92,11 +180,20 @@ class TestNode:
     parent: TestNode | None = None
     status: Status = Status.RUN
     elapsed: float | None = None
-    lines: list[OutputLine] = field(default_factory=list)
-    lines_dropped: int = 0
     children: dict[str, TestNode] = field(default_factory=dict)
     attempts: int = 0
     result_line: OutputLine | None = None
+    log: LineLog = field(default_factory=LineLog, repr=False, compare=False)
+
+    @property
+    def lines(self) -> list[OutputLine]:
+        """The first :data:`MAX_LINES_PER_NODE` lines the test printed (its ``=== RUN`` first)."""
+        return self.log.lines()
+
+    @property
+    def lines_dropped(self) -> int:
+        """Lines past the cap: counted, not kept."""
+        return self.log.dropped
 
     @property
     def short_name(self) -> str:
@@ -106,7 +203,7 @@ class TestNode:
     @property
     def first_line(self) -> OutputLine | None:
         """The first line that belongs to the test (its ``=== RUN``), else its result line."""
-        return self.lines[0] if self.lines else self.result_line
+        return self.lines[0] if len(self.log) else self.result_line
 
     @property
     def target_line(self) -> OutputLine | None:
@@ -118,10 +215,7 @@ class TestNode:
         return self.first_line
 
     def add_line(self, line: OutputLine) -> None:
-        if len(self.lines) < MAX_LINES_PER_NODE:
-            self.lines.append(line)
-        else:
-            self.lines_dropped += 1
+        self.log.add(line)
 
     def sorted_children(self) -> list[TestNode]:
         return failures_first(self.children.values())
@@ -146,10 +240,19 @@ class PackageNode:
     no_test_files: bool = False
     tests: dict[str, TestNode] = field(default_factory=dict)
     all_tests: dict[str, TestNode] = field(default_factory=dict)
-    lines: list[OutputLine] = field(default_factory=list)
-    lines_dropped: int = 0
     result_line: OutputLine | None = None
     detail: str = ""
+    log: LineLog = field(default_factory=LineLog, repr=False, compare=False)
+
+    @property
+    def lines(self) -> list[OutputLine]:
+        """Output of the package that is no test's: build errors, ``PASS``/``FAIL``, a panic (the first
+        :data:`MAX_LINES_PER_NODE`)."""
+        return self.log.lines()
+
+    @property
+    def lines_dropped(self) -> int:
+        return self.log.dropped
 
     @property
     def title(self) -> str:
@@ -158,19 +261,16 @@ class PackageNode:
     @property
     def first_line(self) -> OutputLine | None:
         """Where a click on the package goes: its build errors if any, else its result line."""
-        if self.build_failed and self.lines:
+        if self.build_failed and len(self.log):
             return self.lines[0]
-        return self.result_line or (self.lines[0] if self.lines else None)
+        return self.result_line or (self.lines[0] if len(self.log) else None)
 
     @property
     def target_line(self) -> OutputLine | None:
         return self.first_line
 
     def add_line(self, line: OutputLine) -> None:
-        if len(self.lines) < MAX_LINES_PER_NODE:
-            self.lines.append(line)
-        else:
-            self.lines_dropped += 1
+        self.log.add(line)
 
     def sorted_tests(self) -> list[TestNode]:
         return failures_first(self.tests.values())
@@ -216,8 +316,7 @@ class Counts:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     """A bookmark for the recording (``"m"`` event): ``label`` such as ``RUN Test加法`` or ``FAIL Test失败``,
     and the stream offset of the line that caused it."""
 
@@ -240,6 +339,11 @@ _RESULT = re.compile(rb"^(\s*)--- (PASS|FAIL|SKIP): (.+?)(?: \((\d+(?:\.\d+)?)s\
 _PACKAGE = re.compile(rb"^(ok|FAIL|\?)[ \t]*\t(\S+)(?:[ \t]+(.*?))?\s*$")
 _BUILD_HEADER = re.compile(rb"^# (\S+)(?: \[\S+\])?\s*$")
 _SECONDS = re.compile(r"(\d+(?:\.\d+)?)s\b")
+#: First bytes of the lines that may be more than output (:meth:`GoTestRun._whole_lines`): events (``=== ``),
+#: package results (``ok``, ``FAIL``, ``?``), build headers (``# ``), JSON (``{``).  Lines with ``--- `` where
+#: :meth:`GoTestRun._text` looks for it, or with an ESC or a CR before their end (their clean text could start any
+#: way), are looked at too; every other line is plain output.
+_HEAD_BYTES = frozenset((b"=", b"o", b"F", b"?", b"#", b"{"))
 #: A source location as Go's testing package prints it before a t.Error/t.Log message: ``name_test.go:29:``.
 _GO_LOCATION = re.compile(rb"(?<![\w.\-])[\w.\-]+\.go:\d+:")
 _STATUS_WORD = {b"PASS": Status.PASS, b"FAIL": Status.FAIL, b"SKIP": Status.SKIP}
@@ -287,6 +391,8 @@ class GoTestRun:
         self._line_no = 0
         self._markers: list[Marker] = []
         self._order: list[PackageNode] = []
+        #: Parse every line on its own (the simple way the fast one is held to by the tests), not in blocks.
+        self.line_by_line = False
 
     # ------------------------------------------------------------------ input
 
@@ -305,26 +411,108 @@ class GoTestRun:
         if not data:
             return
         start = 0
-        while True:
-            nl = data.find(b"\n", start)
-            if nl < 0:
-                break
-            if self._buffer:
-                self._buffer += data[start:nl]
+        if self._buffer:  # the line the last read left unfinished
+            nl = data.find(b"\n")
+            if nl >= 0:
+                self._buffer += data[:nl]
                 raw, line_start = bytes(self._buffer), self._buffer_start
                 self._buffer.clear()
+                self._line(raw, line_start, offset + nl + 1)
+                start = nl + 1
             else:
-                raw, line_start = data[start:nl], offset + start
-            self._line(raw, line_start, offset + nl + 1)
-            start = nl + 1
+                start = len(data)
+                self._buffer += data
+        end = data.rfind(b"\n", start) + 1 if start < len(data) else 0
+        if end > start:
+            if self.line_by_line:
+                self._each_line(data, start, end, offset)
+            else:
+                self._whole_lines(data, start, end, offset)
+            start = end
         if start < len(data):
             if not self._buffer:
                 self._buffer_start = offset + start
             self._buffer += data[start:]
-            if len(self._buffer) > MAX_LINE_BYTES:
-                raw = bytes(self._buffer)
-                self._buffer.clear()
-                self._line(raw, self._buffer_start, self._buffer_start + len(raw), newline=False)
+        if len(self._buffer) > MAX_LINE_BYTES:
+            raw = bytes(self._buffer)
+            self._buffer.clear()
+            self._line(raw, self._buffer_start, self._buffer_start + len(raw), newline=False)
+
+    def _each_line(self, data: bytes, start: int, end: int, offset: int) -> None:
+        """The simple way: every line of ``data[start:end]`` (whole lines) through :meth:`_line`."""
+        while start < end:
+            nl = data.index(b"\n", start)
+            self._line(data[start:nl], offset + start, offset + nl + 1)
+            start = nl + 1
+
+    def _whole_lines(self, data: bytes, start: int, end: int, offset: int) -> None:
+        """The fast way, same result (a hypothesis test holds it to :meth:`_each_line`): only the lines that can
+        mean something (:func:`_may_mean`) go through :meth:`_line`; the plain lines between them go to whichever
+        node takes output now, as one block (:meth:`_plain_lines`)."""
+        pos = plain = start
+        line, event = self._line, self._event
+        for raw in data[start:end].split(b"\n")[:-1]:
+            nxt = pos + len(raw) + 1
+            if raw[:1] in _HEAD_BYTES or b"--- " in raw[:40] or b"\x1b" in raw or b"\r" in raw[:-1]:
+                if pos > plain:
+                    self._plain_lines(data, plain, pos, offset)
+                if not event(raw, offset + pos, offset + nxt):
+                    line(raw, offset + pos, offset + nxt)
+                plain = nxt
+            pos = nxt
+        if end > plain:
+            self._plain_lines(data, plain, end, offset)
+
+    def _event(self, raw: bytes, start: int, nxt: int) -> bool:
+        """``=== RUN`` and ``--- PASS/FAIL/SKIP`` lines (coloured or not, without a CR inside), as :meth:`_line`
+        would take them but in fewer steps: most lines of a flood of short tests are these.  ``False``: not one
+        of them; :meth:`_line` takes it."""
+        text = raw.rstrip(b"\r")
+        end = start + len(text)
+        clean = _ANSI.sub(b"", text) if b"\x1b" in text else text
+        if b"\r" in clean:
+            return False
+        if clean[:8] == b"=== RUN ":
+            m = _EVENT.match(clean)
+            if m is None:
+                return False
+            line = OutputLine(start, end, nxt, self._line_no, clean, self.encoding)
+            self._line_no += 1
+            self._build = self._report = None
+            pkg = self._pending or self._pending_package()
+            name = m.group(2).decode(self.encoding, "replace")
+            test = pkg.all_tests.get(name) or self._test(pkg, name)
+            self._apply_event(test, "run", line)
+            self._current = test
+        else:
+            m = _RESULT.match(clean) if b"--- " in clean[:40] else None
+            if m is None:
+                return False
+            line = OutputLine(start, end, nxt, self._line_no, clean, self.encoding)
+            self._line_no += 1
+            self._build = None
+            secs = m.group(4)
+            test = self._result(m.group(3).decode(self.encoding, "replace"), _STATUS_WORD[m.group(2)],
+                                float(secs) if secs else None, line)
+            self._report = (test, _indent(clean))
+        self.generation += 1
+        return True
+
+    def _plain_lines(self, data: bytes, start: int, end: int, offset: int) -> None:
+        """Whole lines that are no event, no JSON and hold no ESC or inner CR: what :meth:`_plain` does to each,
+        done to all at once — except right after a result line, where each line's indent decides (``_report``)."""
+        while self._report is not None and start < end:
+            nl = data.index(b"\n", start)
+            self._line(data[start:nl], offset + start, offset + nl + 1)
+            start = nl + 1
+        if start >= end:
+            return
+        n = data.count(b"\n", start, end)
+        target = self._build or self._current or self._pending
+        if target is not None:
+            target.log.add_block(data, start, end, offset, self._line_no, n, self.encoding)
+            self.generation += 1
+        self._line_no += n
 
     def finish(self) -> None:
         """The stream ended: parse the last line even though no newline came."""
@@ -385,11 +573,8 @@ class GoTestRun:
     # ------------------------------------------------------------------ lines
 
     def _line(self, raw: bytes, start: int, nxt: int, newline: bool = True) -> None:
-        end = nxt - 1 if newline else nxt
-        clean = raw
-        while clean.endswith(b"\r"):
-            clean = clean[:-1]
-            end -= 1
+        clean = raw.rstrip(b"\r")
+        end = (nxt - 1 if newline else nxt) - (len(raw) - len(clean))
         if b"\x1b" in clean:
             clean = _ANSI.sub(b"", clean)
         if b"\r" in clean:  # a progress line redrawn in place: the terminal shows what came last
@@ -482,7 +667,7 @@ class GoTestRun:
     def _apply_event(self, test: TestNode, kind: str, line: OutputLine) -> None:
         if kind == "run":
             test.attempts += 1
-            if test.status.final:  # -count=N: a new attempt starts over
+            if test.status in _FINAL:  # -count=N: a new attempt starts over
                 test.status, test.elapsed, test.result_line = Status.RUN, None, None
             if test.parent is None or self.mark_subtests:
                 self._mark(f"RUN {test.name}", line.start)
@@ -498,7 +683,7 @@ class GoTestRun:
         test.add_line(line)
         # Output after this belongs to whatever still runs: the innermost unfinished test around the current one.
         current = self._current
-        while current is not None and (current.status.final or current is test):
+        while current is not None and (current.status in _FINAL or current is test):
             current = current.parent
         self._current = current
         return test
@@ -538,7 +723,7 @@ class GoTestRun:
             pkg.result_line = line
         if status is Status.FAIL:
             for test in pkg.walk():  # a panic or a timeout ends the binary: whatever still runs has failed
-                if not test.status.final:
+                if test.status not in _FINAL:
                     self._finish_test(test, Status.FAIL, None, None)
             label = f"FAIL {pkg.name} [build failed]" if pkg.build_failed else f"FAIL {pkg.name}"
             self._mark(label, line.start if line is not None else (self._pos or 0))
@@ -562,7 +747,7 @@ class GoTestRun:
         block.name = name
         if old is not None:
             if old.result_line is None:
-                block.lines[:0] = old.lines
+                block.log.prepend(old.log)
                 block.build_failed = block.build_failed or old.build_failed
             self._order[self._order.index(old)] = block
         else:

@@ -19,8 +19,6 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import psutil
-
 from app.pty.probes import (
     CodePageReport,
     EnvChange,
@@ -29,6 +27,7 @@ from app.pty.probes import (
     diff_env,
     env_snapshot,
     env_snapshot_note,
+    parent_pid,
     probe_console_codepages,
     probe_locale,
 )
@@ -58,6 +57,7 @@ def _is_windows() -> bool:
 
 def process_name(pid: int) -> str | None:
     """The name a user recognises a process by; ``None`` when it cannot be read (a label only)."""
+    import psutil  # here, not at import: it costs start-up time
     try:
         return str(psutil.Process(pid).name())
     except (psutil.Error, OSError):
@@ -104,7 +104,9 @@ def compare_env(pid: int | None) -> EnvComparison:
     Ours is the environment this process started with (see :func:`our_start_env`) — the same
     kind of snapshot psutil gives of the other process.
     """
-    target = os.getppid() if pid is None else pid
+    target = parent_pid() if pid is None else pid
+    if target is None:
+        raise ProbeError("the parent process (the shell) cannot be found; name a process with --pid")
     other = env_snapshot(target)
     base = our_start_env()
     diff = diff_env(base, other, windows=_is_windows(), note=env_snapshot_note())
@@ -200,6 +202,7 @@ def probe_here(pid: int | None) -> CodePageView:
     code pages.  Raises :class:`ProbeError` when ``pid`` cannot be read, because a command line
     naming a process that is gone is a mistake to report, not a report to show.
     """
+    import psutil  # here, not at import: it costs start-up time
     target = os.getpid() if pid is None else pid
     name = process_name(target)
     if _is_windows():

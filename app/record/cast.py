@@ -53,7 +53,6 @@ import io
 import json
 import math
 import os
-import platform
 import re
 import sys
 import time
@@ -65,6 +64,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, TypeAlias, TypeGuard
 
 from app import MAX_TERMINAL_SIZE
+from app.record.hostinfo import os_description
 
 __all__ = [
     "FORMAT_VERSION",
@@ -132,7 +132,8 @@ def asciinema_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
     return out
 
 
-def _app_version() -> str:
+def app_version() -> str:
+    """This program's version (its package metadata; a frozen build carries a copy), or ``unknown``."""
     try:
         from importlib.metadata import PackageNotFoundError, version
 
@@ -166,9 +167,9 @@ def mojiscope_metadata(
     """
     meta: dict[str, Any] = {
         "format": FORMAT_VERSION,
-        "version": _app_version(),
+        "version": app_version(),
         "platform": sys.platform,
-        "os": platform.platform(),
+        "os": os_description(),
         "backend": backend,
         "fidelity": fidelity,
         "profile": profile,

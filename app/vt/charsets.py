@@ -7,7 +7,7 @@ are known; an unknown designation leaves text untranslated, as xterm does.
 
 from __future__ import annotations
 
-from pyte import charsets as _pyte_charsets
+import functools
 
 __all__ = ["CHARSET_NAMES", "translation_table"]
 
@@ -23,17 +23,23 @@ def _table_from_map(
     return table or None
 
 
-_TABLES: dict[str, TranslationTable | None] = {
-    "B": None,  # US ASCII
-    # DEC special graphics: xterm maps only 0x5f-0x7e (pyte's table, from the Linux console, also
-    # turns "0" into a block, which no VT100 did).
-    # Two of pyte's entries differ from xterm's (and alacritty's): "h" is the newline symbol ␤,
-    # and "_" a plain blank (pyte gives a no-break space, which no row-stripping would remove).
-    "0": _table_from_map(_pyte_charsets.VT100_MAP, 0x5F, {"h": "\u2424", "_": " "}),
-    "A": {ord("#"): "£"},  # United Kingdom
-    "U": _table_from_map(_pyte_charsets.IBMPC_MAP),
-    "V": _table_from_map(_pyte_charsets.VAX42_MAP),
-}
+@functools.cache
+def _tables() -> dict[str, TranslationTable | None]:
+    """Built on the first designation, not at import: pyte (and the wcwidth tables it imports) costs a tenth of a
+    second, and most sessions never switch charsets (the app's start-up does not wait for it)."""
+    from pyte import charsets as pyte_charsets
+
+    return {
+        "B": None,  # US ASCII
+        # DEC special graphics: xterm maps only 0x5f-0x7e (pyte's table, from the Linux console, also
+        # turns "0" into a block, which no VT100 did).
+        # Two of pyte's entries differ from xterm's (and alacritty's): "h" is the newline symbol ␤,
+        # and "_" a plain blank (pyte gives a no-break space, which no row-stripping would remove).
+        "0": _table_from_map(pyte_charsets.VT100_MAP, 0x5F, {"h": "\u2424", "_": " "}),
+        "A": {ord("#"): "£"},  # United Kingdom
+        "U": _table_from_map(pyte_charsets.IBMPC_MAP),
+        "V": _table_from_map(pyte_charsets.VAX42_MAP),
+    }
 
 #: Human names, used by the annotator.
 CHARSET_NAMES = {
@@ -50,4 +56,6 @@ CHARSET_NAMES = {
 
 def translation_table(designator: str) -> TranslationTable | None:
     """The translate table for a designator, ``None`` when it maps ASCII to itself."""
-    return _TABLES.get(designator)
+    if designator in ("B", ""):
+        return None
+    return _tables().get(designator)

@@ -17,8 +17,6 @@ import itertools
 from collections import defaultdict
 from functools import lru_cache
 
-from wcwidth import wcwidth as _wcwidth
-
 __all__ = [
     "UNSEEN",
     "WIDE_PLACEHOLDER",
@@ -40,7 +38,11 @@ _CACHE_LIMIT = 200_000
 @lru_cache(maxsize=65536)
 def char_width(ch: str) -> int:
     """Width of one printable character: 0, 1 or 2 (controls count as 0)."""
-    w = _wcwidth(ch)
+    # Imported on the first character the table has not seen, not with the engine: wcwidth's tables cost start-up
+    # time, and a prompt in ASCII needs none of them (the import is a dict lookup after the first time).
+    from wcwidth import wcwidth
+
+    w = wcwidth(ch)
     return 0 if w < 0 else w
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from dataclasses import dataclass, field
 
 from app.inspect.byte_view import (
@@ -104,11 +105,16 @@ class HexView(QtWidgets.QAbstractScrollArea):
     bytes_selected = Signal(int, int)
     #: Follow-tail was switched on or off (by the user scrolling, or :meth:`set_follow_tail`).
     follow_tail_changed = Signal(bool)
+    #: The mouse moved onto the byte at this offset (-1: off every byte): the Explain panel's live inspector.
+    byte_hovered = Signal(int)
 
     #: Coalescing interval for :meth:`refresh` (new bytes): ten times a second.  Hex scrolling past
     #: faster than that cannot be read, and under a flood each refresh re-annotates the tail and
     #: repaints the panel, time the terminal's own frames need more.
     REFRESH_MS = 100
+    #: While bytes keep coming, refreshes are at least this far apart (ms): four a second still shows the tail
+    #: moving, and the terminal's frames get the time.
+    FLOOD_REFRESH_MS = 250
     BOUNDARY_WIDTH = 2
 
     def __init__(
@@ -120,6 +126,7 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self._selection: tuple[int, int] | None = None
         self._anchor: int | None = None
         self._dragging = False
+        self._hovered = -1
         self._follow = True
         self._programmatic_scroll = False
         self._epoch = self.model.log.epoch
@@ -132,6 +139,7 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(self.REFRESH_MS)
         self._refresh_timer.timeout.connect(self.flush_refresh)
+        self._last_refresh = 0.0
         font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
         font.setStyleHint(QtGui.QFont.StyleHint.Monospace)
         self.setFont(font)
@@ -165,11 +173,13 @@ class HexView(QtWidgets.QAbstractScrollArea):
     def refresh(self) -> None:
         """New bytes arrived: repaint within a frame; many calls in one frame cost one repaint."""
         if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
+            since = (time.monotonic() - self._last_refresh) * 1000
+            self._refresh_timer.start(max(self.REFRESH_MS, int(self.FLOOD_REFRESH_MS - since)))
 
     def flush_refresh(self) -> None:
         """Apply a pending :meth:`refresh` now (the timer calls this; tests and shutdown may too)."""
         self._refresh_timer.stop()
+        self._last_refresh = time.monotonic()
         self.refreshes += 1
         log = self.model.log
         if log.epoch != self._epoch:  # cleared (a replay seeking back): old offsets mean other bytes
@@ -542,6 +552,10 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self.viewport().update()
 
     def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
+        hovered = self.byte_at(event.position().toPoint())
+        if (-1 if hovered is None else hovered) != self._hovered:
+            self._hovered = -1 if hovered is None else hovered
+            self.byte_hovered.emit(self._hovered)
         if not self._dragging or self._anchor is None:
             return
         pos = event.position().toPoint()

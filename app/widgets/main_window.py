@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import tempfile
@@ -33,10 +34,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import launch_environment
-from app.gotest import GoTestPreset
+from app.gotest import GoTestPreset, demo_presets
 from app.inspect.cell_map import CellAnswer
+from app.inspect.explain.inspector import MAX_RUN, run_around
 from app.inspect.links import Location, check_link, resolve_location
+from app.inspect.samples import sample_descriptions
 from app.pty import SourceError
+from app.pty.hosts import source_console_host
 from app.pty.opener import EditorCommandError, default_editor_template, editor_argv, start_detached
 from app.pty.probes import process_cwd
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
@@ -48,13 +52,15 @@ from app.session.factory import RecordingOpenError, live_session, replay_session
 from app.session.session import SessionStateError
 from app.widgets.codepage_panel import CodePagePanel
 from app.widgets.env_panel import EnvPanel
+from app.widgets.explain_panel import ExplainPanel
 from app.widgets.hex_view import HexView
 from app.widgets.palette import DARK, LIGHT, Theme
 from app.widgets.plain_text import ask, plain_label, warn
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.replay_bar import ReplayBar
-from app.widgets.session_tab import SessionTab
+from app.widgets.session_tab import SLICE_S, SessionTab
 from app.widgets.settings import DEFAULT_FONT_SIZE, AppSettings, open_settings
+from app.widgets.side_by_side import SideBySide
 from app.widgets.terminal_view import default_font
 from app.widgets.tests_panel import TestsPanel
 
@@ -85,6 +91,13 @@ DEMO_MODULE = RESOURCES_DIR / "demo" / "gotest"
 def samples(folder: Path = SAMPLES_DIR) -> list[Path]:
     """The sample recordings shipped with the app, by name."""
     return sorted(folder.glob("*.cast")) if folder.is_dir() else []
+
+
+def _first_clause(note: str, limit: int = 60) -> str:
+    """The start of a sample's description, for its menu entry (the whole line is its tooltip)."""
+    head = note.split(":")[0] if note.startswith("-run") else note
+    head = head.split(";")[0].split(" — ")[0]
+    return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
 def _no_process() -> int | None:
@@ -208,6 +221,8 @@ class MainWindow(QtWidgets.QMainWindow):
         demo = GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else "")
         stored = self.settings.tests_preset
         self.tests_panel = TestsPanel(GoTestPreset.from_json(stored, demo) if stored is not None else demo)
+        if DEMO_MODULE.is_dir():
+            self.tests_panel.set_presets(demo_presets(str(DEMO_MODULE)))
         self.tests_panel.reuse_tab.setChecked(self.settings.tests_reuse_tab)
         self.tests_panel.reuse_tab.toggled.connect(self._on_reuse_toggled)
         #: The tab of the Tests panel's last run (replaced by the next run when "Reuse tab" is on).
@@ -221,9 +236,32 @@ class MainWindow(QtWidgets.QMainWindow):
         self.add_panel("Code page", self.codepage_panel)
         self.add_panel("Environment", self.env_panel)
         self.add_panel("Session", self.session_info)
+        self._sample_notes: dict[int, str] = {}
+        self._explain_dock()
 
         self._build_menus()
         self.apply_settings()
+
+    def _explain_dock(self) -> None:
+        """The Explain panel, in its own dock under the inspector, so Bytes and its explanation show together."""
+        self.explain_panel = ExplainPanel()
+        self.explain_dock = QtWidgets.QDockWidget("Explain", self)
+        self.explain_dock.setObjectName("explainDock")
+        self.explain_dock.setFeatures(self.dock.features())
+        page = _PanelPage()
+        page.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        page.setWidgetResizable(True)
+        page.setWidget(self.explain_panel)
+        self.explain_dock.setWidget(page)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.explain_dock)
+        self.splitDockWidget(self.dock, self.explain_dock, Qt.Orientation.Vertical)
+        self.hex_view.bytes_selected.connect(self.explain_bytes)
+        self.hex_view.byte_hovered.connect(self._on_byte_hovered)
+        self._explain_timer = QtCore.QTimer(self)
+        self._explain_timer.setSingleShot(True)
+        self._explain_timer.setInterval(150)
+        self._explain_timer.timeout.connect(self.explain_selection)
+        self.side_by_side: SideBySide | None = None
 
     # ------------------------------------------------------------------ public API
 
@@ -638,6 +676,76 @@ class MainWindow(QtWidgets.QMainWindow):
 
         tab.ask(tab.cell_map.cells_of(start, end), lit)
 
+    def explain_bytes(self, start: int, end: int) -> None:
+        """Explain stream bytes ``[start, end)`` of the current tab, read with its code page (the Explain panel)."""
+        tab = self.current_tab()
+        if tab is None or end <= start:
+            return
+        data = tab.session.bytelog.slice(start, end, clamp=True)
+        if data:
+            self.explain_panel.explain_bytes(data, tab.encoding)
+
+    def explain_selection(self) -> None:
+        """Explain the current tab's selected cells: by their bytes where the window knows them, else as text."""
+        tab = self.current_tab()
+        if tab is None:
+            return
+        selection = tab.view.selection
+        if selection is None:
+            return
+        (r0, c0), (r1, c1) = selection
+        # Only what one slice of work can tell (a full-screen row needs the log replayed): else the text. Blank
+        # cells at the ends were written by nothing: the bytes run from the first to the last written cell.
+        first = next((span for c in range(c0, c0 + 8) if (span := self._quick_span(tab, r0, c)) is not None), None)
+        last = next(
+            (span for c in range(c1, max(-1, c1 - 64), -1) if (span := self._quick_span(tab, r1, c)) is not None), None
+        )
+        if first is not None and last is not None and first[0] < last[1]:
+            self.explain_bytes(first[0], last[1])
+            return
+        text = tab.view.selection_text()
+        if text.strip():
+            self.explain_panel.explain_text(text)
+
+    @staticmethod
+    def _quick_span(tab: SessionTab, abs_row: int, col: int) -> tuple[int, int] | None:
+        """The bytes of a cell if one slice of work finds them (:data:`app.widgets.session_tab.SLICE_S`)."""
+        job = tab.cell_map.locate(abs_row, col)
+        if not job.step(time.monotonic() + SLICE_S):
+            job.cancel()
+            return None
+        return job.result.span
+
+    def open_side_by_side(self, command: str | None = None, cwd: str | os.PathLike[str] | None = None) -> SideBySide:
+        """Session ▸ Run side by side…: one command on a terminal and through pipes, both views shown."""
+        if self.side_by_side is None:
+            default = "go test -v -count=1 ./..." if DEMO_MODULE.is_dir() else ""
+            folder = cwd if cwd is not None else (DEMO_MODULE if DEMO_MODULE.is_dir() else None)
+            self.side_by_side = SideBySide(self.loop, command if command is not None else default, folder)
+            self.side_by_side.setWindowFlag(Qt.WindowType.Window, True)
+            self.side_by_side.setParent(self, Qt.WindowType.Window)
+        elif command is not None:
+            self.side_by_side.command.setText(command)
+        if cwd is not None:
+            self.side_by_side.folder.setText(str(cwd))
+        self.side_by_side.show()
+        self.side_by_side.raise_()
+        return self.side_by_side
+
+    def _on_byte_hovered(self, offset: int) -> None:
+        tab = self.current_tab()
+        if tab is None or offset < 0:
+            return
+        log = tab.session.bytelog
+        lo = max(log.start_offset, offset - MAX_RUN)
+        window = log.slice(lo, min(log.total_bytes, offset + MAX_RUN + 1), clamp=True)
+        start, end = run_around(window, offset - lo)
+        self.explain_panel.inspect(window[start:end], lo + start)
+
+    def _on_terminal_selection(self, tab: SessionTab) -> None:
+        if tab is self.current_tab() and tab.view.selection is not None:
+            self._explain_timer.start()
+
     async def aclose(self) -> None:
         """Close every session (children hung up and reaped), save the settings, then close the window."""
         if self._shutdown is None:
@@ -656,10 +764,14 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
         tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
         tab.view.confirm_paste = lambda text, t=tab: self.confirm_paste(t, text)
+        tab.view.selection_changed.connect(lambda t=tab: self._on_terminal_selection(t))
         tab.view.link_activated.connect(lambda uri, t=tab: self.open_link(t, uri))
         tab.view.location_activated.connect(lambda location, t=tab: self.open_location(t, location))
         tab.display_changed.connect(lambda t=tab: self._on_display_changed(t))
         tab.session_event.connect(lambda event, t=tab: self._on_session_event(t, event))
+        # The go test model is parsed as output comes only while the Tests panel shows it; else in quiet moments.
+        tab.tests_live = functools.partial(self._tests_shown, tab)
+        tab.tests_parsed.connect(lambda t=tab: self.tests_panel.notify() if t is self.current_tab() else None)
         tab.exited.connect(lambda _status, t=tab: self._on_tab_ended(t))
         source = session.source
         if isinstance(source, ReplaySource):
@@ -718,12 +830,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.codepage_panel.set_source(provider, tty_fd=tty_fd, plan=plan)
         self.env_panel.set_source(provider, session_env=plan.env if plan is not None else None)
 
+    def _tests_shown(self, tab: SessionTab) -> bool:
+        """The Tests panel shows ``tab``'s run now (so its output is parsed as it arrives)."""
+        return tab is self.current_tab() and self.tests_panel.isVisible()
+
     def _refeed_tests(self, tab: SessionTab | None) -> None:
         """The Tests panel shows the current tab's run, which the tab has parsed all along."""
         if tab is None:
             self.tests_panel.clear()
         else:
-            self.tests_panel.show_run(tab.tests_run)
+            self.tests_panel.show_run(tab.tests_so_far)  # a lagging model catches up in slices (tests_parsed)
 
     def _on_session_event(self, tab: SessionTab, event: SessionEvent) -> None:
         if tab is not self.current_tab():
@@ -731,7 +847,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if isinstance(event, OutputReceived):
             self.tests_panel.notify()
         elif isinstance(event, ReplayReset):
-            self.tests_panel.show_run(tab.tests_run)
+            self.tests_panel.show_run(tab.tests_so_far)
         # The end of the run (an exit, or a replay at its end) comes as SessionTab.exited: _on_tab_ended.
 
     def _on_tab_ended(self, tab: SessionTab) -> None:
@@ -804,6 +920,12 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         session = tab.session
         lines = [f"Tab: {tab.title}", f"Backend: {session.source.kind}", f"Fidelity: {session.source.fidelity}"]
+        host = source_console_host(session.source)
+        if host:
+            lines.append(f"Console host: {host}")
+        note = self._sample_notes.get(id(tab))
+        if note:
+            lines = ["What this sample shows:", f"  {note}", "", *lines]
         lines.append(f"Decoding: {tab.encoding}")
         if session.plan is not None:
             lines += ["", "Started with:", *("  " + line for line in session.plan.describe())]
@@ -830,8 +952,14 @@ class MainWindow(QtWidgets.QMainWindow):
         open_rec.setShortcut(QtGui.QKeySequence("Ctrl+Shift+O"))
         open_rec.triggered.connect(self._open_recording_clicked)
         self.samples_menu = file_menu.addMenu("&Samples")
+        self.samples_menu.setToolTipsVisible(True)
+        notes = sample_descriptions(SAMPLES_DIR)
         for path in samples():
-            action = self.samples_menu.addAction(path.name)
+            note = notes.get(path.name, "")
+            action = self.samples_menu.addAction(f"{path.name} — {_first_clause(note)}" if note else path.name)
+            action.setToolTip(note)
+            action.setStatusTip(note)
+            action.setData(note)
             action.triggered.connect(lambda _checked=False, p=path: self._open_path(p))
         self.samples_menu.setEnabled(bool(self.samples_menu.actions()))
         file_menu.addSeparator()
@@ -887,6 +1015,13 @@ class MainWindow(QtWidgets.QMainWindow):
             action.setData(prof.name)
             self._profile_actions.addAction(action)
         self._profile_actions.triggered.connect(self._profile_chosen)
+        explain = session_menu.addAction("E&xplain selection")
+        explain.setShortcut(QtGui.QKeySequence("Ctrl+Shift+E"))
+        explain.setToolTip("Explain the selected cells or bytes: how the text became mojibake, and the original")
+        explain.triggered.connect(self._explain_clicked)
+        side = session_menu.addAction("Run side &by side…")
+        side.setToolTip("Run one command on a terminal and through pipes, and compare what each shows")
+        side.triggered.connect(lambda: self.open_side_by_side())
         self.decode_menu = session_menu.addMenu("&Decode as")
         self._decode_actions = QtGui.QActionGroup(self)
         for label, codec in DECODE_AS:
@@ -929,6 +1064,15 @@ class MainWindow(QtWidgets.QMainWindow):
         for action in self._decode_actions.actions():
             action.setChecked(tab is not None and normalize_encoding(str(action.data())) == normalize_encoding(current))
 
+    def _explain_clicked(self) -> None:
+        selection = self.hex_view.selection()
+        tab = self.current_tab()
+        if tab is not None and tab.view.selection is not None:
+            self.explain_selection()
+        elif selection is not None:
+            self.explain_bytes(*selection)
+        self.explain_dock.show()
+
     def _profile_chosen(self, action: QtGui.QAction) -> None:
         self.settings.profile = str(action.data())
 
@@ -946,9 +1090,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _open_path(self, path: Path) -> None:
         try:
-            self.open_recording(path)
+            tab = self.open_recording(path)
         except (OSError, CastFormatError) as exc:
             warn(self, f"Could not open {path.name}: {exc}")
+            return
+        note = sample_descriptions(path.parent).get(path.name) if path.parent == SAMPLES_DIR else None
+        if note:
+            self._sample_notes[id(tab)] = note
+            tab.show_message(note)
+            self._update_session_info()
 
     # ------------------------------------------------------------------ closing
 

@@ -23,6 +23,7 @@ ByteLog at once and then chunk by chunk as output arrives. Replies of the shadow
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import shlex
@@ -59,6 +60,11 @@ log = logging.getLogger(__name__)
 SLICE_S = 0.008
 #: How often the status line's bytes/s is refreshed (ms).
 STATUS_MS = 500
+#: Output the go test model may lag behind while nobody looks at it (bytes); past it, it keeps up as output comes.
+TESTS_BACKLOG_MAX = 16 * 1024 * 1024
+#: Quiet time after which a lagging go test model catches up (ms), and the most it parses in one go (seconds).
+TESTS_IDLE_MS = 50
+TESTS_SLICE_S = 0.015
 
 
 def format_rate(bps: float) -> str:
@@ -81,7 +87,14 @@ class SessionTab(QtWidgets.QWidget):
     ``exited(int)`` when the program ended or the replay reached its end (again after a seek back);
     ``title_changed(str)`` when the tab title should change; ``display_changed()`` when the shown
     terminal was replaced (decode as); ``session_event(object)`` every session event, after the tab
-    handled it (the window feeds the Tests panel from it).
+    handled it (the window feeds the Tests panel from it); ``tests_parsed()`` when the go test model
+    caught up with output it had left for a quiet moment.
+
+    The go test model (:attr:`tests_run`) is fed as output arrives while :attr:`tests_live` says someone
+    looks at it (the window: the Tests panel shows this tab) or the session is recorded (its markers go
+    into the recording at their time).  Otherwise parsing waits for a quiet moment (:data:`TESTS_IDLE_MS`
+    without output) and then catches up in slices that keep the loop free: under a flood that nobody
+    watches in the Tests panel, the terminal gets the time.  Reading :attr:`tests_run` catches up at once.
     """
 
     output = Signal()
@@ -89,6 +102,7 @@ class SessionTab(QtWidgets.QWidget):
     title_changed = Signal(str)
     display_changed = Signal()
     session_event = Signal(object)
+    tests_parsed = Signal()
 
     def __init__(
         self,
@@ -121,7 +135,16 @@ class SessionTab(QtWidgets.QWidget):
         self._job_timer.timeout.connect(self._job_slice)
         #: The session's output parsed as ``go test`` output, fed as it arrives whether or not the tab is
         #: shown: the Tests panel shows the current tab's, and every run's markers reach its recording.
-        self.tests_run = GoTestRun(session.terminal.encoding, on_marker=self._on_test_marker)
+        self._tests = GoTestRun(session.terminal.encoding, on_marker=self._on_test_marker)
+        #: Reads not parsed yet, oldest first (the same bytes objects the ByteLog holds), and their size.
+        self._tests_backlog: collections.deque[tuple[bytes, int]] = collections.deque()
+        self._tests_backlog_bytes = 0
+        self._tests_finish = False
+        #: Whether the go test model is wanted as output arrives (see the class docstring); the window sets it.
+        self.tests_live: Callable[[], bool] = lambda: True
+        self._tests_timer = QtCore.QTimer(self)
+        self._tests_timer.setSingleShot(True)
+        self._tests_timer.timeout.connect(self._on_tests_idle)
         #: UTF-8 as the session has it now: as started, then as the switch changed it while running.
         self.utf8_now: bool | None = session.plan.utf8 if session.plan is not None else None
         #: The last time the UTF-8 switch was applied to (or refused by) this running session.
@@ -166,6 +189,22 @@ class SessionTab(QtWidgets.QWidget):
         if self.is_replay:
             return f"{self._base_title} (ended)"
         return f"{self._base_title} (exited {self.session.exit_status})"
+
+    @property
+    def tests_run(self) -> GoTestRun:
+        """The session's output parsed as ``go test`` output, up to the last byte that arrived."""
+        self._parse_tests_backlog(None)
+        return self._tests
+
+    @property
+    def tests_so_far(self) -> GoTestRun:
+        """The same model without catching up first: what has been parsed (it grows, see ``tests_parsed``)."""
+        return self._tests
+
+    @property
+    def tests_pending_bytes(self) -> int:
+        """Output the go test model has not parsed yet."""
+        return self._tests_backlog_bytes
 
     @property
     def is_replay(self) -> bool:
@@ -371,7 +410,9 @@ class SessionTab(QtWidgets.QWidget):
                 shadow.feed(chunk.data)
                 shadow_map.record(chunk.offset, chunk.data)
             self._shadow, self._shadow_map = shadow, shadow_map
-        self.tests_run = self._parse_tests(self.encoding)
+        self._tests_backlog.clear()
+        self._tests_backlog_bytes = 0
+        self._tests = self._parse_tests(self.encoding)
         self.cancel_question()  # a question about the cells of the terminal no longer shown
         # Shown in the chosen code page; keys and pastes still go out in the session's own (its terminal's).
         self.view.set_terminal(self.terminal, input_terminal=self.session.terminal)
@@ -393,6 +434,42 @@ class SessionTab(QtWidgets.QWidget):
     def _on_test_marker(self, marker: Marker) -> None:
         """A test started or failed: a bookmark in this session's recording (if it records)."""
         self.session.mark(marker.label)
+
+    def _parse_tests_backlog(self, budget_s: float | None, keep: int = 0) -> bool:
+        """Parse waiting reads, oldest first, until at most ``keep`` bytes wait or ``budget_s`` seconds passed
+        (``None``: no limit); then take the last line if the session ended.  True when nothing is left."""
+        backlog, run = self._tests_backlog, self._tests
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
+        while self._tests_backlog_bytes > keep:
+            data, offset = backlog.popleft()
+            self._tests_backlog_bytes -= len(data)
+            run.feed(data, offset)
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        if backlog:
+            return False
+        if self._tests_finish:
+            self._tests_finish = False
+            run.finish()
+        return True
+
+    def _on_tests_idle(self) -> None:
+        """A quiet moment: catch the go test model up, a slice at a time."""
+        done = self._parse_tests_backlog(TESTS_SLICE_S)
+        self.tests_parsed.emit()
+        if not done:
+            self._tests_timer.start(0)
+
+    def _take_tests_output(self, data: bytes, offset: int) -> None:
+        self._tests_backlog.append((data, offset))
+        self._tests_backlog_bytes += len(data)
+        if self.tests_live() or self.session.recording:
+            if not self._parse_tests_backlog(TESTS_SLICE_S):
+                self._tests_timer.start(0)
+            return
+        if self._tests_backlog_bytes > TESTS_BACKLOG_MAX:  # nobody looks, but it must not lag without bound
+            self._parse_tests_backlog(None, keep=TESTS_BACKLOG_MAX)
+        self._tests_timer.start(TESTS_IDLE_MS)
 
     # ------------------------------------------------------------------ cell ↔ bytes
 
@@ -448,7 +525,7 @@ class SessionTab(QtWidgets.QWidget):
 
     def _handle_event(self, event: SessionEvent) -> None:
         if isinstance(event, OutputReceived):
-            self.tests_run.feed(event.data, event.offset)
+            self._take_tests_output(event.data, event.offset)
             self._main_map.record(event.offset, event.data)
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.feed(event.data)
@@ -464,7 +541,10 @@ class SessionTab(QtWidgets.QWidget):
             self.view.refresh()
             self.update_status()
         elif isinstance(event, ReplayReset):
-            self.tests_run = GoTestRun(self.encoding, on_marker=self._on_test_marker)
+            self._tests = GoTestRun(self.encoding, on_marker=self._on_test_marker)
+            self._tests_backlog.clear()
+            self._tests_backlog_bytes = 0
+            self._tests_finish = False
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.reset()
                 if event.size is not None:
@@ -475,7 +555,7 @@ class SessionTab(QtWidgets.QWidget):
             self.output.emit()
             self._check_ended()
         elif isinstance(event, Exited):
-            self.tests_run.finish()
+            self._finish_tests()
             self.view.refresh()
             self._ended_shown = True
             self.update_status()
@@ -484,6 +564,12 @@ class SessionTab(QtWidgets.QWidget):
         elif isinstance(event, ErrorReported):
             self._message = event.message
             self.update_status()
+
+    def _finish_tests(self) -> None:
+        """The output ended: the model takes its last line once it has caught up (now, or in quiet slices)."""
+        self._tests_finish = True
+        if not self._parse_tests_backlog(TESTS_SLICE_S):
+            self._tests_timer.start(0)
 
     def _on_send(self, data: bytes) -> None:
         if not self.session.running:
@@ -508,7 +594,7 @@ class SessionTab(QtWidgets.QWidget):
         self.update_status()
         self.title_changed.emit(self.title)
         if ended:
-            self.tests_run.finish()
+            self._finish_tests()
             replay = self.held_replay
             status = replay.returncode if replay is not None else None
             self.exited.emit(status if status is not None else 0)

@@ -20,9 +20,10 @@ Rows are addressed *absolutely* for everything the outside sees (selection, high
 from __future__ import annotations
 
 import re
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Any
 
@@ -50,6 +51,7 @@ from app.vt.modes import (
     DECNKM,
     DECSCNM,
     FOCUS_EVENTS,
+    KAM,
     LNM,
     MOUSE_SGR,
     SYNCHRONIZED_OUTPUT,
@@ -77,7 +79,7 @@ from app.widgets.palette import DARK, RGB, Theme
 from app.widgets.plain_text import plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot
 
-__all__ = ["CJK_FALLBACK_FAMILIES", "TerminalView", "default_font"]
+__all__ = ["CJK_FALLBACK_FAMILIES", "WINDOWS_MONOSPACE_FAMILIES", "TerminalView", "default_font"]
 
 PH = WIDE_TAIL
 #: Printable ASCII runs (trimmed of spaces) or single other characters; spaces and wide-char
@@ -94,12 +96,22 @@ CJK_FALLBACK_FAMILIES = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
     "Microsoft YaHei",
+    "SimSun",
+    "NSimSun",
     "SimHei",
     "PingFang SC",
     "Noto Color Emoji",
 )
 
+#: Windows has no "monospace" alias for Qt to resolve: the first of these that is installed is the terminal's
+#: font there (Cascadia Mono ships with Windows 11 and Windows Terminal, Consolas with every Windows since Vista).
+WINDOWS_MONOSPACE_FAMILIES = ("Cascadia Mono", "Consolas", "DejaVu Sans Mono", "Lucida Console", "Courier New")
+
 FRAME_MS = 16
+#: While output keeps coming, frames are at least this far apart (ms): about 35 a second is smooth to watch, and
+#: each frame of a flood repaints the whole screen, time the flood itself needs; a lone change still shows
+#: within FRAME_MS.
+FLOOD_FRAME_MS = 28
 BLINK_MS = 530
 #: How often a selection dragged past the top or bottom edge scrolls the view by a row (ms).
 AUTOSCROLL_MS = 50
@@ -128,12 +140,13 @@ def default_font(point_size: float = 11.0) -> QtGui.QFont:
     Qt's own fallback would find *some* font for a CJK character, but not necessarily one whose
     metrics suit a grid; naming the fallbacks makes the choice predictable across machines.
     """
-    font = QtGui.QFont("monospace")
+    installed = set(QtGui.QFontDatabase.families())
+    named = WINDOWS_MONOSPACE_FAMILIES if sys.platform == "win32" else ()
+    font = QtGui.QFont(next((f for f in named if f in installed), "monospace"))
     font.setStyleHint(QtGui.QFont.StyleHint.TypeWriter)
     font.setFixedPitch(True)
     font.setPointSizeF(point_size)
     primary = QtGui.QFontInfo(font).family()
-    installed = set(QtGui.QFontDatabase.families())
     font.setFamilies([primary, *(f for f in CJK_FALLBACK_FAMILIES if f in installed and f != primary)])
     return font
 
@@ -202,6 +215,10 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         #: ``confirm_paste(text)`` returns whether to send it (``None``: send without asking).
         self.confirm_paste: Callable[[str], bool] | None = None
         self._theme = theme
+        self._term.set_colours(theme.colours)  # what programs asking for colours (OSC 10/11…) are told
+        #: The theme as painted: the user's, with the colours the program set (OSC 4/10/11/12) over it.
+        self._painted = theme
+        self._colours_seen = -1
         self._fonts: list[QtGui.QFont] = []
         self._cw = self._ch = self._ascent = 1
         self._underline_pos = self._line_width = 1
@@ -214,6 +231,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         #: Paint attributes per style id (ids are packed styles, so an entry never goes stale; bounded).
         self._paints: dict[int, _Paint] = {}
         self._reverse_video = self._term.mode(DECSCNM)
+        self._sync_colours()
         self._grid: tuple[int, int] | None = None
 
         self._offset = 0  # rows scrolled up from the bottom (0: following output)
@@ -254,6 +272,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._frame_timer.setInterval(FRAME_MS)
         self._frame_timer.timeout.connect(self._flush)
         self._sync_held = 0
+        self._last_frame = 0.0
 
         #: Blinking text (SGR 5/6): shown in the "on" phase; the timer runs only while such text was painted.
         self._text_blink_on = True
@@ -294,6 +313,9 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         """
         self._term = terminal
         self._input = input_terminal if input_terminal is not None else terminal
+        terminal.set_colours(self._theme.colours)
+        self._colours_seen = -1
+        self._sync_colours()
         terminal.take_dirty()
         self._invalidate_styles()
         self._offset = 0
@@ -310,6 +332,9 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
+        self._term.set_colours(theme.colours)
+        self._colours_seen = -1
+        self._sync_colours()
         self._invalidate_styles()
         self.viewport().update()
 
@@ -370,7 +395,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def refresh(self) -> None:
         """Call after feeding the Terminal: schedules one repaint of what changed, at most once per frame."""
         if not self._frame_timer.isActive():
-            self._frame_timer.start()
+            since = (time.monotonic() - self._last_frame) * 1000
+            self._frame_timer.start(max(FRAME_MS, int(FLOOD_FRAME_MS - since)))
 
     def flush_now(self) -> None:
         """Apply pending changes immediately (screenshots, tests) instead of waiting for the frame timer."""
@@ -552,9 +578,12 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             self._frame_timer.start()
             return
         self._sync_held = 0
+        self._last_frame = time.monotonic()
         all_dirty, rows = term.take_dirty()
         history_now = term.history_size
         self._expire_highlight(None if all_dirty else {history_now + y for y in rows})
+        if self._sync_colours():
+            all_dirty = True
         if term.mode(DECSCNM) != self._reverse_video:
             self._invalidate_styles()
             all_dirty = True
@@ -588,6 +617,19 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def _cursor_state(self) -> tuple[int, int, bool, int]:
         y, x = self._term.cursor
         return y, x, self._term.cursor_visible, self._term.cursor_shape
+
+    def _sync_colours(self) -> bool:
+        """Follow the colours the program set (OSC 4/10/11/12) over the theme; ``True`` when they changed."""
+        serial = self._term.colours_serial
+        if serial == self._colours_seen:
+            return False
+        self._colours_seen = serial
+        c = self._term.colours
+        self._painted = replace(
+            self._theme, foreground=c.foreground, background=c.background, cursor=c.cursor, palette=c.palette
+        )
+        self._invalidate_styles()
+        return True
 
     def _invalidate_styles(self) -> None:
         self._paints.clear()
@@ -673,7 +715,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         if len(self._paints) >= _PAINTS_KEPT:
             self._paints.clear()  # colour on every cell: a new style per cell, most never seen again
         style = self._term.style(sid)
-        theme = self._theme
+        theme = self._painted
         default_fg, default_bg = self._defaults()
         fg_index, flags = style.fg, style.flags
         if flags & BOLD and theme.bold_is_bright and 0 <= fg_index < 8:
@@ -703,7 +745,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def _defaults(self) -> tuple[RGB, RGB]:
         """Default (fg, bg), swapped while the program asked for reverse video (DECSCNM, ?5)."""
-        theme = self._theme
+        theme = self._painted
         if self._reverse_video:
             return theme.background, theme.foreground
         return theme.foreground, theme.background
@@ -926,7 +968,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             return
         wide = cx + 1 < len(line.text) and line.text[cx + 1] == PH
         w = self._cw * (2 if wide else 1)
-        colour = _qcolor(self._theme.cursor)
+        colour = _qcolor(self._painted.cursor)
         if not self.hasFocus():
             p.setPen(QtGui.QPen(colour, 1))
             p.drawRect(x, y, w - 1, self._ch - 1)
@@ -960,7 +1002,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         p.setClipRect(QtCore.QRect(x, y, w, self._ch))
         p.drawText(QtCore.QPointF(x, y + self._ascent), self._preedit)
         p.setClipping(False)
-        p.fillRect(x, y + self._ch - 2, w, 2, _qcolor(self._theme.cursor))
+        p.fillRect(x, y + self._ch - 2, w, 2, _qcolor(self._painted.cursor))
 
     # ------------------------------------------------------------------ cursor blink
     def _blinks(self) -> bool:
@@ -997,6 +1039,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             app_keypad=t.mode(DECNKM),
             newline_mode=t.mode(LNM, private=False),
             backarrow_sends_bs=t.mode(DECBKM),
+            keyboard_locked=t.mode(KAM, private=False),
         )
 
     def _emit_input(self, data: bytes) -> None:

@@ -22,7 +22,7 @@ import shlex
 import time
 from typing import TypeAlias
 
-from app.gotest import GoTestPreset, GoTestRun, Marker, OutputLine, PackageNode, Status, TestNode
+from app.gotest import GoTestPreset, GoTestRun, Marker, NamedPreset, OutputLine, PackageNode, Status, TestNode
 from app.pty.profiles import PROFILES
 from app.widgets.plain_text import plain_label, plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
@@ -218,6 +218,18 @@ class TestsPanel(QtWidgets.QWidget):
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        # Ready-made presets (the demo module's: green, with a failure…), each with what it shows.
+        self.presets = QtWidgets.QComboBox()
+        self.presets.setToolTip("Fill the fields below with a ready-made run")
+        self.presets.activated.connect(self._preset_chosen)
+        self.presets.hide()
+        self.preset_note = QtWidgets.QLabel()
+        self.preset_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.preset_note.setWordWrap(True)
+        self.preset_note.hide()
+        self._named: list[NamedPreset] = []
+        layout.addWidget(self.presets)
+        layout.addWidget(self.preset_note)
         self.editor = _PresetEditor(preset or GoTestPreset(folder=""))
         layout.addWidget(self.editor)
 
@@ -285,6 +297,32 @@ class TestsPanel(QtWidgets.QWidget):
         self._run.feed(data, offset)
         self.notify()
 
+    def set_presets(self, named: list[NamedPreset]) -> None:
+        """Offer ``named`` presets in the chooser (its entries' tooltips say what each shows)."""
+        self._named = list(named)
+        self.presets.clear()
+        self.presets.addItem("Presets…")
+        for i, item in enumerate(self._named, 1):
+            self.presets.addItem(item.title)
+            self.presets.setItemData(i, item.description, Qt.ItemDataRole.ToolTipRole)
+        self.presets.setVisible(bool(self._named))
+
+    def choose_preset(self, title: str) -> GoTestPreset:
+        """Put the named preset ``title`` into the editor (what choosing it in the chooser does)."""
+        index = self.presets.findText(title)
+        if index < 1:
+            raise KeyError(title)
+        self.presets.setCurrentIndex(index)
+        self._preset_chosen(index)
+        return self.editor.preset()
+
+    def _preset_chosen(self, index: int) -> None:
+        if 1 <= index <= len(self._named):
+            named = self._named[index - 1]
+            self.editor.set_preset(named.preset)
+            self.preset_note.setText(named.description)
+            self.preset_note.show()
+
     def show_run(self, run: GoTestRun) -> None:
         """Show a run parsed elsewhere (each session tab parses its own output as it arrives, so switching
         tabs rebuilds the tree from the model instead of re-reading the tab's bytes)."""
@@ -303,7 +341,7 @@ class TestsPanel(QtWidgets.QWidget):
         """The shown run was fed elsewhere: refresh at the next tick if it changed — and only while the panel
         can be seen: a refresh walks the whole tree, which under a flood of test output is time the terminal's
         frames need; a hidden panel catches up when it is shown."""
-        if self._run.generation != self._shown_generation and not self._timer.isActive() and self.isVisible():
+        if not self._timer.isActive() and self.isVisible() and self._run.generation != self._shown_generation:
             self._timer.start()
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:

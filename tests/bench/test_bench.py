@@ -20,7 +20,9 @@ from app.bench.pty_case import PtyCaseError, measure_pty
 from app.bench.runner import main
 
 SIZE = 60_000
-RUN_FAST = ["--size-mb", "0.05", "--repeats", "1", "--pyte-seconds", "0.5", "--pty-size-mb", "0.05"]
+RUN_FAST = [
+    "--size-mb", "0.05", "--repeats", "1", "--pyte-seconds", "0.5", "--pty-size-mb", "0.05", "--no-peers",
+]  # fmt: skip
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="the pty case needs a POSIX pty")
 
 
@@ -37,8 +39,18 @@ def _cells(line: str) -> int:
 # --- generators -----------------------------------------------------------------------------
 
 
-def test_kinds_are_the_six_documented_ones() -> None:
-    assert KINDS == ("go-test-v", "sgr-dense", "cursor-scroll", "cjk-wide", "invalid-bytes", "plain-ascii")
+def test_kinds_are_the_documented_ones() -> None:
+    assert KINDS == (
+        "go-test-v",
+        "sgr-dense",
+        "cursor-scroll",
+        "cjk-wide",
+        "invalid-bytes",
+        "plain-ascii",
+        "go-test-wrap",
+        "insert-mode",
+        "windows-console",
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -69,7 +81,7 @@ def test_zero_size_and_unknown_kind() -> None:
         generate("nope", 100)
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k != "invalid-bytes"])
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("invalid-bytes", "windows-console")])
 def test_well_formed_kinds_are_valid_utf8_with_crlf_line_ends(kind: str) -> None:
     data = generate(kind, SIZE)
     data.decode("utf-8")
@@ -130,6 +142,34 @@ def test_invalid_bytes_is_not_valid_utf8_and_has_each_fault() -> None:
 def test_invalid_bytes_start_invalid_even_when_tiny() -> None:
     with pytest.raises(UnicodeDecodeError):
         generate("invalid-bytes", 1).decode("utf-8")
+
+
+def test_go_test_wrap_is_go_test_where_about_a_fifth_of_the_lines_wrap() -> None:
+    text = _text("go-test-wrap", 300_000)
+    for marker in ("=== RUN   Test", "--- PASS", "--- FAIL", "Error Trace:", "expected: ", "/pkg/mod/", "ok  \t"):
+        assert marker in text, marker
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).expandtabs(8) for line in text.split("\r\n")]
+    wrapping = sum(_cells(line) > 120 for line in lines) / len(lines)
+    assert 0.15 <= wrapping <= 0.3, wrapping
+
+
+def test_insert_mode_inserts_deletes_and_writes_with_autowrap_off() -> None:
+    text = _text("insert-mode", 100_000)
+    assert text.count("\x1b[4h") == text.count("\x1b[4l") > 100
+    assert re.search(r"\x1b\[\d+@", text) and re.search(r"\x1b\[\d+P", text)  # ICH, DCH
+    assert re.search(r"\x1b\[\d+D\x1b\[4h", text)  # back into the line, then insert
+    status = re.findall(r"\x1b\[\?7l\x1b\[40;1H\x1b\[7m(.*?)\x1b\[0m\x1b\[\?7h", text)
+    assert status and min(len(s) for s in status) > 120  # cut at the edge, not wrapped
+
+
+def test_windows_console_mixes_conpty_repaints_with_ill_formed_input() -> None:
+    data = generate("windows-console", 100_000)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert "正在运行测试".encode("gbk") in data
+    for piece in (b"\x1b[?25l", b"\x1b[K", b"\r\r\n", b"\x00", b"\x1a", b"\x1b[?9001h", b"\x1b]0;", b"\x9b31m"):
+        assert piece in data, piece
+    assert re.search(rb"\x1b\[\d+;1H", data)  # ConPTY positions each repainted line
 
 
 def test_plain_ascii_is_printable_ascii_with_long_lines() -> None:
@@ -247,6 +287,7 @@ def test_table_names_every_kind_and_the_method(capsys: pytest.CaptureFixture[str
     for kind in runner.DEFAULT_KINDS:
         assert re.search(rf"^{kind} ", out, re.M), kind
     assert "prefix" in out and "best of 1" in out
+    assert "xterm.js" not in out  # --no-peers
     assert out.rstrip().splitlines()[-1].startswith("summary: ours overall ")
 
 
@@ -278,9 +319,9 @@ def test_pty_case_json_row_is_measured_and_kept_apart(capsys: pytest.CaptureFixt
 def test_pty_case_table_row_and_note(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--kinds", "pty", *RUN_FAST]) == 0
     out = capsys.readouterr().out
-    row = re.search(r"^pty +([\d,]+) +([\d.]+) +- +- +-$", out, re.M)
+    row = re.search(r"^pty +([\d,]+) +([\d.]+) +- +-$", out, re.M)
     assert row is not None, out
-    assert "through a real pty into a Session" in out and "no pyte figures" in out
+    assert "through a real pty into a Session" in out and "no pyte or peer figures" in out
     assert re.search(r"^summary: .*pty session [\d.]+ MB/s", out, re.M)
 
 
