@@ -479,10 +479,17 @@ class SessionTab(QtWidgets.QWidget):
             self.find_bar.output_arrived()
             self.output.emit()
         elif isinstance(event, Resized):
+            reflowed = self._main_map.follow_reflow(self.session.terminal.take_reflow())
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.resize(event.cols, event.rows)
+                reflowed = self._shadow_map.follow_reflow(self._shadow.take_reflow()) or reflowed
                 self._shadow_map.sync()
             self._main_map.sync()
+            if reflowed:  # rows moved: what was lit or selected by row and column is elsewhere now
+                self.view.clear_selection()
+                self.view.set_highlight([])
+                self._traces.clear()
+                self.find_bar.output_arrived()
             self.view.refresh()
             self.update_status()
         elif isinstance(event, ReplayReset):
