@@ -346,7 +346,9 @@ class SessionTab(QtWidgets.QWidget):
         if name == normalize_encoding(main.encoding):
             self._shadow = self._shadow_map = None
         else:
-            shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.scrollback, encoding=name)
+            shadow = Terminal(
+                cols=main.cols, rows=main.rows, scrollback=main.scrollback, encoding=name, reflow=main.reflow
+            )
             shadow.on_reply = _drop_reply
             shadow_map = SourceMap(shadow)
             for chunk in self.session.bytelog:
@@ -554,6 +556,12 @@ class SessionTab(QtWidgets.QWidget):
     def _tick(self) -> None:
         self._check_ended()
         self.update_status()
+
+    def set_reflow(self, on: bool) -> None:
+        """Whether this tab's terminals re-wrap their lines when the width changes."""
+        self.session.terminal.reflow = on
+        if self._shadow is not None:
+            self._shadow.reflow = on
 
     def _on_size_changed(self, cols: int, rows: int) -> None:
         if self.ended and self.is_replay:

@@ -38,3 +38,20 @@ def test_a_narrower_window_rewraps_and_clicks_still_find_their_bytes(qtbot: Any,
     assert found is not None
     start, end = found
     assert term.row_cells(row)[col].encode() in tab.session.bytelog.slice(start, end)
+
+
+def test_view_reflow_on_resize_can_be_turned_off(qtbot: Any, window: MainWindow) -> None:
+    window.reflow_action.setChecked(False)
+    tab = window.open_session(live_session(command_plan([sys.executable, "-c", CHILD])), title="child")
+    term = tab.session.terminal
+    assert term.reflow is False and window.settings.reflow is False
+    run_until(window, lambda: b"_7 " in tab.session.bytelog.slice(0))
+    before = logical_lines(term)
+    wide_cols = term.cols
+    window.resize(window.width() - 25 * tab.view.cell_size().width(), window.height())
+    QtWidgets.QApplication.processEvents()
+    run_until(window, lambda: term.cols < wide_cols - 15)
+    after = logical_lines(term)
+    assert after != before and all(len(line) <= term.cols for line in after)  # cut, as xterm does
+    window.reflow_action.setChecked(True)
+    assert term.reflow is True
