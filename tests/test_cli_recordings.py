@@ -82,8 +82,8 @@ def test_asciicast_v3_renders_replays_and_inspects(tmp_path: Path) -> None:
 
 def test_render_follows_the_recorded_resizes_unless_a_size_is_given(tmp_path: Path) -> None:
     path = cast(tmp_path, V2, [0.1, "o", "abcdef"], [0.2, "r", "3x2"], [0.3, "o", "gh"])
-    # As the replay shows it: the row is cut to 3 columns, the cursor clamped to the last one.
-    assert run("render", path).stdout == run("replay", "--render", path).stdout == "abg\nh\n"
+    # As the window shows it (reflow on resize, its default): the line re-wraps to 3 columns, "gh" after it.
+    assert run("render", path).stdout == run("replay", "--render", path).stdout == "abc\ndef\ngh\n"
     assert run("render", "--cols", "10", "--rows", "2", path).stdout == "abcdefgh\n\n"
 
 

@@ -38,9 +38,9 @@ from app.inspect.cell_trace import Piece, RowTrace, iter_trace_row, pieces_of
 from app.inspect.source_map import SourceMap
 from app.session.bytelog import DEFAULT_CAP, ByteLog
 from app.vt import Terminal
-from app.vt.row import BLANK, Line
+from app.vt.row import BLANK, HistoryRow, Line
 
-__all__ = ["EARLIER", "TRACK_WINDOW", "CellAnswer", "CellMap", "Job", "cell_map_of"]
+__all__ = ["EARLIER", "LOST", "TRACK_WINDOW", "CellAnswer", "CellMap", "Job", "cell_map_of"]
 
 T = TypeVar("T")
 Span = tuple[int, int]
@@ -61,6 +61,8 @@ _BLOCK = 512
 _FAST_BLOCK = 4 * 1024
 #: Writer of a cell that already held its text when the tracked window began.
 EARLIER: Span = (-1, -1)
+#: Writer of a cell whose writer a reflow could not carry over (the answer is the row's, said to be so).
+LOST: Span = (-2, -2)
 
 _Writers = list["Span | None"]
 
@@ -153,7 +155,8 @@ class CellMap:
         self._log = log
         self.source_map = SourceMap(terminal)
         self._scrollback = terminal.scrollback
-        self._sizes: list[tuple[int, int, int]] = [(0, terminal.cols, terminal.rows)]
+        #: (offset, cols, rows, reflow): the sizes the terminal had from each offset on, and whether it re-wrapped.
+        self._sizes: list[tuple[int, int, int, bool]] = [(0, terminal.cols, terminal.rows, terminal.reflow)]
         self._sizes_complete = True
         self._traces: OrderedDict[tuple[str, Span, str], RowTrace | None] = OrderedDict()
         #: The last replay's screen, with the state it was made in: any later question about the screen, asked
@@ -173,10 +176,15 @@ class CellMap:
     def record(self, start: int, data: bytes) -> None:
         self.source_map.record(start, data)
 
+    def follow_reflow(self, reflow: tuple[int, list[tuple[int, int]]] | None) -> bool:
+        """The terminal re-wrapped its rows on a resize (:meth:`Terminal.take_reflow`'s answer; call it before
+        :meth:`resized`): the row map follows the rows. Returns whether anything moved."""
+        return self.source_map.follow_reflow(reflow)
+
     def resized(self) -> None:
-        """The terminal was resized (before the next chunk): a replay resizes there too."""
+        """The terminal was resized (before the next chunk): a replay resizes there too, re-wrapping as it did."""
         self.source_map.sync()
-        size = (self._log.total_bytes, self._term.cols, self._term.rows)
+        size = (self._log.total_bytes, self._term.cols, self._term.rows, self._term.reflow)
         if self._sizes[-1][0] == size[0]:
             self._sizes[-1] = size
         elif len(self._sizes) < MAX_SIZES:
@@ -187,7 +195,7 @@ class CellMap:
     def clear(self) -> None:
         """The terminal was reset and the log cleared (a replay sought backwards)."""
         self.source_map.clear()
-        self._sizes = [(0, self._term.cols, self._term.rows)]
+        self._sizes = [(0, self._term.cols, self._term.rows, self._term.reflow)]
         self._sizes_complete = True
         self._traces.clear()
         self._replayed = None
@@ -231,8 +239,9 @@ class CellMap:
         replayed = cached or (yield from self._replay({line}, keep=lambda n, _entry: n == line))
         if replayed is not None:
             entry = replayed.screen.get(line) or replayed.frozen.get(line)
-            if entry is not None and entry.text == text:
-                return _answer(abs_row, col, entry.writers[col] if col < len(entry.writers) else None, blank)
+            writer = entry.writers[col] if entry is not None and col < len(entry.writers) else None
+            if entry is not None and entry.text == text and writer != LOST:
+                return _answer(abs_row, col, writer, blank)
         if blank:
             return CellAnswer(None, False, f"row {abs_row}, column {col} is blank (what cleared it is not known)")
         last = self.source_map.last_write(abs_row)
@@ -349,8 +358,10 @@ class CellMap:
         if cached is not None:
             return cached
         total = log.total_bytes
-        cols, rows = self._sizes[0][1], self._sizes[0][2]
-        scratch = Terminal(cols=cols, rows=rows, scrollback=self._scrollback, encoding=self._term.encoding)
+        _, cols, rows, reflow = self._sizes[0]
+        scratch = Terminal(
+            cols=cols, rows=rows, scrollback=self._scrollback, encoding=self._term.encoding, reflow=reflow
+        )
         scratch.on_reply = _ignore
         resizes = [s for s in self._sizes[1:] if s[0] <= total]
         unit = _unit(self._term.encoding)
@@ -359,8 +370,8 @@ class CellMap:
         # Block by block up to the tracked window (the engine's output does not depend on how input is split).
         while pos < track_from:
             while resizes and resizes[0][0] <= pos:
-                _, c, r = resizes.pop(0)
-                scratch.resize(c, r)
+                _, c, r, flow = resizes.pop(0)
+                scratch.resize(c, r, reflow=flow)
             stop = min(track_from, resizes[0][0] if resizes else track_from, pos + _FAST_BLOCK)
             scratch.feed(log.slice(pos, stop))
             pos = stop
@@ -369,12 +380,15 @@ class CellMap:
         if flushed:
             scratch.feed_text(flushed)
         # Token by token through the window.
-        tracker = _Tracker(scratch, keep)
+        # A reflow renumbers rows: with one still to come, a row's number when it scrolls off is not its last.
+        widths = [cols, *(s[1] for s in resizes)]
+        renumbered = any(s[3] and s[1] != w for s, w in zip(resizes, widths, strict=False))
+        tracker = _Tracker(scratch, (lambda _n, _entry: True) if renumbered else keep)
         pos = track_from
         while pos < total:
             while resizes and resizes[0][0] <= pos:
-                _, c, r = resizes.pop(0)
-                tracker.resize(c, r)
+                _, c, r, flow = resizes.pop(0)
+                tracker.resize(c, r, flow)
             stop = resizes[0][0] if resizes else total
             block_end = _block_end(log, pos, min(stop, total), unit)
             data = log.slice(pos, block_end)
@@ -385,8 +399,8 @@ class CellMap:
                     yield None
             pos = block_end
         while resizes:
-            _, c, r = resizes.pop(0)
-            tracker.resize(c, r)
+            _, c, r, flow = resizes.pop(0)
+            tracker.resize(c, r, flow)
         replayed = tracker.finish(targets)
         self._replayed = (state, replayed)
         return replayed
@@ -479,21 +493,82 @@ class _Tracker:
             live = {id(line) for line in [*screen.main_lines, *screen.alt_lines]}
             for key in [key for key in self.entries if key not in live]:
                 del self.entries[key]
+            limit = 2 * (screen.scrollback + screen.rows) + 64
+            if len(self.frozen) > limit:  # rows that left the scrollback cannot be asked about
+                for key in sorted(self.frozen)[: len(self.frozen) - limit]:
+                    del self.frozen[key]
 
-    def resize(self, cols: int, rows: int) -> None:
-        """A resize between pieces: lines are cut or padded, nothing is written."""
+    def resize(self, cols: int, rows: int, reflow: bool = False) -> None:
+        """A resize between pieces: lines are cut or padded, or re-wrapped (``reflow``), nothing is written."""
         screen = self.screen
         main_before = screen.main_lines[:]
+        history_before = list(screen.history) if reflow and cols != screen.cols else []
         scrolled = screen.scrolled_off
-        self.term.resize(cols, rows)
+        self.term.resize(cols, rows, reflow=reflow)
+        moved = self.term.take_reflow()
+        if moved is not None:
+            self._follow_reflow(history_before, main_before, *moved)
         frozen = screen.scrolled_off - scrolled
-        for i, line in enumerate(main_before[: max(frozen, 0)]):
+        for i, line in enumerate(main_before[: max(frozen, 0)] if moved is None else []):
             entry = self.entries.pop(id(line), None)
             if entry is not None and self.keep(scrolled + i, entry):
                 self.frozen[scrolled + i] = entry
         self.term.take_dirty()
         for line in [*screen.main_lines, *screen.alt_lines]:
             self._update(line, line.text, None)
+
+    def _follow_reflow(
+        self, history: list[HistoryRow], main: list[Line], first: int, row_map: list[tuple[int, int]]
+    ) -> None:
+        """The scratch screen re-wrapped ``history`` + ``main`` (old lines ``first``…) onto new rows: each
+        logical line's writers go with its characters (reflow drops and adds only blanks, so its characters
+        are laid out again in order); where they cannot be told, the cells' writer is :data:`LOST`."""
+        screen = self.screen
+        old: list[tuple[str, bool, _Writers | None]] = []
+        for i, row in enumerate(history):
+            entry = self.frozen.get(first + i)
+            old.append((row.text, row.wrapped, entry.writers if entry is not None and entry.text == row.text else None))
+        for line in main:
+            entry = self.entries.pop(id(line), None)
+            known = entry is not None and entry.text == line.text
+            old.append((line.text, line.wrapped, entry.writers if entry is not None and known else None))
+        for key in [key for key in self.frozen if key >= first]:
+            del self.frozen[key]
+        base = screen.scrolled_off
+        history_first = base - len(screen.history)
+        k = 0
+        while k < len(old):
+            k1 = k
+            while old[k1][1] and k1 + 1 < len(old):
+                k1 += 1
+            group = old[k : k1 + 1]
+            j0, j1 = row_map[k][0], max(row_map[i][1] for i in range(k, k1 + 1))
+            k = k1 + 1
+            new_rows: list[tuple[int, str, Line | None]] = []
+            for j in range(j0, j1 + 1):
+                number = first + j
+                if number >= base and number - base < len(screen.main_lines):
+                    line = screen.main_lines[number - base]
+                    new_rows.append((number, line.text, line))
+                elif history_first <= number < base:
+                    new_rows.append((number, screen.history[number - history_first].text, None))
+            text = "".join(t for _, t, _ in new_rows)
+            known = all(w is not None for _, _, w in group)
+            writers = (
+                _realign("".join(t for t, _, _ in group), [c for _, _, w in group for c in w or ()], text)
+                if known
+                else None
+            )
+            if writers is None:
+                writers = [None if ch in (BLANK, "\x00") else LOST for ch in text]
+            at = 0
+            for number, row_text, maybe_line in new_rows:
+                entry = _Entry(maybe_line or Line(row_text), row_text, writers[at : at + len(row_text)])
+                at += len(row_text)
+                if maybe_line is not None:
+                    self.entries[id(maybe_line)] = entry
+                elif self.keep(number, entry):
+                    self.frozen[number] = entry
 
     def finish(self, _targets: set[int]) -> _Replayed:
         screen = self.screen
@@ -525,6 +600,30 @@ def _apply(entry: _Entry, text: str, span: Span | None) -> None:
             if text[x] not in (" ", "\x00"):
                 writers[x] = span
     entry.text = text
+
+
+def _realign(old: str, writers: _Writers, new: str) -> _Writers | None:
+    """The writers of ``new``'s cells, ``old``'s characters re-wrapped (blanks dropped or added, nothing else):
+    each character keeps its writer; ``None`` if ``new`` is not ``old`` re-wrapped."""
+    out: _Writers = []
+    p, n = 0, len(old)
+    for ch in new:
+        if ch == BLANK:
+            if p < n and old[p] == BLANK:
+                out.append(writers[p])
+                p += 1
+            else:
+                out.append(None)  # a blank the reflow added (a wide character moved to the next row)
+            continue
+        while p < n and old[p] != ch:
+            if old[p] != BLANK:
+                return None
+            p += 1  # a blank the reflow dropped
+        if p == n:
+            return None
+        out.append(writers[p])
+        p += 1
+    return out
 
 
 def _answer(abs_row: int, col: int, writer: Span | None, blank: bool) -> CellAnswer:
@@ -606,6 +705,7 @@ def cell_map_of(
             cells.record(offset, data)
         else:
             term.resize(int(item[0]), int(item[1]))
+            cells.follow_reflow(term.take_reflow())
             cells.resized()
     flushed = term.decoder.flush()  # the end of the stream: a character cut off shows as U+FFFD, as render shows it
     if flushed:

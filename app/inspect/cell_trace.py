@@ -103,7 +103,9 @@ def iter_trace_row(
     """:func:`trace_row` as a generator: yields every :data:`STEP_TOKENS` tokens, returns the trace."""
     if not data or len(data) > MAX_TRACE_BYTES or cols < 1:
         return None
-    rows = min(data.count(b"\n") + 2, _MAX_ROWS)
+    # Room for every row the bytes can write (line feeds, and lines wrapping at this width): a scratch screen
+    # that scrolled would move rows under their writers.
+    rows = min(data.count(b"\n") + 2 + len(data) // cols, _MAX_ROWS)
     term = Terminal(cols=cols, rows=rows, scrollback=0, encoding=encoding)
     term.on_reply = _ignore
     screen = term.screen

@@ -59,6 +59,17 @@ class SourceMap:
         self._last.clear()
         self.sync()
 
+    def follow_reflow(self, reflow: tuple[int, list[tuple[int, int]]] | None) -> bool:
+        """The terminal re-wrapped its rows on a resize (:meth:`Terminal.take_reflow`'s answer): each line's bytes
+        go to every row its cells went to (one old row may now be several, several old rows one). Returns
+        whether anything moved."""
+        if reflow is None:
+            return False
+        first, row_map = reflow
+        self._rows = _moved(self._rows, first, row_map)
+        self._last = _moved(self._last, first, row_map)
+        return True
+
     def sync(self) -> None:
         """Take the terminal's current state as the "before" of the next chunk."""
         screen = self._term.screen
@@ -144,3 +155,19 @@ class SourceMap:
         first = self._first_line()
         last = self._term.screen.scrolled_off + self._term.rows
         return sorted(n - first for n, (a, b) in self._rows.items() if a < end and start < b and first <= n < last)
+
+
+def _moved(spans: dict[int, tuple[int, int]], first: int, row_map: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """``spans`` (line → bytes) after a reflow: each line's bytes go to every row its cells went to."""
+    moved: dict[int, tuple[int, int]] = {}
+    for line, span in spans.items():
+        k = line - first
+        if not 0 <= k < len(row_map):
+            if line < first:
+                moved[line] = span  # history the reflow did not see (dropped for space): unchanged
+            continue
+        lo, hi = row_map[k]
+        for new in range(first + lo, first + hi + 1):
+            old = moved.get(new)
+            moved[new] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
+    return moved

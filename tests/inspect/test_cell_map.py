@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.inspect.cell_map import CellMap
 from app.record.cast import OutputEvent, ResizeEvent, read_cast
@@ -164,3 +166,55 @@ def test_a_resize_is_repeated_by_the_replay() -> None:
     for row, col, want in ((1, 2, b"a"), (0, 1, b"y"), (4, 8, b"z")):
         span = cells.bytes_of_cell(row, col).span
         assert span is not None and log.slice(*span) == want
+
+
+@pytest.mark.parametrize("reflow", [True, False])
+def test_cells_keep_their_bytes_through_a_reflowing_resize(reflow: bool) -> None:
+    """A long line re-wrapped to a narrower width (View ▸ Reflow on resize): each character is still answered by
+    the bytes that printed it — also on a row whose bytes are too spread out to replay alone (the log is replayed,
+    re-wrapping as the terminal did), and with a wide character that no longer fits at the margin."""
+    line = "ABCDEFGHIJKLMNOP中QRSTUVW".encode()
+    repaints = b"".join(b"\x1b[5;1H%05d" % i for i in range(300))  # 3 KB elsewhere: row 0's bytes spread out
+    term, log, cells = fed(b"\x1b[1;1H" + line, repaints, b"\x1b[1;1Hab", cols=20, rows=6)
+    term.reflow = reflow
+    term.resize(9, 6)
+    cells.follow_reflow(term.take_reflow())
+    cells.resized()
+    checked = 0
+    for row in range(term.history_size + term.rows):
+        for col, ch in enumerate(term.row_cells(row)):
+            if not ch.strip() or ch.isdigit():
+                continue
+            answer = cells.bytes_of_cell(row, col)
+            assert answer.exact and answer.span is not None, (row, col, ch, answer.note)
+            assert log.slice(*answer.span).decode() == ch, (row, col, ch, answer.note)
+            checked += 1
+    assert checked == (len(line.decode()) if reflow else len("abCDEFGHI") + len("STUVW"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet=st.sampled_from("ab xy中文é"), min_size=1, max_size=40), min_size=1, max_size=6),
+    cols=st.integers(min_value=2, max_value=24),
+    new_cols=st.integers(min_value=2, max_value=24),
+    spread=st.booleans(),
+)
+def test_a_reflow_never_gives_a_cell_the_wrong_bytes(lines: list[str], cols: int, new_cols: int, spread: bool) -> None:
+    """Any lines, any widths, reflowed: a written cell is answered by bytes that print its character (exactly,
+    or said to be row-level), whether its row replays alone or the log is replayed (``spread``: repaints far
+    away make every row's bytes too spread out to replay alone)."""
+    chunks = [b"\x1b[H" + b"\r\n".join(line.encode() for line in lines)]
+    if spread:
+        chunks.append(b"".join(b"\x1b[8;1H%05d" % i for i in range(300)) + b"\x1b[H")
+    term, log, cells = fed(*chunks, cols=cols, rows=8)
+    term.resize(new_cols, 8)
+    cells.follow_reflow(term.take_reflow())
+    cells.resized()
+    for row in range(term.history_size + term.rows):
+        for col, ch in enumerate(term.row_cells(row)):
+            if not ch.strip() or ch.isdigit():
+                continue
+            answer = cells.bytes_of_cell(row, col)
+            assert answer.span is not None, (row, col, ch, answer.note)
+            if answer.exact:
+                assert log.slice(*answer.span).decode() == ch, (row, col, ch, answer.note)
