@@ -98,13 +98,18 @@ def _speed(text: str) -> float:
     return value
 
 
-def _read_input(path: str) -> bytes:
-    """The whole input (a small one: text or bytes to explain), with one-line errors."""
+def _read_head(path: str, keep: int) -> tuple[bytes, int]:
+    """The first ``keep`` bytes of the input and its whole size, with one-line errors; the rest is read in
+    blocks and dropped, so a file of any size takes a few MB (issue 12: no file can eat the memory)."""
     with _open_input(path) as f:
         try:
-            return f.read()
+            head = f.read(keep)
+            total = len(head)
+            while block := f.read(1 << 20):
+                total += len(block)
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return head, total
 
 
 def _open_input(path: str) -> BinaryIO:
@@ -877,7 +882,7 @@ def _parse_hex(text: str) -> bytes:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from app.inspect.explain import code_page, explain_bytes, explain_text
+    from app.inspect.explain import MAX_BYTES, code_page, explain_bytes, explain_text
 
     given = [name for name in ("text", "hex", "file") if getattr(args, name) is not None]
     if len(given) != 1:
@@ -891,10 +896,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
             raise UsageError("the text is empty; give the garbled text, e.g. explain 浣犲ソ")
         found = explain_text(args.text)
     else:
-        data = _parse_hex(args.hex) if args.hex is not None else _read_input(args.file)
+        total: int | None = None
+        if args.hex is not None:
+            data = _parse_hex(args.hex)
+        else:
+            data, total = _read_head(args.file, MAX_BYTES)
         if not data:
             raise UsageError("no bytes to explain; the input is empty")
-        found = explain_bytes(data, reader)
+        found = explain_bytes(data, reader, total=total)
     out = _out()
     if args.json:
         out.write(json.dumps(found.to_json(), ensure_ascii=False) + "\n")
