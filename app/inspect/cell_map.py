@@ -39,6 +39,7 @@ from app.inspect.source_map import SourceMap
 from app.session.bytelog import DEFAULT_CAP, ByteLog
 from app.vt import Terminal
 from app.vt.row import BLANK, HistoryRow, Line
+from app.vt.width import char_width
 
 __all__ = ["EARLIER", "LOST", "TRACK_WINDOW", "CellAnswer", "CellMap", "Job", "cell_map_of"]
 
@@ -234,7 +235,7 @@ class CellMap:
         cached = self._cached({line})
         if found is not None and cached is None:
             trace = yield from self._local_trace(abs_row, found, text)
-            if trace is not None:
+            if trace is not None and (blank or self._prints(trace.span_of(col), text, col)):
                 return _answer(abs_row, col, trace.span_of(col), blank)
         replayed = cached or (yield from self._replay({line}, keep=lambda n, _entry: n == line))
         if replayed is not None:
@@ -300,6 +301,20 @@ class CellMap:
             width = len(text.rstrip(" \x00")) or 1
             cells.extend((abs_row, col) for col in range(width))
         return sorted(cells)
+
+    def _prints(self, span: Span | None, text: str, col: int) -> bool:
+        """Whether ``span``'s bytes print the character at ``col`` of ``text``: a check on the row replayed
+        alone, whose range comes from line feeds — a full-screen program that scrolls a region moves rows
+        under it, and the scratch row that matches may then be an earlier row with the same text (tmux
+        redrawing numbered lines). A doubtful answer goes to the log's replay instead."""
+        if span is None or span in (LOST, EARLIER):
+            return False
+        ch = text[col - 1] if text[col : col + 1] == "\x00" and col > 0 else text[col : col + 1]
+        try:
+            printed = self._log.slice(*span).decode(self._term.encoding, "replace")
+        except LookupError:
+            return True
+        return ch in printed
 
     def _why_unknown(self, abs_row: int) -> str:
         if self._log.dropped_bytes:
@@ -431,8 +446,9 @@ class _Tracker:
     def _update(self, line: Line, text: str, span: Span | None) -> None:
         entry = self.entries.get(id(line))
         if entry is None:
-            self._entry(line, text)
-            return
+            # A line this piece brought in (a scroll, an insert): it came blank, so what it shows now, this piece
+            # wrote (a wide character that wrapped and scrolled lands on such a line).
+            entry = self.entries[id(line)] = _Entry(line, BLANK * len(text), [None] * len(text))
         _apply(entry, text, span)
 
     def feed(self, piece: Piece) -> None:
@@ -467,13 +483,7 @@ class _Tracker:
         span = piece.span
         frozen = screen.scrolled_off - scrolled
         if frozen > 0:
-            for i, line in enumerate(main_before[:frozen]):
-                entry = self.entries.pop(id(line), None)
-                if entry is not None:
-                    _apply(entry, line.text, span)
-                    number = scrolled + i
-                    if self.keep(number, entry):
-                        self.frozen[number] = entry
+            self._freeze(main_before[:frozen], scrolled, span)
         all_dirty, dirty = self.term.take_dirty()
         lines = screen.lines
         for y in range(len(lines)) if all_dirty else dirty:
@@ -483,6 +493,11 @@ class _Tracker:
         if piece.prints:
             if landing is None:  # after a pending wrap: the first cell of the next row (scrolled in if need be)
                 landing, x0 = screen.lines[screen.y], 0
+            elif len(piece.text) == 1 and landing.text[x0 : x0 + 1] != piece.text and char_width(piece.text) == 2:
+                # A wide character that did not fit before the edge wrapped (the rest of the row was blanked):
+                # it ends where the cursor is now, on the row it wrapped to.
+                landing = screen.lines[screen.y]
+                x0 = screen.x - 1 if screen.pending_wrap else screen.x - 2
             entry = self.entries.get(id(landing))
             if entry is not None and x0 < len(entry.writers):
                 entry.writers[x0] = span
@@ -497,6 +512,23 @@ class _Tracker:
             if len(self.frozen) > limit:  # rows that left the scrollback cannot be asked about
                 for key in sorted(self.frozen)[: len(self.frozen) - limit]:
                     del self.frozen[key]
+
+    def _freeze(self, gone: list[Line], scrolled: int, span: Span | None) -> None:
+        """``gone`` scrolled into the history: each keeps its entry, with the text the history row shows.
+
+        The line's own text is not it: the screen reuses a scrolled-off line object for the blank row it brings
+        in at the bottom, which this same piece may already have written (a wide character that wrapped and
+        scrolled), so reading the line would credit those cells to the row that left."""
+        history = self.screen.history
+        texts = [row.text for row in list(history)[-len(gone) :]] if len(history) >= len(gone) else []
+        for i, line in enumerate(gone):
+            entry = self.entries.pop(id(line), None)
+            if entry is None:
+                continue
+            text = texts[i] if i < len(texts) else line.text
+            _apply(entry, text, span)
+            if self.keep(scrolled + i, entry):
+                self.frozen[scrolled + i] = entry
 
     def resize(self, cols: int, rows: int, reflow: bool = False) -> None:
         """A resize between pieces: lines are cut or padded, or re-wrapped (``reflow``), nothing is written."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.inspect.cell_map import CellMap
@@ -81,6 +81,25 @@ def test_the_samples_cut_off_character_maps_to_its_own_cell() -> None:
     assert cells.cells_of(*span).run() == [(row, col)]
     bar = cells.bytes_of_cell(row, col + 1).span
     assert bar is not None and log.slice(*bar) == b"|"
+
+
+def test_a_row_replayed_alone_is_not_taken_from_an_earlier_row_with_the_same_text() -> None:
+    """tmux redrawing numbered lines (a real recording): the row map's range for the top row, taken from line
+    feeds, holds an earlier row that read "33" too, written by other bytes; its scratch replay credited the
+    second "3" to a line feed. Every written cell's bytes must print its character."""
+    term, log, cells = session_of(Path(__file__).parent / "data" / "tmux-numbered-lines.cast", part=0.6)
+    history = term.history_size
+    assert term.row(history) is not None and term.row(history).text.startswith("33 ")
+    checked = 0
+    for y in range(term.rows):
+        for x, ch in enumerate(term.row_cells(history + y)):
+            if not ch.strip():
+                continue
+            answer = cells.bytes_of_cell(history + y, x)
+            assert answer.exact and answer.span is not None, (y, x, ch, answer.note)
+            assert ch in log.slice(*answer.span).decode("utf-8", "replace"), (y, x, ch, answer.note)
+            checked += 1
+    assert checked > 50
 
 
 @pytest.mark.parametrize("program", ["vim", "top", "tmux"])
@@ -199,6 +218,8 @@ def test_cells_keep_their_bytes_through_a_reflowing_resize(reflow: bool) -> None
     new_cols=st.integers(min_value=2, max_value=24),
     spread=st.booleans(),
 )
+# A wide character that wrapped and scrolled lands on the line object the screen reused for the new bottom row.
+@example(lines=["a", "a", "a", "a", "aaaaaaa中中中中中中中中"], cols=5, new_cols=4, spread=True)
 def test_a_reflow_never_gives_a_cell_the_wrong_bytes(lines: list[str], cols: int, new_cols: int, spread: bool) -> None:
     """Any lines, any widths, reflowed: a written cell is answered by bytes that print its character (exactly,
     or said to be row-level), whether its row replays alone or the log is replayed (``spread``: repaints far
