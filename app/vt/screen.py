@@ -623,6 +623,11 @@ class Screen:
 
         The text wraps at the right margin when the cursor is inside it (at the right edge when it
         was moved beyond it), to the left margin of the next row.
+
+        What fits on the row goes in one ``write`` (after one ``insert_blanks`` in insert mode): opening
+        *k* blanks and writing *k* cells is what *k* single characters do one after another, since every
+        cell that a later one pushes past the edge an earlier one pushed there too.  With autowrap off,
+        the characters beyond the edge all land in its last cell, so only the last of them is written.
         """
         n = len(cells)
         if not n:
@@ -631,11 +636,13 @@ class Screen:
         cols = self.cols
         sid = self.sid
         lr = self._lr  # without narrow margins the edge is the screen's: no margin arithmetic per row
+        autowrap = self.autowrap
+        insert = self.insert
         i = 0
         while i < n:
             if self.pending_wrap:
                 self.pending_wrap = False
-                if self.autowrap:
+                if autowrap:
                     self.lines[self.y].wrapped = True
                     self._index()
                     self.x = self.left
@@ -643,48 +650,62 @@ class Screen:
             edge = (self.right + 1 if x <= self.right else cols) if lr else cols
             line = self.lines[self.y]
             self.dirty.add(self.y)
-            if self.autowrap and not self.insert:
-                k = min(n - i, edge - x)
-                if k < n - i and cells[i + k] == PH:
-                    k -= 1  # do not split a wide character across rows
-                if k == 0:
-                    if x <= self.left or edge - self.left < 2:
-                        i += 2  # a column too narrow for a wide character can never show one
-                        continue
-                    # A wide character does not fit before the margin: blank the rest and wrap.
-                    line.erase(x, edge, sid, cols)
-                    self.x = edge - 1
-                    self.pending_wrap = True
-                    continue
-                line.write(x, cells[i : i + k], sid, cols)
-                i += k
-                x += k
-                if x >= edge:
-                    self.x = edge - 1
-                    self.pending_wrap = True
-                else:
-                    self.x = x
-                continue
-            # Insert mode or no autowrap: one character at a time, as the terminal would.
-            w = 2 if i + 1 < n and cells[i + 1] == PH else 1
-            if x + w > edge:
-                if self.autowrap and x > self.left:
+            k = min(n - i, edge - x)
+            if k < n - i and cells[i + k] == PH:
+                k -= 1  # do not split a wide character across the edge
+            if k == 0:
+                # A wide character does not fit before the edge: with autowrap it wraps and the rest of the row is
+                # blanked; it is dropped when nothing wraps or the column is too narrow ever to show it.
+                if autowrap and x > self.left:
                     line.erase(x, edge, sid, cols)
                     self.x = edge - 1
                     self.pending_wrap = True
                 else:
-                    i += w  # dropped: a wide character cannot fit and nothing wraps
+                    i += 2
                 continue
-            if self.insert and self.left <= x <= self.right:
-                line.insert_blanks(x, w, sid, cols, self.right + 1)
-            line.write(x, cells[i : i + w], sid, cols)
-            i += w
-            x += w
+            opening = insert
+            if insert and lr:
+                left = self.left
+                if x < left:
+                    # Insert mode acts from the left margin on: up to it the cells are written over.
+                    opening = False
+                    if x + k > left:
+                        k = left - x
+                        if cells[i + k] == PH:
+                            k += 1
+                elif x > self.right:
+                    opening = False
+            run = cells if k == n else cells[i : i + k]
+            if opening:
+                line.insert_blanks(x, k, sid, cols, self.right + 1)
+            line.write(x, run, sid, cols)
+            i += k
+            x += k
             if x >= edge:
                 self.x = edge - 1
                 self.pending_wrap = True
             else:
                 self.x = x
+            if i < n and not autowrap and x >= edge - 1:
+                i = self._overprint_edge(cells, i, edge)
+
+    def _overprint_edge(self, cells: str, i: int, edge: int) -> int:
+        """Autowrap off, the cursor at the edge's last cell: cells ``cells[i:]`` would each take that cell, a
+        wide one being dropped.  Only the last single-width one shows (written as it would be), and the wrap
+        stays pending only if it is the last.  Return ``len(cells)``."""
+        n = len(cells)
+        j = n - 1
+        while j >= i and cells[j] == PH:
+            j -= 2  # a wide character, dropped
+        if j >= i:
+            x = edge - 1
+            line = self.lines[self.y]
+            if self.insert and (not self._lr or self.left <= x <= self.right):
+                line.insert_blanks(x, 1, self.sid, self.cols, self.right + 1)
+            line.write(x, cells[j], self.sid, self.cols)
+            self.x = x
+        self.pending_wrap = j == n - 1
+        return n
 
     def _draw_with_marks(self, mapped: str) -> None:
         """A run with combining marks: print the bases, attach each mark to the cell before it.
