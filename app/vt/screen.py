@@ -384,15 +384,18 @@ class Screen:
         advance: the screen rows above the cursor and the new lines, in order, with the oldest
         going to history.  That is computed once for the block instead of one write and one
         scroll per line, and the lines without pen changes between two that have them are laid
-        out together in C (``_plain_rows``).  The block stops before a line that does not simply
-        fit (wraps, combining marks, a tab with other stops set), or whose pen ends with a
-        background colour (the row its CR LF opens takes that colour, xterm's BCE, which the
-        block does not model); the caller prints it the general way.
+        out together in C (``_plain_rows``).  A plain line longer than the width lands as the rows its
+        wrapping makes (``_wrap_rows``).  The block stops before a line that does not simply fit
+        (combining marks, a tab with other stops set or one that reaches the edge, a coloured line
+        that wraps, autowrap off), or whose pen ends with a background colour (the row its CR LF
+        opens takes that colour, xterm's BCE, which the block does not model); the caller prints
+        it the general way.
         """
         cols = self.cols
         sid = self.sid
         rows: list[str] = []
         rows_styles: list[list[int] | None] = []
+        wrapped_at: list[int] = []  # the rows whose line continues on the next row
         count = len(laid)
         styled = iter(sorted(k for k in pens if k >= start)) if pens else iter(())
         i = start
@@ -400,16 +403,18 @@ class Screen:
             j = next(styled, count)
             if j > i:
                 first = laid[i]
-                if len(first) > cols or ZERO_MARK in first:
+                if ZERO_MARK in first or (len(first) > cols and (sid or not self._wraps_whole(first))):
                     # Checked alone before the rest of the block is sliced and joined: in output where most
-                    # lines wrap, doing that once per line would make a block quadratic.
+                    # lines stop the block, doing that once per line would make a block quadratic.
                     break
                 seg = laid[i:j]
                 if not sid:
-                    fitted = self._plain_rows(seg)
-                    k = len(fitted)
+                    fitted, wrapped, k = self._plain_rows(seg)
+                    if wrapped:
+                        base = len(rows)
+                        wrapped_at += [base + r for r in wrapped]
                     rows += map(str.ljust, fitted, repeat(cols))
-                    rows_styles += repeat(None, k)
+                    rows_styles += repeat(None, len(fitted))
                 else:
                     k = 0
                     for text in seg:  # a coloured pen: rare enough to go a line at a time
@@ -439,13 +444,17 @@ class Screen:
             sid = end_sid
             i += 1
         if rows:
-            self._commit_scroll_in(rows, rows_styles if any(rows_styles) else None)
+            self._commit_scroll_in(rows, rows_styles if any(rows_styles) else None, wrapped_at)
             self.sid = sid
         return i
 
-    def _plain_rows(self, seg: list[str]) -> list[str]:
+    def _plain_rows(self, seg: list[str]) -> tuple[list[str], list[int], int]:
         """Lines laid out as cells, as the rows they make from a blank row (HTs expanded, not padded), up to
-        the first that does not simply fit: one join, one ``expandtabs`` and one split, in C."""
+        the first that does not simply land: ``(rows, the indexes of the rows that wrap, lines taken)``.
+
+        One join, one ``expandtabs`` and one split, in C; only a block with lines longer than the width
+        goes through them one by one, to cut those into rows.
+        """
         cols = self.cols
         joined = "\n".join(seg)
         stop = len(seg)
@@ -463,9 +472,49 @@ class Screen:
         if stop < len(rows):
             rows = rows[:stop]
         # A line of exactly ``cols`` cells fits: its CR cancels the pending wrap, so nothing wraps.
-        if rows and max(map(len, rows)) > cols:
-            rows = rows[: next(k for k, row in enumerate(rows) if len(row) > cols)]
-        return rows
+        if not rows or max(map(len, rows)) <= cols:
+            return rows, [], len(rows)
+        out: list[str] = []
+        wrapped: list[int] = []
+        taken = 0
+        for row in rows:
+            if len(row) > cols:
+                if not self._wraps_whole(seg[taken]):
+                    break
+                pieces = self._wrap_rows(row)
+                wrapped += range(len(out), len(out) + len(pieces) - 1)
+                out += pieces
+            else:
+                out.append(row)
+            taken += 1
+        return out, wrapped, taken
+
+    def _wraps_whole(self, text: str) -> bool:
+        """Whether a line laid out as *text* (cells and HTs), longer than the width, lands from a blank row as
+        ``_wrap_rows`` of its tab-expanded cells: autowrap on, a row wide enough for a wide character, and
+        every HT (default stops) before the edge — one that reaches it stays in the last column instead."""
+        if not self.autowrap or self.cols < 2:
+            return False
+        tab = text.rfind("\t")
+        return tab < 0 or (self._tabs_default and len(text[: tab + 1].expandtabs(8)) < self.cols)
+
+    def _wrap_rows(self, row: str) -> list[str]:
+        """A line's cells (longer than the width) cut into the rows autowrap makes of them from column 0: a
+        wide character that would straddle the edge goes whole to the next row, leaving the last cell blank."""
+        cols = self.cols
+        out: list[str] = []
+        pos = 0
+        n = len(row)
+        while n - pos > cols:
+            end = pos + cols
+            if row[end] == PH:
+                out.append(row[pos : end - 1] + BLANK)
+                pos = end - 1
+            else:
+                out.append(row[pos:end])
+                pos = end
+        out.append(row[pos:])
+        return out
 
     def _lay_out_line(self, runs: list[str], sids: list[int]) -> tuple[str, list[int] | None] | None:
         """One line (runs laid out as cells, each with its style id) on a blank row: (row text, its styles or
@@ -530,9 +579,12 @@ class Screen:
         styles += repeat(0, cols - col)
         return text, styles
 
-    def _commit_scroll_in(self, rows_text: list[str], rows_styles: list[list[int] | None] | None) -> None:
+    def _commit_scroll_in(
+        self, rows_text: list[str], rows_styles: list[list[int] | None] | None, wrapped_at: list[int]
+    ) -> None:
         """Make full-width rows the newest lines of a full screen, as if each was written on the blank bottom
-        row and scrolled up: the oldest rows go to history, the blank bottom row stays blank."""
+        row and scrolled up: the oldest rows go to history, the blank bottom row stays blank.  The rows
+        numbered in *wrapped_at* continue on the next row (their line wrapped)."""
         k = len(rows_text)
         lines = self.lines
         above = lines[:-1]  # the rows that scroll up; the blank bottom row stays blank at the bottom
@@ -571,9 +623,25 @@ class Screen:
                 line.styles = styles
                 line.marks = None
                 line.wrapped = False
+        if wrapped_at:
+            self._mark_wrapped(wrapped_at, k, leaving)
         lines[:-1] = above[len(leaving) :] + leaving
         self._scrolled_total += k
         self.dirty_all = True
+
+    def _mark_wrapped(self, wrapped_at: list[int], k: int, leaving: list[Line]) -> None:
+        """Flag as wrapped the rows *wrapped_at* (of the *k* just scrolled in): those now on screen are the last
+        of *leaving*, those already in history its newest entries (rebuilt, being tuples)."""
+        on_screen = len(leaving)
+        history = self.history
+        in_history = k - on_screen
+        for r in wrapped_at:
+            if r >= in_history:
+                leaving[r - in_history].wrapped = True
+            else:
+                back = in_history - r  # 1 is the newest history row
+                if back <= len(history):
+                    history[-back] = history[-back]._replace(wrapped=True)
 
     def draw_runs(self, runs: list[str], sids: list[int]) -> None:
         """Print each run with its own style id, as consecutive ``draw`` calls would.
