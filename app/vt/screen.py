@@ -719,7 +719,9 @@ class Screen:
             edge = (self.right + 1 if x <= self.right else cols) if lr else cols
             line = self.lines[self.y]
             self.dirty.add(self.y)
-            k = min(n - i, edge - x)
+            k = n - i
+            if k > edge - x:
+                k = edge - x
             if k < n - i and cells[i + k] == PH:
                 k -= 1  # do not split a wide character across the edge
             if k == 0:
@@ -1127,25 +1129,29 @@ class Screen:
         else:
             last_col = self.cols - 1
             last_row = self.rows - 1
-        self.x = min(max(col, 0), last_col)
-        self.y = min(max(row, 0), last_row)
+        # Comparisons, not min/max: a builtin call costs several times more on the hot cursor paths.
+        self.x = 0 if col < 0 else col if col < last_col else last_col
+        self.y = 0 if row < 0 else row if row < last_row else last_row
 
     def cursor_up(self, count: int) -> None:
         self.pending_wrap = False
         floor = self.top if self.y >= self.top else 0
-        self.y = max(floor, self.y - max(1, count))
+        y = self.y - (count if count > 1 else 1)
+        self.y = y if y > floor else floor
 
     def cursor_down(self, count: int) -> None:
         self.pending_wrap = False
         ceiling = self.bottom if self.y <= self.bottom else self.rows - 1
-        self.y = min(ceiling, self.y + max(1, count))
+        y = self.y + (count if count > 1 else 1)
+        self.y = y if y < ceiling else ceiling
 
     def cursor_forward(self, count: int) -> None:
         """CUF: right, stopping at the right margin (at the edge when the cursor is beyond the margin)."""
         self.pending_wrap = False
         x = self.x
         limit = self.right if x <= self.right else self.cols - 1
-        self.x = min(limit, x + max(1, count))
+        x += count if count > 1 else 1
+        self.x = x if x < limit else limit
 
     def cursor_back(self, count: int) -> None:
         """CUB (and BS): left, stopping at the left margin (at the first column when the cursor is left of the
@@ -1157,7 +1163,9 @@ class Screen:
             self.pending_wrap = False
             x = self.x
             left = self.left
-            self.x = max(left if x >= left else 0, x - max(1, count))
+            floor = left if x >= left else 0
+            x -= count if count > 1 else 1
+            self.x = x if x > floor else floor
             return
         count = max(1, count)
         left = self.left
@@ -1216,8 +1224,10 @@ class Screen:
             return
         # ``_cursor_set`` inlined: full-screen programs send a CUP every few bytes
         self.pending_wrap = False
-        self.y = min(max(1, row), self.rows) - 1
-        self.x = min(max(1, col), self.cols) - 1
+        rows = self.rows
+        cols = self.cols
+        self.y = 0 if row < 1 else row - 1 if row < rows else rows - 1
+        self.x = 0 if col < 1 else col - 1 if col < cols else cols - 1
 
     def cursor_to_column(self, col: int) -> None:
         """CHA / HPA (1-based, relative to the left margin in origin mode)."""
