@@ -35,7 +35,7 @@ from .style import (
     pack,
     unpack,
 )
-from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each
+from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each, cells_of_lines
 
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
@@ -301,7 +301,7 @@ class Screen:
         while i < count:
             if self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
-                    laid = cells_each(texts)
+                    laid = cells_of_lines(texts)
                 i = self._scroll_in(laid, pens, i)
                 if i == count:
                     return
