@@ -463,10 +463,11 @@ class Screen:
             stop = joined.count("\n", 0, mark)
         if "\t" in joined:
             # HT moves over the blank cells of a fresh row: with the default stops, to the next multiple
-            # of 8, which is what expandtabs gives (a wide character is two characters here).
+            # of 8, which is what expandtabs gives (a wide character is two characters here).  Only the
+            # lines with one are expanded: expanding the whole block copies every line twice over.
             if not self._tabs_default:
                 stop = min(stop, joined.count("\n", 0, joined.find("\t")))
-            rows = joined.expandtabs(8).split("\n")
+            rows = [row.expandtabs(8) if "\t" in row else row for row in seg]
         else:
             rows = seg
         if stop < len(rows):
