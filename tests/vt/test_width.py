@@ -1,10 +1,12 @@
-"""The layouts that take shortcuts give what :func:`cells` gives a text at a time."""
+"""The layouts that take shortcuts give what the general path gives: every character of a text looked up in
+the table that computes widths (``width._learner``, which learns what it has not seen from wcwidth)."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.vt import width
 from app.vt.width import cells, cells_each, cells_of_lines
 
 #: ASCII (tabs included), wide, narrow non-ASCII, combining, astral and never-seen characters.
@@ -20,17 +22,23 @@ _TEXTS = st.lists(_LINE, max_size=12)
 @settings(max_examples=400, deadline=None)
 @given(_TEXTS)
 def test_lines_lay_out_as_each_text_alone(texts: list[str]) -> None:
-    # First with characters the table may not have learned yet (its slow path), then with all of them known.
+    # First with characters the fast table may not have learned yet (its slow path), then with all of them known.
     first = cells_of_lines(texts)
-    expected = [cells(text) for text in texts]
+    expected = [_general(text) for text in texts]
     assert first == expected
     assert cells_of_lines(texts) == expected
     assert cells_each(texts) == expected
+    assert [cells(text) for text in texts] == expected
+
+
+def _general(text: str) -> str:
+    return text.translate(width._learner)
 
 
 def test_an_ascii_start_is_kept_and_the_rest_laid_out() -> None:
     line = "        add_test.go:83: got 971, want 18427 (期望值不同)"
     cells(line + "中")  # every character known: the fast path, not the table's slow one
+    assert cells(line) == cells_of_lines([line])[0] == _general(line)
     assert cells_of_lines([line, "ok", "中"]) == [
         "        add_test.go:83: got 971, want 18427 (期\x00望\x00值\x00不\x00同\x00)",
         "ok",
