@@ -1565,8 +1565,7 @@ class Screen:
     # ------------------------------------------------------------------ modes
     def set_ansi_mode(self, mode: int, on: bool) -> None:
         """SM/RM: only modes the catalogue of modes lets be set are recorded (xterm ignores the others)."""
-        info = M.ANSI_MODES.get(mode)
-        if info is None or not info.settable:
+        if mode not in M.SETTABLE_ANSI_MODES:
             return
         if on:
             self.ansi_modes.add(mode)
@@ -1579,14 +1578,20 @@ class Screen:
             self.newline_mode = on
 
     def set_dec_mode(self, mode: int, on: bool) -> None:
-        self._set_dec_mode(mode, on)
-
-    def _set_dec_mode(self, mode: int, on: bool) -> None:
+        """DECSET/DECRST of one mode (xterm's rules: settable modes only, at their conformance level)."""
+        if mode == M.DECTCEM:
+            # The cursor shown or hidden: what a console repaint sends around every line, so tested first.
+            if on:
+                self.dec_modes.add(mode)
+            else:
+                self.dec_modes.discard(mode)
+            self.cursor_visible = on
+            self.dirty.add(self.y)
+            return
         if mode in M.ALT_SCREEN_MODES:
             self._switch_screen(mode, on)
             return
-        info = M.DEC_MODES.get(mode)
-        if info is None or not info.settable or self.vt_level < M.LEVEL_OF.get(mode, 1):
+        if mode not in M.SETTABLE_DEC_MODES or self.vt_level < M.LEVEL_OF.get(mode, 1):
             return
         if mode == M.DECCOLM:
             if M.ALLOW_DECCOLM in self.dec_modes:
@@ -1649,7 +1654,7 @@ class Screen:
             on = self.saved_modes[mode]
             if mode in M.ALT_SCREEN_MODES and on == self.alt_active:
                 continue  # already on that screen: restoring must not save or clear again
-            self._set_dec_mode(mode, on)
+            self.set_dec_mode(mode, on)
 
     def dec_mode_on(self, mode: int) -> bool:
         """Whether a DEC private mode is set (an alternate-screen mode only while that screen shows)."""
@@ -1713,8 +1718,8 @@ class Screen:
         self.ansi_modes.discard(M.IRM)
         self.ansi_modes.discard(M.KAM)
         self._set_origin_flag(False)
-        self._set_dec_mode(M.DECAWM, True)
-        self._set_dec_mode(M.DECTCEM, True)
+        self.set_dec_mode(M.DECAWM, True)
+        self.set_dec_mode(M.DECTCEM, True)
         for mode in (M.DECCKM, M.DECNKM, M.DECLRMM, M.REVERSE_WRAP, M.REVERSE_WRAP_EXTENDED):
             self.dec_modes.discard(mode)
         self._reverse_wrap = False
