@@ -43,6 +43,7 @@ class SourceMap:
     def __init__(self, terminal: Terminal) -> None:
         self._term = terminal
         self._rows: dict[int, tuple[int, int]] = {}
+        self._last: dict[int, tuple[int, int]] = {}  # line → the bytes of the last chunk that touched it
         self._line = 0
         self._dirty_obj: set[int] | None = None
         self._dirty_seen: frozenset[int] = frozenset()
@@ -55,6 +56,7 @@ class SourceMap:
     def clear(self) -> None:
         """Forget everything (the terminal was reset, the byte log cleared)."""
         self._rows.clear()
+        self._last.clear()
         self.sync()
 
     def follow_reflow(self, reflow: tuple[int, list[tuple[int, int]]] | None) -> bool:
@@ -64,18 +66,8 @@ class SourceMap:
         if reflow is None:
             return False
         first, row_map = reflow
-        moved: dict[int, tuple[int, int]] = {}
-        for line, span in self._rows.items():
-            k = line - first
-            if not 0 <= k < len(row_map):
-                if line < first:
-                    moved[line] = span  # history the reflow did not see (dropped for space): unchanged
-                continue
-            lo, hi = row_map[k]
-            for new in range(first + lo, first + hi + 1):
-                old = moved.get(new)
-                moved[new] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
-        self._rows = moved
+        self._rows = _moved(self._rows, first, row_map)
+        self._last = _moved(self._last, first, row_map)
         return True
 
     def sync(self) -> None:
@@ -113,9 +105,11 @@ class SourceMap:
             for y in screen.dirty - seen:
                 pieces.setdefault(base + y, (start, end))
         rows = self._rows
+        last = self._last
         for n, (a, b) in pieces.items():
             old = rows.get(n)
             rows[n] = (a, b) if old is None else (min(old[0], a), max(old[1], b))
+            last[n] = (a, b)
         self._line = line
         self._dirty_obj = screen.dirty
         self._dirty_seen = frozenset(screen.dirty)
@@ -127,6 +121,20 @@ class SourceMap:
         if len(self._rows) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
             for n in [n for n in self._rows if n < first]:
                 del self._rows[n]
+                self._last.pop(n, None)
+
+    def first_line(self) -> int:
+        """The line number of view row 0 (the oldest row of the scrollback)."""
+        return self._first_line()
+
+    def line_of(self, abs_row: int) -> int:
+        """The line number of view row ``abs_row`` (it stays with the row as it scrolls)."""
+        return abs_row + self._first_line()
+
+    def last_write(self, abs_row: int) -> tuple[int, int] | None:
+        """The bytes of the last chunk that wrote view row ``abs_row`` (one read: bounded, unlike the row's
+        whole range, which for a full-screen program spans the session)."""
+        return self._last.get(abs_row + self._first_line())
 
     def _first_line(self) -> int:
         screen = self._term.screen
@@ -147,3 +155,19 @@ class SourceMap:
         first = self._first_line()
         last = self._term.screen.scrolled_off + self._term.rows
         return sorted(n - first for n, (a, b) in self._rows.items() if a < end and start < b and first <= n < last)
+
+
+def _moved(spans: dict[int, tuple[int, int]], first: int, row_map: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """``spans`` (line → bytes) after a reflow: each line's bytes go to every row its cells went to."""
+    moved: dict[int, tuple[int, int]] = {}
+    for line, span in spans.items():
+        k = line - first
+        if not 0 <= k < len(row_map):
+            if line < first:
+                moved[line] = span  # history the reflow did not see (dropped for space): unchanged
+            continue
+        lo, hi = row_map[k]
+        for new in range(first + lo, first + hi + 1):
+            old = moved.get(new)
+            moved[new] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
+    return moved
