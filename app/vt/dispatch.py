@@ -512,10 +512,16 @@ class Dispatcher:
             self.screen.set_ansi_mode(mode, False)
 
     def csi_decset(self, p: Params, g: Groups) -> None:
+        if len(p) == 1 and p[0] != M.SAVE_CURSOR:
+            self.screen.set_dec_mode(p[0], True)  # one mode (the cursor shown, a mouse mode…): a call less
+            return
         for mode in p:
             self._dec_mode(mode, True)
 
     def csi_decrst(self, p: Params, g: Groups) -> None:
+        if len(p) == 1 and p[0] != M.SAVE_CURSOR:
+            self.screen.set_dec_mode(p[0], False)
+            return
         for mode in p:
             self._dec_mode(mode, False)
 

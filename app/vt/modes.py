@@ -16,7 +16,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["ACTS", "ALWAYS_RESET", "ALWAYS_SET", "ANSI_MODES", "DEC_MODES", "RECORDED", "Mode", "report_state"]
+__all__ = [
+    "ACTS",
+    "ALWAYS_RESET",
+    "ALWAYS_SET",
+    "ANSI_MODES",
+    "DEC_MODES",
+    "RECORDED",
+    "SETTABLE_ANSI_MODES",
+    "SETTABLE_DEC_MODES",
+    "Mode",
+    "report_state",
+]
 
 ACTS = "yes"
 RECORDED = "recorded"
@@ -221,3 +232,8 @@ for _number, _name, _meaning in (
     (117, "DECECM", "erase colour"),
 ):
     DEC_MODES[_number] = Mode(_name, _meaning, ALWAYS_RESET)
+
+#: The modes SM and DECSET record, as sets: the screen asks on every mode switch (``Mode.settable`` is a
+#: property, a call each time).
+SETTABLE_ANSI_MODES = frozenset(number for number, mode in ANSI_MODES.items() if mode.settable)
+SETTABLE_DEC_MODES = frozenset(number for number, mode in DEC_MODES.items() if mode.settable)

@@ -35,7 +35,7 @@ from .style import (
     pack,
     unpack,
 )
-from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each
+from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each, cells_of_lines
 
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
@@ -305,7 +305,7 @@ class Screen:
         while i < count:
             if self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
-                    laid = cells_each(texts)
+                    laid = cells_of_lines(texts)
                 i = self._scroll_in(laid, pens, i)
                 if i == count:
                     return
@@ -388,15 +388,18 @@ class Screen:
         advance: the screen rows above the cursor and the new lines, in order, with the oldest
         going to history.  That is computed once for the block instead of one write and one
         scroll per line, and the lines without pen changes between two that have them are laid
-        out together in C (``_plain_rows``).  The block stops before a line that does not simply
-        fit (wraps, combining marks, a tab with other stops set), or whose pen ends with a
-        background colour (the row its CR LF opens takes that colour, xterm's BCE, which the
-        block does not model); the caller prints it the general way.
+        out together in C (``_plain_rows``).  A plain line longer than the width lands as the rows its
+        wrapping makes (``_wrap_rows``).  The block stops before a line that does not simply fit
+        (combining marks, a tab with other stops set or one that reaches the edge, a coloured line
+        that wraps, autowrap off), or whose pen ends with a background colour (the row its CR LF
+        opens takes that colour, xterm's BCE, which the block does not model); the caller prints
+        it the general way.
         """
         cols = self.cols
         sid = self.sid
         rows: list[str] = []
         rows_styles: list[list[int] | None] = []
+        wrapped_at: list[int] = []  # the rows whose line continues on the next row
         count = len(laid)
         styled = iter(sorted(k for k in pens if k >= start)) if pens else iter(())
         i = start
@@ -404,16 +407,18 @@ class Screen:
             j = next(styled, count)
             if j > i:
                 first = laid[i]
-                if len(first) > cols or ZERO_MARK in first:
+                if ZERO_MARK in first or (len(first) > cols and (sid or not self._wraps_whole(first))):
                     # Checked alone before the rest of the block is sliced and joined: in output where most
-                    # lines wrap, doing that once per line would make a block quadratic.
+                    # lines stop the block, doing that once per line would make a block quadratic.
                     break
                 seg = laid[i:j]
                 if not sid:
-                    fitted = self._plain_rows(seg)
-                    k = len(fitted)
+                    fitted, wrapped, k = self._plain_rows(seg)
+                    if wrapped:
+                        base = len(rows)
+                        wrapped_at += [base + r for r in wrapped]
                     rows += map(str.ljust, fitted, repeat(cols))
-                    rows_styles += repeat(None, k)
+                    rows_styles += repeat(None, len(fitted))
                 else:
                     k = 0
                     for text in seg:  # a coloured pen: rare enough to go a line at a time
@@ -443,13 +448,17 @@ class Screen:
             sid = end_sid
             i += 1
         if rows:
-            self._commit_scroll_in(rows, rows_styles if any(rows_styles) else None)
+            self._commit_scroll_in(rows, rows_styles if any(rows_styles) else None, wrapped_at)
             self.sid = sid
         return i
 
-    def _plain_rows(self, seg: list[str]) -> list[str]:
+    def _plain_rows(self, seg: list[str]) -> tuple[list[str], list[int], int]:
         """Lines laid out as cells, as the rows they make from a blank row (HTs expanded, not padded), up to
-        the first that does not simply fit: one join, one ``expandtabs`` and one split, in C."""
+        the first that does not simply land: ``(rows, the indexes of the rows that wrap, lines taken)``.
+
+        One join, one ``expandtabs`` and one split, in C; only a block with lines longer than the width
+        goes through them one by one, to cut those into rows.
+        """
         cols = self.cols
         joined = "\n".join(seg)
         stop = len(seg)
@@ -458,18 +467,59 @@ class Screen:
             stop = joined.count("\n", 0, mark)
         if "\t" in joined:
             # HT moves over the blank cells of a fresh row: with the default stops, to the next multiple
-            # of 8, which is what expandtabs gives (a wide character is two characters here).
+            # of 8, which is what expandtabs gives (a wide character is two characters here).  Only the
+            # lines with one are expanded: expanding the whole block copies every line twice over.
             if not self._tabs_default:
                 stop = min(stop, joined.count("\n", 0, joined.find("\t")))
-            rows = joined.expandtabs(8).split("\n")
+            rows = [row.expandtabs(8) if "\t" in row else row for row in seg]
         else:
             rows = seg
         if stop < len(rows):
             rows = rows[:stop]
         # A line of exactly ``cols`` cells fits: its CR cancels the pending wrap, so nothing wraps.
-        if rows and max(map(len, rows)) > cols:
-            rows = rows[: next(k for k, row in enumerate(rows) if len(row) > cols)]
-        return rows
+        if not rows or max(map(len, rows)) <= cols:
+            return rows, [], len(rows)
+        out: list[str] = []
+        wrapped: list[int] = []
+        taken = 0
+        for row in rows:
+            if len(row) > cols:
+                if not self._wraps_whole(seg[taken]):
+                    break
+                pieces = self._wrap_rows(row)
+                wrapped += range(len(out), len(out) + len(pieces) - 1)
+                out += pieces
+            else:
+                out.append(row)
+            taken += 1
+        return out, wrapped, taken
+
+    def _wraps_whole(self, text: str) -> bool:
+        """Whether a line laid out as *text* (cells and HTs), longer than the width, lands from a blank row as
+        ``_wrap_rows`` of its tab-expanded cells: autowrap on, a row wide enough for a wide character, and
+        every HT (default stops) before the edge — one that reaches it stays in the last column instead."""
+        if not self.autowrap or self.cols < 2:
+            return False
+        tab = text.rfind("\t")
+        return tab < 0 or (self._tabs_default and len(text[: tab + 1].expandtabs(8)) < self.cols)
+
+    def _wrap_rows(self, row: str) -> list[str]:
+        """A line's cells (longer than the width) cut into the rows autowrap makes of them from column 0: a
+        wide character that would straddle the edge goes whole to the next row, leaving the last cell blank."""
+        cols = self.cols
+        out: list[str] = []
+        pos = 0
+        n = len(row)
+        while n - pos > cols:
+            end = pos + cols
+            if row[end] == PH:
+                out.append(row[pos : end - 1] + BLANK)
+                pos = end - 1
+            else:
+                out.append(row[pos:end])
+                pos = end
+        out.append(row[pos:])
+        return out
 
     def _lay_out_line(self, runs: list[str], sids: list[int]) -> tuple[str, list[int] | None] | None:
         """One line (runs laid out as cells, each with its style id) on a blank row: (row text, its styles or
@@ -534,9 +584,12 @@ class Screen:
         styles += repeat(0, cols - col)
         return text, styles
 
-    def _commit_scroll_in(self, rows_text: list[str], rows_styles: list[list[int] | None] | None) -> None:
+    def _commit_scroll_in(
+        self, rows_text: list[str], rows_styles: list[list[int] | None] | None, wrapped_at: list[int]
+    ) -> None:
         """Make full-width rows the newest lines of a full screen, as if each was written on the blank bottom
-        row and scrolled up: the oldest rows go to history, the blank bottom row stays blank."""
+        row and scrolled up: the oldest rows go to history, the blank bottom row stays blank.  The rows
+        numbered in *wrapped_at* continue on the next row (their line wrapped)."""
         k = len(rows_text)
         lines = self.lines
         above = lines[:-1]  # the rows that scroll up; the blank bottom row stays blank at the bottom
@@ -575,9 +628,25 @@ class Screen:
                 line.styles = styles
                 line.marks = None
                 line.wrapped = False
+        if wrapped_at:
+            self._mark_wrapped(wrapped_at, k, leaving)
         lines[:-1] = above[len(leaving) :] + leaving
         self._scrolled_total += k
         self.dirty_all = True
+
+    def _mark_wrapped(self, wrapped_at: list[int], k: int, leaving: list[Line]) -> None:
+        """Flag as wrapped the rows *wrapped_at* (of the *k* just scrolled in): those now on screen are the last
+        of *leaving*, those already in history its newest entries (rebuilt, being tuples)."""
+        on_screen = len(leaving)
+        history = self.history
+        in_history = k - on_screen
+        for r in wrapped_at:
+            if r >= in_history:
+                leaving[r - in_history].wrapped = True
+            else:
+                back = in_history - r  # 1 is the newest history row
+                if back <= len(history):
+                    history[-back] = history[-back]._replace(wrapped=True)
 
     def draw_runs(self, runs: list[str], sids: list[int]) -> None:
         """Print each run with its own style id, as consecutive ``draw`` calls would.
@@ -628,6 +697,11 @@ class Screen:
 
         The text wraps at the right margin when the cursor is inside it (at the right edge when it
         was moved beyond it), to the left margin of the next row.
+
+        What fits on the row goes in one ``write`` (after one ``insert_blanks`` in insert mode): opening
+        *k* blanks and writing *k* cells is what *k* single characters do one after another, since every
+        cell that a later one pushes past the edge an earlier one pushed there too.  With autowrap off,
+        the characters beyond the edge all land in its last cell, so only the last of them is written.
         """
         n = len(cells)
         if not n:
@@ -636,11 +710,13 @@ class Screen:
         cols = self.cols
         sid = self.sid
         lr = self._lr  # without narrow margins the edge is the screen's: no margin arithmetic per row
+        autowrap = self.autowrap
+        insert = self.insert
         i = 0
         while i < n:
             if self.pending_wrap:
                 self.pending_wrap = False
-                if self.autowrap:
+                if autowrap:
                     self.lines[self.y].wrapped = True
                     self._index()
                     self.x = self.left
@@ -648,48 +724,64 @@ class Screen:
             edge = (self.right + 1 if x <= self.right else cols) if lr else cols
             line = self.lines[self.y]
             self.dirty.add(self.y)
-            if self.autowrap and not self.insert:
-                k = min(n - i, edge - x)
-                if k < n - i and cells[i + k] == PH:
-                    k -= 1  # do not split a wide character across rows
-                if k == 0:
-                    if x <= self.left or edge - self.left < 2:
-                        i += 2  # a column too narrow for a wide character can never show one
-                        continue
-                    # A wide character does not fit before the margin: blank the rest and wrap.
-                    line.erase(x, edge, sid, cols)
-                    self.x = edge - 1
-                    self.pending_wrap = True
-                    continue
-                line.write(x, cells[i : i + k], sid, cols)
-                i += k
-                x += k
-                if x >= edge:
-                    self.x = edge - 1
-                    self.pending_wrap = True
-                else:
-                    self.x = x
-                continue
-            # Insert mode or no autowrap: one character at a time, as the terminal would.
-            w = 2 if i + 1 < n and cells[i + 1] == PH else 1
-            if x + w > edge:
-                if self.autowrap and x > self.left:
+            k = n - i
+            if k > edge - x:
+                k = edge - x
+            if k < n - i and cells[i + k] == PH:
+                k -= 1  # do not split a wide character across the edge
+            if k == 0:
+                # A wide character does not fit before the edge: with autowrap it wraps and the rest of the row is
+                # blanked; it is dropped when nothing wraps or the column is too narrow ever to show it.
+                if autowrap and x > self.left:
                     line.erase(x, edge, sid, cols)
                     self.x = edge - 1
                     self.pending_wrap = True
                 else:
-                    i += w  # dropped: a wide character cannot fit and nothing wraps
+                    i += 2
                 continue
-            if self.insert and self.left <= x <= self.right:
-                line.insert_blanks(x, w, sid, cols, self.right + 1)
-            line.write(x, cells[i : i + w], sid, cols)
-            i += w
-            x += w
+            opening = insert
+            if insert and lr:
+                left = self.left
+                if x < left:
+                    # Insert mode acts from the left margin on: up to it the cells are written over.
+                    opening = False
+                    if x + k > left:
+                        k = left - x
+                        if cells[i + k] == PH:
+                            k += 1
+                elif x > self.right:
+                    opening = False
+            run = cells if k == n else cells[i : i + k]
+            if opening:
+                line.insert_blanks(x, k, sid, cols, self.right + 1)
+            line.write(x, run, sid, cols)
+            i += k
+            x += k
             if x >= edge:
                 self.x = edge - 1
                 self.pending_wrap = True
             else:
                 self.x = x
+            if i < n and not autowrap and x >= edge - 1:
+                i = self._overprint_edge(cells, i, edge)
+
+    def _overprint_edge(self, cells: str, i: int, edge: int) -> int:
+        """Autowrap off, the cursor at the edge's last cell: cells ``cells[i:]`` would each take that cell, a
+        wide one being dropped.  Only the last single-width one shows (written as it would be), and the wrap
+        stays pending only if it is the last.  Return ``len(cells)``."""
+        n = len(cells)
+        j = n - 1
+        while j >= i and cells[j] == PH:
+            j -= 2  # a wide character, dropped
+        if j >= i:
+            x = edge - 1
+            line = self.lines[self.y]
+            if self.insert and (not self._lr or self.left <= x <= self.right):
+                line.insert_blanks(x, 1, self.sid, self.cols, self.right + 1)
+            line.write(x, cells[j], self.sid, self.cols)
+            self.x = x
+        self.pending_wrap = j == n - 1
+        return n
 
     def _draw_with_marks(self, mapped: str) -> None:
         """A run with combining marks: print the bases, attach each mark to the cell before it.
@@ -1042,25 +1134,29 @@ class Screen:
         else:
             last_col = self.cols - 1
             last_row = self.rows - 1
-        self.x = min(max(col, 0), last_col)
-        self.y = min(max(row, 0), last_row)
+        # Comparisons, not min/max: a builtin call costs several times more on the hot cursor paths.
+        self.x = 0 if col < 0 else col if col < last_col else last_col
+        self.y = 0 if row < 0 else row if row < last_row else last_row
 
     def cursor_up(self, count: int) -> None:
         self.pending_wrap = False
         floor = self.top if self.y >= self.top else 0
-        self.y = max(floor, self.y - max(1, count))
+        y = self.y - (count if count > 1 else 1)
+        self.y = y if y > floor else floor
 
     def cursor_down(self, count: int) -> None:
         self.pending_wrap = False
         ceiling = self.bottom if self.y <= self.bottom else self.rows - 1
-        self.y = min(ceiling, self.y + max(1, count))
+        y = self.y + (count if count > 1 else 1)
+        self.y = y if y < ceiling else ceiling
 
     def cursor_forward(self, count: int) -> None:
         """CUF: right, stopping at the right margin (at the edge when the cursor is beyond the margin)."""
         self.pending_wrap = False
         x = self.x
         limit = self.right if x <= self.right else self.cols - 1
-        self.x = min(limit, x + max(1, count))
+        x += count if count > 1 else 1
+        self.x = x if x < limit else limit
 
     def cursor_back(self, count: int) -> None:
         """CUB (and BS): left, stopping at the left margin (at the first column when the cursor is left of the
@@ -1072,7 +1168,9 @@ class Screen:
             self.pending_wrap = False
             x = self.x
             left = self.left
-            self.x = max(left if x >= left else 0, x - max(1, count))
+            floor = left if x >= left else 0
+            x -= count if count > 1 else 1
+            self.x = x if x > floor else floor
             return
         count = max(1, count)
         left = self.left
@@ -1131,8 +1229,10 @@ class Screen:
             return
         # ``_cursor_set`` inlined: full-screen programs send a CUP every few bytes
         self.pending_wrap = False
-        self.y = min(max(1, row), self.rows) - 1
-        self.x = min(max(1, col), self.cols) - 1
+        rows = self.rows
+        cols = self.cols
+        self.y = 0 if row < 1 else row - 1 if row < rows else rows - 1
+        self.x = 0 if col < 1 else col - 1 if col < cols else cols - 1
 
     def cursor_to_column(self, col: int) -> None:
         """CHA / HPA (1-based, relative to the left margin in origin mode)."""
@@ -1472,8 +1572,7 @@ class Screen:
     # ------------------------------------------------------------------ modes
     def set_ansi_mode(self, mode: int, on: bool) -> None:
         """SM/RM: only modes the catalogue of modes lets be set are recorded (xterm ignores the others)."""
-        info = M.ANSI_MODES.get(mode)
-        if info is None or not info.settable:
+        if mode not in M.SETTABLE_ANSI_MODES:
             return
         if on:
             self.ansi_modes.add(mode)
@@ -1486,14 +1585,20 @@ class Screen:
             self.newline_mode = on
 
     def set_dec_mode(self, mode: int, on: bool) -> None:
-        self._set_dec_mode(mode, on)
-
-    def _set_dec_mode(self, mode: int, on: bool) -> None:
+        """DECSET/DECRST of one mode (xterm's rules: settable modes only, at their conformance level)."""
+        if mode == M.DECTCEM:
+            # The cursor shown or hidden: what a console repaint sends around every line, so tested first.
+            if on:
+                self.dec_modes.add(mode)
+            else:
+                self.dec_modes.discard(mode)
+            self.cursor_visible = on
+            self.dirty.add(self.y)
+            return
         if mode in M.ALT_SCREEN_MODES:
             self._switch_screen(mode, on)
             return
-        info = M.DEC_MODES.get(mode)
-        if info is None or not info.settable or self.vt_level < M.LEVEL_OF.get(mode, 1):
+        if mode not in M.SETTABLE_DEC_MODES or self.vt_level < M.LEVEL_OF.get(mode, 1):
             return
         if mode == M.DECCOLM:
             if M.ALLOW_DECCOLM in self.dec_modes:
@@ -1556,7 +1661,7 @@ class Screen:
             on = self.saved_modes[mode]
             if mode in M.ALT_SCREEN_MODES and on == self.alt_active:
                 continue  # already on that screen: restoring must not save or clear again
-            self._set_dec_mode(mode, on)
+            self.set_dec_mode(mode, on)
 
     def dec_mode_on(self, mode: int) -> bool:
         """Whether a DEC private mode is set (an alternate-screen mode only while that screen shows)."""
@@ -1620,8 +1725,8 @@ class Screen:
         self.ansi_modes.discard(M.IRM)
         self.ansi_modes.discard(M.KAM)
         self._set_origin_flag(False)
-        self._set_dec_mode(M.DECAWM, True)
-        self._set_dec_mode(M.DECTCEM, True)
+        self.set_dec_mode(M.DECAWM, True)
+        self.set_dec_mode(M.DECTCEM, True)
         for mode in (M.DECCKM, M.DECNKM, M.DECLRMM, M.REVERSE_WRAP, M.REVERSE_WRAP_EXTENDED):
             self.dec_modes.discard(mode)
         self._reverse_wrap = False

@@ -14,6 +14,7 @@ seen (:func:`cells`), and is bounded.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ __all__ = [
     "cell_map",
     "cells",
     "cells_each",
+    "cells_of_lines",
     "char_width",
     "layout",
     "text_width",
@@ -115,6 +117,36 @@ def cells_each(texts: list[str]) -> list[str]:
     not translated at all.
     """
     laid = [text if text.isascii() else text.translate(cell_map) for text in texts]
+    if UNSEEN in "".join(laid):
+        laid = [cells(text) for text in texts]
+    return laid
+
+
+#: The first character that is not ASCII.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: An ASCII start shorter than this is translated with the rest: the search and the slices would cost more.
+_SHORT_START = 8
+
+
+def cells_of_lines(texts: list[str]) -> list[str]:
+    """:func:`cells` of each of a block's lines.
+
+    ``str.translate`` looks up every character of a text that is not all ASCII, the ASCII ones
+    included, at several times the cost per character of the regular expression search that finds
+    where the first other one is; log lines mostly start with ASCII (an indent, ``file.go:12:``, a
+    test's name), so that start is kept as it is and only the rest translated.
+    """
+    search = _NON_ASCII.search
+    table = cell_map
+    laid: list[str] = []
+    append = laid.append
+    for text in texts:
+        if text.isascii():
+            append(text)
+            continue
+        found = search(text)
+        k = found.start() if found is not None else 0
+        append(text[:k] + text[k:].translate(table) if k >= _SHORT_START else text.translate(table))
     if UNSEEN in "".join(laid):
         laid = [cells(text) for text in texts]
     return laid

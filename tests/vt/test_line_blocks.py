@@ -70,6 +70,13 @@ _WORDS = [
     "\x1b[m",
     "\x1b[0;1m\x1b[31m\x1b[4mstacked\x1b[0m",
     "a\x1b[32mb\x1b[33mc\x1b[34md\x1b[0m",
+    # Longer than the width (30): wide characters across the edge at either parity, tabs before the
+    # edge and at it, a row of exactly the width.
+    "中文字符串" * 5,
+    "a" + "数据" * 12,
+    "\tlong " + "y" * 30,
+    "z" * 26 + "\tafter the edge",
+    "w" * 30,
 ]
 
 
