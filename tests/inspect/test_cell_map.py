@@ -220,6 +220,7 @@ def test_cells_keep_their_bytes_through_a_reflowing_resize(reflow: bool) -> None
 )
 # A wide character that wrapped and scrolled lands on the line object the screen reused for the new bottom row.
 @example(lines=["a", "a", "a", "a", "aaaaaaa中中中中中中中中"], cols=5, new_cols=4, spread=True)
+@example(lines=["aaaaaaa中a 文", "a中"], cols=2, new_cols=3, spread=False)
 def test_a_reflow_never_gives_a_cell_the_wrong_bytes(lines: list[str], cols: int, new_cols: int, spread: bool) -> None:
     """Any lines, any widths, reflowed: a written cell is answered by bytes that print its character (exactly,
     or said to be row-level), whether its row replays alone or the log is replayed (``spread``: repaints far
