@@ -71,6 +71,7 @@ from app.vt.style import (
     UL_NONE,
 )
 from app.vt.width import text_width
+from app.widgets.glyph_runs import RowGlyphCache
 from app.widgets.keymap import encode_key_event, qt_mods
 from app.widgets.palette import DARK, RGB, Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot
@@ -207,6 +208,10 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._wide_fonts: dict[tuple[int, float], QtGui.QFont] = {}
         #: Draw runs of wide characters with one call when their glyphs share an advance (tests compare with off).
         self.batch_wide_runs = True
+        #: Draw text as glyph runs prepared once per row content (:mod:`app.widgets.glyph_runs`); off: drawText
+        #: per run, as before (the reference the pixel tests hold the glyph runs to).
+        self.glyph_runs = True
+        self._glyph_rows: RowGlyphCache | None = None
         #: Paint attributes per style id (ids are packed styles, so an entry never goes stale; bounded).
         self._paints: dict[int, _Paint] = {}
         self._reverse_video = self._term.mode(DECSCNM)
@@ -334,6 +339,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             self._ascii_exact.append(abs(advance - len(probe) * self._cw) < 0.01)
         self._advances.clear()
         self._wide_fonts.clear()
+        self._glyph_rows = None  # made again for these fonts at the next paint
         self.setFont(base)
         self.verticalScrollBar().setSingleStep(1)
         self._update_grid()
@@ -678,6 +684,9 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             self._text_blink_timer.start()
 
     def _paint_row(self, p: QtGui.QPainter, y: int, abs_row: int, row: RowData, sel: tuple[Cell, Cell] | None) -> None:
+        if self.glyph_runs:
+            self._paint_row_glyphs(p, y, abs_row, row, sel)
+            return
         cw, ch = self._cw, self._ch
         text, styles = row.text, row.styles
         n = len(text)
@@ -694,14 +703,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         for x0, x1, paint in runs:
             if paint.bg is not None:
                 p.fillRect(x0 * cw, y, (x1 - x0) * cw, ch, paint.bg)
-        found = self._find_rows.get(abs_row)
-        if found:
-            for c0, c1, current in found:
-                rgb = self._theme.find_current if current else self._theme.find_match
-                p.fillRect(c0 * cw, y, (min(c1, n) - c0) * cw, ch, _qcolor(rgb, 255 if current else 150))
-        span = self._selection_span(abs_row, n, sel)
-        if span is not None:
-            p.fillRect(span[0] * cw, y, (span[1] - span[0]) * cw, ch, _qcolor(self._theme.selection))
+        self._paint_marked(p, y, abs_row, n, sel)
         baseline = y + self._ascent
         marks = row.marks
         for x0, x1, paint in runs:
@@ -714,6 +716,63 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if paint.underline != UL_NONE or paint.strike or paint.overline:
                 self._draw_decorations(p, paint, x0, x1, y, baseline)
         p.setClipping(False)
+        self._paint_pointed(p, y, abs_row, text)
+
+    def _paint_row_glyphs(
+        self, p: QtGui.QPainter, y: int, abs_row: int, row: RowData, sel: tuple[Cell, Cell] | None
+    ) -> None:
+        """:meth:`_paint_row` with the row's text as prepared glyph runs (see :mod:`app.widgets.glyph_runs`)."""
+        cw, ch = self._cw, self._ch
+        text = row.text
+        cache = self._glyph_rows
+        if cache is None:
+            cache = self._glyph_rows = RowGlyphCache(self._fonts, cw)
+        prepared = cache.row(text, row.styles, row.marks, self._variant_of)
+        paints = [(run, self._paint_of(run.sid)) for run in prepared.runs]
+        for run, paint in paints:
+            if paint.bg is not None:
+                p.fillRect(run.x0 * cw, y, (run.x1 - run.x0) * cw, ch, paint.bg)
+        self._paint_marked(p, y, abs_row, len(text), sel)
+        origin = QtCore.QPointF(0, y + self._ascent)
+        baseline = y + self._ascent
+        for run, paint in paints:
+            if paint.blink:
+                self._text_blinks = True
+            if (run.runs or run.singles) and not paint.conceal and not (paint.blink and not self._text_blink_on):
+                p.setPen(paint.fg)
+                if run.runs:
+                    p.setClipRect(QtCore.QRect(run.x0 * cw, y, (run.x1 - run.x0) * cw, ch))
+                    for glyphs in run.runs:
+                        p.drawGlyphRun(origin, glyphs)
+                if run.singles:
+                    p.setFont(self._fonts[paint.font])
+                    for col, cells, glyph in run.singles:
+                        self._draw_glyph(p, glyph, col, cells, y, baseline, paint.font)
+            if paint.underline != UL_NONE or paint.strike or paint.overline:
+                self._draw_decorations(p, paint, run.x0, run.x1, y, baseline)
+        p.setClipping(False)
+        self._paint_pointed(p, y, abs_row, text)
+
+    def _variant_of(self, sid: int) -> int:
+        """The font variant (bit 0 bold, bit 1 italic) style ``sid`` is drawn in."""
+        return self._paint_of(sid).font
+
+    def _paint_marked(self, p: QtGui.QPainter, y: int, abs_row: int, n: int, sel: tuple[Cell, Cell] | None) -> None:
+        """Under the text: the find matches and the selection on this row."""
+        cw, ch = self._cw, self._ch
+        found = self._find_rows.get(abs_row)
+        if found:
+            for c0, c1, current in found:
+                rgb = self._theme.find_current if current else self._theme.find_match
+                p.fillRect(c0 * cw, y, (min(c1, n) - c0) * cw, ch, _qcolor(rgb, 255 if current else 150))
+        span = self._selection_span(abs_row, n, sel)
+        if span is not None:
+            p.fillRect(span[0] * cw, y, (span[1] - span[0]) * cw, ch, _qcolor(self._theme.selection))
+
+    def _paint_pointed(self, p: QtGui.QPainter, y: int, abs_row: int, text: str) -> None:
+        """Over the text: the link or location under the pointer (underlined) and the Bytes panel's cells."""
+        cw, ch = self._cw, self._ch
+        n = len(text)
         target = self._hover_target
         if target is not None and target[0][0] <= abs_row <= target[1][0]:
             c0 = target[0][1] if abs_row == target[0][0] else 0
