@@ -27,6 +27,9 @@ Pure Python (no Qt), so it is cheap to test and to rebuild for "decode as".
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 from app.vt import Terminal
 
 __all__ = ["SourceMap"]
@@ -71,18 +74,14 @@ class SourceMap:
         base = screen.scrolled_off
         line = base + screen.y
         lo, hi = min(self._line, line), max(self._line, line)
-        pieces: dict[int, tuple[int, int]] = {}
+        pieces: dict[int, tuple[int, int]]
         if line > self._line and data.count(b"\n") == line - self._line:
-            cut = start
-            n = self._line
-            pos = data.find(b"\n")
-            while pos >= 0:
-                pieces[n] = (cut, start + pos + 1)
-                cut = start + pos + 1
-                n += 1
-                pos = data.find(b"\n", pos + 1)
-            if cut < end:
-                pieces[n] = (cut, end)
+            # Cut after each LF, in C: line i ends at start + the lengths of parts 0..i + its i+1 LFs.
+            parts = data.split(b"\n")
+            cuts = [start, *map(operator.add, itertools.accumulate(map(len, parts[:-1])), itertools.count(start + 1))]
+            pieces = dict(zip(range(self._line, line), itertools.pairwise(cuts), strict=True))
+            if cuts[-1] < end:
+                pieces[line] = (cuts[-1], end)
         else:
             pieces = dict.fromkeys(range(lo, hi + 1), (start, end))
         if not screen.dirty_all:
@@ -92,9 +91,10 @@ class SourceMap:
             for y in screen.dirty - seen:
                 pieces.setdefault(base + y, (start, end))
         rows = self._rows
-        for n, (a, b) in pieces.items():
-            old = rows.get(n)
-            rows[n] = (a, b) if old is None else (min(old[0], a), max(old[1], b))
+        for n in pieces.keys() & rows.keys():  # rows written before: from their first writer to their last
+            (a, b), old = pieces[n], rows[n]
+            pieces[n] = (min(old[0], a), max(old[1], b))
+        rows.update(pieces)
         self._line = line
         self._dirty_obj = screen.dirty
         self._dirty_seen = frozenset(screen.dirty)

@@ -34,10 +34,11 @@ __all__ = ["GlyphTable", "PreparedRow", "PreparedRun", "RowGlyphCache"]
 
 #: A wide character's right half (the engine's placeholder): draws nothing.
 _PH = "\x00"
-#: In a translated run: a character the primary font does not draw on one cell, and one not looked up yet.
-#: (Glyph indexes are below 0x10000, so these two can never be one.)
+#: In a translated run: a character placed one by one, one not looked up yet, and a wide character drawn by the
+#: wide pass (see :class:`GlyphTable`).  Glyph indexes are below 0x10000, so none of these can be one.
 _OTHER = "\U0010ffff"
 _UNKNOWN = "\U0010fffe"
+_WIDE = "\U0010fffd"
 #: Position runs kept for reuse (by first column and length); each holds up to a row's positions.
 _TEMPLATES_KEPT = 4096
 
@@ -72,9 +73,15 @@ class GlyphTable:
 
     The primary family is tried first, then the families listed after it in the font (the CJK fallbacks),
     in order — the order Qt's own font merging tries them.  Raw fonts of the fallbacks are made when a
-    character first needs them.  :attr:`translation` maps a character to its glyph index in the primary
-    font as a one-character string when that font draws it on one cell, else to ``_OTHER`` (learned by
-    :meth:`learn` for what is ``_UNKNOWN``).
+    character first needs them.
+
+    Two translations (by code point, for ``str.translate``), filled by :meth:`learn` for what is ``_UNKNOWN``:
+    :attr:`translation` maps a character to its glyph index in the primary font, as a one-character string,
+    when that font draws it on one cell; to ``_WIDE`` when it is a wide character of the *wide font* (the family
+    of the first wide character met, CJK as a rule) with the *wide advance* that font gave it (ideographs and
+    fullwidth forms share one); else to ``_OTHER``.  :attr:`wide_translation` maps those wide characters to
+    their glyph index in the wide font and everything else to that font's space glyph, so a run's wide glyphs
+    are one translate too, placed centred in their two cells.
     """
 
     def __init__(self, font: QtGui.QFont, cell_width: int) -> None:
@@ -91,6 +98,11 @@ class GlyphTable:
         #: The primary font's space glyph as a translated character (blank cells and wide halves become it).
         self.space = chr(space[0]) if len(space) == 1 and space[0] else _OTHER
         self.translation[ord(" ")] = self.translation[ord(_PH)] = self.space
+        #: The wide font (an index into :attr:`raw_fonts`) and advance, once a wide character was met.
+        self.wide_font = -1
+        self.wide_advance = 0.0
+        self.wide_space = _OTHER
+        self.wide_translation: defaultdict[int, str] = defaultdict(self.wide_space.__str__)
         self.learn("".join(chr(c) for c in range(0x21, 0x7F)))
 
     def _raw(self, slot: int) -> QtGui.QRawFont | None:
@@ -124,19 +136,61 @@ class GlyphTable:
         return result
 
     def learn(self, text: str) -> None:
-        """Fill :attr:`translation` for the characters of ``text`` not looked up yet."""
+        """Fill the translations for the characters of ``text`` not looked up yet."""
         table = self.translation
         if len(table) > 16384:
             keep = {c: table[c] for c in (0x20, 0, *range(0x21, 0x7F))}
             table.clear()
             table.update(keep)
-        for char in set(text):
-            if table.get(ord(char), _UNKNOWN) != _UNKNOWN:
-                continue
+            self.wide_translation.clear()
+        cw = self._cw
+        new = [char for char in set(text) if table.get(ord(char), _UNKNOWN) == _UNKNOWN]
+        self._look_up(new)
+        for char in new:
             glyph = self.glyph(char)
-            narrow = char_width(char) == 1
-            on_one_cell = glyph is not None and glyph.font == 0 and narrow and glyph.advance <= self._cw + 0.5
-            table[ord(char)] = chr(glyph.glyph) if on_one_cell and glyph is not None else _OTHER
+            width = char_width(char)
+            if glyph is None:
+                table[ord(char)] = _OTHER
+            elif width == 1 and glyph.font == 0 and glyph.advance <= cw + 0.5:
+                table[ord(char)] = chr(glyph.glyph)
+            elif width == 2 and glyph.advance <= 2 * cw + 0.5 and self._is_wide_font(glyph):
+                table[ord(char)] = _WIDE
+                self.wide_translation[ord(char)] = chr(glyph.glyph)
+            else:
+                table[ord(char)] = _OTHER
+
+    def _look_up(self, chars: list[str]) -> None:
+        """:meth:`glyph` for many characters at once: one cmap and one advances call per family, not per
+        character (text that keeps bringing new ideographs would otherwise spend its frames here)."""
+        glyphs = self._glyphs
+        left = [c for c in chars if c not in glyphs and ord(c) < 0x10000]  # one UTF-16 unit: one glyph each
+        if len(glyphs) + len(left) > 16384:
+            glyphs.clear()
+        for slot in range(len(self.raw_fonts)):
+            raw = self._raw(slot) if left else None
+            if raw is None:
+                continue
+            indexes = raw.glyphIndexesForString("".join(left))
+            if len(indexes) != len(left):
+                return  # not one glyph per character after all: glyph() looks them up one by one
+            found = [(c, i) for c, i in zip(left, indexes, strict=True) if i]
+            advances = raw.advancesForGlyphIndexes([i for _c, i in found]) if found else []
+            for (char, index), advance in zip(found, advances, strict=True):
+                glyphs[char] = _Glyph(slot, index, advance.x())
+            left = [c for c in left if c not in glyphs]
+        for char in left:
+            glyphs[char] = None  # no listed family has it
+
+    def _is_wide_font(self, glyph: _Glyph) -> bool:
+        """The glyph is in the wide font with the wide advance (the first wide glyph met sets both)."""
+        if self.wide_font < 0:
+            raw = self.raw_fonts[glyph.font]
+            space = raw.glyphIndexesForString(" ") if raw is not None else []
+            if len(space) != 1 or not space[0]:
+                return False  # no blank glyph to stand between its wide glyphs
+            self.wide_font, self.wide_advance, self.wide_space = glyph.font, glyph.advance, chr(space[0])
+            self.wide_translation.default_factory = self.wide_space.__str__
+        return glyph.font == self.wide_font and glyph.advance == self.wide_advance
 
 
 class RowGlyphCache:
@@ -151,8 +205,11 @@ class RowGlyphCache:
         self._cw = cell_width
         self._keep = keep
         self._rows: dict[tuple[str, tuple[int, ...] | None, tuple[tuple[int, str], ...] | None], PreparedRow] = {}
-        #: Glyph runs holding only positions (cells ``start …`` at their left edges), by (start, length).
-        self._templates: dict[tuple[int, int], QtGui.QGlyphRun] = {}
+        #: Glyph runs holding only positions (cells ``start …``, ``dx`` right of their left edges), by
+        #: (start, length, dx).
+        self._templates: dict[tuple[int, int, float], QtGui.QGlyphRun] = {}
+        #: A row's runs of one style id, ``(x0, x1, sid)``, by the row's style ids (rows repeat their colouring).
+        self._spans: dict[tuple[int, ...], tuple[tuple[int, int, int], ...]] = {}
         #: Rows prepared (cache misses), for tests and the bench.
         self.prepared = 0
 
@@ -184,30 +241,40 @@ class RowGlyphCache:
         marks: Mapping[int, str] | None,
         variant_of: Callable[[int], int],
     ) -> PreparedRow:
-        n = len(text)
         if styles is None:
-            return PreparedRow((self._prepare_run(text, 0, n, 0, variant_of(0), marks),))
-        runs = []
-        x = 0
-        sid = styles[0] if n else 0
-        for col in range(1, n):
-            if styles[col] != sid:
-                runs.append(self._prepare_run(text, x, col, sid, variant_of(sid), marks))
-                x, sid = col, styles[col]
-        if n:
-            runs.append(self._prepare_run(text, x, n, sid, variant_of(sid), marks))
-        return PreparedRow(tuple(runs))
+            return PreparedRow((self._prepare_run(text, 0, len(text), 0, variant_of(0), marks),))
+        spans = self._spans.get(styles)
+        if spans is None:
+            spans = self._spans_of(styles)
+        return PreparedRow(tuple(self._prepare_run(text, x0, x1, sid, variant_of(sid), marks) for x0, x1, sid in spans))
 
-    def _positions(self, start: int, length: int) -> QtGui.QGlyphRun:
-        """A glyph run whose positions are cells ``start … start+length-1`` (copy it, then set its glyphs)."""
-        key = (start, length)
+    def _spans_of(self, styles: tuple[int, ...]) -> tuple[tuple[int, int, int], ...]:
+        """Cut a row's style ids into runs of one id (kept: rows of a log repeat a few colourings)."""
+        spans = []
+        x = 0
+        sid = styles[0] if styles else 0
+        for col in range(1, len(styles)):
+            if styles[col] != sid:
+                spans.append((x, col, sid))
+                x, sid = col, styles[col]
+        if styles:
+            spans.append((x, len(styles), sid))
+        if len(self._spans) >= 1024:
+            self._spans.clear()
+        self._spans[styles] = found = tuple(spans)
+        return found
+
+    def _positions(self, start: int, length: int, dx: float = 0.0) -> QtGui.QGlyphRun:
+        """A glyph run whose positions are cells ``start … start+length-1`` plus ``dx`` (copy it, then set its
+        glyphs)."""
+        key = (start, length, dx)
         template = self._templates.get(key)
         if template is None:
             if len(self._templates) >= _TEMPLATES_KEPT:
                 self._templates.clear()
             cw = self._cw
             template = QtGui.QGlyphRun()
-            template.setPositions([QtCore.QPointF((start + i) * cw, 0) for i in range(length)])
+            template.setPositions([QtCore.QPointF((start + i) * cw + dx, 0) for i in range(length)])
             template.setGlyphIndexes([0] * length)
             self._templates[key] = template
         return template
@@ -223,12 +290,12 @@ class RowGlyphCache:
             glyphs = text[x0:x1].translate(table.translation)
         singles: list[tuple[int, int, str]] = []
         others: dict[int, tuple[list[int], list[QtCore.QPointF]]] = {}
-        if marks and any(x0 <= k < x1 for k in marks):
-            cells = list(glyphs)
-            for k in marks:
-                if x0 <= k < x1:
-                    cells[k - x0] = _OTHER
-            glyphs = "".join(cells)
+        marked = [k - x0 for k in marks if x0 <= k < x1] if marks else []
+        if marked:  # cells with combining marks are drawn one by one (_place), with their marks
+            edited = list(glyphs)
+            for k in marked:
+                edited[k] = _OTHER
+            glyphs = "".join(edited)
         if _OTHER in glyphs:
             i = glyphs.find(_OTHER)
             while i >= 0:
@@ -236,11 +303,27 @@ class RowGlyphCache:
                 i = glyphs.find(_OTHER, i + 1)
             glyphs = glyphs.replace(_OTHER, space)
         runs = []
-        core = glyphs.strip(space)
+        wide = _WIDE in glyphs
+        narrow = glyphs.replace(_WIDE, space) if wide else glyphs
+        core = narrow.strip(space)
         if core:
-            start = x0 + len(glyphs) - len(glyphs.lstrip(space))
+            start = x0 + len(narrow) - len(narrow.lstrip(space))
             run = QtGui.QGlyphRun(self._positions(start, len(core)))
             run.setRawFont(table.raw_fonts[0])  # type: ignore[arg-type]  # valid: it has the space glyph
+            run.setGlyphIndexes(list(map(ord, core)))
+            runs.append(run)
+        if wide:  # the wide pass: wide glyphs centred in their two cells, blanks elsewhere
+            cells = text[x0:x1].translate(table.wide_translation)
+            wide_space = table.wide_space
+            if marked:  # a wide cell with marks went to _place, and is drawn there
+                blanked = list(cells)
+                for k in marked:
+                    blanked[k] = wide_space
+                cells = "".join(blanked)
+            core = cells.strip(wide_space)
+            start = x0 + len(cells) - len(cells.lstrip(wide_space))
+            run = QtGui.QGlyphRun(self._positions(start, len(core), (2 * self._cw - table.wide_advance) / 2))
+            run.setRawFont(table.raw_fonts[table.wide_font])  # type: ignore[arg-type]  # valid: it has the glyphs
             run.setGlyphIndexes(list(map(ord, core)))
             runs.append(run)
         for slot, (indexes, positions) in others.items():

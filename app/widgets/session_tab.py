@@ -52,8 +52,6 @@ log = logging.getLogger(__name__)
 
 #: How often the status line's bytes/s is refreshed (ms).
 STATUS_MS = 500
-#: Output the go test model may lag behind while nobody looks at it (bytes); past it, it keeps up as output comes.
-TESTS_BACKLOG_MAX = 16 * 1024 * 1024
 #: Quiet time after which a lagging go test model catches up (ms), and the most it parses in one go (seconds).
 TESTS_IDLE_MS = 50
 TESTS_SLICE_S = 0.015
@@ -125,6 +123,10 @@ class SessionTab(QtWidgets.QWidget):
         #: Reads not parsed yet, oldest first (the same bytes objects the ByteLog holds), and their size.
         self._tests_backlog: collections.deque[tuple[bytes, int]] = collections.deque()
         self._tests_backlog_bytes = 0
+        #: Output the go test model may lag behind while nobody looks at it; past it, it keeps up as output comes.
+        #: The backlog holds the very bytes objects the ByteLog holds, so up to the log's own cap it costs no memory
+        #: while the log keeps them (and at most that cap once it dropped them): a flood that size is left to the view.
+        self._tests_backlog_max = session.bytelog.cap_bytes
         self._tests_finish = False
         #: Whether the go test model is wanted as output arrives (see the class docstring); the window sets it.
         self.tests_live: Callable[[], bool] = lambda: True
@@ -408,8 +410,8 @@ class SessionTab(QtWidgets.QWidget):
             if not self._parse_tests_backlog(TESTS_SLICE_S):
                 self._tests_timer.start(0)
             return
-        if self._tests_backlog_bytes > TESTS_BACKLOG_MAX:  # nobody looks, but it must not lag without bound
-            self._parse_tests_backlog(None, keep=TESTS_BACKLOG_MAX)
+        if self._tests_backlog_bytes > self._tests_backlog_max:  # nobody looks, but it must not lag without bound
+            self._parse_tests_backlog(None, keep=self._tests_backlog_max)
         self._tests_timer.start(TESTS_IDLE_MS)
 
     # ------------------------------------------------------------------ cell ↔ bytes

@@ -123,13 +123,15 @@ def test_wide_cjk_runs_fullwidth_forms_and_mixed_scripts(make: Callable[..., Scr
 def test_combining_marks_and_characters_no_listed_font_has(make: Callable[..., Screen]) -> None:
     """Cells with marks and glyphs from Qt's own fallback (emoji) take the drawText way inside a glyph-run row."""
     s = make()
-    s.feed("\x1b[?25le\u0301 a\u0308 plain 😀 ✓ after\r\n")
+    s.feed("\x1b[?25le\u0301 a\u0308 plain 😀 ✓ 中\u0301文 after\r\n")
     img = assert_same_as_drawtext(s)
     row = s.term.row(s.term.history_size)
-    assert row is not None and row.marks  # the engine kept the marks on their cells
-    plain = s.term.row_cells(s.term.history_size)
+    assert row is not None and row.marks is not None and len(row.marks) == 3  # the engine kept the marks
+    cells = s.term.row_cells(s.term.history_size)
     assert ink(s, img, 0, 0) > 5 and ink(s, img, 0, 2) > 5  # é and ä are drawn
-    assert ink(s, img, 0, plain.index("😀"), 2) > 10
+    assert ink(s, img, 0, cells.index("😀"), 2) > 10
+    wide = next(col for col, cell in enumerate(cells) if cell.startswith("中"))
+    assert ink(s, img, 0, wide, 2) > 10 and ink(s, img, 0, wide + 2, 2) > 10  # 中 with its mark, then 文
 
 
 def test_selection_find_matches_hover_highlight_and_cursor(make: Callable[..., Screen], qtbot: Any) -> None:
