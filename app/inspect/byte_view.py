@@ -172,6 +172,8 @@ def _char_glyph(ch: str, pictures: bool = True) -> tuple[str, int]:
     code = ord(ch)
     if code < 0x20 or 0x7F <= code <= 0x9F:
         return control_glyph(ch, pictures), 1
+    if code < 0x7F:
+        return ch, 1  # printable ASCII: no width table needed (it costs start-up time to load)
     width = char_width(ch)
     if width == 2:
         return ch, 2

@@ -238,7 +238,6 @@ class Family:
 
 def _exited_unreaped(pid: int) -> bool:
     """Whether our child ``pid`` has ended but is not reaped yet (so its number is still ours)."""
-    import psutil  # here, not at import: it costs start-up time
     if sys.platform == "win32":
         return False  # no zombies there, and no session ids: Popen's handle keeps the pid ours
     if hasattr(os, "waitid"):
@@ -246,6 +245,8 @@ def _exited_unreaped(pid: int) -> bool:
             return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
         except ChildProcessError:
             return True
+    import psutil  # here, not at import, and only where waitid is missing (macOS): it costs start-up time
+
     try:
         return bool(psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
     except psutil.Error:

@@ -148,7 +148,7 @@ class GlyphTable:
         self._look_up(new)
         for char in new:
             glyph = self.glyph(char)
-            width = char_width(char)
+            width = 1 if " " <= char <= "~" else char_width(char)  # ASCII: no width table (start-up time)
             if glyph is None:
                 table[ord(char)] = _OTHER
             elif width == 1 and glyph.font == 0 and glyph.advance <= cw + 0.5:

@@ -42,8 +42,6 @@ class IdleCollector(QtCore.QObject):
         self._saved = gc.get_threshold()
         self._young = 0
         self.full_collections = 0
-        gc.collect()
-        gc.freeze()
         gc.set_threshold(self._saved[0], self._saved[1], _NEVER)
         gc.callbacks.append(self._on_gc)
         self._timer = QtCore.QTimer(self)
@@ -51,6 +49,16 @@ class IdleCollector(QtCore.QObject):
         self._timer.timeout.connect(self.check)
         self._timer.start()
         self._closed = False
+        self._settled = False
+        # The start-up objects are frozen out of the walk once the loop runs, not now: the full collection first
+        # (~20 ms) then overlaps the shell's own start instead of delaying the window.
+        QtCore.QTimer.singleShot(0, self, self._settle)
+
+    def _settle(self) -> None:
+        if not self._closed and not self._settled:
+            self._settled = True
+            gc.collect()
+            gc.freeze()
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "stop" and info.get("generation") == 1:
