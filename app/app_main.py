@@ -62,6 +62,33 @@ def _application(argv: list[str]) -> QtWidgets.QApplication:
     return app
 
 
+#: Windows' own fonts the window uses (UI, terminal, CJK fallbacks), by file name in %WINDIR%\Fonts.
+WINDOWS_FONT_FILES = ("segoeui.ttf", "CascadiaMono.ttf", "consola.ttf", "consolab.ttf", "msyh.ttc", "simsun.ttc")
+
+
+def windows_fonts_dir() -> Path:
+    return Path(os.environ.get("WINDIR", "C:\\Windows")) / "Fonts"
+
+
+def load_fonts(folder: Path, names: tuple[str, ...] = WINDOWS_FONT_FILES) -> list[str]:
+    """Register the fonts ``names`` found in ``folder`` with Qt; the families that came in.
+
+    Qt's offscreen platform (the screenshot) on Windows knows no system fonts: it reads only
+    ``PySide6/lib/fonts``, and there only ``*.ttf``/``*.otf``, so Microsoft YaHei and SimSun (``.ttc``) would
+    never be found. Registered one by one, they are (a handful, not the hundreds in the folder: fast).
+    """
+    from app.widgets.qt import QtGui
+
+    families: list[str] = []
+    for name in names:
+        path = folder / name
+        if path.is_file():
+            font_id = QtGui.QFontDatabase.addApplicationFont(str(path))
+            if font_id >= 0:
+                families += QtGui.QFontDatabase.applicationFontFamilies(font_id)
+    return families
+
+
 #: What a user is told when Qt cannot open a window (printed after "mojiscope: error: ").
 NO_DISPLAY = (
     "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); start it from a desktop "
@@ -245,6 +272,8 @@ def take_screenshot(
         title = title or DEMO_RECORDING.name
     app = _application([])
     previous_handler = QtCore.qInstallMessageHandler(_quiet_offscreen)
+    if sys.platform == "win32" and app.platformName() == "offscreen":
+        load_fonts(windows_fonts_dir())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:

@@ -103,8 +103,10 @@ def _read_input(path: str) -> bytes:
 
 def build_parser() -> argparse.ArgumentParser:
     from app.pty import BACKENDS
+    from app.record.cast import app_version
 
     parser = _Parser(prog="mojiscope", description="See what really travels between a program and a terminal.")
+    parser.add_argument("--version", action="version", version=f"mojiscope {app_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     render = sub.add_parser("render", help="feed a byte file to the terminal engine and print the text it shows")
@@ -147,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--cols", type=_positive_int, default=None, help="terminal width (default: ours, or 80)")
     record.add_argument("--rows", type=_positive_int, default=None, help="terminal height (default: ours, or 24)")
     record.add_argument("--encoding", type=_encoding, default="utf-8", help="code page the terminal decodes with")
+    record.add_argument(
+        "--markers",
+        action="store_true",
+        help="mark the recording where a go test test starts or fails, as the window's Tests panel does",
+    )
     record.add_argument("cmd", nargs=argparse.REMAINDER, metavar="CMD", help="the command to run, after --")
 
     replay = sub.add_parser("replay", help="play a .cast recording to this terminal, or print its final screen")
@@ -174,6 +181,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--pid", type=_pid, default=None, help="process whose locale / console to probe (default: this one)"
     )
     codepage_parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
+
+    explain = sub.add_parser(
+        "explain",
+        help="name how text became mojibake (written as X, read as Y, maybe twice) and give the original",
+        usage="%(prog)s TEXT | --hex 'E4 BD A0 …' | --file F [--read-as CP] [--json]",
+    )
+    explain.add_argument("text", nargs="?", metavar="TEXT", help="the garbled text as you see it")
+    explain.add_argument("--hex", metavar="HEX", help="the bytes, in hex (spaces optional): E4 BD A0 or e4bda0")
+    explain.add_argument("--file", metavar="F", help="a file of the raw bytes ('-' for stdin)")
+    explain.add_argument(
+        "--read-as", default="utf-8", metavar="CP", help="code page the bytes were read with (default utf-8)"
+    )
+    explain.add_argument("--json", action="store_true", help="original, chain, confidence, lost (and more) as JSON")
+
+    views = sub.add_parser(
+        "two-views",
+        help="run a command on a terminal (pty/ConPTY) and through pipes, and show what differs",
+        usage="%(prog)s [--json] [--timeout S] -- CMD...",
+    )
+    views.add_argument("--json", action="store_true", help="both views and their differences as JSON")
+    views.add_argument("--timeout", type=_speed, default=60.0, help="seconds each run may take (default 60)")
+    views.add_argument("cmd", nargs=argparse.REMAINDER, metavar="CMD", help="the command to run, after --")
 
     shot = sub.add_parser("screenshot", help="render the main window offscreen, after a replay, to a PNG")
     shot.add_argument("--replay", metavar="FILE", default=None, help="a .cast played to its end (default: Go demo)")
@@ -211,10 +240,17 @@ def _window_size(text: str) -> tuple[int, int]:
 
 
 def _out() -> TextIO:
-    """stdout that cannot fail on characters the console's encoding lacks."""
+    """stdout that cannot fail on characters the console's encoding lacks.
+
+    On Windows a console gets text (Python writes it as UTF-16), but a pipe or file would get the ANSI code page
+    (1252 turns every CJK character into ``?``; a frozen build ignores PYTHONIOENCODING): there the output is
+    UTF-8, as Go and git write it, so nothing is lost on the way to a file or another program."""
     stream = sys.stdout
     if hasattr(stream, "reconfigure"):
-        stream.reconfigure(errors="replace")
+        if sys.platform == "win32" and not stream.isatty():
+            stream.reconfigure(encoding="utf-8", errors="replace")
+        else:
+            stream.reconfigure(errors="replace")
     return stream
 
 
@@ -392,6 +428,21 @@ def _passthrough(session: Session) -> None:
     session.subscribe(on_event)
 
 
+def _mark_go_tests(session: Session, encoding: str) -> None:
+    """Parse the output as go test's and write a marker (``RUN Test…``, ``FAIL Test…``) where each test starts or
+    fails: the same markers the window writes, so a replay's Next FAIL and marker buttons find them."""
+    from app.gotest import GoTestRun
+    from app.session import OutputReceived
+
+    run = GoTestRun(encoding, on_marker=lambda marker: session.mark(marker.label))
+
+    def on_event(event: SessionEvent) -> None:
+        if isinstance(event, OutputReceived):
+            run.feed(event.data, event.offset)
+
+    session.subscribe(on_event)
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     from app.pty import SourceError
     from app.pty.profiles import default_profile, get_profile, plan_session
@@ -429,6 +480,8 @@ def cmd_record(args: argparse.Namespace) -> int:
     writer = session.recorder
     assert writer is not None
     _passthrough(session)
+    if args.markers:
+        _mark_go_tests(session, args.encoding)
     status, interrupted = asyncio.run(_record(session, args.output, interactive))
     events = writer.events_written
     if interrupted:
@@ -537,6 +590,84 @@ def _forward_tty(session: Session, loop: asyncio.AbstractEventLoop, closed: type
 # ------------------------------------------------------------------ screenshot
 
 
+def _parse_hex(text: str) -> bytes:
+    cleaned = text.replace(",", " ").replace("0x", " ").replace("\\x", " ")
+    try:
+        return bytes.fromhex(cleaned)
+    except ValueError:
+        raise UsageError(f"--hex {text!r} is not hex bytes; give pairs of hex digits such as 'E4 BD A0'") from None
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from app.inspect.explain import code_page, explain_bytes, explain_text
+
+    given = [name for name in ("text", "hex", "file") if getattr(args, name) is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of TEXT, --hex HEX or --file F")
+    try:
+        reader = code_page(args.read_as).codec
+    except LookupError as exc:
+        raise UsageError(f"--read-as: {exc}") from None
+    if args.text is not None:
+        if not args.text:
+            raise UsageError("the text is empty; give the garbled text, e.g. explain 浣犲ソ")
+        found = explain_text(args.text)
+    else:
+        data = _parse_hex(args.hex) if args.hex is not None else _read_input(args.file)
+        if not data:
+            raise UsageError("no bytes to explain; the input is empty")
+        found = explain_bytes(data, reader)
+    out = _out()
+    if args.json:
+        out.write(json.dumps(found.to_json(), ensure_ascii=False) + "\n")
+    else:
+        out.write("\n".join(found.story()) + "\n")
+    out.flush()
+    return 0
+
+
+def cmd_two_views(args: argparse.Namespace) -> int:
+    from app import launch_environment
+    from app.inspect.two_views import run_two_views
+    from app.session.factory import command_plan
+
+    cmd = list(args.cmd)
+    if cmd[:1] == ["--"]:
+        cmd = cmd[1:]
+    if not cmd:
+        raise UsageError("give the command to run after --, e.g. two-views -- go test -v ./...")
+    if shutil.which(cmd[0]) is None:
+        raise UsageError(f"command not found: {cmd[0]!r}; check its name or give its full path")
+    if not args.timeout:
+        raise UsageError("--timeout must be more than 0 seconds")
+    views = asyncio.run(run_two_views(command_plan(cmd, env=launch_environment()), timeout=args.timeout))
+    out = _out()
+    if args.json:
+        report: dict[str, object] = {
+            side: {"backend": v.backend, "bytes": v.data.hex(" "), "rows": list(v.rows), "status": v.status,
+                   "error": v.error}
+            for side, v in (("terminal", views.terminal), ("pipe", views.pipe))
+        }  # fmt: skip
+        report["differing_rows"] = list(views.differing_rows)
+        report["byte_changes"] = [list(c) for c in views.byte_changes]
+        out.write(json.dumps(report, ensure_ascii=False) + "\n")
+        return 0
+    for v in (views.terminal, views.pipe):
+        status = v.error or ("did not end" if v.status is None else f"exit status {v.status}")
+        out.write(f"{v.backend}: {len(v.data)} bytes, {status}\n")
+    out.write(views.summary() + "\n")
+    width = max(len(views.terminal.backend), len(views.pipe.backend))
+    for row in views.differing_rows[:40]:
+        for v in (views.terminal, views.pipe):
+            text = v.rows[row] if row < len(v.rows) else ""
+            out.write(f"row {row + 1:>3} {v.backend:<{width}} | {text}\n")
+    for tag, a0, a1, b0, b1 in views.byte_changes[:40]:
+        left = " ".join(f"{b:02X}" for b in views.terminal.data[a0:a1]) or "-"
+        right = " ".join(f"{b:02X}" for b in views.pipe.data[b0:b1]) or "-"
+        out.write(f"{tag:<7} at {a0}/{b0}: {views.terminal.backend} {left} | pipe {right}\n")
+    return 0
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from app.app_main import ScreenshotError, take_screenshot
 
@@ -577,8 +708,32 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_helper(args: Sequence[str]) -> int:
+    """``--mojiscope-helper NAME ARGS``: a helper this program starts in a new process of itself
+    (:mod:`app.pty.reentry`), so it works from a frozen build as from a source tree."""
+    from app.bench.peers import libvterm_helper
+    from app.bench.pty_case import raw_copy_helper
+    from app.pty.probes import console_codepages_helper, locale_codeset_helper
+
+    helpers: dict[str, Callable[[Sequence[str]], int]] = {
+        "console-codepages": console_codepages_helper,
+        "libvterm-peer": libvterm_helper,
+        "locale-codeset": locale_codeset_helper,
+        "raw-copy": raw_copy_helper,
+    }
+    helper = helpers.get(args[0]) if args else None
+    if helper is None:
+        print(f"mojiscope: no helper {' '.join(args[:1])!r}; there are {', '.join(helpers)}", file=sys.stderr)
+        return EXIT_USAGE
+    return helper(args[1:])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.pty.reentry import HELPER_FLAG
+
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == [HELPER_FLAG]:
+        return run_helper(args_list[1:])
     if not args_list:
         from app.app_main import run_app
 
@@ -609,6 +764,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_codepage(args)
         if args.command == "screenshot":
             return cmd_screenshot(args)
+        if args.command == "explain":
+            return cmd_explain(args)
+        if args.command == "two-views":
+            return cmd_two_views(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as exc:
         print(f"mojiscope {args.command}: error: {exc}", file=sys.stderr)

@@ -20,7 +20,11 @@ from app.record.cast import OutputEvent, Recording, read_cast
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "resources" / "samples"
 DEMO = ROOT / "resources" / "demo" / "gotest"
-NAMES = ["go-test-utf8.cast", "gbk-bytes.cast", "split-char.cast", "invalid-bytes.cast"]
+NAMES = ["go-test-utf8.cast", "gbk-bytes.cast", "split-char.cast", "invalid-bytes.cast", "go-test-fail.cast"]
+#: The exit status each sample's go test ended with (the FAIL sample's run fails on purpose).
+STATUS = {"go-test-fail.cast": 1}
+#: Made in the Windows lane (resources/samples/make_windows_samples.py): cmd.exe on the in-box ConPTY, Wine's conhost.
+WINDOWS_NAMES = ["win-cmd936-writefile-utf8.cast", "win-cmd65001-writefile-utf8.cast", "win-cmd936-go-console.cast"]
 GBK = bytes.fromhex("C4 E3 BA C3 A3 AC CA C0 BD E7")  # "你好，世界" in GBK
 INVALID = b"invalid: \xff\xfe|\x80|\xe4\xbd|end"
 GO_ENV = {"GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local", "GOPROXY": "off"}
@@ -54,15 +58,15 @@ def sample(name: str) -> Recording:
 
 def test_readme_has_one_line_per_sample_and_nothing_else() -> None:
     listed = re.findall(r"^- `([^`]+\.cast)` — \S", (SAMPLES / "README.md").read_text(encoding="utf-8"), re.M)
-    assert listed == NAMES
-    assert sorted(p.name for p in SAMPLES.glob("*.cast")) == sorted(NAMES)
+    assert listed == NAMES + WINDOWS_NAMES
+    assert sorted(p.name for p in SAMPLES.glob("*.cast")) == sorted(NAMES + WINDOWS_NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_sample_reads_whole_and_green(name: str) -> None:
+def test_sample_reads_whole_with_its_status(name: str) -> None:
     rec = sample(name)
     assert rec.truncated is False
-    assert rec.exit_status == 0
+    assert rec.exit_status == STATUS.get(name, 0)
     assert rec.exact_bytes is True
     assert rec.header.mojiscope is not None
     assert rec.header.mojiscope["backend"] == "pty"
@@ -134,6 +138,53 @@ def test_invalid_bytes_are_kept_exactly_and_shown_as_replacement() -> None:
     assert render(SAMPLES / "invalid-bytes.cast")[1] == "invalid: \ufffd\ufffd|\ufffd|\ufffd|end"
 
 
+# ------------------------------------------------------------------ the Windows samples (Wine's conhost)
+
+
+@pytest.mark.parametrize(
+    ("name", "code_page", "line"),
+    [
+        ("win-cmd936-writefile-utf8.cast", 936, "utf8:鍔犳硶:end"),  # the UTF-8 bytes read as GBK by conhost
+        ("win-cmd65001-writefile-utf8.cast", 65001, "utf8:加法:end"),
+        ("win-cmd936-go-console.cast", 936, "text:加法:end"),  # WriteConsoleW: no code page involved
+    ],
+)
+def test_windows_sample_shows_what_the_console_host_made(name: str, code_page: int, line: str) -> None:
+    rec = sample(name)
+    meta = rec.header.mojiscope
+    assert meta is not None
+    assert (meta["backend"], meta["platform"]) == ("conpty-inbox", "win32")
+    assert meta["os"].endswith("under Wine 8.0")  # made under Wine's console host, and it says so
+    assert meta["argv"][:2] == ["cmd.exe", "/c"] and meta["argv"][2].startswith(f"chcp {code_page}>nul & ")
+    assert rec.exit_status == 0 and rec.truncated is False
+    assert (SAMPLES / name).stat().st_size < 8192
+    assert line.encode() in rec.output_bytes()  # exact bytes: UTF-8 of what conhost passed on
+    assert render(SAMPLES / name)[1] == line
+
+
+def test_go_test_fail_has_the_failure_and_markers_its_line_promises() -> None:
+    lines = (SAMPLES / "README.md").read_text(encoding="utf-8").splitlines()
+    line = next(text for text in lines if text.startswith("- `go-test-fail"))
+    assert "--- FAIL: Test失败" in line and "失败：期望 3，得到 4" in line and "marker" in line
+    rec = sample("go-test-fail.cast")
+    screen = render(SAMPLES / "go-test-fail.cast")
+    assert "--- FAIL: Test失败 (Ns)" in screen
+    assert "    mojidemo_test.go:29: 失败：期望 3，得到 4" in screen
+    labels = [m.label for m in rec.markers]
+    assert labels[:3] == ["RUN Test加法", "RUN Test失败", "FAIL Test失败"]
+    assert "FAIL example.com/mojidemo" in labels
+    assert rec.header.mojiscope is not None and rec.header.mojiscope["argv"][:4] == ["go", "test", "-v", "-count=1"]
+
+
+def test_every_sample_has_a_description_the_window_shows() -> None:
+    from app.inspect.samples import sample_descriptions
+
+    notes = sample_descriptions(SAMPLES)
+    assert sorted(notes) == sorted(NAMES + WINDOWS_NAMES)
+    assert all(len(text) > 40 and "`" not in text for text in notes.values())
+    assert "GBK bytes" in notes["gbk-bytes.cast"] and "Test失败" in notes["go-test-fail.cast"]
+
+
 # ------------------------------------------------------------------ the demo module, live
 def go_test(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -181,5 +232,5 @@ def test_make_samples_recreates_the_same_screens(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(NAMES)
     for name in NAMES:
         fresh = read_cast(tmp_path / name, strict=True)
-        assert fresh.exit_status == 0
+        assert fresh.exit_status == STATUS.get(name, 0)
         assert render(tmp_path / name) == render(SAMPLES / name), name

@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.bench.gui_peers import GuiPeer, private_display, time_gui_peer, xvfb_missing
-from app.bench.pty_case import COPY_CHILD, PTY_STREAM, PtyCaseError
+from app.bench.pty_case import PTY_STREAM, PtyCaseError, copy_child
 from app.bench.streams import generate
+from app.pty.reentry import helper_env
 
 __all__ = [
     "MAX_ENGINE_FACTOR",
@@ -201,7 +202,7 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
             window.resize(*size)
             window.show()
             app.processEvents()
-            plan = command_plan([sys.executable, "-c", COPY_CHILD, str(path)])
+            plan = command_plan(copy_child(path), helper_env())
 
             async def flood() -> tuple[int, float, float, int]:
                 # Opened inside the running loop: the tab starts its session task at once.

@@ -15,14 +15,13 @@ import contextlib
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.bench.pty_case import COPY_CHILD
+from app.bench.pty_case import copy_child
 
 __all__ = ["GUI_PEERS", "GuiPeer", "private_display", "time_gui_peer", "xvfb_missing"]
 
@@ -100,13 +99,12 @@ def time_gui_peer(name: str, flood: Path, display: str) -> GuiPeer:
     if shutil.which(command[0]) is None:
         result.missing = f"{command[0]} is not installed (Debian: apt-get install {'stterm' if name == 'st' else name})"
         return result
-    child = [sys.executable, "-c", COPY_CHILD]
     with tempfile.TemporaryDirectory(prefix="mojiscope-peer-") as tmp:
         empty = Path(tmp) / "empty.bin"
         empty.write_bytes(b"")
         try:
-            result.startup_seconds, _cpu, _status = _run_once([*command, *child, str(empty)], display)
-            result.seconds, result.cpu_seconds, status = _run_once([*command, *child, str(flood)], display)
+            result.startup_seconds, _cpu, _status = _run_once([*command, *copy_child(empty)], display)
+            result.seconds, result.cpu_seconds, status = _run_once([*command, *copy_child(flood)], display)
         except (OSError, TimeoutError) as exc:
             result.error = str(exc)
             return result

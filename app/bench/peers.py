@@ -31,8 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from app.pty.reentry import helper_argv
 
 __all__ = [
     "XTERM_JS_SCRIPT",
@@ -187,7 +190,7 @@ def run_libvterm(data: bytes, *, cols: int, rows: int, chunk: int, repeats: int)
     with tempfile.TemporaryDirectory(prefix="mojiscope-peer-") as tmp:
         path = Path(tmp) / "stream.bin"
         path.write_bytes(data)
-        argv = [sys.executable, "-m", "app.bench.peers", "libvterm", str(path), str(cols), str(rows), str(chunk)]
+        argv = helper_argv("libvterm-peer", str(path), str(cols), str(rows), str(chunk))
         try:
             done = subprocess.run(
                 [*argv, str(max(1, repeats))], capture_output=True, timeout=XTERM_JS_TIMEOUT_S, check=False
@@ -251,6 +254,12 @@ def _libvterm_child(path: str, cols: int, rows: int, chunk: int, repeats: int) -
     return {"first": first, "best": best, "version": "libvterm0", "screen": screen_text}
 
 
-if __name__ == "__main__":  # the libvterm child (see run_libvterm)
-    _, _peer, _path, _cols, _rows, _chunk, _repeats = sys.argv
-    print(json.dumps(_libvterm_child(_path, int(_cols), int(_rows), int(_chunk), int(_repeats))))
+def libvterm_helper(argv: Sequence[str]) -> int:
+    """Helper ``libvterm-peer FILE COLS ROWS CHUNK REPEATS`` (this program re-entered, see app.pty.reentry): the
+    libvterm child of :func:`run_libvterm`, its report as JSON."""
+    if len(argv) != 5:
+        print("usage: libvterm-peer FILE COLS ROWS CHUNK REPEATS", file=sys.stderr)
+        return 2
+    path, cols, rows, chunk, repeats = argv
+    print(json.dumps(_libvterm_child(path, int(cols), int(rows), int(chunk), int(repeats))))
+    return 0

@@ -20,26 +20,41 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["COPY_CHILD", "PTY_STREAM", "PtyCaseError", "PtyMeasurement", "measure_pty"]
+from app.pty.reentry import helper_argv, helper_env
+
+__all__ = ["PTY_STREAM", "PtyCaseError", "PtyMeasurement", "copy_child", "measure_pty", "raw_copy_helper"]
 
 #: The stream kind the pty case floods with (the everyday workload Mojiscope is built for).
 PTY_STREAM = "go-test-v"
 
-COPY_CHILD = """
-import sys, tty
-tty.setraw(1)
-out = sys.stdout.buffer
-with open(sys.argv[1], "rb") as f:
-    while block := f.read(1 << 20):
-        out.write(block)
-out.flush()
-"""
+def raw_copy_helper(argv: Sequence[str]) -> int:
+    """Helper ``raw-copy FILE`` (this program re-entered, see :mod:`app.pty.reentry`): the pty case's child.
+    Its terminal goes raw first (no ONLCR), so the bytes arrive as they are in FILE."""
+    import tty
+
+    if len(argv) != 1:
+        print("usage: raw-copy FILE", file=sys.stderr)
+        return 2
+    tty.setraw(1)
+    out = sys.stdout.buffer
+    with open(argv[0], "rb") as f:
+        while block := f.read(1 << 20):
+            out.write(block)
+    out.flush()
+    return 0
+
+
+def copy_child(path: str | os.PathLike[str]) -> list[str]:
+    """The pty case's child: :func:`raw_copy_helper` on ``path`` in a new process of this program."""
+    return helper_argv("raw-copy", str(path))
 
 
 class PtyCaseError(Exception):
@@ -84,7 +99,7 @@ async def _flood(path: Path, data: bytes, cols: int, rows: int, scrollback: int,
             received += len(event.data)
             chunks += 1
 
-    plan = command_plan([sys.executable, "-c", COPY_CHILD, str(path)])
+    plan = command_plan(copy_child(path), helper_env())
     session = live_session(plan, backend="pty", cols=cols, rows=rows, scrollback=scrollback, bytelog_cap=cap)
     session.subscribe(count)
     try:

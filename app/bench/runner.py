@@ -44,6 +44,7 @@ from typing import Any, TextIO
 from app.bench.peers import PeerRun, libvterm_missing, run_libvterm, run_xterm_js, xterm_js_missing
 from app.bench.pty_case import PTY_STREAM, measure_pty
 from app.bench.streams import KINDS, generate
+from app.record.hostinfo import os_description
 
 __all__ = [
     "BENCH_KINDS",
@@ -298,7 +299,7 @@ def _setup(args: argparse.Namespace) -> dict[str, Any]:
         #: Why a peer is missing here (``None``: it ran, or peers were left out).
         "peers_missing": {} if args.no_peers else {"xterm.js": xterm_js_missing(), "libvterm": libvterm_missing()},
         "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "platform": platform.platform(),
+        "platform": os_description(),
         "mb": MB,
     }
 
@@ -510,6 +511,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"bytes of {PTY_STREAM} for the pty kind, in MB (default: 50)",
     )
     parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="instead of the engine: time the mojibake explainer on a screenful of garbled text and bytes (ms)",
+    )
+    parser.add_argument(
         "--gui",
         action="store_true",
         help="instead of the engine: flood the desktop app's window through a pty and report its worst "
@@ -544,6 +550,16 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     if args.startup:
         return _run_startup(args, out)
+    if getattr(args, "explain", False):
+        from app.bench import explain_case
+
+        timings = explain_case.measure_explain(repeats=args.repeats)
+        if args.json:
+            json.dump([asdict(t) for t in timings], out, indent=2)
+            print(file=out)
+        else:
+            print("\n".join(explain_case.report(timings)), file=out)
+        return 0
     if args.gui:
         return _run_gui(args, out)
     if args.profile:

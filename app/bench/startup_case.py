@@ -18,13 +18,13 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.bench.gui_peers import private_display, xvfb_missing
+from app.pty.reentry import program_argv
 
 __all__ = ["StartupRuns", "measure_startup", "report_startup"]
 
@@ -63,7 +63,7 @@ def _env(home: Path, platform: str, display: str | None) -> dict[str, str]:
 def _one(env: dict[str, str]) -> float:
     before = time.time()
     done = subprocess.run(
-        [sys.executable, "-m", "app"], env=env, capture_output=True, text=True, timeout=START_TIMEOUT_S, check=False
+        program_argv(), env=env, capture_output=True, text=True, timeout=START_TIMEOUT_S, check=False
     )
     found = _LINE.search(done.stderr)
     if done.returncode != 0 or found is None:

@@ -4,7 +4,14 @@
 Headless and Qt-free; the Tests panel shows it, the session tabs feed it, recordings get its markers.
 """
 
-from app.gotest.presets import GoTestLaunch, GoTestPreset, escape_run_element, rerun_pattern
+from app.gotest.presets import (
+    GoTestLaunch,
+    GoTestPreset,
+    NamedPreset,
+    demo_presets,
+    escape_run_element,
+    rerun_pattern,
+)
 from app.gotest.run import (
     MAX_LINES_PER_NODE,
     Counts,
@@ -23,10 +30,12 @@ __all__ = [
     "GoTestPreset",
     "GoTestRun",
     "Marker",
+    "NamedPreset",
     "OutputLine",
     "PackageNode",
     "Status",
     "TestNode",
+    "demo_presets",
     "escape_run_element",
     "rerun_pattern",
 ]

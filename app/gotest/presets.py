@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from app.gotest.run import GoTestRun
 from app.pty.profiles import SessionPlan, plan_session
 
-__all__ = ["GoTestLaunch", "GoTestPreset", "escape_run_element", "rerun_pattern"]
+__all__ = ["GoTestLaunch", "GoTestPreset", "NamedPreset", "demo_presets", "escape_run_element", "rerun_pattern"]
 
 
 # --------------------------------------------------------------------------- rerun failed
@@ -190,3 +190,40 @@ class GoTestPreset:
         # A package not named yet (the run was cut short) cannot be named to go: keep the original patterns.
         packages = self.packages if "" in by_package else tuple(dict.fromkeys([*by_package, *broken]))
         return replace(self, flags=tuple(flags), packages=packages)
+
+
+# --------------------------------------------------------------------------- the demo module's presets
+
+
+@dataclass(frozen=True)
+class NamedPreset:
+    """A preset the Tests panel offers by name, with what it shows."""
+
+    title: str
+    description: str
+    preset: GoTestPreset
+
+
+def demo_presets(folder: str) -> list[NamedPreset]:
+    """Ready-made runs of the bundled demo module (``resources/demo/gotest``), so what it can show is one choice
+    away instead of in its source: green, with a failure (``MOJI_FAIL=1``), and its encoding tests one by one."""
+    base = GoTestPreset(folder=folder, flags=("-v", "-count=1"))
+    return [
+        NamedPreset("Demo: all tests (green)", "UTF-8 Chinese test and subtest names and t.Log lines; all pass", base),
+        NamedPreset(
+            "Demo: with a failure (MOJI_FAIL=1)",
+            "MOJI_FAIL=1 makes Test失败 fail with a Chinese message (失败：期望 3，得到 4): something for "
+            "Rerun failed, Next FAIL and the failure markers to do",
+            replace(base, env=(("MOJI_FAIL", "1"),), record=True),
+        ),
+        NamedPreset(
+            "Demo: GBK bytes (-run TestGBK)",
+            "TestGBK writes 你好，世界 as GBK bytes: mojibake under UTF-8; select it and Explain names the code page",
+            replace(base, flags=(*base.flags, "-run", "TestGBK")),
+        ),
+        NamedPreset(
+            "Demo: invalid and split bytes",
+            "TestInvalid writes bytes that are no UTF-8 (FF FE, 80, a cut E4 BD); TestSplit splits 你 across two reads",
+            replace(base, flags=(*base.flags, "-run", "TestInvalid|TestSplit")),
+        ),
+    ]

@@ -27,6 +27,7 @@ from app.pty.probes import (
     diff_env,
     env_snapshot,
     env_snapshot_note,
+    parent_pid,
     probe_console_codepages,
     probe_locale,
 )
@@ -103,7 +104,9 @@ def compare_env(pid: int | None) -> EnvComparison:
     Ours is the environment this process started with (see :func:`our_start_env`) — the same
     kind of snapshot psutil gives of the other process.
     """
-    target = os.getppid() if pid is None else pid
+    target = parent_pid() if pid is None else pid
+    if target is None:
+        raise ProbeError("the parent process (the shell) cannot be found; name a process with --pid")
     other = env_snapshot(target)
     base = our_start_env()
     diff = diff_env(base, other, windows=_is_windows(), note=env_snapshot_note())

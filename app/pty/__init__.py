@@ -1,4 +1,4 @@
-"""Sources of bytes: POSIX pty, ConPTY (pywinpty), pipes and replays (issue 3)."""
+"""Sources of bytes: POSIX pty, ConPTY (pywinpty, and the system's own through kernel32), pipes and replays."""
 
 from __future__ import annotations
 
@@ -23,14 +23,15 @@ __all__ = [
 ]
 
 #: The backends :func:`spawn` knows (a replay is opened from a recording, not spawned).
-BACKENDS = ("pty", "pipe", "conpty")
+BACKENDS = ("pty", "pipe", "conpty", "conpty-inbox")
 
 
 def spawn(spec: SpawnSpec, backend: str = "pty") -> Source:
     """Make the source for ``spec`` on ``backend``; ``await source.start()`` runs the child.
 
     Construction and start are apart so a caller can wire up handlers before the first byte can arrive.
-    ConPTY is imported only when asked for: its module pulls in pywinpty, which exists on Windows only.
+    ConPTY is imported only when asked for: its module pulls in pywinpty, which exists on Windows only. Both
+    ConPTY backends raise :class:`SourceUnavailableError` off Windows.
     Raises :class:`SourceUnavailableError` for a backend this machine does not have.
     """
     if backend == "pty":
@@ -46,4 +47,8 @@ def spawn(spec: SpawnSpec, backend: str = "pty") -> Source:
             raise SourceUnavailableError("the ConPTY backend (app.pty.conpty) is not part of this build") from exc
         source: Source = module.ConPtySource(spec)
         return source
+    if backend == "conpty-inbox":
+        from app.pty.conpty_inbox import ConPtyInboxSource
+
+        return ConPtyInboxSource(spec)
     raise SourceUnavailableError(f"no source backend {backend!r}; choose one of {', '.join(BACKENDS)}")

@@ -23,6 +23,8 @@ from app.pty.base import Chunk, SourceClosedError
 if TYPE_CHECKING:
     import psutil
 
+    from app.pty._win32 import Job
+
 __all__ = [
     "GRACE",
     "HIGH_WATER",
@@ -123,15 +125,17 @@ class Family:
     session: it includes jobs in other process groups (an interactive shell's) and orphans already re-parented to
     init, which would otherwise keep the pty open and the output from ending. Processes that left the session on
     purpose (``setsid``, daemons) are spared, as a real terminal spares them. On Windows (no sessions) it is the
-    child and its descendants.
+    child's kill-on-close job (:class:`app.pty._win32.Job`, which holds everything the child started), or, where
+    no job could be made, the child and its descendants as psutil finds them.
 
     A session id is only ours while something pins it: the unreaped leader, or a member still running. Once the
     leader is reaped and everyone is gone the number may name a stranger's session, so :meth:`poll` lists the
     session just before it reaps the leader, and later scans happen only while a known member lives.
     """
 
-    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+    def __init__(self, popen: subprocess.Popen[bytes], job: Job | None = None) -> None:
         self.popen = popen
+        self.job = job
         self.leader = popen.pid
         self.hung_up = False
         self._pinned = True
@@ -150,13 +154,21 @@ class Family:
 
     def members(self) -> list[psutil.Process]:
         import psutil  # here, not at import: it costs start-up time
+        if self.job is not None:
+            found: list[psutil.Process] = []
+            for pid in self.job.pids():
+                try:
+                    found.append(psutil.Process(pid))
+                except psutil.Error:
+                    continue
+            return found
         if sys.platform == "win32":
             try:
                 root = psutil.Process(self.leader)
                 return [root, *root.children(recursive=True)]
             except psutil.Error:
                 return []
-        found: list[psutil.Process] = []
+        found = []
         for pid in psutil.pids():
             try:
                 if os.getsid(pid) == self.leader:
@@ -179,6 +191,9 @@ class Family:
         import psutil  # here, not at import: it costs start-up time
         self.hung_up = True
         self._gather()
+        if self.job is not None:
+            self.job.terminate(1)
+            return
         for proc in list(self._doomed.values()):
             try:
                 if sys.platform == "win32":
@@ -221,7 +236,10 @@ class Family:
         if self.survivors() or self.poll() is None:
             self.kill_survivors()
             await _until(lambda: not self.survivors(), 5.0)
-        return await reap(self.poll)
+        status = await reap(self.poll)
+        if self.job is not None:
+            self.job.close()
+        return status
 
     def end_blocking(self, grace: float = GRACE) -> None:
         """:meth:`end` for callers without a running loop (e.g. interpreter shutdown); reaps the leader too."""
@@ -234,6 +252,8 @@ class Family:
             self.kill_survivors()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(timeout=5.0)
+        if self.job is not None:
+            self.job.close()
 
 
 def _exited_unreaped(pid: int) -> bool:

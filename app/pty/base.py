@@ -60,7 +60,7 @@ class Chunk:
 class Source(Protocol):
     """A running (or replayed) child as a stream of chunks."""
 
-    #: "pty", "conpty", "pipe" or "replay".
+    #: "pty", "conpty", "conpty-inbox", "pipe" or "replay".
     kind: str
     #: What the bytes are worth, said honestly, e.g. "exact bytes" or "UTF-8 re-encoded from text
     #: reads (ConPTY): a character split across reads arrives as U+FFFD".

@@ -28,21 +28,18 @@ No Qt here, and pywinpty is imported only when a real ConPTY is started (Windows
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import importlib
-import queue
 import sys
-import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
 
 import psutil
 
-from app.pty._common import closed_error
-from app.pty.base import Chunk, SourceError, SourceUnavailableError, SpawnSpec
+from app.pty._threaded import ThreadedSource
+from app.pty.base import SourceError, SourceUnavailableError, SpawnSpec
+from app.pty.hosts import console_host
 
 __all__ = [
     "CONPTY_FIDELITY",
@@ -142,10 +139,7 @@ def kill_process_tree(pid: int, *, timeout: float | None = None) -> list[int]:
     return killed
 
 
-_EOF = object()
-
-
-class ConPtySource:
+class ConPtySource(ThreadedSource):
     """A child on a Windows pseudo console, read through pywinpty.
 
     ``pty_factory`` replaces ``winpty.PtyProcess.spawn`` (tests inject a fake with the same
@@ -161,202 +155,42 @@ class ConPtySource:
     #: After the child exited, a read that has waited this long with nothing arriving means ConPTY
     #: will send no more (its pipe may never report EOF); the reader is then given up.
     drain_idle = 1.0
-    #: Seconds between exit polls (``isalive`` may itself wait up to ~0.1 s on a live child).
-    poll_interval = 0.05
-    #: Bytes read but not yet taken by :meth:`read` before the reader thread waits (memory bound).
-    max_pending = 8 * 1024 * 1024
 
     def __init__(self, spec: SpawnSpec, *, pty_factory: PtyFactory | None = None) -> None:
-        self.spec = spec
+        super().__init__(spec)
         self._factory: PtyFactory = pty_factory if pty_factory is not None else _default_factory()
         self._proc: PtyProcessLike | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._queue: asyncio.Queue[Chunk | object] | None = None
-        self._eof_delivered = False
-        self._exit_event: asyncio.Event | None = None
-        self._output_done: asyncio.Event | None = None
-        self._returncode: int | None = None
-        self._exited = threading.Event()
-        self._closing = threading.Event()
-        self._finished = threading.Event()  # the EOF marker has been queued
-        self._lock = threading.Lock()
-        self._pending = 0
-        self._pending_cond = threading.Condition(self._lock)
-        self._read_waiting_since: float | None = None
-        self._writes: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._write_error: BaseException | None = None
-        self._threads: list[threading.Thread] = []
-        self._closed = False
-        self.error: str | None = None
-
-    # -- the Source protocol -------------------------------------------------------------
+        #: Which console host is behind the session (the Session panel shows it).
+        self.console_host = console_host(self.kind)
 
     @property
     def pid(self) -> int | None:
         return None if self._proc is None else self._proc.pid
 
-    @property
-    def returncode(self) -> int | None:
-        return self._returncode
+    # -- the native side (see ThreadedSource) --------------------------------------------------
 
-    async def start(self) -> None:
-        """Spawn the child (in a worker thread: pywinpty's spawn sets up sockets and threads)."""
-        if self._proc is not None:
-            raise SourceError("this ConPTY source was already started; make a new one per child")
-        loop = asyncio.get_running_loop()
-        self._loop = loop
-        self._queue = asyncio.Queue()
-        self._exit_event = asyncio.Event()
-        self._output_done = asyncio.Event()
-        argv = [str(a) for a in self.spec.argv]
-        if not argv:
-            raise SourceError("nothing to run: the command line is empty")
-        env = None if self.spec.env is None else dict(self.spec.env)
-        try:
-            self._proc = await loop.run_in_executor(None, self._spawn, argv, env)
-        except FileNotFoundError as exc:
-            raise SourceError(f"cannot start {argv[0]!r}: {exc} (check the name and PATH)") from exc
-        except SourceError:
-            raise
-        except Exception as exc:  # pywinpty raises WinptyError (a plain Exception) from the native side
-            raise SourceError(f"ConPTY could not start {argv[0]!r}: {exc}") from exc
-        for target, name in ((self._reader, "reader"), (self._waiter, "waiter"), (self._writer, "writer")):
-            thread = threading.Thread(target=target, name=f"conpty-{name}-{self.pid}", daemon=True)
-            self._threads.append(thread)
-            thread.start()
+    def _open(self, argv: list[str], env: dict[str, str] | None) -> None:
+        """pywinpty's spawn sets up sockets and threads: it runs in a worker thread."""
+        self._proc = self._factory(argv, cwd=self.spec.cwd, env=env, dimensions=(self.spec.rows, self.spec.cols))
 
-    def _spawn(self, argv: list[str], env: dict[str, str] | None) -> PtyProcessLike:
-        return self._factory(argv, cwd=self.spec.cwd, env=env, dimensions=(self.spec.rows, self.spec.cols))
-
-    async def read(self) -> Chunk | None:
-        """The next chunk, or ``None`` once the output is over (then always ``None``)."""
-        if self._queue is None:
-            raise SourceError("read() before start()")
-        if self._eof_delivered:
-            return None
-        item = await self._queue.get()
-        if item is _EOF:
-            self._eof_delivered = True
-            return None
-        assert isinstance(item, Chunk)
-        with self._pending_cond:
-            self._pending -= len(item.data)
-            self._pending_cond.notify_all()
-        return item
-
-    def write(self, data: bytes) -> None:
-        """Queue bytes for the child.  ConPTY input is text: bytes that are not UTF-8 go as U+FFFD."""
-        if self._proc is None:
-            raise SourceError("write() before start()")
-        if self._closed:
-            raise closed_error(None)
-        if self._exited.is_set() or self._write_error is not None:
-            raise closed_error(self._returncode)
-        if data:
-            self._writes.put(bytes(data))
-
-    def resize(self, cols: int, rows: int) -> None:
-        if self._proc is None:
-            raise SourceError("resize() before start()")
-        if cols <= 0 or rows <= 0:
-            raise SourceError(f"a terminal size must be positive, got {cols}x{rows}")
-        if self._closed:
-            raise closed_error(None)
-        if self._exited.is_set():
-            raise closed_error(self._returncode)
-        try:
-            self._proc.setwinsize(rows, cols)
-        except Exception as exc:
-            raise SourceError(f"ConPTY refused the size {cols}x{rows}: {exc}") from exc
-
-    async def wait(self) -> int:
-        """The exit status, reported once the child has exited and all its output was read from
-        ConPTY (queued for :meth:`read`, in order, before the end marker)."""
-        if self._exit_event is None or self._output_done is None:
-            raise SourceError("wait() before start()")
-        await self._output_done.wait()
-        await self._exit_event.wait()
-        assert self._returncode is not None
-        return self._returncode
-
-    def kill(self) -> None:
-        """Kill the child and its whole process tree now (psutil: Windows has no process groups).
-
-        Does not wait: the exit is seen by the waiter thread and reported by :meth:`wait`."""
-        pid = self.pid
-        if pid is None or self._exited.is_set():
-            return
-        kill_process_tree(pid)
-
-    async def close(self) -> None:
-        """Kill if running, stop the threads, release pywinpty's handles; safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
-        self._closing.set()
+    def _receive(self) -> bytes | None:
         proc = self._proc
-        if proc is None:
-            return
-        loop = asyncio.get_running_loop()
-        pid = proc.pid
-        if pid is not None and not self._exited.is_set():
-            await loop.run_in_executor(None, functools.partial(kill_process_tree, pid, timeout=3.0))
-        self._writes.put(None)
-        with self._pending_cond:
-            self._pending_cond.notify_all()
-        # PtyProcess.close() sleeps and may terminate: keep it off the loop.  Closing its socket
-        # also ends a reader blocked in read().
-        with contextlib.suppress(Exception):
-            await loop.run_in_executor(None, functools.partial(proc.close, force=True))
-        self._finish()
-        if self._exit_event is not None and not self._exit_event.is_set():
-            # The child is dead (killed above); give the waiter a moment to collect the status.
-            await loop.run_in_executor(None, self._exited.wait, 5.0)
-            if self._returncode is None:
-                status = self._status_or(None)
-                self._set_exit(1 if status is None else status)
-        for thread in self._threads:
-            await loop.run_in_executor(None, thread.join, 2.0)
-
-    # -- threads ----------------------------------------------------------------------------
-
-    def _reader(self) -> None:
-        """Blocking reads until EOF; each read re-encoded and handed to the loop in order."""
-        proc = self._proc
-        loop = self._loop
-        assert proc is not None and loop is not None
+        assert proc is not None
         try:
-            while not self._finished.is_set():
-                with self._pending_cond:
-                    while self._pending >= self.max_pending and not self._closing.is_set():
-                        self._pending_cond.wait(0.1)
-                self._read_waiting_since = time.monotonic()
-                try:
-                    text = proc.read(self.read_size)
-                except EOFError:
-                    break
-                except OSError as exc:
-                    if not self._closing.is_set():
-                        self.error = f"reading from ConPTY failed: {exc}"
-                    break
-                finally:
-                    self._read_waiting_since = None
-                if not text:
-                    continue  # pywinpty's "nothing this time" sentinel, not the end
-                data = text.encode("utf-8", "surrogatepass")
-                stamp = loop.time()
-                with self._lock:
-                    if self._finished.is_set():
-                        break  # given up on by the drain watch or close: too late to deliver in order
-                    self._pending += len(data)
-                    self._post(Chunk(data, stamp, "pty"))
-        except Exception as exc:  # a native error must end the stream, never hang the session
-            self.error = f"reading from ConPTY failed: {exc}"
-        finally:
-            self._finish()
+            text = proc.read(self.read_size)
+        except EOFError:
+            return None
+        # "" is pywinpty's "nothing this time" sentinel, not the end
+        return text.encode("utf-8", "surrogatepass")
 
-    def _waiter(self) -> None:
-        """Poll for the child's exit, record its status, then watch the pipe drain."""
+    def _send(self, data: bytes) -> None:
+        """ConPTY input is text: bytes that are not UTF-8 go as U+FFFD. ``PtyProcess.write`` checks
+        ``isalive`` and may wait, hence the writer thread."""
+        assert self._proc is not None
+        self._proc.write(data.decode("utf-8", "replace"))
+
+    def _watch_exit(self) -> int | None:
+        """Poll ``isalive`` (it may itself wait up to ~0.1 s on a live child), then the status."""
         proc = self._proc
         assert proc is not None
         while not self._closing.is_set():
@@ -367,76 +201,41 @@ class ConPtySource:
             if not alive:
                 break
             time.sleep(self.poll_interval)
-        status = self._status_or(None)
+        status = self._exit_status_now()
         deadline = time.monotonic() + 2.0
         while status is None and time.monotonic() < deadline:
             time.sleep(0.01)
-            status = self._status_or(None)
-        self._exited.set()
-        self._set_exit(1 if status is None else status)
-        # Read on after exit; give up only on a read that has been waiting with nothing arriving.
-        while not self._finished.is_set() and not self._closing.is_set():
-            since = self._read_waiting_since
-            if since is not None and time.monotonic() - since >= self.drain_idle:
-                self._finish()
-                break
-            time.sleep(self.poll_interval)
+            status = self._exit_status_now()
+        return status
 
-    def _writer(self) -> None:
-        """Write queued input in order; ``PtyProcess.write`` checks ``isalive`` and may wait."""
-        proc = self._proc
-        assert proc is not None
-        while True:
-            data = self._writes.get()
-            if data is None:
-                return
-            try:
-                proc.write(data.decode("utf-8", "replace"))
-            except EOFError as exc:
-                self._write_error = exc
-            except Exception as exc:
-                self._write_error = exc
-                self.error = f"writing to ConPTY failed: {exc}"
+    def _after_exit(self) -> None:
+        """Read on after exit; give up only on a read that has been waiting with nothing arriving."""
+        self._drain_watch(self.drain_idle)
 
-    # -- helpers ----------------------------------------------------------------------------
+    def _native_resize(self, cols: int, rows: int) -> None:
+        assert self._proc is not None
+        try:
+            self._proc.setwinsize(rows, cols)
+        except Exception as exc:
+            raise SourceError(f"ConPTY refused the size {cols}x{rows}: {exc}") from exc
 
-    def _status_or(self, default: int | None) -> int | None:
+    def _kill_tree(self, timeout: float | None) -> None:
+        """psutil: Windows has no process groups (pywinpty runs only on real Windows, where psutil works)."""
+        pid = self.pid
+        if pid is not None:
+            kill_process_tree(pid, timeout=timeout)
+
+    def _release(self) -> None:
+        """``PtyProcess.close()`` sleeps and may terminate; closing its socket also ends a blocked read."""
+        if self._proc is not None:
+            self._proc.close(force=True)
+
+    def _exit_status_now(self) -> int | None:
         proc = self._proc
         if proc is None:
-            return default
+            return None
         try:
             status = proc.exitstatus
         except Exception:
-            return default
-        return default if status is None else int(status)
-
-    def _post(self, item: Chunk | object) -> None:
-        loop, q = self._loop, self._queue
-        assert loop is not None and q is not None
-        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
-            loop.call_soon_threadsafe(q.put_nowait, item)
-
-    def _finish(self) -> None:
-        """Queue the end marker exactly once (reader EOF, drain watch, or close), after every chunk."""
-        with self._lock:
-            if self._finished.is_set():
-                return
-            self._finished.set()
-            self._post(_EOF)
-        loop, event = self._loop, self._output_done
-        if loop is not None and event is not None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(event.set)
-
-    def _set_exit(self, status: int) -> None:
-        with self._lock:
-            if self._returncode is not None:
-                return
-            self._returncode = status
-        loop, event = self._loop, self._exit_event
-        if loop is not None and event is not None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(event.set)
-
-    def __repr__(self) -> str:
-        return f"<ConPtySource pid={self.pid} returncode={self._returncode} argv={list(self.spec.argv)!r}>"
+            return None
+        return None if status is None else int(status)

@@ -23,11 +23,35 @@ from collections.abc import Callable
 from typing import IO
 
 from app.pty._common import READ_SIZE, ChunkQueue, Family, FamilyEnding, closed_error, reap
+from app.pty._win32 import Job
 from app.pty.base import Chunk, SourceClosedError, SourceError, SpawnSpec
 
 __all__ = ["PipeSource"]
 
 _STREAMS = ("stdout", "stderr")
+_CREATE_SUSPENDED = 0x00000004
+
+
+def _join_job(pid: int) -> Job | None:
+    """Windows: put the (suspended) child in a kill-on-close job, so everything it starts can be ended with it
+    without psutil's process lists (which fail under Wine), then let it run. None if no job could be made."""
+    from app.pty import _win32
+
+    job: Job | None = None
+    try:
+        job = _win32.Job()
+        process = _win32.open_process(pid)
+        try:
+            job.assign(process)
+        finally:
+            _win32.close_handle(process)
+    except OSError:
+        if job is not None:
+            job.close()
+        job = None
+    finally:
+        _win32.resume_process(pid)
+    return job
 #: How many read chunks a reader thread may have handed to the loop before the loop queued them.
 _IN_FLIGHT = 2
 
@@ -77,9 +101,11 @@ class PipeSource(FamilyEnding):
         self._loop = asyncio.get_running_loop()
         spec = self.spec
         flags = 0
+        windows = sys.platform == "win32"
         if sys.platform == "win32":
-            # Its own group, and no console window popping up when the app itself has no console.
-            flags = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW
+            # Its own group, and no console window popping up when the app itself has no console; suspended
+            # until it is in its job (see _join_job).
+            flags = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW | _CREATE_SUSPENDED
         try:
             self._proc = subprocess.Popen(
                 list(spec.argv),
@@ -95,7 +121,7 @@ class PipeSource(FamilyEnding):
             )
         except (OSError, subprocess.SubprocessError) as exc:
             raise SourceError(f"cannot start {shlex.join(spec.argv)}: {exc}") from exc
-        self._family = Family(self._proc)
+        self._family = Family(self._proc, _join_job(self._proc.pid) if windows else None)
         assert self._proc.stdin is not None and self._proc.stdout is not None and self._proc.stderr is not None
         if self._threads:
             self._may_read.set()

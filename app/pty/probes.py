@@ -4,13 +4,14 @@ DESIGN §4.  Every probe returns a result that says what it found *and* what it 
 (never raises for "not here" or "not allowed"), because the side panel polls them while visible
 and a panel must not crash because a process went away.
 
-* Windows: the console input/output code pages of the session's console.  A process can be
-  attached to one console only, and a GUI app running ConPTY through pywinpty already owns one
-  (winpty-rs allocates a hidden console), so ``AttachConsole(child)`` from inside the app would
-  fail or detach pywinpty.  The real probe therefore runs the ``AttachConsole`` →
-  ``GetConsoleCP``/``GetConsoleOutputCP`` → ``FreeConsole`` sequence in a short-lived helper
-  process (``python -m app.pty.probes --console-codepages PID``); :func:`query_console_codepages`
-  is that sequence, serialized with a lock, against any kernel32-like object (tests inject one).
+* Windows: the console input/output code pages of the session's console: ``AttachConsole`` →
+  ``GetConsoleCP``/``GetConsoleOutputCP`` → ``FreeConsole``, serialized with a lock
+  (:func:`query_console_codepages`, against any kernel32-like object; tests inject one).  A process
+  can be attached to one console only: where this process has none (the window with the in-box
+  ConPTY) the sequence runs right here, in-process; where it has one (the command line in cmd, a
+  window whose pywinpty allocated a hidden console, Wine's placeholder console) it runs in a
+  short-lived helper started without one: this program re-entered (:mod:`app.pty.reentry`), which
+  also works in a frozen build.
 * POSIX: the locale the foreground process started with (``LC_ALL`` > ``LC_CTYPE`` > ``LANG``),
   whether that locale exists here, its codeset, and the tty's IUTF8 flag.
 * Env: snapshots with psutil and a diff that knows Windows keys are case-insensitive and PATH-like
@@ -22,7 +23,6 @@ Only stdlib and psutil: no Qt.
 from __future__ import annotations
 
 import codecs
-import ctypes
 import difflib
 import fnmatch
 import functools
@@ -32,12 +32,13 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
+
+from app.pty import _win32
+from app.pty.reentry import helper_argv, helper_env
 
 __all__ = [
     "ENV_SNAPSHOT_NOTE",
@@ -49,6 +50,7 @@ __all__ = [
     "available_locales",
     "codec_for_codepage",
     "codec_for_codeset",
+    "console_codepages_helper",
     "diff_env",
     "effective_locale",
     "env_snapshot",
@@ -58,9 +60,11 @@ __all__ = [
     "is_flagged",
     "is_path_like",
     "locale_codeset",
+    "locale_codeset_helper",
     "locale_exists",
     "newest_descendant",
     "oem_code_page",
+    "parent_pid",
     "probe_code_pages",
     "probe_console_codepages",
     "probe_locale",
@@ -154,8 +158,9 @@ _ATTACH_ERRORS = {
     87: "no such process (it has exited)",
 }
 
-#: A process has one console; attaching is process-wide state.  One probe at a time.
-_console_lock = threading.Lock()
+#: A process has one console; attaching is process-wide state.  One probe at a time (and no binding to a
+#: pseudo console meanwhile: the in-box ConPTY's Wine path takes the same lock).
+_console_lock = _win32.CONSOLE_LOCK
 
 
 def query_console_codepages(pid: int, kernel32: Kernel32Like) -> CodePageReport:
@@ -206,17 +211,35 @@ def query_console_codepages(pid: int, kernel32: Kernel32Like) -> CodePageReport:
 
 
 class _RealKernel32:
-    """kernel32 through ctypes (Windows only), with the last error captured by ctypes itself so
-    nothing in between can overwrite it."""
+    """kernel32 through ctypes (Windows only), with the last error captured by ctypes itself so nothing in
+    between can overwrite it.  Attaching leaves this process's standard handles as they were (Wine replaces
+    them with the console's on every attach): they are put back when the console is freed."""
 
     def __init__(self) -> None:
-        self._k: Any = getattr(ctypes, "WinDLL")("kernel32", use_last_error=True)  # noqa: B009 (absent off Windows)
+        self._k: Any = _win32.kernel32()
+        self._saved: tuple[int | None, ...] | None = None
+        self._attach_error: int | None = None
+
+    def has_console(self) -> bool:
+        """Whether this process is attached to a console (GetConsoleCP answers 0 without one)."""
+        return bool(self._k.GetConsoleCP())
 
     def AttachConsole(self, pid: int) -> int:
-        return int(self._k.AttachConsole(ctypes.c_uint32(pid)))
+        self._saved = _win32.std_handles()
+        self._attach_error = None
+        ok = int(self._k.AttachConsole(pid))
+        if not ok:
+            self._attach_error = _win32.last_error()  # before anything else can overwrite it
+            _win32.restore_std_handles(self._saved)
+            self._saved = None
+        return ok
 
     def FreeConsole(self) -> int:
-        return int(self._k.FreeConsole())
+        ok = int(self._k.FreeConsole())
+        if self._saved is not None:
+            _win32.restore_std_handles(self._saved)
+            self._saved = None
+        return ok
 
     def GetConsoleCP(self) -> int:
         return int(self._k.GetConsoleCP())
@@ -231,7 +254,7 @@ class _RealKernel32:
         return int(self._k.GetOEMCP())
 
     def GetLastError(self) -> int:
-        return int(getattr(ctypes, "get_last_error")())  # noqa: B009
+        return self._attach_error if self._attach_error is not None else _win32.last_error()
 
 
 def oem_code_page(kernel32: Kernel32Like | None = None) -> int | None:
@@ -246,15 +269,13 @@ def oem_code_page(kernel32: Kernel32Like | None = None) -> int | None:
     return int(kernel32.GetOEMCP())
 
 
-_PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
 def probe_console_codepages(pid: int, *, kernel32: Kernel32Like | None = None, timeout: float = 10.0) -> CodePageReport:
     """The console code pages of ``pid``'s console.
 
-    With ``kernel32`` given, the sequence runs here (tests).  On Windows otherwise it runs in a
-    helper process with no console, so this process's console (and pywinpty's) is untouched.
-    Elsewhere: a report saying it is not available here.
+    With ``kernel32`` given, the sequence runs here (tests).  On Windows otherwise it runs here too when
+    this process has no console of its own, else in a helper process with none (this program re-entered),
+    so this process's console (and pywinpty's) is untouched.  Elsewhere: a report saying it is not
+    available here.
     """
     if kernel32 is not None:
         return query_console_codepages(pid, kernel32)
@@ -266,16 +287,22 @@ def probe_console_codepages(pid: int, *, kernel32: Kernel32Like | None = None, t
             pid=pid,
             error="not available here",
         )
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
+    real = _RealKernel32()
+    if not real.has_console():
+        report = query_console_codepages(pid, real)
+        # Refused although we have no console: under Wine a process started from a shell holds a placeholder
+        # console. Freeing it would change how every console program we start later gets its console, so the
+        # helper (started with none) asks instead.
+        if report.error is None or "access denied" not in report.error:
+            return report
     detached = 0x00000008  # DETACHED_PROCESS: the helper starts without a console
     try:
         out = subprocess.run(
-            [sys.executable, "-m", "app.pty.probes", "--console-codepages", str(pid)],
+            helper_argv("console-codepages", str(pid)),
             capture_output=True,
             text=True,
             timeout=timeout,
-            env=env,
+            env=helper_env(),
             creationflags=detached,
         )
         data = json.loads(out.stdout)
@@ -317,23 +344,18 @@ def available_locales() -> frozenset[str] | None:
     return frozenset(_norm_locale(n) for n in names)
 
 
-_CODESET_SCRIPT = (
-    "import locale, sys\n"
-    "try:\n"
-    "    locale.setlocale(locale.LC_CTYPE, sys.argv[1])\n"
-    "except locale.Error:\n"
-    "    print('!'); sys.exit(0)\n"
-    "print(locale.nl_langinfo(locale.CODESET))\n"
-)
-
-
 @functools.lru_cache(maxsize=64)
 def _setlocale_codeset(name: str) -> str | None:
-    """The codeset the C library gives ``name`` — asked in a subprocess, since ``setlocale`` is
-    process-wide and not thread-safe.  ``None``: the locale cannot be set here."""
+    """The codeset the C library gives ``name`` — asked in a helper process (:func:`locale_codeset_helper`),
+    since ``setlocale`` is process-wide and not thread-safe.  ``None``: the locale cannot be set here."""
     try:
         out = subprocess.run(
-            [sys.executable, "-c", _CODESET_SCRIPT, name], capture_output=True, text=True, timeout=10, check=True
+            helper_argv("locale-codeset", name),
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+            env=helper_env(),
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -712,19 +734,38 @@ def diff_env(base: Mapping[str, str], other: Mapping[str, str], *, windows: bool
     )
 
 
-# -- the console helper ----------------------------------------------------------------------------
+def parent_pid() -> int | None:
+    """This process's parent; on Windows without ``os.getppid()``, which aborts under Wine 8."""
+    if _is_windows():
+        return _win32.parent_pid()
+    return os.getppid()
 
 
-def _helper_main(argv: Sequence[str]) -> int:
-    """``python -m app.pty.probes --console-codepages PID``: the out-of-process console probe."""
-    if len(argv) != 2 or argv[0] != "--console-codepages" or not argv[1].isdigit():
-        print("usage: python -m app.pty.probes --console-codepages PID", file=sys.stderr)
+# -- the helpers (run in a re-entered process of this program, see app.pty.reentry) -------------------
+
+
+def console_codepages_helper(argv: Sequence[str]) -> int:
+    """Helper ``console-codepages PID``: the console probe in a process with no console, as JSON."""
+    if len(argv) != 1 or not argv[0].isdigit():
+        print("usage: console-codepages PID", file=sys.stderr)
         return 2
-    pid = int(argv[1])
+    pid = int(argv[0])
     report = query_console_codepages(pid, _RealKernel32()) if _is_windows() else probe_console_codepages(pid)
     print(json.dumps(report.to_json()))
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(_helper_main(sys.argv[1:]))
+def locale_codeset_helper(argv: Sequence[str]) -> int:
+    """Helper ``locale-codeset NAME``: the codeset of locale NAME (``!`` when it cannot be set here)."""
+    if len(argv) != 1:
+        print("usage: locale-codeset NAME", file=sys.stderr)
+        return 2
+    import locale
+
+    try:
+        locale.setlocale(locale.LC_CTYPE, argv[0])
+    except locale.Error:
+        print("!")
+        return 0
+    print(locale.nl_langinfo(locale.CODESET) if hasattr(locale, "nl_langinfo") else "!")
+    return 0

@@ -53,7 +53,6 @@ import io
 import json
 import math
 import os
-import platform
 import re
 import sys
 import time
@@ -62,6 +61,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, TypeAlias, TypeGuard
+
+from app.record.hostinfo import os_description
 
 __all__ = [
     "FORMAT_VERSION",
@@ -118,7 +119,8 @@ def asciinema_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
     return out
 
 
-def _app_version() -> str:
+def app_version() -> str:
+    """This program's version (its package metadata; a frozen build carries a copy), or ``unknown``."""
     try:
         from importlib.metadata import PackageNotFoundError, version
 
@@ -152,9 +154,9 @@ def mojiscope_metadata(
     """
     meta: dict[str, Any] = {
         "format": FORMAT_VERSION,
-        "version": _app_version(),
+        "version": app_version(),
         "platform": sys.platform,
-        "os": platform.platform(),
+        "os": os_description(),
         "backend": backend,
         "fidelity": fidelity,
         "profile": profile,

@@ -104,6 +104,8 @@ class HexView(QtWidgets.QAbstractScrollArea):
     bytes_selected = Signal(int, int)
     #: Follow-tail was switched on or off (by the user scrolling, or :meth:`set_follow_tail`).
     follow_tail_changed = Signal(bool)
+    #: The mouse moved onto the byte at this offset (-1: off every byte): the Explain panel's live inspector.
+    byte_hovered = Signal(int)
 
     #: Coalescing interval for :meth:`refresh` (new bytes): ten times a second.  Hex scrolling past
     #: faster than that cannot be read, and under a flood each refresh re-annotates the tail and
@@ -123,6 +125,7 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self._selection: tuple[int, int] | None = None
         self._anchor: int | None = None
         self._dragging = False
+        self._hovered = -1
         self._follow = True
         self._programmatic_scroll = False
         self._epoch = self.model.log.epoch
@@ -548,6 +551,10 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self.viewport().update()
 
     def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
+        hovered = self.byte_at(event.position().toPoint())
+        if (-1 if hovered is None else hovered) != self._hovered:
+            self._hovered = -1 if hovered is None else hovered
+            self.byte_hovered.emit(self._hovered)
         if not self._dragging or self._anchor is None:
             return
         pos = event.position().toPoint()

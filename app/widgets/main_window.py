@@ -40,7 +40,9 @@ from typing import TYPE_CHECKING
 
 from app import launch_environment
 from app.inspect.links import Location, check_link, resolve_location
+from app.inspect.samples import sample_descriptions
 from app.pty import SourceError
+from app.pty.hosts import source_console_host
 from app.pty.opener import EditorCommandError, default_editor_template, editor_argv, start_detached
 from app.pty.probes import process_cwd
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
@@ -50,11 +52,13 @@ from app.session import OutputReceived, ReplayReset, Session, SessionEvent
 from app.session.export import export_range, record_running_session
 from app.session.factory import RecordingOpenError, live_session, replay_session
 from app.session.session import SessionStateError
+from app.widgets.explain_panel import ExplainPanel
 from app.widgets.hex_view import HexView
 from app.widgets.palette import DARK, LIGHT, Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.session_tab import SessionTab
 from app.widgets.settings import DEFAULT_FONT_SIZE, AppSettings, open_settings
+from app.widgets.side_by_side import SideBySide
 from app.widgets.terminal_view import default_font
 
 if TYPE_CHECKING:  # built when first shown (start-up): their modules are imported then
@@ -90,6 +94,13 @@ DEMO_MODULE = RESOURCES_DIR / "demo" / "gotest"
 def samples(folder: Path = SAMPLES_DIR) -> list[Path]:
     """The sample recordings shipped with the app, by name."""
     return sorted(folder.glob("*.cast")) if folder.is_dir() else []
+
+
+def _first_clause(note: str, limit: int = 60) -> str:
+    """The start of a sample's description, for its menu entry (the whole line is its tooltip)."""
+    head = note.split(":")[0] if note.startswith("-run") else note
+    head = head.split(";")[0].split(" — ")[0]
+    return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
 def _no_process() -> int | None:
@@ -225,9 +236,32 @@ class MainWindow(QtWidgets.QMainWindow):
         self.add_lazy_panel("Code page", self._build_codepage_panel)
         self.add_lazy_panel("Environment", self._build_env_panel)
         self.add_panel("Session", self.session_info)
+        self._sample_notes: dict[int, str] = {}
+        self._explain_dock()
 
         self._build_menus()
         self.apply_settings()
+
+    def _explain_dock(self) -> None:
+        """The Explain panel, in its own dock under the inspector, so Bytes and its explanation show together."""
+        self.explain_panel = ExplainPanel()
+        self.explain_dock = QtWidgets.QDockWidget("Explain", self)
+        self.explain_dock.setObjectName("explainDock")
+        self.explain_dock.setFeatures(self.dock.features())
+        page = _PanelPage()
+        page.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        page.setWidgetResizable(True)
+        page.setWidget(self.explain_panel)
+        self.explain_dock.setWidget(page)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.explain_dock)
+        self.splitDockWidget(self.dock, self.explain_dock, Qt.Orientation.Vertical)
+        self.hex_view.bytes_selected.connect(self.explain_bytes)
+        self.hex_view.byte_hovered.connect(self._on_byte_hovered)
+        self._explain_timer = QtCore.QTimer(self)
+        self._explain_timer.setSingleShot(True)
+        self._explain_timer.setInterval(150)
+        self._explain_timer.timeout.connect(self.explain_selection)
+        self.side_by_side: SideBySide | None = None
 
     # ------------------------------------------------------------------ public API
 
@@ -308,12 +342,14 @@ class MainWindow(QtWidgets.QMainWindow):
         return self._env_panel
 
     def _build_tests_panel(self) -> QtWidgets.QWidget:
-        from app.gotest import GoTestPreset
+        from app.gotest import GoTestPreset, demo_presets
         from app.widgets.tests_panel import TestsPanel
 
         demo = GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else "")
         stored = self.settings.tests_preset
         panel = TestsPanel(GoTestPreset.from_json(stored, demo) if stored is not None else demo)
+        if DEMO_MODULE.is_dir():
+            panel.set_presets(demo_presets(str(DEMO_MODULE)))
         panel.reuse_tab.setChecked(self.settings.tests_reuse_tab)
         panel.reuse_tab.toggled.connect(self._on_reuse_toggled)
         panel.line_selected.connect(self._on_test_line_selected)
@@ -688,6 +724,64 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.show_message(f"row {abs_row}, column {col}: bytes {start}–{end - 1} ({end - start})")
         return found
 
+    def explain_bytes(self, start: int, end: int) -> None:
+        """Explain stream bytes ``[start, end)`` of the current tab, read with its code page (the Explain panel)."""
+        tab = self.current_tab()
+        if tab is None or end <= start:
+            return
+        data = tab.session.bytelog.slice(start, end, clamp=True)
+        if data:
+            self.explain_panel.explain_bytes(data, tab.encoding)
+
+    def explain_selection(self) -> None:
+        """Explain the current tab's selected cells: by their bytes where the window knows them, else as text."""
+        tab = self.current_tab()
+        if tab is None:
+            return
+        selection = tab.view.selection
+        if selection is None:
+            return
+        (r0, c0), (r1, c1) = selection
+        first, last = tab.bytes_of_cell(r0, c0), tab.bytes_of_cell(r1, c1)
+        if first is not None and last is not None and first[0] < last[1]:
+            self.explain_bytes(first[0], last[1])
+            return
+        text = tab.view.selection_text()
+        if text.strip():
+            self.explain_panel.explain_text(text)
+
+    def open_side_by_side(self, command: str | None = None, cwd: str | os.PathLike[str] | None = None) -> SideBySide:
+        """Session ▸ Run side by side…: one command on a terminal and through pipes, both views shown."""
+        if self.side_by_side is None:
+            default = "go test -v -count=1 ./..." if DEMO_MODULE.is_dir() else ""
+            folder = cwd if cwd is not None else (DEMO_MODULE if DEMO_MODULE.is_dir() else None)
+            self.side_by_side = SideBySide(self.loop, command if command is not None else default, folder)
+            self.side_by_side.setWindowFlag(Qt.WindowType.Window, True)
+            self.side_by_side.setParent(self, Qt.WindowType.Window)
+        elif command is not None:
+            self.side_by_side.command.setText(command)
+        if cwd is not None:
+            self.side_by_side.folder.setText(str(cwd))
+        self.side_by_side.show()
+        self.side_by_side.raise_()
+        return self.side_by_side
+
+    def _on_byte_hovered(self, offset: int) -> None:
+        tab = self.current_tab()
+        if tab is None or offset < 0:
+            return
+        from app.inspect.explain.inspector import MAX_RUN, run_around  # here: the explainer costs start-up time
+
+        log = tab.session.bytelog
+        lo = max(log.start_offset, offset - MAX_RUN)
+        window = log.slice(lo, min(log.total_bytes, offset + MAX_RUN + 1), clamp=True)
+        start, end = run_around(window, offset - lo)
+        self.explain_panel.inspect(window[start:end], lo + start)
+
+    def _on_terminal_selection(self, tab: SessionTab) -> None:
+        if tab is self.current_tab() and tab.view.selection is not None:
+            self._explain_timer.start()
+
     @staticmethod
     def _why_no_bytes(tab: SessionTab, abs_row: int) -> str:
         """What to say when a clicked row has no bytes on record, true to the case."""
@@ -715,6 +809,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.output.connect(self._on_output)
         tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
         tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
+        tab.view.selection_changed.connect(lambda t=tab: self._on_terminal_selection(t))
         tab.view.link_activated.connect(lambda uri, t=tab: self.open_link(t, uri))
         tab.view.location_activated.connect(lambda location, t=tab: self.open_location(t, location))
         tab.display_changed.connect(lambda t=tab: self._on_display_changed(t))
@@ -892,6 +987,12 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         session = tab.session
         lines = [f"Tab: {tab.title}", f"Backend: {session.source.kind}", f"Fidelity: {session.source.fidelity}"]
+        host = source_console_host(session.source)
+        if host:
+            lines.append(f"Console host: {host}")
+        note = self._sample_notes.get(id(tab))
+        if note:
+            lines = ["What this sample shows:", f"  {note}", "", *lines]
         lines.append(f"Decoding: {tab.encoding}")
         if session.plan is not None:
             lines += ["", "Started with:", *("  " + line for line in session.plan.describe())]
@@ -918,8 +1019,14 @@ class MainWindow(QtWidgets.QMainWindow):
         open_rec.setShortcut(QtGui.QKeySequence("Ctrl+Shift+O"))
         open_rec.triggered.connect(self._open_recording_clicked)
         self.samples_menu = file_menu.addMenu("&Samples")
+        self.samples_menu.setToolTipsVisible(True)
+        notes = sample_descriptions(SAMPLES_DIR)
         for path in samples():
-            action = self.samples_menu.addAction(path.name)
+            note = notes.get(path.name, "")
+            action = self.samples_menu.addAction(f"{path.name} — {_first_clause(note)}" if note else path.name)
+            action.setToolTip(note)
+            action.setStatusTip(note)
+            action.setData(note)
             action.triggered.connect(lambda _checked=False, p=path: self._open_path(p))
         self.samples_menu.setEnabled(bool(self.samples_menu.actions()))
         file_menu.addSeparator()
@@ -963,6 +1070,13 @@ class MainWindow(QtWidgets.QMainWindow):
             action.setData(prof.name)
             self._profile_actions.addAction(action)
         self._profile_actions.triggered.connect(self._profile_chosen)
+        explain = session_menu.addAction("E&xplain selection")
+        explain.setShortcut(QtGui.QKeySequence("Ctrl+Shift+E"))
+        explain.setToolTip("Explain the selected cells or bytes: how the text became mojibake, and the original")
+        explain.triggered.connect(self._explain_clicked)
+        side = session_menu.addAction("Run side &by side…")
+        side.setToolTip("Run one command on a terminal and through pipes, and compare what each shows")
+        side.triggered.connect(lambda: self.open_side_by_side())
         self.decode_menu = session_menu.addMenu("&Decode as")
         self._decode_actions = QtGui.QActionGroup(self)
         for label, codec in DECODE_AS:
@@ -1005,6 +1119,15 @@ class MainWindow(QtWidgets.QMainWindow):
         for action in self._decode_actions.actions():
             action.setChecked(tab is not None and normalize_encoding(str(action.data())) == normalize_encoding(current))
 
+    def _explain_clicked(self) -> None:
+        selection = self.hex_view.selection()
+        tab = self.current_tab()
+        if tab is not None and tab.view.selection is not None:
+            self.explain_selection()
+        elif selection is not None:
+            self.explain_bytes(*selection)
+        self.explain_dock.show()
+
     def _profile_chosen(self, action: QtGui.QAction) -> None:
         self.settings.profile = str(action.data())
 
@@ -1022,9 +1145,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _open_path(self, path: Path) -> None:
         try:
-            self.open_recording(path)
+            tab = self.open_recording(path)
         except (OSError, CastFormatError) as exc:
             QtWidgets.QMessageBox.warning(self, "Mojiscope", f"Could not open {path.name}: {exc}")
+            return
+        note = sample_descriptions(path.parent).get(path.name) if path.parent == SAMPLES_DIR else None
+        if note:
+            self._sample_notes[id(tab)] = note
+            tab.show_message(note)
+            self._update_session_info()
 
     # ------------------------------------------------------------------ closing
 

@@ -20,6 +20,7 @@ Rows are addressed *absolutely* for everything the outside sees (selection, high
 from __future__ import annotations
 
 import re
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ from app.widgets.keymap import encode_key_event, qt_mods
 from app.widgets.palette import DARK, RGB, Theme
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot
 
-__all__ = ["CJK_FALLBACK_FAMILIES", "TerminalView", "default_font"]
+__all__ = ["CJK_FALLBACK_FAMILIES", "WINDOWS_MONOSPACE_FAMILIES", "TerminalView", "default_font"]
 
 PH = WIDE_TAIL
 #: Printable ASCII runs (trimmed of spaces) or single other characters; spaces and wide-char
@@ -93,10 +94,16 @@ CJK_FALLBACK_FAMILIES = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
     "Microsoft YaHei",
+    "SimSun",
+    "NSimSun",
     "SimHei",
     "PingFang SC",
     "Noto Color Emoji",
 )
+
+#: Windows has no "monospace" alias for Qt to resolve: the first of these that is installed is the terminal's
+#: font there (Cascadia Mono ships with Windows 11 and Windows Terminal, Consolas with every Windows since Vista).
+WINDOWS_MONOSPACE_FAMILIES = ("Cascadia Mono", "Consolas", "DejaVu Sans Mono", "Lucida Console", "Courier New")
 
 FRAME_MS = 16
 #: While output keeps coming, frames are at least this far apart (ms): about 35 a second is smooth to watch, and
@@ -131,12 +138,13 @@ def default_font(point_size: float = 11.0) -> QtGui.QFont:
     Qt's own fallback would find *some* font for a CJK character, but not necessarily one whose
     metrics suit a grid; naming the fallbacks makes the choice predictable across machines.
     """
-    font = QtGui.QFont("monospace")
+    installed = set(QtGui.QFontDatabase.families())
+    named = WINDOWS_MONOSPACE_FAMILIES if sys.platform == "win32" else ()
+    font = QtGui.QFont(next((f for f in named if f in installed), "monospace"))
     font.setStyleHint(QtGui.QFont.StyleHint.TypeWriter)
     font.setFixedPitch(True)
     font.setPointSizeF(point_size)
     primary = QtGui.QFontInfo(font).family()
-    installed = set(QtGui.QFontDatabase.families())
     font.setFamilies([primary, *(f for f in CJK_FALLBACK_FAMILIES if f in installed and f != primary)])
     return font
 

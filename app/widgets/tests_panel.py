@@ -22,7 +22,7 @@ import shlex
 import time
 from typing import TypeAlias
 
-from app.gotest import GoTestPreset, GoTestRun, Marker, OutputLine, PackageNode, Status, TestNode
+from app.gotest import GoTestPreset, GoTestRun, Marker, NamedPreset, OutputLine, PackageNode, Status, TestNode
 from app.pty.profiles import PROFILES
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
@@ -217,6 +217,18 @@ class TestsPanel(QtWidgets.QWidget):
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        # Ready-made presets (the demo module's: green, with a failure…), each with what it shows.
+        self.presets = QtWidgets.QComboBox()
+        self.presets.setToolTip("Fill the fields below with a ready-made run")
+        self.presets.activated.connect(self._preset_chosen)
+        self.presets.hide()
+        self.preset_note = QtWidgets.QLabel()
+        self.preset_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.preset_note.setWordWrap(True)
+        self.preset_note.hide()
+        self._named: list[NamedPreset] = []
+        layout.addWidget(self.presets)
+        layout.addWidget(self.preset_note)
         self.editor = _PresetEditor(preset or GoTestPreset(folder=""))
         layout.addWidget(self.editor)
 
@@ -283,6 +295,32 @@ class TestsPanel(QtWidgets.QWidget):
         """A read of the session's output at stream ``offset``: parsed now, shown at the next refresh."""
         self._run.feed(data, offset)
         self.notify()
+
+    def set_presets(self, named: list[NamedPreset]) -> None:
+        """Offer ``named`` presets in the chooser (its entries' tooltips say what each shows)."""
+        self._named = list(named)
+        self.presets.clear()
+        self.presets.addItem("Presets…")
+        for i, item in enumerate(self._named, 1):
+            self.presets.addItem(item.title)
+            self.presets.setItemData(i, item.description, Qt.ItemDataRole.ToolTipRole)
+        self.presets.setVisible(bool(self._named))
+
+    def choose_preset(self, title: str) -> GoTestPreset:
+        """Put the named preset ``title`` into the editor (what choosing it in the chooser does)."""
+        index = self.presets.findText(title)
+        if index < 1:
+            raise KeyError(title)
+        self.presets.setCurrentIndex(index)
+        self._preset_chosen(index)
+        return self.editor.preset()
+
+    def _preset_chosen(self, index: int) -> None:
+        if 1 <= index <= len(self._named):
+            named = self._named[index - 1]
+            self.editor.set_preset(named.preset)
+            self.preset_note.setText(named.description)
+            self.preset_note.show()
 
     def show_run(self, run: GoTestRun) -> None:
         """Show a run parsed elsewhere (each session tab parses its own output as it arrives, so switching

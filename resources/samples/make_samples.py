@@ -15,6 +15,8 @@ Why these flags:
 * A fixed 100x30 terminal and ``TERM=xterm-256color``, so a re-run gives the same screen.
 * ``--backend pty``: the point of the samples is what a terminal sees (ONLCR turns ``\\n`` into
   ``\\r\\n`` here, as in any terminal).
+* ``--markers``: a marker where each test starts or fails, as the window's Tests panel writes them, so a replay's
+  marker buttons and Next FAIL have somewhere to go.
 """
 
 from __future__ import annotations
@@ -34,10 +36,13 @@ DEMO = ROOT / "resources" / "demo" / "gotest"
 
 @dataclass(frozen=True)
 class Sample:
-    """One recording: its file name and the ``go test`` arguments after ``-v -count=1``."""
+    """One recording: its file name and the ``go test`` arguments after ``-v -count=1``; ``env``: variables added
+    (``MOJI_FAIL=1`` makes Test失败 fail), ``status``: the exit status go test ends with."""
 
     name: str
     go_args: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
+    status: int = 0
 
 
 SAMPLES = (
@@ -45,6 +50,7 @@ SAMPLES = (
     Sample("gbk-bytes.cast", ("-run", "TestGBK", "./...")),
     Sample("split-char.cast", ("-run", "TestSplit", "./...")),
     Sample("invalid-bytes.cast", ("-run", "TestInvalid", "./...")),
+    Sample("go-test-fail.cast", ("./...",), env=(("MOJI_FAIL", "1"),), status=1),
 )
 
 
@@ -84,6 +90,7 @@ def record(sample: Sample, out_dir: Path) -> Path:
         "100",
         "--rows",
         "30",
+        "--markers",
         "--",
         "go",
         "test",
@@ -93,9 +100,10 @@ def record(sample: Sample, out_dir: Path) -> Path:
     ]
     # cwd is the demo module (go test needs it); PYTHONPATH lets `-m app` find the package from there.
     env = go_env()
+    env.update(sample.env)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     done = subprocess.run(argv, cwd=DEMO, env=env, stdout=subprocess.DEVNULL, check=False, timeout=600)
-    if done.returncode != 0:
+    if done.returncode != sample.status:
         raise SystemExit(f"recording {sample.name} failed with exit status {done.returncode}: {' '.join(argv)}")
     return out
 

@@ -21,7 +21,7 @@ import shutil
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytest
 
@@ -135,9 +135,52 @@ register(Backend("pipe", PipeSource, terminal=False))
 # The thread-per-pipe path Windows uses, exercised everywhere.
 register(Backend("pipe-threads", lambda spec: PipeSource(spec, threads=True), terminal=False))
 if sys.platform == "win32":
+    from app.pty._win32 import is_wine
     from app.pty.conpty import ConPtySource
+    from app.pty.conpty_inbox import ConPtyInboxSource
 
-    register(Backend("conpty", ConPtySource, terminal=True, exact=False, signals=False))
+    # conhost re-renders what the child writes (exact=False); the bytes of what it sends are kept exactly.
+    # Wine 8's ResizePseudoConsole is a stub (E_NOTIMPL): there the size is fixed at start.
+    inbox = Backend("conpty-inbox", ConPtyInboxSource, terminal=True, exact=False, signals=False, resize=not is_wine())
+    register(inbox)
+    if not is_wine():  # pywinpty's bundled OpenConsole needs \Device\ConDrv, which Wine refuses (DESIGN §9)
+        answered = cast(Callable[[SpawnSpec], Source], lambda spec: AnsweringSource(ConPtySource(spec)))
+        register(Backend("conpty", answered, terminal=True, exact=False, signals=False))
+
+
+class AnsweringSource:
+    """A ConPTY source with the terminal's part played: ConPTY asks DA1 (and may ask the cursor position) and holds
+    the child until answered, which a Session's terminal does at once; the contract reads sources directly, so this
+    answers as the terminal would and passes everything else through."""
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._source, name)
+
+    async def read(self) -> Chunk | None:
+        chunk = await self._source.read()
+        if chunk is not None:
+            if b"\x1b[c" in chunk.data:
+                self._source.write(b"\x1b[?62;22c")
+            if b"\x1b[6n" in chunk.data:
+                self._source.write(b"\x1b[1;1R")
+        return chunk
+
+
+def fake_conpty(spec: SpawnSpec) -> Source:
+    """pywinpty's ConPTY through the faithful fake, around a real child (tests/pty/fake_winpty.py)."""
+    from app.pty.conpty import ConPtySource
+    from tests.pty.fake_winpty import RealChildConPty
+
+    return cast(Source, AnsweringSource(ConPtySource(spec, pty_factory=RealChildConPty().spawn)))
+
+
+if sys.platform != "win32":
+    # Off Windows pywinpty is its fake; a resize there reaches the child as SIGWINCH, not as Windows does, so that
+    # promise is checked at the boundary instead (test_conpty.py).
+    register(Backend("conpty-fake", fake_conpty, terminal=True, exact=False, signals=False, resize=False))
 
 
 _PROMISES = frozenset(f.name for f in fields(Backend) if f.type in ("bool", bool))
@@ -243,7 +286,24 @@ async def read_until(source: Source, needle: bytes, seen: bytearray) -> None:
         seen += chunk.data
 
 
-def text(chunks: list[Chunk], stream: str | None = None) -> str:
-    """The output as text with terminal line ends made plain (the pty's ONLCR turns ``\\n`` into ``\\r\\n``)."""
+def text(chunks: list[Chunk], stream: str | None = None, backend: Backend | None = None, cols: int = 80) -> str:
+    """The output as text with terminal line ends made plain (the pty's ONLCR turns ``\\n`` into ``\\r\\n``).
+
+    From a backend that re-renders (a console host paints the screen: cursor moves for spaces, ``ESC[K``), the
+    text is what a terminal ``cols`` wide shows: the bytes through the engine, scrollback and screen rows."""
     data = b"".join(c.data for c in chunks if stream is None or c.stream in (stream, "pty"))
+    if backend is not None and not backend.exact:
+        from app.vt import Terminal
+
+        term = Terminal(cols=cols, rows=24, scrollback=100_000)
+        term.feed(data)
+        rows = [row.rstrip() for row in [*term.history, *term.display]]
+        while rows and not rows[-1]:
+            rows.pop()
+        return "\n".join(rows) + "\n"
     return data.replace(b"\r\n", b"\n").decode("utf-8", "replace")
+
+
+def enter(backend: Backend) -> bytes:
+    """The Enter key for ``backend``: CR on a terminal (a pty maps it to LF; a console host needs it), LF on pipes."""
+    return b"\r" if backend.terminal else b"\n"

@@ -179,14 +179,18 @@ class FakePtyProcess:
         self.handshake_timed_out = False
         self.program_error: BaseException | None = None
         self.grandchild_pid: int | None = None
-        code = _IDLE_WITH_GRANDCHILD if world.grandchild else _IDLE
+        self.pid: int | None = self._make_process()
+
+    def _make_process(self) -> int:
+        """The real process behind ``pid``: here an idle Python the program's behaviour stands in for."""
+        code = _IDLE_WITH_GRANDCHILD if self._world.grandchild else _IDLE
         self._placeholder = subprocess.Popen(
             [sys.executable, "-c", code], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
-        self.pid: int | None = self._placeholder.pid
-        if world.grandchild:
+        if self._world.grandchild:
             assert self._placeholder.stdout is not None
             self.grandchild_pid = int(self._placeholder.stdout.readline())
+        return self._placeholder.pid
 
     # -- pywinpty's PtyProcess surface ---------------------------------------------------
 
@@ -404,3 +408,155 @@ class FakePtyProcess:
             del self._input[m.start() : m.end()]
         row, col = reply[2:-1].split(b";")
         return int(row), int(col)
+
+
+# -- a real child behind the fake ConPTY: for the contract suite (tests/pty/conftest.py) ---------------------------
+
+
+class RealChildConPty:
+    """ConPTY's boundary around a real program, so the source contract every backend keeps runs on pywinpty's
+    semantics here too: ``spawn`` starts argv on a real POSIX pty (standing in for the console: the program sees a
+    terminal of the spawned size), and a conhost thread does what ConPTY does between it and pywinpty — DA1 first,
+    nothing passed on until the terminal answers, ``?9001h?1004h``, then the console's output as the pipe's bytes,
+    and the host's input (handshake answers taken out) to the console. pywinpty's ``read`` semantics are the
+    fake's (UTF-8 with replacement per native read, NULs dropped); the exit code is what Windows reports (a
+    process ended by a kill: 1, as TerminateProcess leaves it); closing kills everything attached to the console,
+    as closing a pseudo console does. Unlike Windows, a resize reaches the program as SIGWINCH, so the contract's
+    resize promise is not made for it (test_conpty.py checks resizes at the boundary)."""
+
+    def __init__(self) -> None:
+        self.processes: list[RealChildProcess] = []
+
+    def spawn(
+        self,
+        argv: list[str] | tuple[str, ...] | str,
+        cwd: str | None = None,
+        env: Mapping[str, str] | None = None,
+        dimensions: tuple[int, int] = (24, 80),
+        backend: int | None = None,
+    ) -> RealChildProcess:
+        if isinstance(argv, str):
+            argv = shlex.split(argv, posix=False)
+        if not isinstance(argv, (list, tuple)):
+            raise TypeError(f"Expected a list or tuple for argv, got {argv!r}")
+        world = FakeConPty(lambda con: 0, commands=())
+        proc = RealChildProcess(world, list(argv), cwd or os.getcwd(), dict(env or os.environ), dimensions, backend)
+        self.processes.append(proc)
+        proc._start()
+        return proc
+
+
+class RealChildProcess(FakePtyProcess):
+    """:class:`FakePtyProcess` whose child is a real program on a pty (see :class:`RealChildConPty`)."""
+
+    def _make_process(self) -> int:
+        import fcntl
+        import struct
+        import termios
+
+        master, slave = os.openpty()
+        rows, cols = self._winsize
+        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        try:
+            self._child = subprocess.Popen(
+                self.argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                cwd=self.launch_dir,
+                env=self.env,
+                start_new_session=True,
+                preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+            )
+        except FileNotFoundError:
+            os.close(master)
+            os.close(slave)
+            raise FileNotFoundError(f"The command was not found or was not executable: {self.argv[0]}.") from None
+        os.close(slave)
+        self._master = master
+        self._placeholder = self._child
+        self._status: int | None = None
+        self._reaped = threading.Event()
+        return self._child.pid
+
+    def _start(self) -> None:
+        threading.Thread(target=self._reap, name=f"fake-reaper-{self.pid}", daemon=True).start()
+        threading.Thread(target=self._conhost, name=f"fake-conhost-{self.pid}", daemon=True).start()
+
+    def _reap(self) -> None:
+        """The exit code as Windows reports it, taken the moment the child ends: a kill's psutil may reap it first
+        (then it was killed: 1, what TerminateProcess leaves), and a death by a signal is 1 too."""
+        try:
+            _, status = os.waitpid(self._child.pid, 0)
+            code = os.waitstatus_to_exitcode(status)
+        except ChildProcessError:
+            code = -1
+        self._child.returncode = code  # reaped here: Popen must not wait for it again
+        self._status = (1 if code < 0 else code) & 0xFFFFFFFF
+        self._reaped.set()
+
+    def _conhost(self) -> None:
+        try:
+            self._emit(DA1_REQUEST)
+            if not self._await_reply(_DA1_REPLY, self._world.handshake_timeout):
+                self.handshake_timed_out = True
+            self._emit(MODES_ON)
+        except ChildKilled:
+            return
+        self.child_started.set()
+        threading.Thread(target=self._feed_console, name=f"fake-conin-{self.pid}", daemon=True).start()
+        while True:  # the console's output, until nothing holds the console any more
+            try:
+                data = os.read(self._master, 65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            with self._cond:
+                self._pipe += data
+                self._cond.notify_all()
+        self._reaped.wait()
+        with self._cond:
+            self._alive = False
+            self._exit_code = self._status
+            self._cond.notify_all()
+        with contextlib.suppress(OSError):
+            os.close(self._master)
+
+    def _feed_console(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._input) or not self._alive)
+                if not self._alive:
+                    return
+                data = bytes(self._input)
+                self._input.clear()
+            with contextlib.suppress(OSError):
+                os.write(self._master, data)
+
+    def isalive(self) -> bool:
+        """About the process only (as pywinpty's): false while its last output may still be on its way."""
+        alive = not self._reaped.is_set()
+        self.closed = not alive
+        return alive
+
+    @property
+    def exitstatus(self) -> int | None:
+        return self._status
+
+    def close(self, force: bool = False) -> None:
+        """pywinpty's close, and the pseudo console going with it: nothing attached to it survives."""
+        with self._cond:
+            self._socket_closed = True
+            self._cond.notify_all()
+        self._kill_placeholder()
+        self.closed = True
+
+    def _kill_placeholder(self) -> None:
+        """Closing the console: everything attached to it ends (the child's session, orphans included)."""
+        for proc in psutil.process_iter():
+            with contextlib.suppress(psutil.Error, OSError):
+                if os.getsid(proc.pid) == self._child.pid:
+                    proc.kill()
+        self._reaped.wait(5)
+

@@ -20,7 +20,7 @@ import psutil
 import pytest
 
 from app.pty.base import Source, SourceClosedError, SourceError, SpawnSpec
-from tests.pty.conftest import Backend, drain, have, py, read_until, run, text
+from tests.pty.conftest import Backend, drain, enter, have, py, read_until, run, text
 
 FLOOD = 10 * 1024 * 1024
 SEED = 20240613
@@ -81,7 +81,12 @@ def test_nothing_lost_when_child_writes_and_exits_at_once(backend: Backend, how:
             pytest.skip("no POSIX shell here")
         argv = ["sh", "-c", "printf '%0100000dEND' 0; exit 0"]
     else:
-        argv = py("import os, sys; sys.stdout.buffer.write(b'0' * 100000 + b'END'); sys.stdout.flush(); os._exit(0)")
+        # In 1000-byte writes, as programs write: one 100 KB write to a console loses most of it inside the child
+        # (seen under Wine: 12,287 of 100,003 bytes reached the console).
+        argv = py(
+            "import os, sys\nfor _ in range(100): sys.stdout.buffer.write(b'0' * 1000)\n"
+            "sys.stdout.buffer.write(b'END'); sys.stdout.flush(); os._exit(0)"
+        )
 
     async def once() -> None:
         source = backend.make(SpawnSpec(argv))
@@ -91,8 +96,10 @@ def test_nothing_lost_when_child_writes_and_exits_at_once(backend: Backend, how:
             assert await source.wait() == 0
         finally:
             await source.close()
-        out = b"".join(c.data for c in chunks if c.stream in ("stdout", "pty"))
-        assert out == b"0" * 100000 + b"END"
+        if backend.exact:
+            assert b"".join(c.data for c in chunks if c.stream in ("stdout", "pty")) == b"0" * 100000 + b"END"
+        else:  # a console host repaints: what the screen showed, rows joined
+            assert text(chunks, backend=backend).replace("\n", "") == "0" * 100000 + "END"
 
     async def go() -> None:
         for _ in range(5):
@@ -198,10 +205,10 @@ def test_env_and_cwd_arrive(backend: Backend, tmp_path: Path, monkeypatch: pytes
     code = "import os; print(ascii(os.environ.get('MOJI_TEST')), 'MOJI_PARENT_ONLY' in os.environ, ascii(os.getcwd()))"
 
     async def go() -> str:
-        source = backend.make(SpawnSpec(py(code), env=env, cwd=str(tmp_path)))
+        source = backend.make(SpawnSpec(py(code), env=env, cwd=str(tmp_path), cols=250))
         await source.start()
         try:
-            out = text(await drain(source), "stdout")
+            out = text(await drain(source), "stdout", backend, cols=250)
             assert await source.wait() == 0
             return out
         finally:
@@ -219,7 +226,7 @@ def test_input_reaches_the_child(input_backend: Backend) -> None:
         source = backend.make(SpawnSpec(py("print(input().upper(), flush=True)")))
         await source.start()
         try:
-            source.write(b"hello\n")
+            source.write(b"hello" + enter(backend))
             out = text(await drain(source), "stdout")
             assert await source.wait() == 0
             return out

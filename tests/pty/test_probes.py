@@ -35,6 +35,7 @@ from app.pty.probes import (
     query_console_codepages,
     set_iutf8,
 )
+from app.pty.reentry import helper_argv, helper_env
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX locales and ttys")
 SLEEP = "import sys, time; print('ready', flush=True); time.sleep(60)"
@@ -198,13 +199,18 @@ def test_console_probe_elsewhere_says_not_available() -> None:
     report = probe_console_codepages(os.getpid())
     assert (report.platform, report.available, report.error) == ("unavailable", False, "not available here")
     assert report.summary == "console code pages exist on Windows only; not available here"
+    # The helper the probe re-enters this program with (app.pty.reentry), answering the same here.
     out = subprocess.run(
-        [sys.executable, "-m", "app.pty.probes", "--console-codepages", "1"], capture_output=True, text=True, check=True
+        helper_argv("console-codepages", "1"), capture_output=True, text=True, check=True, env=helper_env()
     )
     assert json.loads(out.stdout)["summary"] == "console code pages exist on Windows only; not available here"
-    bad = subprocess.run([sys.executable, "-m", "app.pty.probes", "--what"], capture_output=True, text=True)
+    bad = subprocess.run(helper_argv("console-codepages", "x"), capture_output=True, text=True, env=helper_env())
     assert bad.returncode == 2
-    assert bad.stderr == "usage: python -m app.pty.probes --console-codepages PID\n"
+    assert bad.stderr == "usage: console-codepages PID\n"
+    unknown = subprocess.run(helper_argv("what"), capture_output=True, text=True, env=helper_env())
+    assert unknown.returncode == 2
+    helpers = "console-codepages, libvterm-peer, locale-codeset, raw-copy"
+    assert unknown.stderr == f"mojiscope: no helper 'what'; there are {helpers}\n"
 
 
 # -- POSIX locale --------------------------------------------------------------------------------

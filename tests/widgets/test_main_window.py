@@ -21,7 +21,7 @@ from app.pty.profiles import find_utf8_locale
 from app.record.cast import read_cast
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
-from app.widgets.main_window import MainWindow, samples
+from app.widgets.main_window import SAMPLES_DIR, MainWindow, samples
 from app.widgets.palette import LIGHT
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.replay_bar import ReplayBar
@@ -70,17 +70,23 @@ def test_window_builds_with_a_replayed_sample(window: MainWindow) -> None:
     assert "utf-8" in status
     assert f"{tab.terminal.cols}×{tab.terminal.rows}" in status
     assert "go test -v" in window.session_info.toPlainText()
-    # The samples menu lists every sample, one click each.
-    assert [a.text() for a in window.samples_menu.actions()] == [p.name for p in samples()]
+    assert "Console host: none: a POSIX pty" in window.session_info.toPlainText()  # as the recording says
+    # The samples menu lists every sample, one click each, with what it shows (the whole line as its tooltip).
+    actions = window.samples_menu.actions()
+    assert [a.text().split(" — ")[0] for a in actions] == [p.name for p in samples()]
+    assert all(" — " in a.text() and len(a.toolTip()) > 20 for a in actions)
 
 
 def test_samples_menu_opens_a_replay(window: MainWindow) -> None:
-    action = next(a for a in window.samples_menu.actions() if a.text() == "split-char.cast")
+    action = next(a for a in window.samples_menu.actions() if a.text().startswith("split-char.cast — "))
     action.trigger()
     tab = window.current_tab()
     assert tab is not None and tab.task is not None
     window.loop.run_until_complete(asyncio.wait_for(asyncio.shield(tab.task), 20))
     assert "split: 你好" in screen_text(tab.terminal)
+    # What the sample teaches is in the Session panel while it plays.
+    assert action.toolTip() in window.session_info.toPlainText()
+    assert "What this sample shows:" in window.session_info.toPlainText()
 
 
 def test_decode_as_cp936_shows_the_gbk_text(window: MainWindow) -> None:
@@ -499,6 +505,17 @@ def test_recordings_of_the_bundled_demo_go_to_the_data_folder_not_into_mojiscope
         assert MainWindow._recording_folders(str(own))[0] == tmp_path  # the user's project: next to it
     finally:
         QtCore.QStandardPaths.setTestModeEnabled(False)
+
+
+def test_the_session_panel_says_which_console_host_made_a_windows_sample(window: MainWindow) -> None:
+    """A sample recorded on the in-box ConPTY under Wine says so: the bytes are what Wine's conhost made."""
+    play(window, SAMPLES_DIR / "win-cmd936-writefile-utf8.cast")
+    info = window.session_info.toPlainText()
+    assert "Backend: replay" in info
+    assert (
+        "Console host: Wine 8.0's conhost (kernel32 CreatePseudoConsole under Wine, not Windows'), read as exact bytes"
+        in info.splitlines()
+    )
 
 
 def test_go_test_output_waits_for_a_quiet_moment_while_the_tests_panel_is_not_shown(window: MainWindow) -> None:

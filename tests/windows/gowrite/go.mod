@@ -1,0 +1,3 @@
+module mojiscope.test/gowrite
+
+go 1.19
