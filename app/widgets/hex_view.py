@@ -120,7 +120,8 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self, log: ByteLog | None = None, encoding: str = "utf-8", parent: QtWidgets.QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.model = ByteViewModel(log, encoding, control_pictures=fonts_have_control_pictures())
+        # Whether the fonts draw ␛ ␍ ␊ is asked when bytes are first painted: scanning the fonts costs start-up time.
+        self.model = ByteViewModel(log, encoding, control_pictures=None)
         self.theme = HexTheme()
         self._selection: tuple[int, int] | None = None
         self._anchor: int | None = None
@@ -400,6 +401,8 @@ class HexView(QtWidgets.QAbstractScrollArea):
 
     def _paint(self, painter: QtGui.QPainter, clip: QtCore.QRect) -> None:
         theme, model = self.theme, self.model
+        if model.control_pictures is None and model.log.total_bytes:
+            model.set_control_pictures(fonts_have_control_pictures())
         self._backgrounds = [theme.background_of(cls) for cls in range(_CLASSES)]
         painter.fillRect(clip, theme.background)
         painter.setFont(self._paint_font)

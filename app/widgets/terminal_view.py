@@ -6,9 +6,11 @@ everything the user types, pastes, clicks (mouse reports) or focus changes leave
 ``send`` signal as bytes for the owner to write to the session. Links are only *reported*
 (``link_activated``): opening anything is the owner's decision (DESIGN §7).
 
-Painting follows the engine's dirty-row bookkeeping: ``refresh()`` arms a ~16 ms single-shot
-timer, so any number of feeds between two frames cost one repaint, and only rows the engine
-marked dirty (plus the cursor's old and new rows) are invalidated. Each text run is drawn
+Painting follows the engine's dirty-row bookkeeping: ``refresh()`` arms a single-shot timer, so
+any number of feeds between two frames cost one repaint (a change after a quiet moment is painted
+at the loop's next turn: a prompt or an echo shows at once; while output keeps coming, frames are
+:data:`FLOOD_FRAME_MS` apart), and only rows the engine marked dirty (plus the cursor's old and
+new rows) are invalidated. Each text run is drawn
 clipped to its cells, so a fallback glyph (CJK, emoji, symbols) can never spill over its
 neighbours and the grid stays exact.
 
@@ -105,10 +107,11 @@ CJK_FALLBACK_FAMILIES = (
 #: font there (Cascadia Mono ships with Windows 11 and Windows Terminal, Consolas with every Windows since Vista).
 WINDOWS_MONOSPACE_FAMILIES = ("Cascadia Mono", "Consolas", "DejaVu Sans Mono", "Lucida Console", "Courier New")
 
+#: How long a frame is held back while the program is inside a synchronized update (mode 2026), per check (ms).
 FRAME_MS = 16
-#: While output keeps coming, frames are at least this far apart (ms): about 35 a second is smooth to watch, and
-#: each frame of a flood repaints the whole screen, time the flood itself needs; a lone change still shows
-#: within FRAME_MS.
+#: Frames are at least this far apart (ms): while output keeps coming about 35 a second is smooth to watch, and
+#: each frame of a flood repaints the whole screen, time the flood itself needs; a lone change after a quiet
+#: moment is painted at once.
 FLOOD_FRAME_MS = 28
 BLINK_MS = 530
 #: How often a selection dragged past the top or bottom edge scrolls the view by a row (ms).
@@ -373,7 +376,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         """Call after feeding the Terminal: schedules one repaint of what changed, at most once per frame."""
         if not self._frame_timer.isActive():
             since = (time.monotonic() - self._last_frame) * 1000
-            self._frame_timer.start(max(FRAME_MS, int(FLOOD_FRAME_MS - since)))
+            self._frame_timer.start(max(0, int(FLOOD_FRAME_MS - since)))
 
     def flush_now(self) -> None:
         """Apply pending changes immediately (screenshots, tests) instead of waiting for the frame timer."""
@@ -509,7 +512,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         if term.mode(SYNCHRONIZED_OUTPUT) and self._sync_held < SYNC_MAX_HELD_FRAMES:
             # Inside a synchronized update: show the result, not the intermediate states.
             self._sync_held += 1
-            self._frame_timer.start()
+            self._frame_timer.start(FRAME_MS)
             return
         self._sync_held = 0
         self._last_frame = time.monotonic()

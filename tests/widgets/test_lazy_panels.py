@@ -31,7 +31,7 @@ def test_a_panel_built_when_first_shown_shows_the_current_tab(window: MainWindow
 
 
 def test_asking_for_a_panel_builds_it_following_the_current_session(window: MainWindow) -> None:
-    tab = window.new_session(["sh", "-c", "sleep 2"])
+    tab = window.new_session(["sh", "-c", "sleep 30"])
     env = window.env_panel  # asked for by code (not shown): built now, following the live session
     assert window.panel_built("Environment") and not env.isVisible()
     window.show_panel("Environment")
