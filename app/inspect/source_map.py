@@ -45,7 +45,11 @@ class SourceMap:
 
     def __init__(self, terminal: Terminal) -> None:
         self._term = terminal
-        self._rows: dict[int, tuple[int, int]] = {}
+        # Line number → first and end offset of the bytes that wrote it, as two dicts of ints: a tuple per line
+        # would be a container the garbage collector tracks, and a flood's ~80 new lines per read made the
+        # young collections run several times a second, each walking every new history row.
+        self._starts: dict[int, int] = {}
+        self._ends: dict[int, int] = {}
         self._line = 0
         self._dirty_obj: set[int] | None = None
         self._dirty_seen: frozenset[int] = frozenset()
@@ -57,7 +61,8 @@ class SourceMap:
 
     def clear(self) -> None:
         """Forget everything (the terminal was reset, the byte log cleared)."""
-        self._rows.clear()
+        self._starts.clear()
+        self._ends.clear()
         self.sync()
 
     def sync(self) -> None:
@@ -74,27 +79,31 @@ class SourceMap:
         base = screen.scrolled_off
         line = base + screen.y
         lo, hi = min(self._line, line), max(self._line, line)
-        pieces: dict[int, tuple[int, int]]
+        firsts: dict[int, int]
+        lasts: dict[int, int]
         if line > self._line and data.count(b"\n") == line - self._line:
             # Cut after each LF, in C: line i ends at start + the lengths of parts 0..i + its i+1 LFs.
             parts = data.split(b"\n")
             cuts = [start, *map(operator.add, itertools.accumulate(map(len, parts[:-1])), itertools.count(start + 1))]
-            pieces = dict(zip(range(self._line, line), itertools.pairwise(cuts), strict=True))
             if cuts[-1] < end:
-                pieces[line] = (cuts[-1], end)
+                cuts.append(end)  # the line the cursor is on now, begun by this chunk
+            lines = range(self._line, self._line + len(cuts) - 1)
+            firsts, lasts = dict(zip(lines, cuts[:-1], strict=True)), dict(zip(lines, cuts[1:], strict=True))
         else:
-            pieces = dict.fromkeys(range(lo, hi + 1), (start, end))
+            firsts, lasts = dict.fromkeys(range(lo, hi + 1), start), dict.fromkeys(range(lo, hi + 1), end)
         if not screen.dirty_all:
             # The view takes the dirty set once per frame and leaves a fresh set object behind:
             # rows dirty before this chunk are only those of the same set object.
             seen = self._dirty_seen if screen.dirty is self._dirty_obj else frozenset()
             for y in screen.dirty - seen:
-                pieces.setdefault(base + y, (start, end))
-        rows = self._rows
-        for n in pieces.keys() & rows.keys():  # rows written before: from their first writer to their last
-            (a, b), old = pieces[n], rows[n]
-            pieces[n] = (min(old[0], a), max(old[1], b))
-        rows.update(pieces)
+                if base + y not in firsts:
+                    firsts[base + y], lasts[base + y] = start, end
+        known_firsts, known_lasts = self._starts, self._ends
+        for n in firsts.keys() & known_firsts.keys():  # rows written before: from their first writer to their last
+            firsts[n] = min(firsts[n], known_firsts[n])
+            lasts[n] = max(lasts[n], known_lasts[n])
+        known_firsts.update(firsts)
+        known_lasts.update(lasts)
         self._line = line
         self._dirty_obj = screen.dirty
         self._dirty_seen = frozenset(screen.dirty)
@@ -103,9 +112,9 @@ class SourceMap:
     def _trim(self) -> None:
         """Forget rows that left the scrollback (keeps memory bounded on endless output)."""
         first = self._first_line()
-        if len(self._rows) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
-            for n in [n for n in self._rows if n < first]:
-                del self._rows[n]
+        if len(self._starts) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
+            for n in [n for n in self._starts if n < first]:
+                del self._starts[n], self._ends[n]
 
     def _first_line(self) -> int:
         screen = self._term.screen
@@ -119,10 +128,19 @@ class SourceMap:
 
     def range_of_row(self, abs_row: int) -> tuple[int, int] | None:
         """The bytes that wrote view row ``abs_row`` as ``(start, end)``, or ``None`` if unknown."""
-        return self._rows.get(abs_row + self._first_line())
+        line = abs_row + self._first_line()
+        first = self._starts.get(line)
+        return None if first is None else (first, self._ends[line])
+
+    def lines(self) -> dict[int, tuple[int, int]]:
+        """Every line number the map knows, with the ``(start, end)`` of the bytes that wrote it."""
+        return {n: (first, self._ends[n]) for n, first in self._starts.items()}
 
     def rows_of_range(self, start: int, end: int) -> list[int]:
         """View rows written (at least partly) by bytes in ``[start, end)``, top to bottom."""
         first = self._first_line()
         last = self._term.screen.scrolled_off + self._term.rows
-        return sorted(n - first for n, (a, b) in self._rows.items() if a < end and start < b and first <= n < last)
+        ends = self._ends
+        return sorted(
+            n - first for n, a in self._starts.items() if a < end and start < ends[n] and first <= n < last
+        )

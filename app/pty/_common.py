@@ -102,6 +102,16 @@ class ChunkQueue:
         self.ended.set()
         self._changed.set()
 
+    def get_nowait(self, drained: Callable[[], None] | None = None) -> Chunk | None:
+        """The oldest chunk if one is queued, else ``None`` at once (the stream may go on: :meth:`get` waits)."""
+        if self._aborted or not self._chunks:
+            return None
+        chunk = self._chunks.popleft()
+        self._bytes -= len(chunk.data)
+        if drained is not None and self._bytes <= LOW_WATER:
+            drained()
+        return chunk
+
     async def get(self, drained: Callable[[], None] | None = None) -> Chunk | None:
         while True:
             if self._aborted:

@@ -111,9 +111,10 @@ class HexView(QtWidgets.QAbstractScrollArea):
     #: faster than that cannot be read, and under a flood each refresh re-annotates the tail and
     #: repaints the panel, time the terminal's own frames need more.
     REFRESH_MS = 100
-    #: While bytes keep coming, refreshes are at least this far apart (ms): four a second still shows the tail
-    #: moving, and the terminal's frames get the time.
-    FLOOD_REFRESH_MS = 250
+    #: While bytes keep coming, refreshes are at least this far apart (ms): twice a second still shows the tail
+    #: moving (nobody reads hex scrolling faster), and the terminal's frames get the time (each refresh annotates
+    #: and paints the tail, ~10 ms on a slow machine).
+    FLOOD_REFRESH_MS = 500
     BOUNDARY_WIDTH = 2
 
     def __init__(

@@ -112,7 +112,7 @@ FRAME_MS = 16
 #: Frames are at least this far apart (ms): while output keeps coming about 35 a second is smooth to watch, and
 #: each frame of a flood repaints the whole screen, time the flood itself needs; a lone change after a quiet
 #: moment is painted at once.
-FLOOD_FRAME_MS = 28
+FLOOD_FRAME_MS = 22
 BLINK_MS = 530
 #: How often a selection dragged past the top or bottom edge scrolls the view by a row (ms).
 AUTOSCROLL_MS = 50

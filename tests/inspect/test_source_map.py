@@ -10,7 +10,23 @@ from app.vt import Terminal
 
 
 class LoopMap(SourceMap):
-    """The reference: the cut after each LF found one by one, each row merged one by one."""
+    """The reference: the cut after each LF found one by one, each row merged one by one, kept as tuples."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self._rows: dict[int, tuple[int, int]] = {}
+        super().__init__(terminal)
+
+    def lines(self) -> dict[int, tuple[int, int]]:
+        return dict(self._rows)
+
+    def range_of_row(self, abs_row: int) -> tuple[int, int] | None:
+        return self._rows.get(abs_row + self._first_line())
+
+    def _trim(self) -> None:
+        first = self._first_line()
+        if len(self._rows) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
+            for n in [n for n in self._rows if n < first]:
+                del self._rows[n]
 
     def record(self, start: int, data: bytes) -> None:
         end = start + len(data)
@@ -61,6 +77,6 @@ def test_record_gives_the_rows_the_simple_loop_gives(chunks: list[bytes], take_d
             if take_dirty and index % 3 == 0:
                 term.take_dirty()  # as the view does once per frame
         offset += len(data)
-        assert fast._rows == slow._rows
+        assert fast.lines() == slow.lines()
     rows = len(fast_term.history) + fast_term.rows
     assert [fast.range_of_row(r) for r in range(rows)] == [slow.range_of_row(r) for r in range(rows)]
