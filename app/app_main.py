@@ -158,6 +158,7 @@ def run_app(argv: list[str]) -> int:
 
         from app.widgets.idle_gc import IdleCollector
         from app.widgets.main_window import MainWindow
+        from app.widgets.qt import QtCore
     except ImportError as exc:  # pragma: no cover - PySide6 and qasync are dependencies
         print(
             f"mojiscope: error: the desktop app needs PySide6 and qasync ({exc}); run: pip install -e .",
@@ -185,6 +186,8 @@ def run_app(argv: list[str]) -> int:
         tab = window.new_session()
         if os.environ.get(STARTUP_PROBE, "") not in ("", "0"):
             _probe_first_prompt(window, tab)
+        else:
+            QtCore.QTimer.singleShot(WARM_UP_MS, lambda: _warm_up(window))
         loop.run_until_complete(done)
     finally:
         if collector is not None:
@@ -192,6 +195,21 @@ def run_app(argv: list[str]) -> int:
         asyncio.set_event_loop(None)
         loop.close()
     return 0
+
+
+#: How long after the window opens :func:`_warm_up` runs (ms): after the first prompt, before a user's first command.
+WARM_UP_MS = 1500
+
+
+def _warm_up(window: object) -> None:
+    """In a quiet moment after start-up, load what the first output would otherwise load in the middle of a stream:
+    the width tables the engine reads at its first non-ASCII character (~40 ms: a hitch in the first CJK line)."""
+    from app.vt.width import char_width
+    from app.widgets.main_window import MainWindow
+
+    if isinstance(window, MainWindow) and time.monotonic() - window.last_output < 0.5:
+        return  # output is coming: the engine loads them itself, now or soon
+    char_width("中")
 
 
 def seconds_since_start(now: float | None = None) -> float:

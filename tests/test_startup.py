@@ -68,3 +68,16 @@ def test_the_first_prompt_is_painted_before_anything_that_can_wait_is_loaded(tmp
     loaded = set(json.loads(line.removeprefix("MODULES ")))
     assert {"app.widgets.main_window", "app.widgets.hex_view", "app.widgets.explain_panel", "app.vt"} <= loaded
     assert sorted(name for name in WAITS if name in loaded) == []
+
+
+def test_the_width_tables_are_loaded_in_a_quiet_moment_after_start_up() -> None:
+    """What the first CJK output would load mid-stream (~40 ms) is loaded once the window is idle."""
+    code = (
+        "import sys\n"
+        "from app.app_main import _warm_up\n"
+        "before = 'wcwidth' in sys.modules\n"
+        "_warm_up(object())\n"
+        "print(before, 'wcwidth' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False", "True"], done.stderr
