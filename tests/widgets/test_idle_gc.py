@@ -6,7 +6,7 @@ import gc
 import time
 from typing import Any
 
-from app.widgets.idle_gc import FULL_AFTER, QUIET_S, IdleCollector
+from app.widgets.idle_gc import FULL_AFTER, QUIET_S, YOUNG_THRESHOLDS, IdleCollector
 from app.widgets.qt import QtCore
 
 
@@ -18,7 +18,7 @@ def test_full_collections_wait_for_quiet_and_settings_come_back(qapp: Any) -> No
         assert gc.get_freeze_count() == 0  # not while the window is being made…
         QtCore.QCoreApplication.processEvents()
         assert gc.get_freeze_count() > 0  # …but as soon as the loop runs, start-up objects are out of the walk
-        assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 10**6
+        assert gc.get_threshold()[:2] == YOUNG_THRESHOLDS and gc.get_threshold()[2] > 10**6
         assert not collector.pending and not collector.check()
         for _ in range(FULL_AFTER):
             gc.collect(1)  # what a busy session's allocations trigger on their own
