@@ -145,8 +145,17 @@ def test_layering_check_detects_qt() -> None:
 
 
 #: The engine modules the widgets may import: its public face, and the vocabularies a view needs (keys it
-#: encodes, modes and style flags by name, text width, codec names). The screen's storage is not among them.
-VIEW_MAY_IMPORT = {"app.vt", "app.vt.keys", "app.vt.modes", "app.vt.style", "app.vt.width", "app.vt.decoder"}
+#: encodes, modes and style flags by name, text width, codec names, the colours a theme hands the engine).
+#: The screen's storage is not among them.
+VIEW_MAY_IMPORT = {
+    "app.vt",
+    "app.vt.keys",
+    "app.vt.modes",
+    "app.vt.style",
+    "app.vt.width",
+    "app.vt.decoder",
+    "app.vt.colours",
+}
 
 
 def engine_reads_outside_the_api(folder: Path) -> list[str]:

@@ -228,8 +228,8 @@ def _mode_words(private: bool, values: tuple[int, ...]) -> str:
         if info is None:
             words.append(f"{prefix}{v} (unknown mode)")
         else:
-            name, meaning, supported = info
-            words.append(f"{prefix}{v} {name} ({meaning})" + ("" if supported else " [not implemented]"))
+            extra = {M.ACTS: "", M.RECORDED: " [recorded, no effect here]"}.get(info.support, f" [{info.support}]")
+            words.append(f"{prefix}{v} {info.mnemonic} ({info.meaning}){extra}")
     return "; ".join(words) if words else "(no mode)"
 
 
@@ -408,7 +408,7 @@ class _Recorder:
     def esc_dispatch(self, intermediates: str, final: str) -> None:
         self._seq(KIND_ESC, *describe_esc(intermediates, final))
 
-    def osc_dispatch(self, data: str) -> None:
+    def osc_dispatch(self, data: str, terminator: str) -> None:
         p = self.p
         # Dispatched when the terminator arrives: BEL belongs to the token, ESC of ST follows.
         end = p.pos + 1 if p.current_char == "\x07" or p.current_char == "\x9c" else p.pos

@@ -11,10 +11,12 @@ import re
 from collections.abc import Callable
 
 from . import modes as M
+from . import reports
 from .catalogue import CATALOGUE
 from .parser import Groups, Params, _parse, parse_params
 from .screen import Screen
 from .style import BG_FIELD, BG_SHIFT, FG_FIELD, FG_SHIFT, RGB_FLAG, TRUE_COLOUR_BITS, SgrOp, compile_sgr
+from .width import text_width
 
 __all__ = ["TERMINAL_NAME", "Dispatcher"]
 
@@ -135,6 +137,8 @@ class Dispatcher:
         #: one-off true colours, which are cheaper to read again than to keep.
         self._sgr_ops: dict[str, SgrOp] = {}
         self.unknown = 0  # sequences seen that nothing handles (for the status line)
+        #: How the OSC being handled ended (BEL or ST): its replies end the same way, as in xterm.
+        self._osc_terminator = "\x1b\\"
         # Direct routes for the controls every line uses: one call instead of two.
         direct: dict[str, Simple] = {
             "\r": screen.carriage_return,
@@ -173,6 +177,10 @@ class Dispatcher:
     def execute(self, ch: str) -> None:
         self._c0_get(ch)()
 
+    def forget_last_print(self) -> None:
+        """The parser saw something between the last printed character and a REP (see ``Perform``)."""
+        self.screen.last_run = ""
+
     def csi_dispatch(self, private: str, params: str, intermediates: str, final: str) -> None:
         if final == "m" and not private and not intermediates:
             # SGR, the most frequent sequence by far: an AND and an OR on the pen (see ``compile_sgr``).
@@ -186,27 +194,27 @@ class Dispatcher:
         fn = self._csi.get(private + intermediates + final)
         if fn is None:
             self.unknown += 1
-            return
-        values, groups = parse_params(params)
-        fn(values, groups)
+        else:
+            values, groups = parse_params(params)
+            fn(values, groups)
 
     def esc_dispatch(self, intermediates: str, final: str) -> None:
         key = intermediates + final
         fn = self._esc.get(key)
-        if fn is None and intermediates and intermediates[0] in "()*+":
+        if fn is not None:
+            fn()
+        elif intermediates and intermediates[0] in "()*+":
             self._designate("()*+".index(intermediates[0]), intermediates[1:] + final)
-            return
-        if fn is None:
+        else:
             self.unknown += 1
-            return
-        fn()
 
-    def osc_dispatch(self, data: str) -> None:
+    def osc_dispatch(self, data: str, terminator: str) -> None:
         command, _, rest = data.partition(";")
         fn = self._osc.get(command)
         if fn is None:
             self.unknown += 1
             return
+        self._osc_terminator = terminator
         fn(rest)
 
     def dcs_dispatch(self, private: str, params: str, intermediates: str, final: str, data: str) -> None:
@@ -288,6 +296,22 @@ class Dispatcher:
 
     def alignment_display(self) -> None:
         self.screen.alignment_display()
+
+    def back_index(self) -> None:
+        if self.screen.vt_level < 4:
+            return
+        self.screen.back_index()
+
+    def forward_index(self) -> None:
+        if self.screen.vt_level < 4:
+            return
+        self.screen.forward_index()
+
+    def start_protected_area(self) -> None:
+        self.screen.set_protection(True, iso=True)
+
+    def end_protected_area(self) -> None:
+        self.screen.set_protection(False, iso=True)
 
     def _designate(self, slot: int, designator: str) -> None:
         self.screen.designate_charset(slot, designator)
@@ -422,6 +446,12 @@ class Dispatcher:
     def csi_el(self, p: Params, g: Groups) -> None:
         self.screen.erase_in_line(_p(p, 0, 0))
 
+    def csi_decsed(self, p: Params, g: Groups) -> None:
+        self.screen.erase_in_display(_p(p, 0, 0), selective=True)
+
+    def csi_decsel(self, p: Params, g: Groups) -> None:
+        self.screen.erase_in_line(_p(p, 0, 0), selective=True)
+
     def csi_il(self, p: Params, g: Groups) -> None:
         self.screen.insert_lines(_p(p))
 
@@ -451,6 +481,25 @@ class Dispatcher:
     def csi_vpr(self, p: Params, g: Groups) -> None:
         self.screen.cursor_down_row(_p(p))
 
+    def csi_hpr(self, p: Params, g: Groups) -> None:
+        self.screen.cursor_forward_cols(_p(p))
+
+    def csi_sl(self, p: Params, g: Groups) -> None:
+        self.screen.scroll_left(_p(p))
+
+    def csi_sr(self, p: Params, g: Groups) -> None:
+        self.screen.scroll_right(_p(p))
+
+    def csi_decic(self, p: Params, g: Groups) -> None:
+        if self.screen.vt_level < 4:
+            return
+        self.screen.insert_columns(_p(p))
+
+    def csi_decdc(self, p: Params, g: Groups) -> None:
+        if self.screen.vt_level < 4:
+            return
+        self.screen.delete_columns(_p(p))
+
     def csi_tbc(self, p: Params, g: Groups) -> None:
         self.screen.clear_tab_stop(_p(p, 0, 0))
 
@@ -477,9 +526,13 @@ class Dispatcher:
             else:
                 self.screen.restore_cursor()
             return
-        if mode == M.DECCOLM:
-            return  # 132-column switching is off, as in xterm by default
         self.screen.set_dec_mode(mode, on)
+
+    def csi_xtsave(self, p: Params, g: Groups) -> None:
+        self.screen.save_modes(list(p))
+
+    def csi_xtrestore(self, p: Params, g: Groups) -> None:
+        self.screen.restore_modes(list(p))
 
     def csi_decstbm(self, p: Params, g: Groups) -> None:
         self.screen.set_margins(_p(p, 0, 0), _p(p, 1, 0))
@@ -491,7 +544,10 @@ class Dispatcher:
         self.screen.set_cursor_shape(_p(p, 0, 0))
 
     def csi_scosc(self, p: Params, g: Groups) -> None:
-        if not p:
+        """``CSI s``: DECSLRM while DECLRMM is set, else SCOSC (save cursor, only without parameters)."""
+        if self.screen.lr_mode:
+            self.screen.set_lr_margins(_p(p, 0, 0), _p(p, 1, 0))
+        elif not p:
             self.screen.save_cursor()
 
     def csi_scorc(self, p: Params, g: Groups) -> None:
@@ -499,12 +555,83 @@ class Dispatcher:
             self.screen.restore_cursor()
 
     def csi_xtwinops(self, p: Params, g: Groups) -> None:
-        """Only the title stack: reports and window moves are refused (hostile output)."""
+        """The title stack, and the text area's size in characters (18): nothing a program could not learn
+        from its own tty (TIOCGWINSZ / the console size), and what conformance suites ask before each test.
+        Title and icon reports, pixel and position reports and every window move, resize or iconify are
+        refused (hostile output, DESIGN §7)."""
         op = _p(p, 0, 0)
         if op == 22:
             self.screen.push_title()
         elif op == 23:
             self.screen.pop_title()
+        elif op == 18:
+            self.screen.reply(f"\x1b[8;{self.screen.rows};{self.screen.cols}t")
+
+    def csi_decsca(self, p: Params, g: Groups) -> None:
+        """DECSCA: 1 protects the cells printed from now on from selective erases; 0 and 2 end that."""
+        how = _p(p, 0, 0)
+        if how in (0, 1, 2):
+            self.screen.set_protection(how == 1)
+
+    def csi_decscl(self, p: Params, g: Groups) -> None:
+        """DECSCL: a conformance level 61-65 (with a soft reset, as xterm); replies stay 7-bit whatever Pc says."""
+        level = _p(p, 0, 0)
+        if 61 <= level <= 65:
+            self.screen.soft_reset()
+            self.screen.vt_level = level - 60
+
+    def csi_decfra(self, p: Params, g: Groups) -> None:
+        """DECFRA ``Pch;Pt;Pl;Pb;Pr``: the fill character must be printable and one cell wide (xterm also
+        takes Unicode; a wide one would not fit a cell)."""
+        if self.screen.vt_level < 4:
+            return
+        if not p:
+            return
+        code = p[0] or 32
+        char = chr(code)
+        if (32 <= code < 127 or code >= 160) and text_width(char) == 1:
+            self.screen.fill_rect(char, p[1:5])
+
+    def csi_decera(self, p: Params, g: Groups) -> None:
+        if self.screen.vt_level < 4:
+            return
+        self.screen.erase_rect(p[:4])
+
+    def csi_decsera(self, p: Params, g: Groups) -> None:
+        if self.screen.vt_level < 4:
+            return
+        self.screen.selective_erase_rect(p[:4])
+
+    def csi_deccra(self, p: Params, g: Groups) -> None:
+        if self.screen.vt_level < 4:
+            return
+        self.screen.copy_rect(p)
+
+    def csi_deccara(self, p: Params, g: Groups) -> None:
+        if self.screen.vt_level < 4:
+            return
+        self.screen.change_rect_attributes(p, reverse=False)
+
+    def csi_decrara(self, p: Params, g: Groups) -> None:
+        if self.screen.vt_level < 4:
+            return
+        self.screen.change_rect_attributes(p, reverse=True)
+
+    def csi_decsace(self, p: Params, g: Groups) -> None:
+        how = _p(p, 0, 0)
+        if how in (0, 1, 2):
+            self.screen.attr_extent = how
+
+    def csi_xtchecksum(self, p: Params, g: Groups) -> None:
+        """XTCHECKSUM: xterm's extension bits for DECRQCRA (0 is DEC's checksum)."""
+        self.screen.checksum_ext = _p(p, 0, 0)
+
+    def csi_decrqcra(self, p: Params, g: Groups) -> None:
+        """DECRQCRA ``Pi;Pg;Pt;Pl;Pb;Pr``: ``DCS Pi ! ~ xxxx ST``, the checksum of the screen's own cells."""
+        if self.screen.vt_level < 4:
+            return
+        checksum = self.screen.rect_checksum(p)
+        self.screen.reply(f"\x1bP{_p(p, 0, 0)}!~{checksum:04X}\x1b\\")
 
     # ------------------------------------------------------------ replies
     def csi_da1(self, p: Params, g: Groups) -> None:
@@ -521,64 +648,32 @@ class Dispatcher:
         if what == 5:
             self.screen.reply("\x1b[0n")
         elif what == 6:
-            row, col = self._report_position()
-            self.screen.reply(f"\x1b[{row};{col}R")
+            self.screen.reply(reports.cursor_report(self.screen, False))
 
     def csi_decdsr(self, p: Params, g: Groups) -> None:
-        what = _p(p, 0, 0)
-        if what == 6:
-            row, col = self._report_position()
-            self.screen.reply(f"\x1b[?{row};{col};1R")
-        elif what == 15:
-            self.screen.reply("\x1b[?13n")  # no printer
-        elif what == 25:
-            self.screen.reply("\x1b[?21n")  # user-defined keys locked
-        elif what == 26:
-            self.screen.reply("\x1b[?27;1;0;0n")  # North American keyboard
-
-    def _report_position(self) -> tuple[int, int]:
-        s = self.screen
-        row = s.y - s.top if s.origin else s.y
-        return row + 1, s.x + 1
+        answer = reports.decdsr(self.screen, _p(p, 0, 0), _p(p, 1, 0))
+        if answer is not None:
+            self.screen.reply(answer)
 
     def csi_decrqm_ansi(self, p: Params, g: Groups) -> None:
-        mode = _p(p, 0, 0)
-        if mode in M.ANSI_MODES:
-            state = 1 if mode in self.screen.ansi_modes else 2
-            if not M.ANSI_MODES[mode][2]:
-                state = 4 if state == 2 else state
-        else:
-            state = 0
-        self.screen.reply(f"\x1b[{mode};{state}$y")
+        if self.screen.vt_level < 3:
+            return
+        self.screen.reply(reports.decrqm_ansi(self.screen, _p(p, 0, 0)))
 
     def csi_decrqm_dec(self, p: Params, g: Groups) -> None:
-        mode = _p(p, 0, 0)
-        s = self.screen
-        if mode in M.DEC_MODES:
-            on = s.alt_active and mode in s.dec_modes if mode in M.ALT_SCREEN_MODES else mode in s.dec_modes
-            state = 1 if on else 2
-            if not M.DEC_MODES[mode][2] and not on:
-                state = 4
-        else:
-            state = 0
-        s.reply(f"\x1b[?{mode};{state}$y")
+        if self.screen.vt_level < 3:
+            return
+        self.screen.reply(reports.decrqm_dec(self.screen, _p(p, 0, 0)))
 
     def csi_xtversion(self, p: Params, g: Groups) -> None:
         if _p(p, 0, 0) == 0:
             self.screen.reply(f"\x1bP>|{TERMINAL_NAME} {TERMINAL_VERSION}\x1b\\")
 
     def dcs_decrqss(self, p: Params, data: str) -> None:
-        s = self.screen
-        if data == "m":
-            from .style import describe_sgr_params
+        self.screen.reply(reports.decrqss(self.screen, data))
 
-            self.screen.reply(f"\x1bP1$r{describe_sgr_params(s.style)}m\x1b\\")
-        elif data == "r":
-            s.reply(f"\x1bP1$r{s.top + 1};{s.bottom + 1}r\x1b\\")
-        elif data == " q":
-            s.reply(f"\x1bP1$r{s.cursor_shape or 1} q\x1b\\")
-        else:
-            s.reply("\x1bP0$r\x1b\\")
+    def dcs_xtgettcap(self, p: Params, data: str) -> None:
+        self.screen.reply(reports.xtgettcap(data))
 
     # ------------------------------------------------------------ OSC
     def osc_title_icon(self, text: str) -> None:
@@ -597,6 +692,38 @@ class Dispatcher:
     def osc_hyperlink(self, text: str) -> None:
         _params, _, uri = text.partition(";")
         self.screen.set_hyperlink(uri)
+
+    def osc_palette(self, text: str) -> None:
+        self._colour_requests(4, text)
+
+    def osc_foreground(self, text: str) -> None:
+        self._colour_requests(10, text)
+
+    def osc_background(self, text: str) -> None:
+        self._colour_requests(11, text)
+
+    def osc_cursor_colour(self, text: str) -> None:
+        self._colour_requests(12, text)
+
+    def _colour_requests(self, command: int, text: str) -> None:
+        for answer in reports.colour_requests(self.screen, command, text, self._osc_terminator):
+            self.screen.reply(answer)
+
+    def osc_reset_palette(self, text: str) -> None:
+        """OSC 104 [; c; c…]: palette entries (all without a list) back to the theme's."""
+        indices = [int(c) for c in text.split(";") if c.isdigit() and len(c) <= 3]
+        if text and not indices:
+            return
+        self.screen.reset_palette_colours(indices)
+
+    def osc_reset_foreground(self, text: str) -> None:
+        self.screen.reset_dynamic_colour(10)
+
+    def osc_reset_background(self, text: str) -> None:
+        self.screen.reset_dynamic_colour(11)
+
+    def osc_reset_cursor_colour(self, text: str) -> None:
+        self.screen.reset_dynamic_colour(12)
 
     def osc_mark(self, text: str) -> None:
         kind = text.split(";", 1)[0]

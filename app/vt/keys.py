@@ -68,6 +68,8 @@ class KeyModes:
     newline_mode: LNM (``CSI 20 h``): Enter sends CR LF instead of CR.
     backarrow_sends_bs: DECBKM (``CSI ?67 h``): Backspace sends BS (0x08) instead of DEL (0x7f).
     alt_sends_escape: Alt/Meta prefix ESC to keys and text that have no modifier parameter.
+    keyboard_locked: KAM (``CSI 2 h``): keys and typed text send nothing until the program unlocks it (or a
+        DECSTR / RIS), as in xterm; pastes, focus and mouse reports are not keys and still go through.
     """
 
     app_cursor: bool = False
@@ -75,6 +77,7 @@ class KeyModes:
     newline_mode: bool = False
     backarrow_sends_bs: bool = False
     alt_sends_escape: bool = True
+    keyboard_locked: bool = False
 
 
 _DEFAULT_MODES = KeyModes()
@@ -157,6 +160,10 @@ def encode_key(key: str, mods: Mod = Mod.NONE, modes: KeyModes = _DEFAULT_MODES)
     Modifiers other than Alt/Meta are not reported for keypad keys (xterm's default keypad has no
     modifier form), and in numeric keypad mode KP_Enter behaves exactly like Enter.
     """
+    if modes.keyboard_locked:
+        if key not in KEY_NAMES:
+            raise ValueError(f"unknown key name {key!r}; expected one of: {', '.join(sorted(KEY_NAMES))}")
+        return b""
     param = _modifier_param(mods)
     if key in _CURSOR:
         final = _CURSOR[key]
@@ -210,7 +217,7 @@ def encode_text(text: str, mods: Mod = Mod.NONE, modes: KeyModes = _DEFAULT_MODE
     the program could not have received them anyway, and raising would lose the keystroke.
     An unknown encoding name raises ``LookupError`` (a configuration bug).
     """
-    if not text:
+    if not text or modes.keyboard_locked:
         return b""
     if mods & Mod.CTRL and len(text) == 1:
         text = _CTRL.get(text, text)

@@ -55,7 +55,9 @@ class Perform(Protocol):
     def execute(self, ch: str) -> None: ...
     def csi_dispatch(self, private: str, params: str, intermediates: str, final: str) -> None: ...
     def esc_dispatch(self, intermediates: str, final: str) -> None: ...
-    def osc_dispatch(self, data: str) -> None: ...
+    def osc_dispatch(self, data: str, terminator: str) -> None:
+        """An OSC string; *terminator* is how it ended, BEL or ST (``"\\x1b\\\\"``, also for C1 ST), which a
+        reply to it repeats, as xterm does."""
     def dcs_dispatch(self, private: str, params: str, intermediates: str, final: str, data: str) -> None: ...
     def string_dispatch(self, kind: str, data: str) -> None: ...
     def ignored(self, kind: str) -> None:
@@ -67,6 +69,9 @@ class Perform(Protocol):
     # Optionally, ``sgr_runs(pairs)``: for each ``(params, text)``, exactly what
     # ``csi_dispatch("", params, "", "m")`` then ``print(text)`` do; the fast path hands over runs of
     # colour-per-cell output in one call.
+    # Optionally, ``forget_last_print()``: called before a CSI with final ``b`` (REP) that does not directly
+    # follow a printed character, so REP repeats nothing (xterm forgets its last character once any control
+    # or sequence is parsed in the ground state; a control inside an unfinished sequence does not count).
     # Optionally, ``controls``: a mapping from every C0/C1 control character to a callable taking
     # no arguments, which the fast path calls instead of ``execute``; its key "\r\n", if present,
     # must do exactly what "\r" then "\n" do, in one call.
@@ -312,12 +317,13 @@ _RUN = r"[^\x00-\x1f\x7f-\x9f]"
 # it, and a CSI sequence with the printable run after it (an SGR and its text).
 _FAST = re.compile(
     rf"({_RUN}+)(\r\n)?"  # 1 printable run, 2 CR LF after it
-    rf"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-~])({_RUN}*)(\r\n)?"  # 3 private 4 params 5 inter 6 final 7 run 8 CRLF
+    rf"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-ac-~])({_RUN}*)(\r\n)?"  # 3 private 4 params 5 inter 6 final 7 run 8 CRLF
     r"|(\r\n)"  # 9 CR LF
     r"|([\x00-\x17\x19\x1c-\x1f])"  # 10 C0 control (not CAN, SUB, ESC)
     r"|\x1b([0-OQ-WYZ\\`-~])"  # 11 ESC final (not an introducer)
     r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
     r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
+    r"|\x1b\[([0-9]*)b"  # 16 REP's parameter: its own token, so other CSIs pay nothing for REP's memory
 )
 # Whole lines of printables, HTs and SGRs; possessive, so a partial line at the end fails without backtracking.
 _LINES = re.compile(rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+)*+\r\n)++")
@@ -350,6 +356,8 @@ class Parser:
         self.seq_start = 0
         self.pos = 0
         self.current_char = ""
+        #: The last event reported was a printed character (in the ground state): REP may repeat it.
+        self.after_print = False
 
     def _clear(self) -> None:
         self._private = ""
@@ -364,6 +372,10 @@ class Parser:
         pos = 0
         if self.state != State.GROUND:
             pos = self._slow(text, 0)
+        # REP repeats the last printed character only when nothing came between (xterm): where the last
+        # reported print ended, so a REP that starts there follows it directly.  A local, not an attribute
+        # written per token: it costs the hot path nothing but a store per printed run.
+        printed_at = pos if self.after_print else -1
         perform = self.perform
         draw = perform.print
         # A Perform may offer its control table; calling the route directly saves a frame per control.
@@ -375,11 +387,14 @@ class Parser:
         newline = crlf if crlf is not None else self._newline_of(perform, controls)
         csi = perform.csi_dispatch
         sgr_runs = getattr(perform, "sgr_runs", None)
+        forget = getattr(perform, "forget_last_print", None)
         match = _FAST.match
         while pos < n:
             m = match(text, pos)
             if m is None:
+                self.after_print = printed_at == pos
                 pos = self._slow(text, pos)
+                printed_at = pos if self.after_print else -1
                 continue
             g = m.lastindex or 0  # every alternative has a group: never 0
             pos = m.end()
@@ -396,17 +411,19 @@ class Parser:
                 ):
                     # Colour on every cell: the SGR+text pairs that follow are reported in one call.
                     sgr_runs([(params, run), *_SGR_PAIR.findall(block.group())])
-                    pos = block.end()
+                    pos = printed_at = block.end()
                     continue
                 csi(private, params, inter, final)
                 if run:
                     draw(run)
+                    printed_at = m.end(7)
                 if g == 7:
                     continue
                 newline()
             elif g == 1 or g == 2:
                 draw(m.group(1))
                 if g == 1:
+                    printed_at = pos
                     continue
                 newline()
             elif g == 9:
@@ -420,8 +437,12 @@ class Parser:
                 perform.esc_dispatch("", m.group(11))
             elif g == 13:
                 perform.esc_dispatch(m.group(12), m.group(13))
+            elif g == 16:
+                if m.start() != printed_at and forget is not None:
+                    forget()  # something came between the last print and this REP
+                csi("", m.group(16), "", "b")
             else:  # g == 15
-                perform.osc_dispatch(m.group(14))
+                perform.osc_dispatch(m.group(14), m.group(15))
                 if m.group(15) != "\x07":
                     perform.esc_dispatch("", "\\")  # the ST, reported as the state machine does
             if g <= 9 and print_lines is not None and (block := _LINES.match(text, pos)) is not None:
@@ -429,6 +450,7 @@ class Parser:
                 # log lines follow: report them in one call.
                 print_lines(block.group())
                 pos = block.end()
+        self.after_print = printed_at == pos
 
     @staticmethod
     def _newline_of(perform: Perform, controls: Any) -> Callable[[], None]:
@@ -479,6 +501,7 @@ class Parser:
                 if m is not None:
                     self.seq_start = self.pos = pos
                     perform.print(m.group())
+                    self.after_print = True
                     pos = m.end()
                     first = False
                     continue
@@ -522,6 +545,12 @@ class Parser:
                         self.seq_start = pos
             if action != A_NONE:
                 self._act(action, ch, code)
+            if action == A_PRINT:
+                self.after_print = True
+            elif nxt == State.GROUND or (state == State.GROUND and action == A_EXECUTE):
+                # A sequence ended (dispatched, ignored or cancelled), or a control acted in the ground
+                # state: REP has nothing to repeat.  A control inside a sequence changes nothing (xterm).
+                self.after_print = False
             if nxt != _NO_CHANGE:
                 self.state = nxt
                 if nxt == State.DCS_PASSTHROUGH:
@@ -555,6 +584,10 @@ class Parser:
             if self._ignoring:
                 perform.ignored("CSI")
             else:
+                if ch == "b" and not self.after_print:
+                    forget = getattr(perform, "forget_last_print", None)
+                    if forget is not None:
+                        forget()
                 perform.csi_dispatch(self._private, self._params, self._intermediates, ch)
         elif action in (A_OSC_PUT, A_STRING_PUT):
             self._string_put(ch, MAX_OSC)
@@ -596,7 +629,7 @@ class Parser:
             if cancelled or self._string_overflow:
                 self.perform.ignored("OSC")
             else:
-                self.perform.osc_dispatch("".join(self._string))
+                self.perform.osc_dispatch("".join(self._string), "\x07" if code == 0x07 else "\x1b\\")
             self._string = []
         elif state == State.DCS_PASSTHROUGH:
             if cancelled or self._string_overflow or self._dcs_ignoring:

@@ -111,45 +111,90 @@ class Line:
         if self.marks:
             self.drop_marks(start, end)
 
-    def insert_blanks(self, x: int, count: int, bsid: int, cols: int) -> None:
-        """ICH: open *count* blank cells at *x*; what passes the right edge is lost."""
+    def insert_blanks(self, x: int, count: int, bsid: int, cols: int, end: int | None = None) -> None:
+        """ICH: open *count* blank cells at *x*; what passes *end* (the right margin, default the edge) is lost."""
+        end = cols if end is None else end
+        self.unsplit(x)
+        self.unsplit(end)
         t = self.text
-        if x and t[x] == PH:
-            t = t[: x - 1] + BLANK + BLANK + t[x + 1 :]
-        shifted = t[:x] + BLANK * count + t[x:]
-        if shifted[cols] == PH:
-            # A wide character's right half fell off the edge: its left half goes too.
-            shifted = shifted[: cols - 1] + BLANK
-        self.text = shifted[:cols]
+        width = end - x
+        shifted = BLANK * count + t[x:end]
+        kept = shifted[:width]
+        cut = len(shifted) > width and shifted[width] == PH
+        if cut:
+            kept = kept[:-1] + BLANK  # a wide character's right half fell off: its left half goes too
+        self.text = t[:x] + kept + t[end:]
         if self.styles is not None or bsid:
             styles = self.styles if self.styles is not None else [0] * cols
-            styles[x:x] = [bsid] * count
-            del styles[cols:]
+            styles[x:end] = ([bsid] * count + styles[x:end])[:width]
             self.styles = styles
         if self.marks:
             moved: dict[int, str] = {}
             for k, m in self.marks.items():
-                nk = k + count if k >= x else k
-                if nk < cols:
-                    moved[nk] = m
+                if x <= k < end:
+                    k += count
+                    if k >= end:
+                        continue  # pushed past the margin
+                moved[k] = m
+            if cut:
+                moved.pop(end - 1, None)
             self.marks = moved or None
 
-    def delete_cells(self, x: int, count: int, bsid: int, cols: int) -> None:
-        """DCH: remove *count* cells at *x*, pulling the rest left, blanks coming in at the end."""
+    def delete_cells(self, x: int, count: int, bsid: int, cols: int, end: int | None = None) -> None:
+        """DCH: remove *count* cells at *x*, pulling the rest left; blanks come in before *end* (the right
+        margin, default the edge)."""
+        end = cols if end is None else end
+        self.unsplit(x)
+        self.unsplit(end)
         t = self.text
-        end = x + count
-        if x and t[x] == PH:
-            t = t[: x - 1] + BLANK + t[x:]
-        if end < cols and t[end] == PH:
-            t = t[:end] + BLANK + t[end + 1 :]
-        self.text = t[:x] + t[end:] + BLANK * count
+        seg = t[x:end]
+        if count < len(seg) and seg[count] == PH:
+            seg = seg[:count] + BLANK + seg[count + 1 :]  # a wide character lost its left half
+        self.text = t[:x] + seg[count:] + BLANK * count + t[end:]
         if self.styles is not None or bsid:
             styles = self.styles if self.styles is not None else [0] * cols
-            del styles[x:end]
-            styles.extend([bsid] * count)
+            styles[x:end] = styles[x + count : end] + [bsid] * count
             self.styles = styles
         if self.marks:
-            self.marks = {(k - count if k >= end else k): m for k, m in self.marks.items() if not x <= k < end} or None
+            self.marks = {
+                (k - count if x + count <= k < end else k): m for k, m in self.marks.items() if not x <= k < x + count
+            } or None
+
+    def unsplit(self, x: int) -> None:
+        """A wide character standing across the boundary before column *x* (its right half at *x*) is
+        blanked, both halves, as xterm does before an edit that would cut it."""
+        t = self.text
+        if 0 < x < len(t) and t[x] == PH:
+            self.text = t[: x - 1] + BLANK + BLANK + t[x + 1 :]
+            if self.marks:
+                self.drop_marks(x - 1, x + 1)
+
+    def copy_span(self, start: int, end: int) -> tuple[str, list[int] | None, dict[int, str] | None]:
+        """Cells [start, end): their text, styles (``None`` when plain) and marks (by offset from *start*)."""
+        styles = self.styles[start:end] if self.styles is not None else None
+        marks = {k - start: m for k, m in self.marks.items() if start <= k < end} if self.marks else None
+        return self.text[start:end], styles, marks or None
+
+    def paste_span(
+        self, start: int, text: str, styles: list[int] | None, marks: dict[int, str] | None, cols: int
+    ) -> None:
+        """Put cells from :meth:`copy_span` at *start* (the caller keeps wide characters whole at both ends)."""
+        end = start + len(text)
+        t = self.text
+        self.text = t[:start] + text + t[end:]
+        if styles is not None and any(styles):
+            if self.styles is None:
+                self.styles = [0] * cols
+            self.styles[start:end] = styles
+        elif self.styles is not None:
+            self.styles[start:end] = [0] * (end - start)
+        if self.marks:
+            self.drop_marks(start, end)
+        if marks:
+            if self.marks is None:
+                self.marks = {}
+            for k, m in marks.items():
+                self.marks[start + k] = m
 
     def attach_mark(self, x: int, mark: str) -> None:
         """Add a combining mark to the cell at *x* (the left half of a wide character)."""

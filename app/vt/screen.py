@@ -5,20 +5,35 @@ The screen knows nothing of bytes or escape sequences: the dispatcher calls its 
 meaning (``cursor_up``, ``erase_in_line``…).
 
 Cursor convention (DESIGN §2): ``x`` never exceeds ``cols - 1``; writing the last column sets
-``pending_wrap`` instead, and the next printable character wraps first (DECAWM).
+``pending_wrap`` instead, and the next printable character wraps first if DECAWM is set then (xterm
+sets its ``do_wrap`` with autowrap off too: turning DECAWM on before the next character wraps it).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 
 from . import modes as M
+from . import rectangles
 from .charsets import TranslationTable, translation_table
+from .colours import DEFAULT_COLOURS, RGB, Colours
 from .row import BLANK, HistoryRow, Line
-from .style import BG_FIELD, LINK_FIELD, LINK_SHIFT, PackedStyles, Style, apply_sgr, pack, unpack
+from .style import (
+    BG_FIELD,
+    FLAGS_FIELD,
+    LINK_FIELD,
+    LINK_SHIFT,
+    PROTECTED,
+    UNDERLINE_FIELD,
+    PackedStyles,
+    Style,
+    apply_sgr,
+    pack,
+    unpack,
+)
 from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each
 
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
@@ -53,6 +68,16 @@ class Screen:
         #: Called with the text of replies (DA, DSR, DECRQM…); the Terminal encodes and sends them.
         self.reply: Callable[[str], None] = lambda text: None
         self.on_bell: Callable[[], None] = lambda: None
+        # The theme's colours (set by whoever paints the screen; not terminal state, so RIS keeps them) and what
+        # programs set over them (OSC 4 palette entries; OSC 10/11/12 foreground, background, cursor).
+        self._theme_colours = DEFAULT_COLOURS
+        self.palette_overrides: dict[int, RGB] = {}
+        self.dynamic_overrides: dict[int, RGB] = {}
+        #: DECRQCRA's checksum extensions after a reset (xterm's ``checksumExtension`` resource; see XTCHECKSUM).
+        self.checksum_ext_default = 0
+        #: Bumped whenever :attr:`colours` changes, so a view knows to repaint.
+        self.colours_serial = 0
+        self._colours_cache: tuple[int, Colours] = (-1, DEFAULT_COLOURS)
         self._reset_state()
 
     # ------------------------------------------------------------------ state
@@ -70,6 +95,28 @@ class Screen:
         self.pending_wrap = False
         self.top = 0
         self.bottom = self.rows - 1
+        #: Left/right margins (DECSLRM), 0-based and inclusive; the whole width unless DECLRMM is set.
+        self.left = 0
+        self.right = self.cols - 1
+        #: DECLRMM: ``CSI l;r s`` sets the margins (instead of saving the cursor).
+        self.lr_mode = False
+        #: Margins narrower than the screen are in force: printing, scrolling and editing take the slow paths.
+        self._lr = False
+        #: Neither insert mode nor narrow margins: the printing fast paths may write a row directly.
+        self._simple = True
+        #: Mode 45 or 1045 is set (reverse wraparound, with DECAWM): BS and CUB take the long way.
+        self._reverse_wrap = False
+        #: Which erases honour protected cells: OFF, DEC (DECSCA; DECSED/DECSEL/DECSERA) or ISO (SPA; ED/EL/ECH too).
+        self.protected_mode = M.PROTECT_OFF
+        #: DECSACE: 2 makes DECCARA/DECRARA act on the rectangle, 0/1 on the stream of cells between its corners.
+        self.attr_extent = 0
+        #: XTCHECKSUM's extension bits for DECRQCRA (0: DEC's own checksum); resets go back to the default.
+        self.checksum_ext = self.checksum_ext_default
+        #: DECSCL's conformance level (1-5, VT100 to VT500), as xterm's ``vtXX_level``: DECRQM needs 3, the
+        #: rectangles, column editing and DECLRMM 4, DECNCSM 5.
+        self.vt_level = 5
+        #: XTSAVE: DEC private modes saved by number (XTRESTORE puts them back).
+        self.saved_modes: dict[int, bool] = {}
         self.tabstops = self._default_tabs(self.cols)
         #: The stops are xterm's defaults (every 8 columns): a tab's target is arithmetic then.
         self._tabs_default = True
@@ -80,7 +127,8 @@ class Screen:
         self.cursor_visible = True
         self.cursor_shape = 0  # DECSCUSR value: 0/1 blinking block … 6 steady bar
         self.dec_modes: set[int] = {M.DECAWM, M.DECTCEM}
-        self.ansi_modes: set[int] = set()
+        # xterm starts with SRM set (no local echo), which the engine never does anyway.
+        self.ansi_modes: set[int] = {M.SRM}
         self.charsets = ["B", "B", "B", "B"]
         self.gl = 0
         self._translate: TranslationTable | None = None
@@ -95,9 +143,63 @@ class Screen:
         self.links: list[str] = [""]
         self._link_ids: dict[str, int] = {}
         self.marks: list[tuple[int, str]] = []  # OSC 133 prompt marks: (absolute row, kind)
-        self._last_run = ""
+        #: The run printed last (laid out as cells), for REP; emptied when the parser says something else came
+        #: after it (``Dispatcher.forget_last_print``: xterm forgets its last character then).
+        self.last_run = ""
         self.dirty: set[int] = set()
         self.dirty_all = True
+
+    # ------------------------------------------------------------------ colours
+    @property
+    def colours(self) -> Colours:
+        """The colours the screen is painted with: the theme's, with what programs set over them."""
+        serial, cached = self._colours_cache
+        if serial == self.colours_serial:
+            return cached
+        base = self._theme_colours
+        palette = base.palette
+        if self.palette_overrides:
+            palette = tuple(self.palette_overrides.get(i, rgb) for i, rgb in enumerate(palette))
+        dyn = self.dynamic_overrides
+        colours = Colours(dyn.get(10, base.foreground), dyn.get(11, base.background), dyn.get(12, base.cursor), palette)
+        self._colours_cache = (self.colours_serial, colours)
+        return colours
+
+    def set_theme_colours(self, colours: Colours) -> None:
+        """The theme's colours, from whoever paints the screen."""
+        if colours != self._theme_colours:
+            self._theme_colours = colours
+            self.colours_serial += 1
+
+    def set_palette_colour(self, index: int, rgb: RGB) -> None:
+        """OSC 4: palette entry *index* (0-255) is now *rgb*."""
+        self.palette_overrides[index] = rgb
+        self.colours_serial += 1
+        self.dirty_all = True
+
+    def set_dynamic_colour(self, which: int, rgb: RGB) -> None:
+        """OSC 10/11/12: the default foreground, background or cursor colour is now *rgb*."""
+        self.dynamic_overrides[which] = rgb
+        self.colours_serial += 1
+        self.dirty_all = True
+
+    def reset_palette_colours(self, indices: Sequence[int] = ()) -> None:
+        """OSC 104: palette entries back to the theme's (all of them without *indices*); also DECSTR and RIS."""
+        if not self.palette_overrides:
+            return
+        if indices:
+            for index in indices:
+                self.palette_overrides.pop(index, None)
+        else:
+            self.palette_overrides.clear()
+        self.colours_serial += 1
+        self.dirty_all = True
+
+    def reset_dynamic_colour(self, which: int) -> None:
+        """OSC 110/111/112: the foreground, background or cursor colour back to the theme's."""
+        if self.dynamic_overrides.pop(which, None) is not None:
+            self.colours_serial += 1
+            self.dirty_all = True
 
     @staticmethod
     def _default_tabs(cols: int) -> list[bool]:
@@ -136,7 +238,7 @@ class Screen:
         n = len(text)
         x = self.x
         cols = self.cols
-        if x + n <= cols and not self.pending_wrap and not self.insert:
+        if x + n <= cols and not self.pending_wrap and self._simple:
             # The common case: the run fits on the cursor's row.  One string concatenation.
             line = self.lines[self.y]
             t = line.text
@@ -151,7 +253,7 @@ class Screen:
             else:
                 line.text = left + text
                 self.x = cols - 1
-                self.pending_wrap = self.autowrap
+                self.pending_wrap = True
             sid = self.sid
             styles = line.styles
             if styles is not None:
@@ -162,7 +264,7 @@ class Screen:
             if line.marks:
                 line.drop_marks(x - 1 if x and t[x] == PH else x, end)
             self.dirty.add(self.y)
-            self._last_run = text
+            self.last_run = text
             return
         self._put_cells(text)
 
@@ -224,7 +326,7 @@ class Screen:
                 crlf()
                 continue
             if text:
-                if self._charsets_active or self.insert or self.pending_wrap or self.x or "\t" in text:
+                if self._charsets_active or not self._simple or self.pending_wrap or self.x or "\t" in text:
                     self.draw_tabbed(text)
                 else:
                     if not text.isascii():
@@ -254,7 +356,6 @@ class Screen:
                         if line.marks:
                             line.drop_marks(0, n)
                         self.dirty.add(self.y)
-                        self._last_run = text
             crlf()
 
     def _at_fresh_bottom(self) -> bool:
@@ -267,7 +368,7 @@ class Screen:
             or self.top
             or self.alt_active
             or not self.scrollback
-            or self.insert
+            or not self._simple
             or self._charsets_active
         ):
             return False
@@ -291,7 +392,6 @@ class Screen:
         sid = self.sid
         rows: list[str] = []
         rows_styles: list[list[int] | None] = []
-        last = ""
         count = len(laid)
         styled = iter(sorted(k for k in pens if k >= start)) if pens else iter(())
         i = start
@@ -309,7 +409,6 @@ class Screen:
                     k = len(fitted)
                     rows += map(str.ljust, fitted, repeat(cols))
                     rows_styles += repeat(None, k)
-                    last = _last_printed(seg[:k]) or last
                 else:
                     k = 0
                     for text in seg:  # a coloured pen: rare enough to go a line at a time
@@ -318,7 +417,6 @@ class Screen:
                             break
                         rows.append(laid_row[0])
                         rows_styles.append(laid_row[1])
-                        last = laid_row[2] or last
                         k += 1
                 i += k
                 if i < j:
@@ -337,11 +435,10 @@ class Screen:
                 break
             rows.append(laid_row[0])
             rows_styles.append(laid_row[1])
-            last = laid_row[2] or last
             sid = end_sid
             i += 1
         if rows:
-            self._commit_scroll_in(rows, rows_styles if any(rows_styles) else None, last)
+            self._commit_scroll_in(rows, rows_styles if any(rows_styles) else None)
             self.sid = sid
         return i
 
@@ -369,9 +466,9 @@ class Screen:
             rows = rows[: next(k for k, row in enumerate(rows) if len(row) > cols)]
         return rows
 
-    def _lay_out_line(self, runs: list[str], sids: list[int]) -> tuple[str, list[int] | None, str] | None:
+    def _lay_out_line(self, runs: list[str], sids: list[int]) -> tuple[str, list[int] | None] | None:
         """One line (runs laid out as cells, each with its style id) on a blank row: (row text, its styles or
-        None, last printed piece), or None when it does not simply fit."""
+        None), or None when it does not simply fit."""
         text = "".join(runs)
         if ZERO_MARK in text:
             return None
@@ -396,18 +493,17 @@ class Screen:
                 if sid and w:
                     styles[x : x + w] = [sid] * w
                 x += w
-        return text + self._blank_text[n:], styles, _last_printed(runs)
+        return text + self._blank_text[n:], styles
 
-    def _lay_out_tabbed(self, runs: list[str], sids: list[int]) -> tuple[str, list[int] | None, str] | None:
+    def _lay_out_tabbed(self, runs: list[str], sids: list[int]) -> tuple[str, list[int] | None] | None:
         """A styled line with HTs (runs already laid out as cells) on a blank row: (row text, its styles or
-        None, last printed piece), or None when it does not simply fit."""
+        None), or None when it does not simply fit."""
         if not self._tabs_default:
             return None
         cols = self.cols
         parts: list[str] = []
         spans: list[tuple[int, int]] = []
         col = 0
-        last = ""
         for run, sid in zip(runs, sids, strict=True):
             for j, piece in enumerate(run.split("\t")):
                 if j:
@@ -422,19 +518,18 @@ class Screen:
                     parts.append(piece)
                     spans.append((sid, len(piece)))
                     col += len(piece)
-                    last = piece
         if col > cols:
             return None
         text = "".join(parts) + self._blank_text[col:]
         if not any(sid for sid, _k in spans):
-            return text, None, last
+            return text, None
         styles: list[int] = []
         for sid, k in spans:
             styles += [sid] * k
         styles += repeat(0, cols - col)
-        return text, styles, last
+        return text, styles
 
-    def _commit_scroll_in(self, rows_text: list[str], rows_styles: list[list[int] | None] | None, last: str) -> None:
+    def _commit_scroll_in(self, rows_text: list[str], rows_styles: list[list[int] | None] | None) -> None:
         """Make full-width rows the newest lines of a full screen, as if each was written on the blank bottom
         row and scrolled up: the oldest rows go to history, the blank bottom row stays blank."""
         k = len(rows_text)
@@ -477,8 +572,6 @@ class Screen:
                 line.wrapped = False
         lines[:-1] = above[len(leaving) :] + leaving
         self._scrolled_total += k
-        if last:
-            self._last_run = last
         self.dirty_all = True
 
     def draw_runs(self, runs: list[str], sids: list[int]) -> None:
@@ -497,7 +590,7 @@ class Screen:
                 text = ""  # combining marks: the general path below handles them
         x = self.x
         n = len(text)
-        if not n or self._charsets_active or self.pending_wrap or self.insert or x + n > self.cols:
+        if not n or self._charsets_active or self.pending_wrap or not self._simple or x + n > self.cols:
             final_sid = self.sid
             for run, sid in zip(original, sids, strict=True):
                 self.sid = sid
@@ -512,7 +605,7 @@ class Screen:
             self.x = end
         else:
             self.x = cols - 1
-            self.pending_wrap = self.autowrap
+            self.pending_wrap = True
         if n == len(sids):
             seg = sids  # every run is one cell (colour on every cell): the ids are the cells' styles
         else:
@@ -523,66 +616,73 @@ class Screen:
             line.styles = [0] * cols
         line.styles[x:end] = seg
         self.dirty.add(self.y)
-        self._last_run = runs[-1]
+        self.last_run = runs[-1]
 
     def _put_cells(self, cells: str) -> None:
-        """Print laid-out cells with wrapping, insert mode and autowrap-off handled (xterm)."""
+        """Print laid-out cells with wrapping, insert mode, autowrap off and left/right margins handled (xterm).
+
+        The text wraps at the right margin when the cursor is inside it (at the right edge when it
+        was moved beyond it), to the left margin of the next row.
+        """
         n = len(cells)
         if not n:
             return
-        self._last_run = cells
+        self.last_run = cells
         cols = self.cols
         sid = self.sid
+        lr = self._lr  # without narrow margins the edge is the screen's: no margin arithmetic per row
         i = 0
         while i < n:
             if self.pending_wrap:
                 self.pending_wrap = False
-                self.lines[self.y].wrapped = True
-                self.x = 0
-                self._index()
+                if self.autowrap:
+                    self.lines[self.y].wrapped = True
+                    self._index()
+                    self.x = self.left
             x = self.x
+            edge = (self.right + 1 if x <= self.right else cols) if lr else cols
             line = self.lines[self.y]
             self.dirty.add(self.y)
             if self.autowrap and not self.insert:
-                k = min(n - i, cols - x)
+                k = min(n - i, edge - x)
                 if k < n - i and cells[i + k] == PH:
                     k -= 1  # do not split a wide character across rows
                 if k == 0:
-                    if x == 0:
-                        i += 2  # a one-column terminal can never show a wide character
+                    if x <= self.left or edge - self.left < 2:
+                        i += 2  # a column too narrow for a wide character can never show one
                         continue
-                    # A wide character does not fit in the last column: blank it and wrap.
-                    line.erase(x, cols, sid, cols)
-                    self.x = cols - 1
+                    # A wide character does not fit before the margin: blank the rest and wrap.
+                    line.erase(x, edge, sid, cols)
+                    self.x = edge - 1
                     self.pending_wrap = True
                     continue
                 line.write(x, cells[i : i + k], sid, cols)
                 i += k
                 x += k
-                if x >= cols:
-                    self.x = cols - 1
+                if x >= edge:
+                    self.x = edge - 1
                     self.pending_wrap = True
                 else:
                     self.x = x
                 continue
             # Insert mode or no autowrap: one character at a time, as the terminal would.
             w = 2 if i + 1 < n and cells[i + 1] == PH else 1
-            if x + w > cols:
-                if self.autowrap and x:
-                    line.erase(x, cols, sid, cols)
-                    self.x = cols - 1
+            if x + w > edge:
+                if self.autowrap and x > self.left:
+                    line.erase(x, edge, sid, cols)
+                    self.x = edge - 1
                     self.pending_wrap = True
                 else:
                     i += w  # dropped: a wide character cannot fit and nothing wraps
                 continue
-            if self.insert:
-                line.insert_blanks(x, w, sid, cols)
+            if self.insert and self.left <= x <= self.right:
+                line.insert_blanks(x, w, sid, cols, self.right + 1)
             line.write(x, cells[i : i + w], sid, cols)
             i += w
             x += w
-            if x >= cols:
-                self.x = cols - 1
-                self.pending_wrap = self.autowrap
+            if x >= edge:
+                self.x = edge - 1
+                self.pending_wrap = True
             else:
                 self.x = x
 
@@ -599,6 +699,8 @@ class Screen:
             self._combine(part[0])
             if len(part) > 1:
                 self._put_cells(part[1:])
+        if len(parts[-1]) == 1:
+            self.last_run = ""  # the last character was a mark, which has no width to repeat (xterm's REP)
 
     def _combine(self, mark: str) -> None:
         """Attach a zero-width character to the cell the cursor just wrote."""
@@ -623,14 +725,15 @@ class Screen:
 
     @property
     def last_char(self) -> str:
-        """The last printed graphic character (a wide one with its placeholder), for REP."""
-        run = self._last_run
+        """The graphic character printed last (a wide one with its placeholder), for REP.  The parser tells the
+        dispatcher to forget it when anything else came between it and a REP (xterm's rule)."""
+        run = self.last_run
         if not run:
             return ""
         return run[-2:] if run[-1] == PH and len(run) > 1 else run[-1]
 
     def repeat_last(self, count: int) -> None:
-        """REP: print the last printed graphic character *count* more times."""
+        """REP: print the last printed graphic character *count* more times (wrapping within the margins)."""
         unit = self.last_char
         if unit:
             self._put_cells(unit * min(count, self.cols * self.rows))
@@ -640,40 +743,51 @@ class Screen:
         self.on_bell()
 
     def backspace(self) -> None:
-        self.pending_wrap = False
-        if self.x > 0:
-            self.x -= 1
+        """BS: one column left, stopping at the left margin (or wrapping back, with DECAWM and mode 45/1045)."""
+        self.cursor_back(1)
 
     def tab(self, count: int = 1) -> None:
-        """HT / CHT: to the next tab stop, or the last column; nothing while a wrap is pending."""
+        """HT / CHT: to the next tab stop, stopping at the right margin; nothing while a wrap is pending."""
         if self.pending_wrap:
-            return
+            if M.CURSES_FIX not in self.dec_modes or not self.autowrap:
+                return
+            # xterm's curses fix (?41): a tab at the end of a full row wraps first
+            self.pending_wrap = False
+            self.lines[self.y].wrapped = True
+            self._index()
+            self.x = 0
         x = self.x
-        last = self.cols - 1
-        if count == 1 and self._tabs_default:
-            if x < last:
-                self.x = min(((x >> 3) + 1) << 3, last)
+        last = self.right
+        if count == 1 and self._tabs_default and x < last:
+            self.x = min(((x >> 3) + 1) << 3, last)
             return
         tabs = self.tabstops
+        cols = self.cols
         for _ in range(count):
-            if x >= last:
+            nxt = x + 1
+            while nxt < cols and not tabs[nxt]:
+                nxt += 1
+            nxt = min(nxt, cols - 1, last)
+            if nxt <= x:
+                # xterm: at (or, with DECLRMM, beyond) the right margin the cursor goes to the margin and stops
+                x = nxt
                 break
-            x += 1
-            while x < last and not tabs[x]:
-                x += 1
+            x = nxt
         self.x = x
 
     def back_tab(self, count: int = 1) -> None:
-        """CBT: to the previous tab stop, or the first column."""
+        """CBT: to the previous tab stop, or the first column (the left margin in origin mode)."""
         self.pending_wrap = False
         x = self.x
+        floor = self.left if self.origin else 0
         tabs = self.tabstops
         for _ in range(count):
-            if x <= 0:
+            if x <= floor:
                 break
             x -= 1
             while x > 0 and not tabs[x]:
                 x -= 1
+            x = max(x, floor)
         self.x = x
 
     def linefeed(self) -> None:
@@ -681,19 +795,28 @@ class Screen:
         self.pending_wrap = False
         y = self.y
         if y == self.bottom:
-            self._scroll_up_region(1)
+            if not self._lr or self.left <= self.x <= self.right:
+                self._scroll_up_region(1)
         elif y < self.rows - 1:
             self.y = y + 1
         if self.newline_mode:
-            self.x = 0
+            self.carriage_return()
 
     def carriage_return(self) -> None:
+        """CR: to the left margin (to the first column when the cursor is left of it outside origin mode)."""
         self.pending_wrap = False
-        self.x = 0
+        if self._lr:
+            self.x = self.left if self.origin or self.x >= self.left else 0
+        else:
+            self.x = 0
 
     def crlf(self) -> None:
         """CR LF in one call: the pair ends nearly every line of captured output."""
         self.pending_wrap = False
+        if self._lr:
+            self.carriage_return()
+            self.linefeed()
+            return
         self.x = 0
         y = self.y
         if y != self.bottom:
@@ -729,9 +852,12 @@ class Screen:
 
     # ------------------------------------------------------------------ index / scrolling
     def _index(self) -> None:
+        """Down one row; at the bottom margin the region scrolls up (unless the cursor is outside the
+        left/right margins, where xterm's index does nothing at the bottom margin)."""
         y = self.y
         if y == self.bottom:
-            self._scroll_up_region(1)
+            if not self._lr or self.left <= self.x <= self.right:
+                self._scroll_up_region(1)
         elif y < self.rows - 1:
             self.y = y + 1
 
@@ -741,22 +867,26 @@ class Screen:
         self._index()
 
     def next_line(self) -> None:
-        """NEL: carriage return and index."""
+        """NEL: index, then carriage return (in that order: the index looks at the column it starts from)."""
         self.pending_wrap = False
-        self.x = 0
         self._index()
+        self.carriage_return()
 
     def reverse_index(self) -> None:
         """RI: up one row, scrolling the region down at its top margin."""
         self.pending_wrap = False
         if self.y == self.top:
-            self._scroll_down_region(1)
+            if not self._lr or self.left <= self.x <= self.right:
+                self._scroll_down_region(1)
         elif self.y > 0:
             self.y -= 1
 
     def _scroll_up_region(self, n: int) -> None:
         top, bottom = self.top, self.bottom
         lines = self.lines
+        if self._lr:
+            self._scroll_rect(top, bottom, n)
+            return
         if n == 1 and top == 0 and bottom == self.rows - 1:
             # One row off a full-screen region: the hot path of every scrolling log.
             line = lines.pop(0)
@@ -799,6 +929,9 @@ class Screen:
 
     def _scroll_down_region(self, n: int) -> None:
         top, bottom = self.top, self.bottom
+        if self._lr:
+            self._scroll_rect(top, bottom, -n)
+            return
         lines = self.lines
         n = min(n, bottom - top + 1)
         bsid = self._blank_sid()
@@ -807,15 +940,106 @@ class Screen:
             lines.insert(top, self._blank_line(bsid))
         self.dirty_all = True
 
+    def _scroll_rect(self, top: int, bottom: int, n: int) -> None:
+        """Scroll the cells of rows *top*..*bottom* between the left and right margins up by *n* rows (down
+        for a negative *n*); what comes in is blank.  Nothing goes to history: xterm keeps only whole rows."""
+        left, end = self.left, self.right + 1
+        cols = self.cols
+        lines = self.lines
+        for y in range(top, bottom + 1):
+            lines[y].unsplit(left)
+            lines[y].unsplit(end)
+        k = min(abs(n), bottom - top + 1)
+        bsid = self._blank_sid()
+        if n > 0:
+            for y in range(top, bottom + 1 - k):
+                lines[y].paste_span(left, *lines[y + k].copy_span(left, end), cols)
+            fresh = range(bottom + 1 - k, bottom + 1)
+        else:
+            for y in range(bottom, top - 1 + k, -1):
+                lines[y].paste_span(left, *lines[y - k].copy_span(left, end), cols)
+            fresh = range(top, top + k)
+        for y in fresh:
+            lines[y].erase(left, end, bsid, cols)
+        self.dirty_all = True
+
     def scroll_up(self, count: int) -> None:
-        """SU: scroll the region up; the cursor stays."""
+        """SU: scroll the region (within the left/right margins) up; the cursor stays."""
         self._scroll_up_region(max(1, count))
 
     def scroll_down(self, count: int) -> None:
-        """SD: scroll the region down; the cursor stays."""
+        """SD: scroll the region (within the left/right margins) down; the cursor stays."""
         self._scroll_down_region(max(1, count))
 
+    def scroll_left(self, count: int) -> None:
+        """SL: the columns between the left and right margins move left by *count* (top to bottom margin),
+        blank columns come in at the right margin; the cursor stays.  Only with the cursor inside the margins
+        (xterm's ``xtermColScroll``)."""
+        self._shift_columns(self.left, max(1, count), delete=True)
+
+    def scroll_right(self, count: int) -> None:
+        """SR: as SL, rightwards; blank columns come in at the left margin."""
+        self._shift_columns(self.left, max(1, count), delete=False)
+
+    def insert_columns(self, count: int) -> None:
+        """DECIC: blank columns open at the cursor's column, pushing the rest to the right margin (only with
+        the cursor inside the margins)."""
+        self._shift_columns(self.x, max(1, count), delete=False)
+
+    def delete_columns(self, count: int) -> None:
+        """DECDC: columns at the cursor's column go, the rest moves left, blanks come in at the right margin."""
+        self._shift_columns(self.x, max(1, count), delete=True)
+
+    def back_index(self) -> None:
+        """DECBI: one column left; at the left margin the region's columns move right instead."""
+        if self.x == self.left and self.top <= self.y <= self.bottom:
+            self._shift_columns(self.x, 1, delete=False)
+        else:
+            self.cursor_back(1)
+
+    def forward_index(self) -> None:
+        """DECFI: one column right; at the right margin the region's columns move left instead."""
+        if self.x == self.right and self.top <= self.y <= self.bottom:
+            self._shift_columns(self.left, 1, delete=True)
+        else:
+            self.cursor_forward(1)
+
+    def _shift_columns(self, at: int, count: int, delete: bool) -> None:
+        """Delete (or insert blank) *count* columns at column *at* in every row between the top and bottom
+        margins, within the right margin; only with the cursor inside all four margins (xterm's
+        ``xtermColScroll``)."""
+        if not (self.top <= self.y <= self.bottom and self.left <= self.x <= self.right):
+            return
+        cols = self.cols
+        end = self.right + 1
+        count = min(count, end - at)
+        if count <= 0:
+            return
+        bsid = self._blank_sid()
+        for y in range(self.top, self.bottom + 1):
+            line = self.lines[y]
+            if delete:
+                line.delete_cells(at, count, bsid, cols, end)
+            else:
+                line.insert_blanks(at, count, bsid, cols, end)
+        self.dirty_all = True
+
     # ------------------------------------------------------------------ cursor motion
+    def _cursor_set(self, row: int, col: int) -> None:
+        """Cursor to 0-based (*row*, *col*), relative to the margins and kept inside them in origin mode
+        (xterm's CursorSet)."""
+        self.pending_wrap = False
+        if self.origin:
+            col += self.left
+            last_col = self.right
+            row += self.top
+            last_row = self.bottom
+        else:
+            last_col = self.cols - 1
+            last_row = self.rows - 1
+        self.x = min(max(col, 0), last_col)
+        self.y = min(max(row, 0), last_row)
+
     def cursor_up(self, count: int) -> None:
         self.pending_wrap = False
         floor = self.top if self.y >= self.top else 0
@@ -827,51 +1051,106 @@ class Screen:
         self.y = min(ceiling, self.y + max(1, count))
 
     def cursor_forward(self, count: int) -> None:
+        """CUF: right, stopping at the right margin (at the edge when the cursor is beyond the margin)."""
         self.pending_wrap = False
-        self.x = min(self.cols - 1, self.x + max(1, count))
+        x = self.x
+        limit = self.right if x <= self.right else self.cols - 1
+        self.x = min(limit, x + max(1, count))
 
     def cursor_back(self, count: int) -> None:
+        """CUB (and BS): left, stopping at the left margin (at the first column when the cursor is left of the
+        margin).  With DECAWM and reverse wraparound the cursor goes on at the end of the row above: mode 45
+        only onto a row that wrapped into this one, mode 1045 onto any row, from the top margin to the bottom
+        one (xterm's CursorBack)."""
+        if not self._reverse_wrap or not self.autowrap:
+            # No reverse wraparound: the common case, as plain arithmetic.
+            self.pending_wrap = False
+            x = self.x
+            left = self.left
+            self.x = max(left if x >= left else 0, x - max(1, count))
+            return
+        count = max(1, count)
+        left = self.left
+        rev = M.REVERSE_WRAP in self.dec_modes
+        rev2 = M.REVERSE_WRAP_EXTENDED in self.dec_modes
+        right = self.right
+        top, bottom = self.top, self.bottom
+        col, row = self.x, self.y
+        if col < left:
+            left = 0
+        if (rev or rev2) and self.pending_wrap:
+            count -= 1  # the cursor stands for the column after the last: the first step only cancels the wrap
+        else:
+            col -= 1
+        checked = False
+        while True:
+            if col < left:
+                if rev2:
+                    col = right
+                    if row == top:
+                        row = bottom + 1
+                elif not rev:
+                    col = left
+                    break
+                checked = False
+                row -= 1
+            if not checked:
+                checked = True
+                if row != self.y:
+                    if row < 0 or (not rev2 and not self.lines[row].wrapped):
+                        if row < bottom:
+                            row += 1  # the row above did not wrap into this one: stay at the margin
+                        col = left
+                        break
+                    col = right
+            count -= 1
+            if count <= 0:
+                break
+            col -= 1
+        self.y = row
+        self.x = col
         self.pending_wrap = False
-        self.x = max(0, self.x - max(1, count))
 
     def cursor_next_line(self, count: int) -> None:
         self.cursor_down(count)
-        self.x = 0
+        self.carriage_return()
 
     def cursor_previous_line(self, count: int) -> None:
         self.cursor_up(count)
-        self.x = 0
+        self.carriage_return()
 
     def cursor_position(self, row: int, col: int) -> None:
         """CUP/HVP with 1-based arguments (0 means 1), relative to the margins in origin mode."""
-        self.pending_wrap = False
-        row = max(1, row) - 1
-        col = max(1, col) - 1
         if self.origin:
-            row += self.top
-            self.y = min(row, self.bottom)
-        else:
-            self.y = min(row, self.rows - 1)
-        self.x = min(col, self.cols - 1)
-
-    def cursor_to_column(self, col: int) -> None:
-        """CHA / HPA (1-based)."""
+            self._cursor_set(max(1, row) - 1, max(1, col) - 1)
+            return
+        # ``_cursor_set`` inlined: full-screen programs send a CUP every few bytes
         self.pending_wrap = False
+        self.y = min(max(1, row), self.rows) - 1
         self.x = min(max(1, col), self.cols) - 1
 
+    def cursor_to_column(self, col: int) -> None:
+        """CHA / HPA (1-based, relative to the left margin in origin mode)."""
+        self._cursor_set(self._origin_row(), max(1, col) - 1)
+
     def cursor_to_line(self, row: int) -> None:
-        """VPA (1-based, origin-relative)."""
-        self.pending_wrap = False
-        row = max(1, row) - 1
-        if self.origin:
-            self.y = min(row + self.top, self.bottom)
-        else:
-            self.y = min(row, self.rows - 1)
+        """VPA (1-based, relative to the top margin in origin mode)."""
+        self._cursor_set(max(1, row) - 1, self._origin_col())
+
+    def cursor_forward_cols(self, count: int) -> None:
+        """HPR: right by *count*, to the screen's edge (the right margin in origin mode); unlike CUF it is
+        not stopped by the right margin otherwise."""
+        self._cursor_set(self._origin_row(), self._origin_col() + max(1, count))
 
     def cursor_down_row(self, count: int) -> None:
-        """VPR: down *count* rows, stopping at the screen's last row (not the margin)."""
-        self.pending_wrap = False
-        self.y = min(self.rows - 1, self.y + max(1, count))
+        """VPR: down *count* rows, to the screen's last row (the bottom margin in origin mode)."""
+        self._cursor_set(self._origin_row() + max(1, count), self._origin_col())
+
+    def _origin_row(self) -> int:
+        return self.y - self.top if self.origin else self.y
+
+    def _origin_col(self) -> int:
+        return self.x - self.left if self.origin else self.x
 
     def save_cursor(self) -> None:
         saved = self.saved_alt if self.alt_active else self.saved_main
@@ -883,45 +1162,80 @@ class Screen:
         saved.gl = self.gl
 
     def restore_cursor(self) -> None:
+        """DECRC: the saved position (kept inside the margins in origin mode), pen, modes and charsets."""
         saved = self.saved_alt if self.alt_active else self.saved_main
-        self.x = min(saved.x, self.cols - 1)
-        self.y = min(saved.y, self.rows - 1)
-        self.pending_wrap = saved.pending_wrap and self.x == self.cols - 1
         self.sid = saved.sid
         self._set_origin_flag(saved.origin)
+        if self.origin:
+            self._cursor_set(saved.y - self.top, saved.x - self.left)
+        else:
+            self.x = min(saved.x, self.cols - 1)
+            self.y = min(saved.y, self.rows - 1)
+        self.pending_wrap = saved.pending_wrap and self.x == saved.x and self.x in (self.cols - 1, self.right)
         self.charsets = list(saved.charsets)
         self.gl = saved.gl
         self._update_translate()
 
     # ------------------------------------------------------------------ erasing and editing
-    def _erase(self, line: Line, start: int, end: int) -> None:
-        line.erase(start, end, self._blank_sid(), self.cols)
+    def _erase(self, line: Line, start: int, end: int, protect: bool = False) -> None:
+        """Blank cells [start, end) in the pen's background; with *protect*, protected cells stay."""
+        bsid = self._blank_sid()
+        if protect and line.styles is not None:
+            styles = line.styles
+            x = start
+            while x < end:
+                while x < end and styles[x] & PROTECTED:
+                    x += 1
+                run = x
+                while x < end and not styles[x] & PROTECTED:
+                    x += 1
+                if x > run:
+                    line.erase(run, x, bsid, self.cols)
+            return
+        line.erase(start, end, bsid, self.cols)
 
-    def erase_in_line(self, how: int) -> None:
-        """EL: 0 cursor to end, 1 start to cursor, 2 whole line (a pending wrap is cancelled, as xterm)."""
+    def _honours_protection(self, selective: bool) -> bool:
+        """Whether an erase leaves protected cells: DECSED/DECSEL (*selective*) under DECSCA or SPA, and
+        ED/EL/ECH under SPA only (xterm)."""
+        mode = self.protected_mode
+        return mode == M.PROTECT_ISO or (selective and mode == M.PROTECT_DEC)
+
+    def erase_in_line(self, how: int, selective: bool = False) -> None:
+        """EL (DECSEL when *selective*): 0 cursor to end, 1 start to cursor, 2 whole line (a pending wrap is
+        cancelled, as xterm).  The margins do not limit it."""
         self.pending_wrap = False
         line = self.lines[self.y]
         if how == 0:
-            self._erase(line, self.x, self.cols)
+            start, end = self.x, self.cols
         elif how == 1:
-            self._erase(line, 0, self.x + 1)
+            start, end = 0, self.x + 1
         elif how == 2:
-            self._erase(line, 0, self.cols)
+            start, end = 0, self.cols
         else:
             return
+        if self.protected_mode:
+            self._erase(line, start, end, self._honours_protection(selective))
+        else:
+            line.erase(start, end, self.sid & BG_FIELD, self.cols)  # ``_erase``, inline: EL is in every redraw
         line.wrapped = False if how != 1 else line.wrapped
         self.dirty.add(self.y)
 
-    def erase_in_display(self, how: int) -> None:
-        """ED: 0 cursor to end, 1 start to cursor, 2 whole screen, 3 scrollback."""
+    def erase_in_display(self, how: int, selective: bool = False) -> None:
+        """ED (DECSED when *selective*): 0 cursor to end, 1 start to cursor, 2 whole screen, 3 scrollback."""
+        protect = self.protected_mode != M.PROTECT_OFF and self._honours_protection(selective)
+        first = self.x == 0 and self.y == 0
+        last = self.x == self.cols - 1 and self.y == self.rows - 1
+        if (how == 0 and first) or (how == 1 and last):
+            how = 2  # xterm: from the very first (to the very last) cell is the whole screen
         if how == 0:
-            self.erase_in_line(0)
+            self.erase_in_line(0, selective)
             rng = range(self.y + 1, self.rows)
         elif how == 1:
-            self.erase_in_line(1)
+            self.erase_in_line(1, selective)
             rng = range(0, self.y)
         elif how == 2:
             rng = range(0, self.rows)
+            self.pending_wrap = False
         elif how == 3:
             self.history.clear()
             self.dirty_all = True
@@ -929,61 +1243,92 @@ class Screen:
         else:
             return
         bsid = self._blank_sid()
+        kept = False
         for y in rng:
-            self.lines[y] = self._blank_line(bsid)
+            line = self.lines[y]
+            if protect and line.styles is not None and any(sid & PROTECTED for sid in line.styles):
+                self._erase(line, 0, self.cols, True)
+                line.wrapped = False
+                kept = True
+            else:
+                self.lines[y] = self._blank_line(bsid)
+        if how == 2 and protect and not kept:
+            self.protected_mode = M.PROTECT_OFF  # xterm: nothing protected is left, so erases stop looking
         self.dirty_all = True
 
     def erase_chars(self, count: int) -> None:
-        """ECH: blank *count* cells from the cursor; nothing moves, a pending wrap is cancelled."""
+        """ECH: blank *count* cells from the cursor (the margins do not limit it); nothing moves, a pending
+        wrap is cancelled."""
         self.pending_wrap = False
         line = self.lines[self.y]
-        self._erase(line, self.x, min(self.cols, self.x + max(1, count)))
+        protect = self.protected_mode == M.PROTECT_ISO
+        self._erase(line, self.x, min(self.cols, self.x + max(1, count)), protect)
         self.dirty.add(self.y)
 
     def insert_chars(self, count: int) -> None:
-        """ICH: open *count* blank cells at the cursor, pushing the rest right."""
+        """ICH: open *count* blank cells at the cursor, pushing the rest towards the right margin (nothing
+        when the cursor is outside the left/right margins)."""
         self.pending_wrap = False
         x = self.x
-        self.lines[self.y].insert_blanks(x, min(max(1, count), self.cols - x), self._blank_sid(), self.cols)
+        if not self.left <= x <= self.right:
+            return
+        end = self.right + 1
+        self.lines[self.y].insert_blanks(x, min(max(1, count), end - x), self._blank_sid(), self.cols, end)
         self.dirty.add(self.y)
 
     def delete_chars(self, count: int) -> None:
-        """DCH: remove *count* cells at the cursor, pulling the rest left."""
+        """DCH: remove *count* cells at the cursor, pulling the rest left; blanks come in at the right margin
+        (nothing when the cursor is outside the left/right margins)."""
         self.pending_wrap = False
         x = self.x
-        self.lines[self.y].delete_cells(x, min(max(1, count), self.cols - x), self._blank_sid(), self.cols)
+        if not self.left <= x <= self.right:
+            return
+        end = self.right + 1
+        self.lines[self.y].delete_cells(x, min(max(1, count), end - x), self._blank_sid(), self.cols, end)
         self.dirty.add(self.y)
 
     def insert_lines(self, count: int) -> None:
-        """IL: inside the scroll region, open blank rows at the cursor row."""
-        if not self.top <= self.y <= self.bottom:
+        """IL: inside the scroll region (and the left/right margins), open blank rows at the cursor row; the
+        cursor goes to the left margin."""
+        if not (self.top <= self.y <= self.bottom and self.left <= self.x <= self.right):
             return
         self.pending_wrap = False
         count = min(max(1, count), self.bottom - self.y + 1)
+        self.x = self.left
+        if self._lr:
+            self._scroll_rect(self.y, self.bottom, -count)
+            return
         bsid = self._blank_sid()
         for _ in range(count):
             del self.lines[self.bottom]
             self.lines.insert(self.y, self._blank_line(bsid))
-        self.x = 0
         self.dirty_all = True
 
     def delete_lines(self, count: int) -> None:
-        """DL: inside the scroll region, remove rows at the cursor row."""
-        if not self.top <= self.y <= self.bottom:
+        """DL: inside the scroll region (and the left/right margins), remove rows at the cursor row; the
+        cursor goes to the left margin."""
+        if not (self.top <= self.y <= self.bottom and self.left <= self.x <= self.right):
             return
         self.pending_wrap = False
         count = min(max(1, count), self.bottom - self.y + 1)
+        self.x = self.left
+        if self._lr:
+            self._scroll_rect(self.y, self.bottom, count)
+            return
         bsid = self._blank_sid()
         for _ in range(count):
             del self.lines[self.y]
             self.lines.insert(self.bottom, self._blank_line(bsid))
-        self.x = 0
         self.dirty_all = True
 
     def alignment_display(self) -> None:
-        """DECALN: fill the screen with E, reset the margins, home the cursor."""
+        """DECALN: fill the screen with E, reset the margins (all four), origin mode and rendition, home the
+        cursor."""
         self.top, self.bottom = 0, self.rows - 1
-        self._set_dec_mode(M.DECOM, False)
+        self.left, self.right = 0, self.cols - 1
+        self._margins_changed()
+        self._set_origin_flag(False)
+        self.sid &= ~(FLAGS_FIELD | UNDERLINE_FIELD)
         for y in range(self.rows):
             self.lines[y] = Line("E" * self.cols)
         self.x = self.y = 0
@@ -999,7 +1344,25 @@ class Screen:
         if top >= bottom:
             return
         self.top, self.bottom = top, bottom
-        self.cursor_position(1, 1)
+        self._cursor_set(0, 0)
+
+    def set_lr_margins(self, left: int, right: int) -> None:
+        """DECSLRM with 1-based arguments (0 means the default), honoured only in DECLRMM; a region narrower
+        than two columns is ignored.  The cursor goes home."""
+        if not self.lr_mode:
+            return
+        left = max(1, left) - 1
+        right = (right if 0 < right <= self.cols else self.cols) - 1
+        if left >= right:
+            return
+        self.left, self.right = left, right
+        self._margins_changed()
+        self._cursor_set(0, 0)
+
+    def _margins_changed(self) -> None:
+        """Recompute the flags the fast paths test (one attribute each on the hot path)."""
+        self._lr = self.lr_mode and (self.left > 0 or self.right < self.cols - 1)
+        self._simple = not self.insert and not self._lr
 
     def set_tab_stop(self) -> None:
         self.tabstops[self.x] = True
@@ -1015,6 +1378,51 @@ class Screen:
 
     def _tabs_changed(self) -> None:
         self._tabs_default = self.tabstops == self._default_tabs(self.cols)
+
+    # ------------------------------------------------------------------ rectangles and protection
+    def fill_rect(self, char: str, params: Sequence[int]) -> None:
+        """DECFRA: fill the rectangle ``Pt;Pl;Pb;Pr`` with *char* (one cell wide) in the pen's attributes."""
+        rect = rectangles.rect_of(self, params)
+        if rect is not None:
+            rectangles.fill(self, rect, char)
+
+    def erase_rect(self, params: Sequence[int]) -> None:
+        """DECERA: as DECFRA with blanks (protection does not count, as in xterm)."""
+        self.fill_rect(BLANK, params)
+
+    def selective_erase_rect(self, params: Sequence[int]) -> None:
+        """DECSERA: blank the rectangle's characters, except cells protected by DECSCA; attributes stay."""
+        rect = rectangles.rect_of(self, params)
+        if rect is not None:
+            rectangles.selective_erase(self, rect, self.protected_mode == M.PROTECT_DEC)
+
+    def copy_rect(self, params: Sequence[int]) -> None:
+        """DECCRA ``Pts;Pls;Pbs;Prs;Pps;Ptd;Pld;Ppd``: copy the source rectangle to the destination corner
+        (pages are ignored: there is one)."""
+        src = rectangles.rect_of(self, params[:4])
+        dst = rectangles.rect_of(self, params[5:7])
+        if src is not None and dst is not None:
+            rectangles.copy(self, src, dst.top, dst.left)
+
+    def change_rect_attributes(self, params: Sequence[int], reverse: bool) -> None:
+        """DECCARA (set/clear) or DECRARA (*reverse*): ``Pt;Pl;Pb;Pr;Ps…`` with SGR-like attribute numbers."""
+        rect = rectangles.rect_of(self, params[:4])
+        if rect is not None:
+            rectangles.change_attributes(self, rect, params[4:], reverse)
+
+    def rect_checksum(self, params: Sequence[int]) -> int:
+        """DECRQCRA's checksum of a rectangle of the visible screen (``Pi;Pg;Pt;Pl;Pb;Pr``)."""
+        return rectangles.checksum(self, params)
+
+    def set_protection(self, on: bool, iso: bool = False) -> None:
+        """DECSCA (*iso* false) or SPA/EPA (*iso*): the cells printed from now on are protected or not.  DECSCA
+        makes only the selective erases honour protection, SPA every erase (xterm)."""
+        if iso:
+            if on:
+                self.protected_mode = M.PROTECT_ISO
+        else:
+            self.protected_mode = M.PROTECT_DEC
+        self.sid = self.sid | PROTECTED if on else self.sid & ~PROTECTED
 
     # ------------------------------------------------------------------ rendition
     def select_graphic_rendition(self, params: list[int], groups: list[tuple[int, ...]] | None) -> None:
@@ -1055,12 +1463,17 @@ class Screen:
 
     # ------------------------------------------------------------------ modes
     def set_ansi_mode(self, mode: int, on: bool) -> None:
+        """SM/RM: only modes the catalogue of modes lets be set are recorded (xterm ignores the others)."""
+        info = M.ANSI_MODES.get(mode)
+        if info is None or not info.settable:
+            return
         if on:
             self.ansi_modes.add(mode)
         else:
             self.ansi_modes.discard(mode)
         if mode == M.IRM:
             self.insert = on
+            self._margins_changed()
         elif mode == M.LNM:
             self.newline_mode = on
 
@@ -1071,17 +1484,29 @@ class Screen:
         if mode in M.ALT_SCREEN_MODES:
             self._switch_screen(mode, on)
             return
+        info = M.DEC_MODES.get(mode)
+        if info is None or not info.settable or self.vt_level < M.LEVEL_OF.get(mode, 1):
+            return
+        if mode == M.DECCOLM:
+            if M.ALLOW_DECCOLM in self.dec_modes:
+                self._column_mode(on)
+            return
         if on:
             self.dec_modes.add(mode)
         else:
             self.dec_modes.discard(mode)
         if mode == M.DECAWM:
-            self.autowrap = on
-            if not on:
-                self.pending_wrap = False
+            self.autowrap = on  # a pending wrap stays: it wraps if DECAWM is back on before the next character
         elif mode == M.DECOM:
             self.origin = on
-            self.cursor_position(1, 1)
+            self._cursor_set(0, 0)
+        elif mode == M.REVERSE_WRAP or mode == M.REVERSE_WRAP_EXTENDED:
+            self._reverse_wrap = M.REVERSE_WRAP in self.dec_modes or M.REVERSE_WRAP_EXTENDED in self.dec_modes
+        elif mode == M.DECLRMM:
+            self.lr_mode = on
+            if not on:
+                self.left, self.right = 0, self.cols - 1
+            self._margins_changed()
         elif mode == M.DECTCEM:
             self.cursor_visible = on
             self.dirty.add(self.y)
@@ -1092,6 +1517,44 @@ class Screen:
             for other in (M.MOUSE_X10, *M.MOUSE_TRACKING):
                 if other != mode:
                     self.dec_modes.discard(other)
+
+    def _column_mode(self, on: bool) -> None:
+        """DECCOLM (allowed by ?40): xterm clears the screen (unless DECNCSM), resets the margins and homes
+        the cursor.  The 80/132-column resize itself is a window resize, which the engine never does (a
+        program may not resize the user's window); xterm does the same when window ops are disallowed."""
+        if on:
+            self.dec_modes.add(M.DECCOLM)
+        else:
+            self.dec_modes.discard(M.DECCOLM)
+        if M.DECNCSM not in self.dec_modes:
+            self.erase_in_display(2)
+        self.top, self.bottom = 0, self.rows - 1
+        self.left, self.right = 0, self.cols - 1
+        self._margins_changed()
+        self._cursor_set(0, 0)
+
+    def save_modes(self, modes: list[int]) -> None:
+        """XTSAVE: remember the state of these DEC private modes."""
+        saved = self.saved_modes
+        for mode in modes:
+            if mode in M.DEC_MODES and len(saved) < 256:
+                saved[mode] = self.dec_mode_on(mode)
+
+    def restore_modes(self, modes: list[int]) -> None:
+        """XTRESTORE: put saved DEC private modes back, each as its DECSET/DECRST would (DECOM homes)."""
+        for mode in modes:
+            if mode not in self.saved_modes:
+                continue
+            on = self.saved_modes[mode]
+            if mode in M.ALT_SCREEN_MODES and on == self.alt_active:
+                continue  # already on that screen: restoring must not save or clear again
+            self._set_dec_mode(mode, on)
+
+    def dec_mode_on(self, mode: int) -> bool:
+        """Whether a DEC private mode is set (an alternate-screen mode only while that screen shows)."""
+        if mode in M.ALT_SCREEN_MODES:
+            return self.alt_active and mode in self.dec_modes
+        return mode in self.dec_modes
 
     def _set_origin_flag(self, on: bool) -> None:
         """DECOM's state without DECSET's cursor homing (for DECRC and DECSTR)."""
@@ -1143,17 +1606,26 @@ class Screen:
 
     # ------------------------------------------------------------------ resets
     def soft_reset(self) -> None:
-        """DECSTR: modes and rendition back to defaults; the screen's text stays."""
+        """DECSTR: modes, margins (DECLRMM too), protection and rendition back to defaults; the text stays."""
         self.pending_wrap = False
         self.insert = False
         self.ansi_modes.discard(M.IRM)
+        self.ansi_modes.discard(M.KAM)
         self._set_origin_flag(False)
         self._set_dec_mode(M.DECAWM, True)
         self._set_dec_mode(M.DECTCEM, True)
-        self.dec_modes.discard(M.DECCKM)
-        self.dec_modes.discard(M.DECNKM)
+        for mode in (M.DECCKM, M.DECNKM, M.DECLRMM, M.REVERSE_WRAP, M.REVERSE_WRAP_EXTENDED):
+            self.dec_modes.discard(mode)
+        self._reverse_wrap = False
+        self.lr_mode = False
         self.top, self.bottom = 0, self.rows - 1
+        self.left, self.right = 0, self.cols - 1
+        self._margins_changed()
         self.sid = 0
+        self.protected_mode = M.PROTECT_OFF
+        self.checksum_ext = self.checksum_ext_default
+        self.reset_palette_colours()  # xterm resets the palette on DECSTR too
+        self.cursor_shape = 0
         self.charsets = ["B", "B", "B", "B"]
         self.gl = 0
         self._update_translate()
@@ -1161,8 +1633,9 @@ class Screen:
         self.saved_alt = SavedCursor()
 
     def full_reset(self) -> None:
-        """RIS: everything back to power-on, scrollback included."""
+        """RIS: everything back to power-on, scrollback included (and the palette to the theme's, as xterm)."""
         self._reset_state()
+        self.reset_palette_colours()
 
     # ------------------------------------------------------------------ titles and marks
     def set_title(self, title: str) -> None:
@@ -1221,6 +1694,8 @@ class Screen:
         self._tabs_changed()
         self._blank_text = BLANK * cols
         self.top, self.bottom = 0, rows - 1
+        self.left, self.right = 0, cols - 1
+        self._margins_changed()
         self.x = min(self.x, cols - 1)
         self.y = min(self.y, rows - 1)
         self.pending_wrap = False
@@ -1241,19 +1716,6 @@ class Screen:
         self.dirty_all = False
         self.dirty = set()
         return all_dirty, rows
-
-
-def _last_printed(texts: list[str]) -> str:
-    """What printing *texts* in order leaves as the last printed run (for REP): the last piece between HTs
-    that is not empty, or ``""``."""
-    for text in reversed(texts):
-        if "\t" in text:
-            for piece in reversed(text.split("\t")):
-                if piece:
-                    return piece
-        elif text:
-            return text
-    return ""
 
 
 def _freeze(line: Line) -> HistoryRow:

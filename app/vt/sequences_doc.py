@@ -65,8 +65,16 @@ def render_sequences_markdown() -> str:
             )
         lines.append("")
     for title, table, prefix in (("ANSI modes (SM/RM)", M.ANSI_MODES, ""), ("DEC private modes", M.DEC_MODES, "?")):
-        lines += [f"## {title}", "", "| mode | name | meaning | supported |", "|---|---|---|---|"]
-        for number, (name, meaning, supported) in sorted(table.items()):
-            lines.append(f"| {prefix}{number} | {name} | {_cell(meaning)} | {'yes' if supported else 'no'} |")
+        lines += [
+            f"## {title}",
+            "",
+            "“yes”: acts; “recorded”: kept and reported by DECRQM as xterm does, with no effect here; "
+            "“permanently reset/set”: DECRQM answers 4/3.",
+            "",
+            "| mode | name | meaning | supported |",
+            "|---|---|---|---|",
+        ]
+        for number, mode in sorted(table.items()):
+            lines.append(f"| {prefix}{number} | {mode.mnemonic} | {_cell(mode.meaning)} | {mode.support} |")
         lines.append("")
     return "\n".join(lines)

@@ -21,6 +21,7 @@ __all__ = [
     "DIM",
     "ITALIC",
     "OVERLINE",
+    "PROTECTED",
     "RAPID_BLINK",
     "REVERSE",
     "RGB_FLAG",
@@ -54,6 +55,9 @@ REVERSE = 1 << 5
 CONCEAL = 1 << 6
 STRIKE = 1 << 7
 OVERLINE = 1 << 8
+#: DECSCA/SPA: the cell is protected from selective erases.  Not rendition: no SGR sets or clears it
+#: (SGR 0 keeps it, as in xterm), so it lives beside the SGR flags in ``flags``.
+PROTECTED = 1 << 9
 
 UL_NONE, UL_SINGLE, UL_DOUBLE, UL_CURLY, UL_DOTTED, UL_DASHED = range(6)
 
@@ -81,8 +85,8 @@ PLAIN = Style()
 # Style ids: the style itself, packed into an int
 # ---------------------------------------------------------------------------------------------
 #
-# Bits 0-8 flags, 9-11 underline, then 25 bits each for fg, bg and underline colour, and the
-# hyperlink id above them.  A colour ``c`` is stored as ``c + 1`` for DEFAULT and the palette
+# Bits 0-8 SGR flags, 9 protection, 10-12 underline, then 25 bits each for fg, bg and underline
+# colour, and the hyperlink id above them.  A colour ``c`` is stored as ``c + 1`` for DEFAULT and the palette
 # (0..256) and as itself for a true colour (``RGB_FLAG | rgb``), so the plain style is 0.
 #
 # Ids used to be interned in a table.  Colour on every cell (lolcat, true-colour gradients)
@@ -91,12 +95,13 @@ PLAIN = Style()
 # id needs none of that: an SGR is an AND and an OR on the pen (``compile_sgr``), ids never go
 # stale, and what a cell shows is decoded only when it is painted.
 
-_UL_SHIFT = 9
-FG_SHIFT = 12
+_UL_SHIFT = 10
+FG_SHIFT = 13
 BG_SHIFT = FG_SHIFT + 25
 UL_COLOR_SHIFT = BG_SHIFT + 25
 LINK_SHIFT = UL_COLOR_SHIFT + 25
 _COLOUR_BITS = (1 << 25) - 1
+#: The SGR flags (bold … overline); ``PROTECTED`` is beside them.
 FLAGS_FIELD = 0x1FF
 UNDERLINE_FIELD = 0x7 << _UL_SHIFT
 FG_FIELD = _COLOUR_BITS << FG_SHIFT
@@ -124,7 +129,7 @@ def pack(style: Style) -> int:
     """The id of *style*: the style itself as an int (0 for the plain style).
 
     Fields must be in their ranges (colours DEFAULT, 0-255 or a true colour; flags within the
-    nine known bits; underline 0-5; link >= 0), as every style the engine makes is.
+    nine SGR bits and ``PROTECTED``; underline 0-5; link >= 0), as every style the engine makes is.
     """
     fg, bg, flags, ul, ulc, link = style
     return (
@@ -143,7 +148,7 @@ def unpack(sid: int) -> Style:
     return Style(
         fg=_unpack_colour(sid >> FG_SHIFT & _COLOUR_BITS),
         bg=_unpack_colour(sid >> BG_SHIFT & _COLOUR_BITS),
-        flags=sid & FLAGS_FIELD,
+        flags=sid & (FLAGS_FIELD | PROTECTED),
         underline=sid >> _UL_SHIFT & 0x7,
         ul_color=_unpack_colour(sid >> UL_COLOR_SHIFT & _COLOUR_BITS),
         link=sid >> LINK_SHIFT,
@@ -197,7 +202,7 @@ def apply_sgr(style: Style, params: Sequence[int], groups: Sequence[tuple[int, .
         p = params[i]
         # Branches ordered by how often programs use them: reset, extended colours, basic colours.
         if p == 0:
-            fg, bg, flags, ul, ulc = DEFAULT, DEFAULT, 0, UL_NONE, DEFAULT
+            fg, bg, flags, ul, ulc = DEFAULT, DEFAULT, flags & PROTECTED, UL_NONE, DEFAULT
         elif p == 38 or p == 48 or p == 58:
             group = groups[i] if groups is not None else None
             if group is not None and len(group) > 1:

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
+from .colours import Colours
 from .decoder import Decoder
 from .dispatch import Dispatcher
 from .parser import Parser
@@ -224,6 +225,32 @@ class Terminal:
     def cursor_shape(self) -> int:
         """DECSCUSR's value: 0/1 blinking block, 2 steady block, 3/4 underline, 5/6 bar."""
         return self.screen.cursor_shape
+
+    @property
+    def checksum_extension(self) -> int:
+        """DECRQCRA's checksum extensions after a reset, as xterm's ``checksumExtension`` resource: 0 (the
+        default) is DEC's checksum; 1 do not negate, 2 leave out attributes, 16 whole code points (see
+        :mod:`app.vt.rectangles`).  A program may change it until the next reset (XTCHECKSUM)."""
+        return self.screen.checksum_ext_default
+
+    @checksum_extension.setter
+    def checksum_extension(self, bits: int) -> None:
+        self.screen.checksum_ext_default = self.screen.checksum_ext = bits
+
+    def set_colours(self, colours: Colours) -> None:
+        """The theme's colours (the view's palette), which programs may ask for (OSC 4/10/11/12); until a view
+        says otherwise they are the app's default theme's."""
+        self.screen.set_theme_colours(colours)
+
+    @property
+    def colours(self) -> Colours:
+        """The colours to paint with: the theme's, with what the program set over them (OSC 4/10/11/12)."""
+        return self.screen.colours
+
+    @property
+    def colours_serial(self) -> int:
+        """Changes whenever :attr:`colours` does (a view compares it between frames)."""
+        return self.screen.colours_serial
 
     def take_dirty(self) -> tuple[bool, set[int]]:
         """Rows changed since the last call, for the view (``(True, …)``: all of them)."""

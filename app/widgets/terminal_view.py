@@ -25,7 +25,7 @@ import re
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Any
 
@@ -52,6 +52,7 @@ from app.vt.modes import (
     DECNKM,
     DECSCNM,
     FOCUS_EVENTS,
+    KAM,
     LNM,
     MOUSE_SGR,
     SYNCHRONIZED_OUTPUT,
@@ -210,6 +211,10 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         super().__init__(parent)
         self._term = terminal if terminal is not None else Terminal()
         self._theme = theme
+        self._term.set_colours(theme.colours)  # what programs asking for colours (OSC 10/11…) are told
+        #: The theme as painted: the user's, with the colours the program set (OSC 4/10/11/12) over it.
+        self._painted = theme
+        self._colours_seen = -1
         self._fonts: list[QtGui.QFont] = []
         self._cw = self._ch = self._ascent = 1
         self._underline_pos = self._line_width = 1
@@ -226,6 +231,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         #: Paint attributes per style id (ids are packed styles, so an entry never goes stale; bounded).
         self._paints: dict[int, _Paint] = {}
         self._reverse_video = self._term.mode(DECSCNM)
+        self._sync_colours()
         self._grid: tuple[int, int] | None = None
 
         self._offset = 0  # rows scrolled up from the bottom (0: following output)
@@ -299,6 +305,9 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def set_terminal(self, terminal: Terminal) -> None:
         """Show another Terminal (a new tab's session, a re-decoded replay); view state starts afresh."""
         self._term = terminal
+        terminal.set_colours(self._theme.colours)
+        self._colours_seen = -1
+        self._sync_colours()
         terminal.take_dirty()
         self._invalidate_styles()
         self._offset = 0
@@ -314,6 +323,9 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
+        self._term.set_colours(theme.colours)
+        self._colours_seen = -1
+        self._sync_colours()
         self._invalidate_styles()
         self.viewport().update()
 
@@ -517,6 +529,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._sync_held = 0
         self._last_frame = time.monotonic()
         all_dirty, rows = term.take_dirty()
+        if self._sync_colours():
+            all_dirty = True
         if term.mode(DECSCNM) != self._reverse_video:
             self._invalidate_styles()
             all_dirty = True
@@ -550,6 +564,19 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def _cursor_state(self) -> tuple[int, int, bool, int]:
         y, x = self._term.cursor
         return y, x, self._term.cursor_visible, self._term.cursor_shape
+
+    def _sync_colours(self) -> bool:
+        """Follow the colours the program set (OSC 4/10/11/12) over the theme; ``True`` when they changed."""
+        serial = self._term.colours_serial
+        if serial == self._colours_seen:
+            return False
+        self._colours_seen = serial
+        c = self._term.colours
+        self._painted = replace(
+            self._theme, foreground=c.foreground, background=c.background, cursor=c.cursor, palette=c.palette
+        )
+        self._invalidate_styles()
+        return True
 
     def _invalidate_styles(self) -> None:
         self._paints.clear()
@@ -635,7 +662,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         if len(self._paints) >= _PAINTS_KEPT:
             self._paints.clear()  # colour on every cell: a new style per cell, most never seen again
         style = self._term.style(sid)
-        theme = self._theme
+        theme = self._painted
         default_fg, default_bg = self._defaults()
         fg_index, flags = style.fg, style.flags
         if flags & BOLD and theme.bold_is_bright and 0 <= fg_index < 8:
@@ -665,7 +692,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def _defaults(self) -> tuple[RGB, RGB]:
         """Default (fg, bg), swapped while the program asked for reverse video (DECSCNM, ?5)."""
-        theme = self._theme
+        theme = self._painted
         if self._reverse_video:
             return theme.background, theme.foreground
         return theme.foreground, theme.background
@@ -941,7 +968,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             return
         wide = cx + 1 < len(line.text) and line.text[cx + 1] == PH
         w = self._cw * (2 if wide else 1)
-        colour = _qcolor(self._theme.cursor)
+        colour = _qcolor(self._painted.cursor)
         if not self.hasFocus():
             p.setPen(QtGui.QPen(colour, 1))
             p.drawRect(x, y, w - 1, self._ch - 1)
@@ -975,7 +1002,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         p.setClipRect(QtCore.QRect(x, y, w, self._ch))
         p.drawText(QtCore.QPointF(x, y + self._ascent), self._preedit)
         p.setClipping(False)
-        p.fillRect(x, y + self._ch - 2, w, 2, _qcolor(self._theme.cursor))
+        p.fillRect(x, y + self._ch - 2, w, 2, _qcolor(self._painted.cursor))
 
     # ------------------------------------------------------------------ cursor blink
     def _blinks(self) -> bool:
@@ -1012,6 +1039,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             app_keypad=t.mode(DECNKM),
             newline_mode=t.mode(LNM, private=False),
             backarrow_sends_bs=t.mode(DECBKM),
+            keyboard_locked=t.mode(KAM, private=False),
         )
 
     def _emit_input(self, data: bytes) -> None:

@@ -39,6 +39,9 @@ from reference.oracle import (  # noqa: E402
 N = int(os.environ.get("MOJISCOPE_DIFF_N", "300"))
 BASE_SEED = int(os.environ.get("MOJISCOPE_DIFF_SEED", "0"))
 BATCH = streams.batch(N, streams.DEFAULT_FAMILIES, streams.SIZES, base_seed=BASE_SEED)
+# The families issue 16 added (column editing, DECSCA protection, reverse wraparound) in a batch of their own,
+# so the streams above stay exactly those their floors were measured on.
+BATCH += streams.batch(max(3, N // 5), streams.ISSUE16_FAMILIES, streams.SIZES, base_seed=BASE_SEED + 100_000)
 # Shrinking costs a few xterm.js runs per failure; do it for the first few only so a badly
 # broken engine does not turn the run into minutes (MOJISCOPE_DIFF_SHRINK to change).
 _shrinks_left = [int(os.environ.get("MOJISCOPE_DIFF_SHRINK", "10"))]
@@ -66,16 +69,20 @@ FLOORS: dict[str, float] = {
     "sgr": 100,
     "tabs": 90,  # CBT/HT while a wrap is pending: xterm.js does nothing, xterm moves
     "wide": 80,  # EL/ED while a wrap is pending: xterm.js erases nothing, xterm erases the last cell
-    "autowrap": 75,  # xterm.js keeps half a wide char / wraps early after DECAWM toggles at the margin
+    "autowrap": 85,  # xterm.js keeps half a wide char at the margin with DECAWM off
     "altscreen": 60,  # xterm.js's saved cursor is buffer-absolute and moves with scrolling
     "combining": 60,  # xterm.js gives each lone leading mark its own cell
     "parser": 45,  # xterm.js ignores C1 RI (U+008D); DESIGN §3 makes decoded C1 act
     "decaln": 35,  # xterm.js's DECALN keeps the margins and origin mode
-    "mixed": 50,
-    "origin": 45,  # xterm.js adds the top margin twice for relative moves in origin mode
+    "mixed": 70,
+    "origin": 90,  # xterm.js adds the top margin twice for relative moves in origin mode
     "charset": 30,  # "_" is a blank in DEC graphics (VT100, xterm, alacritty); xterm.js leaves "_"
     "saverestore": 20,  # as altscreen and origin, plus DECRC-without-DECSC restoring origin mode
-    "rep": 5,  # xterm.js repeats only right after a printed character; xterm repeats the last one
+    "rep": 60,  # REP beyond a screenful is capped (8 bytes may not print 65535 cells); xterm.js prints them all
+    # issue 16's families (a batch of their own, N/5 streams):
+    "columns": 95,  # DECIC at a pending wrap: xterm.js inserts a column to the left (its cursor is past the edge)
+    "protection": 90,  # EL/ED and DECSEL at a pending wrap (xterm.js's x == cols), as for "wide"
+    "reversewrap": 55,  # xterm.js clears a row's wrap mark when BS reverse-wraps out of it; xterm keeps it
 }
 FAMILY_STREAMS: dict[str, list[streams.Stream]] = {}
 for _s in BATCH:

@@ -385,3 +385,14 @@ def test_mouse_negative_coordinates_clamp_to_zero() -> None:
 
 def test_tracking_values_are_dec_private_mode_numbers() -> None:
     assert [t.value for t in MouseTracking] == [0, 9, 1000, 1002, 1003]
+
+
+def test_a_locked_keyboard_sends_nothing() -> None:
+    """KAM (CSI 2 h): xterm ignores keys and typed text until the program unlocks the keyboard."""
+    locked = KeyModes(keyboard_locked=True)
+    assert encode_key("Up", Mod.NONE, locked) == b""
+    assert encode_key("Enter", Mod.CTRL, locked) == b""
+    assert encode_text("a", Mod.NONE, locked) == b""
+    assert encode_text("a", Mod.NONE, KeyModes()) == b"a"
+    with pytest.raises(ValueError):
+        encode_key("NoSuchKey", Mod.NONE, locked)  # a caller's bug stays loud even while locked

@@ -32,7 +32,7 @@ def _state(t: Terminal) -> tuple[object, ...]:
         t.cursor,
         screen.scrolled_off,
         screen.pending_wrap,
-        screen.last_char,
+        screen.last_char if t.parser.after_print else "",  # what a REP now would repeat
         screen.style,
         table[screen.sid],
     )
@@ -181,9 +181,12 @@ def test_blocks_with_tabs_follow_the_tab_stops_in_force(stops: bytes, expected: 
         assert "red" + " " * 20 + "p" in [row.rstrip() for row in whole.display]  # the tab went to the last column
 
 
-def test_rep_after_a_block_repeats_the_last_character_it_printed() -> None:
-    t = Terminal(cols=20, rows=3, scrollback=10)
-    t.feed(b"one\r\n" * 4 + b"two\r\nabc\tx\t\r\n\x1b[31mred\x1b[0m\r\n\x1b[3b")
-    assert t.display[-1].rstrip() == "ddd"
-    t.feed(b"\r\nlast\t\r\n\tmore\r\n\x1b[2b")
-    assert t.display[-1].rstrip() == "ee"
+def test_rep_after_a_block_repeats_nothing() -> None:
+    """Every line of a block ends in CR LF, a control: xterm's REP then has no last character (it forgets it
+    once anything but a printed character comes), fed whole or byte by byte alike."""
+    data = b"one\r\n" * 4 + b"two\r\nabc\tx\t\r\n\x1b[31mred\x1b[0m\r\n\x1b[3b"
+    whole, bytewise = _fed_whole_and_bytewise(data, cols=20, rows=3, scrollback=10)
+    assert whole.display[-1].rstrip() == bytewise.display[-1].rstrip() == ""
+    whole.feed(b"z\x1b[2b\r\nlast\t\r\n\tmore\r\n\x1b[2b")
+    assert [row.rstrip() for row in whole.display] == ["last", "        more", ""]
+    assert whole.history[-1].rstrip() == "zzz"

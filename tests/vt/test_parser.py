@@ -34,8 +34,8 @@ class Recorder:
     def esc_dispatch(self, intermediates: str, final: str) -> None:
         self.events.append(("esc", intermediates, final))
 
-    def osc_dispatch(self, data: str) -> None:
-        self.events.append(("osc", data))
+    def osc_dispatch(self, data: str, terminator: str) -> None:
+        self.events.append(("osc", data, terminator))
 
     def dcs_dispatch(self, private: str, params: str, intermediates: str, final: str, data: str) -> None:
         self.events.append(("dcs", private, params, intermediates, final, data))
@@ -209,22 +209,23 @@ def test_param_after_intermediate_is_ignored() -> None:
 @pytest.mark.parametrize("terminator", ["\x07", "\x1b\\", "\x9c"])
 def test_osc_terminators(terminator: str) -> None:
     events = traced("\x1b]2;title" + terminator + "x")
-    assert events[0] == ("osc", "2;title")
+    # The terminator is reported so a reply can repeat it; replies are 7-bit, so C1 ST comes as ESC \\.
+    assert events[0] == ("osc", "2;title", "\x07" if terminator == "\x07" else "\x1b\\")
     assert events[-1] == ("print", "x")
     assert fast("\x1b]2;title" + terminator + "x") == events
 
 
 def test_c1_osc() -> None:
-    assert both("\x9d0;t\x9cx") == [("osc", "0;t"), ("print", "x")]
+    assert both("\x9d0;t\x9cx") == [("osc", "0;t", "\x1b\\"), ("print", "x")]
 
 
 def test_osc_ignores_other_c0() -> None:
-    assert both("\x1b]2;a\x01b\x07") == [("osc", "2;ab")]
+    assert both("\x1b]2;a\x01b\x07") == [("osc", "2;ab", "\x07")]
 
 
 def test_osc_at_the_cap_is_dispatched() -> None:
     data = "2;" + "a" * (MAX_OSC - 2)
-    assert both(f"\x1b]{data}\x07x") == [("osc", data), ("print", "x")]
+    assert both(f"\x1b]{data}\x07x") == [("osc", data, "\x07"), ("print", "x")]
 
 
 def test_osc_over_the_cap_is_ignored_to_its_terminator() -> None:

@@ -715,7 +715,7 @@ def test_ris() -> None:
     assert hist(t) == []
     assert t.cursor == (0, 1)
     assert style_at(t, 0, 0) == Style()
-    assert t.modes == frozenset({"?7", "?25"})
+    assert t.modes == frozenset({"?7", "?25", "12"})  # SRM is set from the start, as in xterm (no local echo)
 
 
 def test_reset_method() -> None:
@@ -852,7 +852,13 @@ def test_replies(seq: str, reply: bytes) -> None:
         "\x1b[21t",  # report window title: a classic injection vector, never answered
         "\x1b[20t",  # report icon label
         "\x1b[14t",  # report window size in pixels
-        "\x1b[18t",
+        "\x1b[13t",  # report window position
+        "\x1b[19t",  # report the display's size in characters
+        "\x1b[11t",  # report iconified or not
+        "\x1b[8;50;100t",  # resize (no reply, and no resize either)
+        "\x1b[3;10;10t",  # move
+        "\x1b[2t",  # iconify
+        "\x1b]4;300;?\x07",  # a colour beyond the palette
         "\x1b]52;c;?\x07",  # clipboard read
         "\x1b]52;c;?\x1b\\",
         "\x1b]52;c;aGVsbG8=\x07",  # clipboard write (off by default)
@@ -890,9 +896,10 @@ def test_take_dirty() -> None:
 
 def test_modes_default_and_changes() -> None:
     t = term()
-    assert t.modes == frozenset({"?7", "?25"})
-    t.feed(b"\x1b[?2004h\x1b[?1h\x1b[4h\x1b[?25l")
-    assert t.modes == frozenset({"?7", "?2004", "?1", "4"})
+    assert t.modes == frozenset({"?7", "?25", "12"})
+    t.feed(b"\x1b[?2004h\x1b[?1h\x1b[4h\x1b[?25l\x1b[?9999h\x1b[99h\x1b[?1005h")
+    # unknown modes, and known ones that cannot change (UTF-8 mouse), are not recorded
+    assert t.modes == frozenset({"?7", "?2004", "?1", "4", "12"})
     assert not t.cursor_visible
     assert t.mode(2004)
     assert not t.mode(2004, private=False)

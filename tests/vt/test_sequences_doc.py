@@ -47,5 +47,6 @@ def test_supported_designations_take_any_final() -> None:
 
 def test_page_lists_unsupported_sequences_as_such() -> None:
     page = render_sequences_markdown()
-    assert "| `CSI $x` | DECFRA | fill rectangular area |  | no |  |" in page
+    assert "| `CSI = c` | DA3 | tertiary device attributes |  | no |  |" in page
+    assert "| `CSI Ps $x` | DECFRA | fill rectangular area | Pch;Pt;Pl;Pb;Pr | yes |  |" in page
     assert "| `CSI Ps m` | SGR | select graphic rendition | Pm | yes |  |" in page

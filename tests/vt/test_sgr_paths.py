@@ -18,7 +18,7 @@ styles = st.builds(
     Style,
     fg=colours,
     bg=colours,
-    flags=st.integers(0, 0x1FF),
+    flags=st.integers(0, 0x3FF),  # the nine SGR flags and PROTECTED (DECSCA), which no SGR may change
     underline=st.integers(0, 5),
     ul_color=colours,
     link=st.one_of(st.integers(0, 3), st.integers(0, 70000)),

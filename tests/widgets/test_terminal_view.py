@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from app.vt import Terminal
+from app.vt.colours import osc_rgb
 from app.widgets import terminal_view
-from app.widgets.palette import DARK
+from app.widgets.palette import DARK, LIGHT
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.terminal_view import TerminalView
 
@@ -225,6 +226,42 @@ def test_reverse_video_mode_swaps_the_default_colours(make: Callable[..., Harnes
     h.feed(b"\x1b[?5h")
     c = h.image().pixelColor(3, 3)
     assert (c.red(), c.green(), c.blue()) == DARK.foreground
+
+
+def test_programs_colours_are_painted_and_reported(make: Callable[..., Harness]) -> None:
+    """OSC 4/11 set colours over the theme: the view paints them, OSC 111/104 give the theme's back, and the
+    engine answers queries with what is painted (the view handed it the theme)."""
+    h = make()
+    h.feed(b"\x1b[?25l\x1b]11;#102030\x07\x1b]4;1;rgb:00/ff/00\x07\x1b[41m \x1b[0m")
+    img = h.image()
+    assert {(c.red(), c.green(), c.blue()) for c in h.cell_pixels(img, 0, 0)} == {(0, 255, 0)}
+    c = img.pixelColor(5 * h.cw, h.ch // 2)
+    assert (c.red(), c.green(), c.blue()) == (0x10, 0x20, 0x30)
+    h.feed(b"\x1b]111\x07\x1b]104\x07")
+    img = h.image()
+    assert _is_bg(img.pixelColor(5 * h.cw, h.ch // 2))
+    assert {(c.red(), c.green(), c.blue()) for c in h.cell_pixels(img, 0, 0)} == {DARK.palette[1]}
+
+
+def test_the_view_tells_the_engine_its_theme(make: Callable[..., Harness]) -> None:
+    h = make()
+    h.term.feed(b"\x1b]11;?\x07")
+    assert h.term.take_replies() == [f"\x1b]11;{osc_rgb(DARK.background)}\x07".encode()]
+    h.view.set_theme(LIGHT)
+    h.term.feed(b"\x1b]10;?\x07")
+    assert h.term.take_replies() == [f"\x1b]10;{osc_rgb(LIGHT.foreground)}\x07".encode()]
+    img = h.image()
+    assert (img.pixelColor(3, 3).red(), img.pixelColor(3, 3).green()) == LIGHT.background[:2]
+
+
+def test_a_locked_keyboard_sends_nothing(make: Callable[..., Harness], qtbot: Any) -> None:
+    h = make()
+    h.feed(b"\x1b[2h")  # KAM
+    qtbot.keyClick(h.view, Qt.Key.Key_A)
+    qtbot.keyClick(h.view, Qt.Key.Key_Up)
+    h.feed(b"\x1b[2l")
+    qtbot.keyClick(h.view, Qt.Key.Key_A)
+    assert h.sent == [b"a"]
 
 
 def test_wide_character_occupies_exactly_two_cells(make: Callable[..., Harness]) -> None:

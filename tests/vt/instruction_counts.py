@@ -1,0 +1,83 @@
+"""Instructions per byte of the engine on the bench streams, counted by callgrind (``valgrind`` must be installed).
+
+Wall-clock time on a shared VM moves by a quarter from one minute to the next; instruction counts do not, so
+they guide speed work (docs/vt-engine.md).  Each kind is counted in a fresh process (so the figures include
+learning the width table, as docs/vt-engine.md's tables do): once generating the stream and feeding it to a
+120x40 ``Terminal`` in 4 KiB chunks, once generating only; the difference over the stream's length is the
+engine's cost per byte::
+
+    python tests/vt/instruction_counts.py [--size-mb 1] [--kinds go-test-v,sgr-dense] [--engine CHECKOUT]
+
+``--engine`` counts another checkout's ``app`` (e.g. ``git archive`` of an older commit) to compare builds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from app.bench import KINDS
+
+_CHILD = r"""
+import sys
+sys.path.insert(0, sys.argv[4])
+from app.bench import generate
+from app.vt import Terminal
+kind, size, feed = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
+data = generate(kind, size, seed=0)
+t = Terminal(120, 40, scrollback=10_000)
+chunks = [data[i : i + 4096] for i in range(0, len(data), 4096)]
+if feed:
+    for chunk in chunks:
+        t.feed(chunk)
+"""
+
+
+def _count(kind: str, size: int, feed: bool, engine: str) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "cg.out")
+        proc = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                "-c",
+                _CHILD,
+                kind,
+                str(size),
+                "1" if feed else "0",
+                engine,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            # A fixed hash seed: with random ones, dict layouts (and so instruction counts) move by millions
+            # between two processes, the size of the differences being measured.
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
+        m = re.search(r"Collected : (\d+)", proc.stderr)
+        assert m is not None, proc.stderr
+        return int(m.group(1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size-mb", type=float, default=1.0)
+    ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--engine", default=str(Path(__file__).resolve().parents[2]), help="a checkout whose app/ to count")
+    args = ap.parse_args()
+    size = int(args.size_mb * 1_000_000)
+    for kind in args.kinds.split(","):
+        fed = _count(kind, size, True, args.engine)
+        base = _count(kind, size, False, args.engine)
+        print(f"{kind:15s} {(fed - base) / size:8.0f} instructions/byte", flush=True)
+
+
+if __name__ == "__main__":
+    main()
