@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 STATUS_MS = 500
 #: Quiet time after which a lagging go test model catches up (ms), and the most it parses in one go (seconds).
 TESTS_IDLE_MS = 50
-TESTS_SLICE_S = 0.015
+TESTS_SLICE_S = 0.008
 
 
 def format_rate(bps: float) -> str:
@@ -128,6 +128,7 @@ class SessionTab(QtWidgets.QWidget):
         #: while the log keeps them (and at most that cap once it dropped them): a flood that size is left to the view.
         self._tests_backlog_max = session.bytelog.cap_bytes
         self._tests_finish = False
+        self._tests_last_output = 0.0
         #: Whether the go test model is wanted as output arrives (see the class docstring); the window sets it.
         self.tests_live: Callable[[], bool] = lambda: True
         self._tests_timer = QtCore.QTimer(self)
@@ -397,7 +398,11 @@ class SessionTab(QtWidgets.QWidget):
         return True
 
     def _on_tests_idle(self) -> None:
-        """A quiet moment: catch the go test model up, a slice at a time."""
+        """A quiet moment: catch the go test model up, a slice at a time (not while output keeps coming)."""
+        quiet_ms = (time.monotonic() - self._tests_last_output) * 1000
+        if quiet_ms < TESTS_IDLE_MS and not (self.tests_live() or self.session.recording):
+            self._tests_timer.start(int(TESTS_IDLE_MS - quiet_ms) + 1)
+            return
         done = self._parse_tests_backlog(TESTS_SLICE_S)
         self.tests_parsed.emit()
         if not done:
@@ -406,13 +411,15 @@ class SessionTab(QtWidgets.QWidget):
     def _take_tests_output(self, data: bytes, offset: int) -> None:
         self._tests_backlog.append((data, offset))
         self._tests_backlog_bytes += len(data)
+        self._tests_last_output = time.monotonic()
         if self.tests_live() or self.session.recording:
             if not self._parse_tests_backlog(TESTS_SLICE_S):
                 self._tests_timer.start(0)
             return
         if self._tests_backlog_bytes > self._tests_backlog_max:  # nobody looks, but it must not lag without bound
             self._parse_tests_backlog(None, keep=self._tests_backlog_max)
-        self._tests_timer.start(TESTS_IDLE_MS)
+        if not self._tests_timer.isActive():  # not restarted per read: it looks again when it fires (_on_tests_idle)
+            self._tests_timer.start(TESTS_IDLE_MS)
 
     # ------------------------------------------------------------------ cell ↔ bytes
 
