@@ -49,7 +49,9 @@ def trace_row(data: bytes, start: int, *, cols: int, encoding: str, row_text: st
     writer of every cell; ``None`` when no scratch row matches (the row was not written from a fresh line)."""
     if not data or len(data) > MAX_TRACE_BYTES or cols < 1:
         return None
-    rows = min(data.count(b"\n") + 2, _MAX_ROWS)
+    # Room for every row the bytes can write (line feeds, and lines wrapping at this width): a scratch screen
+    # that scrolled would move rows under their writers.
+    rows = min(data.count(b"\n") + 2 + len(data) // cols, _MAX_ROWS)
     term = Terminal(cols=cols, rows=rows, scrollback=0, encoding=encoding)
     term.on_reply = _ignore
     screen = term.screen

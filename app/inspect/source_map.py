@@ -65,6 +65,27 @@ class SourceMap:
         self._ends.clear()
         self.sync()
 
+    def follow_reflow(self, reflow: tuple[int, list[tuple[int, int]]] | None) -> bool:
+        """The terminal re-wrapped its rows on a resize (:meth:`Terminal.take_reflow`'s answer): each line's bytes
+        go to every row its cells went to (one old row may now be several, several old rows one). Returns
+        whether anything moved."""
+        if reflow is None:
+            return False
+        first, row_map = reflow
+        moved: dict[int, tuple[int, int]] = {}
+        for line, span in self._rows.items():
+            k = line - first
+            if not 0 <= k < len(row_map):
+                if line < first:
+                    moved[line] = span  # history the reflow did not see (dropped for space): unchanged
+                continue
+            lo, hi = row_map[k]
+            for new in range(first + lo, first + hi + 1):
+                old = moved.get(new)
+                moved[new] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
+        self._rows = moved
+        return True
+
     def sync(self) -> None:
         """Take the terminal's current state as the "before" of the next chunk."""
         screen = self._term.screen

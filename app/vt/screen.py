@@ -20,6 +20,7 @@ from . import modes as M
 from . import rectangles
 from .charsets import TranslationTable, translation_table
 from .colours import DEFAULT_COLOURS, RGB, Colours
+from .reflow import RowCells, reflow
 from .row import BLANK, HistoryRow, Line
 from .style import (
     BG_FIELD,
@@ -1661,10 +1662,20 @@ class Screen:
         self.marks.append((self._scrolled_total + self.y, kind))
 
     # ------------------------------------------------------------------ geometry
-    def resize(self, cols: int, rows: int) -> None:
-        """Change the size xterm's way: no reflow; rows above the cursor go to history."""
+    def resize(self, cols: int, rows: int, reflow: bool = False) -> None:
+        """Change the size. Without ``reflow``, xterm's way: rows are cut or padded, rows above the cursor go to
+        history. With it, a change of width re-wraps the main screen's logical lines and the scrollback's
+        (:mod:`app.vt.reflow`), the cursor staying on its character; the alternate screen is never reflowed
+        (a full-screen program redraws it for its new size). :attr:`last_reflow` then says where rows went."""
         cols, rows = max(1, cols), max(1, rows)
-        if rows < self.rows:
+        self.last_reflow = None
+        pending = False
+        if reflow and cols != self.cols:
+            pending = self._reflow_main(cols, rows)
+            del self.alt_lines[rows:]
+            if self.alt_active:
+                self.y = min(self.y, rows - 1)
+        elif rows < self.rows:
             excess = self.y - (rows - 1)
             if excess > 0:
                 # Keep the cursor's row visible: push the top rows into history.
@@ -1676,8 +1687,6 @@ class Screen:
                     if self.alt_active:
                         self.alt_lines.pop(0)
                 self.y -= excess
-                if self.alt_active:
-                    pass
             del self.main_lines[rows:]
             del self.alt_lines[rows:]
         for lines in (self.main_lines, self.alt_lines):
@@ -1698,8 +1707,63 @@ class Screen:
         self._margins_changed()
         self.x = min(self.x, cols - 1)
         self.y = min(self.y, rows - 1)
-        self.pending_wrap = False
+        self.pending_wrap = pending
         self.dirty_all = True
+
+    #: After a resize that reflowed: ``(first line, row_map)`` — old absolute line ``first + k`` now lies on
+    #: absolute lines ``first + row_map[k][0]`` to ``first + row_map[k][1]`` (the numbering of
+    #: :attr:`scrolled_off`); ``None`` after any other resize.
+    last_reflow: tuple[int, list[tuple[int, int]]] | None = None
+
+    def _reflow_main(self, cols: int, rows: int) -> bool:
+        """Re-wrap history and the main screen to ``cols`` and lay them out on ``rows`` rows; returns whether
+        the cursor (when the main screen is shown) stands with a wrap pending."""
+        history = list(self.history)
+        main = self.main_lines
+        old = [RowCells(h.text, h.styles, h.marks, h.wrapped) for h in history]
+        old += [RowCells(line.text, line.styles, line.marks, line.wrapped) for line in main]
+        hist_len = len(history)
+        saved = self.saved_main
+        points = [(hist_len + saved.y, saved.x, saved.pending_wrap)]
+        if not self.alt_active:
+            points.append((hist_len + self.y, self.x, self.pending_wrap))
+        result = reflow(old, cols, points)
+        new = result.rows
+        cursor_row = result.points[-1][0]
+        last = max((k for k, row in enumerate(new) if row.text.strip(BLANK) or row.styles), default=0)
+        end = max(last, cursor_row) + 1
+        start = max(0, end - rows)
+        if cursor_row < start:  # content below the cursor grew taller than the screen: the cursor stays in view
+            start = cursor_row
+        screen_rows = new[start : start + rows]
+        first_line = self._scrolled_total - hist_len
+        self._scrolled_total = first_line + start
+        self.history.clear()
+        self.history.extend(
+            tuple.__new__(HistoryRow, (r.text, tuple(r.styles) if r.styles is not None else None, r.marks, r.wrapped))
+            for r in new[max(0, start - (self.scrollback if self.scrollback else 0)) : start]
+            if self.scrollback
+        )
+        self.main_lines = [
+            Line(r.text, None if r.styles is None else list(r.styles), dict(r.marks) if r.marks else None, r.wrapped)
+            for r in screen_rows
+        ]
+        while len(self.main_lines) < rows:
+            self.main_lines.append(Line(BLANK * cols))
+        self.marks = [
+            (first_line + result.row_map[line - first_line][0], kind)
+            for line, kind in self.marks
+            if 0 <= line - first_line < len(result.row_map)
+        ]
+        self.last_reflow = (first_line, result.row_map)
+        saved_row, saved_col, saved_past = result.points[0]
+        saved.y, saved.x = max(0, min(saved_row - start, rows - 1)), min(saved_col, cols - 1)
+        saved.pending_wrap = saved_past
+        if self.alt_active:
+            return False
+        row, col, past = result.points[-1]
+        self.y, self.x = row - start, min(col, cols - 1)
+        return past
 
     # ------------------------------------------------------------------ views
     @property

@@ -66,11 +66,16 @@ class Terminal:
 
     raise_internal_errors = False
 
-    def __init__(self, cols: int = 80, rows: int = 24, scrollback: int = 10_000, encoding: str = "utf-8") -> None:
+    def __init__(
+        self, cols: int = 80, rows: int = 24, scrollback: int = 10_000, encoding: str = "utf-8", *, reflow: bool = True
+    ) -> None:
         if cols < 1 or rows < 1:
             raise ValueError(f"terminal size must be positive, got {cols}x{rows}")
         self.decoder = Decoder(encoding)
         self.screen = Screen(cols, rows, scrollback)
+        #: :meth:`resize` re-wraps the main screen and the scrollback when the width changes (see
+        #: :mod:`app.vt.reflow`); off, it cuts and pads rows as xterm does.
+        self.reflow = reflow
         self.dispatcher = Dispatcher(self.screen)
         self.parser = Parser(self.dispatcher)
         #: Replies (DA1, DSR/CPR, DECRQM…) wait here when no :attr:`on_reply` hook is set.
@@ -257,10 +262,19 @@ class Terminal:
         return self.screen.take_dirty()
 
     # ------------------------------------------------------------ control
-    def resize(self, cols: int, rows: int) -> None:
+    def resize(self, cols: int, rows: int, *, reflow: bool | None = None) -> None:
+        """Change the size; a new width re-wraps soft-wrapped lines unless ``reflow`` (default :attr:`reflow`)
+        is off. Where the rows went is :meth:`take_reflow`'s."""
         if cols < 1 or rows < 1:
             raise ValueError(f"terminal size must be positive, got {cols}x{rows}")
-        self.screen.resize(cols, rows)
+        self.screen.resize(cols, rows, reflow=self.reflow if reflow is None else reflow)
+
+    def take_reflow(self) -> tuple[int, list[tuple[int, int]]] | None:
+        """After a resize that reflowed, once: ``(first, row_map)`` — what was absolute line ``first + k``
+        (numbered as :attr:`scrolled_off` counts) is now on lines ``first + row_map[k][0]`` to
+        ``first + row_map[k][1]``. ``None`` when the last resize did not reflow."""
+        found, self.screen.last_reflow = self.screen.last_reflow, None
+        return found
 
     def reset(self) -> None:
         """Power-on state: screen, scrollback, modes, parser and decoder."""

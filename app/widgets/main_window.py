@@ -658,6 +658,12 @@ class MainWindow(QtWidgets.QMainWindow):
         for tab in self.session_tabs():
             tab.view.set_font(font)
 
+    def set_reflow(self, on: bool) -> None:
+        """Reflow on resize, for every tab (the terminal and its "decode as" twin)."""
+        self.settings.reflow = on
+        for tab in self.session_tabs():
+            tab.set_reflow(on)
+
     def set_theme(self, name: str) -> None:
         self.settings.theme = name
         for tab in self.session_tabs():
@@ -806,6 +812,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _add_tab(self, session: Session, *, title: str, profile: str) -> SessionTab:
         tab = SessionTab(session, title=title, profile=profile, theme=_theme(self.settings.theme), font=self._font())
         tab.view.set_cursor_blink(True)
+        tab.set_reflow(self.settings.reflow)
         tab.output.connect(self._on_output)
         tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
         tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
@@ -1104,6 +1111,12 @@ class MainWindow(QtWidgets.QMainWindow):
             action.setData(name)
             self._theme_actions.addAction(action)
         self._theme_actions.triggered.connect(lambda action: self.set_theme(str(action.data())))
+        view_menu.addSeparator()
+        self.reflow_action = view_menu.addAction("&Reflow on resize")
+        self.reflow_action.setCheckable(True)
+        self.reflow_action.setToolTip("Re-wrap soft-wrapped lines when the width changes (off: cut them, as xterm)")
+        self.reflow_action.setChecked(self.settings.reflow)
+        self.reflow_action.toggled.connect(self.set_reflow)
         view_menu.addSeparator()
         inspector = self.dock.toggleViewAction()
         inspector.setShortcut(QtGui.QKeySequence("Ctrl+Shift+I"))

@@ -349,7 +349,9 @@ class SessionTab(QtWidgets.QWidget):
         if name == normalize_encoding(main.encoding):
             self._shadow = self._shadow_map = None
         else:
-            shadow = Terminal(cols=main.cols, rows=main.rows, scrollback=main.scrollback, encoding=name)
+            shadow = Terminal(
+                cols=main.cols, rows=main.rows, scrollback=main.scrollback, encoding=name, reflow=main.reflow
+            )
             shadow.on_reply = _drop_reply
             shadow_map = SourceMap(shadow)
             for chunk in self.session.bytelog:
@@ -488,10 +490,17 @@ class SessionTab(QtWidgets.QWidget):
             self.find_bar.output_arrived()
             self.output.emit()
         elif isinstance(event, Resized):
+            reflowed = self._main_map.follow_reflow(self.session.terminal.take_reflow())
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.resize(event.cols, event.rows)
+                reflowed = self._shadow_map.follow_reflow(self._shadow.take_reflow()) or reflowed
                 self._shadow_map.sync()
             self._main_map.sync()
+            if reflowed:  # rows moved: what was lit or selected by row and column is elsewhere now
+                self.view.clear_selection()
+                self.view.set_highlight([])
+                self._traces.clear()
+                self.find_bar.output_arrived()
             self.view.refresh()
             self.update_status()
         elif isinstance(event, ReplayReset):
@@ -556,6 +565,12 @@ class SessionTab(QtWidgets.QWidget):
     def _tick(self) -> None:
         self._check_ended()
         self.update_status()
+
+    def set_reflow(self, on: bool) -> None:
+        """Whether this tab's terminals re-wrap their lines when the width changes."""
+        self.session.terminal.reflow = on
+        if self._shadow is not None:
+            self._shadow.reflow = on
 
     def _on_size_changed(self, cols: int, rows: int) -> None:
         if self.ended and self.is_replay:

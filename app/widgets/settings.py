@@ -110,6 +110,15 @@ class AppSettings:
         self.store.setValue("tests/preset", json.dumps(value, ensure_ascii=False))
 
     @property
+    def reflow(self) -> bool:
+        """Whether a change of width re-wraps the terminal's lines (on by default, as in Windows Terminal)."""
+        return self._str("view/reflow", "true").lower() in ("true", "1", "yes", "on")
+
+    @reflow.setter
+    def reflow(self, value: bool) -> None:
+        self.store.setValue("view/reflow", "true" if value else "false")
+
+    @property
     def tests_reuse_tab(self) -> bool:
         """Whether the Tests panel's runs replace their previous tab instead of opening a new one each time."""
         return self._str("tests/reuse_tab", "true").lower() in ("true", "1", "yes", "on")

@@ -77,3 +77,13 @@ def test_cursor_addressing_is_fine_when_the_replayed_row_matches() -> None:
     term.feed(data)
     trace = trace_row(data, 0, cols=20, encoding="utf-8", row_text=term.screen.lines[3].text)
     assert trace is not None and trace.span_of(4) == (6, 7)  # the "h", after the 6 bytes of CUP
+
+
+def test_a_line_that_wraps_over_many_rows_keeps_its_writers() -> None:
+    # One line of 40 different characters at 10 columns: 4 rows from a single line feed. A scratch screen with
+    # room only for the line feeds would scroll and credit the rows' cells to the wrong bytes.
+    text = "".join(chr(ord("A") + i) for i in range(26)) + "abcdefghijklmn"
+    data = text.encode() + b"\r\n"
+    trace = trace_row(data, 500, cols=10, encoding="utf-8", row_text=text[30:40])
+    assert trace is not None
+    assert [trace.span_of(col) for col in (0, 9)] == [(530, 531), (539, 540)]

@@ -684,18 +684,18 @@ def test_resize_grow() -> None:
     assert t.cursor == (4, 11)
 
 
-def test_resize_cols_truncates_and_clamps_cursor() -> None:
+def test_resize_without_reflow_truncates_and_clamps_cursor() -> None:
     t = term("abcdefghij")
-    t.resize(cols=5, rows=5)
+    t.resize(cols=5, rows=5, reflow=False)  # xterm's way
     assert t.display[0] == "abcde"
     assert t.cursor == (0, 4)
-    t.resize(cols=8, rows=5)
+    t.resize(cols=8, rows=5, reflow=False)
     assert t.display[0] == "abcde   "
 
 
-def test_resize_cutting_a_wide_char() -> None:
+def test_resize_without_reflow_cutting_a_wide_char() -> None:
     t = term("abc中")
-    t.resize(cols=4, rows=5)
+    t.resize(cols=4, rows=5, reflow=False)
     assert t.display[0] == "abc "
     assert WIDE_PLACEHOLDER not in cells(t, 0)
 
