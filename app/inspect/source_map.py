@@ -72,18 +72,20 @@ class SourceMap:
         if reflow is None:
             return False
         first, row_map = reflow
-        moved: dict[int, tuple[int, int]] = {}
-        for line, span in self._rows.items():
+        starts: dict[int, int] = {}
+        ends: dict[int, int] = {}
+        for line, a in self._starts.items():
+            b = self._ends[line]
             k = line - first
             if not 0 <= k < len(row_map):
-                if line < first:
-                    moved[line] = span  # history the reflow did not see (dropped for space): unchanged
+                if line < first:  # history the reflow did not see (dropped for space): unchanged
+                    starts[line], ends[line] = a, b
                 continue
             lo, hi = row_map[k]
             for new in range(first + lo, first + hi + 1):
-                old = moved.get(new)
-                moved[new] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
-        self._rows = moved
+                old = starts.get(new)
+                starts[new], ends[new] = (a, b) if old is None else (min(old, a), max(ends[new], b))
+        self._starts, self._ends = starts, ends
         return True
 
     def sync(self) -> None:

@@ -80,3 +80,21 @@ def test_record_gives_the_rows_the_simple_loop_gives(chunks: list[bytes], take_d
         assert fast.lines() == slow.lines()
     rows = len(fast_term.history) + fast_term.rows
     assert [fast.range_of_row(r) for r in range(rows)] == [slow.range_of_row(r) for r in range(rows)]
+
+
+def test_a_reflow_takes_each_line_s_bytes_to_the_rows_its_cells_went_to() -> None:
+    term = Terminal(cols=10, rows=5, scrollback=20)
+    smap = SourceMap(term)
+    offset = 0
+    for data in (b"a" * 15 + b"\r\n", b"bb\r\n"):
+        term.feed(data)
+        smap.record(offset, data)
+        offset += len(data)
+    # The cursor's row after the first chunk was on its path: "bb"'s row spans from it.
+    assert [smap.range_of_row(r) for r in range(3)] == [(0, 17), (0, 17), (0, 21)]
+    term.resize(20, 5)
+    assert smap.follow_reflow(term.take_reflow()) is True
+    assert term.row(0) is not None and term.row(0).text.rstrip() == "a" * 15  # the wrapped line is one row again
+    assert [smap.range_of_row(r) for r in range(3)] == [(0, 17), (0, 21), None]
+    assert smap.rows_of_range(17, 21) == [1]
+    assert smap.follow_reflow(term.take_reflow()) is False  # taken once
