@@ -60,9 +60,9 @@ class IdleCollector(QtCore.QObject):
         self._timer.start()
         self._closed = False
         self._settled = False
-        # The start-up objects are frozen out of the walk once the loop runs, not now: the full collection first
-        # (~20 ms) then overlaps the shell's own start instead of delaying the window.
-        QtCore.QTimer.singleShot(0, self, self._settle)
+        # The start-up objects are frozen out of the walk at the first quiet check (a second after start), not now
+        # nor at the loop's first turn: the full collection first (~20 ms) would delay the first prompt's paint
+        # (the shell's prompt comes a few ms after it is started).
 
     def _settle(self) -> None:
         if not self._closed and not self._settled:
@@ -81,7 +81,11 @@ class IdleCollector(QtCore.QObject):
 
     def check(self) -> bool:
         """Run the pending full collection if the window is quiet; returns whether it ran."""
-        if not self.pending or time.monotonic() - self._last_activity() < QUIET_S:
+        if time.monotonic() - self._last_activity() < QUIET_S:
+            return False
+        if not self._settled:
+            self._settle()
+        if not self.pending:
             return False
         self._young = 0
         gc.collect()
