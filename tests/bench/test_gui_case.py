@@ -13,6 +13,7 @@ import pytest
 
 from app.bench import gui_peers
 from app.bench.gui_case import GuiMeasurement, StallProbe, report
+from app.bench.gui_peers import GuiPeer
 from app.widgets.qt import QtCore
 
 
@@ -82,3 +83,18 @@ def test_a_missing_peer_terminal_is_reported(monkeypatch: pytest.MonkeyPatch, tm
     text = "\n".join(report(m))
     assert "peer xterm     missing: no-such-terminal-here is not installed" in text
     assert m.ok and "result         ok" in text
+
+
+def test_the_verdict_holds_the_window_to_xterm_and_shows_st_beside_it() -> None:
+    def measured(*peers: GuiPeer) -> GuiMeasurement:
+        return GuiMeasurement(10, 10, True, 2.0, 80, 40.0, 1.0, 1.0, 100, "xcb", engine_seconds=1.5, peers=list(peers))
+
+    xterm_slower, st_faster = GuiPeer("xterm", seconds=7.5), GuiPeer("st", seconds=1.2)
+    both = measured(xterm_slower, st_faster)
+    assert both.judged_peers == [xterm_slower] and both.ok
+    text = "\n".join(report(both))
+    assert "peer st        1.20 s on the same file under Xvfb: the window is SLOWER (shown, not a limit)" in text
+    assert "the window is faster" in text and "result         ok" in text
+    assert not measured(GuiPeer("xterm", seconds=1.9), st_faster).ok  # xterm faster: failed
+    assert not measured(st_faster).ok  # without xterm, the peers timed are the limit
+    assert measured(GuiPeer("xterm", missing="not installed")).ok  # nothing timed: nothing to beat
