@@ -40,6 +40,7 @@ WAITS = (
     "app.widgets.codepage_panel",
     "app.widgets.env_panel",
     "app.widgets.replay_bar",
+    "app.gotest",  # the go test model: made when a tab's output is first parsed
     "app.inspect.explain.engine",
     "app.inspect.explain.inspector",
     "ftfy",
@@ -47,6 +48,9 @@ WAITS = (
     "wcwidth",
     "pyte",
     "psutil",
+    "encodings.gbk",  # the Decode as menu's codecs: looked up when the menu is shown
+    "encodings.shift_jis",
+    "encodings.big5",
 )
 
 

@@ -29,8 +29,8 @@ import logging
 import shlex
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from app.gotest import GoTestRun, Marker
 from app.inspect.cell_trace import RowTrace, trace_row
 from app.inspect.source_map import SourceMap
 from app.pty.base import SourceClosedError, SourceError
@@ -45,6 +45,9 @@ from app.widgets.find_bar import FindBar
 from app.widgets.palette import Theme
 from app.widgets.qt import QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
+
+if TYPE_CHECKING:
+    from app.gotest import GoTestRun, Marker
 
 __all__ = ["SessionTab", "format_rate"]
 
@@ -119,7 +122,8 @@ class SessionTab(QtWidgets.QWidget):
         self._traces: dict[tuple[str, tuple[int, int], str], RowTrace | None] = {}
         #: The session's output parsed as ``go test`` output, fed as it arrives whether or not the tab is
         #: shown: the Tests panel shows the current tab's, and every run's markers reach its recording.
-        self._tests = GoTestRun(session.terminal.encoding, on_marker=self._on_test_marker)
+        #: (made at its first use: :mod:`app.gotest` is not imported before the first prompt)
+        self._tests_model: GoTestRun | None = None
         #: Reads not parsed yet, oldest first (the same bytes objects the ByteLog holds), and their size.
         self._tests_backlog: collections.deque[tuple[bytes, int]] = collections.deque()
         self._tests_backlog_bytes = 0
@@ -177,6 +181,18 @@ class SessionTab(QtWidgets.QWidget):
         if self.is_replay:
             return f"{self._base_title} (ended)"
         return f"{self._base_title} (exited {self.session.exit_status})"
+
+    @property
+    def _tests(self) -> GoTestRun:
+        if self._tests_model is None:
+            from app.gotest import GoTestRun
+
+            self._tests_model = GoTestRun(self.encoding, on_marker=self._on_test_marker)
+        return self._tests_model
+
+    @_tests.setter
+    def _tests(self, run: GoTestRun) -> None:
+        self._tests_model = run
 
     @property
     def tests_run(self) -> GoTestRun:
@@ -369,6 +385,8 @@ class SessionTab(QtWidgets.QWidget):
 
     def _parse_tests(self, encoding: str) -> GoTestRun:
         """The whole ByteLog parsed again as go test output (a new code page); no markers: they were written."""
+        from app.gotest import GoTestRun
+
         run = GoTestRun(encoding)
         for chunk in self.session.bytelog:
             run.feed(chunk.data, chunk.offset)
@@ -504,7 +522,7 @@ class SessionTab(QtWidgets.QWidget):
             self.view.refresh()
             self.update_status()
         elif isinstance(event, ReplayReset):
-            self._tests = GoTestRun(self.encoding, on_marker=self._on_test_marker)
+            self._tests_model = None  # a fresh model at its next use
             self._tests_backlog.clear()
             self._tests_backlog_bytes = 0
             self._tests_finish = False
