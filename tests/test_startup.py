@@ -41,6 +41,7 @@ WAITS = (
     "app.widgets.env_panel",
     "app.widgets.replay_bar",
     "app.gotest",  # the go test model: made when a tab's output is first parsed
+    "app.cli",  # the command line's commands: python -m app with no arguments starts the window without them
     "app.inspect.explain.engine",
     "app.inspect.explain.inspector",
     "ftfy",
