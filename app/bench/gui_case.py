@@ -80,6 +80,8 @@ class GuiMeasurement:
     #: CPU time of this process over the flood, and the headless engine's on the same chunks (seconds).
     cpu_seconds: float = 0.0
     engine_seconds: float = 0.0
+    #: The process's CPU time during the worst stall's gap (ms; see :attr:`StallProbe.max_stall_cpu_ms`).
+    max_stall_cpu_ms: float = 0.0
     #: Reads the window got (the chunks the engine was timed on).
     chunks: int = 0
     #: What the Tests panel's model, left for a quiet moment while the panel was not shown, took after the flood
@@ -137,6 +139,9 @@ class StallProbe:
 
         self.interval_ms = interval_ms
         self.ticks: list[float] = []
+        #: The process's CPU time at each tick: a long gap in which the process ran little was the machine's
+        #: (another program had the CPU), one in which it ran all along was the app's own work.
+        self.cpu_ticks: list[float] = []
         self._timer = QtCore.QTimer()
         self._timer.setInterval(interval_ms)
         self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
@@ -144,15 +149,16 @@ class StallProbe:
 
     def _tick(self) -> None:
         self.ticks.append(time.perf_counter())
+        self.cpu_ticks.append(time.process_time())
 
     def start(self) -> None:
-        self.ticks.append(time.perf_counter())
+        self._tick()
         self._timer.start()
 
     def stop(self) -> None:
         if self._timer.isActive():
             self._timer.stop()
-            self.ticks.append(time.perf_counter())
+            self._tick()
 
     @property
     def gaps_ms(self) -> list[float]:
@@ -162,6 +168,16 @@ class StallProbe:
     def max_stall_ms(self) -> float:
         """The longest gap minus the interval: how long the loop was away beyond the timer's own wait."""
         return max(0.0, max(self.gaps_ms, default=0.0) - self.interval_ms)
+
+    @property
+    def max_stall_cpu_ms(self) -> float:
+        """The process's CPU time during the longest gap (ms): near the gap, the app was busy; far below it, the
+        process was waiting for the CPU or for the X server."""
+        gaps = self.gaps_ms
+        if not gaps:
+            return 0.0
+        i = max(range(len(gaps)), key=gaps.__getitem__)
+        return (self.cpu_ticks[i + 1] - self.cpu_ticks[i]) * 1000
 
 
 def measure_gui(
@@ -273,6 +289,7 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
         frames=frames,
         fps=frames / seconds if seconds > 0 else 0.0,
         max_stall_ms=probe.max_stall_ms,
+        max_stall_cpu_ms=probe.max_stall_cpu_ms,
         p99_gap_ms=_percentile(gaps, 99),
         ticks=len(probe.ticks),
         platform=app.platformName(),
@@ -317,7 +334,7 @@ def report(m: GuiMeasurement) -> list[str]:
         f"engine alone   {m.engine_seconds:.2f} s CPU on the same reads: the window took {m.engine_factor:.2f}x "
         f"(limit {MAX_ENGINE_FACTOR:g}x; CPU {m.cpu_seconds / m.engine_seconds if m.engine_seconds else 0:.2f}x)",
         f"worst stall    {m.max_stall_ms:.1f} ms (limit {MAX_STALL_MS:.0f} ms; a {PROBE_MS} ms QTimer probe, "
-        f"{m.ticks:,} ticks, p99 gap {m.p99_gap_ms:.1f} ms)",
+        f"{m.ticks:,} ticks, p99 gap {m.p99_gap_ms:.1f} ms; the app's CPU in that gap {m.max_stall_cpu_ms:.0f} ms)",
         f"frame rate     {m.fps:.1f} frames/s ({m.frames:,} repaints; limit {MIN_FPS:.0f})",
         f"Tests model    caught up {m.tests_catch_up_seconds:.2f} s after the flood (CPU {m.tests_catch_up_cpu:.2f} s; "
         "the panel was not in front, so it parsed in quiet moments)",

@@ -25,6 +25,21 @@ def test_stall_probe_sees_a_blocked_event_loop(qtbot: Any) -> None:
     probe.stop()
     assert probe.max_stall_ms >= 250
     assert len(probe.ticks) > 5  # the timer did fire around the stall
+    assert probe.max_stall_cpu_ms < 100  # asleep, not working: the CPU time in the gap says so
+
+
+def test_stall_probe_tells_the_app_s_own_work_in_a_stall(qtbot: Any) -> None:
+    def busy() -> None:
+        end = time.process_time() + 0.2
+        while time.process_time() < end:
+            pass
+
+    probe = StallProbe(interval_ms=10)
+    probe.start()
+    QtCore.QTimer.singleShot(50, busy)
+    qtbot.wait(400)
+    probe.stop()
+    assert probe.max_stall_ms >= 150 and probe.max_stall_cpu_ms >= 190
 
 
 def test_bench_gui_floods_the_window_and_every_byte_arrives(tmp_path: Any) -> None:
