@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = [
     "run_app",
     "seconds_since_start",
     "take_screenshot",
+    "warm_up_in_background",
 ]
 
 #: With this variable set (``MOJISCOPE_STARTUP_PROBE=1 python -m app``), the app prints one line when its first
@@ -187,7 +189,7 @@ def run_app(argv: list[str]) -> int:
         if os.environ.get(STARTUP_PROBE, "") not in ("", "0"):
             _probe_first_prompt(window, tab)
         else:
-            QtCore.QTimer.singleShot(WARM_UP_MS, lambda: _warm_up(window))
+            QtCore.QTimer.singleShot(WARM_UP_MS, warm_up_in_background)
         loop.run_until_complete(done)
     finally:
         if collector is not None:
@@ -197,19 +199,31 @@ def run_app(argv: list[str]) -> int:
     return 0
 
 
-#: How long after the window opens :func:`_warm_up` runs (ms): after the first prompt, before a user's first command.
-WARM_UP_MS = 1500
+#: How long after the window opens :func:`warm_up_in_background` starts (ms): after the first prompt is painted
+#: (~50 ms after the window shows), so its work does not compete with that.
+WARM_UP_MS = 300
 
 
-def _warm_up(window: object) -> None:
-    """In a quiet moment after start-up, load what the first output would otherwise load in the middle of a stream:
-    the width tables the engine reads at its first non-ASCII character (~40 ms: a hitch in the first CJK line)."""
-    from app.vt.width import char_width
-    from app.widgets.main_window import MainWindow
+def warm_up_in_background() -> threading.Thread:
+    """Load, on a background thread, what would otherwise be loaded on the GUI thread in the middle of a stream:
+    the width tables the engine reads at its first non-ASCII character (wcwidth, ~30-40 ms: a stall at the first
+    CJK line of a flood) and psutil, which the first session's end imports to gather its process family (~35 ms,
+    with PySide's import hook reading each new module's source: a stall as a ``go test`` run ends).
 
-    if isinstance(window, MainWindow) and time.monotonic() - window.last_output < 0.5:
-        return  # output is coming: the engine loads them itself, now or soon
-    char_width("中")
+    Why a thread: this is import work, which is safe on any thread, and the interpreter hands the GUI thread
+    its turn every few milliseconds, where on the GUI thread the loop would stop for all of it.  A module the GUI
+    thread asks for while the thread is still loading it waits for that import (no worse than loading it).
+    """
+
+    def load() -> None:
+        from app.vt.width import char_width
+
+        char_width("中")
+        import psutil  # noqa: F401  # loaded for the session's end (app.pty._common)
+
+    thread = threading.Thread(target=load, name="mojiscope-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def seconds_since_start(now: float | None = None) -> float:

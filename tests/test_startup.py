@@ -75,3 +75,20 @@ def test_the_first_prompt_is_painted_before_anything_that_can_wait_is_loaded(tmp
     assert {"app.widgets.main_window", "app.widgets.hex_view", "app.widgets.explain_panel", "app.vt"} <= loaded
     assert sorted(name for name in WAITS if name in loaded) == []
 
+
+
+def test_the_warm_up_loads_the_width_tables_and_psutil_on_a_background_thread() -> None:
+    """What the first CJK line and the first session's end would load on the GUI thread is loaded beside it."""
+    code = """
+import sys, threading
+from app.app_main import warm_up_in_background
+before = {"wcwidth" in sys.modules, "psutil" in sys.modules}
+thread = warm_up_in_background()
+assert thread is not threading.main_thread() and thread.daemon
+thread.join(60)
+from app.vt.width import char_width
+print(before, "wcwidth" in sys.modules, "psutil" in sys.modules, char_width.cache_info().currsize, thread.is_alive())
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["{False}", "True", "True", "1", "False"]
