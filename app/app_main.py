@@ -174,6 +174,7 @@ def run_app(argv: list[str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     collector: IdleCollector | None = None
+    warm_ups: list[threading.Thread] = []
     try:
         window = MainWindow(loop=loop)
         collector = IdleCollector(lambda: window.last_output)
@@ -189,13 +190,15 @@ def run_app(argv: list[str]) -> int:
         if os.environ.get(STARTUP_PROBE, "") not in ("", "0"):
             _probe_first_prompt(window, tab)
         else:
-            QtCore.QTimer.singleShot(WARM_UP_MS, warm_up_in_background)
+            QtCore.QTimer.singleShot(WARM_UP_MS, lambda: warm_ups.append(warm_up_in_background()))
         loop.run_until_complete(done)
     finally:
         if collector is not None:
             collector.close()
         asyncio.set_event_loop(None)
         loop.close()
+        for thread in warm_ups:  # not left importing while the interpreter shuts down (a window closed at once)
+            thread.join(10)
     return 0
 
 
