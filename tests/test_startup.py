@@ -77,18 +77,19 @@ def test_the_first_prompt_is_painted_before_anything_that_can_wait_is_loaded(tmp
 
 
 
-def test_the_warm_up_loads_the_width_tables_and_psutil_on_a_background_thread() -> None:
+def test_the_warm_up_loads_the_width_tables_psutil_and_the_go_test_model_on_a_background_thread() -> None:
     """What the first CJK line and the first session's end would load on the GUI thread is loaded beside it."""
     code = """
 import sys, threading
 from app.app_main import warm_up_in_background
-before = {"wcwidth" in sys.modules, "psutil" in sys.modules}
+before = {name in sys.modules for name in ("wcwidth", "psutil", "app.gotest")}
 thread = warm_up_in_background()
 assert thread is not threading.main_thread() and thread.daemon
 thread.join(60)
 from app.vt.width import char_width
-print(before, "wcwidth" in sys.modules, "psutil" in sys.modules, char_width.cache_info().currsize, thread.is_alive())
+loaded = [name in sys.modules for name in ("wcwidth", "psutil", "app.gotest")]
+print(before, *loaded, char_width.cache_info().currsize, thread.is_alive())
 """
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["{False}", "True", "True", "1", "False"]
+    assert done.stdout.split() == ["{False}", "True", "True", "True", "1", "False"]
