@@ -5,13 +5,21 @@ is first imported, before any library had a chance to write into ``os.environ``.
 it, not from ``os.environ``: importing PySide6 sets ``PYSIDE6_OPTION_PYTHON_ENUM=True`` (and a Qt
 platform may be chosen for a screenshot), and none of the app's own settings belong in the user's
 shells.
+
+:data:`MAX_TERMINAL_SIZE` is the one limit on a terminal's columns and rows, kept here because every layer
+needs it and may import the root: the command line's ``--cols``/``--rows``, a recording's header and resize
+events, and the engine itself refuse anything larger, so a file cannot ask for what the command line refuses
+(a 1,000,000,000-row header once made the engine try to allocate gigabytes).
 """
 
 from __future__ import annotations
 
 import os
 
-__all__ = ["launch_environment"]
+__all__ = ["MAX_TERMINAL_SIZE", "launch_environment"]
+
+#: Largest number of columns or rows a terminal may have, wherever the size comes from (see the module doc).
+MAX_TERMINAL_SIZE = 10_000
 
 _LAUNCH_ENVIRONMENT = dict(os.environ)
 

@@ -11,19 +11,25 @@ import asyncio
 import contextlib
 import io
 import json
+import logging
 import math
 import os
+import re
 import shutil
 import signal
 import sys
+import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
+
+from app import MAX_TERMINAL_SIZE
 
 if TYPE_CHECKING:
-    from app.record.cast import Recording
+    from app.record.cast import CastStream, Recording
     from app.session import Session, SessionEvent
     from app.vt import Terminal
+    from app.vt.annotate import Token
 
 __all__ = ["main"]
 
@@ -48,8 +54,8 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give a positive size like 80") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not positive; give a size of at least 1")
-    if value > 10_000:
-        raise argparse.ArgumentTypeError(f"{text!r} is too large; give at most 10000")
+    if value > MAX_TERMINAL_SIZE:
+        raise argparse.ArgumentTypeError(f"{text!r} is too large; give at most {MAX_TERMINAL_SIZE}")
     return value
 
 
@@ -61,6 +67,13 @@ def _offset(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is negative; byte offsets start at 0")
     return value
+
+
+def _cell(text: str) -> tuple[int, int]:
+    row, sep, col = text.replace(" ", "").partition(",")
+    if not sep or not row.isdigit() or not col.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a cell; give ROW,COL counted from 0, like 0,3")
+    return int(row), int(col)
 
 
 def _encoding(text: str) -> str:
@@ -85,12 +98,26 @@ def _speed(text: str) -> float:
     return value
 
 
-def _read_input(path: str) -> bytes:
+def _read_head(path: str, keep: int) -> tuple[bytes, int]:
+    """The first ``keep`` bytes of the input and its whole size, with one-line errors; the rest is read in
+    blocks and dropped, so a file of any size takes a few MB (issue 12: no file can eat the memory)."""
+    with _open_input(path) as f:
+        try:
+            head = f.read(keep)
+            total = len(head)
+            while block := f.read(1 << 20):
+                total += len(block)
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return head, total
+
+
+def _open_input(path: str) -> BinaryIO:
+    """The file (or stdin for ``-``) as a binary stream; a missing file and the like are one-line errors."""
     if path == "-":
-        return sys.stdin.buffer.read()
-    p = Path(path)
+        return io.BufferedReader(_Prefixed(b"", sys.stdin.buffer))  # closing it leaves stdin open
     try:
-        return p.read_bytes()
+        return open(path, "rb")
     except FileNotFoundError:
         raise UsageError(f"cannot read {path}: no such file; give the path of a byte capture or .cast") from None
     except IsADirectoryError:
@@ -99,6 +126,100 @@ def _read_input(path: str) -> bytes:
         raise UsageError(f"cannot read {path}: permission denied") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+class _Prefixed(io.RawIOBase):
+    """``head`` followed by the rest of ``inner``: what was read to look at a pipe's first line, put back.
+    Closing it does not close ``inner`` (stdin stays open)."""
+
+    def __init__(self, head: bytes, inner: BinaryIO) -> None:
+        self._head = head
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: typing.Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            n = min(len(view), len(self._head))
+            view[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._inner.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+
+_CAST_START = re.compile(rb"\A[ \t\r\n]*\{[ \t\r\n]*\"version\"[ \t\r\n]*:[ \t\r\n]*(-?[0-9]+)")
+_HEADER_KEYS = ("width", "height", "term", "stdout")
+
+
+def _looks_like_cast(head: bytes) -> bool:
+    """A recording, by content: its first line is an asciicast header object — a ``"version"`` and the size
+    (``width``/``height``, v3's ``term``, v1's ``stdout``) — of any version, so that one this app cannot read
+    is refused by name instead of being shown as raw JSON text; or, asciicast v1 being a pretty-printed JSON
+    document, it starts with ``{"version": N`` and names those keys soon after."""
+    if _CAST_START.match(head) and any(f'"{key}"'.encode() in head for key in _HEADER_KEYS):
+        return True
+    if not head.lstrip(b" \t").startswith(b"{"):
+        return False
+    first = head.split(b"\n", 1)[0]
+    try:
+        obj = json.loads(first.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(obj, dict) and "version" in obj and any(key in obj for key in _HEADER_KEYS)
+
+
+def _open_recording_or_bytes(path: str) -> tuple[BinaryIO, bool]:
+    """The input, seekable or not, with whether it is a recording (looked at without reading all of it)."""
+    from app.record.cast import MAX_LINE_BYTES
+
+    f = _open_input(path)
+    try:
+        head = f.readline(MAX_LINE_BYTES)
+        if len(head) < 64:
+            head += f.read(4096)  # a pretty-printed JSON document (asciicast v1) starts with a short line
+    except OSError as exc:
+        f.close()
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if f.seekable():
+        f.seek(0)
+    else:
+        f = io.BufferedReader(_Prefixed(head, f))
+    return f, _looks_like_cast(head)
+
+
+def _cast_stream(path: str, f: BinaryIO) -> CastStream:
+    from app.record.cast import CastFormatError, CastStream
+
+    try:
+        return CastStream(f)
+    except CastFormatError as exc:
+        f.close()
+        raise UsageError(f"{path}: {exc}") from None
+    except OSError as exc:
+        f.close()
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _note_truncated(path: str, truncated: bool, lines: int) -> None:
+    if truncated:
+        print(
+            f"mojiscope: note: {path} was cut off mid-line (a recording interrupted by a crash?); "
+            f"using its first {lines} whole lines",
+            file=sys.stderr,
+        )
+
+
+def _check_engine(term: Terminal) -> None:
+    """A screen is printed only if the engine took every byte: an internal failure is an error, not a result."""
+    if term.internal_errors:
+        raise UsageError(
+            f"the terminal engine failed {term.internal_errors} time(s) on this input ({term.last_internal_error}); "
+            "the screen would be wrong, so it is not printed — please report this with the file"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +247,16 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--to", dest="end", type=_offset, default=None, help="byte offset where the listing stops")
     inspect.add_argument("--json", action="store_true", help="one JSON object per token")
     inspect.add_argument("--onlcr", action="store_true", help=ONLCR_HELP + "; offsets are in that stream")
+    inspect.add_argument(
+        "--cell",
+        type=_cell,
+        default=None,
+        metavar="ROW,COL",
+        help="the bytes that wrote one cell, as the window's click finds them: ROW counts the rows render prints "
+        "(scrollback, then screen) from 0, COL the columns from 0",
+    )
+    inspect.add_argument("--cols", type=_positive_int, default=None, help="terminal width for --cell (default 80)")
+    inspect.add_argument("--rows", type=_positive_int, default=None, help="terminal height for --cell (default 24)")
 
     record = sub.add_parser(
         "record",
@@ -272,12 +403,16 @@ def _note_staircase(path: str, data: bytes, onlcr: bool) -> bytes:
     if onlcr:
         return as_pty_output(data)
     if looks_like_redirected_capture(data):
-        print(
-            f"mojiscope: note: {path} has line feeds without carriage returns (output redirected to a file, not a "
-            "pty?); its lines step right like a staircase: add --onlcr to translate LF as a pty would",
-            file=sys.stderr,
-        )
+        _staircase_note(path)
     return data
+
+
+def _staircase_note(path: str) -> None:
+    print(
+        f"mojiscope: note: {path} has line feeds without carriage returns (output redirected to a file, not a "
+        "pty?); its lines step right like a staircase: add --onlcr to translate LF as a pty would",
+        file=sys.stderr,
+    )
 
 
 def _print_screen(term: Terminal) -> None:
@@ -289,49 +424,75 @@ def _print_screen(term: Terminal) -> None:
         out.write(row.rstrip() + "\n")
 
 
-def _looks_like_cast(data: bytes) -> bool:
-    """A recording, by content: the first line is a JSON object with ``"version": 2``."""
-    if not data.lstrip(b" \t").startswith(b"{"):
-        return False
-    first = data.split(b"\n", 1)[0]
-    try:
-        obj = json.loads(first.decode("utf-8"))
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(obj, dict) and obj.get("version") == 2
-
-
-def _parse_recording(path: str, data: bytes) -> Recording:
+def _parse_recording(path: str) -> Recording:
+    """A whole (small) recording in memory, for the screenshot; errors are one line."""
     from app.record.cast import CastFormatError, read_cast
 
+    f = _open_input(path)
     try:
-        recording = read_cast(io.BytesIO(data))
+        recording = read_cast(f)
     except CastFormatError as exc:
         raise UsageError(f"{path}: {exc}") from None
-    if recording.truncated:
-        print(
-            f"mojiscope: note: {path} was cut off mid-line (a recording interrupted by a crash?); "
-            f"using its first {recording.lines} whole lines",
-            file=sys.stderr,
-        )
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    finally:
+        f.close()
+    _note_truncated(path, recording.truncated, recording.lines)
     return recording
 
 
+#: Bytes fed to the engine at a time when rendering a raw byte file (a pty's read size).
+_RENDER_BLOCK = 64 * 1024
+
+
 def cmd_render(args: argparse.Namespace) -> int:
+    """Feed a byte file or a recording to the engine and print scrollback, then screen; the file is streamed,
+    so its size does not matter (only the screen and scrollback are kept)."""
+    from app.record.cast import CastFormatError, OutputEvent, ResizeEvent
     from app.vt import Terminal
 
-    data = _read_input(args.file)
-    cols, rows = args.cols, args.rows
-    if _looks_like_cast(data):
-        recording = _parse_recording(args.file, data)
-        cols = cols or recording.header.width
-        rows = rows or recording.header.height
-        data = recording.output_bytes()
-    else:
-        data = _note_staircase(args.file, data, args.onlcr)
-    term = Terminal(cols=cols or 80, rows=rows or 24, scrollback=max(0, args.scrollback), encoding=args.encoding)
-    term.feed(data)
+    f, is_cast = _open_recording_or_bytes(args.file)
+    with f:
+        if not is_cast:
+            term = Terminal(
+                cols=args.cols or 80, rows=args.rows or 24, scrollback=max(0, args.scrollback), encoding=args.encoding
+            )
+            lines = carriage_returns = 0
+            try:
+                while block := f.read(_RENDER_BLOCK):
+                    if args.onlcr:
+                        block = as_pty_output(block)
+                    lines += block.count(b"\n")
+                    carriage_returns += block.count(b"\r")
+                    term.feed(block)
+            except OSError as exc:
+                raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+            if not args.onlcr and lines >= 2 and not carriage_returns:
+                _staircase_note(args.file)
+        else:
+            stream = _cast_stream(args.file, f)
+            header = stream.header
+            term = Terminal(
+                cols=args.cols or header.width,
+                rows=args.rows or header.height,
+                scrollback=max(0, args.scrollback),
+                encoding=args.encoding,
+            )
+            # The recording's own resizes are followed, unless a size was asked for.
+            follow = args.cols is None and args.rows is None
+            try:
+                for event in stream.events():
+                    if isinstance(event, OutputEvent):
+                        term.feed(event.data)
+                    elif isinstance(event, ResizeEvent) and follow:
+                        term.resize(event.cols, event.rows)
+            except CastFormatError as exc:
+                raise UsageError(f"{args.file}: {exc}") from None
+            except OSError as exc:
+                raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+            _note_truncated(args.file, stream.truncated, stream.lines)
     term.feed_text(term.decoder.flush())
+    _check_engine(term)
     _print_screen(term)
     return 0
 
@@ -341,15 +502,137 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
     if args.end is not None and args.end < args.start:
         raise UsageError(f"--to {args.end} is before --from {args.start}; give --to after --from")
-    data = _note_staircase(args.file, _read_input(args.file), args.onlcr)
+    if args.cell is None and (args.cols or args.rows):
+        raise UsageError("--cols and --rows size the terminal for --cell; give --cell ROW,COL too")
+    if args.cell is not None and (args.start or args.end is not None):
+        raise UsageError("--cell answers for one cell; leave out --from and --to")
+    f, is_cast = _open_recording_or_bytes(args.file)
+    with f:
+        if args.cell is not None:
+            return _inspect_cell(args, f, is_cast)
+        if is_cast:
+            return _inspect_recording(args, _cast_stream(args.file, f))
+        try:
+            data = _note_staircase(args.file, f.read(), args.onlcr)
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     tokens = annotate(data, args.encoding, args.start, args.end)
     out = _out()
     for t in tokens:
         if args.json:
             out.write(json.dumps(t.as_dict(), ensure_ascii=False) + "\n")
         else:
-            seq = f"{t.sequence}  " if t.sequence else ""
-            out.write(f"{t.offset:08d}  {t.hex:<24}  {t.kind:<10}  {seq}{t.meaning}\n")
+            out.write(_token_line(t) + "\n")
+    return 0
+
+
+def _inspect_cell(args: argparse.Namespace, f: BinaryIO, is_cast: bool) -> int:
+    """``inspect FILE --cell ROW,COL``: the bytes that last wrote the cell, found by the window's own model
+    (:mod:`app.inspect.cell_map`), with their annotation (and, for a recording, the read and its time)."""
+    from collections.abc import Iterator
+
+    from app.inspect.byte_view import ByteViewModel
+    from app.inspect.cell_map import cell_map_of
+    from app.record.cast import CastFormatError, OutputEvent, ResizeEvent
+
+    row, col = args.cell
+    follow = args.cols is None and args.rows is None
+    stream = _cast_stream(args.file, f) if is_cast else None
+
+    def items() -> Iterator[tuple[bytes, float] | tuple[int, int]]:
+        if stream is None:
+            while block := f.read(_RENDER_BLOCK):
+                yield (as_pty_output(block) if args.onlcr else block), 0.0
+            return
+        for event in stream.events():
+            if isinstance(event, OutputEvent):
+                yield event.data, event.t
+            elif isinstance(event, ResizeEvent) and follow:
+                yield event.cols, event.rows
+
+    if stream is not None:
+        cols, rows = args.cols or stream.header.width, args.rows or stream.header.height
+    else:
+        cols, rows = args.cols or 80, args.rows or 24
+    try:
+        cells = cell_map_of(items(), cols=cols, rows=rows, encoding=args.encoding)
+    except CastFormatError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    term = cells.terminal
+    _check_engine(term)
+    last = term.history_size + term.rows - 1
+    if row > last:
+        raise UsageError(f"row {row} is past the last row, {last} (rows count the scrollback, then the screen)")
+    if col >= term.cols:
+        raise UsageError(f"column {col} is past the last column, {term.cols - 1}")
+    answer = cells.locate(row, col).run()
+    shown = term.row_cells(row)[col] or (term.row_cells(row)[col - 1] if col else "")
+    log = cells.log
+    out = _out()
+    if args.json:
+        found = {"row": row, "col": col, "char": shown, "exact": answer.exact, "note": answer.note}
+        if answer.span is not None:
+            start, end = answer.span
+            chunk = log.chunk_at(start)
+            found |= {"start": start, "end": end, "bytes": log.slice(start, end).hex(" ").upper()}
+            if is_cast:
+                found |= {"read": chunk.index, "time": chunk.time}
+        out.write(json.dumps(found, ensure_ascii=False) + "\n")
+        return 0
+    out.write(f"cell {row},{col} {shown!r}: {answer.note}\n")
+    if answer.span is not None:
+        start, end = answer.span
+        data = log.slice(start, end)
+        out.write(f"{data.hex(' ').upper()}\n")
+        if is_cast:
+            first, final = log.chunk_at(start), log.chunk_at(end - 1)
+            reads = f"read #{first.index}" if first.index == final.index else f"reads #{first.index}–#{final.index}"
+            out.write(f"  in {reads}, at {first.time:.6f} s\n")
+        # Explained in context, as the Bytes panel explains them (its window starts after a line feed).
+        window = ByteViewModel(log, args.encoding).window(start, end)
+        for token in window.tokens:
+            if token.offset < end and token.offset + len(token.data) > start:
+                out.write("  " + _token_line(token) + "\n")
+    return 0
+
+
+def _token_line(t: Token, note: str = "") -> str:
+    seq = f"{t.sequence}  " if t.sequence else ""
+    return f"{t.offset:08d}  {t.hex:<24}  {t.kind:<10}  {seq}{t.meaning}{note}"
+
+
+def _inspect_recording(args: argparse.Namespace, stream: CastStream) -> int:
+    """The recorded output bytes (not the file's JSON), with a line where each read begins and its time."""
+    from app.inspect.recorded import Read, annotate_reads
+    from app.record.cast import CastFormatError, OutputEvent
+
+    reads = ((e.data, e.t, e.stream) for e in stream.events() if isinstance(e, OutputEvent))
+    out = _out()
+    try:
+        for item in annotate_reads(reads, args.encoding, args.start, args.end):
+            if isinstance(item, Read):
+                if args.json:
+                    row = {"kind": "read", "read": item.index, "time": item.time, "offset": item.offset}
+                    row |= {"size": item.size, "stream": item.stream}
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                else:
+                    out.write(f"-- {item.describe()}\n")
+            elif args.json:
+                out.write(json.dumps(item.as_dict(), ensure_ascii=False) + "\n")
+            else:
+                note = f"  [split across reads #{item.read.index}–#{item.last_read}]" if item.split else ""
+                out.write(_token_line(item.token, note) + "\n")
+    except CastFormatError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    except BrokenPipeError:
+        raise  # our reader went away (`| head`): main() ends quietly
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    finally:
+        stream.close()
+    _note_truncated(args.file, stream.truncated, stream.lines)
     return 0
 
 
@@ -599,7 +882,7 @@ def _parse_hex(text: str) -> bytes:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from app.inspect.explain import code_page, explain_bytes, explain_text
+    from app.inspect.explain import MAX_BYTES, code_page, explain_bytes, explain_text
 
     given = [name for name in ("text", "hex", "file") if getattr(args, name) is not None]
     if len(given) != 1:
@@ -613,10 +896,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
             raise UsageError("the text is empty; give the garbled text, e.g. explain 浣犲ソ")
         found = explain_text(args.text)
     else:
-        data = _parse_hex(args.hex) if args.hex is not None else _read_input(args.file)
+        total: int | None = None
+        if args.hex is not None:
+            data = _parse_hex(args.hex)
+        else:
+            data, total = _read_head(args.file, MAX_BYTES)
         if not data:
             raise UsageError("no bytes to explain; the input is empty")
-        found = explain_bytes(data, reader)
+        found = explain_bytes(data, reader, total=total)
     out = _out()
     if args.json:
         out.write(json.dumps(found.to_json(), ensure_ascii=False) + "\n")
@@ -671,7 +958,7 @@ def cmd_two_views(args: argparse.Namespace) -> int:
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from app.app_main import ScreenshotError, take_screenshot
 
-    recording = _parse_recording(args.replay, _read_input(args.replay)) if args.replay else None
+    recording = _parse_recording(args.replay) if args.replay else None
     title = Path(args.replay).name if args.replay else None
     try:
         width, height = take_screenshot(
@@ -686,14 +973,40 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ replay
 
 
+#: Bytes a command-line replay keeps for panels it does not have (the session's log needs a cap).
+_REPLAY_LOG_CAP = 1 << 20
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
+    from app.pty.replay import ReplaySource
+    from app.record.cast import CastFormatError, CastStream
     from app.session.factory import replay_session
 
-    recording = _parse_recording(args.file, _read_input(args.file))
-    session = replay_session(
-        recording, speed=0.0 if args.render else args.speed, cols=args.cols, rows=args.rows, encoding=args.encoding
-    )
+    f = _open_input(args.file)
+    stream = _cast_stream(args.file, f)
+    try:
+        session = replay_session(
+            stream,
+            speed=0.0 if args.render else args.speed,
+            cols=args.cols,
+            rows=args.rows,
+            encoding=args.encoding,
+            bytelog_cap=_REPLAY_LOG_CAP,
+        )
+    except BaseException:
+        f.close()
+        raise
     if not args.render:
+        # Played to this terminal as it goes: a file is checked to its end first (a pass that keeps nothing),
+        # so a malformed line is refused before anything is shown. (A pipe can only be played as it comes.)
+        if args.file != "-":
+            try:
+                with CastStream(args.file) as checked:
+                    for _event in checked.events():
+                        pass
+            except CastFormatError as exc:
+                f.close()
+                raise UsageError(f"{args.file}: {exc}") from None
         _passthrough(session)
 
     async def play() -> None:
@@ -702,10 +1015,30 @@ def cmd_replay(args: argparse.Namespace) -> int:
         finally:
             await session.close()
 
-    asyncio.run(play())
+    try:
+        asyncio.run(play())
+    except CastFormatError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    finally:
+        f.close()
+    source = session.source
+    assert isinstance(source, ReplaySource)
+    _note_truncated(args.file, source.truncated, stream.lines)
     if args.render:
+        _check_engine(session.terminal)
         _print_screen(session.terminal)
     return 0
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """An error message as one inert line: a file name or value holding a newline or an escape sequence
+    can neither split it nor drive the terminal it is printed on."""
+    return _CONTROLS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def run_helper(args: Sequence[str]) -> int:
@@ -740,6 +1073,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app([])
     parser = build_parser()
     args = parser.parse_args(args_list)
+    # The engine logs each internal failure for the window's log; a command says it once, in its one line.
+    logging.getLogger("app.vt.terminal").addHandler(logging.NullHandler())
     try:
         if args.command == "render":
             return cmd_render(args)
@@ -770,7 +1105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_two_views(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as exc:
-        print(f"mojiscope {args.command}: error: {exc}", file=sys.stderr)
+        print(f"mojiscope {args.command}: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error of ours.
@@ -779,3 +1114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except MemoryError:
+        # Whatever was being built is too big for this machine: say so in one line, never print a partial result.
+        print(f"mojiscope {args.command}: error: out of memory; the input is too big to process here", file=sys.stderr)
+        return EXIT_USAGE

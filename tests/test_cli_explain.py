@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
+from app.inspect.explain import MAX_BYTES
 from tests.test_cli import assert_usage_error, run, write
+from tests.test_cli_recordings import _peak_rss_kb
 
 
 def test_text_names_utf8_read_as_gbk() -> None:
@@ -103,3 +106,18 @@ def test_two_views_runs_a_command_on_a_pty_and_through_pipes() -> None:
 )  # fmt: skip
 def test_two_views_bad_input(args: list[str], fragment: str) -> None:
     assert_usage_error(run("two-views", *args), fragment)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux (the bound is about Linux's)")
+def test_a_big_file_is_explained_by_its_start_in_bounded_memory(tmp_path: Path) -> None:
+    """Only the first MAX_BYTES are explained: the rest is counted, not held (the whole 64 MB file was read)."""
+    path = tmp_path / "big.bin"
+    with path.open("wb") as f:
+        for _ in range(64):
+            f.write("你好，世界。".encode("gbk") * (1024 * 1024 // 12) + b"\xc4\xe3\xba\xc3")
+    size = path.stat().st_size
+    done, peak_kb = _peak_rss_kb("explain", "--file", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "step 1: written as GBK (cp936), read as UTF-8: C4 E3 BA C3" in done.stdout  # (its last 2000 characters)
+    assert f"note: explained the first {MAX_BYTES} of {size} bytes" in done.stdout
+    assert peak_kb < 80 * 1024, f"peak RSS {peak_kb / 1024:.0f} MiB for a {size / 2**20:.0f} MiB file"

@@ -485,10 +485,11 @@ class ByteViewModel:
                 parity = 0
                 self._place_text(tok.data, rel, glyphs, widths)
             elif kind == "invalid":
+                # One U+FFFD per token, as the terminal shows it: the token is one maximal ill-formed subpart
+                # (the decoder's policy), so E3 BA is one replacement character here as on the screen, not two.
                 cls = ByteClass.INVALID
                 parity = 0
-                for k in range(rel, rel + n):
-                    glyphs[k], widths[k] = "\ufffd", 1
+                glyphs[rel], widths[rel] = "\ufffd", 1
             else:  # incomplete
                 cls = ByteClass.INCOMPLETE
                 parity = 0

@@ -50,6 +50,9 @@ class SourceMap:
         # young collections run several times a second, each walking every new history row.
         self._starts: dict[int, int] = {}
         self._ends: dict[int, int] = {}
+        # Line → the bytes of the last chunk that touched it (two int dicts, for the same reason).
+        self._last_starts: dict[int, int] = {}
+        self._last_ends: dict[int, int] = {}
         self._line = 0
         self._dirty_obj: set[int] | None = None
         self._dirty_seen: frozenset[int] = frozenset()
@@ -61,8 +64,8 @@ class SourceMap:
 
     def clear(self) -> None:
         """Forget everything (the terminal was reset, the byte log cleared)."""
-        self._starts.clear()
-        self._ends.clear()
+        for spans in (self._starts, self._ends, self._last_starts, self._last_ends):
+            spans.clear()
         self.sync()
 
     def follow_reflow(self, reflow: tuple[int, list[tuple[int, int]]] | None) -> bool:
@@ -72,20 +75,8 @@ class SourceMap:
         if reflow is None:
             return False
         first, row_map = reflow
-        starts: dict[int, int] = {}
-        ends: dict[int, int] = {}
-        for line, a in self._starts.items():
-            b = self._ends[line]
-            k = line - first
-            if not 0 <= k < len(row_map):
-                if line < first:  # history the reflow did not see (dropped for space): unchanged
-                    starts[line], ends[line] = a, b
-                continue
-            lo, hi = row_map[k]
-            for new in range(first + lo, first + hi + 1):
-                old = starts.get(new)
-                starts[new], ends[new] = (a, b) if old is None else (min(old, a), max(ends[new], b))
-        self._starts, self._ends = starts, ends
+        self._starts, self._ends = _moved(self._starts, self._ends, first, row_map)
+        self._last_starts, self._last_ends = _moved(self._last_starts, self._last_ends, first, row_map)
         return True
 
     def sync(self) -> None:
@@ -121,6 +112,8 @@ class SourceMap:
             for y in screen.dirty - seen:
                 if base + y not in firsts:
                     firsts[base + y], lasts[base + y] = start, end
+        self._last_starts.update(firsts)  # this chunk's own piece of each line, before merging with earlier ones
+        self._last_ends.update(lasts)
         known_firsts, known_lasts = self._starts, self._ends
         for n in firsts.keys() & known_firsts.keys():  # rows written before: from their first writer to their last
             firsts[n] = min(firsts[n], known_firsts[n])
@@ -138,6 +131,23 @@ class SourceMap:
         if len(self._starts) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
             for n in [n for n in self._starts if n < first]:
                 del self._starts[n], self._ends[n]
+                self._last_starts.pop(n, None)
+                self._last_ends.pop(n, None)
+
+    def first_line(self) -> int:
+        """The line number of view row 0 (the oldest row of the scrollback)."""
+        return self._first_line()
+
+    def line_of(self, abs_row: int) -> int:
+        """The line number of view row ``abs_row`` (it stays with the row as it scrolls)."""
+        return abs_row + self._first_line()
+
+    def last_write(self, abs_row: int) -> tuple[int, int] | None:
+        """The bytes of the last chunk that wrote view row ``abs_row`` (one read: bounded, unlike the row's
+        whole range, which for a full-screen program spans the session)."""
+        line = abs_row + self._first_line()
+        first = self._last_starts.get(line)
+        return None if first is None else (first, self._last_ends[line])
 
     def _first_line(self) -> int:
         screen = self._term.screen
@@ -167,3 +177,23 @@ class SourceMap:
         return sorted(
             n - first for n, a in self._starts.items() if a < end and start < ends[n] and first <= n < last
         )
+
+
+def _moved(
+    starts: dict[int, int], ends: dict[int, int], first: int, row_map: list[tuple[int, int]]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Line → bytes (as first and end offsets) after a reflow: each line's bytes go to every row its cells went to."""
+    new_starts: dict[int, int] = {}
+    new_ends: dict[int, int] = {}
+    for line, a in starts.items():
+        b = ends[line]
+        k = line - first
+        if not 0 <= k < len(row_map):
+            if line < first:  # history the reflow did not see (dropped for space): unchanged
+                new_starts[line], new_ends[line] = a, b
+            continue
+        lo, hi = row_map[k]
+        for new in range(first + lo, first + hi + 1):
+            old = new_starts.get(new)
+            new_starts[new], new_ends[new] = (a, b) if old is None else (min(old, a), max(new_ends[new], b))
+    return new_starts, new_ends

@@ -60,11 +60,17 @@ class ThreadedSource:
         self._read_waiting_since: float | None = None
         self._last_data = time.monotonic()
         self._writes: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._write_bytes = 0  # queued for the writer thread (an int updated under the GIL: approximate)
         self._write_error: BaseException | None = None
         self._threads: list[threading.Thread] = []
         self._closed = False
         #: The last thing that went wrong in a thread, said for the user (None: nothing).
         self.error: str | None = None
+
+    @property
+    def input_pending(self) -> int:
+        """Bytes written to the child that have not been handed on yet (it does not read its input)."""
+        return self._write_bytes
 
     # -- native hooks (subclasses) ------------------------------------------------------------
 
@@ -166,6 +172,7 @@ class ThreadedSource:
         if self._exited.is_set() or self._write_error is not None:
             raise closed_error(self._returncode)
         if data:
+            self._write_bytes += len(data)
             self._writes.put(bytes(data))
 
     def resize(self, cols: int, rows: int) -> None:
@@ -281,6 +288,7 @@ class ThreadedSource:
             data = self._writes.get()
             if data is None:
                 return
+            self._write_bytes -= len(data)
             try:
                 self._send(data)
             except EOFError as exc:

@@ -34,7 +34,9 @@ def source_console_host(source: object) -> str | None:
     host = getattr(source, "console_host", None)
     if isinstance(host, str):
         return host
-    header = getattr(getattr(source, "recording", None), "header", None)
+    header = getattr(source, "header", None)  # a replay's header (a file is streamed: no Recording in memory)
+    if header is None:
+        header = getattr(getattr(source, "recording", None), "header", None)
     meta = getattr(header, "mojiscope", None)
     if isinstance(meta, dict) and isinstance(meta.get("backend"), str):
         recorded_on = meta.get("os")

@@ -83,9 +83,15 @@ class PipeSource(FamilyEnding):
         #: overshoots the high-water mark by megabytes (seen on a loaded machine).
         self._in_flight = threading.Semaphore(_IN_FLIGHT)
         self._inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._inbox_bytes = 0  # queued for the writer thread (an int updated under the GIL: approximate)
         self._workers: list[threading.Thread] = []
         self._escalation: asyncio.TimerHandle | None = None
         self._closed = False
+
+    @property
+    def input_pending(self) -> int:
+        """Bytes written to the child that its stdin has not taken yet (it does not read its input)."""
+        return len(self._pending) + self._inbox_bytes
 
     @property
     def pid(self) -> int | None:
@@ -148,6 +154,7 @@ class PipeSource(FamilyEnding):
         if not data:
             return
         if self._threads:
+            self._inbox_bytes += len(data)
             self._inbox.put(bytes(data))
             return
         if self._pending:
@@ -269,6 +276,8 @@ class PipeSource(FamilyEnding):
                 stdin.write(data)
             except (OSError, ValueError):
                 return
+            finally:
+                self._inbox_bytes -= len(data)
 
     # -- end -------------------------------------------------------------------------------------------------
 

@@ -95,6 +95,11 @@ class PtySource(FamilyEnding):
     # -- state -----------------------------------------------------------------------------------------------
 
     @property
+    def input_pending(self) -> int:
+        """Bytes written to the child that the pty has not taken yet (it does not read its input)."""
+        return len(self._pending)
+
+    @property
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
 

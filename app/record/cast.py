@@ -57,17 +57,23 @@ import re
 import sys
 import time
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, TypeAlias, TypeGuard
 
+from app import MAX_TERMINAL_SIZE
 from app.record.hostinfo import os_description
 
 __all__ = [
     "FORMAT_VERSION",
+    "MAX_LINE_BYTES",
+    "MAX_TIME",
+    "SUPPORTED_VERSIONS",
     "CastFormatError",
     "CastHeader",
+    "CastStream",
     "CastWriter",
     "Event",
     "ExitEvent",
@@ -85,8 +91,15 @@ __all__ = [
 #: Version of Mojiscope's extension of asciicast v2 (``header["mojiscope"]["format"]``).
 FORMAT_VERSION = 1
 
+#: asciicast versions read: 2 (asciinema 2, and what Mojiscope writes) and 3 (asciinema 3's default).
+SUPPORTED_VERSIONS = (2, 3)
+#: Longest line read; a line is one read of output, a few kB (the line is refused, not read, beyond this).
+MAX_LINE_BYTES = 4 * 1024 * 1024
+#: Latest event time written or read, in seconds (ten years): a time of 1e300 once hung the replay and its bar.
+MAX_TIME = 10 * 366 * 24 * 3600
+
 _STREAM_RE = re.compile(r"[A-Za-z0-9_.-]+")
-_RESIZE_RE = re.compile(r"([0-9]+)x([0-9]+)")
+_RESIZE_RE = re.compile(r"([0-9]{1,18})x([0-9]{1,18})")
 _PREVIEW = 80
 
 
@@ -174,10 +187,12 @@ def mojiscope_metadata(
 
 @dataclass
 class CastHeader:
-    """The first line of a ``.cast`` file.
+    """The first line of a ``.cast`` file (asciicast v2, or v3 as asciinema 3 writes it).
 
     ``mojiscope`` is ``None`` for a recording made by something else (plain asciinema); unknown
-    top-level keys are kept in ``extra`` so reading and writing back loses nothing.
+    top-level keys are kept in ``extra`` so reading and writing back loses nothing.  ``version`` is the
+    version the file was written in; a v3 header's ``term`` object (``type``, ``version``, ``theme``,
+    beyond ``cols``/``rows``) is kept in ``term``.
     """
 
     width: int
@@ -189,6 +204,8 @@ class CastHeader:
     env: dict[str, str] = field(default_factory=asciinema_env)
     mojiscope: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    version: int = 2
+    term: dict[str, Any] | None = None
 
     @property
     def default_stream(self) -> str:
@@ -208,7 +225,11 @@ class CastHeader:
         return value if isinstance(value, str) else None
 
     def to_json(self) -> dict[str, Any]:
-        """The header object in asciinema's key order, leaving out what is unknown."""
+        """The header object in asciinema's v2 key order, leaving out what is unknown.
+
+        Mojiscope writes v2 (asciinema 2 and 3 both play it); a v3 header's ``term`` details are kept
+        under ``"term"``, which v2 players ignore.
+        """
         obj: dict[str, Any] = {"version": 2, "width": self.width, "height": self.height}
         if self.timestamp is not None:
             obj["timestamp"] = self.timestamp
@@ -221,6 +242,8 @@ class CastHeader:
         obj["env"] = dict(self.env)
         if self.mojiscope is not None:
             obj["mojiscope"] = dict(self.mojiscope)
+        if self.term:
+            obj["term"] = dict(self.term)
         for key, value in self.extra.items():
             obj.setdefault(key, value)
         return obj
@@ -231,17 +254,24 @@ class CastHeader:
         if not isinstance(obj, dict):
             raise ValueError(f'expected the asciicast header object {{"version": 2, ...}}, got {_preview(obj)}')
         version = obj.get("version")
-        if version != 2 or isinstance(version, bool):
+        if version not in SUPPORTED_VERSIONS or isinstance(version, bool):
             if "version" not in obj:
-                raise ValueError('the header has no "version"; expected an asciicast v2 header')
-            raise ValueError(f"asciicast version {version!r} is not supported; expected version 2")
-        sizes: list[int] = []
-        for key in ("width", "height"):
-            value = obj.get(key)
-            if not _is_int(value) or value <= 0:
-                missing = "is missing" if key not in obj else f"is {_preview(value)}"
-                raise ValueError(f'header "{key}" {missing}; expected a positive whole number')
-            sizes.append(value)
+                raise ValueError('the header has no "version"; expected an asciicast v2 or v3 header')
+            raise ValueError(
+                f"asciicast version {_preview(version)} is not supported; Mojiscope reads versions 2 and 3"
+            )
+        term: dict[str, Any] | None = None
+        if version == 3:
+            term_obj = obj.get("term")
+            if not isinstance(term_obj, dict):
+                missing = "is missing" if "term" not in obj else f"is {_preview(term_obj)}"
+                raise ValueError(f'header "term" {missing}; expected an object like {{"cols": 80, "rows": 24}}')
+            width = _header_size(term_obj, "cols", "term.cols", "--cols")
+            height = _header_size(term_obj, "rows", "term.rows", "--rows")
+            term = {k: v for k, v in term_obj.items() if k not in ("cols", "rows")}
+        else:
+            width = _header_size(obj, "width", "width", "--cols")
+            height = _header_size(obj, "height", "height", "--rows")
         timestamp = obj.get("timestamp")
         if timestamp is not None and not _is_number(timestamp):
             raise ValueError(f'header "timestamp" is {_preview(timestamp)}; expected seconds since 1970')
@@ -257,9 +287,11 @@ class CastHeader:
         command = obj.get("command")
         title = obj.get("title")
         known = {"version", "width", "height", "timestamp", "idle_time_limit", "command", "title", "env", "mojiscope"}
+        if version == 3:
+            known = (known - {"width", "height"}) | {"term"}
         return cls(
-            width=sizes[0],
-            height=sizes[1],
+            width=width,
+            height=height,
             timestamp=int(timestamp) if timestamp is not None else None,
             command=command if isinstance(command, str) else None,
             title=title if isinstance(title, str) else None,
@@ -267,7 +299,20 @@ class CastHeader:
             env=dict(env),
             mojiscope=dict(moji) if moji is not None else None,
             extra={k: v for k, v in obj.items() if k not in known},
+            version=version,
+            term=term,
         )
+
+
+def _header_size(obj: dict[str, Any], key: str, name: str, flag: str) -> int:
+    """A size from the header, within the limits the command line has (``--cols``/``--rows``)."""
+    value = obj.get(key)
+    if not _is_int(value) or value <= 0:
+        missing = "is missing" if key not in obj else f"is {_preview(value)}"
+        raise ValueError(f'header "{name}" {missing}; expected a positive whole number')
+    if value > MAX_TERMINAL_SIZE:
+        raise ValueError(f'header "{name}" is {value}, over the limit of {MAX_TERMINAL_SIZE} (as for {flag})')
+    return value
 
 
 # --------------------------------------------------------------------------- events
@@ -381,8 +426,8 @@ class Recording:
 
 def _check_time(t: float) -> float:
     value = float(t)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"event time must be a finite number of seconds >= 0, got {t!r}")
+    if not math.isfinite(value) or value < 0 or value > MAX_TIME:
+        raise ValueError(f"event time must be a finite number of seconds from 0 to {MAX_TIME:,}, got {t!r}")
     return value
 
 
@@ -467,8 +512,10 @@ class CastWriter:
         self._write(lines)
 
     def resize(self, cols: int, rows: int, t: float) -> None:
-        if not (_is_int(cols) and _is_int(rows) and cols > 0 and rows > 0):
-            raise ValueError(f"terminal size must be positive whole numbers, got {cols!r}x{rows!r}")
+        if not (_is_int(cols) and _is_int(rows) and 0 < cols <= MAX_TERMINAL_SIZE and 0 < rows <= MAX_TERMINAL_SIZE):
+            raise ValueError(
+                f"terminal size must be whole numbers from 1 to {MAX_TERMINAL_SIZE}, got {cols!r}x{rows!r}"
+            )
         self._write([self._event(_check_time(t), "r", f"{cols}x{rows}")])
 
     def marker(self, label: str, t: float) -> None:
@@ -536,22 +583,35 @@ def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _preview(value: object) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=repr)
-    return text if len(text) <= _PREVIEW else text[: _PREVIEW - 1] + "…"
+    """A short, one-line, inert rendering of a value from the file for an error message: controls are
+    written as escapes, so a value can neither break the message's line nor drive the user's terminal."""
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=repr)
+    except (ValueError, RecursionError):  # a number too long to print, nesting too deep
+        text = f"a {type(value).__name__}"
+    text = text if len(text) <= _PREVIEW else text[: _PREVIEW - 1] + "…"
+    return _CONTROLS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
 def read_cast(source: str | os.PathLike[str] | BinaryIO, *, strict: bool = False) -> Recording:
-    """Read a ``.cast`` file (ours or plain asciinema v2) into a :class:`Recording`.
+    """Read a whole ``.cast`` file (ours, asciinema's v2 or v3) into a :class:`Recording` in memory.
 
-    A file cut off in the middle of its last line (a crash while recording) reads up to the last
-    whole line with ``truncated=True``, or raises with ``strict=True``.  Anything else malformed
-    raises :class:`CastFormatError` naming the line; I/O errors (no such file) raise ``OSError``.
+    For small files and tests; the app streams recordings with :class:`CastStream` instead, so a file of any
+    size is read in bounded memory.  A file cut off in the middle of its last line (a crash while recording)
+    reads up to the last whole line with ``truncated=True``, or raises with ``strict=True``.  Anything else
+    malformed raises :class:`CastFormatError` naming the line; I/O errors (no such file) raise ``OSError``.
     """
-    if isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as f:
-            return parse_cast(f, strict=strict)
-    return parse_cast(source, strict=strict)
+    with CastStream(source, strict=strict) as stream:
+        events = list(stream.events())
+        return Recording(stream.header, events, truncated=stream.truncated, lines=stream.lines)
 
 
 def _parses(raw: bytes) -> bool:
@@ -562,148 +622,294 @@ def _parses(raw: bytes) -> bool:
     return True
 
 
-def parse_cast(lines: Iterable[bytes], *, strict: bool = False) -> Recording:
-    """Parse the lines of a ``.cast`` file (each ``bytes``, with its ``\\n`` unless it is the last)."""
-    return _Reader(strict).run(lines)
+@dataclass(frozen=True, slots=True)
+class _Exact:
+    """A ``"b"`` line, before it is joined to the event on the line before it."""
+
+    t: float
+    data: Any
 
 
-class _Reader:
-    """The state of one read: the header, events so far, and whether a ``"b"`` may come next."""
+class CastStream:
+    """A ``.cast`` read as a stream: the header at once, then :meth:`events` one line at a time.
 
-    def __init__(self, strict: bool) -> None:
+    Why a stream: a recording is input from anyone and may be gigabytes; holding its events (or its bytes)
+    in memory is what once took 3 GB for a 256 MB file.  Memory here is one line (at most
+    :data:`MAX_LINE_BYTES`) and one pending event, whatever the file's size.  Every line is checked as it
+    is read (sizes and times against the same limits as the command line's), so a malformed line raises
+    :class:`CastFormatError` naming it when the stream gets there; a reader that needs the whole file checked
+    first reads it once to the end.
+
+    ``source`` is a path (opened here and closed by :meth:`close`) or a binary file (left open).  A seekable
+    source can be read again from its first event with :meth:`rewind` (a replay seeking backwards).
+    asciicast v3 (asciinema 3's default) is read too: its intervals become times since the start, its
+    comment lines and blank lines are skipped, and its header's ``term`` is kept.
+    """
+
+    def __init__(self, source: str | os.PathLike[str] | BinaryIO, *, strict: bool = False) -> None:
+        self._owned = isinstance(source, (str, os.PathLike))
+        self._file: BinaryIO = (
+            typing.cast(BinaryIO, open(source, "rb"))  # noqa: SIM115 - owned, closed by close()
+            if isinstance(source, (str, os.PathLike))
+            else source
+        )
         self.strict = strict
-        self.header: CastHeader | None = None
-        self.events: list[Event] = []
-        self.b_target: int | None = None  # index of the "o"/"i" event a "b" may complete
-        self.blank_at: int | None = None
-        self.lineno = 0
+        #: Whole lines read so far, header included.
+        self.lines = 0
+        #: The file ended in the middle of a line (a crash while recording); the events stop before it.
         self.truncated = False
+        self._blank_at: int | None = None
+        self._clock = Fraction(0)  # v3: the sum of the intervals so far, exactly
+        try:
+            self.header: CastHeader = self._read_header()
+            self._events_at = self._tell()
+        except BaseException:
+            self.close()
+            raise
 
-    def run(self, lines: Iterable[bytes]) -> Recording:
-        for raw in lines:
-            self.lineno += 1
-            try:
-                self.line(raw)
-            except CastFormatError:
-                if raw.endswith(b"\n") or _parses(raw):
-                    raise
-                # The last line was cut off mid-way (a crash while recording).
-                if self.header is None:
-                    raise self.fail(
-                        "the header line is cut off: the recording ended before anything was recorded"
-                    ) from None
-                if self.strict:
-                    raise self.fail(
-                        "the file ends in the middle of this line (the recording was cut off); "
-                        "read it without strict to replay up to the last whole line"
-                    ) from None
-                self.truncated = True
-                self.lineno -= 1
-                break
-        if self.header is None:
+    # ------------------------------------------------------------------ file
+
+    def close(self) -> None:
+        if self._owned:
+            self._file.close()
+
+    def __enter__(self) -> CastStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def seekable(self) -> bool:
+        return self._events_at is not None
+
+    def rewind(self) -> None:
+        """Read again from the first event (raises ``OSError`` for a pipe)."""
+        if self._events_at is None:
+            raise OSError("this recording is read from a pipe and cannot be read again")
+        self._file.seek(self._events_at)
+        self.lines, self.truncated, self._blank_at, self._clock = 1, False, None, Fraction(0)
+
+    def _tell(self) -> int | None:
+        try:
+            return self._file.tell() if self._file.seekable() else None
+        except (OSError, ValueError):
+            return None
+
+    def _readline(self) -> bytes:
+        raw = self._file.readline(MAX_LINE_BYTES + 1)
+        if len(raw) > MAX_LINE_BYTES and not (len(raw) == MAX_LINE_BYTES + 1 and raw.endswith(b"\n")):
+            raise CastFormatError(
+                self.lines + 1,
+                f"the line is longer than {_size(MAX_LINE_BYTES)}; a recording's line is one read of output, "
+                "far shorter (is this a .cast file?)",
+            )
+        return raw
+
+    # ------------------------------------------------------------------ header
+
+    def _read_header(self) -> CastHeader:
+        raw = self._readline()
+        if not raw:
             raise CastFormatError(1, "the file is empty; expected an asciicast v2 header line")
-        return Recording(self.header, self.events, truncated=self.truncated, lines=self.lineno)
+        try:
+            obj = self._json(raw, 1, "header")
+        except CastFormatError:
+            # A whole JSON document over many lines is asciicast v1 (or something else altogether).
+            version = _PRETTY_VERSION.match(raw + self._file.read(4096)) if raw.endswith(b"\n") else None
+            if version is not None and int(version[1]) not in SUPPORTED_VERSIONS:
+                raise CastFormatError(
+                    1, f"asciicast version {int(version[1])} is not supported; Mojiscope reads versions 2 and 3"
+                ) from None
+            if not raw.endswith(b"\n") and not _parses(raw):
+                raise CastFormatError(
+                    1, "the header line is cut off: the recording ended before anything was recorded"
+                ) from None
+            raise
+        if obj is _BLANK:
+            raise CastFormatError(1, "the file starts with a blank line; expected an asciicast v2 header line")
+        try:
+            header = CastHeader.from_json(obj)
+        except ValueError as exc:
+            raise CastFormatError(1, str(exc)) from None
+        self.lines = 1
+        return header
 
-    def fail(self, problem: str) -> CastFormatError:
-        return CastFormatError(self.lineno, problem)
-
-    def line(self, raw: bytes) -> None:
+    def _json(self, raw: bytes, lineno: int, what: str) -> Any:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise self.fail(f"not valid UTF-8 at byte {exc.start} of the line; a .cast file is UTF-8 text") from None
+            raise CastFormatError(
+                lineno, f"not valid UTF-8 at byte {exc.start} of the line; a .cast file is UTF-8 text"
+            ) from None
         if not text.strip():
-            if self.header is None:
-                raise self.fail("the file starts with a blank line; expected an asciicast v2 header line")
-            self.blank_at = self.blank_at or self.lineno
-            return
-        if self.blank_at is not None:
-            raise self.fail(
-                f"events after the blank line {self.blank_at} (asciinema stops reading at a blank line); remove it"
-            )
-        text = text.rstrip("\r\n")
+            return _BLANK
         try:
-            obj = json.loads(text)
+            return json.loads(text.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
-            what = "header" if self.header is None else "event"
-            raise self.fail(f"not valid JSON ({exc.msg} at column {exc.colno}) in the {what} line") from None
+            raise CastFormatError(
+                lineno, f"not valid JSON ({exc.msg} at column {exc.colno}) in the {what} line"
+            ) from None
         except RecursionError:
-            raise self.fail("JSON nested too deeply to be an asciicast line") from None
-        if self.header is None:
+            raise CastFormatError(lineno, "JSON nested too deeply to be an asciicast line") from None
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            raise CastFormatError(lineno, f"not a usable {what} line ({exc})") from None
+
+    # ------------------------------------------------------------------ events
+
+    def events(self) -> Iterator[Event]:
+        """The events from here to the end of the file, each checked as it is read.
+
+        An ``"o"``/``"i"`` event is held until the next line shows whether a ``"b"`` gives its exact bytes.
+        """
+        pending: OutputEvent | InputEvent | None = None
+        while True:
+            raw = self._readline()
+            if not raw:
+                break
+            lineno = self.lines + 1
             try:
-                self.header = CastHeader.from_json(obj)
-            except ValueError as exc:
-                raise self.fail(str(exc)) from None
-            return
-        self.event(obj, text)
-
-    def event(self, obj: Any, text: str) -> None:
-        if not (isinstance(obj, list) and len(obj) == 3 and isinstance(obj[1], str)):
-            raise self.fail(f"expected [time, code, data], got {_preview(text.strip())}")
-        t_raw, code, data = obj
-        if not _is_number(t_raw) or t_raw < 0:
-            raise self.fail(f"event time must be a number of seconds >= 0, got {_preview(t_raw)}")
-        t = float(t_raw)
-        b_target, self.b_target = self.b_target, None
-        if code == "b":
-            self.exact(t, data, b_target)
-            return
-        if code in ("o", "i"):
-            if not isinstance(data, str):
-                raise self.fail(f'"{code}" event data must be a string, got {_preview(data)}')
-            encoded = data.encode("utf-8", "surrogatepass")
-            event: Event
-            if code == "o":
-                event = OutputEvent(t, encoded, data, self.header.default_stream if self.header else "pty")
+                item = self._parse(raw, lineno, pending)
+                if isinstance(item, _Exact):
+                    assert pending is not None
+                    exact = self._exact(item, pending, lineno)
+            except CastFormatError:
+                if raw.endswith(b"\n") or _parses(raw):
+                    if pending is not None:
+                        yield pending  # everything before the bad line is given (as text, if its "b" was bad)
+                    raise
+                # The last line was cut off mid-way (a crash while recording).
+                if self.strict:
+                    raise CastFormatError(
+                        lineno,
+                        "the file ends in the middle of this line (the recording was cut off); "
+                        "read it without strict to replay up to the last whole line",
+                    ) from None
+                self.truncated = True
+                break
+            self.lines = lineno
+            if item is None:
+                continue
+            if isinstance(item, _Exact):
+                yield exact
+                pending = None
+                continue
+            if pending is not None:
+                yield pending
+                pending = None
+            if isinstance(item, (OutputEvent, InputEvent)):
+                pending = item
             else:
-                event = InputEvent(t, encoded, data)
-            self.events.append(event)
-            self.b_target = len(self.events) - 1
-        elif code == "r":
-            match = _RESIZE_RE.fullmatch(data) if isinstance(data, str) else None
-            if match is None or int(match[1]) == 0 or int(match[2]) == 0:
-                raise self.fail(f'"r" event data must be "COLSxROWS" like "80x24", got {_preview(data)}')
-            self.events.append(ResizeEvent(t, int(match[1]), int(match[2])))
-        elif code == "m":
-            if not isinstance(data, str):
-                raise self.fail(f'"m" event data must be a label string, got {_preview(data)}')
-            self.events.append(MarkerEvent(t, data))
-        elif code == "x":
-            status: int | None = None
-            if _is_int(data):
-                status = data
-            elif isinstance(data, str) and re.fullmatch(r"-?[0-9]+", data.strip()):
-                status = int(data)
-            if status is None:
-                raise self.fail(f'"x" event data must be an exit status like "0", got {_preview(data)}')
-            self.events.append(ExitEvent(t, status))
-        else:
-            self.events.append(OtherEvent(t, code, data))
+                yield item
+        if pending is not None:
+            yield pending
 
-    def exact(self, t: float, data: Any, target: int | None) -> None:
+    def _parse(self, raw: bytes, lineno: int, pending: OutputEvent | InputEvent | None) -> Event | _Exact | None:
+        v3 = self.header.version == 3
+        if v3 and raw.startswith(b"#"):
+            return None  # a comment line (asciicast v3)
+        obj = self._json(raw, lineno, "event")
+        if obj is _BLANK:
+            if not v3:
+                self._blank_at = self._blank_at or lineno
+            return None
+        if self._blank_at is not None:
+            raise CastFormatError(
+                lineno,
+                f"events after the blank line {self._blank_at} (asciinema stops reading at a blank line); remove it",
+            )
+        if not (isinstance(obj, list) and len(obj) == 3 and isinstance(obj[1], str)):
+            raise CastFormatError(lineno, f"expected [time, code, data], got {_preview(raw.decode('utf-8').strip())}")
+        t_raw, code, data = obj
+        t = self._time(t_raw, lineno)
+        if code == "b":
+            if pending is None:
+                raise CastFormatError(
+                    lineno, 'a "b" event must come right after the "o" or "i" event whose bytes it gives'
+                )
+            return _Exact(t, data)
+        return _event(t, code, data, lineno, self.header.default_stream)
+
+    def _time(self, t_raw: Any, lineno: int) -> float:
+        """Seconds since the start: v2 writes them, v3 writes the interval since the previous event."""
+        v3 = self.header.version == 3
+        what = "event interval" if v3 else "event time"
+        if not _is_number(t_raw) or t_raw < 0:
+            raise CastFormatError(lineno, f"{what} must be a number of seconds >= 0, got {_preview(t_raw)}")
+        if t_raw > MAX_TIME:
+            raise CastFormatError(lineno, f"{what} {_preview(t_raw)} s is over the limit of {MAX_TIME:,} s (ten years)")
+        if not v3:
+            return float(t_raw)
+        clock = self._clock + Fraction(t_raw)
+        if clock > MAX_TIME:
+            raise CastFormatError(lineno, f"the recording's time passes the limit of {MAX_TIME:,} s (ten years) here")
+        self._clock = clock
+        return float(clock)
+
+    def _exact(self, item: _Exact, previous: OutputEvent | InputEvent, lineno: int) -> OutputEvent | InputEvent:
         """A ``"b"`` line: the exact bytes of the ``"o"``/``"i"`` event on the line before."""
-        if target is None:
-            raise self.fail('a "b" event must come right after the "o" or "i" event whose bytes it gives')
+        data = item.data
         if not isinstance(data, str):
-            raise self.fail(f'"b" event data must be a base64 string, got {_preview(data)}')
-        previous = self.events[target]
-        assert isinstance(previous, (OutputEvent, InputEvent))
-        if t != previous.t:
+            raise CastFormatError(lineno, f'"b" event data must be a base64 string, got {_preview(data)}')
+        if item.t != previous.t:
             code = "o" if isinstance(previous, OutputEvent) else "i"
-            raise self.fail(f'"b" event time {t!r} differs from its "{code}" event\'s time {previous.t!r}')
+            raise CastFormatError(
+                lineno, f'"b" event time {item.t!r} differs from its "{code}" event\'s time {previous.t!r}'
+            )
         stream: str | None = None
         payload = data
         if ":" in data:
             stream, payload = data.split(":", 1)
             if not _STREAM_RE.fullmatch(stream):
-                raise self.fail(f'bad stream name {_preview(stream)} in "b" event')
+                raise CastFormatError(lineno, f'bad stream name {_preview(stream)} in "b" event')
             if isinstance(previous, InputEvent):
-                raise self.fail('a "b" event after an "i" event cannot name a stream')
+                raise CastFormatError(lineno, 'a "b" event after an "i" event cannot name a stream')
         try:
             exact = base64.b64decode(payload, validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise self.fail(f'"b" event data is not valid base64 ({exc}): {_preview(data)}') from None
+            raise CastFormatError(lineno, f'"b" event data is not valid base64 ({exc}): {_preview(data)}') from None
         if isinstance(previous, OutputEvent):
-            self.events[target] = replace(previous, data=exact, stream=stream or previous.stream)
-        else:
-            self.events[target] = replace(previous, data=exact)
+            return replace(previous, data=exact, stream=stream or previous.stream)
+        return replace(previous, data=exact)
+
+
+_BLANK: Any = object()
+_PRETTY_VERSION = re.compile(rb'\A[ \t\r\n]*\{[ \t\r\n]*"version"[ \t\r\n]*:[ \t\r\n]*(-?[0-9]{1,9})[ \t\r\n]*[,}]')
+_STATUS_RE = re.compile(r"-?[0-9]{1,12}")
+
+
+def _event(t: float, code: str, data: Any, lineno: int, default_stream: str) -> Event:
+    """One checked event line (not ``"b"``)."""
+    if code in ("o", "i"):
+        if not isinstance(data, str):
+            raise CastFormatError(lineno, f'"{code}" event data must be a string, got {_preview(data)}')
+        encoded = data.encode("utf-8", "surrogatepass")
+        if code == "o":
+            return OutputEvent(t, encoded, data, default_stream)
+        return InputEvent(t, encoded, data)
+    if code == "r":
+        match = _RESIZE_RE.fullmatch(data) if isinstance(data, str) else None
+        if match is None or int(match[1]) == 0 or int(match[2]) == 0:
+            raise CastFormatError(lineno, f'"r" event data must be "COLSxROWS" like "80x24", got {_preview(data)}')
+        cols, rows = int(match[1]), int(match[2])
+        if cols > MAX_TERMINAL_SIZE or rows > MAX_TERMINAL_SIZE:
+            raise CastFormatError(
+                lineno,
+                f'"r" event size {cols}x{rows} is over the limit of {MAX_TERMINAL_SIZE} columns and rows '
+                "(as for --cols/--rows)",
+            )
+        return ResizeEvent(t, cols, rows)
+    if code == "m":
+        if not isinstance(data, str):
+            raise CastFormatError(lineno, f'"m" event data must be a label string, got {_preview(data)}')
+        return MarkerEvent(t, data)
+    if code == "x":
+        status: int | None = None
+        if _is_int(data) and abs(data) < 10**12:
+            status = data
+        elif isinstance(data, str) and _STATUS_RE.fullmatch(data.strip()):
+            status = int(data)
+        if status is None:
+            raise CastFormatError(lineno, f'"x" event data must be an exit status like "0", got {_preview(data)}')
+        return ExitEvent(t, status)
+    return OtherEvent(t, code, data)

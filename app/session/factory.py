@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from app.pty import SpawnSpec, spawn
 from app.pty.profiles import SessionPlan, plan_session
 from app.pty.replay import ReplaySource
-from app.record.cast import CastWriter, Recording
+from app.record.cast import CastStream, CastWriter, Recording
 from app.session.bytelog import DEFAULT_CAP
 from app.session.session import Session, recording_header
 
@@ -106,7 +106,7 @@ def live_session(
 
 
 def replay_session(
-    recording: Recording,
+    recording: Recording | CastStream | str | os.PathLike[str],
     *,
     speed: float = 1.0,
     hold_at_end: bool = False,
@@ -114,9 +114,16 @@ def replay_session(
     cols: int | None = None,
     rows: int | None = None,
     scrollback: int = 10_000,
+    bytelog_cap: int = DEFAULT_CAP,
 ) -> Session:
     """A session that plays ``recording`` at ``speed`` (0 or ``math.inf``: at once), at the recorded size
     unless ``cols``/``rows`` say otherwise; ``hold_at_end`` keeps it seekable after its end (the window's
-    replay bar)."""
+    replay bar).
+
+    A path is read as a stream (bounded memory whatever the file's size); its header is read here, so a
+    file that is not a recording raises :class:`~app.record.cast.CastFormatError` (or ``OSError``) before
+    anything starts.  ``bytelog_cap``: what the session keeps of the bytes for panels (a command that
+    shows no panel keeps little).
+    """
     source = ReplaySource(recording, speed=speed, hold_at_end=hold_at_end)
-    return Session(source, cols=cols, rows=rows, encoding=encoding, scrollback=scrollback)
+    return Session(source, cols=cols, rows=rows, encoding=encoding, scrollback=scrollback, bytelog_cap=bytelog_cap)

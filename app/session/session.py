@@ -55,6 +55,11 @@ log = logging.getLogger(__name__)
 RATE_WINDOW = 2.0
 #: Seconds :meth:`Session.close` waits for the pump to see the end of a closed source before cancelling it.
 CLOSE_TIMEOUT = 5.0
+#: Replies (DA1, DSR/CPR, …) are not written while more than this many bytes of input wait for the program to
+#: read them: a program that floods queries and never reads its input would otherwise make us hold all the
+#: answers (30 MB of ``ESC[c`` once queued 90 MB of replies). Dropped replies are counted, as the ByteLog counts
+#: dropped bytes. A program that reads its input gets every answer (the backlog is then about empty).
+REPLY_BACKLOG_CAP = 64 * 1024
 #: Longest the pump works through queued chunks (and what a pty has ready at once) before it lets the loop run
 #: (seconds).  On the GUI thread a flood would otherwise keep the pump busy for as long as chunks come, and no
 #: timer, repaint or key press would run until it stopped; ~10 ms (DESIGN §1) lets frames come ~30 times a second.
@@ -216,6 +221,10 @@ class Session:
         self._rate: collections.deque[tuple[float, int]] = collections.deque()
         #: Replies the terminal produced that were not sent (a replay, ``replies=False``, or the child gone).
         self.replies_dropped = 0
+        #: Of those, the replies dropped because the program did not read its input (see
+        #: :data:`REPLY_BACKLOG_CAP`), and their bytes: what a status line shows.
+        self.replies_overflowed = 0
+        self.reply_bytes_overflowed = 0
         #: The terminal's size over time, ``(seconds since start, cols, rows)``: a recording started later
         #: replays the output kept so far at the sizes it was written at (bounded: the oldest go first).
         self._sizes: collections.deque[tuple[float, int, int]] = collections.deque([(0.0, cols, rows)], maxlen=4096)
@@ -464,6 +473,11 @@ class Session:
     def _on_reply(self, data: bytes) -> None:
         if not self._answer or self._closed:
             self.replies_dropped += 1
+            return
+        if getattr(self._source, "input_pending", 0) > REPLY_BACKLOG_CAP:
+            self.replies_dropped += 1
+            self.replies_overflowed += 1
+            self.reply_bytes_overflowed += len(data)
             return
         try:
             self._source.write(data)

@@ -20,6 +20,7 @@ programs expect:
 
 from __future__ import annotations
 
+import codecs
 import enum
 import re
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ __all__ = [
     "encode_mouse",
     "encode_paste",
     "encode_text",
+    "is_multiline_paste",
 ]
 
 ESC = "\x1b"
@@ -229,10 +231,17 @@ def encode_text(text: str, mods: Mod = Mod.NONE, modes: KeyModes = _DEFAULT_MODE
 PASTE_START = CSI + "200~"
 PASTE_END = CSI + "201~"
 
-# The paste markers in their 7-bit and 8-bit (C1 CSI) spellings.
+# The paste markers in their 7-bit and 8-bit (C1 CSI) spellings, as text and as the bytes that reach the program.
 _PASTE_MARKER = re.compile("(?:\x1b\\[|\x9b)20[01]~")
+_PASTE_MARKER_BYTES = re.compile(b"(?:\x1b\\[|\x9b)20[01]~")
 # Everything a paste may not carry: C0 except TAB and CR, DEL, and the C1 range U+0080-U+009F.
 _PASTE_FORBIDDEN = re.compile("[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def is_multiline_paste(text: str) -> bool:
+    """A paste that holds a line break: without bracketed paste each line runs as a command when it arrives,
+    which is why terminals (Windows Terminal, VS Code) ask before sending one."""
+    return "\n" in text or "\r" in text
 
 
 def encode_paste(text: str, bracketed: bool, encoding: str = "utf-8") -> bytes:
@@ -245,6 +254,11 @@ def encode_paste(text: str, bracketed: bool, encoding: str = "utf-8") -> bytes:
     cannot inject sequences. With ``bracketed`` (mode 2004) the text is wrapped in
     ``ESC[200~ … ESC[201~``. Sanitising is the same in both cases. A paste that is empty after
     sanitising sends nothing at all (not even the brackets): there is nothing to deliver.
+
+    ``encoding`` is the *session's* (what the program reads), and the check is repeated on the bytes: a
+    code page can turn a printable character into a C1 byte (cp437 writes ``¢`` as ``9B``, the 8-bit CSI),
+    so ``¢201~`` would end a bracketed paste early. Characters whose bytes form a paste marker are dropped,
+    whole, until none is left.
     """
     text = text.replace("\r\n", "\r").replace("\n", "\r")
     while True:
@@ -255,9 +269,40 @@ def encode_paste(text: str, bracketed: bool, encoding: str = "utf-8") -> bytes:
     text = _PASTE_FORBIDDEN.sub("", text)
     if not text:
         return b""
-    if bracketed:
-        text = PASTE_START + text + PASTE_END
-    return text.encode(encoding, errors="replace")
+    encoder = codecs.getincrementalencoder(encoding)(errors="replace")
+    start = encoder.encode(PASTE_START) if bracketed else b""
+    pieces = [encoder.encode(ch) for ch in text]
+    pieces = _without_byte_markers(pieces)
+    if not any(pieces):
+        return b""
+    end = (encoder.encode(PASTE_END) if bracketed else b"") + encoder.encode("", final=True)
+    return start + b"".join(pieces) + end
+
+
+def _without_byte_markers(pieces: list[bytes]) -> list[bytes]:
+    """``pieces`` (one per character) without the characters whose bytes make up a paste marker, repeatedly.
+
+    A marker counts where a character starts with it (``9B`` as a whole character, as cp437's ``¢``): inside
+    a multibyte character (UTF-8's ``Û`` is ``C3 9B``) the byte is not a control to a program that decodes.
+    """
+    while True:
+        joined = b"".join(pieces)
+        starts: set[int] = set()
+        pos = 0
+        for piece in pieces:
+            starts.add(pos)
+            pos += len(piece)
+        found = next((m for m in _PASTE_MARKER_BYTES.finditer(joined) if m.start() in starts), None)
+        if found is None:
+            return pieces
+        kept: list[bytes] = []
+        pos = 0
+        for piece in pieces:
+            end = pos + len(piece)
+            if not (pos < found.end() and end > found.start()):
+                kept.append(piece)
+            pos = end
+        pieces = kept
 
 
 # --- focus --------------------------------------------------------------------------------------

@@ -40,6 +40,9 @@ from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
 PH = WIDE_PLACEHOLDER
+#: OSC 8 links kept per screen, by count (the style field holds 16 bits) and by the size of their URIs.
+MAX_LINKS = 65536
+MAX_LINK_BYTES = 1 << 20
 
 
 @dataclass
@@ -143,6 +146,7 @@ class Screen:
         self.cwd = ""
         self.links: list[str] = [""]
         self._link_ids: dict[str, int] = {}
+        self._link_bytes = 0
         self.marks: list[tuple[int, str]] = []  # OSC 133 prompt marks: (absolute row, kind)
         #: The run printed last (laid out as cells), for REP; emptied when the parser says something else came
         #: after it (``Dispatcher.forget_last_print``: xterm forgets its last character then).
@@ -1436,11 +1440,14 @@ class Screen:
         else:
             found = self._link_ids.get(uri)
             if found is None:
-                if len(self.links) >= 65536:
-                    return  # bounded: a hostile stream cannot grow the table without end
+                # Bounded by size as well as by count: 8,192 links of 60 kB once held 491 MB. Past either
+                # limit, text is printed without its link (the link is never opened anyway unless asked).
+                if len(self.links) >= MAX_LINKS or self._link_bytes + len(uri) > MAX_LINK_BYTES:
+                    return
                 found = len(self.links)
                 self.links.append(uri)
                 self._link_ids[uri] = found
+                self._link_bytes += len(uri)
             link = found
         self.sid = self.sid & ~LINK_FIELD | link << LINK_SHIFT
 

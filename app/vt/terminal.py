@@ -18,6 +18,8 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
+from app import MAX_TERMINAL_SIZE
+
 from .colours import Colours
 from .decoder import Decoder
 from .dispatch import Dispatcher
@@ -61,7 +63,9 @@ class Terminal:
 
     ``feed`` never raises on bad input.  Should the engine itself fail (a bug), the chunk's
     remaining text is dropped, the parser returns to the ground state and the failure is counted
-    in :attr:`internal_errors`; tests set :attr:`raise_internal_errors` so such bugs fail loudly.
+    in :attr:`internal_errors` (a caller that prints a screen checks it: the screen may be wrong);
+    tests set :attr:`raise_internal_errors` so such bugs fail loudly.  ``MemoryError`` is not
+    absorbed: it propagates, so no caller mistakes a screen it could not build for a result.
     """
 
     raise_internal_errors = False
@@ -69,8 +73,7 @@ class Terminal:
     def __init__(
         self, cols: int = 80, rows: int = 24, scrollback: int = 10_000, encoding: str = "utf-8", *, reflow: bool = True
     ) -> None:
-        if cols < 1 or rows < 1:
-            raise ValueError(f"terminal size must be positive, got {cols}x{rows}")
+        _check_size(cols, rows)
         self.decoder = Decoder(encoding)
         self.screen = Screen(cols, rows, scrollback)
         #: :meth:`resize` re-wraps the main screen and the scrollback when the width changes (see
@@ -82,6 +85,8 @@ class Terminal:
         self.replies: deque[bytes] = deque(maxlen=1024)
         self.on_reply: Callable[[bytes], None] | None = None
         self.internal_errors = 0
+        #: The last internal failure, as ``Type: message`` (``""``: none).
+        self.last_internal_error = ""
         self.screen.reply = self._reply
 
     # ------------------------------------------------------------ input
@@ -95,11 +100,17 @@ class Terminal:
         """Feed already-decoded text (replay of ConPTY's ``str`` reads)."""
         try:
             self.parser.feed(text)
-        except Exception:
+        except MemoryError:
+            # Not a bug to absorb: the screen asked for is too big for this machine; the caller must say so.
+            self.parser.reset()
+            raise
+        except Exception as exc:
             if self.raise_internal_errors:
                 raise
             self.internal_errors += 1
-            log.exception("VT engine failure; parser reset")
+            self.last_internal_error = f"{type(exc).__name__}: {exc}"
+            log.error("VT engine failure (%s); parser reset", self.last_internal_error)
+            log.debug("VT engine failure", exc_info=True)
             self.parser.reset()
 
     def _reply(self, text: str) -> None:
@@ -265,8 +276,7 @@ class Terminal:
     def resize(self, cols: int, rows: int, *, reflow: bool | None = None) -> None:
         """Change the size; a new width re-wraps soft-wrapped lines unless ``reflow`` (default :attr:`reflow`)
         is off. Where the rows went is :meth:`take_reflow`'s."""
-        if cols < 1 or rows < 1:
-            raise ValueError(f"terminal size must be positive, got {cols}x{rows}")
+        _check_size(cols, rows)
         self.screen.resize(cols, rows, reflow=self.reflow if reflow is None else reflow)
 
     def take_reflow(self) -> tuple[int, list[tuple[int, int]]] | None:
@@ -292,3 +302,12 @@ class Terminal:
         out = list(self.replies)
         self.replies.clear()
         return out
+
+
+def _check_size(cols: int, rows: int) -> None:
+    """Sizes the engine takes: 1 to :data:`app.MAX_TERMINAL_SIZE` (the command line's limit too), so no caller
+    can make it allocate a screen of a billion rows."""
+    if not (1 <= cols <= MAX_TERMINAL_SIZE and 1 <= rows <= MAX_TERMINAL_SIZE):
+        raise ValueError(
+            f"terminal size must be positive and at most {MAX_TERMINAL_SIZE} columns and rows, got {cols}x{rows}"
+        )

@@ -31,6 +31,7 @@ from app.inspect.probe_poller import (
 from app.inspect.probe_report import process_name
 from app.pty.probes import CodePageReport, probe_code_pages
 from app.pty.profiles import SessionPlan
+from app.widgets.plain_text import plain_label
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 __all__ = ["CodePagePanel", "CodePageProbe", "PidProvider", "PollDriver", "TtyFd"]
@@ -256,13 +257,13 @@ class CodePagePanel(QtWidgets.QWidget):
 
         plan_box = QtWidgets.QGroupBox("Session UTF-8 enforcement")
         plan_layout = QtWidgets.QVBoxLayout(plan_box)
-        self._plan_label = QtWidgets.QLabel()
+        self._plan_label = plain_label()
         self._plan_label.setWordWrap(True)
         self._plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         plan_layout.addWidget(self._plan_label)
         layout.addWidget(plan_box)
 
-        self._warnings = QtWidgets.QLabel()
+        self._warnings = plain_label()
         self._warnings.setWordWrap(True)
         self._warnings.setStyleSheet("QLabel { color: #8a4b00; background: #fff3c4; padding: 4px; }")
         self._warnings.hide()
@@ -273,7 +274,7 @@ class CodePagePanel(QtWidgets.QWidget):
         form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._values: dict[str, QtWidgets.QLabel] = {}
         for key, (title, tip) in _FIELD_LABELS.items():
-            value = QtWidgets.QLabel("—")
+            value = plain_label("—")  # locale names and code pages of a process: from outside
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setToolTip(tip)
@@ -287,7 +288,7 @@ class CodePagePanel(QtWidgets.QWidget):
         decode.setFont(font)
         layout.addWidget(probe_box)
 
-        self._status = QtWidgets.QLabel()
+        self._status = plain_label()
         self._status.setWordWrap(True)
         self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self._status)
@@ -295,7 +296,7 @@ class CodePagePanel(QtWidgets.QWidget):
         head = QtWidgets.QHBoxLayout()
         head.addWidget(QtWidgets.QLabel("<b>Changes</b>"))
         head.addStretch(1)
-        self._last_probe = QtWidgets.QLabel()
+        self._last_probe = plain_label()
         self._last_probe.setStyleSheet("QLabel { color: #707070; }")
         head.addWidget(self._last_probe)
         refresh = QtWidgets.QPushButton("Refresh")

@@ -27,6 +27,7 @@ from app.inspect.probe_poller import EnvSnapshot, PollResult, compare_snapshot, 
 from app.inspect.probe_report import FLAGGED_LEGEND, our_start_env
 from app.pty.probes import EnvChange, EnvDiff, env_snapshot, env_snapshot_note
 from app.widgets.codepage_panel import PidProvider, PollDriver
+from app.widgets.plain_text import plain_label, plain_tooltip
 from app.widgets.qt import Qt, QtGui, QtWidgets, Signal
 
 __all__ = ["AGAINST_APP", "AGAINST_SESSION", "FLAGGED_ROLE", "KIND_ROLE", "EnvPanel", "EnvRow"]
@@ -217,7 +218,10 @@ class EnvPanel(QtWidgets.QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
 
         head = QtWidgets.QHBoxLayout()
-        self._title = QtWidgets.QLabel("<b>Environment</b>")
+        self._title = plain_label("Environment")  # a process's name comes from outside
+        bold = self._title.font()
+        bold.setBold(True)
+        self._title.setFont(bold)
         head.addWidget(self._title, 1)
         refresh = QtWidgets.QPushButton("Refresh")
         refresh.setToolTip("Read the environment now (it is also read every few seconds while visible)")
@@ -245,16 +249,16 @@ class EnvPanel(QtWidgets.QWidget):
         self._only_flagged.toggled.connect(lambda _on: self._render())
         layout.addWidget(self._only_flagged)
 
-        self._note = QtWidgets.QLabel()
+        self._note = plain_label()
         self._note.setWordWrap(True)
         self._note.setStyleSheet("QLabel { color: #555555; font-style: italic; }")
         layout.addWidget(self._note)
 
-        self._summary = QtWidgets.QLabel()
+        self._summary = plain_label()
         self._summary.setWordWrap(True)
         layout.addWidget(self._summary)
 
-        self._status = QtWidgets.QLabel()
+        self._status = plain_label()
         self._status.setWordWrap(True)
         self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self._status)
@@ -320,7 +324,7 @@ class EnvPanel(QtWidgets.QWidget):
         if snap is None:
             return
         who = f"process {snap.pid}" + (f" ({snap.name})" if snap.name else "") if snap.pid is not None else "no process"
-        self._title.setText(f"<b>Environment of {who}</b>")
+        self._title.setText(f"Environment of {who}")
         if snap.env is None:
             self._diff = None
             self._show_status(snap.error or "the environment could not be read", error=True)
@@ -429,8 +433,8 @@ class EnvPanel(QtWidgets.QWidget):
         item = QtWidgets.QTreeWidgetItem([key, label, value])
         item.setData(0, KIND_ROLE, change.kind)
         item.setData(0, FLAGGED_ROLE, change.flagged)
-        item.setToolTip(0, change.describe())
-        item.setToolTip(2, change.describe())
+        item.setToolTip(0, plain_tooltip(change.describe()))
+        item.setToolTip(2, plain_tooltip(change.describe()))
         item.setForeground(1, QtGui.QBrush(QtGui.QColor(_KIND_COLOURS[change.kind])))
         if change.flagged:
             font = item.font(0)
@@ -451,6 +455,6 @@ class EnvPanel(QtWidgets.QWidget):
                 brush = QtGui.QBrush(QtGui.QColor(_KIND_COLOURS[op]))
                 for col in range(3):
                     sub.setForeground(col, brush)
-                sub.setToolTip(2, entry)
+                sub.setToolTip(2, plain_tooltip(entry))
                 item.addChild(sub)
             item.setExpanded(key not in self._collapsed)

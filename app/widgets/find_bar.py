@@ -59,6 +59,7 @@ class FindBar(QtWidgets.QWidget):
         self.next_button.setToolTip("Next match (Enter)")
         self.next_button.clicked.connect(self.next)
         self.count = QtWidgets.QLabel(self)
+        self.count.setTextFormat(Qt.TextFormat.PlainText)  # says what is wrong with a pattern, quoting it
         self.count.setTextFormat(Qt.TextFormat.PlainText)
         self.count.setMinimumWidth(self.fontMetrics().horizontalAdvance("10,000+ matches  "))
         close = QtWidgets.QToolButton(self)

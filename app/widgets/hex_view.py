@@ -35,6 +35,7 @@ from app.inspect.byte_view import (
 )
 from app.session.bytelog import ByteLog
 from app.vt.decoder import normalize_encoding
+from app.widgets.plain_text import plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 __all__ = ["HexTheme", "HexView"]
@@ -532,7 +533,7 @@ class HexView(QtWidgets.QAbstractScrollArea):
         if event.type() == QtCore.QEvent.Type.ToolTip and isinstance(event, QtGui.QHelpEvent):
             text = self.tooltip_at(event.pos())
             if text:
-                QtWidgets.QToolTip.showText(event.globalPos(), text, self.viewport())
+                QtWidgets.QToolTip.showText(event.globalPos(), plain_tooltip(text), self.viewport())
             else:
                 QtWidgets.QToolTip.hideText()
                 event.ignore()

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import launch_environment
+from app.inspect.cell_map import CellAnswer
 from app.inspect.links import Location, check_link, resolve_location
 from app.inspect.samples import sample_descriptions
 from app.pty import SourceError
@@ -47,7 +48,7 @@ from app.pty.opener import EditorCommandError, default_editor_template, editor_a
 from app.pty.probes import process_cwd
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
-from app.record.cast import CastFormatError, Recording, read_cast
+from app.record.cast import CastFormatError, Recording
 from app.session import OutputReceived, ReplayReset, Session, SessionEvent
 from app.session.export import export_range, record_running_session
 from app.session.factory import RecordingOpenError, live_session, replay_session
@@ -55,8 +56,9 @@ from app.session.session import SessionStateError
 from app.widgets.explain_panel import ExplainPanel
 from app.widgets.hex_view import HexView
 from app.widgets.palette import DARK, LIGHT, Theme
+from app.widgets.plain_text import ask, plain_label, warn
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from app.widgets.session_tab import SessionTab
+from app.widgets.session_tab import SLICE_S, SessionTab
 from app.widgets.settings import DEFAULT_FONT_SIZE, AppSettings, open_settings
 from app.widgets.side_by_side import SideBySide
 from app.widgets.terminal_view import default_font
@@ -126,7 +128,7 @@ class _BytesPanel(QtWidgets.QWidget):
         self.follow.setChecked(hex_view.follow_tail())
         self.follow.toggled.connect(hex_view.set_follow_tail)
         hex_view.follow_tail_changed.connect(self.follow.setChecked)
-        self.message = QtWidgets.QLabel(self)
+        self.message = plain_label(parent=self)
         self.message.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
         bar = QtWidgets.QHBoxLayout()
         bar.setContentsMargins(4, 4, 4, 0)
@@ -187,6 +189,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._loop = loop
         self._shutdown: asyncio.Task[None] | None = None
         self._finished = False
+        self._quit_asked = False  # File > Quit: ask about running programs as a click on the window's X does
         self._panels: dict[str, QtWidgets.QWidget] = {}
         self._pages: dict[str, _PanelPage] = {}
         #: Panels not built yet, by name: built when first shown or asked for (:meth:`add_lazy_panel`).
@@ -433,7 +436,10 @@ class MainWindow(QtWidgets.QMainWindow):
         previous = self._tests_tab
         slot = self.tabs.indexOf(previous) if reuse and previous is not None else -1
         if slot >= 0:
-            self._on_close_requested(slot)
+            if previous is not None and self.confirm_close([previous], quitting=False):
+                self._on_close_requested(slot, ask=False)
+            else:
+                slot = -1  # the previous run goes on in its tab; this one gets a tab of its own
         tab = self._add_tab(session, title="go test", profile=launch.plan.profile)
         if slot >= 0:
             self.tabs.tabBar().moveTab(self.tabs.indexOf(tab), slot)
@@ -480,11 +486,8 @@ class MainWindow(QtWidgets.QMainWindow):
         The replay holds at its end so the bar can still seek; the tab's task finishes when the
         end is first reached. Raises ``OSError`` / :class:`CastFormatError` for a file that cannot be read.
         """
-        if isinstance(recording, Recording):
-            rec, name = recording, "replay"
-        else:
-            rec, name = read_cast(recording), Path(recording).name
-        session = replay_session(rec, speed=speed, hold_at_end=True, encoding=encoding)
+        name = "replay" if isinstance(recording, Recording) else Path(recording).name
+        session = replay_session(recording, speed=speed, hold_at_end=True, encoding=encoding)
         return self._add_tab(session, title=title or name, profile="replay")
 
     def open_link(self, tab: SessionTab, uri: str) -> bool:
@@ -568,7 +571,7 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             self.settings.editor_command = text
         except EditorCommandError as exc:
-            QtWidgets.QMessageBox.warning(self, "Mojiscope", str(exc))
+            warn(self, str(exc))
 
     def record_current(self, path: str | os.PathLike[str]) -> bool:
         """Start recording the current tab into ``path`` (the output so far first); the status line says so."""
@@ -691,7 +694,7 @@ class MainWindow(QtWidgets.QMainWindow):
         new = tab.restart()
         index = self.tabs.indexOf(tab)
         if index >= 0:
-            self._on_close_requested(index)
+            self._on_close_requested(index, ask=False)  # the user asked for it to be started again
         return new
 
     def apply_settings(self) -> None:
@@ -714,21 +717,50 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.sync()
 
     def select_cell(self, abs_row: int, col: int) -> tuple[int, int] | None:
-        """What a click on a cell does: select the bytes that wrote it in the Bytes panel (and light up every
-        cell those bytes wrote: both halves of a wide character, or the whole row when only that is known)."""
+        """What a click on a cell does: select the bytes that last wrote it in the Bytes panel and light every
+        cell those bytes wrote (both halves of a wide character).
+
+        A row of plain output is answered at once; a row a full-screen program painted needs the session's log
+        replayed, which is done in slices between frames (:meth:`SessionTab.ask`) while the status line says
+        so. A blank cell selects nothing: it says so. Returns the bytes when the answer came at once.
+        """
         tab = self.current_tab()
         if tab is None:
             return None
-        found = tab.bytes_of_cell(abs_row, col)
-        if found is None:
-            tab.show_message(self._why_no_bytes(tab, abs_row))
-            return None
-        start, end = found
+        answers: list[CellAnswer] = []
+
+        def show(answer: CellAnswer) -> None:
+            answers.append(answer)
+            self._show_cell_answer(tab, abs_row, col, answer)
+
+        if not tab.ask(tab.cell_map.locate(abs_row, col), show):
+            tab.show_message(f"row {abs_row}, column {col}: finding the bytes that wrote it (replaying the log)…")
+        return answers[0].span if answers else None
+
+    def _show_cell_answer(self, tab: SessionTab, abs_row: int, col: int, answer: CellAnswer) -> None:
+        if answer.span is None:
+            self.hex_view.select_bytes(0, 0)
+            tab.view.set_highlight(())
+            tab.show_message(answer.note)
+            return
+        start, end = answer.span
         self.hex_view.set_follow_tail(False)
         self.hex_view.select_bytes(start, end)
-        tab.view.set_highlight(tab.cells_of_bytes(start, end))
-        tab.show_message(f"row {abs_row}, column {col}: bytes {start}–{end - 1} ({end - start})")
-        return found
+        if answer.exact:
+            tab.show_message(answer.note)
+        else:
+            tab.show_message(f"{answer.note}: bytes {start}–{end - 1} ({end - start})")
+        self._light(tab, start, end, scroll=False)
+
+    def _light(self, tab: SessionTab, start: int, end: int, *, scroll: bool) -> None:
+        """Light the cells bytes ``[start, end)`` wrote (answered in slices, like a click)."""
+
+        def lit(cells: list[tuple[int, int]]) -> None:
+            tab.view.set_highlight(cells)
+            if scroll and cells:
+                tab.view.scroll_to_row(cells[0][0])
+
+        tab.ask(tab.cell_map.cells_of(start, end), lit)
 
     def explain_bytes(self, start: int, end: int) -> None:
         """Explain stream bytes ``[start, end)`` of the current tab, read with its code page (the Explain panel)."""
@@ -748,13 +780,27 @@ class MainWindow(QtWidgets.QMainWindow):
         if selection is None:
             return
         (r0, c0), (r1, c1) = selection
-        first, last = tab.bytes_of_cell(r0, c0), tab.bytes_of_cell(r1, c1)
+        # Only what one slice of work can tell (a full-screen row needs the log replayed): else the text. Blank
+        # cells at the ends were written by nothing: the bytes run from the first to the last written cell.
+        first = next((span for c in range(c0, c0 + 8) if (span := self._quick_span(tab, r0, c)) is not None), None)
+        last = next(
+            (span for c in range(c1, max(-1, c1 - 64), -1) if (span := self._quick_span(tab, r1, c)) is not None), None
+        )
         if first is not None and last is not None and first[0] < last[1]:
             self.explain_bytes(first[0], last[1])
             return
         text = tab.view.selection_text()
         if text.strip():
             self.explain_panel.explain_text(text)
+
+    @staticmethod
+    def _quick_span(tab: SessionTab, abs_row: int, col: int) -> tuple[int, int] | None:
+        """The bytes of a cell if one slice of work finds them (:data:`app.widgets.session_tab.SLICE_S`)."""
+        job = tab.cell_map.locate(abs_row, col)
+        if not job.step(time.monotonic() + SLICE_S):
+            job.cancel()
+            return None
+        return job.result.span
 
     def open_side_by_side(self, command: str | None = None, cwd: str | os.PathLike[str] | None = None) -> SideBySide:
         """Session ▸ Run side by side…: one command on a terminal and through pipes, both views shown."""
@@ -788,16 +834,6 @@ class MainWindow(QtWidgets.QMainWindow):
         if tab is self.current_tab() and tab.view.selection is not None:
             self._explain_timer.start()
 
-    @staticmethod
-    def _why_no_bytes(tab: SessionTab, abs_row: int) -> str:
-        """What to say when a clicked row has no bytes on record, true to the case."""
-        cells = tab.terminal.row_cells(abs_row)
-        if not "".join(cells).strip():
-            return f"row {abs_row} is blank: no output was written there"
-        if tab.session.bytelog.dropped_bytes:
-            return f"row {abs_row} was written before the oldest byte still kept (the log's memory cap)"
-        return f"row {abs_row} has no bytes on record (it was drawn by a resize or a reset, not by output)"
-
     async def aclose(self) -> None:
         """Close every session (children hung up and reaped), save the settings, then close the window."""
         if self._shutdown is None:
@@ -816,6 +852,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.output.connect(self._on_output)
         tab.title_changed.connect(lambda text, t=tab: self._set_tab_title(t, text))
         tab.view.cell_clicked.connect(lambda row, col, t=tab: self._on_cell_clicked(t, row, col))
+        tab.view.confirm_paste = lambda text, t=tab: self.confirm_paste(t, text)
         tab.view.selection_changed.connect(lambda t=tab: self._on_terminal_selection(t))
         tab.view.link_activated.connect(lambda uri, t=tab: self.open_link(t, uri))
         tab.view.location_activated.connect(lambda location, t=tab: self.open_location(t, location))
@@ -959,9 +996,11 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.sender() is self.current_tab():
             self.hex_view.refresh()
 
-    def _on_close_requested(self, index: int) -> None:
+    def _on_close_requested(self, index: int, *, ask: bool = True) -> None:
         widget = self.tabs.widget(index)
         if not isinstance(widget, SessionTab):
+            return
+        if ask and not self.confirm_close([widget], quitting=False):
             return
         self.tabs.removeTab(index)
         widget.kill_now()
@@ -982,10 +1021,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tab = self.current_tab()
         if tab is None:
             return
-        cells = tab.cells_of_bytes(start, end)
-        tab.view.set_highlight(cells)
-        if cells:
-            tab.view.scroll_to_row(cells[0][0])
+        self._light(tab, start, end, scroll=True)
 
     def _update_session_info(self) -> None:
         tab = self.current_tab()
@@ -1048,13 +1084,25 @@ class MainWindow(QtWidgets.QMainWindow):
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+Q"))
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit)
 
         edit_menu = bar.addMenu("&Edit")
         self.find_action = edit_menu.addAction("&Find in terminal…")
         self.find_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+F"))
         self.find_action.setToolTip("Find text or a regular expression in the current tab, scrollback included")
         self.find_action.triggered.connect(self.open_find)
+        edit_menu.addSeparator()
+        self.confirm_paste_action = edit_menu.addAction("Ask before pasting several &lines")
+        self.confirm_paste_action.setCheckable(True)
+        self.confirm_paste_action.setChecked(self.settings.confirm_multiline_paste)
+        self.confirm_paste_action.setToolTip("Into a program without bracketed paste, each line runs as it arrives")
+        self.confirm_paste_action.toggled.connect(lambda on: setattr(self.settings, "confirm_multiline_paste", on))
+        self.confirm_close_action = edit_menu.addAction("Ask before closing &running programs")
+        self.confirm_close_action.setCheckable(True)
+        self.confirm_close_action.setChecked(self.settings.confirm_close_running)
+        self.confirm_close_action.setToolTip("Closing a tab or quitting ends the programs running there")
+        self.confirm_close_action.toggled.connect(lambda on: setattr(self.settings, "confirm_close_running", on))
+        edit_menu.addSeparator()
         editor = edit_menu.addAction("&Editor for locations…")
         editor.setToolTip("The command Ctrl+click on file.go:29: runs (default: VS Code's code -g when installed)")
         editor.triggered.connect(self.choose_editor)
@@ -1154,7 +1202,7 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             self.new_session()
         except (SourceError, OSError, ValueError) as exc:
-            QtWidgets.QMessageBox.warning(self, "Mojiscope", f"Could not start a session: {exc}")
+            warn(self, f"Could not start a session: {exc}")
 
     def _open_recording_clicked(self) -> None:
         start = str(SAMPLES_DIR) if SAMPLES_DIR.is_dir() else ""
@@ -1166,7 +1214,7 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             tab = self.open_recording(path)
         except (OSError, CastFormatError) as exc:
-            QtWidgets.QMessageBox.warning(self, "Mojiscope", f"Could not open {path.name}: {exc}")
+            warn(self, f"Could not open {path.name}: {exc}")
             return
         note = sample_descriptions(path.parent).get(path.name) if path.parent == SAMPLES_DIR else None
         if note:
@@ -1188,6 +1236,56 @@ class MainWindow(QtWidgets.QMainWindow):
         self._finished = True
         self.close()
 
+    def quit(self) -> None:
+        """File > Quit: close the window, asking first if programs run in its tabs (see :meth:`confirm_close`)."""
+        self._quit_asked = True
+        self.close()
+
+    def confirm_close(self, tabs: Sequence[SessionTab], *, quitting: bool) -> bool:
+        """Whether to go on closing ``tabs`` (or quitting): asks the user when a program runs in one of them.
+
+        "Runs" is what :meth:`SessionTab.running_program` finds: a program in the foreground, not a shell idle
+        at its prompt and not a finished session or a replay; closing ends it (unsaved work in an editor
+        included), so Windows Terminal and VS Code ask, and so does this (Edit > Ask before closing running
+        programs turns it off, as does the dialog's box).
+        """
+        if not self.settings.confirm_close_running:
+            return True
+        running = [(tab, program) for tab in tabs if (program := tab.running_program()) is not None]
+        if not running:
+            return True
+        names = "\n".join(f"  {program.describe()} in the tab “{tab.title}”" for tab, program in running)
+        if quitting:
+            text = f"Programs are still running:\n{names}\n\nQuitting Mojiscope ends them, with any unsaved work."
+            accept = "Quit"
+        else:
+            text = f"A program is still running:\n{names}\n\nClosing the tab ends it, with any unsaved work."
+            accept = "Close tab"
+        accepted, never = ask(self, text, accept)
+        if never:
+            self.settings.confirm_close_running = False
+            self.confirm_close_action.setChecked(False)
+        return accepted
+
+    def confirm_paste(self, tab: SessionTab, text: str) -> bool:
+        """Whether to send a paste of several lines to a program that has not turned on bracketed paste: each
+        line would run as it arrives, as if typed and entered (Windows Terminal asks too; so does this, unless
+        Edit > Ask before pasting several lines, or the dialog's box, turned it off)."""
+        if not self.settings.confirm_multiline_paste:
+            return True
+        lines = len(text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n"))
+        preview = text if len(text) <= 400 else text[:399] + "…"
+        message = (
+            f"You are pasting {lines} line{'s' if lines != 1 else ''} into a program that has not turned on bracketed "
+            "paste: every line break presses Enter, so each line may run as a command as soon as it arrives.\n\n"
+            f"{preview}"
+        )
+        accepted, never = ask(self, message, "Paste")
+        if never:
+            self.settings.confirm_multiline_paste = False
+            self.confirm_paste_action.setChecked(False)
+        return accepted
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         """Sessions first: hang up every child now, close them on the loop, then really close."""
         if self._finished:
@@ -1197,6 +1295,10 @@ class MainWindow(QtWidgets.QMainWindow):
         event.ignore()
         if self._shutdown is not None:
             return
+        if event.spontaneous() or self._quit_asked:
+            self._quit_asked = False
+            if not self.confirm_close(self.session_tabs(), quitting=True):
+                return
         if self.loop.is_running():
             self._shutdown = self.loop.create_task(self._close_all())
         else:

@@ -29,16 +29,13 @@ replay, where no program listens to keystrokes anyway).
 
 from __future__ import annotations
 
-import codecs
 import math
-import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from typing import Any
 
 from app.pty.base import SourceClosedError
-from app.pty.replay import ReplaySource
+from app.pty.replay import Failure, ReplaySource, ReplaySummary, find_failures, is_failure_label
 from app.record.cast import MarkerEvent, OutputEvent, Recording, ResizeEvent
+from app.widgets.plain_text import plain_label, plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 __all__ = [
@@ -68,32 +65,16 @@ SPEEDS: tuple[tuple[str, float], ...] = (
     ("instant", math.inf),
 )
 
-#: The timeline counts milliseconds (QSlider takes ints); a day of recording still fits easily.
+#: The timeline counts milliseconds (QSlider takes ints, at most 2**31 - 1): about 24 days; a longer
+#: recording (a recording may last ten years, see ``app.record.cast.MAX_TIME``) gets coarser ticks.
 _MS = 1000.0
+_MAX_TICKS = 2**31 - 1
 
 #: Failures on the timeline and in the status: the red a user already reads as "FAIL".
 FAIL_COLOUR = QtGui.QColor(220, 50, 47)
 
-_FAIL_LINE = b"--- FAIL:"
-_CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
-
 
 # --------------------------------------------------------------------------- headless helpers
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """A place to jump to: the recording time and what failed (a marker's label or the output line)."""
-
-    t: float
-    label: str
-    #: Index of the output chunk that holds the ``--- FAIL:`` line (scanned), or ``None`` (a marker).
-    chunk: int | None = None
-
-
-def is_failure_label(label: str) -> bool:
-    """A marker for a failure: the Tests panel writes ``FAIL …``; a copied go line has ``--- FAIL``."""
-    return label.startswith("FAIL") or "--- FAIL" in label
 
 
 def chunk_times(recording: Recording) -> list[float]:
@@ -111,40 +92,6 @@ def chunk_times(recording: Recording) -> list[float]:
             if isinstance(event, OutputEvent):
                 times.append(latest)
     return times
-
-
-def find_failures(recording: Recording) -> list[Failure]:
-    """Failure markers if the recording has any, else every ``--- FAIL:`` line of the output.
-
-    The scan works on bytes, so it finds the ASCII ``--- FAIL:`` whatever the encoding of the
-    rest of the line, and a line split across chunks is found too; the jump goes to the chunk
-    holding the end of the line, so the whole line is on screen.
-    """
-    marked = [
-        Failure(m.t, m.label) for m in recording.events if isinstance(m, MarkerEvent) and is_failure_label(m.label)
-    ]
-    if marked:
-        return sorted(marked, key=lambda f: f.t)
-    outputs = [e for e in recording.events if isinstance(e, OutputEvent)]
-    if not outputs:
-        return []
-    times = chunk_times(recording)
-    ends: list[int] = []
-    total = 0
-    for event in outputs:
-        total += len(event.data)
-        ends.append(total)
-    data = b"".join(e.data for e in outputs)
-    found: list[Failure] = []
-    start = data.find(_FAIL_LINE)
-    while start >= 0:
-        newline = data.find(b"\n", start)
-        end = len(data) if newline < 0 else newline + 1  # the line with its newline, exclusive
-        index = bisect_right(ends, end - 1)  # the chunk holding the line's last byte
-        text = _CSI.sub("", codecs.decode(data[start:end], "utf-8", "replace")).replace("\r", "").strip()
-        found.append(Failure(times[index], text, index))
-        start = data.find(_FAIL_LINE, start + len(_FAIL_LINE))
-    return found
 
 
 def format_position(position: float, duration: float) -> str:
@@ -182,9 +129,9 @@ class _Timeline(QtWidgets.QSlider):
         self.setMinimumWidth(120)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
 
-    def set_marks(self, marks: list[tuple[float, bool]]) -> None:
-        """``(seconds, is_failure)`` for each marker to draw."""
-        self._marks = [(round(t * _MS), failure) for t, failure in marks]
+    def set_marks(self, marks: list[tuple[int, bool]]) -> None:
+        """``(tick, is_failure)`` for each marker to draw, in the slider's own units."""
+        self._marks = [(min(max(tick, self.minimum()), self.maximum()), failure) for tick, failure in marks]
         self.update()
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
@@ -233,9 +180,11 @@ class ReplayBar(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None, *, poll_ms: int = POLL_MS) -> None:
         super().__init__(parent)
         self._source: ReplaySource | None = None
-        self._times: list[float] = []
         self._markers: list[MarkerEvent] = []
         self._failures: list[Failure] = []
+        self._summary: ReplaySummary | None = None
+        self._per_second = _MS  # timeline ticks per second of recording
+        self._range_for = -1.0  # the duration the timeline's range was set for
         self._dragging = False
 
         style = self.style()
@@ -275,7 +224,7 @@ class ReplayBar(QtWidgets.QWidget):
         self.chunk_label = QtWidgets.QLabel(self)
         self.chunk_label.setFont(digits)
         self.chunk_label.setToolTip("Output chunks shown / chunks in the recording")
-        self.status_label = QtWidgets.QLabel(self)
+        self.status_label = plain_label(parent=self)  # marker labels and output lines, from the file
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setMaximumWidth(320)
 
@@ -337,24 +286,46 @@ class ReplayBar(QtWidgets.QWidget):
         """Control ``source`` from now on (``None``: nothing to control, the bar is disabled)."""
         self._source = source
         self._dragging = False
+        self._summary = None
+        self._markers, self._failures = [], []
+        self._range_for = -1.0
         if source is None:
-            self._times, self._markers, self._failures = [], [], []
             self._timer.stop()
         else:
-            recording = source.recording
-            self._times = chunk_times(recording)
-            self._markers = sorted(recording.markers, key=lambda m: m.t)
-            self._failures = _distinct_times(find_failures(recording))
-            self.timeline.setRange(0, _to_ms(source.duration))
             self.speed_box.setCurrentIndex(self._speed_index(source.speed))
             if self.isVisible():
                 self._timer.start()
-        marks = [(m.t, is_failure_label(m.label)) for m in self._markers]
-        if not any(failure for _, failure in marks):
-            marks += [(f.t, True) for f in self._failures]
-        self.timeline.set_marks(marks)
         self._set_status("")
         self.refresh()
+
+    def _take_summary(self, summary: ReplaySummary | None) -> None:
+        """The whole recording was read (see :meth:`ReplaySource.scan`): markers, failures, the timeline's range."""
+        self._summary = summary
+        if summary is None:
+            return
+        self._markers = sorted(summary.markers, key=lambda m: m.t)
+        self._failures = _distinct_times(summary.failures)
+        self._range_for = -1.0
+        self._update_range(summary.duration)
+        if summary.error is not None:
+            self._set_status(f"replayable up to line {summary.error.line - 1}: {summary.error}")
+
+    def _update_range(self, duration: float) -> None:
+        if duration == self._range_for:
+            return
+        self._range_for = duration
+        self._per_second = _MS if duration * _MS <= _MAX_TICKS else _MAX_TICKS / duration
+        self.timeline.setRange(0, self._ticks(duration))
+        marks = [(self._ticks(m.t), is_failure_label(m.label)) for m in self._markers]
+        if not any(failure for _, failure in marks):
+            marks += [(self._ticks(f.t), True) for f in self._failures]
+        self.timeline.set_marks(marks)
+
+    def _ticks(self, seconds: float) -> int:
+        return min(_MAX_TICKS, round(max(seconds, 0.0) * self._per_second))
+
+    def _seconds(self, ticks: int) -> float:
+        return ticks / self._per_second
 
     @property
     def markers(self) -> list[MarkerEvent]:
@@ -394,7 +365,7 @@ class ReplayBar(QtWidgets.QWidget):
     def step_forward(self) -> None:
         """Show the next output chunk and stay paused."""
         source = self._source
-        if source is None or source.next_index >= source.chunk_count:
+        if source is None or not source.has_next:
             return
         source.step()
         self.refresh()
@@ -409,12 +380,10 @@ class ReplayBar(QtWidgets.QWidget):
         source = self._source
         if source is None:
             return
-        shown = source.next_index
-        if shown == 0:
+        if source.next_index == 0:
             return
         source.pause()
-        earlier = bisect_left(self._times, self._times[shown - 1]) - 1
-        self._seek(self._times[earlier] if earlier >= 0 else 0.0)
+        self._seek(source.previous_chunk_time())
 
     def seek(self, t: float) -> None:
         """Jump to recording time ``t``, playing or paused as before."""
@@ -489,25 +458,33 @@ class ReplayBar(QtWidgets.QWidget):
             self.chunk_label.setText("0 / 0")
             self._show_playing(False)
             return
+        if source.summary is not self._summary:
+            self._take_summary(source.summary)
+            self.next_failure_button.setEnabled(bool(self._failures))
+            self.previous_marker_button.setEnabled(bool(self._markers))
+            self.next_marker_button.setEnabled(bool(self._markers))
+        duration = source.duration
+        self._update_range(duration)
         playing = not source.paused and not source.at_end
         self._show_playing(playing)
         shown = source.next_index
-        self.step_button.setEnabled(shown < source.chunk_count)
+        self.step_button.setEnabled(source.has_next)
         self.back_button.setEnabled(shown > 0)
-        self.chunk_label.setText(f"{shown} / {source.chunk_count}")
+        total = source.chunk_count
+        self.chunk_label.setText(f"{shown} / {total if total is not None else '…'}")
         if not self._dragging:
             position = source.position
-            self.position_label.setText(format_position(position, source.duration))
+            self.position_label.setText(format_position(position, duration))
             self.timeline.blockSignals(True)
             try:
-                self.timeline.setValue(_to_ms(position))
+                self.timeline.setValue(self._ticks(position))
             finally:
                 self.timeline.blockSignals(False)
 
     def _set_status(self, text: str, *, failure: bool = False) -> None:
         """The last jump's label (a failure in red, like its tick on the timeline) or why nothing happened."""
         self.status_label.setText(text)
-        self.status_label.setToolTip(text)
+        self.status_label.setToolTip(plain_tooltip(text))
         self.status_label.setStyleSheet(f"color: {FAIL_COLOUR.name()};" if failure else "")
 
     def _show_playing(self, playing: bool) -> None:
@@ -563,11 +540,11 @@ class ReplayBar(QtWidgets.QWidget):
 
     def _dragged(self, value: int) -> None:
         if self._source is not None:
-            self.position_label.setText(format_position(value / _MS, self._source.duration))
+            self.position_label.setText(format_position(self._seconds(value), self._source.duration))
 
     def _drag_released(self) -> None:
         self._dragging = False
-        self._seek(self.timeline.sliderPosition() / _MS)
+        self._seek(self._seconds(self.timeline.sliderPosition()))
 
     def _timeline_action(self, action: int) -> None:
         """Keyboard or page clicks on the timeline (not drags, which seek on release)."""
@@ -576,7 +553,7 @@ class ReplayBar(QtWidgets.QWidget):
             QtWidgets.QAbstractSlider.SliderAction.SliderMove.value,
         ):
             return
-        self._seek(self.timeline.sliderPosition() / _MS)
+        self._seek(self._seconds(self.timeline.sliderPosition()))
 
     # ------------------------------------------------------------------ internals
 
@@ -585,7 +562,8 @@ class ReplayBar(QtWidgets.QWidget):
         source = self._source
         if source is None:
             return False
-        return t > source.position + 1e-9 or source.next_index < bisect_right(self._times, t)
+        due = source.next_due
+        return t > source.position + 1e-9 or (due is not None and due <= t)
 
     def _jump(self, t: float, label: str) -> bool:
         if self._source is None:
@@ -594,7 +572,7 @@ class ReplayBar(QtWidgets.QWidget):
         if not self._seek(t):
             return False
         self._set_status(label, failure=is_failure_label(label))
-        self.status_label.setToolTip(f"{label} at {t:.3f} s")
+        self.status_label.setToolTip(plain_tooltip(f"{label} at {t:.3f} s"))
         self.jumped.emit(t, label)
         return True
 
@@ -617,10 +595,6 @@ class ReplayBar(QtWidgets.QWidget):
             return len(SPEEDS) - 1
         finite = range(len(SPEEDS) - 1)
         return min(finite, key=lambda i: abs(math.log(SPEEDS[i][1] / speed)))
-
-
-def _to_ms(seconds: float) -> int:
-    return round(min(max(seconds, 0.0), 2**31 / _MS - 1) * _MS)
 
 
 def _distinct_times(failures: list[Failure]) -> list[Failure]:

@@ -29,20 +29,23 @@ import logging
 import shlex
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from app.inspect.cell_trace import RowTrace, trace_row
+from app.inspect.cell_map import CellAnswer, CellMap, Job
 from app.inspect.source_map import SourceMap
 from app.pty.base import SourceClosedError, SourceError
+from app.pty.foreground import ForegroundProgram, foreground_program
 from app.pty.live_switch import LiveSwitch, plan_live_switch
 from app.pty.probes import newest_descendant, oem_code_page
 from app.pty.replay import ReplaySource
+from app.record.cast import CastFormatError
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
 from app.widgets.elided_label import ElidedLabel
 from app.widgets.find_bar import FindBar
 from app.widgets.palette import Theme
+from app.widgets.plain_text import plain_tooltip
 from app.widgets.qt import QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
 
@@ -51,8 +54,12 @@ if TYPE_CHECKING:
 
 __all__ = ["SessionTab", "format_rate"]
 
+T = TypeVar("T")
+
 log = logging.getLogger(__name__)
 
+#: Longest slice of cell ↔ bytes work per turn of the event loop (seconds): the rest of a frame is for painting.
+SLICE_S = 0.008
 #: How often the status line's bytes/s is refreshed (ms).
 STATUS_MS = 500
 #: Quiet time after which a lagging go test model catches up (ms), and the most it parses in one go (seconds).
@@ -113,13 +120,19 @@ class SessionTab(QtWidgets.QWidget):
         self._base_title = title
         self._task: asyncio.Task[int] | None = None
         self._closing: asyncio.Task[None] | None = None
-        self._main_map = SourceMap(session.terminal)
+        self._scan: asyncio.Future[None] | None = None
+        self._main_map = CellMap(session.terminal, session.bytelog)
         self._shadow: Terminal | None = None
-        self._shadow_map: SourceMap | None = None
+        self._shadow_map: CellMap | None = None
         self._message = ""
         self._ended_shown = False
         self._replay_bar: QtWidgets.QWidget | None = None
-        self._traces: dict[tuple[str, tuple[int, int], str], RowTrace | None] = {}
+        #: The cell ↔ bytes question being answered in slices (a click, a selection), if any.
+        self.cell_job: Job[Any] | None = None
+        self._job_done: Callable[[Any], None] | None = None
+        self._job_timer = QtCore.QTimer(self)
+        self._job_timer.setInterval(0)
+        self._job_timer.timeout.connect(self._job_slice)
         #: The session's output parsed as ``go test`` output, fed as it arrives whether or not the tab is
         #: shown: the Tests panel shows the current tab's, and every run's markers reach its recording.
         #: (made at its first use: :mod:`app.gotest` is not imported before the first prompt)
@@ -151,6 +164,7 @@ class SessionTab(QtWidgets.QWidget):
         self.find_bar = FindBar(self.view, self)
 
         # A long env overlay or message must not widen the window: the label ends in "…", the tooltip has it all.
+        # Plain text: it shows a recording's argv and env overlay, titles, error messages (ElidedLabel is plain).
         self.status = ElidedLabel(self)
         self.status.setObjectName("sessionStatus")
         self.status.setContentsMargins(6, 2, 6, 2)
@@ -244,9 +258,14 @@ class SessionTab(QtWidgets.QWidget):
         return self.terminal.encoding
 
     @property
+    def cell_map(self) -> CellMap:
+        """Cell ↔ bytes of the shown terminal (see :mod:`app.inspect.cell_map`)."""
+        return self._shadow_map if self._shadow_map is not None else self._main_map
+
+    @property
     def source_map(self) -> SourceMap:
         """Row ↔ bytes map of the shown terminal."""
-        return self._shadow_map if self._shadow_map is not None else self._main_map
+        return self.cell_map.source_map
 
     @property
     def task(self) -> asyncio.Task[int] | None:
@@ -282,6 +301,7 @@ class SessionTab(QtWidgets.QWidget):
                 return await self.session.run()
             # A held replay never ends its session: this task ends when the end is first reached.
             await self.session.start()
+            self._scan = asyncio.ensure_future(self._scan_recording(replay))
             status = await replay.wait()
             self._check_ended()
             return status
@@ -291,6 +311,26 @@ class SessionTab(QtWidgets.QWidget):
             self.title_changed.emit(f"{self._base_title} (failed)")
             return -1
 
+    @property
+    def scan_done(self) -> bool:
+        """The pass over a replayed file (for the replay bar) has finished, or there is none."""
+        return self._scan is None or self._scan.done()
+
+    async def _scan_recording(self, replay: ReplaySource) -> None:
+        """Read the whole recording once, in slices, for the replay bar (length, markers, failures); a line that
+        cannot be read is said in the status line (the replay plays up to it)."""
+        try:
+            summary = await replay.scan_in_slices()
+        except (OSError, CastFormatError) as exc:
+            self.show_message(f"could not read the whole recording: {exc}")
+            return
+        if summary is not None and summary.error is not None:
+            self.show_message(
+                f"the recording cannot be read past line {summary.error.line - 1}: {summary.error}"
+            )
+        elif summary is not None and summary.truncated:
+            self.show_message("the recording was cut off mid-line (a crash while recording?); replayed up to there")
+
     async def close_session(self) -> None:
         """End the session (the child is hung up, no orphans); safe to call more than once."""
         if self._closing is None:
@@ -299,6 +339,11 @@ class SessionTab(QtWidgets.QWidget):
 
     async def _close(self) -> None:
         self._status_timer.stop()
+        self.cancel_question()
+        if self._scan is not None and not self._scan.done():
+            self._scan.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._scan
         try:
             await self.session.close()
         finally:
@@ -345,6 +390,17 @@ class SessionTab(QtWidgets.QWidget):
         self.show_message(switch.describe()[0] + ("" if switch.possible else " (Session ▸ Restart session)"))
         return switch
 
+    def running_program(self) -> ForegroundProgram | None:
+        """What closing this tab would end: the program in the session's foreground (``None`` for a replay, a
+        finished session, or a shell idle at its prompt). See :mod:`app.pty.foreground`."""
+        if self.is_replay or not self.session.running:
+            return None
+        source = self.session.source
+        plan = self.session.plan
+        foreground = getattr(source, "foreground_pid", None)
+        group = foreground() if callable(foreground) else None
+        return foreground_program(source.pid, shell=plan is not None and plan.interactive, foreground_group=group)
+
     def _shell_in_foreground(self) -> bool:
         """The shell itself holds the terminal: the tty's foreground group is the shell's, or (no such
         notion, ConPTY) the shell is its own newest descendant, the probes' stand-in for the foreground."""
@@ -369,7 +425,7 @@ class SessionTab(QtWidgets.QWidget):
                 cols=main.cols, rows=main.rows, scrollback=main.scrollback, encoding=name, reflow=main.reflow
             )
             shadow.on_reply = _drop_reply
-            shadow_map = SourceMap(shadow)
+            shadow_map = CellMap(shadow, self.session.bytelog)
             for chunk in self.session.bytelog:
                 shadow.feed(chunk.data)
                 shadow_map.record(chunk.offset, chunk.data)
@@ -377,7 +433,9 @@ class SessionTab(QtWidgets.QWidget):
         self._tests_backlog.clear()
         self._tests_backlog_bytes = 0
         self._tests = self._parse_tests(self.encoding)
-        self.view.set_terminal(self.terminal)
+        self.cancel_question()  # a question about the cells of the terminal no longer shown
+        # Shown in the chosen code page; keys and pastes still go out in the session's own (its terminal's).
+        self.view.set_terminal(self.terminal, input_terminal=self.session.terminal)
         self.find_bar.set_view(self.view)  # the matches of the text as it now reads
         self.view.refresh()
         self.update_status()
@@ -444,52 +502,48 @@ class SessionTab(QtWidgets.QWidget):
     # ------------------------------------------------------------------ cell ↔ bytes
 
     def bytes_of_cell(self, abs_row: int, col: int) -> tuple[int, int] | None:
-        """The bytes that wrote the cell: exactly (the character or sequence that last wrote it) where its
-        row can be replayed from a fresh line, else every byte that wrote its row."""
-        found = self.source_map.range_of_row(abs_row)
-        if found is None:
-            return None
-        trace = self._trace(abs_row, found)
-        span = trace.span_of(col) if trace is not None else None
-        return span if span is not None else found
+        """The bytes that last wrote the cell (answered to the end, at once: for tests and headless use; the
+        window asks in slices with :meth:`ask`). ``None``: a blank cell, or no bytes known."""
+        return self.cell_map.locate(abs_row, col).run().span
+
+    def locate_cell(self, abs_row: int, col: int) -> CellAnswer:
+        """The whole answer for a cell, at once (see :class:`app.inspect.cell_map.CellAnswer`)."""
+        return self.cell_map.locate(abs_row, col).run()
 
     def cells_of_bytes(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The cells written by ``[start, end)``: exact where a row can be traced (see :meth:`bytes_of_cell`),
-        else every cell of each row those bytes wrote, up to its last non-blank cell."""
-        cells: list[tuple[int, int]] = []
-        for abs_row in self.source_map.rows_of_range(start, end):
-            found = self.source_map.range_of_row(abs_row)
-            trace = self._trace(abs_row, found) if found is not None else None
-            if trace is not None:
-                cells.extend((abs_row, col) for col in trace.cells_of(start, end))
-                continue
-            text = self._row_text(abs_row)
-            if text is None:
-                continue
-            width = len(text.rstrip(" \x00")) or 1
-            cells.extend((abs_row, col) for col in range(width))
-        return cells
+        """The cells on view whose last writer overlaps ``[start, end)``, at once (the window uses :meth:`ask`)."""
+        return self.cell_map.cells_of(start, end).run()
 
-    def _row_text(self, abs_row: int) -> str | None:
-        row = self.terminal.row(abs_row)
-        return None if row is None else row.text
+    def ask(self, job: Job[T], on_done: Callable[[T], None]) -> bool:
+        """Answer ``job`` without blocking a frame: a slice of :data:`SLICE_S` now (a row of plain output is
+        answered in it), then one per turn of the event loop; ``on_done(result)`` when done. A new question
+        cancels the one still running. Returns whether it was answered at once."""
+        self.cancel_question()
+        if job.step(time.monotonic() + SLICE_S):
+            on_done(job.result)
+            return True
+        self.cell_job = job
+        self._job_done = on_done
+        self._job_timer.start()
+        return False
 
-    def _trace(self, abs_row: int, found: tuple[int, int]) -> RowTrace | None:
-        """The row's cells and their writers, replayed from its bytes (cached per row, range and code page)."""
-        text = self._row_text(abs_row)
-        log = self.session.bytelog
-        if text is None or found[0] < log.start_offset or found[1] > log.total_bytes:
-            return None
-        key = (text, found, self.encoding)
-        if key in self._traces:
-            return self._traces[key]
-        if len(self._traces) > 256:
-            self._traces.clear()
-        trace = trace_row(
-            log.slice(*found), found[0], cols=self.terminal.cols, encoding=self.encoding, row_text=text
-        )
-        self._traces[key] = trace
-        return trace
+    def cancel_question(self) -> None:
+        """Drop the question still being answered (a new click, the tab closing)."""
+        if self.cell_job is not None:
+            self.cell_job.cancel()
+        self.cell_job = None
+        self._job_done = None
+        self._job_timer.stop()
+
+    def _job_slice(self) -> None:
+        job, done = self.cell_job, self._job_done
+        if job is None or done is None:
+            self._job_timer.stop()
+            return
+        if job.step(time.monotonic() + SLICE_S):
+            self.cell_job = self._job_done = None
+            self._job_timer.stop()
+            done(job.result)
 
     # ------------------------------------------------------------------ events
 
@@ -512,12 +566,12 @@ class SessionTab(QtWidgets.QWidget):
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.resize(event.cols, event.rows)
                 reflowed = self._shadow_map.follow_reflow(self._shadow.take_reflow()) or reflowed
-                self._shadow_map.sync()
-            self._main_map.sync()
-            if reflowed:  # rows moved: what was lit or selected by row and column is elsewhere now
+                self._shadow_map.resized()
+            self._main_map.resized()
+            if reflowed:  # rows moved: what was lit, selected or being asked by row and column is elsewhere now
+                self.cancel_question()
                 self.view.clear_selection()
                 self.view.set_highlight([])
-                self._traces.clear()
                 self.find_bar.output_arrived()
             self.view.refresh()
             self.update_status()
@@ -614,8 +668,7 @@ class SessionTab(QtWidgets.QWidget):
             parts += [f"tty {flag}" for flag in plan.flags]
             return " · ".join(parts)
         source = self.session.source
-        recording = getattr(source, "recording", None)
-        meta = getattr(getattr(recording, "header", None), "mojiscope", None)
+        meta = source.header.mojiscope if isinstance(source, ReplaySource) else None
         if isinstance(meta, dict):
             parts = []
             argv = meta.get("argv")
@@ -643,6 +696,9 @@ class SessionTab(QtWidgets.QWidget):
         dropped = self.session.bytelog.dropped_bytes
         if dropped:
             parts.append(f"{dropped} oldest bytes dropped (memory cap)")
+        overflowed = self.session.replies_overflowed
+        if overflowed:
+            parts.append(f"{overflowed:,} replies to the program dropped (it does not read its input)")
         if self._message:
             parts.append(self._message)
         summary = self.plan_summary()
@@ -659,4 +715,4 @@ class SessionTab(QtWidgets.QWidget):
         text = self.status_text()
         if text != self.status.text():
             self.status.setText(text)
-            self.status.setToolTip(text.replace(" · ", "\n"))
+            self.status.setToolTip(plain_tooltip(text.replace(" · ", "\n")))

@@ -128,6 +128,26 @@ class AppSettings:
         self.store.setValue("tests/reuse_tab", "true" if value else "false")
 
     @property
+    def confirm_multiline_paste(self) -> bool:
+        """Ask before pasting several lines into a program without bracketed paste (as Windows Terminal's
+        ``warning.multiLinePaste``); on by default."""
+        return self._str("confirm/multiline_paste", "true").lower() in ("true", "1", "yes", "on")
+
+    @confirm_multiline_paste.setter
+    def confirm_multiline_paste(self, value: bool) -> None:
+        self.store.setValue("confirm/multiline_paste", "true" if value else "false")
+
+    @property
+    def confirm_close_running(self) -> bool:
+        """Ask before closing a tab, or quitting, while programs run there (as Windows Terminal and VS Code);
+        on by default."""
+        return self._str("confirm/close_running", "true").lower() in ("true", "1", "yes", "on")
+
+    @confirm_close_running.setter
+    def confirm_close_running(self, value: bool) -> None:
+        self.store.setValue("confirm/close_running", "true" if value else "false")
+
+    @property
     def utf8(self) -> bool:
         """Whether new sessions enforce UTF-8 (on by default: the common wish)."""
         return self._str("session/utf8", "true").lower() in ("true", "1", "yes", "on")

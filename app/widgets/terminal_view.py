@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Any
@@ -42,6 +42,7 @@ from app.vt.keys import (
     encode_mouse,
     encode_paste,
     encode_text,
+    is_multiline_paste,
 )
 from app.vt.modes import (
     ALT_SCROLL,
@@ -78,6 +79,7 @@ from app.vt.width import text_width
 from app.widgets.glyph_runs import RowGlyphCache
 from app.widgets.keymap import encode_key_event, qt_mods
 from app.widgets.palette import DARK, RGB, Theme
+from app.widgets.plain_text import plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot
 
 __all__ = ["CJK_FALLBACK_FAMILIES", "WINDOWS_MONOSPACE_FAMILIES", "TerminalView", "default_font"]
@@ -210,6 +212,12 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     ) -> None:
         super().__init__(parent)
         self._term = terminal if terminal is not None else Terminal()
+        #: The terminal the program talks to: keys, pastes, mouse and focus reports follow its encoding and
+        #: modes, never those of a "decode as" view shown instead (see :meth:`set_terminal`).
+        self._input = self._term
+        #: Asked before a paste of several lines goes to a program that has not turned bracketed paste on:
+        #: ``confirm_paste(text)`` returns whether to send it (``None``: send without asking).
+        self.confirm_paste: Callable[[str], bool] | None = None
         self._theme = theme
         self._term.set_colours(theme.colours)  # what programs asking for colours (OSC 10/11…) are told
         #: The theme as painted: the user's, with the colours the program set (OSC 4/10/11/12) over it.
@@ -251,6 +259,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._press_cell: Cell | None = None
         self._dragging = False
         self._highlight: set[Cell] = set()
+        self._highlight_text: dict[Cell, str | None] = {}
         #: The cell under the pointer, and the link or location there (first cell, last cell, tooltip text).
         self._hover_cell: Cell | None = None
         self._hover_target: tuple[Cell, Cell, str] | None = None
@@ -302,9 +311,16 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def terminal(self) -> Terminal:
         return self._term
 
-    def set_terminal(self, terminal: Terminal) -> None:
-        """Show another Terminal (a new tab's session, a re-decoded replay); view state starts afresh."""
+    def set_terminal(self, terminal: Terminal, *, input_terminal: Terminal | None = None) -> None:
+        """Show another Terminal (a new tab's session, a re-decoded replay); view state starts afresh.
+
+        ``input_terminal``: the terminal the program talks to when ``terminal`` only shows its bytes another
+        way ("decode as"): input is encoded with its encoding and modes (default: ``terminal`` itself). A
+        paste shown as cp437 must still reach a UTF-8 program as UTF-8: with the shown code page, ``é`` went
+        out as ``82``, and ``¢201~`` as ``9B 32 30 31 7E``, the 8-bit end of a bracketed paste.
+        """
         self._term = terminal
+        self._input = input_terminal if input_terminal is not None else terminal
         terminal.set_colours(self._theme.colours)
         self._colours_seen = -1
         self._sync_colours()
@@ -316,6 +332,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._cursor_seen = None
         self._selection = None
         self._highlight = set()
+        self._highlight_text = {}
         self._find_rows = {}
         self._preedit = ""
         self._sync_scrollbar()
@@ -397,11 +414,37 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._flush()
 
     def set_highlight(self, cells: Iterable[Cell]) -> None:
-        """Light up cells ``(abs_row, col)`` (the Bytes panel's selection); an empty set clears."""
+        """Light up cells ``(abs_row, col)`` (the Bytes panel's selection); an empty set clears.
+
+        A lit cell stays lit while it shows what it showed when lit: once output changes it (``clear``, a
+        program repainting), the light goes — it was about those bytes, not about whatever is there now.
+        """
         new = set(cells)
         rows = {r for r, _ in self._highlight} | {r for r, _ in new}
         self._highlight = new
+        self._highlight_text = {cell: self._cell_char(cell) for cell in new}
         self._update_abs_rows(rows)
+
+    def _cell_char(self, cell: Cell) -> str | None:
+        row = self._term.row(cell[0])
+        if row is None or not 0 <= cell[1] < len(row.text):
+            return None
+        return row.text[cell[1]]
+
+    def _expire_highlight(self, abs_rows: set[int] | None) -> None:
+        """Put out lit cells (in ``abs_rows``; ``None``: anywhere) that no longer show what they showed."""
+        if not self._highlight:
+            return
+        gone = {
+            cell
+            for cell in self._highlight
+            if (abs_rows is None or cell[0] in abs_rows) and self._cell_char(cell) != self._highlight_text.get(cell)
+        }
+        if gone:
+            self._highlight -= gone
+            for cell in gone:
+                self._highlight_text.pop(cell, None)
+            self._update_abs_rows({r for r, _ in gone})
 
     @property
     def highlight(self) -> frozenset[Cell]:
@@ -509,13 +552,30 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         if text:
             QtGui.QGuiApplication.clipboard().setText(text)
 
-    def paste(self, text: str | None = None) -> None:
-        """Paste *text* (default: the clipboard), sanitised and bracketed when the program asked (?2004)."""
+    @property
+    def input_terminal(self) -> Terminal:
+        """The terminal whose encoding and modes input follows (the session's; see :meth:`set_terminal`)."""
+        return self._input
+
+    def paste(self, text: str | None = None) -> bool:
+        """Paste *text* (default: the clipboard), sanitised and bracketed when the program asked (?2004), in the
+        session's encoding. Several lines to a program without bracketed paste are sent only if
+        :attr:`confirm_paste` agrees (they would run as commands, one by one). Returns whether it was sent."""
         if text is None:
             text = QtGui.QGuiApplication.clipboard().text()
-        data = encode_paste(text, bracketed=self._term.mode(BRACKETED_PASTE), encoding=self._term.encoding)
-        if data:
-            self._emit_input(data)
+        bracketed = self._input.mode(BRACKETED_PASTE)
+        data = encode_paste(text, bracketed=bracketed, encoding=self._input.encoding)
+        if not data:
+            return False
+        if (
+            not bracketed
+            and is_multiline_paste(text)
+            and self.confirm_paste is not None
+            and not self.confirm_paste(text)
+        ):
+            return False
+        self._emit_input(data)
+        return True
 
     # ------------------------------------------------------------------ frames
     @Slot()
@@ -529,6 +589,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._sync_held = 0
         self._last_frame = time.monotonic()
         all_dirty, rows = term.take_dirty()
+        history_now = term.history_size
+        self._expire_highlight(None if all_dirty else {history_now + y for y in rows})
         if self._sync_colours():
             all_dirty = True
         if term.mode(DECSCNM) != self._reverse_video:
@@ -1033,7 +1095,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     # ------------------------------------------------------------------ keyboard & IME
     def _key_modes(self) -> KeyModes:
-        t = self._term
+        t = self._input
         return KeyModes(
             app_cursor=t.mode(DECCKM),
             app_keypad=t.mode(DECNKM),
@@ -1089,7 +1151,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
                 self.scroll_by(-max(1, self._view_rows() - 1))
             event.accept()
             return
-        data = encode_key_event(key, event.modifiers(), event.text(), self._key_modes(), self._term.encoding)
+        data = encode_key_event(key, event.modifiers(), event.text(), self._key_modes(), self._input.encoding)
         if data:
             self._emit_input(data)
             event.accept()
@@ -1102,7 +1164,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def inputMethodEvent(self, event: QtGui.QInputMethodEvent) -> None:
         commit = event.commitString()
         if commit:
-            self._emit_input(encode_text(commit, Mod.NONE, self._key_modes(), self._term.encoding))
+            self._emit_input(encode_text(commit, Mod.NONE, self._key_modes(), self._input.encoding))
         if event.preeditString() != self._preedit:
             self._preedit = event.preeditString()
             self._update_cursor_rows()
@@ -1128,7 +1190,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     # ------------------------------------------------------------------ focus
     def focusInEvent(self, event: QtGui.QFocusEvent) -> None:
         super().focusInEvent(event)
-        if self._term.mode(FOCUS_EVENTS):
+        if self._input.mode(FOCUS_EVENTS):
             self.send.emit(encode_focus(True))
         self._blink_on = True
         self._update_blink_timer()
@@ -1136,7 +1198,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
 
     def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
         super().focusOutEvent(event)
-        if self._term.mode(FOCUS_EVENTS):
+        if self._input.mode(FOCUS_EVENTS):
             self.send.emit(encode_focus(False))
         self._update_blink_timer()
         self._update_cursor_rows()
@@ -1144,7 +1206,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     # ------------------------------------------------------------------ mouse
     def _tracking(self) -> MouseTracking:
         for tracking in _TRACKING_MODES:
-            if self._term.mode(tracking.value):
+            if self._input.mode(tracking.value):
                 return tracking
         return MouseTracking.OFF
 
@@ -1162,7 +1224,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if (row, col) == self._last_motion_cell:
                 return True
             self._last_motion_cell = (row, col)
-        data = encode_mouse(action, button, col, row, mods, tracking=tracking, sgr=self._term.mode(MOUSE_SGR))
+        data = encode_mouse(action, button, col, row, mods, tracking=tracking, sgr=self._input.mode(MOUSE_SGR))
         if data:
             self.send.emit(data)
         return True
@@ -1233,7 +1295,8 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if target is None:
                 QtWidgets.QToolTip.hideText()
             else:
-                QtWidgets.QToolTip.showText(event.globalPosition().toPoint(), target[2], self.viewport())
+                # The target comes from the program's output: shown literally, never as rich text.
+                QtWidgets.QToolTip.showText(event.globalPosition().toPoint(), plain_tooltip(target[2]), self.viewport())
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         on_target = ctrl and self._hover_target is not None
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if on_target else Qt.CursorShape.IBeamCursor)
@@ -1333,7 +1396,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             event.accept()
             return
         self._wheel_accum -= steps * 120
-        term = self._term
+        term = self._input
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if self._tracking() is not MouseTracking.OFF and not shift:
             button = MouseButton.WHEEL_UP if steps > 0 else MouseButton.WHEEL_DOWN

@@ -24,6 +24,7 @@ from typing import TypeAlias
 
 from app.gotest import GoTestPreset, GoTestRun, Marker, NamedPreset, OutputLine, PackageNode, Status, TestNode
 from app.pty.profiles import PROFILES
+from app.widgets.plain_text import plain_label, plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 __all__ = ["STATUS_COLOURS", "TestsPanel"]
@@ -249,13 +250,13 @@ class TestsPanel(QtWidgets.QWidget):
         buttons.addWidget(self.reuse_tab)
         layout.addLayout(buttons)
 
-        self.error_label = QtWidgets.QLabel()
+        self.error_label = plain_label()
         self.error_label.setStyleSheet(f"color: {STATUS_COLOURS[Status.FAIL]};")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
-        self.counts_label = QtWidgets.QLabel()
+        self.counts_label = plain_label()
         font = self.counts_label.font()
         font.setBold(True)
         self.counts_label.setFont(font)
@@ -427,7 +428,7 @@ class TestsPanel(QtWidgets.QWidget):
         ):
             text = self.tooltip_for(self.tree.itemAt(event.pos()))
             if text:
-                QtWidgets.QToolTip.showText(event.globalPos(), text, self.tree.viewport())
+                QtWidgets.QToolTip.showText(event.globalPos(), plain_tooltip(text), self.tree.viewport())
             else:
                 QtWidgets.QToolTip.hideText()
                 event.ignore()

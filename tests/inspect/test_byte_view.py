@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.inspect import byte_view
 from app.inspect.byte_view import (
@@ -17,6 +19,7 @@ from app.inspect.byte_view import (
     parse_hex,
 )
 from app.session.bytelog import ByteLog
+from app.vt import Terminal
 from app.vt.decoder import UnknownEncodingError
 
 C = ByteClass
@@ -79,7 +82,8 @@ def test_hover_explains_characters_sequences_invalid_bytes_and_reads() -> None:
 def test_decode_as_changes_glyphs_classes_and_explanations() -> None:
     data = "你好 gbk".encode("gbk") + b"\x1b[0m"
     model = ByteViewModel(log_of(data))
-    assert model.row_text(0) == "00000000  C4 E3 BA C3 20 67 62 6B 1B 5B 30 6D              ���� gbk␛[0m"
+    # One U+FFFD per maximal ill-formed subpart (C4 | E3 BA | C3), as the terminal shows them: three, not four.
+    assert model.row_text(0) == "00000000  C4 E3 BA C3 20 67 62 6B 1B 5B 30 6D              ��� gbk␛[0m"
     assert [model.window(0, 4).class_at(i) for i in range(5)] == [C.INVALID] * 4 + [C.ASCII]
     model.set_encoding("cp936")
     assert model.encoding == "cp936"
@@ -222,3 +226,44 @@ def test_utf16_windows_align_to_code_units() -> None:
     window = model.window(5001, 5002)
     assert window.start % 2 == 0
     assert model.row_text(0) == "00000000  61 00 62 00 60 4F 61 00 62 00 60 4F 61 00 62 00  ab你ab你ab"
+
+
+# ------------------------------------------------------------------ one replacement policy (issue 12)
+
+
+
+def _replacements_shown(data: bytes, encoding: str) -> int:
+    model = ByteViewModel(log_of(data), encoding)
+    window = model.window(0, len(data))
+    return sum(window.glyph_at(i)[0] == "\ufffd" for i in range(len(data)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([b"\xc4", b"\xe3\xba", b"\xe4\xbd", b"\xff", b"\x80", b"\xf0\x9f\x98", b"\xed\xa0\x80"]),
+            st.binary(max_size=4).filter(lambda b: all(0x20 <= c != 0x7F for c in b)),
+            st.text(max_size=3).map(lambda s: s.encode("utf-8", "ignore")),
+        ),
+        max_size=12,
+    ).map(b"".join),
+    st.sampled_from(["utf-8", "gbk", "shift_jis"]),
+)
+def test_the_bytes_panel_shows_as_many_replacement_characters_as_the_terminal(data: bytes, encoding: str) -> None:
+    """One replacement policy everywhere, the decoder's: C4 E3 BA C3 is three U+FFFD on the screen and in the
+    decoded column (the column showed four), E4 BD before a "|" one (it showed two)."""
+    text = data.decode(encoding, "replace")
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in text):
+        return  # a control is executed by the terminal, not shown: nothing to count on the screen
+    term = Terminal(cols=200, rows=3, encoding=encoding)
+    term.feed(data)
+    term.feed_text(term.decoder.flush())
+    on_screen = "".join(term.display).count("\ufffd")
+    assert on_screen == text.count("\ufffd")
+    assert _replacements_shown(data, encoding) == on_screen
+
+
+def test_the_examples_of_the_issue() -> None:
+    assert _replacements_shown(b"\xc4\xe3\xba\xc3\r\n", "utf-8") == 3
+    assert _replacements_shown(b"invalid: \xff\xfe|\x80|\xe4\xbd|end\r\n", "utf-8") == 4  # FF FE 80 and E4 BD

@@ -79,6 +79,24 @@ def test_cursor_addressing_is_fine_when_the_replayed_row_matches() -> None:
     assert trace is not None and trace.span_of(4) == (6, 7)  # the "h", after the 6 bytes of CUP
 
 
+def test_each_replacement_character_is_written_by_its_own_ill_formed_bytes() -> None:
+    """C4 | E3 BA | C3: three U+FFFD, one per maximal ill-formed subpart (the decoder's policy). Feeding each
+    token's bytes made the decoder hold C4 and give its U+FFFD with the next token: every cell one token late."""
+    data = b"\xc4\xe3\xba\xc3\r\n"
+    assert _writers(data)[:4] == [b"\xc4", b"\xe3\xba", b"\xc3", None]
+    cut = b"invalid: \xff\xfe|\x80|\xe4\xbd|end\r\n"
+    writers = _writers(cut, cols=30)
+    assert writers[9:16] == [b"\xff", b"\xfe", b"|", b"\x80", b"|", b"\xe4\xbd", b"|"]
+    gbk = "中".encode("gbk") + b"\xff" + "文".encode("gbk") + b"\r\n"
+    assert _writers(gbk, encoding="gbk")[:5] == [
+        b"\xd6\xd0",
+        b"\xd6\xd0",
+        b"\xff",
+        b"\xce\xc4",
+        b"\xce\xc4",
+    ]
+
+
 def test_a_line_that_wraps_over_many_rows_keeps_its_writers() -> None:
     # One line of 40 different characters at 10 columns: 4 rows from a single line feed. A scratch screen with
     # room only for the line feeds would scroll and credit the rows' cells to the wrong bytes.

@@ -14,7 +14,11 @@ class LoopMap(SourceMap):
 
     def __init__(self, terminal: Terminal) -> None:
         self._rows: dict[int, tuple[int, int]] = {}
+        self._last_writes: dict[int, tuple[int, int]] = {}
         super().__init__(terminal)
+
+    def last_write(self, abs_row: int) -> tuple[int, int] | None:
+        return self._last_writes.get(abs_row + self._first_line())
 
     def lines(self) -> dict[int, tuple[int, int]]:
         return dict(self._rows)
@@ -27,6 +31,7 @@ class LoopMap(SourceMap):
         if len(self._rows) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
             for n in [n for n in self._rows if n < first]:
                 del self._rows[n]
+                self._last_writes.pop(n, None)
 
     def record(self, start: int, data: bytes) -> None:
         end = start + len(data)
@@ -53,6 +58,7 @@ class LoopMap(SourceMap):
         for n, (a, b) in pieces.items():
             old = self._rows.get(n)
             self._rows[n] = (a, b) if old is None else (min(old[0], a), max(old[1], b))
+            self._last_writes[n] = (a, b)
         self._line = line
         self._dirty_obj = screen.dirty
         self._dirty_seen = frozenset(screen.dirty)
@@ -80,6 +86,7 @@ def test_record_gives_the_rows_the_simple_loop_gives(chunks: list[bytes], take_d
         assert fast.lines() == slow.lines()
     rows = len(fast_term.history) + fast_term.rows
     assert [fast.range_of_row(r) for r in range(rows)] == [slow.range_of_row(r) for r in range(rows)]
+    assert [fast.last_write(r) for r in range(rows)] == [slow.last_write(r) for r in range(rows)]
 
 
 def test_a_reflow_takes_each_line_s_bytes_to_the_rows_its_cells_went_to() -> None:

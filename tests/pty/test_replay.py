@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,7 +15,7 @@ import pytest
 
 from app.pty.base import Source, SourceClosedError
 from app.pty.replay import PLAIN_ASCIINEMA_FIDELITY, ReplayChunk, ReplayInputError, ReplaySource
-from app.record.cast import CastHeader, CastWriter, Recording, mojiscope_metadata, read_cast
+from app.record.cast import CastFormatError, CastHeader, CastWriter, Recording, mojiscope_metadata, read_cast
 from app.vt import Terminal
 
 T = TypeVar("T")
@@ -69,9 +69,33 @@ def record(path: Path, resize_at: float | None = None, status: int | None = 3) -
     return read_cast(path)
 
 
+Source_ = Recording | Path
+Make = Callable[..., ReplaySource]
+
+
+@pytest.fixture(params=["memory", "file"])
+def rec(request: pytest.FixtureRequest, tmp_path: Path) -> Recording | Path:
+    """The recording in memory, or its file (streamed, and summarised by a pass of its own): every test of the
+    source's behaviour runs on both."""
+    recording = record(tmp_path / "r.cast")
+    return recording if request.param == "memory" else tmp_path / "r.cast"
+
+
 @pytest.fixture
-def rec(tmp_path: Path) -> Recording:
-    return record(tmp_path / "r.cast")
+def make() -> Iterator[Callable[..., ReplaySource]]:
+    """``make(rec, ...)``: a ReplaySource of ``rec`` (a file is scanned, as the window does); closed at the end."""
+    made: list[ReplaySource] = []
+
+    def build(recording: Recording | Path, *args: Any, **kwargs: Any) -> ReplaySource:
+        src = ReplaySource(recording, *args, **kwargs)
+        made.append(src)
+        if isinstance(recording, Path):
+            src.scan()
+        return src
+
+    yield build
+    for src in made:
+        src.kill()
 
 
 def returncode(src: ReplaySource) -> int | None:
@@ -86,8 +110,8 @@ async def drain(src: ReplaySource) -> list[ReplayChunk]:
     return out
 
 
-def test_it_is_a_source(rec: Recording) -> None:
-    src = ReplaySource(rec)
+def test_it_is_a_source(rec: Source_, make: Make) -> None:
+    src = make(rec)
     assert isinstance(src, Source)
     assert src.kind == "replay"
     assert src.fidelity == "exact bytes"
@@ -100,10 +124,10 @@ def test_it_is_a_source(rec: Recording) -> None:
     assert issubclass(ReplayInputError, SourceClosedError)
 
 
-def test_as_fast_as_possible_gives_every_chunk_exactly(rec: Recording) -> None:
+def test_as_fast_as_possible_gives_every_chunk_exactly(rec: Source_, make: Make) -> None:
     for speed in (0, math.inf):
         fake = FakeTime()
-        src = ReplaySource(rec, speed=speed, clock=fake.clock, sleep=fake.sleep)
+        src = make(rec, speed=speed, clock=fake.clock, sleep=fake.sleep)
 
         async def go(src: ReplaySource = src) -> tuple[list[ReplayChunk], int]:
             await src.start()
@@ -120,10 +144,10 @@ def test_as_fast_as_possible_gives_every_chunk_exactly(rec: Recording) -> None:
         assert fake.sleeps == []
 
 
-def test_real_time_schedule_scaled_by_speed(rec: Recording) -> None:
+def test_real_time_schedule_scaled_by_speed(rec: Source_, make: Make) -> None:
     for speed in (1.0, 2.0, 0.5):
         fake = FakeTime()
-        src = ReplaySource(rec, speed=speed, clock=fake.clock, sleep=fake.sleep)
+        src = make(rec, speed=speed, clock=fake.clock, sleep=fake.sleep)
         positions: list[float] = []
 
         async def go(
@@ -145,9 +169,9 @@ def test_real_time_schedule_scaled_by_speed(rec: Recording) -> None:
         assert src.returncode == 3
 
 
-def test_a_late_reader_gets_late_chunks_at_once_without_drift(rec: Recording) -> None:
+def test_a_late_reader_gets_late_chunks_at_once_without_drift(rec: Source_, make: Make) -> None:
     fake = FakeTime()
-    src = ReplaySource(rec, clock=fake.clock, sleep=fake.sleep)
+    src = make(rec, clock=fake.clock, sleep=fake.sleep)
 
     async def go() -> None:
         await src.start()
@@ -163,9 +187,9 @@ def test_a_late_reader_gets_late_chunks_at_once_without_drift(rec: Recording) ->
     run(go())
 
 
-def test_pause_step_resume(rec: Recording) -> None:
+def test_pause_step_resume(rec: Source_, make: Make) -> None:
     fake = FakeTime()
-    src = ReplaySource(rec, clock=fake.clock, sleep=fake.sleep)
+    src = make(rec, clock=fake.clock, sleep=fake.sleep)
 
     async def go() -> None:
         await src.start()
@@ -197,9 +221,9 @@ def test_pause_step_resume(rec: Recording) -> None:
     run(go())
 
 
-def test_step_while_playing_pauses(rec: Recording) -> None:
+def test_step_while_playing_pauses(rec: Source_, make: Make) -> None:
     fake = FakeTime()
-    src = ReplaySource(rec, clock=fake.clock, sleep=fake.sleep)
+    src = make(rec, clock=fake.clock, sleep=fake.sleep)
 
     async def go() -> None:
         src.step()
@@ -211,9 +235,9 @@ def test_step_while_playing_pauses(rec: Recording) -> None:
     run(go())
 
 
-def test_seek_forward_catches_up_at_once(rec: Recording) -> None:
+def test_seek_forward_catches_up_at_once(rec: Source_, make: Make) -> None:
     fake = FakeTime()
-    src = ReplaySource(rec, clock=fake.clock, sleep=fake.sleep)
+    src = make(rec, clock=fake.clock, sleep=fake.sleep)
 
     async def go() -> None:
         await src.start()
@@ -236,9 +260,9 @@ def test_seek_forward_catches_up_at_once(rec: Recording) -> None:
     run(go())
 
 
-def test_seek_backward_resets_and_refeeds_from_the_start(rec: Recording) -> None:
+def test_seek_backward_resets_and_refeeds_from_the_start(rec: Source_, make: Make) -> None:
     fake = FakeTime()
-    src = ReplaySource(rec, speed=0, clock=fake.clock, sleep=fake.sleep)
+    src = make(rec, speed=0, clock=fake.clock, sleep=fake.sleep)
 
     async def go() -> None:
         await src.start()
@@ -255,8 +279,8 @@ def test_seek_backward_resets_and_refeeds_from_the_start(rec: Recording) -> None
     run(go())
 
 
-def test_seek_is_clamped_and_refused_after_the_end(rec: Recording) -> None:
-    src = ReplaySource(rec, speed=0)
+def test_seek_is_clamped_and_refused_after_the_end(rec: Source_, make: Make) -> None:
+    src = make(rec, speed=0)
 
     async def go() -> None:
         src.seek(-5)
@@ -267,13 +291,13 @@ def test_seek_is_clamped_and_refused_after_the_end(rec: Recording) -> None:
         with pytest.raises(SourceClosedError, match="the replay has ended"):
             src.seek(1.0)
         with pytest.raises(ValueError, match="NaN"):
-            ReplaySource(rec).seek(math.nan)
+            make(rec).seek(math.nan)
 
     run(go())
 
 
-def test_hold_at_end_waits_for_a_seek_back_or_close(rec: Recording) -> None:
-    src = ReplaySource(rec, speed=0, hold_at_end=True)
+def test_hold_at_end_waits_for_a_seek_back_or_close(rec: Source_, make: Make) -> None:
+    src = make(rec, speed=0, hold_at_end=True)
 
     async def go() -> None:
         assert len([await src.read() for _ in range(6)]) == 6
@@ -299,9 +323,9 @@ def test_hold_at_end_waits_for_a_seek_back_or_close(rec: Recording) -> None:
     run(go())
 
 
-def test_speed_can_change_while_playing(rec: Recording) -> None:
+def test_speed_can_change_while_playing(rec: Source_, make: Make) -> None:
     fake = FakeTime()
-    src = ReplaySource(rec, clock=fake.clock, sleep=fake.sleep)
+    src = make(rec, clock=fake.clock, sleep=fake.sleep)
 
     async def go() -> None:
         await src.start()
@@ -317,9 +341,9 @@ def test_speed_can_change_while_playing(rec: Recording) -> None:
     run(go())
 
 
-def test_a_control_wakes_a_sleeping_read(rec: Recording) -> None:
+def test_a_control_wakes_a_sleeping_read(rec: Source_, make: Make) -> None:
     """With the real asyncio sleep, a long wait is cut short by seek (no wall-clock assertion)."""
-    src = ReplaySource(rec, speed=1e-9)  # the first chunk would be due in 15 years
+    src = make(rec, speed=1e-9)  # the first chunk would be due in 15 years
 
     async def go() -> None:
         reader = asyncio.ensure_future(src.read())
@@ -391,3 +415,61 @@ def test_seek_back_and_refeed_rebuilds_the_same_screen(tmp_path: Path) -> None:
         assert "one" in term.display[0] and "你" in term.display[1]
 
     run(go())
+
+
+def test_a_file_is_streamed_and_seeks_back_by_reading_it_again(tmp_path: Path) -> None:
+    """Without the summary pass (the command line's way): it plays, its length grows as it is read, and a
+    backward seek reads the file again from the start; the pass then gives the count and length."""
+    path = tmp_path / "r.cast"
+    record(path)
+    src = ReplaySource(path, speed=0, hold_at_end=True)
+    try:
+        assert src.recording is None and src.summary is None and src.chunk_count is None
+        assert src.duration == 0.0
+
+        async def go() -> None:
+            first = [await src.read() for _ in range(4)]
+            assert [c.index for c in first if c] == [0, 1, 2, 3]
+            assert src.duration == 3.0  # read so far
+            src.seek(1.2)
+            reset = await src.read()
+            assert reset is not None and reset.reset and reset.size == (40, 10)
+            again = [await src.read() for _ in range(2)]
+            assert [(c.index, c.catch_up) for c in again if c] == [(0, True), (1, True)]
+            assert src.next_index == 2 and src.previous_chunk_time() == 0.5
+            rest = [await src.read() for _ in range(4)]
+            assert [c.index for c in rest if c] == [2, 3, 4, 5]
+            reader = asyncio.ensure_future(src.read())
+            for _ in range(10):
+                await asyncio.sleep(0)
+            assert src.at_end and src.returncode == 3 and src.duration == 7.0
+            src.kill()
+            assert await reader is None
+
+        run(go())
+        summary = src.scan()
+        assert summary is not None and (summary.chunk_count, summary.duration, summary.exit_status) == (6, 7.0, 3)
+        assert [m.label for m in summary.markers] == ["half"]
+    finally:
+        src.kill()
+
+
+def test_a_malformed_line_ends_the_replay_with_its_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.cast"
+    path.write_text('{"version": 2, "width": 20, "height": 5}\n[0.5, "o", "hi"]\n[0.6, "r", "99999x5"]\n', "utf-8")
+    src = ReplaySource(path, speed=0, hold_at_end=True)
+
+    async def go() -> None:
+        chunk = await src.read()
+        assert chunk is not None and chunk.data == b"hi"
+        with pytest.raises(CastFormatError, match=r"line 3:.*limit of 10000"):
+            await src.read()
+        assert src.error is not None and src.error.line == 3
+        assert await src.wait() == 0  # a window waiting for the end is not left hanging
+
+    try:
+        run(go())
+        summary = src.scan()
+        assert summary is not None and summary.error is not None and summary.chunk_count == 1
+    finally:
+        src.kill()

@@ -176,7 +176,7 @@ def test_asciinema_env_picks_shell_and_term() -> None:
 
 
 def test_times_are_written_exactly(tmp_path: Path) -> None:
-    times = [0.0, 1e-7, 0.1 + 0.2, 1 / 3, 12345.678901234567, 5e-324, 1e15 + 0.5]
+    times = [0.0, 1e-7, 0.1 + 0.2, 1 / 3, 12345.678901234567, 5e-324, 315_000_000.123456789]
     path = tmp_path / "t.cast"
     with CastWriter(path, HEADER) as w:
         for t in times:
@@ -415,15 +415,16 @@ H = '{"version": 2, "width": 80, "height": 24}\n'
         ("\n", "line 1: the file starts with a blank line; expected an asciicast v2 header line"),
         ("hello\n", "line 1: not valid JSON (Expecting value at column 1) in the header line"),
         ("[1, 2]\n", 'line 1: expected the asciicast header object {"version": 2, ...}, got [1, 2]'),
-        ('{"width": 80, "height": 24}\n', 'line 1: the header has no "version"; expected an asciicast v2 header'),
+        ('{"width": 80, "height": 24}\n', 'line 1: the header has no "version"; expected an asciicast v2 or v3 header'),
         (
             '{"version": 1, "width": 80, "height": 24, "stdout": []}\n',
-            "line 1: asciicast version 1 is not supported; expected version 2",
+            "line 1: asciicast version 1 is not supported; Mojiscope reads versions 2 and 3",
         ),
         (
-            '{"version": 3, "term": {"cols": 80, "rows": 24}}\n',
-            "line 1: asciicast version 3 is not supported; expected version 2",
+            '{"version": 4, "term": {"cols": 80, "rows": 24}}\n',
+            "line 1: asciicast version 4 is not supported; Mojiscope reads versions 2 and 3",
         ),
+        ('{"version": "2", "width": 80, "height": 24}\n', "line 1: asciicast version 2 is not supported"),
         ('{"version": 2, "height": 24}\n', 'line 1: header "width" is missing; expected a positive whole number'),
         (
             '{"version": 2, "width": "80", "height": 24}\n',
@@ -556,3 +557,176 @@ def test_recording_type_is_plain_data() -> None:
     assert rec.duration == 0.0
     assert rec.exit_status is None
     assert rec.output_bytes() == b""
+
+
+# --------------------------------------------------------------------------- hostile files: limits, versions, streaming
+
+V2 = '{"version": 2, "width": 80, "height": 24}\n'
+V3 = '{"version": 3, "term": {"cols": 80, "rows": 24}}\n'
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '{"version": 2, "width": 80, "height": 1000000000}\n',
+            'line 1: header "height" is 1000000000, over the limit of 10000 (as for --rows)',
+        ),
+        (
+            '{"version": 2, "width": 10001, "height": 24}\n',
+            'line 1: header "width" is 10001, over the limit of 10000 (as for --cols)',
+        ),
+        (
+            '{"version": 3, "term": {"cols": 65536, "rows": 24}}\n',
+            'line 1: header "term.cols" is 65536, over the limit of 10000 (as for --cols)',
+        ),
+        ('{"version": 3, "width": 80, "height": 24}\n', 'line 1: header "term" is missing'),
+        (
+            V2 + '[0.1, "o", "hi"]\n[0.2, "r", "65536x65536"]\n',
+            'line 3: "r" event size 65536x65536 is over the limit of 10000 columns and rows (as for --cols/--rows)',
+        ),
+        (V2 + '[0.2, "r", "80x10001"]\n', 'line 2: "r" event size 80x10001 is over the limit of 10000'),
+        (V2 + '[0.2, "r", "' + "9" * 40 + 'x24"]\n', 'line 2: "r" event data must be "COLSxROWS"'),
+        (V2 + '[1e300, "o", "x"]\n', "line 2: event time 1e+300 s is over the limit of 316,224,000 s (ten years)"),
+        (V2 + '[Infinity, "o", "x"]\n', "line 2: event time must be a number of seconds >= 0, got Infinity"),
+        (V2 + '[1e400, "o", "x"]\n', "line 2: event time must be a number of seconds >= 0, got Infinity"),
+        (V2 + "[" + "9" * 5000 + ', "o", "x"]\n', "line 2: not a usable event line"),
+        (V2 + '[1, "x", "' + "9" * 5000 + '"]\n', 'line 2: "x" event data must be an exit status like "0"'),
+        (V3 + '[-0.5, "o", "x"]\n', "line 2: event interval must be a number of seconds >= 0, got -0.5"),
+        (
+            V3 + '[300000000, "o", "x"]\n[300000000, "o", "y"]\n',
+            "line 3: the recording's time passes the limit of 316,224,000 s (ten years) here",
+        ),
+        ('{"version": 2, "width": 80, "height": 24, "timestamp": NaN}\n', 'line 1: header "timestamp" is NaN'),
+    ],
+)
+def test_sizes_and_times_get_the_command_lines_limits(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "hostile.cast"
+    path.write_text(content, "utf-8")
+    with pytest.raises(CastFormatError) as info:
+        read_cast(path)
+    assert str(info.value).startswith(message), str(info.value)
+
+
+def test_the_largest_size_allowed_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.cast"
+    path.write_text('{"version": 2, "width": 10000, "height": 10000}\n[1, "r", "10000x1"]\n', "utf-8")
+    rec = read_cast(path)
+    assert (rec.header.width, rec.header.height) == (10000, 10000)
+    assert rec.events == [ResizeEvent(1.0, 10000, 1)]
+
+
+def test_a_line_longer_than_the_limit_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    from app.record.cast import MAX_LINE_BYTES, CastStream
+
+    path = tmp_path / "long.cast"
+    with path.open("wb") as f:
+        f.write(V2.encode())
+        f.write(b'[1, "o", "' + b"x" * (MAX_LINE_BYTES + 10) + b'"]\n')
+        f.write(b'[2, "o", "y"]\n')
+    with CastStream(path) as stream, pytest.raises(CastFormatError, match=r"^line 2: the line is longer than 4 MiB"):
+        list(stream.events())
+    # A line of exactly the limit (plus its newline) is read.
+    exact = tmp_path / "exact.cast"
+    body = b'[1, "o", "' + b"x" * (MAX_LINE_BYTES - 12) + b'"]'
+    assert len(body) == MAX_LINE_BYTES
+    exact.write_bytes(V2.encode() + body + b"\n")
+    assert len(read_cast(exact).events[0].data) == MAX_LINE_BYTES - 12  # type: ignore[union-attr]
+
+
+def test_asciicast_v3_is_read_with_its_intervals_header_and_comments(tmp_path: Path) -> None:
+    """asciinema 3's own example file (docs.asciinema.org/manual/asciicast/v3), with a blank line added."""
+    path = tmp_path / "v3.cast"
+    path.write_text(
+        '{"version": 3, "term": {"cols": 80, "rows": 24, "type": "xterm-256color", "version": "VTE(7802)"}, '
+        '"timestamp": 1504467315, "title": "Demo", "env": {"SHELL": "/bin/zsh"}, "tags": ["demo"]}\n'
+        "# event stream follows the header\n"
+        '[0.248, "o", "\\u001b[1;31mHello \\u001b[32mWorld!\\u001b[0m\\n"]\n'
+        '[1.001, "o", "That was ok\\rThis is better."]\n'
+        '[3.500, "m", ""]\n'
+        "\n"
+        '[0.143, "o", "Now... "]\n'
+        "# terminal window resized to 90 cols and 30 rows\n"
+        '[2.050, "r", "90x30"]\n'
+        '[1.541, "o", "Bye!"]\n'
+        '[0.887, "x", "0"]\n',
+        "utf-8",
+    )
+    rec = read_cast(path, strict=True)
+    header = rec.header
+    assert (header.version, header.width, header.height) == (3, 80, 24)
+    assert header.term == {"type": "xterm-256color", "version": "VTE(7802)"}
+    assert (header.timestamp, header.title, header.env) == (1504467315, "Demo", {"SHELL": "/bin/zsh"})
+    assert header.extra == {"tags": ["demo"]}
+    # Intervals add up to times since the start, exactly as the sums of the written numbers.
+    times = [e.t for e in rec.events]
+    intervals = [0.248, 1.001, 3.500, 0.143, 2.050, 1.541, 0.887]
+    expected: list[float] = []
+    from fractions import Fraction
+
+    total = Fraction(0)
+    for interval in intervals:
+        total += Fraction(interval)
+        expected.append(float(total))
+    assert times == expected
+    assert [type(e).__name__ for e in rec.events] == [
+        "OutputEvent",
+        "OutputEvent",
+        "MarkerEvent",
+        "OutputEvent",
+        "ResizeEvent",
+        "OutputEvent",
+        "ExitEvent",
+    ]
+    assert rec.exit_status == 0
+    assert rec.output_bytes() == b"\x1b[1;31mHello \x1b[32mWorld!\x1b[0m\nThat was ok\rThis is better.Now... Bye!"
+    assert rec.events[4] == ResizeEvent(expected[4], 90, 30)
+    # Written back as v2 (what Mojiscope writes), nothing of the header is lost.
+    back = header.to_json()
+    assert back["term"] == {"type": "xterm-256color", "version": "VTE(7802)"} and back["tags"] == ["demo"]
+
+
+def test_v3_keeps_exact_bytes_after_an_output(tmp_path: Path) -> None:
+    path = tmp_path / "v3b.cast"
+    path.write_text(V3 + '[0.5, "o", "\ufffd"]\n[0, "b", "/w=="]\n[0.25, "o", "x"]\n', "utf-8")
+    assert read_cast(path).events == [OutputEvent(0.5, b"\xff", "\ufffd"), OutputEvent(0.75, b"x", "x")]
+
+
+def test_the_reader_streams_in_bounded_memory(tmp_path: Path) -> None:
+    """24 MB of recording read through CastStream: the peak of Python's allocations stays a few MB (the
+    whole-file reader held every event: more than the file's size)."""
+    import tracemalloc
+
+    from app.record.cast import CastStream
+
+    path = tmp_path / "big.cast"
+    line = json.dumps([0.001, "o", "=== RUN   TestNumber\r\n--- PASS: TestNumber (0.00s)\r\n" * 40]) + "\n"
+    count = 24 * 1024 * 1024 // len(line)
+    with path.open("w", encoding="utf-8") as f:
+        f.write(V2)
+        f.writelines(line for _ in range(count))
+    tracemalloc.start()
+    try:
+        seen = total = 0
+        with CastStream(path) as stream:
+            for event in stream.events():
+                seen += 1
+                total += len(event.data)  # type: ignore[union-attr]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert seen == count and total > 20 * 1024 * 1024
+    assert peak < 4 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_a_stream_reads_again_from_its_first_event(tmp_path: Path) -> None:
+    from app.record.cast import CastStream
+
+    path = _sample(tmp_path)
+    with CastStream(path) as stream:
+        first = list(stream.events())
+        stream.rewind()
+        assert list(stream.events()) == first
+        assert stream.lines == len(path.read_bytes().splitlines())
+    with CastStream(io.BufferedReader(io.BytesIO(path.read_bytes()))) as piped:  # type: ignore[arg-type]
+        assert list(piped.events()) == first

@@ -145,6 +145,37 @@ def test_da1_is_answered_at_once() -> None:
     run(main())
 
 
+def test_replies_to_a_program_that_never_reads_are_capped_and_counted() -> None:
+    """A child floods DA1 queries (3 MB of ESC[c) in raw mode and never reads its input: we hold at most the
+    cap of answers for it and count the rest (uncapped, 9 MB of answers were queued; 90 MB for 30 MB)."""
+    from app.session.session import REPLY_BACKLOG_CAP
+
+    queries = 1_000_000
+    code = (
+        "import sys, time, tty\n"
+        "tty.setraw(0)\n"
+        f"sys.stdout.buffer.write(b'\\x1b[c' * {queries}); sys.stdout.flush()\n"
+        "sys.stdout.buffer.write(b'all asked'); sys.stdout.flush()\n"
+        "time.sleep(60)\n"
+    )
+
+    async def main() -> None:
+        source = PtySource(SpawnSpec(py(code)))
+        session = Session(source)
+        watch = Watch(session)
+        await session.start()
+        await watch.until(lambda: b"all asked" in session.bytelog.tail(9))
+        reply = len(b"\x1b[?62;22c")
+        assert 0 < source.input_pending <= REPLY_BACKLOG_CAP + 64
+        answered = queries - session.replies_overflowed
+        assert session.replies_overflowed > queries // 2
+        assert session.reply_bytes_overflowed >= session.replies_overflowed * reply
+        assert answered * reply >= REPLY_BACKLOG_CAP  # what the kernel took, and the cap's worth, were answered
+        await session.close()
+
+    run(main())
+
+
 def test_resize_reaches_the_child_and_is_recorded() -> None:
     code = (
         "import os, sys\n"

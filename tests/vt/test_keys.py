@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.vt.keys import (
     KEY_NAMES,
@@ -20,6 +22,7 @@ from app.vt.keys import (
     encode_mouse,
     encode_paste,
     encode_text,
+    is_multiline_paste,
 )
 
 APP_CURSOR = KeyModes(app_cursor=True)
@@ -396,3 +399,45 @@ def test_a_locked_keyboard_sends_nothing() -> None:
     assert encode_text("a", Mod.NONE, KeyModes()) == b"a"
     with pytest.raises(ValueError):
         encode_key("NoSuchKey", Mod.NONE, locked)  # a caller's bug stays loud even while locked
+
+
+# ------------------------------------------------------------------ paste markers in the session's bytes
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "expected"),
+    [
+        # cp437 writes ¢ as 9B (the 8-bit CSI), cp1252 writes › as 9B: "¢201~" would end the bracket early.
+        ("a¢201~b", "cp437", b"ab"),
+        ("a\u203a200~b", "cp1252", b"ab"),
+        ("¢20¢201~1~", "cp437", b""),  # removing one cannot make another
+        ("¢~", "cp437", b"\x9b~"),  # a lone 9B that starts no marker stays
+        # Inside a UTF-8 character the byte is no control to a program that decodes: Û is C3 9B.
+        ("Û201~", "utf-8", "Û201~".encode()),
+        ("é¢201~", "utf-8", "é¢201~".encode()),
+    ],
+)
+def test_a_paste_marker_made_by_the_encoding_is_removed(text: str, encoding: str, expected: bytes) -> None:
+    bracketed = encode_paste(text, bracketed=True, encoding=encoding)
+    if expected:
+        assert bracketed == b"\x1b[200~" + expected + b"\x1b[201~"
+    else:
+        assert bracketed == b""
+    assert encode_paste(text, bracketed=False, encoding=encoding) == expected
+
+
+@given(
+    st.text(alphabet=st.sampled_from("¢›Û201~[\x1b\x9b a\n"), max_size=30),
+    st.sampled_from(["cp437", "cp1252", "utf-8", "cp850"]),
+)
+def test_no_paste_ever_carries_an_end_marker_at_a_character_start(text: str, encoding: str) -> None:
+    body = encode_paste(text, bracketed=True, encoding=encoding)
+    inner = body[len(b"\x1b[200~") : -len(b"\x1b[201~")] if body else b""
+    assert b"\x1b[201~" not in inner and b"\x1b" not in inner
+    if encoding != "utf-8":  # single-byte code pages: every byte starts a character
+        assert b"\x9b201~" not in inner and b"\x9b200~" not in inner
+
+
+def test_multiline_paste_is_any_line_break() -> None:
+    assert is_multiline_paste("a\nb") and is_multiline_paste("a\r") and is_multiline_paste("cmd\n")
+    assert not is_multiline_paste("one line")

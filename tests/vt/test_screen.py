@@ -932,3 +932,25 @@ def test_characters_seen_for_the_first_time_are_laid_out_like_known_ones() -> No
     t.feed("数据é\r\n".encode())
     assert not t.screen.history and t.display[0].rstrip() == "数据é"
     assert t.screen.lines[0].text.startswith("数\x00据\x00é")
+
+
+def test_the_link_table_is_capped_by_size_not_only_by_count() -> None:
+    """8,192 OSC 8 links of 60 kB each once held 491 MB; the table keeps at most MAX_LINK_BYTES of URIs, the
+    text of a link past the cap is still printed (without its link), and a link already known still works."""
+    from app.vt.screen import MAX_LINK_BYTES
+
+    t = Terminal(cols=80, rows=5)
+    first = "https://example.com/first"
+    t.feed(f"\x1b]8;;{first}\x1b\\A\x1b]8;;\x1b\\".encode())
+    big = "https://example.com/" + "x" * 60_000
+    for i in range(200):
+        t.feed(f"\x1b]8;;{big}{i}\x1b\\B\x1b]8;;\x1b\\".encode())
+    links = t.screen.links
+    assert sum(len(uri) for uri in links) <= MAX_LINK_BYTES
+    assert 10 < len(links) < 20
+    assert t.display[0].startswith("A" + "B" * 79)
+    t.feed(f"\r\n\x1b]8;;{first}\x1b\\C\x1b]8;;\x1b\\".encode())
+    assert t.display[3].startswith("C")  # A and 200 Bs took three rows
+    assert links[t.style_at(3, 0).link] == first
+    assert links[t.style_at(0, 1).link] == big + "0"
+    assert t.style_at(2, 40).link == 0  # past the cap: no link

@@ -34,8 +34,10 @@ def test_a_narrower_window_rewraps_and_clicks_still_find_their_bytes(qtbot: Any,
     assert wrapped
     row = wrapped[0] + 1  # the second row of a wrapped line: its cells came from the line's bytes
     col = next(c for c, ch in enumerate(term.row_cells(row)) if ch.strip())
-    found = window.select_cell(row, col)
-    assert found is not None
+    window.select_cell(row, col)
+    run_until(window, lambda: tab.cell_job is None)  # answered in the click, or in slices after it
+    found = window.hex_view.selection()
+    assert found is not None, tab.status_text()
     start, end = found
     assert term.row_cells(row)[col].encode() in tab.session.bytelog.slice(start, end)
 

@@ -670,3 +670,26 @@ def test_detached_bar_is_disabled_and_ignores_keys(qtbot: Any) -> None:
     bar.play()
     bar.step_back()
     assert not bar.next_failure() and not bar.previous_marker()
+
+
+def test_a_recording_of_years_scales_the_timeline_and_paints(qtbot: Any, loop: asyncio.AbstractEventLoop) -> None:
+    """Times up to the reader's limit (ten years) fit the slider (ints up to 2**31 - 1): the ticks get coarser,
+    marker ticks are painted, and seeking to the last marker works (a time of 1e300 once raised OverflowError
+    in every paint of the bar; such a time is now refused by the reader)."""
+    years = 9 * 366 * 24 * 3600.0
+    recording = synthetic([1.0, years - 10], years, [(years / 2, "half"), (years - 10, "FAIL late")])
+    player = Player(qtbot, loop, recording)
+    try:
+        bar = player.bar
+        assert bar.timeline.maximum() <= 2**31 - 1
+        assert bar.timeline.maximum() == 2**31 - 1  # the whole range used
+        bar.timeline.repaint()
+        assert bar.next_failure()
+        player.settle()
+        assert player.shown() == 2
+        bar.refresh()
+        assert abs(bar.timeline.value() - bar.timeline.maximum()) <= 1
+        assert bar.status_label.text() == "FAIL late"
+        assert bar.position_label.text().endswith(f" s / {years:.1f} s")
+    finally:
+        player.close()

@@ -239,13 +239,15 @@ def _writer_candidates(data: bytes, reader: CodePage) -> list[tuple[float, CodeP
     return found
 
 
-def explain_bytes(data: bytes, read_as: str = "utf-8") -> Explanation:
+def explain_bytes(data: bytes, read_as: str = "utf-8", *, total: int | None = None) -> Explanation:
     """How ``data``, read as ``read_as`` (the terminal's code page), came to look as it does; the story ends with
-    the step "written as W, read as ``read_as``" when W is not the reader's code page."""
+    the step "written as W, read as ``read_as``" when W is not the reader's code page. ``total``: the size of
+    what ``data`` is the start of (a caller that read only the start of a big file says how big it was)."""
     notes: list[str] = []
     reader = code_page(read_as)
-    if len(data) > MAX_BYTES:
-        notes.append(f"explained the first {MAX_BYTES} of {len(data)} bytes (select less for the rest)")
+    size = max(len(data), total or 0)
+    if size > MAX_BYTES:
+        notes.append(f"explained the first {MAX_BYTES} of {size} bytes (select less for the rest)")
         data = data[:MAX_BYTES]
     if b"\x1b" in data:
         data = _SEQUENCE.sub(b"", data)

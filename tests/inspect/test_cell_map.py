@@ -1,0 +1,220 @@
+"""Cell ↔ bytes (app.inspect.cell_map): exact for plain output and for full-screen programs, in bounded slices.
+
+The full-screen recordings are real (vim, top, tmux recorded with ``python -m app record``); the session is
+rebuilt from them as the window builds it (each read appended to a ByteLog and fed to a Terminal).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.inspect.cell_map import CellMap
+from app.record.cast import OutputEvent, ResizeEvent, read_cast
+from app.session.bytelog import ByteLog
+from app.vt import Terminal
+
+SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+
+
+def session_of(path: Path, *, part: float = 1.0) -> tuple[Terminal, ByteLog, CellMap]:
+    """The session of a recording as the window builds it, up to ``part`` of its output events (vim and tmux
+    leave an empty screen at their end: halfway, theirs is on it)."""
+    rec = read_cast(path)
+    term = Terminal(rec.header.width, rec.header.height)
+    log = ByteLog()
+    cells = CellMap(term, log)
+    outputs = sum(isinstance(e, OutputEvent) for e in rec.events)
+    seen = 0
+    for event in rec.events:
+        if isinstance(event, OutputEvent):
+            seen += 1
+            if seen > max(1, outputs * part):
+                break
+        if isinstance(event, OutputEvent):
+            offset = log.append(event.data, event.t)
+            term.feed(event.data)
+            cells.record(offset, event.data)
+        elif isinstance(event, ResizeEvent):
+            term.resize(event.cols, event.rows)
+            cells.resized()
+    return term, log, cells
+
+
+def fed(*chunks: bytes, cols: int = 20, rows: int = 3) -> tuple[Terminal, ByteLog, CellMap]:
+    term = Terminal(cols, rows)
+    log = ByteLog()
+    cells = CellMap(term, log)
+    for data in chunks:
+        offset = log.append(data, 0.0)
+        term.feed(data)
+        cells.record(offset, data)
+    return term, log, cells
+
+
+def test_the_bytes_of_each_replacement_character() -> None:
+    """printf '\\xc4\\xe3\\xba\\xc3\\n': three U+FFFD, written by C4, E3 BA and C3 (each click selected the
+    next one's bytes: E3 BA, C3, then the line feed); and bytes to cells the other way round."""
+    term, log, cells = fed(b"\xc4\xe3\xba\xc3\r\n")
+    assert term.display[0].startswith("\ufffd" * 3 + " ")
+    spans = [cells.bytes_of_cell(0, col).span for col in range(3)]
+    assert [log.slice(*span) for span in spans if span] == [b"\xc4", b"\xe3\xba", b"\xc3"]
+    assert cells.cells_of(0, 1).run() == [(0, 0)]  # clicking C4 in the Bytes panel lights the first cell
+    assert cells.cells_of(2, 3).run() == [(0, 1)]
+    assert cells.cells_of(3, 4).run() == [(0, 2)]
+    blank = cells.bytes_of_cell(0, 5)
+    assert blank.span is None and "blank" in blank.note
+
+
+def test_the_samples_cut_off_character_maps_to_its_own_cell() -> None:
+    """invalid-bytes.cast: "invalid: FF FE | 80 | E4 BD | end"; E4 BD is one U+FFFD (it mapped to the "|" after it)."""
+    term, log, cells = session_of(SAMPLES / "invalid-bytes.cast")
+    row = next(r for r in range(term.history_size + term.rows) if "invalid: " in "".join(term.row_cells(r)))
+    text = "".join(term.row_cells(row))
+    assert text.startswith("invalid: \ufffd\ufffd|\ufffd|\ufffd|end")
+    col = text.index("|\ufffd|end") + 1
+    span = cells.bytes_of_cell(row, col).span
+    assert span is not None and log.slice(*span) == b"\xe4\xbd"
+    assert cells.cells_of(*span).run() == [(row, col)]
+    bar = cells.bytes_of_cell(row, col + 1).span
+    assert bar is not None and log.slice(*bar) == b"|"
+
+
+@pytest.mark.parametrize("program", ["vim", "top", "tmux"])
+def test_full_screen_rows_are_answered_exactly_in_bounded_steps(
+    fullscreen_recordings: dict[str, Path], program: str
+) -> None:
+    """Every cell of the last screen: a written cell's bytes are its character (found by replaying the log,
+    in steps of bounded work — never all at once), a blank cell selects nothing or the one erase or space
+    that blanked it, never a row's whole history."""
+    path = fullscreen_recordings.get(program)
+    if path is None:
+        pytest.skip(f"{program} is not installed here")  # CI installs vim, procps (top) and tmux
+    term, log, cells = session_of(path, part=0.6 if program != "top" else 1.0)
+    history = term.history_size
+    first = cells.locate(history, 0)
+    while not first.step(units=64):  # each step is bounded work: a UI does one per frame
+        pass
+    checked = 0
+    for y in range(term.rows):
+        cells_text = term.row_cells(history + y)
+        for x, ch in enumerate(cells_text):
+            if ch == "":
+                continue  # the right half of a wide character answers with the left
+            result = cells.locate(history + y, x).run()
+            if ch.strip():
+                assert result.exact and result.span is not None, (y, x, ch, result.note)
+                assert log.slice(*result.span).decode("utf-8", "replace").endswith(ch) or ch in log.slice(
+                    *result.span
+                ).decode("utf-8", "replace"), (y, x, ch, log.slice(*result.span))
+                checked += 1
+            elif result.span is not None:
+                assert result.span[1] - result.span[0] <= 64, (y, x, result.span)  # an erase or a space, not a history
+    assert checked > 50
+
+
+def test_bytes_light_the_cells_they_wrote_on_a_full_screen(fullscreen_recordings: dict[str, Path]) -> None:
+    path = fullscreen_recordings.get("top")
+    if path is None:
+        pytest.skip("top is not installed here")
+    term, _log, cells = session_of(path)
+    history = term.history_size
+    row = next(y for y in range(term.rows) if "".join(term.row_cells(history + y)).strip())
+    text = "".join(term.row_cells(history + row))
+    col = len(text) - len(text.lstrip())
+    span = cells.locate(history + row, col).run().span
+    assert span is not None
+    assert (history + row, col) in cells.cells_of(*span).run()
+
+
+def test_a_log_that_lost_its_start_says_it_is_row_level(fullscreen_recordings: dict[str, Path]) -> None:
+    """The log's memory cap dropped the oldest bytes: no replay, the row's last write, said to be row-level
+    (bounded: one read, not the row's whole history)."""
+    path = fullscreen_recordings.get("top")
+    if path is None:
+        pytest.skip("top is not installed here")
+    rec = read_cast(path)
+    term = Terminal(rec.header.width, rec.header.height)
+    log = ByteLog(cap_bytes=4096)
+    cells = CellMap(term, log)
+    for event in rec.events:
+        if isinstance(event, OutputEvent):
+            offset = log.append(event.data, event.t)
+            term.feed(event.data)
+            cells.record(offset, event.data)
+    history = term.history_size
+    row = next(y for y in range(term.rows) if "".join(term.row_cells(history + y)).strip())
+    text = "".join(term.row_cells(history + row))
+    col = len(text) - len(text.lstrip())
+    answer = cells.locate(history + row, col).run()
+    if answer.exact:
+        return  # the row replayed alone from its bytes still kept
+    assert answer.span is not None and answer.span[1] - answer.span[0] <= max(len(c.data) for c in log)
+    assert "memory cap" in answer.note
+
+
+def test_a_resize_is_repeated_by_the_replay() -> None:
+    term, log, cells = fed(b"\x1b[2;3Habc", cols=20, rows=5)
+    term.resize(10, 5)
+    cells.resized()
+    offset = log.append(b"\x1b[1;1Hxy\x1b[5;9Hz", 0.0)
+    term.feed(b"\x1b[1;1Hxy\x1b[5;9Hz")
+    cells.record(offset, b"\x1b[1;1Hxy\x1b[5;9Hz")
+    for row, col, want in ((1, 2, b"a"), (0, 1, b"y"), (4, 8, b"z")):
+        span = cells.bytes_of_cell(row, col).span
+        assert span is not None and log.slice(*span) == want
+
+
+@pytest.mark.parametrize("reflow", [True, False])
+def test_cells_keep_their_bytes_through_a_reflowing_resize(reflow: bool) -> None:
+    """A long line re-wrapped to a narrower width (View ▸ Reflow on resize): each character is still answered by
+    the bytes that printed it — also on a row whose bytes are too spread out to replay alone (the log is replayed,
+    re-wrapping as the terminal did), and with a wide character that no longer fits at the margin."""
+    line = "ABCDEFGHIJKLMNOP中QRSTUVW".encode()
+    repaints = b"".join(b"\x1b[5;1H%05d" % i for i in range(300))  # 3 KB elsewhere: row 0's bytes spread out
+    term, log, cells = fed(b"\x1b[1;1H" + line, repaints, b"\x1b[1;1Hab", cols=20, rows=6)
+    term.reflow = reflow
+    term.resize(9, 6)
+    cells.follow_reflow(term.take_reflow())
+    cells.resized()
+    checked = 0
+    for row in range(term.history_size + term.rows):
+        for col, ch in enumerate(term.row_cells(row)):
+            if not ch.strip() or ch.isdigit():
+                continue
+            answer = cells.bytes_of_cell(row, col)
+            assert answer.exact and answer.span is not None, (row, col, ch, answer.note)
+            assert log.slice(*answer.span).decode() == ch, (row, col, ch, answer.note)
+            checked += 1
+    assert checked == (len(line.decode()) if reflow else len("abCDEFGHI") + len("STUVW"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet=st.sampled_from("ab xy中文é"), min_size=1, max_size=40), min_size=1, max_size=6),
+    cols=st.integers(min_value=2, max_value=24),
+    new_cols=st.integers(min_value=2, max_value=24),
+    spread=st.booleans(),
+)
+def test_a_reflow_never_gives_a_cell_the_wrong_bytes(lines: list[str], cols: int, new_cols: int, spread: bool) -> None:
+    """Any lines, any widths, reflowed: a written cell is answered by bytes that print its character (exactly,
+    or said to be row-level), whether its row replays alone or the log is replayed (``spread``: repaints far
+    away make every row's bytes too spread out to replay alone)."""
+    chunks = [b"\x1b[H" + b"\r\n".join(line.encode() for line in lines)]
+    if spread:
+        chunks.append(b"".join(b"\x1b[8;1H%05d" % i for i in range(300)) + b"\x1b[H")
+    term, log, cells = fed(*chunks, cols=cols, rows=8)
+    term.resize(new_cols, 8)
+    cells.follow_reflow(term.take_reflow())
+    cells.resized()
+    for row in range(term.history_size + term.rows):
+        for col, ch in enumerate(term.row_cells(row)):
+            if not ch.strip() or ch.isdigit():
+                continue
+            answer = cells.bytes_of_cell(row, col)
+            assert answer.span is not None, (row, col, ch, answer.note)
+            if answer.exact:
+                assert log.slice(*answer.span).decode() == ch, (row, col, ch, answer.note)
