@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -30,12 +31,13 @@ __all__ = [
     "run_app",
     "seconds_since_start",
     "take_screenshot",
+    "warm_up_in_background",
 ]
 
 #: With this variable set (``MOJISCOPE_STARTUP_PROBE=1 python -m app``), the app prints one line when its first
 #: paint of a non-blank screen (the shell's prompt) is done, and closes itself::
 #:
-#:     mojiscope startup: first prompt painted 0.312 s after the process started (epoch 1733456789.123456)
+#:     mojiscope startup: first prompt painted 0.312 s after the process started (epoch 1733456789.123456; CPU 0.290 s)
 #:
 #: Why in the app: "the process exists" is easy to see from outside, "the prompt is on screen" is not.  The time
 #: is from the process's start as the kernel recorded it (Linux, 10 ms resolution); the epoch lets a caller that
@@ -158,6 +160,7 @@ def run_app(argv: list[str]) -> int:
 
         from app.widgets.idle_gc import IdleCollector
         from app.widgets.main_window import MainWindow
+        from app.widgets.qt import QtCore
     except ImportError as exc:  # pragma: no cover - PySide6 and qasync are dependencies
         print(
             f"mojiscope: error: the desktop app needs PySide6 and qasync ({exc}); run: pip install -e .",
@@ -171,6 +174,7 @@ def run_app(argv: list[str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     collector: IdleCollector | None = None
+    warm_ups: list[threading.Thread] = []
     try:
         window = MainWindow(loop=loop)
         collector = IdleCollector(lambda: window.last_output)
@@ -185,13 +189,47 @@ def run_app(argv: list[str]) -> int:
         tab = window.new_session()
         if os.environ.get(STARTUP_PROBE, "") not in ("", "0"):
             _probe_first_prompt(window, tab)
+        else:
+            QtCore.QTimer.singleShot(WARM_UP_MS, lambda: warm_ups.append(warm_up_in_background()))
         loop.run_until_complete(done)
     finally:
         if collector is not None:
             collector.close()
         asyncio.set_event_loop(None)
         loop.close()
+        for thread in warm_ups:  # not left importing while the interpreter shuts down (a window closed at once)
+            thread.join(10)
     return 0
+
+
+#: How long after the window opens :func:`warm_up_in_background` starts (ms): after the first prompt is painted
+#: (~50 ms after the window shows), so its work does not compete with that.
+WARM_UP_MS = 300
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Load, on a background thread, what would otherwise be loaded on the GUI thread in the middle of a stream:
+    the width tables the engine reads at its first non-ASCII character (wcwidth, ~30-40 ms: a stall at the first
+    CJK line of a flood), psutil, which the first session's end imports to gather its process family (~35 ms,
+    with PySide's import hook reading each new module's source: a stall as a ``go test`` run ends), and the go test
+    model (:mod:`app.gotest`, made at a tab's first parse: after a flood nobody watched, at its end).
+
+    Why a thread: this is import work, which is safe on any thread, and the interpreter hands the GUI thread
+    its turn every few milliseconds, where on the GUI thread the loop would stop for all of it.  A module the GUI
+    thread asks for while the thread is still loading it waits for that import (no worse than loading it).
+    """
+
+    def load() -> None:
+        from app.vt.width import char_width
+
+        char_width("中")
+        import psutil  # noqa: F401  # loaded for the session's end (app.pty._common)
+
+        import app.gotest  # noqa: F401  # loaded for a tab's first go test parse (app.widgets.session_tab)
+
+    thread = threading.Thread(target=load, name="mojiscope-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def seconds_since_start(now: float | None = None) -> float:
@@ -225,7 +263,7 @@ def _probe_first_prompt(window: object, tab: object) -> None:
         epoch = time.time()
         print(
             f"mojiscope startup: first prompt painted {seconds_since_start(epoch):.3f} s after the process "
-            f"started (epoch {epoch:.6f})",
+            f"started (epoch {epoch:.6f}; CPU {time.process_time():.3f} s)",
             file=sys.stderr,
             flush=True,
         )

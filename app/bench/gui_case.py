@@ -7,12 +7,13 @@ repainting smoothly, and shows everything that was sent.
 
 Method: the real :class:`MainWindow` (offscreen unless a display is set), one session whose child puts its pty in
 raw mode and writes ``--gui-size-mb`` of generated ``go test -v`` output (the pty case's copy child), the window's
-panels live as a user has them (the Tests panel parses the run), garbage collection paced as the app paces
-it (:mod:`app.widgets.idle_gc`).  A ``QTimer`` probe fires every
-:data:`PROBE_MS`; the longest gap between two firings, minus the interval, is the worst stall.  Frames are the
-terminal view's repaints (``TerminalView.frame_count``) divided by the flood's duration.  The bytes in the
-session's ByteLog are checked against the sha256 of what was written; a flood that lost bytes is an error, not a
-result.
+panels live as a user has them (the Tests panel parses the run), garbage collection paced as the app paces it
+(:mod:`app.widgets.idle_gc`), its background warm-up started when the app starts it (the flood begins at once,
+sooner than a user could type a command, so the first CJK line may still find the width tables not loaded). A
+``QTimer`` probe fires every :data:`PROBE_MS`; the longest gap between two firings, minus the interval, is the worst
+stall. Frames are the terminal view's repaints (``TerminalView.frame_count``) divided by the flood's duration. The
+bytes in the session's ByteLog are checked against the sha256 of what was written; a flood that lost bytes is an
+error, not a result.
 
 Beside the wall time, the process's CPU time over the flood (the machine may be busy with other work), and the
 headless engine's: a fresh ``Terminal`` of the same size fed the very chunks the window got, timed in the same
@@ -80,6 +81,8 @@ class GuiMeasurement:
     #: CPU time of this process over the flood, and the headless engine's on the same chunks (seconds).
     cpu_seconds: float = 0.0
     engine_seconds: float = 0.0
+    #: The process's CPU time during the worst stall's gap (ms; see :attr:`StallProbe.max_stall_cpu_ms`).
+    max_stall_cpu_ms: float = 0.0
     #: Reads the window got (the chunks the engine was timed on).
     chunks: int = 0
     #: What the Tests panel's model, left for a quiet moment while the panel was not shown, took after the flood
@@ -97,9 +100,18 @@ class GuiMeasurement:
         return self.seconds / self.engine_seconds if self.engine_seconds > 0 else math.inf
 
     @property
+    def judged_peers(self) -> list[GuiPeer]:
+        """The peers the verdict holds the window to: xterm when it was timed (issue 15 asks for "faster than
+        xterm"), else every peer timed.  Others timed beside xterm (st, a minimal C terminal) are shown for
+        reference, not held to."""
+        timed = [p for p in self.peers if p.seconds is not None]
+        xterm = [p for p in timed if p.name == "xterm"]
+        return xterm or timed
+
+    @property
     def beats_peers(self) -> bool:
-        """Faster than every peer that was timed (true when there were none)."""
-        return all(p.seconds is None or self.seconds < p.seconds for p in self.peers)
+        """Faster than the judged peers (true when there were none)."""
+        return all(p.seconds is not None and self.seconds < p.seconds for p in self.judged_peers)
 
     @property
     def ok(self) -> bool:
@@ -128,6 +140,9 @@ class StallProbe:
 
         self.interval_ms = interval_ms
         self.ticks: list[float] = []
+        #: The process's CPU time at each tick: a long gap in which the process ran little was the machine's
+        #: (another program had the CPU), one in which it ran all along was the app's own work.
+        self.cpu_ticks: list[float] = []
         self._timer = QtCore.QTimer()
         self._timer.setInterval(interval_ms)
         self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
@@ -135,15 +150,16 @@ class StallProbe:
 
     def _tick(self) -> None:
         self.ticks.append(time.perf_counter())
+        self.cpu_ticks.append(time.process_time())
 
     def start(self) -> None:
-        self.ticks.append(time.perf_counter())
+        self._tick()
         self._timer.start()
 
     def stop(self) -> None:
         if self._timer.isActive():
             self._timer.stop()
-            self.ticks.append(time.perf_counter())
+            self._tick()
 
     @property
     def gaps_ms(self) -> list[float]:
@@ -153,6 +169,16 @@ class StallProbe:
     def max_stall_ms(self) -> float:
         """The longest gap minus the interval: how long the loop was away beyond the timer's own wait."""
         return max(0.0, max(self.gaps_ms, default=0.0) - self.interval_ms)
+
+    @property
+    def max_stall_cpu_ms(self) -> float:
+        """The process's CPU time during the longest gap (ms): near the gap, the app was busy; far below it, the
+        process was waiting for the CPU or for the X server."""
+        gaps = self.gaps_ms
+        if not gaps:
+            return 0.0
+        i = max(range(len(gaps)), key=gaps.__getitem__)
+        return (self.cpu_ticks[i + 1] - self.cpu_ticks[i]) * 1000
 
 
 def measure_gui(
@@ -183,7 +209,7 @@ def measure_gui(
 def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) -> GuiMeasurement:
     import qasync
 
-    from app.app_main import _application, _quiet_offscreen
+    from app.app_main import WARM_UP_MS, _application, _quiet_offscreen, warm_up_in_background
     from app.session.factory import command_plan, live_session
     from app.widgets.idle_gc import IdleCollector
     from app.widgets.main_window import MainWindow
@@ -201,6 +227,7 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
         try:
             window.resize(*size)
             window.show()
+            QtCore.QTimer.singleShot(WARM_UP_MS, warm_up_in_background)  # as ``run_app`` does
             app.processEvents()
             plan = command_plan(copy_child(path), helper_env())
 
@@ -264,6 +291,7 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
         frames=frames,
         fps=frames / seconds if seconds > 0 else 0.0,
         max_stall_ms=probe.max_stall_ms,
+        max_stall_cpu_ms=probe.max_stall_cpu_ms,
         p99_gap_ms=_percentile(gaps, 99),
         ticks=len(probe.ticks),
         platform=app.platformName(),
@@ -308,7 +336,7 @@ def report(m: GuiMeasurement) -> list[str]:
         f"engine alone   {m.engine_seconds:.2f} s CPU on the same reads: the window took {m.engine_factor:.2f}x "
         f"(limit {MAX_ENGINE_FACTOR:g}x; CPU {m.cpu_seconds / m.engine_seconds if m.engine_seconds else 0:.2f}x)",
         f"worst stall    {m.max_stall_ms:.1f} ms (limit {MAX_STALL_MS:.0f} ms; a {PROBE_MS} ms QTimer probe, "
-        f"{m.ticks:,} ticks, p99 gap {m.p99_gap_ms:.1f} ms)",
+        f"{m.ticks:,} ticks, p99 gap {m.p99_gap_ms:.1f} ms; the app's CPU in that gap {m.max_stall_cpu_ms:.0f} ms)",
         f"frame rate     {m.fps:.1f} frames/s ({m.frames:,} repaints; limit {MIN_FPS:.0f})",
         f"Tests model    caught up {m.tests_catch_up_seconds:.2f} s after the flood (CPU {m.tests_catch_up_cpu:.2f} s; "
         "the panel was not in front, so it parsed in quiet moments)",
@@ -320,6 +348,8 @@ def report(m: GuiMeasurement) -> list[str]:
             cpu = f", CPU {peer.cpu_seconds:.2f} s" if peer.cpu_seconds is not None else ""
             start = f", {peer.startup_seconds:.2f} s of it start-up" if peer.startup_seconds is not None else ""
             faster = "the window is faster" if m.seconds < peer.seconds else "the window is SLOWER"
+            if peer not in m.judged_peers:
+                faster += " (shown, not a limit)"
             lines.append(f"peer {peer.name:<9} {peer.seconds:.2f} s on the same file under Xvfb{start}{cpu}: {faster}")
         else:
             lines.append(f"peer {peer.name:<9} {'missing: ' + peer.missing if peer.missing else peer.error}")

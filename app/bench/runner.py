@@ -587,7 +587,7 @@ def _run_startup(args: argparse.Namespace, out: TextIO) -> int:
 
     results = measure_startup(args.startup_runs)
     if args.json:
-        json.dump([{**asdict(r), "median": r.median} for r in results], out, indent=2)
+        json.dump([{**asdict(r), "median": r.median, "cpu_median": r.cpu_median} for r in results], out, indent=2)
         print(file=out)
     else:
         print("\n".join(report_startup(results)), file=out)

@@ -172,6 +172,8 @@ def _char_glyph(ch: str, pictures: bool = True) -> tuple[str, int]:
     code = ord(ch)
     if code < 0x20 or 0x7F <= code <= 0x9F:
         return control_glyph(ch, pictures), 1
+    if code < 0x7F:
+        return ch, 1  # printable ASCII: no width table needed (it costs start-up time to load)
     width = char_width(ch)
     if width == 2:
         return ch, 2
@@ -282,8 +284,12 @@ class ByteViewModel:
     bytes were dropped, display row 0 is a line saying how many.
     """
 
-    def __init__(self, log: ByteLog | None = None, encoding: str = "utf-8", *, control_pictures: bool = True) -> None:
+    def __init__(
+        self, log: ByteLog | None = None, encoding: str = "utf-8", *, control_pictures: bool | None = True
+    ) -> None:
         self.log = log if log is not None else ByteLog()
+        #: ``None``: not decided yet (shown as ``·`` until :meth:`set_control_pictures`; the panel decides when it
+        #: first shows bytes, because asking the fonts costs start-up time).
         self._pictures = control_pictures
         self._encoding = encoding
         self._canonical = normalize_encoding(encoding)
@@ -304,6 +310,10 @@ class ByteViewModel:
         self._canonical = normalize_encoding(name)
         self._encoding = name
         self._cache.windows.clear()
+
+    @property
+    def control_pictures(self) -> bool | None:
+        return self._pictures
 
     def set_control_pictures(self, on: bool) -> None:
         """Draw controls as ␛ ␍ ␊ (``True``) or as ``·`` (when no font has the Control Pictures)."""
@@ -496,12 +506,12 @@ class ByteViewModel:
         """Glyphs for a stretch whose bytes may not be one per character (OSC titles, UTF-16)."""
         if data.isascii() and self._unit() == 1:
             end = rel + len(data)
-            glyphs[rel:end] = map(_ASCII_GLYPHS[self._pictures].__getitem__, data)
+            glyphs[rel:end] = map(_ASCII_GLYPHS[bool(self._pictures)].__getitem__, data)
             widths[rel:end] = data.translate(_ASCII_WIDTHS)
             return
         text, starts = char_spans(data, self._canonical)
         for i, ch in enumerate(text):
-            glyphs[rel + starts[i]], widths[rel + starts[i]] = _char_glyph(ch, self._pictures)
+            glyphs[rel + starts[i]], widths[rel + starts[i]] = _char_glyph(ch, bool(self._pictures))
 
     # ------------------------------------------------------------- chunk boundaries
     def boundaries(self, start: int, end: int) -> list[int]:

@@ -27,6 +27,9 @@ Pure Python (no Qt), so it is cheap to test and to rebuild for "decode as".
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 from app.vt import Terminal
 
 __all__ = ["SourceMap"]
@@ -42,8 +45,14 @@ class SourceMap:
 
     def __init__(self, terminal: Terminal) -> None:
         self._term = terminal
-        self._rows: dict[int, tuple[int, int]] = {}
-        self._last: dict[int, tuple[int, int]] = {}  # line → the bytes of the last chunk that touched it
+        # Line number → first and end offset of the bytes that wrote it, as two dicts of ints: a tuple per line
+        # would be a container the garbage collector tracks, and a flood's ~80 new lines per read made the
+        # young collections run several times a second, each walking every new history row.
+        self._starts: dict[int, int] = {}
+        self._ends: dict[int, int] = {}
+        # Line → the bytes of the last chunk that touched it (two int dicts, for the same reason).
+        self._last_starts: dict[int, int] = {}
+        self._last_ends: dict[int, int] = {}
         self._line = 0
         self._dirty_obj: set[int] | None = None
         self._dirty_seen: frozenset[int] = frozenset()
@@ -55,8 +64,8 @@ class SourceMap:
 
     def clear(self) -> None:
         """Forget everything (the terminal was reset, the byte log cleared)."""
-        self._rows.clear()
-        self._last.clear()
+        for spans in (self._starts, self._ends, self._last_starts, self._last_ends):
+            spans.clear()
         self.sync()
 
     def follow_reflow(self, reflow: tuple[int, list[tuple[int, int]]] | None) -> bool:
@@ -66,8 +75,8 @@ class SourceMap:
         if reflow is None:
             return False
         first, row_map = reflow
-        self._rows = _moved(self._rows, first, row_map)
-        self._last = _moved(self._last, first, row_map)
+        self._starts, self._ends = _moved(self._starts, self._ends, first, row_map)
+        self._last_starts, self._last_ends = _moved(self._last_starts, self._last_ends, first, row_map)
         return True
 
     def sync(self) -> None:
@@ -84,32 +93,33 @@ class SourceMap:
         base = screen.scrolled_off
         line = base + screen.y
         lo, hi = min(self._line, line), max(self._line, line)
-        pieces: dict[int, tuple[int, int]] = {}
+        firsts: dict[int, int]
+        lasts: dict[int, int]
         if line > self._line and data.count(b"\n") == line - self._line:
-            cut = start
-            n = self._line
-            pos = data.find(b"\n")
-            while pos >= 0:
-                pieces[n] = (cut, start + pos + 1)
-                cut = start + pos + 1
-                n += 1
-                pos = data.find(b"\n", pos + 1)
-            if cut < end:
-                pieces[n] = (cut, end)
+            # Cut after each LF, in C: line i ends at start + the lengths of parts 0..i + its i+1 LFs.
+            parts = data.split(b"\n")
+            cuts = [start, *map(operator.add, itertools.accumulate(map(len, parts[:-1])), itertools.count(start + 1))]
+            if cuts[-1] < end:
+                cuts.append(end)  # the line the cursor is on now, begun by this chunk
+            lines = range(self._line, self._line + len(cuts) - 1)
+            firsts, lasts = dict(zip(lines, cuts[:-1], strict=True)), dict(zip(lines, cuts[1:], strict=True))
         else:
-            pieces = dict.fromkeys(range(lo, hi + 1), (start, end))
+            firsts, lasts = dict.fromkeys(range(lo, hi + 1), start), dict.fromkeys(range(lo, hi + 1), end)
         if not screen.dirty_all:
             # The view takes the dirty set once per frame and leaves a fresh set object behind:
             # rows dirty before this chunk are only those of the same set object.
             seen = self._dirty_seen if screen.dirty is self._dirty_obj else frozenset()
             for y in screen.dirty - seen:
-                pieces.setdefault(base + y, (start, end))
-        rows = self._rows
-        last = self._last
-        for n, (a, b) in pieces.items():
-            old = rows.get(n)
-            rows[n] = (a, b) if old is None else (min(old[0], a), max(old[1], b))
-            last[n] = (a, b)
+                if base + y not in firsts:
+                    firsts[base + y], lasts[base + y] = start, end
+        self._last_starts.update(firsts)  # this chunk's own piece of each line, before merging with earlier ones
+        self._last_ends.update(lasts)
+        known_firsts, known_lasts = self._starts, self._ends
+        for n in firsts.keys() & known_firsts.keys():  # rows written before: from their first writer to their last
+            firsts[n] = min(firsts[n], known_firsts[n])
+            lasts[n] = max(lasts[n], known_lasts[n])
+        known_firsts.update(firsts)
+        known_lasts.update(lasts)
         self._line = line
         self._dirty_obj = screen.dirty
         self._dirty_seen = frozenset(screen.dirty)
@@ -118,10 +128,11 @@ class SourceMap:
     def _trim(self) -> None:
         """Forget rows that left the scrollback (keeps memory bounded on endless output)."""
         first = self._first_line()
-        if len(self._rows) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
-            for n in [n for n in self._rows if n < first]:
-                del self._rows[n]
-                self._last.pop(n, None)
+        if len(self._starts) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
+            for n in [n for n in self._starts if n < first]:
+                del self._starts[n], self._ends[n]
+                self._last_starts.pop(n, None)
+                self._last_ends.pop(n, None)
 
     def first_line(self) -> int:
         """The line number of view row 0 (the oldest row of the scrollback)."""
@@ -134,7 +145,9 @@ class SourceMap:
     def last_write(self, abs_row: int) -> tuple[int, int] | None:
         """The bytes of the last chunk that wrote view row ``abs_row`` (one read: bounded, unlike the row's
         whole range, which for a full-screen program spans the session)."""
-        return self._last.get(abs_row + self._first_line())
+        line = abs_row + self._first_line()
+        first = self._last_starts.get(line)
+        return None if first is None else (first, self._last_ends[line])
 
     def _first_line(self) -> int:
         screen = self._term.screen
@@ -148,26 +161,39 @@ class SourceMap:
 
     def range_of_row(self, abs_row: int) -> tuple[int, int] | None:
         """The bytes that wrote view row ``abs_row`` as ``(start, end)``, or ``None`` if unknown."""
-        return self._rows.get(abs_row + self._first_line())
+        line = abs_row + self._first_line()
+        first = self._starts.get(line)
+        return None if first is None else (first, self._ends[line])
+
+    def lines(self) -> dict[int, tuple[int, int]]:
+        """Every line number the map knows, with the ``(start, end)`` of the bytes that wrote it."""
+        return {n: (first, self._ends[n]) for n, first in self._starts.items()}
 
     def rows_of_range(self, start: int, end: int) -> list[int]:
         """View rows written (at least partly) by bytes in ``[start, end)``, top to bottom."""
         first = self._first_line()
         last = self._term.screen.scrolled_off + self._term.rows
-        return sorted(n - first for n, (a, b) in self._rows.items() if a < end and start < b and first <= n < last)
+        ends = self._ends
+        return sorted(
+            n - first for n, a in self._starts.items() if a < end and start < ends[n] and first <= n < last
+        )
 
 
-def _moved(spans: dict[int, tuple[int, int]], first: int, row_map: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
-    """``spans`` (line → bytes) after a reflow: each line's bytes go to every row its cells went to."""
-    moved: dict[int, tuple[int, int]] = {}
-    for line, span in spans.items():
+def _moved(
+    starts: dict[int, int], ends: dict[int, int], first: int, row_map: list[tuple[int, int]]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Line → bytes (as first and end offsets) after a reflow: each line's bytes go to every row its cells went to."""
+    new_starts: dict[int, int] = {}
+    new_ends: dict[int, int] = {}
+    for line, a in starts.items():
+        b = ends[line]
         k = line - first
         if not 0 <= k < len(row_map):
-            if line < first:
-                moved[line] = span  # history the reflow did not see (dropped for space): unchanged
+            if line < first:  # history the reflow did not see (dropped for space): unchanged
+                new_starts[line], new_ends[line] = a, b
             continue
         lo, hi = row_map[k]
         for new in range(first + lo, first + hi + 1):
-            old = moved.get(new)
-            moved[new] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
-    return moved
+            old = new_starts.get(new)
+            new_starts[new], new_ends[new] = (a, b) if old is None else (min(old, a), max(new_ends[new], b))
+    return new_starts, new_ends

@@ -102,6 +102,16 @@ class ChunkQueue:
         self.ended.set()
         self._changed.set()
 
+    def get_nowait(self, drained: Callable[[], None] | None = None) -> Chunk | None:
+        """The oldest chunk if one is queued, else ``None`` at once (the stream may go on: :meth:`get` waits)."""
+        if self._aborted or not self._chunks:
+            return None
+        chunk = self._chunks.popleft()
+        self._bytes -= len(chunk.data)
+        if drained is not None and self._bytes <= LOW_WATER:
+            drained()
+        return chunk
+
     async def get(self, drained: Callable[[], None] | None = None) -> Chunk | None:
         while True:
             if self._aborted:
@@ -258,7 +268,6 @@ class Family:
 
 def _exited_unreaped(pid: int) -> bool:
     """Whether our child ``pid`` has ended but is not reaped yet (so its number is still ours)."""
-    import psutil  # here, not at import: it costs start-up time
     if sys.platform == "win32":
         return False  # no zombies there, and no session ids: Popen's handle keeps the pid ours
     if hasattr(os, "waitid"):
@@ -266,6 +275,8 @@ def _exited_unreaped(pid: int) -> bool:
             return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
         except ChildProcessError:
             return True
+    import psutil  # here, not at import, and only where waitid is missing (macOS): it costs start-up time
+
     try:
         return bool(psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
     except psutil.Error:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import psutil
-
 from app.pty.probes import newest_descendant
 
 __all__ = ["ForegroundProgram", "foreground_program"]
@@ -54,6 +52,8 @@ def foreground_program(pid: int | None, *, shell: bool, foreground_group: int | 
 
 
 def _alive(pid: int) -> bool:
+    import psutil  # here, not at import: it costs start-up time (the window's tabs import this module)
+
     try:
         return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
     except psutil.Error:
@@ -61,6 +61,8 @@ def _alive(pid: int) -> bool:
 
 
 def _name(pid: int) -> str:
+    import psutil  # here, not at import: it costs start-up time
+
     try:
         return str(psutil.Process(pid).name()) or "a program"
     except psutil.Error:

@@ -165,6 +165,20 @@ class PtySource(FamilyEnding):
     async def read(self) -> Chunk | None:
         return await self._queue.get(self._resume)
 
+    def read_nowait(self) -> Chunk | None:
+        """A chunk that is ready now, without a turn of the loop: one queued, or one read from the master at once;
+        ``None`` when there is none right now (``read()`` waits for the next, or tells the end).
+
+        Why: a pty hands over at most a few KiB per read, so a flood is thousands of reads, and each one waking
+        the session through the loop (the reader's callback, an event, a task step) cost more than reading again
+        right after the last chunk was taken in, when the program has usually refilled the pty.
+        """
+        chunk = self._queue.get_nowait(self._resume)
+        if chunk is None and self._reading:
+            self._on_readable()
+            chunk = self._queue.get_nowait(self._resume)
+        return chunk
+
     def write(self, data: bytes) -> None:
         if self._proc is None:
             raise SourceError("the source is not started yet")

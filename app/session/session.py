@@ -60,10 +60,10 @@ CLOSE_TIMEOUT = 5.0
 #: answers (30 MB of ``ESC[c`` once queued 90 MB of replies). Dropped replies are counted, as the ByteLog counts
 #: dropped bytes. A program that reads its input gets every answer (the backlog is then about empty).
 REPLY_BACKLOG_CAP = 64 * 1024
-#: Longest the pump works through queued chunks before it lets the loop run (seconds).  On the GUI
-#: thread a flood would otherwise keep the pump busy for as long as chunks are queued (the queue
-#: holds megabytes), and no timer, repaint or key press would run until it emptied.
-PUMP_SLICE = 0.02
+#: Longest the pump works through queued chunks (and what a pty has ready at once) before it lets the loop run
+#: (seconds).  On the GUI thread a flood would otherwise keep the pump busy for as long as chunks come, and no
+#: timer, repaint or key press would run until it stopped; ~10 ms (DESIGN §1) lets frames come ~30 times a second.
+PUMP_SLICE = 0.01
 
 
 class SessionStateError(SourceError):
@@ -494,10 +494,15 @@ class Session:
     async def _pump_output(self) -> int:
         assert self._loop is not None
         clock = self._loop.time
+        # A source that can hand over what is ready without a turn of the loop (a pty: :meth:`PtySource.read_nowait`)
+        # is read again at once after each chunk, within the slice.
+        ready: Callable[[], Chunk | None] | None = getattr(self._source, "read_nowait", None)
         try:
             yield_at = clock() + PUMP_SLICE
             while (chunk := await self._source.read()) is not None:
                 self._take(chunk)
+                while ready is not None and clock() < yield_at and (chunk := ready()) is not None:
+                    self._take(chunk)
                 if clock() >= yield_at:
                     await asyncio.sleep(0)
                     yield_at = clock() + PUMP_SLICE

@@ -19,6 +19,7 @@ operations everything else uses.  Semantics are xterm's (``screen.c``: ``xtermPa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -64,9 +65,13 @@ CHECKSUM_NEGATE = 1
 CHECKSUM_ATTRIBUTES = 2
 CHECKSUM_UNICODE = 16
 
-#: DEC special graphics back to the codes that drew them (the checksum counts what the program sent);
-#: xterm keeps each cell's character set for this, the engine reads the line-drawing characters back.
-_DEC_GRAPHICS = {v: k for k, v in (translation_table("0") or {}).items() if v != BLANK}
+@functools.cache
+def _dec_graphics() -> dict[str, int]:
+    """DEC special graphics back to the codes that drew them (the checksum counts what the program sent);
+    xterm keeps each cell's character set for this, the engine reads the line-drawing characters back.
+    Built on the first checksum, not at import: the table comes from pyte, whose import (with wcwidth's) is
+    ~40-80 ms of the app's start-up."""
+    return {v: k for k, v in (translation_table("0") or {}).items() if v != BLANK}
 
 
 class Rect(NamedTuple):
@@ -230,7 +235,7 @@ def _cell_code(ch: str, unicode: bool) -> int | None:
         return None if unicode else 0x1B  # xterm's hidden right half of a wide character
     if unicode:
         return ord(ch)
-    code = _DEC_GRAPHICS.get(ch)
+    code = _dec_graphics().get(ch)
     if code is not None:
         return code
     c = ord(ch)

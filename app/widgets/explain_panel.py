@@ -10,10 +10,14 @@ inspector: the run around it in every code page, the plausible reading in bold. 
 
 from __future__ import annotations
 
-from app.inspect.explain import Explanation, explain_bytes, explain_text, hex_bytes
-from app.inspect.explain.inspector import Reading, inspect_run
+from typing import TYPE_CHECKING
+
 from app.inspect.explain.shell_matrix import OEM_CODE_PAGES, Prediction, predict
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+
+if TYPE_CHECKING:  # the explainer itself is imported when first used: it costs start-up time (ftfy, tables)
+    from app.inspect.explain import Explanation
+    from app.inspect.explain.inspector import Reading
 
 __all__ = ["ExplainPanel"]
 
@@ -134,6 +138,8 @@ class ExplainPanel(QtWidgets.QWidget):
 
     def explain_bytes(self, data: bytes, read_as: str) -> Explanation:
         """Explain bytes the terminal read as ``read_as`` (its code page); the matrix shows them too."""
+        from app.inspect.explain import Explanation, explain_bytes
+
         try:
             found = explain_bytes(data, read_as)
         except LookupError:
@@ -147,6 +153,8 @@ class ExplainPanel(QtWidgets.QWidget):
     def explain_text(self, text: str) -> Explanation:
         """Explain text with no bytes behind it; the matrix shows what a program writing the original as UTF-8
         (Go does) would look like."""
+        from app.inspect.explain import explain_text
+
         found = explain_text(text)
         original = found.original if found.found and found.original is not None else text
         self._show(found, matrix_bytes=original.encode("utf-8", "replace"),
@@ -165,6 +173,8 @@ class ExplainPanel(QtWidgets.QWidget):
             self.explain_bytes(data, "utf-8")
 
     def _show(self, found: Explanation, *, matrix_bytes: bytes, matrix_note: str) -> None:
+        from app.inspect.explain import hex_bytes
+
         self.explanation = found
         self.headline.setText(found.headline())
         self.original.setPlainText(found.original or "" if found.found else "")
@@ -221,6 +231,9 @@ class ExplainPanel(QtWidgets.QWidget):
             self.inspector.setRowCount(0)
             self.inspector_title.setText("Hover a byte in Bytes: its run in the common code pages.")
             return []
+        from app.inspect.explain import hex_bytes
+        from app.inspect.explain.inspector import inspect_run
+
         readings = inspect_run(run)
         self.below.setCurrentIndex(1)
         where = f" at offset {offset}" if offset is not None else ""

@@ -112,16 +112,18 @@ class HexView(QtWidgets.QAbstractScrollArea):
     #: faster than that cannot be read, and under a flood each refresh re-annotates the tail and
     #: repaints the panel, time the terminal's own frames need more.
     REFRESH_MS = 100
-    #: While bytes keep coming, refreshes are at least this far apart (ms): four a second still shows the tail
-    #: moving, and the terminal's frames get the time.
-    FLOOD_REFRESH_MS = 250
+    #: While bytes keep coming, refreshes are at least this far apart (ms): twice a second still shows the tail
+    #: moving (nobody reads hex scrolling faster), and the terminal's frames get the time (each refresh annotates
+    #: and paints the tail, ~10 ms on a slow machine).
+    FLOOD_REFRESH_MS = 500
     BOUNDARY_WIDTH = 2
 
     def __init__(
         self, log: ByteLog | None = None, encoding: str = "utf-8", parent: QtWidgets.QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.model = ByteViewModel(log, encoding, control_pictures=fonts_have_control_pictures())
+        # Whether the fonts draw ␛ ␍ ␊ is asked when bytes are first painted: scanning the fonts costs start-up time.
+        self.model = ByteViewModel(log, encoding, control_pictures=None)
         self.theme = HexTheme()
         self._selection: tuple[int, int] | None = None
         self._anchor: int | None = None
@@ -401,6 +403,8 @@ class HexView(QtWidgets.QAbstractScrollArea):
 
     def _paint(self, painter: QtGui.QPainter, clip: QtCore.QRect) -> None:
         theme, model = self.theme, self.model
+        if model.control_pictures is None and model.log.total_bytes:
+            model.set_control_pictures(fonts_have_control_pictures())
         self._backgrounds = [theme.background_of(cls) for cls in range(_CLASSES)]
         painter.fillRect(clip, theme.background)
         painter.setFont(self._paint_font)

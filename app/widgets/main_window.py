@@ -15,6 +15,10 @@ fails, starts ``go test`` runs in new tabs, and a click on a test selects its li
 Bytes panel and scrolls the terminal to it. A replayed recording gets a :class:`ReplayBar` under
 its terminal (:meth:`SessionTab.set_replay_bar`).
 
+Start-up pays for the window, the Bytes panel and the first session only: Tests, Code page and
+Environment are built when first shown or asked for (:meth:`MainWindow.add_lazy_panel`; their
+modules are imported then too), and take the current tab's run and process at that moment.
+
 Asyncio runs on the Qt loop (qasync): sessions are started as tasks on the ``loop`` given to the
 window. Closing the window hangs up every child at once and closes every session before the
 window really closes (``closed`` is emitted then), so no process outlives the app.
@@ -32,11 +36,10 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import launch_environment
-from app.gotest import GoTestPreset, demo_presets
 from app.inspect.cell_map import CellAnswer
-from app.inspect.explain.inspector import MAX_RUN, run_around
 from app.inspect.links import Location, check_link, resolve_location
 from app.inspect.samples import sample_descriptions
 from app.pty import SourceError
@@ -50,19 +53,21 @@ from app.session import OutputReceived, ReplayReset, Session, SessionEvent
 from app.session.export import export_range, record_running_session
 from app.session.factory import RecordingOpenError, live_session, replay_session
 from app.session.session import SessionStateError
-from app.widgets.codepage_panel import CodePagePanel
-from app.widgets.env_panel import EnvPanel
 from app.widgets.explain_panel import ExplainPanel
 from app.widgets.hex_view import HexView
 from app.widgets.palette import DARK, LIGHT, Theme
 from app.widgets.plain_text import ask, plain_label, warn
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from app.widgets.replay_bar import ReplayBar
 from app.widgets.session_tab import SLICE_S, SessionTab
 from app.widgets.settings import DEFAULT_FONT_SIZE, AppSettings, open_settings
 from app.widgets.side_by_side import SideBySide
 from app.widgets.terminal_view import default_font
-from app.widgets.tests_panel import TestsPanel
+
+if TYPE_CHECKING:  # built when first shown (start-up): their modules are imported then
+    from app.gotest import GoTestPreset
+    from app.widgets.codepage_panel import CodePagePanel
+    from app.widgets.env_panel import EnvPanel
+    from app.widgets.tests_panel import TestsPanel
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +192,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self._quit_asked = False  # File > Quit: ask about running programs as a click on the window's X does
         self._panels: dict[str, QtWidgets.QWidget] = {}
         self._pages: dict[str, _PanelPage] = {}
+        #: Panels not built yet, by name: built when first shown or asked for (:meth:`add_lazy_panel`).
+        self._builders: dict[str, Callable[[], QtWidgets.QWidget]] = {}
+        self._tests_panel: TestsPanel | None = None
+        self._codepage_panel: CodePagePanel | None = None
+        self._env_panel: EnvPanel | None = None
+        #: What the Code page and Environment panels probe: set as tabs change, applied when they are built.
+        self._process_source: Callable[[], None] = lambda: None
         #: ``time.monotonic()`` of the last output any session brought (quiet moments: see ``idle_gc``).
         self.last_output = 0.0
         self.setWindowTitle("Mojiscope")
@@ -208,6 +220,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session_info.setLineWrapMode(QtWidgets.QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.panels = QtWidgets.QTabWidget()
         self.panels.setDocumentMode(True)
+        self.panels.currentChanged.connect(self._build_current_panel)
         self.dock = QtWidgets.QDockWidget("Inspector", self)
         self.dock.setObjectName("inspectorDock")
         # Closable too: Qt disables the dock's View-menu toggle for a dock that cannot be closed.
@@ -218,23 +231,13 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self.dock.setWidget(self.panels)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        demo = GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else "")
-        stored = self.settings.tests_preset
-        self.tests_panel = TestsPanel(GoTestPreset.from_json(stored, demo) if stored is not None else demo)
-        if DEMO_MODULE.is_dir():
-            self.tests_panel.set_presets(demo_presets(str(DEMO_MODULE)))
-        self.tests_panel.reuse_tab.setChecked(self.settings.tests_reuse_tab)
-        self.tests_panel.reuse_tab.toggled.connect(self._on_reuse_toggled)
         #: The tab of the Tests panel's last run (replaced by the next run when "Reuse tab" is on).
         self._tests_tab: SessionTab | None = None
-        self.tests_panel.line_selected.connect(self._on_test_line_selected)
-        self.tests_panel.run_requested.connect(self._on_run_requested)
-        self.codepage_panel = CodePagePanel()
-        self.env_panel = EnvPanel()
+        # Only Bytes is in front at start: the others are built when first shown (start-up time).
         self.add_panel("Bytes", self.bytes_panel)
-        self.add_panel("Tests", self.tests_panel)
-        self.add_panel("Code page", self.codepage_panel)
-        self.add_panel("Environment", self.env_panel)
+        self.add_lazy_panel("Tests", self._build_tests_panel)
+        self.add_lazy_panel("Code page", self._build_codepage_panel)
+        self.add_lazy_panel("Environment", self._build_env_panel)
         self.add_panel("Session", self.session_info)
         self._sample_notes: dict[int, str] = {}
         self._explain_dock()
@@ -274,7 +277,17 @@ class MainWindow(QtWidgets.QMainWindow):
     def add_panel(self, name: str, widget: QtWidgets.QWidget) -> None:
         """Add a tab to the inspector dock (Code page, Environment, Tests…); a second call with the
         same name replaces the panel. Panels follow the current session via :attr:`current_tab_changed`."""
+        self._add_page(name, widget)
+
+    def add_lazy_panel(self, name: str, build: Callable[[], QtWidgets.QWidget]) -> None:
+        """:meth:`add_panel` for a panel made by ``build`` when it is first shown or asked for (:meth:`panel`):
+        its tab is there at once, its cost (imports, widgets, probes) is not paid at start-up."""
+        self._add_page(name, None)
+        self._builders[name] = build
+
+    def _add_page(self, name: str, widget: QtWidgets.QWidget | None) -> None:
         self._panels.pop(name, None)
+        self._builders.pop(name, None)
         old = self._pages.pop(name, None)
         if old is not None:
             index = self.panels.indexOf(old)
@@ -287,13 +300,80 @@ class MainWindow(QtWidgets.QMainWindow):
         page = _PanelPage()
         page.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         page.setWidgetResizable(True)
-        page.setWidget(widget)
-        self._panels[name] = widget
+        if widget is not None:
+            page.setWidget(widget)
+            self._panels[name] = widget
         self._pages[name] = page
         self.panels.addTab(page, name)
 
     def panel(self, name: str) -> QtWidgets.QWidget | None:
+        """The panel called ``name`` (built now if it was not yet)."""
+        build = self._builders.pop(name, None)
+        if build is not None:
+            widget = build()
+            self._pages[name].setWidget(widget)
+            self._panels[name] = widget
         return self._panels.get(name)
+
+    def panel_built(self, name: str) -> bool:
+        """Whether the panel exists yet (a lazy one is built when first shown)."""
+        return name in self._panels
+
+    def _build_current_panel(self, _index: int) -> None:
+        page = self.panels.currentWidget()
+        for name, candidate in self._pages.items():
+            if candidate is page and name in self._builders:
+                self.panel(name)
+
+    @property
+    def tests_panel(self) -> TestsPanel:
+        """The Tests panel (built now if it was not yet)."""
+        self.panel("Tests")
+        assert self._tests_panel is not None
+        return self._tests_panel
+
+    @property
+    def codepage_panel(self) -> CodePagePanel:
+        self.panel("Code page")
+        assert self._codepage_panel is not None
+        return self._codepage_panel
+
+    @property
+    def env_panel(self) -> EnvPanel:
+        self.panel("Environment")
+        assert self._env_panel is not None
+        return self._env_panel
+
+    def _build_tests_panel(self) -> QtWidgets.QWidget:
+        from app.gotest import GoTestPreset, demo_presets
+        from app.widgets.tests_panel import TestsPanel
+
+        demo = GoTestPreset(folder=str(DEMO_MODULE) if DEMO_MODULE.is_dir() else "")
+        stored = self.settings.tests_preset
+        panel = TestsPanel(GoTestPreset.from_json(stored, demo) if stored is not None else demo)
+        if DEMO_MODULE.is_dir():
+            panel.set_presets(demo_presets(str(DEMO_MODULE)))
+        panel.reuse_tab.setChecked(self.settings.tests_reuse_tab)
+        panel.reuse_tab.toggled.connect(self._on_reuse_toggled)
+        panel.line_selected.connect(self._on_test_line_selected)
+        panel.run_requested.connect(self._on_run_requested)
+        self._tests_panel = panel
+        self._refeed_tests(self.current_tab())
+        return panel
+
+    def _build_codepage_panel(self) -> QtWidgets.QWidget:
+        from app.widgets.codepage_panel import CodePagePanel
+
+        self._codepage_panel = CodePagePanel()
+        self._process_source()
+        return self._codepage_panel
+
+    def _build_env_panel(self) -> QtWidgets.QWidget:
+        from app.widgets.env_panel import EnvPanel
+
+        self._env_panel = EnvPanel()
+        self._process_source()
+        return self._env_panel
 
     def show_panel(self, name: str) -> None:
         """Bring the panel ``name`` to the front of the inspector dock."""
@@ -742,6 +822,8 @@ class MainWindow(QtWidgets.QMainWindow):
         tab = self.current_tab()
         if tab is None or offset < 0:
             return
+        from app.inspect.explain.inspector import MAX_RUN, run_around  # here: the explainer costs start-up time
+
         log = tab.session.bytelog
         lo = max(log.start_offset, offset - MAX_RUN)
         window = log.slice(lo, min(log.total_bytes, offset + MAX_RUN + 1), clamp=True)
@@ -778,10 +860,12 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.session_event.connect(lambda event, t=tab: self._on_session_event(t, event))
         # The go test model is parsed as output comes only while the Tests panel shows it; else in quiet moments.
         tab.tests_live = functools.partial(self._tests_shown, tab)
-        tab.tests_parsed.connect(lambda t=tab: self.tests_panel.notify() if t is self.current_tab() else None)
+        tab.tests_parsed.connect(lambda t=tab: self._notify_tests(t))
         tab.exited.connect(lambda _status, t=tab: self._on_tab_ended(t))
         source = session.source
         if isinstance(source, ReplaySource):
+            from app.widgets.replay_bar import ReplayBar  # only replays have one: not imported at start-up
+
             bar = ReplayBar(tab)
             bar.set_source(source)
             bar.watch_keys(tab.view)
@@ -810,7 +894,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.hex_view.set_bytelog(tab.session.bytelog)
             self.hex_view.set_encoding(tab.encoding)
         self._update_session_info()
-        self._sync_decode_menu()
+        self._sync_decode_menu(checks=False)
         self._follow_process(tab)
         self._refeed_tests(tab)
         self.current_tab_changed.emit(tab)
@@ -822,10 +906,18 @@ class MainWindow(QtWidgets.QMainWindow):
             self._refeed_tests(tab)  # test names decoded with the code page on view
 
     def _follow_process(self, tab: SessionTab | None) -> None:
-        """Code page and Environment probe the current session's foreground process (none for a replay)."""
+        """Code page and Environment probe the current session's foreground process (none for a replay); a panel
+        not built yet is given it when it is."""
+        self._process_source = functools.partial(self._set_process_source, tab)
+        self._process_source()
+
+    def _set_process_source(self, tab: SessionTab | None) -> None:
+        codepage, env = self._codepage_panel, self._env_panel
         if tab is None or tab.is_replay:
-            self.codepage_panel.set_source(_no_process)
-            self.env_panel.set_source(_no_process)
+            if codepage is not None:
+                codepage.set_source(_no_process)
+            if env is not None:
+                env.set_source(_no_process)
             return
         source = tab.session.source
         foreground = getattr(source, "foreground_pid", None)
@@ -834,37 +926,48 @@ class MainWindow(QtWidgets.QMainWindow):
         has_tty = source.kind == "pty"
         tty_fd: Callable[[], int | None] | None = (lambda: getattr(source, "master_fd", None)) if has_tty else None
         plan = tab.session.plan
-        self.codepage_panel.set_source(provider, tty_fd=tty_fd, plan=plan)
-        self.env_panel.set_source(provider, session_env=plan.env if plan is not None else None)
+        if codepage is not None:
+            codepage.set_source(provider, tty_fd=tty_fd, plan=plan)
+        if env is not None:
+            env.set_source(provider, session_env=plan.env if plan is not None else None)
 
     def _tests_shown(self, tab: SessionTab) -> bool:
         """The Tests panel shows ``tab``'s run now (so its output is parsed as it arrives)."""
-        return tab is self.current_tab() and self.tests_panel.isVisible()
+        return tab is self.current_tab() and self._tests_panel is not None and self._tests_panel.isVisible()
 
     def _refeed_tests(self, tab: SessionTab | None) -> None:
         """The Tests panel shows the current tab's run, which the tab has parsed all along."""
+        panel = self._tests_panel
+        if panel is None:
+            return  # given the current tab's run when it is built
         if tab is None:
-            self.tests_panel.clear()
+            panel.clear()
         else:
-            self.tests_panel.show_run(tab.tests_so_far)  # a lagging model catches up in slices (tests_parsed)
+            panel.show_run(tab.tests_so_far)  # a lagging model catches up in slices (tests_parsed)
+
+    def _notify_tests(self, tab: SessionTab) -> None:
+        """The current tab's run changed: the Tests panel (if built) shows it at its next tick."""
+        if tab is self.current_tab() and self._tests_panel is not None:
+            self._tests_panel.notify()
 
     def _on_session_event(self, tab: SessionTab, event: SessionEvent) -> None:
-        if tab is not self.current_tab():
+        if tab is not self.current_tab() or self._tests_panel is None:
             return
         if isinstance(event, OutputReceived):
-            self.tests_panel.notify()
+            self._tests_panel.notify()
         elif isinstance(event, ReplayReset):
-            self.tests_panel.show_run(tab.tests_so_far)
+            self._tests_panel.show_run(tab.tests_so_far)
         # The end of the run (an exit, or a replay at its end) comes as SessionTab.exited: _on_tab_ended.
 
     def _on_tab_ended(self, tab: SessionTab) -> None:
-        if tab is self.current_tab():
-            self.tests_panel.notify()  # shown at its next tick, or when the panel is brought to the front
+        self._notify_tests(tab)  # shown at its next tick, or when the panel is brought to the front
 
     def _on_reuse_toggled(self, on: bool) -> None:
         self.settings.tests_reuse_tab = on
 
     def _on_run_requested(self, preset: object) -> None:
+        from app.gotest import GoTestPreset
+
         if not isinstance(preset, GoTestPreset):
             return
         with contextlib.suppress(ValueError):  # the fields as edited, not a rerun's narrowing
@@ -1037,6 +1140,7 @@ class MainWindow(QtWidgets.QMainWindow):
             action.setData(codec)
             self._decode_actions.addAction(action)
         self._decode_actions.triggered.connect(lambda action: self.decode_as(str(action.data())))
+        self.decode_menu.aboutToShow.connect(self._sync_decode_menu)
 
         view_menu = bar.addMenu("&View")
         bigger = view_menu.addAction("&Larger font")
@@ -1068,9 +1172,14 @@ class MainWindow(QtWidgets.QMainWindow):
         inspector.setToolTip("Hide or show the Inspector (Bytes, Tests, Code page, Environment, Session)")
         view_menu.addAction(inspector)
 
-    def _sync_decode_menu(self) -> None:
+    def _sync_decode_menu(self, *, checks: bool = True) -> None:
+        """Enable the Decode as menu for a tab and tick its encoding.  ``checks=False`` (a tab switch) leaves the
+        ticks to the menu's next showing: comparing the entries by codec imports every codec module listed
+        (GBK, Shift JIS, Big5…: ~10 ms of start-up)."""
         tab = self.current_tab()
         self.decode_menu.setEnabled(tab is not None)
+        if not checks:
+            return
         current = tab.encoding if tab is not None else ""
         from app.vt.decoder import normalize_encoding
 

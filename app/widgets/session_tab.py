@@ -29,9 +29,8 @@ import logging
 import shlex
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from app.gotest import GoTestRun, Marker
 from app.inspect.cell_map import CellAnswer, CellMap, Job
 from app.inspect.source_map import SourceMap
 from app.pty.base import SourceClosedError, SourceError
@@ -50,6 +49,9 @@ from app.widgets.plain_text import plain_tooltip
 from app.widgets.qt import QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
 
+if TYPE_CHECKING:
+    from app.gotest import GoTestRun, Marker
+
 __all__ = ["SessionTab", "format_rate"]
 
 T = TypeVar("T")
@@ -60,11 +62,9 @@ log = logging.getLogger(__name__)
 SLICE_S = 0.008
 #: How often the status line's bytes/s is refreshed (ms).
 STATUS_MS = 500
-#: Output the go test model may lag behind while nobody looks at it (bytes); past it, it keeps up as output comes.
-TESTS_BACKLOG_MAX = 16 * 1024 * 1024
 #: Quiet time after which a lagging go test model catches up (ms), and the most it parses in one go (seconds).
 TESTS_IDLE_MS = 50
-TESTS_SLICE_S = 0.015
+TESTS_SLICE_S = 0.008
 
 
 def format_rate(bps: float) -> str:
@@ -135,11 +135,17 @@ class SessionTab(QtWidgets.QWidget):
         self._job_timer.timeout.connect(self._job_slice)
         #: The session's output parsed as ``go test`` output, fed as it arrives whether or not the tab is
         #: shown: the Tests panel shows the current tab's, and every run's markers reach its recording.
-        self._tests = GoTestRun(session.terminal.encoding, on_marker=self._on_test_marker)
+        #: (made at its first use: :mod:`app.gotest` is not imported before the first prompt)
+        self._tests_model: GoTestRun | None = None
         #: Reads not parsed yet, oldest first (the same bytes objects the ByteLog holds), and their size.
         self._tests_backlog: collections.deque[tuple[bytes, int]] = collections.deque()
         self._tests_backlog_bytes = 0
+        #: Output the go test model may lag behind while nobody looks at it; past it, it keeps up as output comes.
+        #: The backlog holds the very bytes objects the ByteLog holds, so up to the log's own cap it costs no memory
+        #: while the log keeps them (and at most that cap once it dropped them): a flood that size is left to the view.
+        self._tests_backlog_max = session.bytelog.cap_bytes
         self._tests_finish = False
+        self._tests_last_output = 0.0
         #: Whether the go test model is wanted as output arrives (see the class docstring); the window sets it.
         self.tests_live: Callable[[], bool] = lambda: True
         self._tests_timer = QtCore.QTimer(self)
@@ -189,6 +195,18 @@ class SessionTab(QtWidgets.QWidget):
         if self.is_replay:
             return f"{self._base_title} (ended)"
         return f"{self._base_title} (exited {self.session.exit_status})"
+
+    @property
+    def _tests(self) -> GoTestRun:
+        if self._tests_model is None:
+            from app.gotest import GoTestRun
+
+            self._tests_model = GoTestRun(self.encoding, on_marker=self._on_test_marker)
+        return self._tests_model
+
+    @_tests.setter
+    def _tests(self, run: GoTestRun) -> None:
+        self._tests_model = run
 
     @property
     def tests_run(self) -> GoTestRun:
@@ -425,6 +443,8 @@ class SessionTab(QtWidgets.QWidget):
 
     def _parse_tests(self, encoding: str) -> GoTestRun:
         """The whole ByteLog parsed again as go test output (a new code page); no markers: they were written."""
+        from app.gotest import GoTestRun
+
         run = GoTestRun(encoding)
         for chunk in self.session.bytelog:
             run.feed(chunk.data, chunk.offset)
@@ -456,7 +476,11 @@ class SessionTab(QtWidgets.QWidget):
         return True
 
     def _on_tests_idle(self) -> None:
-        """A quiet moment: catch the go test model up, a slice at a time."""
+        """A quiet moment: catch the go test model up, a slice at a time (not while output keeps coming)."""
+        quiet_ms = (time.monotonic() - self._tests_last_output) * 1000
+        if quiet_ms < TESTS_IDLE_MS and not (self.tests_live() or self.session.recording):
+            self._tests_timer.start(int(TESTS_IDLE_MS - quiet_ms) + 1)
+            return
         done = self._parse_tests_backlog(TESTS_SLICE_S)
         self.tests_parsed.emit()
         if not done:
@@ -465,13 +489,15 @@ class SessionTab(QtWidgets.QWidget):
     def _take_tests_output(self, data: bytes, offset: int) -> None:
         self._tests_backlog.append((data, offset))
         self._tests_backlog_bytes += len(data)
+        self._tests_last_output = time.monotonic()
         if self.tests_live() or self.session.recording:
             if not self._parse_tests_backlog(TESTS_SLICE_S):
                 self._tests_timer.start(0)
             return
-        if self._tests_backlog_bytes > TESTS_BACKLOG_MAX:  # nobody looks, but it must not lag without bound
-            self._parse_tests_backlog(None, keep=TESTS_BACKLOG_MAX)
-        self._tests_timer.start(TESTS_IDLE_MS)
+        if self._tests_backlog_bytes > self._tests_backlog_max:  # nobody looks, but it must not lag without bound
+            self._parse_tests_backlog(None, keep=self._tests_backlog_max)
+        if not self._tests_timer.isActive():  # not restarted per read: it looks again when it fires (_on_tests_idle)
+            self._tests_timer.start(TESTS_IDLE_MS)
 
     # ------------------------------------------------------------------ cell ↔ bytes
 
@@ -550,7 +576,7 @@ class SessionTab(QtWidgets.QWidget):
             self.view.refresh()
             self.update_status()
         elif isinstance(event, ReplayReset):
-            self._tests = GoTestRun(self.encoding, on_marker=self._on_test_marker)
+            self._tests_model = None  # a fresh model at its next use
             self._tests_backlog.clear()
             self._tests_backlog_bytes = 0
             self._tests_finish = False

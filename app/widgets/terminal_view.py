@@ -6,9 +6,11 @@ everything the user types, pastes, clicks (mouse reports) or focus changes leave
 ``send`` signal as bytes for the owner to write to the session. Links are only *reported*
 (``link_activated``): opening anything is the owner's decision (DESIGN §7).
 
-Painting follows the engine's dirty-row bookkeeping: ``refresh()`` arms a ~16 ms single-shot
-timer, so any number of feeds between two frames cost one repaint, and only rows the engine
-marked dirty (plus the cursor's old and new rows) are invalidated. Each text run is drawn
+Painting follows the engine's dirty-row bookkeeping: ``refresh()`` arms a single-shot timer, so
+any number of feeds between two frames cost one repaint (a change after a quiet moment is painted
+at the loop's next turn: a prompt or an echo shows at once; while output keeps coming, frames are
+:data:`FLOOD_FRAME_MS` apart), and only rows the engine marked dirty (plus the cursor's old and
+new rows) are invalidated. Each text run is drawn
 clipped to its cells, so a fallback glyph (CJK, emoji, symbols) can never spill over its
 neighbours and the grid stays exact.
 
@@ -74,6 +76,7 @@ from app.vt.style import (
     UL_NONE,
 )
 from app.vt.width import text_width
+from app.widgets.glyph_runs import RowGlyphCache
 from app.widgets.keymap import encode_key_event, qt_mods
 from app.widgets.palette import DARK, RGB, Theme
 from app.widgets.plain_text import plain_tooltip
@@ -107,11 +110,12 @@ CJK_FALLBACK_FAMILIES = (
 #: font there (Cascadia Mono ships with Windows 11 and Windows Terminal, Consolas with every Windows since Vista).
 WINDOWS_MONOSPACE_FAMILIES = ("Cascadia Mono", "Consolas", "DejaVu Sans Mono", "Lucida Console", "Courier New")
 
+#: How long a frame is held back while the program is inside a synchronized update (mode 2026), per check (ms).
 FRAME_MS = 16
-#: While output keeps coming, frames are at least this far apart (ms): about 35 a second is smooth to watch, and
-#: each frame of a flood repaints the whole screen, time the flood itself needs; a lone change still shows
-#: within FRAME_MS.
-FLOOD_FRAME_MS = 28
+#: Frames are at least this far apart (ms): while output keeps coming about 35 a second is smooth to watch, and
+#: each frame of a flood repaints the whole screen, time the flood itself needs; a lone change after a quiet
+#: moment is painted at once.
+FLOOD_FRAME_MS = 22
 BLINK_MS = 530
 #: How often a selection dragged past the top or bottom edge scrolls the view by a row (ms).
 AUTOSCROLL_MS = 50
@@ -228,6 +232,10 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._wide_fonts: dict[tuple[int, float], QtGui.QFont] = {}
         #: Draw runs of wide characters with one call when their glyphs share an advance (tests compare with off).
         self.batch_wide_runs = True
+        #: Draw text as glyph runs prepared once per row content (:mod:`app.widgets.glyph_runs`); off: drawText
+        #: per run, as before (the reference the pixel tests hold the glyph runs to).
+        self.glyph_runs = True
+        self._glyph_rows: RowGlyphCache | None = None
         #: Paint attributes per style id (ids are packed styles, so an entry never goes stale; bounded).
         self._paints: dict[int, _Paint] = {}
         self._reverse_video = self._term.mode(DECSCNM)
@@ -371,6 +379,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             self._ascii_exact.append(abs(advance - len(probe) * self._cw) < 0.01)
         self._advances.clear()
         self._wide_fonts.clear()
+        self._glyph_rows = None  # made again for these fonts at the next paint
         self.setFont(base)
         self.verticalScrollBar().setSingleStep(1)
         self._update_grid()
@@ -396,7 +405,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         """Call after feeding the Terminal: schedules one repaint of what changed, at most once per frame."""
         if not self._frame_timer.isActive():
             since = (time.monotonic() - self._last_frame) * 1000
-            self._frame_timer.start(max(FRAME_MS, int(FLOOD_FRAME_MS - since)))
+            self._frame_timer.start(max(0, int(FLOOD_FRAME_MS - since)))
 
     def flush_now(self) -> None:
         """Apply pending changes immediately (screenshots, tests) instead of waiting for the frame timer."""
@@ -575,7 +584,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         if term.mode(SYNCHRONIZED_OUTPUT) and self._sync_held < SYNC_MAX_HELD_FRAMES:
             # Inside a synchronized update: show the result, not the intermediate states.
             self._sync_held += 1
-            self._frame_timer.start()
+            self._frame_timer.start(FRAME_MS)
             return
         self._sync_held = 0
         self._last_frame = time.monotonic()
@@ -775,6 +784,9 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             self._text_blink_timer.start()
 
     def _paint_row(self, p: QtGui.QPainter, y: int, abs_row: int, row: RowData, sel: tuple[Cell, Cell] | None) -> None:
+        if self.glyph_runs:
+            self._paint_row_glyphs(p, y, abs_row, row, sel)
+            return
         cw, ch = self._cw, self._ch
         text, styles = row.text, row.styles
         n = len(text)
@@ -791,14 +803,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         for x0, x1, paint in runs:
             if paint.bg is not None:
                 p.fillRect(x0 * cw, y, (x1 - x0) * cw, ch, paint.bg)
-        found = self._find_rows.get(abs_row)
-        if found:
-            for c0, c1, current in found:
-                rgb = self._theme.find_current if current else self._theme.find_match
-                p.fillRect(c0 * cw, y, (min(c1, n) - c0) * cw, ch, _qcolor(rgb, 255 if current else 150))
-        span = self._selection_span(abs_row, n, sel)
-        if span is not None:
-            p.fillRect(span[0] * cw, y, (span[1] - span[0]) * cw, ch, _qcolor(self._theme.selection))
+        self._paint_marked(p, y, abs_row, n, sel)
         baseline = y + self._ascent
         marks = row.marks
         for x0, x1, paint in runs:
@@ -811,6 +816,63 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
             if paint.underline != UL_NONE or paint.strike or paint.overline:
                 self._draw_decorations(p, paint, x0, x1, y, baseline)
         p.setClipping(False)
+        self._paint_pointed(p, y, abs_row, text)
+
+    def _paint_row_glyphs(
+        self, p: QtGui.QPainter, y: int, abs_row: int, row: RowData, sel: tuple[Cell, Cell] | None
+    ) -> None:
+        """:meth:`_paint_row` with the row's text as prepared glyph runs (see :mod:`app.widgets.glyph_runs`)."""
+        cw, ch = self._cw, self._ch
+        text = row.text
+        cache = self._glyph_rows
+        if cache is None:
+            cache = self._glyph_rows = RowGlyphCache(self._fonts, cw)
+        prepared = cache.row(text, row.styles, row.marks, self._variant_of)
+        paints = [(run, self._paint_of(run.sid)) for run in prepared.runs]
+        for run, paint in paints:
+            if paint.bg is not None:
+                p.fillRect(run.x0 * cw, y, (run.x1 - run.x0) * cw, ch, paint.bg)
+        self._paint_marked(p, y, abs_row, len(text), sel)
+        origin = QtCore.QPointF(0, y + self._ascent)
+        baseline = y + self._ascent
+        for run, paint in paints:
+            if paint.blink:
+                self._text_blinks = True
+            if (run.runs or run.singles) and not paint.conceal and not (paint.blink and not self._text_blink_on):
+                p.setPen(paint.fg)
+                if run.runs:
+                    p.setClipRect(QtCore.QRect(run.x0 * cw, y, (run.x1 - run.x0) * cw, ch))
+                    for glyphs in run.runs:
+                        p.drawGlyphRun(origin, glyphs)
+                if run.singles:
+                    p.setFont(self._fonts[paint.font])
+                    for col, cells, glyph in run.singles:
+                        self._draw_glyph(p, glyph, col, cells, y, baseline, paint.font)
+            if paint.underline != UL_NONE or paint.strike or paint.overline:
+                self._draw_decorations(p, paint, run.x0, run.x1, y, baseline)
+        p.setClipping(False)
+        self._paint_pointed(p, y, abs_row, text)
+
+    def _variant_of(self, sid: int) -> int:
+        """The font variant (bit 0 bold, bit 1 italic) style ``sid`` is drawn in."""
+        return self._paint_of(sid).font
+
+    def _paint_marked(self, p: QtGui.QPainter, y: int, abs_row: int, n: int, sel: tuple[Cell, Cell] | None) -> None:
+        """Under the text: the find matches and the selection on this row."""
+        cw, ch = self._cw, self._ch
+        found = self._find_rows.get(abs_row)
+        if found:
+            for c0, c1, current in found:
+                rgb = self._theme.find_current if current else self._theme.find_match
+                p.fillRect(c0 * cw, y, (min(c1, n) - c0) * cw, ch, _qcolor(rgb, 255 if current else 150))
+        span = self._selection_span(abs_row, n, sel)
+        if span is not None:
+            p.fillRect(span[0] * cw, y, (span[1] - span[0]) * cw, ch, _qcolor(self._theme.selection))
+
+    def _paint_pointed(self, p: QtGui.QPainter, y: int, abs_row: int, text: str) -> None:
+        """Over the text: the link or location under the pointer (underlined) and the Bytes panel's cells."""
+        cw, ch = self._cw, self._ch
+        n = len(text)
         target = self._hover_target
         if target is not None and target[0][0] <= abs_row <= target[1][0]:
             c0 = target[0][1] if abs_row == target[0][0] else 0

@@ -13,6 +13,7 @@ import pytest
 
 from app.bench import gui_peers
 from app.bench.gui_case import GuiMeasurement, StallProbe, report
+from app.bench.gui_peers import GuiPeer
 from app.widgets.qt import QtCore
 
 
@@ -24,6 +25,21 @@ def test_stall_probe_sees_a_blocked_event_loop(qtbot: Any) -> None:
     probe.stop()
     assert probe.max_stall_ms >= 250
     assert len(probe.ticks) > 5  # the timer did fire around the stall
+    assert probe.max_stall_cpu_ms < 100  # asleep, not working: the CPU time in the gap says so
+
+
+def test_stall_probe_tells_the_app_s_own_work_in_a_stall(qtbot: Any) -> None:
+    def busy() -> None:
+        end = time.process_time() + 0.2
+        while time.process_time() < end:
+            pass
+
+    probe = StallProbe(interval_ms=10)
+    probe.start()
+    QtCore.QTimer.singleShot(50, busy)
+    qtbot.wait(400)
+    probe.stop()
+    assert probe.max_stall_ms >= 150 and probe.max_stall_cpu_ms >= 190
 
 
 def test_bench_gui_floods_the_window_and_every_byte_arrives(tmp_path: Any) -> None:
@@ -82,3 +98,18 @@ def test_a_missing_peer_terminal_is_reported(monkeypatch: pytest.MonkeyPatch, tm
     text = "\n".join(report(m))
     assert "peer xterm     missing: no-such-terminal-here is not installed" in text
     assert m.ok and "result         ok" in text
+
+
+def test_the_verdict_holds_the_window_to_xterm_and_shows_st_beside_it() -> None:
+    def measured(*peers: GuiPeer) -> GuiMeasurement:
+        return GuiMeasurement(10, 10, True, 2.0, 80, 40.0, 1.0, 1.0, 100, "xcb", engine_seconds=1.5, peers=list(peers))
+
+    xterm_slower, st_faster = GuiPeer("xterm", seconds=7.5), GuiPeer("st", seconds=1.2)
+    both = measured(xterm_slower, st_faster)
+    assert both.judged_peers == [xterm_slower] and both.ok
+    text = "\n".join(report(both))
+    assert "peer st        1.20 s on the same file under Xvfb: the window is SLOWER (shown, not a limit)" in text
+    assert "the window is faster" in text and "result         ok" in text
+    assert not measured(GuiPeer("xterm", seconds=1.9), st_faster).ok  # xterm faster: failed
+    assert not measured(st_faster).ok  # without xterm, the peers timed are the limit
+    assert measured(GuiPeer("xterm", missing="not installed")).ok  # nothing timed: nothing to beat

@@ -215,3 +215,75 @@ def test_a_cancelled_close_still_releases_everything(backend: str) -> None:
         return source.returncode
 
     assert run(go()) == -signal.SIGKILL
+
+
+@posix
+def test_read_nowait_hands_over_only_what_is_ready() -> None:
+    """What the session reads again at once after each chunk: nothing while the program writes nothing, its next
+    output once written, and nothing (never a block) once the output ended."""
+    code = "import sys; sys.stdout.write('first\\n'); sys.stdout.flush(); input(); sys.stdout.write('second\\n')"
+
+    async def go() -> tuple[bytes, bool, bytes, bool]:
+        source = spawn(SpawnSpec(py(code)), "pty")
+        assert isinstance(source, PtySource)
+        await source.start()
+        try:
+            seen = bytearray()
+            await read_until(source, b"first\r\n", seen)
+            idle = source.read_nowait() is None  # the program waits for its input: nothing is ready
+            source.write(b"\n")
+            later = bytearray()
+            for _ in range(2000):  # bounded polling, not a measure
+                chunk = source.read_nowait()
+                if chunk is not None:
+                    later += chunk.data
+                if b"second\r\n" in later:
+                    break
+                await asyncio.sleep(0.005)
+            while await source.read() is not None:
+                pass
+            ended = source.read_nowait() is None and await source.read() is None
+            await source.wait()
+            return bytes(seen), idle, bytes(later), ended
+        finally:
+            await source.close()
+
+    seen, idle, later, ended = run(go())
+    assert seen == b"first\r\n" and idle
+    assert later.endswith(b"second\r\n") and ended
+
+
+@posix
+def test_a_flood_read_both_ways_arrives_whole_and_in_order() -> None:
+    """Reads through the loop and reads at once, mixed as the session mixes them: every byte, once, in order."""
+    payload = bytes(range(256)) * 2048  # 512 KiB, every byte value (raw mode: nothing translated)
+    code = (
+        "import sys, tty; tty.setraw(1); out = sys.stdout.buffer\n"
+        "out.write(bytes(range(256)) * 2048); out.flush()\n"
+    )
+
+    async def go() -> tuple[bytes, int, int]:
+        source = spawn(SpawnSpec(py(code)), "pty")
+        assert isinstance(source, PtySource)
+        await source.start()
+        try:
+            got = bytearray()
+            waited = at_once = 0
+            while True:
+                chunk = source.read_nowait()
+                if chunk is None:
+                    chunk = await source.read()
+                    if chunk is None:
+                        break
+                    waited += 1
+                else:
+                    at_once += 1
+                got += chunk.data
+            await source.wait()
+            return bytes(got), waited, at_once
+        finally:
+            await source.close()
+
+    got, waited, at_once = run(go())
+    assert got == payload
+    assert waited >= 1 and waited + at_once >= len(payload) // (64 * 1024)

@@ -301,3 +301,20 @@ def test_void_qt_calls_do_not_leak_none(make_view: MakeView) -> None:
     finally:
         gc.enable()
     assert abs(after - before) < 100
+
+
+def test_the_fonts_are_asked_for_control_pictures_only_when_bytes_are_first_painted(qtbot: QtBot) -> None:
+    """Scanning the installed fonts costs start-up time: an empty panel at start does not; its first bytes do."""
+    log = ByteLog()
+    view = HexView(log)
+    qtbot.addWidget(view)
+    view.resize(600, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    view.viewport().grab()  # an empty panel painted
+    assert view.model.control_pictures is None
+    log.append(b"\x1b[31mred\r\n", t=0.0)
+    view.flush_refresh()
+    view.viewport().grab()
+    assert view.model.control_pictures is not None
+    assert view.row_text(0).endswith(("␛[31mred␍␊", "·[31mred··"))  # pictures or dots, as the fonts allow

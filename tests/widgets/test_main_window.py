@@ -107,6 +107,23 @@ def test_decode_as_cp936_shows_the_gbk_text(window: MainWindow) -> None:
     assert "你好，世界" not in screen_text(tab.terminal)
 
 
+
+def test_the_decode_menu_ticks_the_current_tab_s_encoding_when_it_is_shown(window: MainWindow) -> None:
+    """A tab switch leaves the ticks to the menu's showing (start-up need not load every codec listed)."""
+    gbk_tab = play(window, GBK)
+    window.decode_as("cp936")
+    utf8_tab = play(window, GBK)
+    assert window.current_tab() is utf8_tab and window.decode_menu.isEnabled()
+
+    def ticked() -> list[str]:
+        window.decode_menu.aboutToShow.emit()
+        return [str(a.data()) for a in window.decode_menu.actions() if a.isChecked()]
+
+    assert ticked() == ["utf-8"]
+    window.tabs.setCurrentWidget(gbk_tab)
+    assert ticked() == ["cp936"]
+
+
 # ---------------------------------------------------------------------------- cells ↔ bytes
 
 

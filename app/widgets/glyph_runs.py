@@ -1,0 +1,363 @@
+"""Terminal rows as prepared glyph runs: text shaped once per row content, drawn with ``drawGlyphRun``.
+
+Why: ``QPainter.drawText`` shapes its string every time it is called (HarfBuzz, font fallback, the
+letter-spaced layout), and a frame of a ``go test -v`` flood is ~40 rows of new text, cut by colour and
+by CJK into some 150-300 calls: the shaping was most of the terminal's paint.  A terminal does not need
+a shaper for a grid: every glyph goes to a known cell.  So each character is looked up once (glyph index
+and advance, in the primary font or the first fallback family that has it) and a row becomes, per style
+run, one :class:`QtGui.QGlyphRun` per font with the glyphs placed on their cells — a narrow glyph at its
+cell's left edge, a wide one centred in its two cells, where the drawText path puts them.
+
+Preparing a run costs a few C calls, not a Python step per character: the run's text is translated
+(``str.translate``) into a string of the primary font's glyph indexes, ``map(ord, …)`` makes the list,
+and the positions come from a run of the same cells prepared before (a copy of a ``QGlyphRun`` shares
+them).  Only the characters the primary font does not draw on one cell (CJK, most often) are placed one
+by one.  A prepared row depends only on its text, style ids and combining marks (colours are looked up
+when it is drawn), so :class:`RowGlyphCache` keeps the rows of the last frames by content: a row that
+scrolled, or a frame repainted for the cursor or a selection, costs no preparation at all.
+
+What is not drawn this way, and goes back to the caller's drawText path (``singles``): a character no
+listed family has (Qt's own system fallback finds one: emoji, rare symbols), one wider than its cells (the
+caller squeezes it), and a cell with combining marks (which need a shaper).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
+
+from app.vt.width import char_width
+from app.widgets.qt import QtCore, QtGui
+
+__all__ = ["GlyphTable", "PreparedRow", "PreparedRun", "RowGlyphCache"]
+
+#: A wide character's right half (the engine's placeholder): draws nothing.
+_PH = "\x00"
+#: In a translated run: a character placed one by one, one not looked up yet, and a wide character drawn by the
+#: wide pass (see :class:`GlyphTable`).  Glyph indexes are below 0x10000, so none of these can be one.
+_OTHER = "\U0010ffff"
+_UNKNOWN = "\U0010fffe"
+_WIDE = "\U0010fffd"
+#: Position runs kept for reuse (by first column and length); each holds up to a row's positions.
+_TEMPLATES_KEPT = 4096
+
+
+def _unknown() -> str:
+    return _UNKNOWN
+
+
+class _Glyph(NamedTuple):
+    font: int  # index into the variant's raw fonts (0: the primary family)
+    glyph: int  # glyph index in that font
+    advance: float
+
+
+class PreparedRun(NamedTuple):
+    """Cells ``[x0, x1)`` of one style id: the glyph runs that draw its text, and the cells left to drawText."""
+
+    x0: int
+    x1: int
+    sid: int
+    runs: tuple[QtGui.QGlyphRun, ...]
+    #: ``(col, cells, text)`` drawn one by one by the caller (no family has it, too wide, combining marks).
+    singles: tuple[tuple[int, int, str], ...]
+
+
+class PreparedRow(NamedTuple):
+    runs: tuple[PreparedRun, ...]
+
+
+class GlyphTable:
+    """Characters → glyphs for one of the view's font variants (bold/italic) and its fallback families.
+
+    The primary family is tried first, then the families listed after it in the font (the CJK fallbacks),
+    in order — the order Qt's own font merging tries them.  Raw fonts of the fallbacks are made when a
+    character first needs them.
+
+    Two translations (by code point, for ``str.translate``), filled by :meth:`learn` for what is ``_UNKNOWN``:
+    :attr:`translation` maps a character to its glyph index in the primary font, as a one-character string,
+    when that font draws it on one cell; to ``_WIDE`` when it is a wide character of the *wide font* (the family
+    of the first wide character met, CJK as a rule) with the *wide advance* that font gave it (ideographs and
+    fullwidth forms share one); else to ``_OTHER``.  :attr:`wide_translation` maps those wide characters to
+    their glyph index in the wide font and everything else to that font's space glyph, so a run's wide glyphs
+    are one translate too, placed centred in their two cells.
+    """
+
+    def __init__(self, font: QtGui.QFont, cell_width: int) -> None:
+        self._font = QtGui.QFont(font)
+        self._cw = cell_width
+        families = font.families() or [font.family()]
+        self._families = list(dict.fromkeys(families))
+        primary = QtGui.QRawFont.fromFont(font)
+        self.raw_fonts: list[QtGui.QRawFont | None] = [primary] + [None] * (len(self._families) - 1)
+        self._glyphs: dict[str, _Glyph | None] = {}
+        #: By code point (``str.translate`` looks code points up).
+        self.translation: defaultdict[int, str] = defaultdict(_unknown)
+        space = primary.glyphIndexesForString(" ") if primary.isValid() else []
+        #: The primary font's space glyph as a translated character (blank cells and wide halves become it).
+        self.space = chr(space[0]) if len(space) == 1 and space[0] else _OTHER
+        self.translation[ord(" ")] = self.translation[ord(_PH)] = self.space
+        #: The wide font (an index into :attr:`raw_fonts`) and advance, once a wide character was met.
+        self.wide_font = -1
+        self.wide_advance = 0.0
+        self.wide_space = _OTHER
+        self.wide_translation: defaultdict[int, str] = defaultdict(self.wide_space.__str__)
+        self.learn("".join(chr(c) for c in range(0x21, 0x7F)))
+
+    def _raw(self, slot: int) -> QtGui.QRawFont | None:
+        raw = self.raw_fonts[slot]
+        if raw is None:
+            font = QtGui.QFont(self._font)
+            font.setFamilies([self._families[slot]])
+            raw = QtGui.QRawFont.fromFont(font)
+            self.raw_fonts[slot] = raw
+        return raw if raw.isValid() else None
+
+    def glyph(self, char: str) -> _Glyph | None:
+        """The glyph of one character, from the first family that has it; ``None``: none of them does."""
+        found = self._glyphs.get(char, False)
+        if found is not False:
+            return found  # type: ignore[return-value]
+        result: _Glyph | None = None
+        for slot in range(len(self.raw_fonts)):
+            raw = self._raw(slot)
+            # The ucs4 overload: PySide's QChar one misreads characters outside Latin-1.
+            if raw is None or not raw.supportsCharacter(ord(char)):
+                continue
+            indexes = raw.glyphIndexesForString(char)
+            if len(indexes) == 1 and indexes[0]:
+                advance = raw.advancesForGlyphIndexes(indexes)[0].x()
+                result = _Glyph(slot, indexes[0], advance)
+                break
+        if len(self._glyphs) > 16384:
+            self._glyphs.clear()
+        self._glyphs[char] = result
+        return result
+
+    def learn(self, text: str) -> None:
+        """Fill the translations for the characters of ``text`` not looked up yet."""
+        table = self.translation
+        if len(table) > 16384:
+            keep = {c: table[c] for c in (0x20, 0, *range(0x21, 0x7F))}
+            table.clear()
+            table.update(keep)
+            self.wide_translation.clear()
+        cw = self._cw
+        new = [char for char in set(text) if table.get(ord(char), _UNKNOWN) == _UNKNOWN]
+        self._look_up(new)
+        for char in new:
+            glyph = self.glyph(char)
+            width = 1 if " " <= char <= "~" else char_width(char)  # ASCII: no width table (start-up time)
+            if glyph is None:
+                table[ord(char)] = _OTHER
+            elif width == 1 and glyph.font == 0 and glyph.advance <= cw + 0.5:
+                table[ord(char)] = chr(glyph.glyph)
+            elif width == 2 and glyph.advance <= 2 * cw + 0.5 and self._is_wide_font(glyph):
+                table[ord(char)] = _WIDE
+                self.wide_translation[ord(char)] = chr(glyph.glyph)
+            else:
+                table[ord(char)] = _OTHER
+
+    def _look_up(self, chars: list[str]) -> None:
+        """:meth:`glyph` for many characters at once: one cmap and one advances call per family, not per
+        character (text that keeps bringing new ideographs would otherwise spend its frames here)."""
+        glyphs = self._glyphs
+        left = [c for c in chars if c not in glyphs and ord(c) < 0x10000]  # one UTF-16 unit: one glyph each
+        if len(glyphs) + len(left) > 16384:
+            glyphs.clear()
+        for slot in range(len(self.raw_fonts)):
+            raw = self._raw(slot) if left else None
+            if raw is None:
+                continue
+            indexes = raw.glyphIndexesForString("".join(left))
+            if len(indexes) != len(left):
+                return  # not one glyph per character after all: glyph() looks them up one by one
+            found = [(c, i) for c, i in zip(left, indexes, strict=True) if i]
+            advances = raw.advancesForGlyphIndexes([i for _c, i in found]) if found else []
+            for (char, index), advance in zip(found, advances, strict=True):
+                glyphs[char] = _Glyph(slot, index, advance.x())
+            left = [c for c in left if c not in glyphs]
+        for char in left:
+            glyphs[char] = None  # no listed family has it
+
+    def _is_wide_font(self, glyph: _Glyph) -> bool:
+        """The glyph is in the wide font with the wide advance (the first wide glyph met sets both)."""
+        if self.wide_font < 0:
+            raw = self.raw_fonts[glyph.font]
+            space = raw.glyphIndexesForString(" ") if raw is not None else []
+            if len(space) != 1 or not space[0]:
+                return False  # no blank glyph to stand between its wide glyphs
+            self.wide_font, self.wide_advance, self.wide_space = glyph.font, glyph.advance, chr(space[0])
+            self.wide_translation.default_factory = self.wide_space.__str__
+        return glyph.font == self.wide_font and glyph.advance == self.wide_advance
+
+
+class RowGlyphCache:
+    """Prepared rows by content (text, style ids, marks), for the fonts and cell width it was made with.
+
+    ``variant_of(sid)`` gives the font variant (0-3: bit 0 bold, bit 1 italic) a style id is drawn in.
+    Bounded: the oldest rows go first once ``keep`` are held.
+    """
+
+    def __init__(self, fonts: Sequence[QtGui.QFont], cell_width: int, keep: int = 512) -> None:
+        self.tables = [GlyphTable(font, cell_width) for font in fonts]
+        self._cw = cell_width
+        self._keep = keep
+        self._rows: dict[tuple[str, tuple[int, ...] | None, tuple[tuple[int, str], ...] | None], PreparedRow] = {}
+        #: Glyph runs holding only positions (cells ``start …``, ``dx`` right of their left edges), by
+        #: (start, length, dx).
+        self._templates: dict[tuple[int, int, float], QtGui.QGlyphRun] = {}
+        #: A row's runs of one style id, ``(x0, x1, sid)``, by the row's style ids (rows repeat their colouring).
+        self._spans: dict[tuple[int, ...], tuple[tuple[int, int, int], ...]] = {}
+        #: Rows prepared (cache misses), for tests and the bench.
+        self.prepared = 0
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def row(
+        self,
+        text: str,
+        styles: Sequence[int] | None,
+        marks: Mapping[int, str] | None,
+        variant_of: Callable[[int], int],
+    ) -> PreparedRow:
+        key = (text, tuple(styles) if styles is not None else None, tuple(sorted(marks.items())) if marks else None)
+        found = self._rows.get(key)
+        if found is not None:
+            return found
+        prepared = self._prepare(text, key[1], marks, variant_of)
+        if len(self._rows) >= self._keep:
+            del self._rows[next(iter(self._rows))]
+        self._rows[key] = prepared
+        self.prepared += 1
+        return prepared
+
+    def _prepare(
+        self,
+        text: str,
+        styles: tuple[int, ...] | None,
+        marks: Mapping[int, str] | None,
+        variant_of: Callable[[int], int],
+    ) -> PreparedRow:
+        if styles is None:
+            return PreparedRow((self._prepare_run(text, 0, len(text), 0, variant_of(0), marks),))
+        spans = self._spans.get(styles)
+        if spans is None:
+            spans = self._spans_of(styles)
+        return PreparedRow(tuple(self._prepare_run(text, x0, x1, sid, variant_of(sid), marks) for x0, x1, sid in spans))
+
+    def _spans_of(self, styles: tuple[int, ...]) -> tuple[tuple[int, int, int], ...]:
+        """Cut a row's style ids into runs of one id (kept: rows of a log repeat a few colourings)."""
+        spans = []
+        x = 0
+        sid = styles[0] if styles else 0
+        for col in range(1, len(styles)):
+            if styles[col] != sid:
+                spans.append((x, col, sid))
+                x, sid = col, styles[col]
+        if styles:
+            spans.append((x, len(styles), sid))
+        if len(self._spans) >= 1024:
+            self._spans.clear()
+        self._spans[styles] = found = tuple(spans)
+        return found
+
+    def _positions(self, start: int, length: int, dx: float = 0.0) -> QtGui.QGlyphRun:
+        """A glyph run whose positions are cells ``start … start+length-1`` plus ``dx`` (copy it, then set its
+        glyphs)."""
+        key = (start, length, dx)
+        template = self._templates.get(key)
+        if template is None:
+            if len(self._templates) >= _TEMPLATES_KEPT:
+                self._templates.clear()
+            cw = self._cw
+            template = QtGui.QGlyphRun()
+            template.setPositions([QtCore.QPointF((start + i) * cw + dx, 0) for i in range(length)])
+            template.setGlyphIndexes([0] * length)
+            self._templates[key] = template
+        return template
+
+    def _prepare_run(
+        self, text: str, x0: int, x1: int, sid: int, variant: int, marks: Mapping[int, str] | None
+    ) -> PreparedRun:
+        table = self.tables[variant]
+        space = table.space
+        glyphs = text[x0:x1].translate(table.translation)
+        if _UNKNOWN in glyphs:
+            table.learn(text[x0:x1])
+            glyphs = text[x0:x1].translate(table.translation)
+        singles: list[tuple[int, int, str]] = []
+        others: dict[int, tuple[list[int], list[QtCore.QPointF]]] = {}
+        marked = [k - x0 for k in marks if x0 <= k < x1] if marks else []
+        if marked:  # cells with combining marks are drawn one by one (_place), with their marks
+            edited = list(glyphs)
+            for k in marked:
+                edited[k] = _OTHER
+            glyphs = "".join(edited)
+        if _OTHER in glyphs:
+            i = glyphs.find(_OTHER)
+            while i >= 0:
+                self._place(table, text, x0 + i, marks, others, singles)
+                i = glyphs.find(_OTHER, i + 1)
+            glyphs = glyphs.replace(_OTHER, space)
+        runs = []
+        wide = _WIDE in glyphs
+        narrow = glyphs.replace(_WIDE, space) if wide else glyphs
+        core = narrow.strip(space)
+        if core:
+            start = x0 + len(narrow) - len(narrow.lstrip(space))
+            run = QtGui.QGlyphRun(self._positions(start, len(core)))
+            run.setRawFont(table.raw_fonts[0])  # type: ignore[arg-type]  # valid: it has the space glyph
+            run.setGlyphIndexes(list(map(ord, core)))
+            runs.append(run)
+        if wide:  # the wide pass: wide glyphs centred in their two cells, blanks elsewhere
+            cells = text[x0:x1].translate(table.wide_translation)
+            wide_space = table.wide_space
+            if marked:  # a wide cell with marks went to _place, and is drawn there
+                blanked = list(cells)
+                for k in marked:
+                    blanked[k] = wide_space
+                cells = "".join(blanked)
+            core = cells.strip(wide_space)
+            start = x0 + len(cells) - len(cells.lstrip(wide_space))
+            run = QtGui.QGlyphRun(self._positions(start, len(core), (2 * self._cw - table.wide_advance) / 2))
+            run.setRawFont(table.raw_fonts[table.wide_font])  # type: ignore[arg-type]  # valid: it has the glyphs
+            run.setGlyphIndexes(list(map(ord, core)))
+            runs.append(run)
+        for slot, (indexes, positions) in others.items():
+            run = QtGui.QGlyphRun()
+            run.setRawFont(table.raw_fonts[slot])  # type: ignore[arg-type]  # valid: glyph() found the glyph there
+            run.setGlyphIndexes(indexes)
+            run.setPositions(positions)
+            runs.append(run)
+        return PreparedRun(x0, x1, sid, tuple(runs), tuple(singles))
+
+    def _place(
+        self,
+        table: GlyphTable,
+        text: str,
+        col: int,
+        marks: Mapping[int, str] | None,
+        others: dict[int, tuple[list[int], list[QtCore.QPointF]]],
+        singles: list[tuple[int, int, str]],
+    ) -> None:
+        """One cell the primary font does not draw on one cell: a fallback family's glyph, or a single."""
+        char = text[col]
+        if char == " " or char == _PH:
+            return  # blank (a mark on a blank is not drawn, as on the drawText path)
+        cells = 2 if col + 1 < len(text) and text[col + 1] == _PH else 1
+        mark = marks.get(col) if marks else None
+        if mark:
+            singles.append((col, cells, char + mark))
+            return
+        glyph = table.glyph(char)
+        box = cells * self._cw
+        if glyph is None or glyph.advance > box + 0.5:
+            singles.append((col, cells, char))
+            return
+        dx = (box - glyph.advance) / 2 if cells > 1 else 0.0
+        indexes, positions = others.setdefault(glyph.font, ([], []))
+        indexes.append(glyph.glyph)
+        positions.append(QtCore.QPointF(col * self._cw + dx, 0))

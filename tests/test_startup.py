@@ -1,0 +1,95 @@
+"""Start-up (issue 15): what the real app has loaded when its first prompt is painted.
+
+``python -m app`` runs on a real bash with ``MOJISCOPE_STARTUP_PROBE=1`` (it prints when the first non-blank
+screen is painted, then closes); at that line the child notes which modules are loaded.  Everything that can wait
+must not be there: the panels not in front, the replay bar, the explainer and its libraries, the width tables, the
+process probes' psutil, and what the engine (``app.vt``) needs only for rare sequences (pyte's charset maps).
+Speed itself is measured by ``python -m app bench --startup``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Runs the app; when the probe's line is written, it writes the names of the loaded modules after it.
+CHILD = """
+import json, runpy, sys
+class Stderr:
+    def __init__(self, real):
+        self.real = real
+    def write(self, text):
+        self.real.write(text)
+        if "first prompt painted" in text:
+            self.real.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+        return len(text)
+    def flush(self):
+        self.real.flush()
+sys.stderr = Stderr(sys.stderr)
+sys.argv = ["mojiscope"]
+runpy.run_module("app", run_name="__main__")
+"""
+
+WAITS = (
+    "app.widgets.tests_panel",
+    "app.widgets.codepage_panel",
+    "app.widgets.env_panel",
+    "app.widgets.replay_bar",
+    "app.gotest",  # the go test model: made when a tab's output is first parsed
+    "app.cli",  # the command line's commands: python -m app with no arguments starts the window without them
+    "app.inspect.explain.engine",
+    "app.inspect.explain.inspector",
+    "ftfy",
+    "charset_normalizer",
+    "wcwidth",
+    "pyte",
+    "psutil",
+    "encodings.gbk",  # the Decode as menu's codecs: looked up when the menu is shown
+    "encodings.shift_jis",
+    "encodings.big5",
+)
+
+
+def test_the_first_prompt_is_painted_before_anything_that_can_wait_is_loaded(tmp_path: Path) -> None:
+    (tmp_path / ".bashrc").write_text("PS1='ready$ '\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "MOJISCOPE_"))}
+    env.update(
+        HOME=str(tmp_path),
+        SHELL="/bin/bash",
+        XDG_CONFIG_HOME=str(tmp_path / ".config"),
+        QT_QPA_PLATFORM="offscreen",
+        MOJISCOPE_STARTUP_PROBE="1",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next((ln for ln in done.stderr.splitlines() if ln.startswith("MODULES ")), None)
+    assert line is not None, done.stderr[-2000:]
+    loaded = set(json.loads(line.removeprefix("MODULES ")))
+    assert {"app.widgets.main_window", "app.widgets.hex_view", "app.widgets.explain_panel", "app.vt"} <= loaded
+    assert sorted(name for name in WAITS if name in loaded) == []
+
+
+
+def test_the_warm_up_loads_the_width_tables_psutil_and_the_go_test_model_on_a_background_thread() -> None:
+    """What the first CJK line and the first session's end would load on the GUI thread is loaded beside it."""
+    code = """
+import sys, threading
+from app.app_main import warm_up_in_background
+before = {name in sys.modules for name in ("wcwidth", "psutil", "app.gotest")}
+thread = warm_up_in_background()
+assert thread is not threading.main_thread() and thread.daemon
+thread.join(60)
+from app.vt.width import char_width
+loaded = [name in sys.modules for name in ("wcwidth", "psutil", "app.gotest")]
+print(before, *loaded, char_width.cache_info().currsize, thread.is_alive())
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["{False}", "True", "True", "True", "1", "False"]

@@ -1,0 +1,36 @@
+"""A tab under a flood: the go test model left for later is bounded by the ByteLog's own cap."""
+
+from __future__ import annotations
+
+import sys
+
+from app.session.factory import command_plan, live_session
+from app.widgets.main_window import MainWindow
+from tests.widgets.conftest import run_until
+
+CAP = 64 * 1024
+#: A child that writes 512 KiB of go test -v output in one go, then the run's end.
+FLOOD = (
+    "import sys\n"
+    "out = sys.stdout\n"
+    "for n in range(6000):\n"
+    "    out.write(f'=== RUN   TestFlood{n}\\n    flood_test.go:9: line {n} of the flood ......\\n')\n"
+    "out.write('--- PASS: TestLast (0.00s)\\nPASS\\n')\n"
+)
+
+
+def test_a_flood_nobody_watches_leaves_at_most_the_logs_cap_unparsed(window: MainWindow) -> None:
+    window.show_panel("Bytes")  # the Tests panel is not shown: its model may lag behind the output
+    session = live_session(command_plan([sys.executable, "-c", FLOOD]), backend="pty", bytelog_cap=CAP)
+    tab = window.open_session(session, title="flood")
+    assert tab.tests_live() is False
+    tab._tests_timer.timeout.disconnect()  # no quiet moment: only the cap makes it parse during the flood
+    pending: list[int] = []
+    session.subscribe(lambda _event: pending.append(tab.tests_pending_bytes))
+    run_until(window, lambda: session.exit_status is not None)
+    assert session.bytelog.total_bytes > 6 * CAP and session.bytelog.dropped_bytes > 0
+    assert max(pending) > CAP // 2  # it did lag behind…
+    assert max(pending) <= CAP  # …but never by more than the log keeps
+    run = tab.tests_run  # reading the model catches it up with every byte
+    assert tab.tests_pending_bytes == 0
+    assert run.find("TestFlood5999") is not None
