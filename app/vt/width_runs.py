@@ -5,14 +5,16 @@ its text wrapping, line breaking and escape-sequence modules beside the width ta
 imported to reach one function.  Asked on the GUI thread at the first non-ASCII character of a stream (a CJK
 line of a flood, a box-drawing frame, a prompt with an accented name), that import is a stall the user sees.
 These runs answer the most common blocks — ASCII and Latin, Greek and Cyrillic, punctuation, arrows and symbols, box
-drawing and blocks, Braille (spinners), CJK symbols and kana, CJK ideographs, Hangul syllables, private use
-(powerline glyphs), fullwidth forms — so that such a character needs no import; wcwidth is still loaded for
-everything else (emoji among it) and on a background thread once the window has opened.
+drawing and blocks, check marks and the common emoji, Braille (spinners), CJK symbols and kana, CJK ideographs,
+Hangul syllables, private use (powerline glyphs), fullwidth forms — so that such a character needs no import;
+wcwidth is still loaded for everything else (other scripts, rarer symbols) and on a background thread once the
+window has opened.
 
 The runs are wcwidth's own widths over those blocks, written out (a hand-kept table where the library cannot be
-reached cheaply): ``tests/vt/test_width_runs.py`` holds every code point they cover to wcwidth.  Blocks whose
-widths changed between Unicode versions (emoji, CJK strokes, Yijing hexagrams) are left out, so that an older
-wcwidth than the one tested disagrees with them nowhere a user is likely to look.
+reached cheaply): ``tests/vt/test_width_runs.py`` holds every code point they cover to the installed wcwidth.
+Where an older wcwidth than the one tested (Unicode 15, wcwidth 0.2.13) would differ is where Unicode has since
+assigned or widened code points (new emoji, trigram symbols): there these runs give the newer width, always the
+same one for a character, whichever wcwidth is installed.
 """
 
 from __future__ import annotations
@@ -59,6 +61,18 @@ RUNS: tuple[tuple[int, int, int], ...] = (
     (0x23F4, 0x25FC, 1),
     (0x25FD, 0x25FE, 2),
     (0x25FF, 0x25FF, 1),
+    # Miscellaneous symbols and Dingbats (check marks, crosses, warning signs; emoji among them)
+    (0x2600, 0x2613, 1), (0x2614, 0x2615, 2), (0x2616, 0x262F, 1), (0x2630, 0x2637, 2), (0x2638, 0x2647, 1),
+    (0x2648, 0x2653, 2), (0x2654, 0x267E, 1), (0x267F, 0x267F, 2), (0x2680, 0x2689, 1), (0x268A, 0x268F, 2),
+    (0x2690, 0x2692, 1), (0x2693, 0x2693, 2), (0x2694, 0x26A0, 1), (0x26A1, 0x26A1, 2), (0x26A2, 0x26A9, 1),
+    (0x26AA, 0x26AB, 2), (0x26AC, 0x26BC, 1), (0x26BD, 0x26BE, 2), (0x26BF, 0x26C3, 1), (0x26C4, 0x26C5, 2),
+    (0x26C6, 0x26CD, 1), (0x26CE, 0x26CE, 2), (0x26CF, 0x26D3, 1), (0x26D4, 0x26D4, 2), (0x26D5, 0x26E9, 1),
+    (0x26EA, 0x26EA, 2), (0x26EB, 0x26F1, 1), (0x26F2, 0x26F3, 2), (0x26F4, 0x26F4, 1), (0x26F5, 0x26F5, 2),
+    (0x26F6, 0x26F9, 1), (0x26FA, 0x26FA, 2), (0x26FB, 0x26FC, 1), (0x26FD, 0x26FD, 2), (0x26FE, 0x2704, 1),
+    (0x2705, 0x2705, 2), (0x2706, 0x2709, 1), (0x270A, 0x270B, 2), (0x270C, 0x2727, 1), (0x2728, 0x2728, 2),
+    (0x2729, 0x274B, 1), (0x274C, 0x274C, 2), (0x274D, 0x274D, 1), (0x274E, 0x274E, 2), (0x274F, 0x2752, 1),
+    (0x2753, 0x2755, 2), (0x2756, 0x2756, 1), (0x2757, 0x2757, 2), (0x2758, 0x2794, 1), (0x2795, 0x2797, 2),
+    (0x2798, 0x27AF, 1), (0x27B0, 0x27B0, 2), (0x27B1, 0x27BE, 1), (0x27BF, 0x27BF, 2),
     # Braille patterns
     (0x2800, 0x28FF, 1),
     # CJK symbols and punctuation, Hiragana, Katakana
@@ -86,6 +100,26 @@ RUNS: tuple[tuple[int, int, int], ...] = (
     (0xFFA1, 0xFFDF, 1),
     (0xFFE0, 0xFFE6, 2),
     (0xFFE7, 0xFFEF, 1),
+    # Miscellaneous symbols and pictographs, emoticons, transport and map symbols, supplemental symbols and
+    # pictographs, symbols and pictographs extended-A: the emoji CI logs and prompts print
+    (0x1F300, 0x1F320, 2), (0x1F321, 0x1F32C, 1), (0x1F32D, 0x1F335, 2), (0x1F336, 0x1F336, 1),
+    (0x1F337, 0x1F37C, 2), (0x1F37D, 0x1F37D, 1), (0x1F37E, 0x1F393, 2), (0x1F394, 0x1F39F, 1),
+    (0x1F3A0, 0x1F3CA, 2), (0x1F3CB, 0x1F3CE, 1), (0x1F3CF, 0x1F3D3, 2), (0x1F3D4, 0x1F3DF, 1),
+    (0x1F3E0, 0x1F3F0, 2), (0x1F3F1, 0x1F3F3, 1), (0x1F3F4, 0x1F3F4, 2), (0x1F3F5, 0x1F3F7, 1),
+    (0x1F3F8, 0x1F43E, 2), (0x1F43F, 0x1F43F, 1), (0x1F440, 0x1F440, 2), (0x1F441, 0x1F441, 1),
+    (0x1F442, 0x1F4FC, 2), (0x1F4FD, 0x1F4FE, 1), (0x1F4FF, 0x1F53D, 2), (0x1F53E, 0x1F54A, 1),
+    (0x1F54B, 0x1F54E, 2), (0x1F54F, 0x1F54F, 1), (0x1F550, 0x1F567, 2), (0x1F568, 0x1F579, 1),
+    (0x1F57A, 0x1F57A, 2), (0x1F57B, 0x1F594, 1), (0x1F595, 0x1F596, 2), (0x1F597, 0x1F5A3, 1),
+    (0x1F5A4, 0x1F5A4, 2), (0x1F5A5, 0x1F5FA, 1), (0x1F5FB, 0x1F64F, 2),
+    (0x1F680, 0x1F6C5, 2), (0x1F6C6, 0x1F6CB, 1), (0x1F6CC, 0x1F6CC, 2), (0x1F6CD, 0x1F6CF, 1),
+    (0x1F6D0, 0x1F6D2, 2), (0x1F6D3, 0x1F6D4, 1), (0x1F6D5, 0x1F6D9, 2), (0x1F6DA, 0x1F6DB, 1),
+    (0x1F6DC, 0x1F6DF, 2), (0x1F6E0, 0x1F6EA, 1), (0x1F6EB, 0x1F6EC, 2), (0x1F6ED, 0x1F6F3, 1),
+    (0x1F6F4, 0x1F6FC, 2), (0x1F6FD, 0x1F6FF, 1),
+    (0x1F900, 0x1F90B, 1), (0x1F90C, 0x1F93A, 2), (0x1F93B, 0x1F93B, 1), (0x1F93C, 0x1F945, 2),
+    (0x1F946, 0x1F946, 1), (0x1F947, 0x1F9FF, 2),
+    (0x1FA70, 0x1FA7C, 2), (0x1FA7D, 0x1FA7F, 1), (0x1FA80, 0x1FAC6, 2), (0x1FAC7, 0x1FAC7, 1),
+    (0x1FAC8, 0x1FAC8, 2), (0x1FAC9, 0x1FACB, 1), (0x1FACC, 0x1FADD, 2), (0x1FADE, 0x1FADE, 1),
+    (0x1FADF, 0x1FAEB, 2), (0x1FAEC, 0x1FAEE, 1), (0x1FAEF, 0x1FAFA, 2), (0x1FAFB, 0x1FAFF, 1),
     # CJK Unified Ideographs Extensions B-F and later, compatibility supplement; Extensions G and later
     (0x20000, 0x2FFFD, 2),
     (0x30000, 0x3FFFD, 2),

@@ -65,15 +65,17 @@ import sys
 from app.vt.width import cells, layout
 print(cells("  main_test.go:12: 期望 “ok” — é ─┤ ⠋ こんにちは 한국어 ＡＢ"), "wcwidth" in sys.modules)
 print(layout("✅ done")[0][:3], "wcwidth" in sys.modules)
+print(layout("שלום 🇯🇵")[0], "wcwidth" in sys.modules)
 """
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    first, second = done.stdout.splitlines()
+    first, second, third = done.stdout.splitlines()
     wide = "期望こんにちは한국어ＡＢ"
     assert first == "  main_test.go:12: 期望 “ok” — é ─┤ ⠋ こんにちは 한국어 ＡＢ False".translate(
         {ord(c): c + "\x00" for c in wide}
     )
-    assert second == "['✅', '\\x00', ' '] True"
+    assert second == "['✅', '\\x00', ' '] False"
+    assert third == "['ש', 'ל', 'ו', 'ם', ' ', '🇯', '\\x00', '🇵', '\\x00'] True"
 
 
 def test_a_page_half_covered_is_learned_in_part_then_in_full_once_wcwidth_is_loaded() -> None:
