@@ -209,9 +209,10 @@ WARM_UP_MS = 300
 
 def warm_up_in_background() -> threading.Thread:
     """Load, on a background thread, what would otherwise be loaded on the GUI thread in the middle of a stream:
-    the width tables the engine reads at its first non-ASCII character (wcwidth, ~30-40 ms: a stall at the first
-    CJK line of a flood), psutil, which the first session's end imports to gather its process family (~35 ms,
-    with PySide's import hook reading each new module's source: a stall as a ``go test`` run ends), and the go test
+    the width tables the engine reads at its first character outside the common blocks :mod:`app.vt.width_runs`
+    covers (wcwidth, ~35-40 ms: a stall at the first emoji of a flood), psutil, which the first session's end
+    imports to gather its process family (~35 ms, with PySide's import hook reading each new module's source: a
+    stall as a ``go test`` run ends), and the go test
     model (:mod:`app.gotest`, made at a tab's first parse: after a flood nobody watched, at its end).
 
     Why a thread: this is import work, which is safe on any thread, and the interpreter hands the GUI thread
@@ -220,9 +221,9 @@ def warm_up_in_background() -> threading.Thread:
     """
 
     def load() -> None:
-        from app.vt.width import char_width
+        from app.vt.width import load_wcwidth
 
-        char_width("中")
+        load_wcwidth()
         import psutil  # noqa: F401  # loaded for the session's end (app.pty._common)
 
         import app.gotest  # noqa: F401  # loaded for a tab's first go test parse (app.widgets.session_tab)

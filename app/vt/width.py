@@ -4,11 +4,14 @@ The screen stores one string per cell: a wide character occupies its cell and th
 which holds :data:`WIDE_PLACEHOLDER`, and a zero-width (combining) character joins the cell
 before it.
 
-Widths come from wcwidth.  Asking it one character at a time would put a Python call on every
-printed character, so instead a ``str.translate`` table does the layout in C: it maps a wide
-character to itself plus the placeholder and a zero-width one to a marker that sends the run to
-the (rare) per-character path.  The table fills lazily from wcwidth as characters are first
-seen (:func:`cells`), and is bounded.
+Widths come from wcwidth, but the most common blocks (ASCII and Latin, CJK, kana, Hangul, box drawing, ...)
+are answered from :mod:`app.vt.width_runs` without importing it: its import would be a stall of ~35-40 ms
+wherever the first such character arrives (:func:`load_wcwidth` loads it on purpose, off the GUI thread).
+
+Asking for widths one character at a time would put a Python call on every printed character, so instead a
+``str.translate`` table does the layout in C: it maps a wide character to itself plus the placeholder and a
+zero-width one to a marker that sends the run to the (rare) per-character path.  The table fills lazily as
+characters are first seen (:func:`cells`), and is bounded.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+
+from app.vt.width_runs import quick_width
 
 __all__ = [
     "UNSEEN",
@@ -28,6 +34,7 @@ __all__ = [
     "cells_of_lines",
     "char_width",
     "layout",
+    "load_wcwidth",
     "text_width",
 ]
 
@@ -37,14 +44,28 @@ ZERO_MARK = "\x01"
 _CACHE_LIMIT = 200_000
 
 
+#: wcwidth's ``wcwidth`` once :func:`load_wcwidth` has imported it.
+_wcwidth: Callable[[str], int] | None = None
+
+
+def load_wcwidth() -> Callable[[str], int]:
+    """wcwidth's ``wcwidth``, imported at the first call: at the first character :mod:`app.vt.width_runs` does not
+    cover, not with the engine (wcwidth's import costs start-up time and a prompt needs none of it), or earlier
+    by the app's warm-up thread."""
+    global _wcwidth
+    if _wcwidth is None:
+        from wcwidth import wcwidth
+
+        _wcwidth = wcwidth
+    return _wcwidth
+
+
 @lru_cache(maxsize=65536)
 def char_width(ch: str) -> int:
     """Width of one printable character: 0, 1 or 2 (controls count as 0)."""
-    # Imported on the first character the table has not seen, not with the engine: wcwidth's tables cost start-up
-    # time, and a prompt in ASCII needs none of them (the import is a dict lookup after the first time).
-    from wcwidth import wcwidth
-
-    w = wcwidth(ch)
+    w = quick_width(ord(ch))
+    if w is None:
+        w = load_wcwidth()(ch)
     return 0 if w < 0 else w
 
 
@@ -87,9 +108,15 @@ class _Learner(dict[int, "int | str"]):
         if len(self) > _CACHE_LIMIT:
             self.clear()
             cell_map.clear()
+        value = _cell_value(code)  # first: it may load wcwidth, and then the whole page is learned
         base = code & ~(_PAGE - 1)
-        page = {c: _cell_value(c) for c in range(base, base + _PAGE) if not 0xD800 <= c < 0xE000}
-        page[code] = _cell_value(code)  # a surrogate (from surrogateescape) is still a character to lay out
+        codes: Iterable[int] = range(base, base + _PAGE)
+        if _wcwidth is None:
+            # Not the neighbours that would need wcwidth imported (Armenian next to Cyrillic, say): they are
+            # learned at their own first miss.
+            codes = [c for c in codes if quick_width(c) is not None]
+        page = {c: _cell_value(c) for c in codes if not 0xD800 <= c < 0xE000}
+        page[code] = value  # a surrogate (from surrogateescape) is still a character to lay out
         self.update(page)
         cell_map.update(page)
         return page[code]

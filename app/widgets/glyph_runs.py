@@ -41,6 +41,10 @@ _UNKNOWN = "\U0010fffe"
 _WIDE = "\U0010fffd"
 #: Position runs kept for reuse (by first column and length); each holds up to a row's positions.
 _TEMPLATES_KEPT = 4096
+#: Rows of cell positions kept (one per offset ``dx``: the narrow glyphs' and each wide font's), and how many
+#: columns one holds at least.
+_POINT_ROWS_KEPT = 16
+_POINTS_AT_ONCE = 256
 
 
 def _unknown() -> str:
@@ -208,6 +212,8 @@ class RowGlyphCache:
         #: Glyph runs holding only positions (cells ``start …``, ``dx`` right of their left edges), by
         #: (start, length, dx).
         self._templates: dict[tuple[int, int, float], QtGui.QGlyphRun] = {}
+        #: The positions of a row's cells from column 0, by ``dx``: a template's positions are a slice of them.
+        self._points: dict[float, list[QtCore.QPointF]] = {}
         #: A row's runs of one style id, ``(x0, x1, sid)``, by the row's style ids (rows repeat their colouring).
         self._spans: dict[tuple[int, ...], tuple[tuple[int, int, int], ...]] = {}
         #: Rows prepared (cache misses), for tests and the bench.
@@ -272,9 +278,17 @@ class RowGlyphCache:
         if template is None:
             if len(self._templates) >= _TEMPLATES_KEPT:
                 self._templates.clear()
-            cw = self._cw
+            # A slice of a row's points, not new ones: making a QPointF is a Python object and a C++ one each, and
+            # under a flood a new (start, length) came with most new rows of the first frames (~0.1 ms each).
+            points = self._points.get(dx)
+            if points is None or len(points) < start + length:
+                if len(self._points) >= _POINT_ROWS_KEPT:
+                    self._points.clear()
+                cw = self._cw
+                points = [QtCore.QPointF(i * cw + dx, 0) for i in range(max(start + length, _POINTS_AT_ONCE))]
+                self._points[dx] = points
             template = QtGui.QGlyphRun()
-            template.setPositions([QtCore.QPointF((start + i) * cw + dx, 0) for i in range(length)])
+            template.setPositions(points[start : start + length])
             template.setGlyphIndexes([0] * length)
             self._templates[key] = template
         return template

@@ -211,3 +211,20 @@ def test_a_prepared_row_places_glyphs_on_their_cells(make: Callable[..., Screen]
     (wide,) = wide_run.positions()
     advance = wide_run.rawFont().advancesForGlyphIndexes(wide_run.glyphIndexes())[0].x()
     assert wide.x() == pytest.approx(3 * s.cw + (2 * s.cw - advance) / 2)  # centred in cells 3-4
+
+
+def test_runs_anywhere_in_a_row_longer_than_the_positions_made_at_once_sit_on_their_cells(
+    make: Callable[..., Screen],
+) -> None:
+    """Templates are slices of one row of positions per offset: a run starting late, one past the columns made at
+    first (300 > 256), and a wide run beside them each get their own cells."""
+    s = make()
+    cache = RowGlyphCache(s.view._fonts, s.cw)
+    rows = [("   abc", 3, 3), ("x" * 300, 0, 300), (" " * 250 + "tail", 250, 4), ("ab 中\x00c", 0, 6)]
+    for text, first, length in rows:
+        (run,) = cache.row(text, None, None, lambda _sid: 0).runs
+        assert [p.x() for p in run.runs[0].positions()] == [(first + i) * s.cw for i in range(length)]
+    wide_run = cache.row("ab 中\x00c", None, None, lambda _sid: 0).runs[0].runs[1]
+    (wide,) = wide_run.positions()
+    advance = wide_run.rawFont().advancesForGlyphIndexes(wide_run.glyphIndexes())[0].x()
+    assert wide.x() == pytest.approx(3 * s.cw + (2 * s.cw - advance) / 2)
