@@ -59,15 +59,24 @@ def test_the_lookup_finds_the_run_that_covers_a_code_point_and_no_other(code: in
         assert char_width(chr(code)) == _wcwidth(code)
 
 
+def run_child(code: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter (nothing imported yet), its output in UTF-8 whatever the platform's
+    console code page (the Windows lane's Python writes cp1252 to a pipe otherwise, and ignores
+    PYTHONIOENCODING: its ``._pth`` file puts it in isolated mode)."""
+    prelude = "import sys\nsys.stdout.reconfigure(encoding='utf-8')\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code], cwd=ROOT, capture_output=True, encoding="utf-8", timeout=60
+    )
+
+
 def test_covered_characters_are_laid_out_without_importing_wcwidth_and_others_import_it() -> None:
     code = """
-import sys
 from app.vt.width import cells, layout
 print(cells("  main_test.go:12: 期望 “ok” — é ─┤ ⠋ こんにちは 한국어 ＡＢ"), "wcwidth" in sys.modules)
 print(layout("✅ done")[0][:3], "wcwidth" in sys.modules)
 print(layout("שלום 🇯🇵")[0], "wcwidth" in sys.modules)
 """
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = run_child(code)
     assert done.returncode == 0, done.stderr
     first, second, third = done.stdout.splitlines()
     wide = "期望こんにちは한국어ＡＢ"
@@ -81,11 +90,10 @@ print(layout("שלום 🇯🇵")[0], "wcwidth" in sys.modules)
 def test_a_page_half_covered_is_learned_in_part_then_in_full_once_wcwidth_is_loaded() -> None:
     # U+0500-U+053F: the end of Cyrillic Supplement, which the runs cover, then Armenian, which they do not.
     code = """
-import sys
 from app.vt import width
 print(width.cells("ԯ"), len([c for c in range(0x500, 0x540) if c in width.cell_map]), "wcwidth" in sys.modules)
 print(width.cells("ԯԱ"), len([c for c in range(0x500, 0x540) if c in width.cell_map]), "wcwidth" in sys.modules)
 """
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = run_child(code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["ԯ 48 False", "ԯԱ 64 True"]
