@@ -34,6 +34,9 @@ from app.vt import Terminal
 
 __all__ = ["SourceMap"]
 
+#: An unknown line's offsets: above every real offset (so ``min`` takes a real first writer over it).
+_NONE = 1 << 62
+
 
 class SourceMap:
     """Row → byte range bookkeeping for one :class:`Terminal` (see the module docstring).
@@ -45,14 +48,19 @@ class SourceMap:
 
     def __init__(self, terminal: Terminal) -> None:
         self._term = terminal
-        # Line number → first and end offset of the bytes that wrote it, as two dicts of ints: a tuple per line
-        # would be a container the garbage collector tracks, and a flood's ~80 new lines per read made the
-        # young collections run several times a second, each walking every new history row.
-        self._starts: dict[int, int] = {}
-        self._ends: dict[int, int] = {}
-        # Line → the bytes of the last chunk that touched it (two int dicts, for the same reason).
-        self._last_starts: dict[int, int] = {}
-        self._last_ends: dict[int, int] = {}
+        # Line ``base + i`` → first and end offset of the bytes that wrote it, and of the last chunk that touched
+        # it, as four flat lists of ints indexed from ``_base`` (``_NONE`` where the line is unknown). Line numbers
+        # of a stream are a window that only moves down, so lists take a chunk's lines with slice assignments and
+        # drop the lines that left the scrollback with one ``del`` (both in C); dicts keyed by line cost a Python
+        # step per line for each, and their trim, every ~10,000 lines of a flood, was a ~10 ms burst on the GUI
+        # thread. (No tuple per line: a container the garbage collector tracks made young collections walk every
+        # new history row.)
+        self._base = 0
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._last_starts: list[int] = []
+        self._last_ends: list[int] = []
+        self._known = 0  # lines with an entry (the trim's measure of size)
         self._line = 0
         self._dirty_obj: set[int] | None = None
         self._dirty_seen: frozenset[int] = frozenset()
@@ -64,8 +72,7 @@ class SourceMap:
 
     def clear(self) -> None:
         """Forget everything (the terminal was reset, the byte log cleared)."""
-        for spans in (self._starts, self._ends, self._last_starts, self._last_ends):
-            spans.clear()
+        self._set_spans({}, {}, {}, {})
         self.sync()
 
     def follow_reflow(self, reflow: tuple[int, list[tuple[int, int]]] | None) -> bool:
@@ -75,8 +82,9 @@ class SourceMap:
         if reflow is None:
             return False
         first, row_map = reflow
-        self._starts, self._ends = _moved(self._starts, self._ends, first, row_map)
-        self._last_starts, self._last_ends = _moved(self._last_starts, self._last_ends, first, row_map)
+        starts, ends = _moved(*self._spans(self._starts, self._ends), first, row_map)
+        last_starts, last_ends = _moved(*self._spans(self._last_starts, self._last_ends), first, row_map)
+        self._set_spans(starts, ends, last_starts, last_ends)
         return True
 
     def sync(self) -> None:
@@ -92,47 +100,96 @@ class SourceMap:
         screen = self._term.screen
         base = screen.scrolled_off
         line = base + screen.y
-        lo, hi = min(self._line, line), max(self._line, line)
-        firsts: dict[int, int]
-        lasts: dict[int, int]
-        if line > self._line and data.count(b"\n") == line - self._line:
+        before = self._line
+        if line > before and data.count(b"\n") == line - before:
             # Cut after each LF, in C: line i ends at start + the lengths of parts 0..i + its i+1 LFs.
             parts = data.split(b"\n")
             cuts = [start, *map(operator.add, itertools.accumulate(map(len, parts[:-1])), itertools.count(start + 1))]
             if cuts[-1] < end:
                 cuts.append(end)  # the line the cursor is on now, begun by this chunk
-            lines = range(self._line, self._line + len(cuts) - 1)
-            firsts, lasts = dict(zip(lines, cuts[:-1], strict=True)), dict(zip(lines, cuts[1:], strict=True))
+            path = range(before, before + len(cuts) - 1)
+            self._put(before, cuts[:-1], cuts[1:])
         else:
-            firsts, lasts = dict.fromkeys(range(lo, hi + 1), start), dict.fromkeys(range(lo, hi + 1), end)
+            path = range(min(before, line), max(before, line) + 1)
+            self._put(path.start, [start] * len(path), [end] * len(path))
         if not screen.dirty_all:
             # The view takes the dirty set once per frame and leaves a fresh set object behind:
             # rows dirty before this chunk are only those of the same set object.
             seen = self._dirty_seen if screen.dirty is self._dirty_obj else frozenset()
             for y in screen.dirty - seen:
-                if base + y not in firsts:
-                    firsts[base + y], lasts[base + y] = start, end
-        self._last_starts.update(firsts)  # this chunk's own piece of each line, before merging with earlier ones
-        self._last_ends.update(lasts)
-        known_firsts, known_lasts = self._starts, self._ends
-        for n in firsts.keys() & known_firsts.keys():  # rows written before: from their first writer to their last
-            firsts[n] = min(firsts[n], known_firsts[n])
-            lasts[n] = max(lasts[n], known_lasts[n])
-        known_firsts.update(firsts)
-        known_lasts.update(lasts)
+                if base + y not in path:
+                    self._put(base + y, [start], [end])
         self._line = line
         self._dirty_obj = screen.dirty
         self._dirty_seen = frozenset(screen.dirty)
         self._trim()
 
+    def _put(self, line: int, firsts: list[int], lasts: list[int]) -> None:
+        """Lines ``line, line + 1, …`` were written by ``firsts[k]:lasts[k]``: that is their last write, and their
+        whole range runs from their first writer to their last."""
+        starts = self._starts
+        if not starts:
+            self._base = line
+        i = line - self._base
+        if i < 0:  # above every line known (the cursor went up past them): room in front
+            for spans, unknown in self._lists():
+                spans[:0] = [unknown] * -i
+            self._base, i = line, 0
+        j = i + len(firsts)
+        if j > len(starts):
+            more = j - len(starts)
+            for spans, unknown in self._lists():
+                spans += [unknown] * more
+        old = starts[i:j]
+        unknown = old.count(_NONE)
+        self._known += unknown
+        # Only lines written before need merging; they are mostly a prefix (the line the cursor was on), so the
+        # new lines after it are assigned as they are. An unknown line's start (_NONE) is above every offset and
+        # its end (-1) below, so min and max take the new one for any unknown line merged.
+        p = old.index(_NONE) if unknown else len(old)
+        if unknown < len(old) - p:  # known lines after the first unknown one too: merge them all
+            p = len(old)
+        if p:
+            starts[i : i + p] = map(min, old[:p], firsts[:p])
+            self._ends[i : i + p] = map(max, self._ends[i : i + p], lasts[:p])
+        starts[i + p : j] = firsts[p:]
+        self._ends[i + p : j] = lasts[p:]
+        self._last_starts[i:j] = firsts
+        self._last_ends[i:j] = lasts
+
+    def _lists(self) -> tuple[tuple[list[int], int], ...]:
+        """The four lists, each with what it holds for an unknown line."""
+        return ((self._starts, _NONE), (self._ends, -1), (self._last_starts, _NONE), (self._last_ends, _NONE))
+
     def _trim(self) -> None:
         """Forget rows that left the scrollback (keeps memory bounded on endless output)."""
-        first = self._first_line()
-        if len(self._starts) > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
-            for n in [n for n in self._starts if n < first]:
-                del self._starts[n], self._ends[n]
-                self._last_starts.pop(n, None)
-                self._last_ends.pop(n, None)
+        if self._known > 2 * (len(self._term.screen.history) + self._term.rows) + 64:
+            drop = self._first_line() - self._base
+            if drop > 0:
+                self._known -= drop - self._starts[:drop].count(_NONE)
+                for spans, _unknown in self._lists():
+                    del spans[:drop]
+                self._base += drop
+
+    def _spans(self, starts: list[int], ends: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+        """Two of the lists as line → offset dicts of the known lines."""
+        base = self._base
+        known = [i for i, a in enumerate(starts) if a != _NONE]
+        return {base + i: starts[i] for i in known}, {base + i: ends[i] for i in known}
+
+    def _set_spans(
+        self, starts: dict[int, int], ends: dict[int, int], last_starts: dict[int, int], last_ends: dict[int, int]
+    ) -> None:
+        """Take line → offset dicts (the same lines in all four) as the lists."""
+        base = min(starts, default=0)
+        size = max(starts, default=base - 1) - base + 1
+        self._base, self._known = base, len(starts)
+        self._starts, self._ends = [_NONE] * size, [-1] * size
+        self._last_starts, self._last_ends = [_NONE] * size, [_NONE] * size
+        for n, a in starts.items():
+            k = n - base
+            self._starts[k], self._ends[k] = a, ends[n]
+            self._last_starts[k], self._last_ends[k] = last_starts[n], last_ends[n]
 
     def first_line(self) -> int:
         """The line number of view row 0 (the oldest row of the scrollback)."""
@@ -145,9 +202,10 @@ class SourceMap:
     def last_write(self, abs_row: int) -> tuple[int, int] | None:
         """The bytes of the last chunk that wrote view row ``abs_row`` (one read: bounded, unlike the row's
         whole range, which for a full-screen program spans the session)."""
-        line = abs_row + self._first_line()
-        first = self._last_starts.get(line)
-        return None if first is None else (first, self._last_ends[line])
+        k = abs_row + self._first_line() - self._base
+        if not 0 <= k < len(self._last_starts) or self._last_starts[k] == _NONE:
+            return None
+        return self._last_starts[k], self._last_ends[k]
 
     def _first_line(self) -> int:
         screen = self._term.screen
@@ -161,22 +219,24 @@ class SourceMap:
 
     def range_of_row(self, abs_row: int) -> tuple[int, int] | None:
         """The bytes that wrote view row ``abs_row`` as ``(start, end)``, or ``None`` if unknown."""
-        line = abs_row + self._first_line()
-        first = self._starts.get(line)
-        return None if first is None else (first, self._ends[line])
+        k = abs_row + self._first_line() - self._base
+        if not 0 <= k < len(self._starts) or self._starts[k] == _NONE:
+            return None
+        return self._starts[k], self._ends[k]
 
     def lines(self) -> dict[int, tuple[int, int]]:
         """Every line number the map knows, with the ``(start, end)`` of the bytes that wrote it."""
-        return {n: (first, self._ends[n]) for n, first in self._starts.items()}
+        base, ends = self._base, self._ends
+        return {base + i: (a, ends[i]) for i, a in enumerate(self._starts) if a != _NONE}
 
     def rows_of_range(self, start: int, end: int) -> list[int]:
         """View rows written (at least partly) by bytes in ``[start, end)``, top to bottom."""
         first = self._first_line()
         last = self._term.screen.scrolled_off + self._term.rows
-        ends = self._ends
-        return sorted(
-            n - first for n, a in self._starts.items() if a < end and start < ends[n] and first <= n < last
-        )
+        base, starts, ends = self._base, self._starts, self._ends
+        lo, hi = max(first - base, 0), min(last - base, len(starts))
+        # An unknown line's start (_NONE) is above every end, so it never passes a < end.
+        return [base + k - first for k in range(lo, hi) if starts[k] < end and start < ends[k]]
 
 
 def _moved(

@@ -70,12 +70,16 @@ PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(PIECES, max_size=12).map(b"".join), max_size=30), st.booleans())
-def test_record_gives_the_rows_the_simple_loop_gives(chunks: list[bytes], take_dirty: bool) -> None:
-    fast_term, slow_term = Terminal(cols=12, rows=5, scrollback=20), Terminal(cols=12, rows=5, scrollback=20)
+def _held_to_the_loop(
+    chunks: list[bytes], take_dirty: bool, before: bytes = b"", cols: int = 12, rows: int = 5, scrollback: int = 20
+) -> SourceMap:
+    """Feed ``chunks`` to a SourceMap and the reference loop (after ``before``, fed ahead of both maps), checking
+    after every chunk that they know the same lines, and at the end that they answer the same for every row."""
+    fast_term, slow_term = (Terminal(cols=cols, rows=rows, scrollback=scrollback) for _ in range(2))
+    fast_term.feed(before)
+    slow_term.feed(before)
     fast, slow = SourceMap(fast_term), LoopMap(slow_term)
-    offset = 0
+    offset = len(before)
     for index, data in enumerate(chunks):
         for term, smap in ((fast_term, fast), (slow_term, slow)):
             term.feed(data)
@@ -84,9 +88,49 @@ def test_record_gives_the_rows_the_simple_loop_gives(chunks: list[bytes], take_d
                 term.take_dirty()  # as the view does once per frame
         offset += len(data)
         assert fast.lines() == slow.lines()
-    rows = len(fast_term.history) + fast_term.rows
-    assert [fast.range_of_row(r) for r in range(rows)] == [slow.range_of_row(r) for r in range(rows)]
-    assert [fast.last_write(r) for r in range(rows)] == [slow.last_write(r) for r in range(rows)]
+    rows_now = len(fast_term.history) + fast_term.rows
+    assert [fast.range_of_row(r) for r in range(-2, rows_now + 2)] == [
+        slow.range_of_row(r) for r in range(-2, rows_now + 2)
+    ]
+    assert [fast.last_write(r) for r in range(-2, rows_now + 2)] == [
+        slow.last_write(r) for r in range(-2, rows_now + 2)
+    ]
+    for start, end in ((0, offset), (offset // 3, offset // 2), (offset - 1, offset)):
+        assert fast.rows_of_range(start, end) == sorted(
+            r for r in range(rows_now) if (got := slow.range_of_row(r)) is not None and got[0] < end and start < got[1]
+        )
+    return fast
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(PIECES, max_size=12).map(b"".join), max_size=30), st.booleans())
+def test_record_gives_the_rows_the_simple_loop_gives(chunks: list[bytes], take_dirty: bool) -> None:
+    _held_to_the_loop(chunks, take_dirty)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.lists(PIECES, max_size=12).map(b"".join), max_size=60),
+    st.booleans(),
+    st.lists(PIECES, max_size=8).map(b"".join),
+)
+def test_record_holds_to_the_loop_on_a_small_scrollback_and_a_screen_written_before(
+    chunks: list[bytes], take_dirty: bool, before: bytes
+) -> None:
+    """A short scrollback makes the map forget lines often; a map made after output came starts below the top
+    row, so a cursor going up reaches lines above every line it knows."""
+    _held_to_the_loop(chunks, take_dirty, before, cols=8, rows=3, scrollback=2)
+
+
+def test_an_endless_flood_keeps_the_map_bounded_and_exact() -> None:
+    chunks = [b"".join(b"line %d of chunk %d\r\n" % (k, n) for k in range(7)) + b"part" for n in range(200)]
+    smap = _held_to_the_loop(chunks, False, cols=40, rows=4, scrollback=10)
+    known = smap.lines()
+    assert len(known) <= 2 * (10 + 4) + 64 + 8  # forgotten as they leave the scrollback, not kept
+    assert min(known) >= 0 and max(known) == smap.line_of(10 + 3)  # the cursor's row, the newest
+    total = sum(map(len, chunks))
+    assert smap.range_of_row(10 + 3) == (total - 4, total)  # "part", begun by the last chunk
+    assert smap.range_of_row(10 + 2) == (total - 4 - len(b"line 6 of chunk 199\r\n"), total - 4)
 
 
 def test_a_reflow_takes_each_line_s_bytes_to_the_rows_its_cells_went_to() -> None:
