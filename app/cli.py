@@ -19,7 +19,7 @@ import shutil
 import signal
 import sys
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
 
@@ -192,15 +192,29 @@ def _open_recording_or_bytes(path: str) -> tuple[BinaryIO, bool]:
 
 
 def _cast_stream(path: str, f: BinaryIO) -> CastStream:
-    from app.record.cast import CastFormatError, CastStream
+    from app.record.cast import CastStream
 
     try:
-        return CastStream(f)
+        with _recording_errors(path):
+            return CastStream(f)
+    except UsageError:
+        f.close()
+        raise
+
+
+@contextlib.contextmanager
+def _recording_errors(path: str) -> Iterator[None]:
+    """A recording found malformed or unreadable while it is read: one line naming it, as at its start.
+    (``BrokenPipeError`` is not a reading error: our own reader went away, and main() ends quietly.)"""
+    from app.record.cast import CastFormatError
+
+    try:
+        yield
     except CastFormatError as exc:
-        f.close()
         raise UsageError(f"{path}: {exc}") from None
+    except BrokenPipeError:
+        raise
     except OSError as exc:
-        f.close()
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
@@ -426,15 +440,12 @@ def _print_screen(term: Terminal) -> None:
 
 def _parse_recording(path: str) -> Recording:
     """A whole (small) recording in memory, for the screenshot; errors are one line."""
-    from app.record.cast import CastFormatError, read_cast
+    from app.record.cast import read_cast
 
     f = _open_input(path)
     try:
-        recording = read_cast(f)
-    except CastFormatError as exc:
-        raise UsageError(f"{path}: {exc}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        with _recording_errors(path):
+            recording = read_cast(f)
     finally:
         f.close()
     _note_truncated(path, recording.truncated, recording.lines)
@@ -448,7 +459,7 @@ _RENDER_BLOCK = 64 * 1024
 def cmd_render(args: argparse.Namespace) -> int:
     """Feed a byte file or a recording to the engine and print scrollback, then screen; the file is streamed,
     so its size does not matter (only the screen and scrollback are kept)."""
-    from app.record.cast import CastFormatError, OutputEvent, ResizeEvent
+    from app.record.cast import OutputEvent, ResizeEvent
     from app.vt import Terminal
 
     f, is_cast = _open_recording_or_bytes(args.file)
@@ -480,16 +491,12 @@ def cmd_render(args: argparse.Namespace) -> int:
             )
             # The recording's own resizes are followed, unless a size was asked for.
             follow = args.cols is None and args.rows is None
-            try:
+            with _recording_errors(args.file):
                 for event in stream.events():
                     if isinstance(event, OutputEvent):
                         term.feed(event.data)
                     elif isinstance(event, ResizeEvent) and follow:
                         term.resize(event.cols, event.rows)
-            except CastFormatError as exc:
-                raise UsageError(f"{args.file}: {exc}") from None
-            except OSError as exc:
-                raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
             _note_truncated(args.file, stream.truncated, stream.lines)
     term.feed_text(term.decoder.flush())
     _check_engine(term)
@@ -529,11 +536,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def _inspect_cell(args: argparse.Namespace, f: BinaryIO, is_cast: bool) -> int:
     """``inspect FILE --cell ROW,COL``: the bytes that last wrote the cell, found by the window's own model
     (:mod:`app.inspect.cell_map`), with their annotation (and, for a recording, the read and its time)."""
-    from collections.abc import Iterator
 
     from app.inspect.byte_view import ByteViewModel
     from app.inspect.cell_map import cell_map_of
-    from app.record.cast import CastFormatError, OutputEvent, ResizeEvent
+    from app.record.cast import OutputEvent, ResizeEvent
 
     row, col = args.cell
     follow = args.cols is None and args.rows is None
@@ -554,12 +560,8 @@ def _inspect_cell(args: argparse.Namespace, f: BinaryIO, is_cast: bool) -> int:
         cols, rows = args.cols or stream.header.width, args.rows or stream.header.height
     else:
         cols, rows = args.cols or 80, args.rows or 24
-    try:
+    with _recording_errors(args.file):
         cells = cell_map_of(items(), cols=cols, rows=rows, encoding=args.encoding)
-    except CastFormatError as exc:
-        raise UsageError(f"{args.file}: {exc}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     term = cells.terminal
     _check_engine(term)
     last = term.history_size + term.rows - 1
@@ -606,30 +608,25 @@ def _token_line(t: Token, note: str = "") -> str:
 def _inspect_recording(args: argparse.Namespace, stream: CastStream) -> int:
     """The recorded output bytes (not the file's JSON), with a line where each read begins and its time."""
     from app.inspect.recorded import Read, annotate_reads
-    from app.record.cast import CastFormatError, OutputEvent
+    from app.record.cast import OutputEvent
 
     reads = ((e.data, e.t, e.stream) for e in stream.events() if isinstance(e, OutputEvent))
     out = _out()
     try:
-        for item in annotate_reads(reads, args.encoding, args.start, args.end):
-            if isinstance(item, Read):
-                if args.json:
-                    row = {"kind": "read", "read": item.index, "time": item.time, "offset": item.offset}
-                    row |= {"size": item.size, "stream": item.stream}
-                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        with _recording_errors(args.file):
+            for item in annotate_reads(reads, args.encoding, args.start, args.end):
+                if isinstance(item, Read):
+                    if args.json:
+                        row = {"kind": "read", "read": item.index, "time": item.time, "offset": item.offset}
+                        row |= {"size": item.size, "stream": item.stream}
+                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    else:
+                        out.write(f"-- {item.describe()}\n")
+                elif args.json:
+                    out.write(json.dumps(item.as_dict(), ensure_ascii=False) + "\n")
                 else:
-                    out.write(f"-- {item.describe()}\n")
-            elif args.json:
-                out.write(json.dumps(item.as_dict(), ensure_ascii=False) + "\n")
-            else:
-                note = f"  [split across reads #{item.read.index}–#{item.last_read}]" if item.split else ""
-                out.write(_token_line(item.token, note) + "\n")
-    except CastFormatError as exc:
-        raise UsageError(f"{args.file}: {exc}") from None
-    except BrokenPipeError:
-        raise  # our reader went away (`| head`): main() ends quietly
-    except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+                    note = f"  [split across reads #{item.read.index}–#{item.last_read}]" if item.split else ""
+                    out.write(_token_line(item.token, note) + "\n")
     finally:
         stream.close()
     _note_truncated(args.file, stream.truncated, stream.lines)
