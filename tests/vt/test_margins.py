@@ -12,20 +12,13 @@ from __future__ import annotations
 import pytest
 
 from app.vt import Terminal
+from tests.vt.strict import rows, strict_terminal
 
 LRMM = "\x1b[?69h"
 
 
 def term(data: str = "", cols: int = 10, rows: int = 5) -> Terminal:
-    t = Terminal(cols=cols, rows=rows)
-    t.raise_internal_errors = True
-    if data:
-        t.feed(data.encode())
-    return t
-
-
-def rows(t: Terminal) -> list[str]:
-    return [r.rstrip() for r in t.display]
+    return strict_terminal(data, cols, rows)
 
 
 def numbered(cols: int = 10, rows: int = 5) -> str:

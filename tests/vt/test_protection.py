@@ -14,16 +14,13 @@ import pytest
 from app.vt import Terminal
 from app.vt import modes as M
 from app.vt.style import BOLD, PROTECTED, Style
+from tests.vt.strict import strict_terminal
 
 PROT, UNPROT = '\x1b[1"q', '\x1b[0"q'
 
 
 def term(data: str = "", cols: int = 10, rows: int = 3) -> Terminal:
-    t = Terminal(cols=cols, rows=rows)
-    t.raise_internal_errors = True
-    if data:
-        t.feed(data.encode())
-    return t
+    return strict_terminal(data, cols, rows)
 
 
 def row(t: Terminal, y: int = 0) -> str:

@@ -12,18 +12,11 @@ import pytest
 
 from app.vt import Terminal
 from app.vt.style import BLINK, BOLD, CONCEAL, PROTECTED, REVERSE, UL_NONE, UL_SINGLE, Style, rgb
+from tests.vt.strict import rows, strict_terminal
 
 
 def term(data: str = "", cols: int = 10, rows: int = 5) -> Terminal:
-    t = Terminal(cols=cols, rows=rows)
-    t.raise_internal_errors = True
-    if data:
-        t.feed(data.encode())
-    return t
-
-
-def rows(t: Terminal) -> list[str]:
-    return [r.rstrip() for r in t.display]
+    return strict_terminal(data, cols, rows)
 
 
 def style(t: Terminal, y: int, x: int) -> Style:

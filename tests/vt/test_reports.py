@@ -10,14 +10,11 @@ import pytest
 
 from app.vt import Terminal
 from app.vt.colours import DEFAULT_COLOURS, Colours, osc_rgb, parse_colour, xterm_256
+from tests.vt.strict import strict_terminal
 
 
 def term(data: str = "", cols: int = 80, rows: int = 24) -> Terminal:
-    t = Terminal(cols=cols, rows=rows)
-    t.raise_internal_errors = True
-    if data:
-        t.feed(data.encode())
-    return t
+    return strict_terminal(data, cols, rows)
 
 
 def replies(data: str, **kw: int) -> list[bytes]:
