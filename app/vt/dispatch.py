@@ -215,14 +215,24 @@ class Dispatcher:
         """CSIs, each with the printable run after it (see ``Perform``): a full-screen program's redraw, one
         call from the parser instead of a trip round its loop per sequence.  True if the last run is not empty."""
         raw_get = self.csi_raw.get
+        ops_get = self._sgr_ops.get
+        screen = self.screen
         draw = self.print
         run = ""
         for private, params, final, run in _CSI_ITEM.findall(block):
-            h = raw_get("?" + final if private else final)
-            if h is None:
-                self.csi_dispatch(private, params, "", final)
+            if final == "m" and not private:
+                # SGR, inline (``_raw_sgr``): the pen's AND and OR, a call less per colour change.
+                op = ops_get(params)
+                if op is None:
+                    op = self._sgr_op(params)
+                keep, put = op
+                screen.sid = screen.sid & keep | put
             else:
-                h(params)
+                h = raw_get("?" + final if private else final)
+                if h is None:
+                    self.csi_dispatch(private, params, "", final)
+                else:
+                    h(params)
             if run:
                 draw(run)
         return run != ""
@@ -322,13 +332,17 @@ class Dispatcher:
         save_cursor = M.SAVE_CURSOR
 
         def handler(params: str) -> None:
-            n = len(params)
-            if 0 < n <= 5 and params.isdigit():
-                mode = int(params)
-                if mode != save_cursor and mode <= 65535:
-                    set_mode(mode, on)
+            mode = _NUM_OF(params)  # up to three digits (the cursor shown or hidden: ``?25``)
+            if mode is None or not params:
+                n = len(params)
+                if not 0 < n <= 5 or not params.isdigit():
+                    general(params)
                     return
-            general(params)
+                mode = int(params)
+                if mode == save_cursor or mode > 65535:
+                    general(params)
+                    return
+            set_mode(mode, on)
 
         return handler
 
