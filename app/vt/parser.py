@@ -433,7 +433,12 @@ class Parser:
                     draw(run)
                     printed_at = m.end(7)
                 if g == 7:
-                    if csi_runs is not None and (block := _CSI_BLOCK.match(text, pos)) is not None:
+                    if (
+                        csi_runs is not None
+                        and pos < n
+                        and text[pos] == "\x1b"  # a look before the regex: most runs end at a control
+                        and (block := _CSI_BLOCK.match(text, pos)) is not None
+                    ):
                         # More CSIs follow (a full-screen program's redraw): reported in one call.
                         pos = block.end()
                         printed_at = pos if csi_runs(block.group()) else -1

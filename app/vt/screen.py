@@ -374,20 +374,26 @@ class Screen:
 
     def _put_styled_line(self, runs: list[str], sids: list[int]) -> bool:
         """A line with pen changes, from the first column of a row (not at a fresh bottom: a program's region
-        scrolling, a log inside a pane): what drawing each run in its pen does, in one write, if the line fits
-        on the row without a tab or a combining mark; else False, having done nothing."""
+        scrolling, a log inside a pane): what drawing each run in its pen does, in one write if the line fits
+        on the row, else run by run from one layout; False, having done nothing, for a line with a tab."""
         joined = "".join(runs)
-        cols = self.cols
-        if "\t" in joined or len(joined) >= cols:  # laid out it is no shorter: checked before the layout
+        if "\t" in joined:
             return False
         if not joined.isascii():
             runs = cells_each(runs)
             joined = "".join(runs)
-            if ZERO_MARK in joined:
-                return False
         n = len(joined)
-        if n >= cols:
-            return False
+        cols = self.cols
+        if n >= cols or ZERO_MARK in joined:
+            # It wraps, or has combining marks: each run as ``draw`` prints it after its layout, which is done.
+            for run, sid in zip(runs, sids, strict=True):
+                self.sid = sid
+                if run:
+                    if ZERO_MARK in run:
+                        self._draw_with_marks(run)
+                    else:
+                        self._put_cells(run)
+            return True
         line = self.lines[self.y]
         right = line.text[n:]
         if right[0] == PH:

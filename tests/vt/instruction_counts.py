@@ -11,7 +11,10 @@ engine's cost per byte::
 
 ``--engine`` counts another checkout's ``app`` (e.g. ``git archive`` of an older commit) to compare builds.
 ``--warm`` first feeds the same kind with another seed in both runs, so the count leaves out learning the
-width table (as the bench's best-of-three runs do).
+width table (as the bench's best-of-three runs do).  ``--feed-only`` counts the feed alone, between two
+markers in one run (callgrind's ``--dump-before``), instead of subtracting a run without it: the difference of
+two whole processes now and then jumps by over a thousand instructions per byte on one kind (seen on 200 kB
+with ``--warm``; not found why), the feed alone does not.
 """
 
 from __future__ import annotations
@@ -43,12 +46,15 @@ data = generate(kind, size, seed=0)
 t = Terminal(120, 40, scrollback=10_000)
 chunks = [data[i : i + 4096] for i in range(0, len(data), 4096)]
 if feed:
+    import os
+    os.getpid()  # a marker: with --feed-only, callgrind dumps its counts here and at the second one
     for chunk in chunks:
         t.feed(chunk)
+    os.getpid()
 """
 
 
-def _count(kind: str, size: int, feed: bool, engine: str, warm: bool = False) -> int:
+def _count(kind: str, size: int, feed: bool, engine: str, warm: bool = False, feed_only: bool = False) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cg.out")
         proc = subprocess.run(
@@ -56,6 +62,7 @@ def _count(kind: str, size: int, feed: bool, engine: str, warm: bool = False) ->
                 "valgrind",
                 "--tool=callgrind",
                 f"--callgrind-out-file={out}",
+                *(["--dump-before=os_getpid"] if feed_only else []),
                 sys.executable,
                 "-c",
                 _CHILD,
@@ -72,6 +79,13 @@ def _count(kind: str, size: int, feed: bool, engine: str, warm: bool = False) ->
             # between two processes, the size of the differences being measured.
             env={**os.environ, "PYTHONHASHSEED": "0"},
         )
+        if feed_only:
+            # The parts are numbered in order: the last numbered one ends at the marker after the feed.
+            last = max(int(name.rsplit(".", 1)[1]) for name in os.listdir(tmp) if re.fullmatch(r"cg\.out\.\d+", name))
+            part = Path(f"{out}.{last}").read_text()
+            found = re.search(r"^summary: (\d+)", part, re.MULTILINE)
+            assert found is not None, part[:500]
+            return int(found.group(1))
         m = re.search(r"Collected : (\d+)", proc.stderr)
         assert m is not None, proc.stderr
         return int(m.group(1))
@@ -87,11 +101,19 @@ def main() -> None:
         action="store_true",
         help="feed the same kind (another seed) first in both runs, so the width table is already learned",
     )
+    ap.add_argument(
+        "--feed-only",
+        action="store_true",
+        help="count only the feed (between two markers) in one run, instead of a run with it minus one without",
+    )
     args = ap.parse_args()
     size = int(args.size_mb * 1_000_000)
     for kind in args.kinds.split(","):
-        fed = _count(kind, size, True, args.engine, args.warm)
-        base = _count(kind, size, False, args.engine, args.warm)
+        if args.feed_only:
+            fed, base = _count(kind, size, True, args.engine, args.warm, feed_only=True), 0
+        else:
+            fed = _count(kind, size, True, args.engine, args.warm)
+            base = _count(kind, size, False, args.engine, args.warm)
         print(f"{kind:15s} {(fed - base) / size:8.0f} instructions/byte", flush=True)
 
 
