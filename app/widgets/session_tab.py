@@ -34,8 +34,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from app.inspect.cell_map import CellAnswer, CellMap, Job
 from app.inspect.source_map import SourceMap
 from app.pty.base import SourceClosedError, SourceError
-from app.pty.foreground import ForegroundProgram, foreground_program
-from app.pty.live_switch import LiveSwitch, plan_live_switch
 from app.pty.probes import newest_descendant, oem_code_page
 from app.pty.replay import ReplaySource
 from app.record.cast import CastFormatError
@@ -51,6 +49,8 @@ from app.widgets.terminal_view import TerminalView
 
 if TYPE_CHECKING:
     from app.gotest import GoTestRun, Marker
+    from app.pty.foreground import ForegroundProgram
+    from app.pty.live_switch import LiveSwitch
 
 __all__ = ["SessionTab", "format_rate"]
 
@@ -380,6 +380,8 @@ class SessionTab(QtWidgets.QWidget):
         plan = self.session.plan
         if plan is None or self.is_replay or not self.session.running or self.utf8_now == on:
             return None
+        from app.pty.live_switch import LiveSwitch, plan_live_switch  # a user's switch: not loaded at start-up
+
         switch = plan_live_switch(
             plan, on, shell_in_foreground=self._shell_in_foreground(), oem_code_page=oem_code_page()
         )
@@ -407,6 +409,8 @@ class SessionTab(QtWidgets.QWidget):
         plan = self.session.plan
         foreground = getattr(source, "foreground_pid", None)
         group = foreground() if callable(foreground) else None
+        from app.pty.foreground import foreground_program  # asked when tabs close: not loaded at start-up
+
         return foreground_program(source.pid, shell=plan is not None and plan.interactive, foreground_group=group)
 
     def _shell_in_foreground(self) -> bool:
