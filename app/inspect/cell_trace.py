@@ -4,7 +4,9 @@ The session keeps only a row-level map (which bytes wrote which row; see ``app.i
 per-cell record on the hot path would cost memory and time on every printed character.  A user clicks one cell
 at a time, though, so the cell-level answer is computed when asked: bytes are fed again, one token (one
 character, one sequence) at a time, to a terminal of the same width and encoding, and every cell a token
-changed — or printed over — is attributed to it.
+changed — or printed over — is attributed to it; except cells a token only moved sideways (ICH, DCH, a
+character printed in insert mode, SL/SR: readline editing the middle of a line), which keep their writers
+(:func:`carry_writers`).
 
 One replacement policy: the bytes are decoded once, by the annotator (:func:`app.vt.annotate.char_spans`, the
 decoder's policy: one U+FFFD per maximal ill-formed subpart, as Python and WHATWG), and each token's *text* is

@@ -6,6 +6,15 @@ rebuilt from them as the window builds it (each read appended to a ByteLog and f
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import select
+import shutil
+import struct
+import subprocess
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -298,3 +307,53 @@ def test_every_written_cell_names_bytes_that_print_its_character(ops: list[bytes
             answer = cells.bytes_of_cell(history + y, x)
             assert answer.exact and answer.span is not None, (y, x, ch, answer.note)
             assert ch in log.slice(*answer.span).decode(), (y, x, ch, log.slice(*answer.span))
+
+
+def _bash_session(keys: list[bytes]) -> bytes:
+    """What a real interactive bash (readline, TERM=xterm-256color, 40 columns) wrote while ``keys`` were typed:
+    each key group is sent once the output has been quiet for a moment."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.fail("bash is needed (it is on every machine this runs on)")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 5, 40, 0, 0))
+    env = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "PS1": "$ ", "HOME": "/nonexistent"}
+    child = subprocess.Popen(
+        [bash, "--norc", "--noprofile", "-i"], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    out = bytearray()
+
+    def drain(quiet: float = 0.3, limit: float = 10.0) -> None:
+        deadline, last = time.monotonic() + limit, time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - last < quiet:
+            if select.select([master], [], [], 0.05)[0]:
+                out.extend(os.read(master, 4096))
+                last = time.monotonic()
+
+    try:
+        drain(quiet=0.5)
+        for key in keys:
+            os.write(master, key)
+            drain()
+    finally:
+        child.kill()
+        child.wait(10)
+        os.close(master)
+    return bytes(out)
+
+
+def test_readline_deleting_in_the_middle_of_a_real_bash_line() -> None:
+    """Backspace in the middle of a command line: bash sends DCH; the characters it moved left keep the bytes
+    that printed them (they were credited to the ``ESC [ 1 P``)."""
+    out = _bash_session([b"echo world", b"\x1b[D" * 5, b"hello ", b"\x1b[D" * 3 + b"\x7f"])
+    assert b"\x1b[1P" in out  # readline deleted with DCH: the case this is about
+    term, log, cells = fed(out, cols=40, rows=5)
+    row = next(r for r in range(term.history_size + term.rows) if "echo" in "".join(term.row_cells(r)))
+    text = "".join(term.row_cells(row))
+    assert text.rstrip().endswith("echo helo world")
+    for col, ch in enumerate(text):
+        if ch.strip():
+            answer = cells.bytes_of_cell(row, col)
+            assert answer.exact and answer.span is not None, (col, ch, answer.note)
+            assert ch in log.slice(*answer.span).decode(), (col, ch, log.slice(*answer.span))
