@@ -40,6 +40,10 @@ WAITS = (
     "app.widgets.codepage_panel",
     "app.widgets.env_panel",
     "app.widgets.replay_bar",
+    "app.pty.foreground",  # what closing a tab would end: asked when tabs close
+    "app.pty.live_switch",  # the UTF-8 switch applied to a running session: a user's choice
+    "app.widgets.side_by_side",  # Session ▸ Run side by side: a second window on demand
+    "app.inspect.two_views",
     "app.gotest",  # the go test model: made when a tab's output is first parsed
     "app.cli",  # the command line's commands: python -m app with no arguments starts the window without them
     "app.inspect.explain.engine",

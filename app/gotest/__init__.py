@@ -14,6 +14,7 @@ from app.gotest.presets import (
 )
 from app.gotest.run import (
     MAX_LINES_PER_NODE,
+    MAX_MARKERS,
     Counts,
     GoTestRun,
     Marker,
@@ -25,6 +26,7 @@ from app.gotest.run import (
 
 __all__ = [
     "MAX_LINES_PER_NODE",
+    "MAX_MARKERS",
     "Counts",
     "GoTestLaunch",
     "GoTestPreset",

@@ -34,7 +34,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from app.inspect.cell_trace import Piece, RowTrace, iter_trace_row, pieces_of
+from app.inspect.cell_trace import Piece, RowTrace, carry_writers, iter_trace_row, moves_sideways, pieces_of
 from app.inspect.source_map import SourceMap
 from app.session.bytelog import DEFAULT_CAP, ByteLog
 from app.vt import Terminal
@@ -443,12 +443,17 @@ class _Tracker:
             entry = self.entries[id(line)] = _Entry(line, text, [None] * len(text))
         return entry
 
-    def _update(self, line: Line, text: str, span: Span | None) -> None:
+    def _update(self, line: Line, text: str, span: Span | None, sideways: int = 0, at: int | None = None) -> None:
         entry = self.entries.get(id(line))
         if entry is None:
             # A line this piece brought in (a scroll, an insert): it came blank, so what it shows now, this piece
             # wrote (a wide character that wrapped and scrolled lands on such a line).
             entry = self.entries[id(line)] = _Entry(line, BLANK * len(text), [None] * len(text))
+        if sideways and span is not None:
+            # ICH, DCH, insert mode, SL/SR: the moved cells keep their writers.
+            carry_writers(entry.text, text, entry.writers, span, sideways, at)
+            entry.text = text
+            return
         _apply(entry, text, span)
 
     def feed(self, piece: Piece) -> None:
@@ -479,6 +484,7 @@ class _Tracker:
         y0, x0 = screen.y, screen.x
         wrap = screen.pending_wrap and screen.autowrap
         landing = screen.lines[y0] if not wrap else None
+        sideways = moves_sideways(piece, screen.insert)
         self.term.feed_text(piece.text)
         span = piece.span
         frozen = screen.scrolled_off - scrolled
@@ -489,7 +495,7 @@ class _Tracker:
         for y in range(len(lines)) if all_dirty else dirty:
             if y < len(lines):
                 line = lines[y]
-                self._update(line, line.text, span)
+                self._update(line, line.text, span, sideways, x0 if line is landing else None)
         if piece.prints:
             if landing is None:  # after a pending wrap: the first cell of the next row (scrolled in if need be)
                 landing, x0 = screen.lines[screen.y], 0

@@ -4,7 +4,9 @@ The session keeps only a row-level map (which bytes wrote which row; see ``app.i
 per-cell record on the hot path would cost memory and time on every printed character.  A user clicks one cell
 at a time, though, so the cell-level answer is computed when asked: bytes are fed again, one token (one
 character, one sequence) at a time, to a terminal of the same width and encoding, and every cell a token
-changed — or printed over — is attributed to it.
+changed — or printed over — is attributed to it; except cells a token only moved sideways (ICH, DCH, a
+character printed in insert mode, SL/SR: readline editing the middle of a line), which keep their writers
+(:func:`carry_writers`).
 
 One replacement policy: the bytes are decoded once, by the annotator (:func:`app.vt.annotate.char_spans`, the
 decoder's policy: one U+FFFD per maximal ill-formed subpart, as Python and WHATWG), and each token's *text* is
@@ -21,13 +23,24 @@ never given.  The work is a generator (:func:`iter_trace_row`) so a caller on a 
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import re
+from collections.abc import Generator, MutableSequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from app.vt import Terminal
 from app.vt.annotate import annotate, char_spans
 
-__all__ = ["MAX_TRACE_BYTES", "Piece", "RowTrace", "iter_trace_row", "pieces_of", "trace_row"]
+__all__ = [
+    "MAX_TRACE_BYTES",
+    "Piece",
+    "RowTrace",
+    "carry_writers",
+    "iter_trace_row",
+    "moves_sideways",
+    "pieces_of",
+    "trace_row",
+]
 
 #: Longer row ranges (a chunk that repainted a whole screen) are not traced here: see app.inspect.cell_map.
 MAX_TRACE_BYTES = 64 * 1024
@@ -37,6 +50,7 @@ _MAX_ROWS = 256
 STEP_TOKENS = 16
 
 Span = tuple[int, int]
+W = TypeVar("W")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +81,59 @@ class RowTrace:
     def cells_of(self, start: int, end: int) -> list[int]:
         """Columns whose writer overlaps ``[start, end)``."""
         return [col for col, span in enumerate(self.writers) if span is not None and span[0] < end and start < span[1]]
+
+
+#: Sequences that move a row's cells right (ICH ``CSI Ps @``, SR ``CSI Ps SP A``, DECIC ``CSI Ps ' }``, DECBI at
+#: the left margin ``ESC 6``) and left (DCH ``CSI Ps P``, SL ``CSI Ps SP @``, DECDC ``CSI Ps ' ~``, DECFI at the
+#: right margin ``ESC 9``).
+_MOVES_RIGHT = re.compile(r"(?:\x1b\[|\x9b)[0-9;]*(?:@| A|'\})|\x1b6")
+_MOVES_LEFT = re.compile(r"(?:\x1b\[|\x9b)[0-9;]*(?:P| @|'~)|\x1b9")
+
+
+def moves_sideways(piece: Piece, insert_mode: bool) -> int:
+    """Which way ``piece`` may move cells: 1 right (an insert, or a character printed in insert mode —
+    readline inserting in the middle of a command line does both), -1 left (a delete), 0 not sideways."""
+    if piece.prints:
+        return 1 if insert_mode else 0
+    if _MOVES_RIGHT.fullmatch(piece.text):
+        return 1
+    return -1 if _MOVES_LEFT.fullmatch(piece.text) else 0
+
+
+def carry_writers(
+    old: str, new: str, writers: MutableSequence[W], written: W, direction: int, at: int | None = None
+) -> None:
+    """A row read ``old`` and now reads ``new`` after a piece that moves cells sideways (``direction`` from
+    :func:`moves_sideways`): the cells that moved keep their writers, the others that changed were written by
+    ``written``.
+
+    The move is found from the texts: from ``at`` (the cursor's column before the piece: where ICH, DCH and
+    insert mode move from; text alone cannot tell which of two equal blanks moved) or else from the first cell
+    that differs, to the last one, ``new`` must be ``old`` shifted some columns that way (the gap at the start
+    for an insert, at the end for a delete); the smallest shift that fits is taken.  When none fits (the piece
+    also overwrote cells), every changed cell is the piece's.
+    """
+    if len(old) != len(new) or len(writers) != len(new):
+        return
+    diff = [x for x, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    if not diff:
+        return
+    end = diff[-1] + 1
+    for first in (at, diff[0]) if at is not None and at < diff[0] else (diff[0],):
+        moved = writers[first:end]
+        for by in range(1, end - first):
+            if direction > 0 and new[first + by : end] == old[first : end - by]:
+                writers[first + by : end] = moved[: end - first - by]
+                for x in range(first, first + by):
+                    writers[x] = written
+                return
+            if direction < 0 and new[first : end - by] == old[first + by : end]:
+                writers[first : end - by] = moved[by:]
+                for x in range(end - by, end):
+                    writers[x] = written
+                return
+    for x in diff:
+        writers[x] = written
 
 
 def pieces_of(data: bytes, start: int, encoding: str, *, split_ascii: bool = True) -> list[Piece]:
@@ -114,6 +181,7 @@ def iter_trace_row(
     yield None
     for n, piece in enumerate(pieces_of(data, start, encoding)):
         y0, x0, wrap = screen.y, screen.x, screen.pending_wrap and screen.autowrap
+        sideways = moves_sideways(piece, screen.insert)
         term.feed_text(piece.text)
         if screen.scrolled_off:
             return None  # more lines than the scratch screen: not one row's output
@@ -122,9 +190,12 @@ def iter_trace_row(
             if line.text != texts[y]:
                 old = texts[y]
                 row = writers[y]
-                for x, (a, b) in enumerate(zip(old, line.text, strict=True)):
-                    if a != b:
-                        row[x] = span
+                if sideways:
+                    carry_writers(old, line.text, row, span, sideways, x0 if y == y0 else None)
+                else:
+                    for x, (a, b) in enumerate(zip(old, line.text, strict=True)):
+                        if a != b:
+                            row[x] = span
                 texts[y] = line.text
         if piece.prints:
             # A character printed over an identical one changes nothing, yet it is that cell's writer.

@@ -56,12 +56,20 @@ def _platform_name() -> str:
 class _Bridge(QtCore.QObject):
     """Carries results from the probe thread to the UI thread (a queued signal).
 
-    Deliberately parentless and kept alive by the probe thread's closure: the thread may finish
-    after its panel was destroyed, and must then emit into a live object whose only connection
-    (to the destroyed driver) Qt has already removed, instead of into a deleted one.
+    The probe thread may finish after its panel was destroyed, and holds the bridge through its
+    closure.  So the bridge is owned by the application object, not by Python: the probe thread
+    dropping the last Python reference must not delete it (a QObject deleted off its own thread
+    while the UI thread may touch it is undefined behaviour — a rare segfault in the tests).  When
+    its driver is destroyed, :func:`_retire` stops delivery and deletes the bridge on the UI thread.
     """
 
     delivered = Signal(object)
+
+
+def _retire(poller: ProbePoller[Any], bridge: _Bridge) -> None:
+    """The driver is gone: nothing is delivered any more, and the bridge dies on the UI thread."""
+    poller.close()  # waits for an emit in progress (it holds the poller's lock), so none follows
+    bridge.deleteLater()
 
 
 class PollDriver(QtCore.QObject):
@@ -83,10 +91,12 @@ class PollDriver(QtCore.QObject):
         super().__init__(parent)
         self._make_task = make_task
         self._on_result = on_result
-        bridge = _Bridge()
+        bridge = _Bridge(QtCore.QCoreApplication.instance())
         self._bridge = bridge
         bridge.delivered.connect(self._delivered)
-        self.poller: ProbePoller[Any] = ProbePoller(lambda result: bridge.delivered.emit(result))
+        poller: ProbePoller[Any] = ProbePoller(lambda result: bridge.delivered.emit(result))
+        self.poller = poller
+        self.destroyed.connect(lambda: _retire(poller, bridge))  # captures no self: runs as the driver dies
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(max(1, interval_ms))
         self._timer.timeout.connect(self._tick)

@@ -60,13 +60,13 @@ from app.widgets.plain_text import ask, plain_label, warn
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.session_tab import SLICE_S, SessionTab
 from app.widgets.settings import DEFAULT_FONT_SIZE, AppSettings, open_settings
-from app.widgets.side_by_side import SideBySide
 from app.widgets.terminal_view import default_font
 
 if TYPE_CHECKING:  # built when first shown (start-up): their modules are imported then
     from app.gotest import GoTestPreset
     from app.widgets.codepage_panel import CodePagePanel
     from app.widgets.env_panel import EnvPanel
+    from app.widgets.side_by_side import SideBySide
     from app.widgets.tests_panel import TestsPanel
 
 log = logging.getLogger(__name__)
@@ -805,6 +805,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def open_side_by_side(self, command: str | None = None, cwd: str | os.PathLike[str] | None = None) -> SideBySide:
         """Session ▸ Run side by side…: one command on a terminal and through pipes, both views shown."""
         if self.side_by_side is None:
+            from app.widgets.side_by_side import SideBySide  # a second window on demand: not loaded at start-up
+
             default = "go test -v -count=1 ./..." if DEMO_MODULE.is_dir() else ""
             folder = cwd if cwd is not None else (DEMO_MODULE if DEMO_MODULE.is_dir() else None)
             self.side_by_side = SideBySide(self.loop, command if command is not None else default, folder)

@@ -34,8 +34,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from app.inspect.cell_map import CellAnswer, CellMap, Job
 from app.inspect.source_map import SourceMap
 from app.pty.base import SourceClosedError, SourceError
-from app.pty.foreground import ForegroundProgram, foreground_program
-from app.pty.live_switch import LiveSwitch, plan_live_switch
 from app.pty.probes import newest_descendant, oem_code_page
 from app.pty.replay import ReplaySource
 from app.record.cast import CastFormatError
@@ -51,6 +49,8 @@ from app.widgets.terminal_view import TerminalView
 
 if TYPE_CHECKING:
     from app.gotest import GoTestRun, Marker
+    from app.pty.foreground import ForegroundProgram
+    from app.pty.live_switch import LiveSwitch
 
 __all__ = ["SessionTab", "format_rate"]
 
@@ -83,7 +83,8 @@ def _drop_reply(_data: bytes) -> None:
 class SessionTab(QtWidgets.QWidget):
     """A session, its terminal view, a slot for a replay bar and a status line.
 
-    Signals: ``output()`` after new bytes were taken in (the window refreshes the Bytes panel);
+    Signals: ``output()`` after new bytes were taken in (once per turn of the loop, however many reads it took; the
+    window refreshes the Bytes panel);
     ``exited(int)`` when the program ended or the replay reached its end (again after a seek back);
     ``title_changed(str)`` when the tab title should change; ``display_changed()`` when the shown
     terminal was replaced (decode as); ``session_event(object)`` every session event, after the tab
@@ -179,6 +180,13 @@ class SessionTab(QtWidgets.QWidget):
         layout.addLayout(self._replay_slot)
         layout.addWidget(self.status)
 
+        #: What follows new output — the view's frame, the find bar's search again, the ``output`` signal (the window's
+        #: Bytes panel) — is told once per turn of the loop: the session takes a flood's reads several at a time
+        #: (the pty is read again at once within a slice), and each only arms a timer or sets a time anyway.
+        self._output_told = QtCore.QTimer(self)
+        self._output_told.setSingleShot(True)
+        self._output_told.setInterval(0)
+        self._output_told.timeout.connect(self._tell_output)
         self._unsubscribe = session.subscribe(self._on_event)
         self._status_timer = QtCore.QTimer(self)
         self._status_timer.setInterval(STATUS_MS)
@@ -372,6 +380,8 @@ class SessionTab(QtWidgets.QWidget):
         plan = self.session.plan
         if plan is None or self.is_replay or not self.session.running or self.utf8_now == on:
             return None
+        from app.pty.live_switch import LiveSwitch, plan_live_switch  # a user's switch: not loaded at start-up
+
         switch = plan_live_switch(
             plan, on, shell_in_foreground=self._shell_in_foreground(), oem_code_page=oem_code_page()
         )
@@ -399,6 +409,8 @@ class SessionTab(QtWidgets.QWidget):
         plan = self.session.plan
         foreground = getattr(source, "foreground_pid", None)
         group = foreground() if callable(foreground) else None
+        from app.pty.foreground import foreground_program  # asked when tabs close: not loaded at start-up
+
         return foreground_program(source.pid, shell=plan is not None and plan.interactive, foreground_group=group)
 
     def _shell_in_foreground(self) -> bool:
@@ -558,9 +570,8 @@ class SessionTab(QtWidgets.QWidget):
             if self._shadow is not None and self._shadow_map is not None:
                 self._shadow.feed(event.data)
                 self._shadow_map.record(event.offset, event.data)
-            self.view.refresh()
-            self.find_bar.output_arrived()
-            self.output.emit()
+            if not self._output_told.isActive():  # once per turn of the loop, not per read (see _tell_output)
+                self._output_told.start()
         elif isinstance(event, Resized):
             reflowed = self._main_map.follow_reflow(self.session.terminal.take_reflow())
             if self._shadow is not None and self._shadow_map is not None:
@@ -599,6 +610,12 @@ class SessionTab(QtWidgets.QWidget):
         elif isinstance(event, ErrorReported):
             self._message = event.message
             self.update_status()
+
+    def _tell_output(self) -> None:
+        """New output was taken in since the last turn of the loop (see ``_output_told``)."""
+        self.view.refresh()
+        self.find_bar.output_arrived()
+        self.output.emit()
 
     def _finish_tests(self) -> None:
         """The output ended: the model takes its last line once it has caught up (now, or in quiet slices)."""

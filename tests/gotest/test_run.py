@@ -11,6 +11,7 @@ import pytest
 
 from app.gotest import (
     MAX_LINES_PER_NODE,
+    MAX_MARKERS,
     GoTestPreset,
     GoTestRun,
     Status,
@@ -292,6 +293,27 @@ def test_chatty_test_keeps_a_bounded_number_of_lines() -> None:
     run.feed(b"=== RUN   TestChatty\n" + b"x\n" * (MAX_LINES_PER_NODE + 10))
     test = run.find("TestChatty")
     assert test is not None and len(test.lines) == MAX_LINES_PER_NODE and test.lines_dropped == 11
+
+
+def test_markers_kept_for_take_markers_are_bounded_and_on_marker_still_gets_every_one() -> None:
+    seen: list[str] = []
+    run = GoTestRun(on_marker=lambda m: seen.append(m.label), max_markers=4)
+    run.feed("".join(f"=== RUN   Test{i}\r\n--- FAIL: Test{i} (0.00s)\r\n" for i in range(5)).encode())
+    assert len(seen) == 10 and seen[:2] == ["RUN Test0", "FAIL Test0"]
+    assert [m.label for m in run.take_markers()] == ["RUN Test3", "FAIL Test3", "RUN Test4", "FAIL Test4"]
+    assert run.markers_dropped == 6
+    run.feed(b"=== RUN   TestLast\r\n")
+    assert [m.label for m in run.take_markers()] == ["RUN TestLast"] and run.markers_dropped == 6
+
+
+def test_a_flood_of_short_tests_keeps_at_most_max_markers() -> None:
+    run = GoTestRun()
+    n = MAX_MARKERS + 25
+    run.feed("".join(f"=== RUN   Test{i}\n--- PASS: Test{i} (0.00s)\n" for i in range(n)).encode())
+    markers = run.take_markers()
+    assert len(markers) == MAX_MARKERS and run.markers_dropped == 25
+    assert markers[0].label == "RUN Test25" and markers[-1].label == f"RUN Test{n - 1}"
+    assert run.counts().passed == n
 
 
 def test_gbk_session_parses_with_its_encoding() -> None:

@@ -6,6 +6,15 @@ rebuilt from them as the window builds it (each read appended to a ByteLog and f
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import select
+import shutil
+import struct
+import subprocess
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -240,3 +249,111 @@ def test_a_reflow_never_gives_a_cell_the_wrong_bytes(lines: list[str], cols: int
             assert answer.span is not None, (row, col, ch, answer.note)
             if answer.exact:
                 assert log.slice(*answer.span).decode() == ch, (row, col, ch, answer.note)
+
+
+# Bytes that move cells sideways: the moved cells keep the bytes that printed them (readline inserting or
+# deleting in the middle of a command line sends ICH/DCH or prints in insert mode; xterm's SL/SR and
+# DECIC/DECDC move whole columns).
+SIDEWAYS = [
+    # (what moves the cells, the row afterwards)
+    pytest.param(b"\r\x1b[5C\x1b[2@XY", "helloXY world", id="ICH then print"),
+    pytest.param(b"\r\x1b[5C\x1b[4h!\x1b[4l", "hello! world", id="insert mode"),
+    pytest.param(b"\r\x1b[1P", "ello world", id="DCH"),
+    pytest.param(b"\x1b[2 @", "llo world", id="SL"),
+    pytest.param(b"\x1b[3 A", "   hello world", id="SR"),
+]
+
+
+@pytest.mark.parametrize(("moves", "row"), SIDEWAYS)
+def test_cells_moved_sideways_keep_the_bytes_that_printed_them(moves: bytes, row: str) -> None:
+    printed = b"hello world"
+    term, log, cells = fed(printed, moves, cols=20)
+    text = "".join(term.row_cells(0))
+    assert text.rstrip() == row
+    for col, ch in enumerate(text):
+        if ch not in "helowrd":
+            continue
+        answer = cells.bytes_of_cell(0, col)
+        assert answer.exact and answer.span is not None, (col, ch, answer.note)
+        assert answer.span[1] <= len(printed), (col, ch, log.slice(*answer.span))  # the printing bytes
+        assert log.slice(*answer.span).decode() == ch, (col, ch, log.slice(*answer.span))
+    for col, ch in enumerate(text):
+        if ch in "XY!":
+            answer = cells.bytes_of_cell(0, col)
+            assert answer.span is not None and log.slice(*answer.span).decode() == ch
+
+
+_OPS = st.one_of(
+    st.text(alphabet="abcab", min_size=1, max_size=6).map(str.encode),  # repeats on purpose: shifts can mislead
+    st.integers(1, 12).map(lambda c: b"\x1b[%dG" % c),  # CHA
+    st.integers(1, 4).map(lambda n: b"\x1b[%d@" % n),  # ICH
+    st.integers(1, 4).map(lambda n: b"\x1b[%dP" % n),  # DCH
+    st.integers(1, 3).map(lambda n: b"\x1b[%d @" % n),  # SL
+    st.integers(1, 3).map(lambda n: b"\x1b[%d A" % n),  # SR
+    st.sampled_from([b"\x1b[4h", b"\x1b[4l", b"\r", b"\x1b[K", b"\x1b[2X", b"\r\n"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_OPS, min_size=1, max_size=12))
+def test_every_written_cell_names_bytes_that_print_its_character(ops: list[bytes]) -> None:
+    """Whatever moves cells sideways, overwrites or erases them: a written cell's bytes print its character."""
+    term, log, cells = fed(*ops, b"\x1b[4l", cols=12, rows=4)
+    history = term.history_size
+    for y in range(term.rows):
+        for x, ch in enumerate(term.row_cells(history + y)):
+            if not ch.strip():
+                continue
+            answer = cells.bytes_of_cell(history + y, x)
+            assert answer.exact and answer.span is not None, (y, x, ch, answer.note)
+            assert ch in log.slice(*answer.span).decode(), (y, x, ch, log.slice(*answer.span))
+
+
+def _bash_session(keys: list[bytes]) -> bytes:
+    """What a real interactive bash (readline, TERM=xterm-256color, 40 columns) wrote while ``keys`` were typed:
+    each key group is sent once the output has been quiet for a moment."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.fail("bash is needed (it is on every machine this runs on)")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 5, 40, 0, 0))
+    env = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "PS1": "$ ", "HOME": "/nonexistent"}
+    child = subprocess.Popen(
+        [bash, "--norc", "--noprofile", "-i"], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    out = bytearray()
+
+    def drain(quiet: float = 0.3, limit: float = 10.0) -> None:
+        deadline, last = time.monotonic() + limit, time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - last < quiet:
+            if select.select([master], [], [], 0.05)[0]:
+                out.extend(os.read(master, 4096))
+                last = time.monotonic()
+
+    try:
+        drain(quiet=0.5)
+        for key in keys:
+            os.write(master, key)
+            drain()
+    finally:
+        child.kill()
+        child.wait(10)
+        os.close(master)
+    return bytes(out)
+
+
+def test_readline_deleting_in_the_middle_of_a_real_bash_line() -> None:
+    """Backspace in the middle of a command line: bash sends DCH; the characters it moved left keep the bytes
+    that printed them (they were credited to the ``ESC [ 1 P``)."""
+    out = _bash_session([b"echo world", b"\x1b[D" * 5, b"hello ", b"\x1b[D" * 3 + b"\x7f"])
+    assert b"\x1b[1P" in out  # readline deleted with DCH: the case this is about
+    term, log, cells = fed(out, cols=40, rows=5)
+    row = next(r for r in range(term.history_size + term.rows) if "echo" in "".join(term.row_cells(r)))
+    text = "".join(term.row_cells(row))
+    assert text.rstrip().endswith("echo helo world")
+    for col, ch in enumerate(text):
+        if ch.strip():
+            answer = cells.bytes_of_cell(row, col)
+            assert answer.exact and answer.span is not None, (col, ch, answer.note)
+            assert ch in log.slice(*answer.span).decode(), (col, ch, log.slice(*answer.span))

@@ -105,3 +105,14 @@ def test_a_line_that_wraps_over_many_rows_keeps_its_writers() -> None:
     trace = trace_row(data, 500, cols=10, encoding="utf-8", row_text=text[30:40])
     assert trace is not None
     assert [trace.span_of(col) for col in (0, 9)] == [(530, 531), (539, 540)]
+
+
+def test_cells_moved_sideways_keep_their_writers() -> None:
+    """readline inserting and deleting in the middle of a line: the moved characters keep their own bytes."""
+    inserted = b"hello world\r\x1b[5C\x1b[4h!\x1b[4l\r\n"  # insert mode: "hello! world"
+    assert _writers(inserted)[:12] == [b"h", b"e", b"l", b"l", b"o", b"!", b" ", b"w", b"o", b"r", b"l", b"d"]
+    opened = b"hello world\r\x1b[5C\x1b[2@\r\n"  # ICH 2: "hello   world", the gap written by the ICH
+    assert _writers(opened)[:13] == [b"h", b"e", b"l", b"l", b"o", b"\x1b[2@", b"\x1b[2@", b" ", b"w", b"o", b"r",
+                                     b"l", b"d"]
+    deleted = b"hello world\r\x1b[1P\r\n"  # DCH 1: "ello world", the blank at the end written by the DCH
+    assert _writers(deleted)[:11] == [b"e", b"l", b"l", b"o", b" ", b"w", b"o", b"r", b"l", b"d", b"\x1b[1P"]

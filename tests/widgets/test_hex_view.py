@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.inspect.byte_view import BLOCK, MAX_BACK, MAX_FWD
 from app.session.bytelog import ByteLog
-from app.widgets.hex_view import HexView
+from app.widgets.hex_view import HexView, fonts_draw
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 
 #: "ab", CSI 31 m, 你 split across reads, an invalid FF, a literal U+FFFD, CR LF, an OSC title,
@@ -318,3 +318,15 @@ def test_the_fonts_are_asked_for_control_pictures_only_when_bytes_are_first_pain
     view.viewport().grab()
     assert view.model.control_pictures is not None
     assert view.row_text(0).endswith(("␛[31mred␍␊", "·[31mred··"))  # pictures or dots, as the fonts allow
+
+
+def test_the_control_pictures_question_is_answered_by_qts_font_fallback_as_each_family_would(qtbot: QtBot) -> None:
+    """``fonts_draw`` asks Qt's fallback (one layout), not every installed family; it gives the per-family answer."""
+    assert fonts_draw("AB") and fonts_draw("─│")  # the terminal's own characters: some font has them
+    assert not fonts_draw("\U0010fffd") and not fonts_draw("A\U0010fffd")  # a private-use code point nobody draws
+    by_family = any(
+        QtGui.QFontMetrics(QtGui.QFont(family)).inFontUcs4(0x241B)
+        and QtGui.QFontMetrics(QtGui.QFont(family)).inFontUcs4(0x240A)
+        for family in QtGui.QFontDatabase.families()
+    )
+    assert fonts_draw("\u241b\u240a") == by_family

@@ -1,12 +1,16 @@
-"""A tab under a flood: the go test model left for later is bounded by the ByteLog's own cap."""
+"""A tab under a flood: the go test model left for later is bounded by the ByteLog's own cap; what follows new output
+is told once per turn of the loop, not per read."""
 
 from __future__ import annotations
 
+import asyncio
+import math
 import sys
 
+from app.session import OutputReceived
 from app.session.factory import command_plan, live_session
 from app.widgets.main_window import MainWindow
-from tests.widgets.conftest import run_until
+from tests.widgets.conftest import GO_TEST, run_until
 
 CAP = 64 * 1024
 #: A child that writes 512 KiB of go test -v output in one go, then the run's end.
@@ -34,3 +38,18 @@ def test_a_flood_nobody_watches_leaves_at_most_the_logs_cap_unparsed(window: Mai
     run = tab.tests_run  # reading the model catches it up with every byte
     assert tab.tests_pending_bytes == 0
     assert run.find("TestFlood5999") is not None
+
+
+def test_output_is_told_once_per_turn_of_the_loop_and_after_the_last_read(window: MainWindow) -> None:
+    told: list[int] = []
+    reads: list[int] = []
+    tab = window.open_recording(GO_TEST, speed=math.inf)
+    tab.session.subscribe(lambda event: reads.append(event.offset) if isinstance(event, OutputReceived) else None)
+    tab.output.connect(lambda: told.append(tab.session.bytelog.total_bytes))
+    assert tab.task is not None
+    window.loop.run_until_complete(asyncio.wait_for(asyncio.shield(tab.task), 20))
+    run_until(window, lambda: bool(told) and told[-1] == tab.session.bytelog.total_bytes)
+    assert len(reads) > 1 and 1 <= len(told) < len(reads)  # reads taken in one turn are told as one
+    assert told == sorted(told) and told[-1] == tab.session.bytelog.total_bytes  # the last read was told too
+    tab.view.flush_now()
+    assert "ok" in "".join(tab.terminal.row(r).text for r in range(tab.terminal.history_size + tab.terminal.rows))

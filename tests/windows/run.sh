@@ -28,9 +28,15 @@ fi
 # statuses, a resize on Wine's pseudo console (ResizePseudoConsole is a stub in Wine 8), replays (no input).
 posix_only="not printf and not bash and not hangup and not signals_are_reported and not resize_is_seen"
 posix_only+=" and not source_without_input"
+# Wine sometimes fails to start a child at all: CreateProcess returns ERROR_INTERNAL_ERROR (1359) when the new
+# Unix process dies before it reaches the wineserver (CI, 2026-12-06: two Python children in one test file, under
+# load; the rest of the run passed, and eight runs of that file by hand, some under load, did not repeat it). Real
+# Windows does not do this, so only a test that failed with exactly that error runs again (twice at most); any
+# other failure fails the lane at once.
+wine_spawn_flake=(--reruns 2 --only-rerun "(Windows error |WinError )1359")
 status=0
 tested=$(date +%s)
 "$here/winpy" -m pytest -c tests/windows/pytest.ini --rootdir . --confcutdir . "${ignore[@]}" \
-    -k "$posix_only" "${targets[@]}" || status=$?
+    "${wine_spawn_flake[@]}" -k "$posix_only" "${targets[@]}" || status=$?
 echo "winlane: tests ran in $(($(date +%s) - tested)) s; the lane took $(($(date +%s) - started)) s" >&2
 exit "$status"
