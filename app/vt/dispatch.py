@@ -111,6 +111,16 @@ def colour_op(pstr: str) -> SgrOp | None:
     return keep, put
 
 
+#: A parameter of up to three digits → its value: one dict lookup both validates and converts the parameters of
+#: the sequences full-screen programs send most (``CSI 12;40 H``, ``CSI 5 D``, ``CSI K``); anything else
+#: (longer numbers, colons, more parameters) is left to the general path, which gives the same result.
+_NUM = {f"{v:0{width}d}": v for width in (1, 2, 3) for v in range(10**width)}
+_NUM[""] = 0
+_NUM_OF = _NUM.get
+
+#: One CSI of a block the parser hands to ``csi_runs``: DEC private marker, parameters, final, the run after it.
+_CSI_ITEM = re.compile(r"\x1b\[(\??)([0-9:;]*)([@-ac-~])([^\x00-\x1f\x7f-\x9f]*)")
+
 #: An SGR inside a block of lines; ``split`` leaves its parameter text between the runs.
 _SGR_SPLIT = re.compile(r"\x1b\[([0-9:;]*)m")
 
@@ -172,6 +182,9 @@ class Dispatcher:
         self._c0["\r\n"] = screen.crlf
         #: The parser's direct route to control handlers (see ``Perform``).
         self.controls = self._c0
+        #: The parser's direct route to the CSIs full-screen programs send most (see ``Perform``): final byte
+        #: (``"?"`` + final for DEC private ones) → a handler of the raw parameter text.
+        self.csi_raw: dict[str, Callable[[str], None]] = self._raw_handlers()
 
     # ------------------------------------------------------------ Perform
     def execute(self, ch: str) -> None:
@@ -197,6 +210,169 @@ class Dispatcher:
         else:
             values, groups = parse_params(params)
             fn(values, groups)
+
+    def csi_runs(self, block: str) -> bool:
+        """CSIs, each with the printable run after it (see ``Perform``): a full-screen program's redraw, one
+        call from the parser instead of a trip round its loop per sequence.  True if the last run is not empty."""
+        raw_get = self.csi_raw.get
+        ops_get = self._sgr_ops.get
+        screen = self.screen
+        draw = self.print
+        run = ""
+        for private, params, final, run in _CSI_ITEM.findall(block):
+            if final == "m" and not private:
+                # SGR, inline (``_raw_sgr``): the pen's AND and OR, a call less per colour change.
+                op = ops_get(params)
+                if op is None:
+                    op = self._sgr_op(params)
+                keep, put = op
+                screen.sid = screen.sid & keep | put
+            else:
+                h = raw_get("?" + final if private else final)
+                if h is None:
+                    self.csi_dispatch(private, params, "", final)
+                else:
+                    h(params)
+            if run:
+                draw(run)
+        return run != ""
+
+    def _raw_handlers(self) -> dict[str, Callable[[str], None]]:
+        """Handlers of raw parameter text for the frequent CSIs, each exactly its catalogue handler.
+
+        A CSI through ``csi_dispatch`` costs five or six Python calls (the dispatch, the parameter parser,
+        the handler, ``_p`` per parameter, the screen method); these cost two.  Parameters of up to three
+        digits are read by one lookup in ``_NUM``; anything else goes to the catalogue handler, so the
+        result is the same whatever the text (``tests/vt/test_csi_raw.py`` holds them to it).
+        """
+        screen = self.screen
+        general = self._general
+        handlers: dict[str, Callable[[str], None]] = {"m": self._raw_sgr}
+        counted: dict[str, Callable[[int], None]] = {
+            "@": screen.insert_chars,
+            "A": screen.cursor_up,
+            "B": screen.cursor_down,
+            "C": screen.cursor_forward,
+            "D": screen.cursor_back,
+            "E": screen.cursor_next_line,
+            "F": screen.cursor_previous_line,
+            "G": screen.cursor_to_column,
+            "L": screen.insert_lines,
+            "M": screen.delete_lines,
+            "P": screen.delete_chars,
+            "S": screen.scroll_up,
+            "X": screen.erase_chars,
+            "`": screen.cursor_to_column,
+            "d": screen.cursor_to_line,
+        }
+        for final, method in counted.items():
+            handlers[final] = self._counted(method, general(final))
+        handlers["H"] = handlers["f"] = self._raw_cup
+        handlers["K"] = self._selector(screen.erase_in_line, general("K"))
+        handlers["J"] = self._selector(screen.erase_in_display, general("J"))
+        handlers["h"] = self._ansi_mode(True, general("h"))
+        handlers["l"] = self._ansi_mode(False, general("l"))
+        handlers["?h"] = self._dec_mode_raw(True, general("?h"))
+        handlers["?l"] = self._dec_mode_raw(False, general("?l"))
+        handlers["r"] = self._raw_decstbm
+        return handlers
+
+    def _general(self, key: str) -> Callable[[str], None]:
+        """The catalogue handler of CSI *key* (private marker and final), taking raw parameter text."""
+        fn = self._csi[key]
+
+        def general(params: str) -> None:
+            values, groups = parse_params(params)
+            fn(values, groups)
+
+        return general
+
+    @staticmethod
+    def _counted(method: Callable[[int], None], general: Callable[[str], None]) -> Callable[[str], None]:
+        """A CSI of one count (``Pn=1``: absent or 0 means 1; the screen methods saturate larger ones)."""
+
+        def handler(params: str) -> None:
+            n = _NUM_OF(params)
+            if n is None:
+                general(params)
+            else:
+                method(n or 1)
+
+        return handler
+
+    @staticmethod
+    def _selector(method: Callable[[int], None], general: Callable[[str], None]) -> Callable[[str], None]:
+        """A CSI of one selector (``Ps=0``: EL, ED)."""
+
+        def handler(params: str) -> None:
+            n = _NUM_OF(params)
+            if n is None:
+                general(params)
+            else:
+                method(n)
+
+        return handler
+
+    def _ansi_mode(self, on: bool, general: Callable[[str], None]) -> Callable[[str], None]:
+        """SM/RM of one mode (insert mode ``CSI 4 h`` around an inserted word)."""
+        set_mode = self.screen.set_ansi_mode
+
+        def handler(params: str) -> None:
+            mode = _NUM_OF(params)
+            if mode is None or not params:
+                general(params)
+            else:
+                set_mode(mode, on)
+
+        return handler
+
+    def _dec_mode_raw(self, on: bool, general: Callable[[str], None]) -> Callable[[str], None]:
+        """DECSET/DECRST of one mode (the cursor hidden and shown around every repaint)."""
+        set_mode = self.screen.set_dec_mode
+        save_cursor = M.SAVE_CURSOR
+
+        def handler(params: str) -> None:
+            mode = _NUM_OF(params)  # up to three digits (the cursor shown or hidden: ``?25``)
+            if mode is None or not params:
+                n = len(params)
+                if not 0 < n <= 5 or not params.isdigit():
+                    general(params)
+                    return
+                mode = int(params)
+                if mode == save_cursor or mode > 65535:
+                    general(params)
+                    return
+            set_mode(mode, on)
+
+        return handler
+
+    def _raw_sgr(self, params: str) -> None:
+        op = self._sgr_ops.get(params)
+        if op is None:
+            op = self._sgr_op(params)
+        keep, put = op
+        screen = self.screen
+        screen.sid = screen.sid & keep | put
+
+    def _raw_cup(self, params: str) -> None:
+        row, _, col = params.partition(";")
+        r = _NUM_OF(row)
+        c = _NUM_OF(col)
+        if r is None or c is None:
+            values, _groups = parse_params(params)
+            self.screen.cursor_position(_p(values, 0), _p(values, 1))
+        else:
+            self.screen.cursor_position(r, c)
+
+    def _raw_decstbm(self, params: str) -> None:
+        top, _, bottom = params.partition(";")
+        t = _NUM_OF(top)
+        b = _NUM_OF(bottom)
+        if t is None or b is None:
+            values, _groups = parse_params(params)
+            self.screen.set_margins(_p(values, 0, 0), _p(values, 1, 0))
+        else:
+            self.screen.set_margins(t, b)
 
     def esc_dispatch(self, intermediates: str, final: str) -> None:
         key = intermediates + final

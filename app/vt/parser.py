@@ -72,6 +72,12 @@ class Perform(Protocol):
     # Optionally, ``forget_last_print()``: called before a CSI with final ``b`` (REP) that does not directly
     # follow a printed character, so REP repeats nothing (xterm forgets its last character once any control
     # or sequence is parsed in the ground state; a control inside an unfinished sequence does not count).
+    # Optionally, ``csi_runs(block) -> bool``: *block* is one or more CSIs, each ``CSI [?] [0-9:;]* final`` (no
+    # intermediates, final not ``b``) followed by a printable run, maybe empty; exactly what ``csi_dispatch`` then
+    # ``print`` (for a non-empty run) of each do, in order; returns whether the last run was not empty.
+    # Optionally, ``csi_raw``: a mapping from a CSI's final byte (with its private marker before it, if any) to a
+    # callable taking the raw parameter text, which the fast path calls instead of ``csi_dispatch`` for a CSI
+    # without intermediates; it must do exactly what ``csi_dispatch`` does.
     # Optionally, ``controls``: a mapping from every C0/C1 control character to a callable taking
     # no arguments, which the fast path calls instead of ``execute``; its key "\r\n", if present,
     # must do exactly what "\r" then "\n" do, in one call.
@@ -327,6 +333,8 @@ _FAST = re.compile(
 )
 # Whole lines of printables, HTs and SGRs; possessive, so a partial line at the end fails without backtracking.
 _LINES = re.compile(rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+)*+\r\n)++")
+# CSIs without intermediates (a DEC private marker allowed), each with the printable run after it; not REP.
+_CSI_BLOCK = re.compile(rf"(?:\x1b\[\??[0-9:;]*+[@-ac-~]{_RUN}*+)++")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
 _SGR_BLOCK = re.compile(rf"(?:\x1b\[[0-9:;]*m{_RUN}+)+")
 _PRINT_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f]+")
@@ -386,6 +394,10 @@ class Parser:
         print_lines = getattr(perform, "print_lines", None) if crlf is not None else None
         newline = crlf if crlf is not None else self._newline_of(perform, controls)
         csi = perform.csi_dispatch
+        # A Perform may offer handlers of raw parameter text for frequent CSIs (a call or two instead of five).
+        raw = getattr(perform, "csi_raw", None)
+        raw_get = raw.get if raw is not None else {}.get
+        csi_runs = getattr(perform, "csi_runs", None)
         sgr_runs = getattr(perform, "sgr_runs", None)
         forget = getattr(perform, "forget_last_print", None)
         match = _FAST.match
@@ -413,11 +425,23 @@ class Parser:
                     sgr_runs([(params, run), *_SGR_PAIR.findall(block.group())])
                     pos = printed_at = block.end()
                     continue
-                csi(private, params, inter, final)
+                if inter or (h := raw_get(private + final if private else final)) is None:
+                    csi(private, params, inter, final)
+                else:
+                    h(params)
                 if run:
                     draw(run)
                     printed_at = m.end(7)
                 if g == 7:
+                    if (
+                        csi_runs is not None
+                        and pos < n
+                        and text[pos] == "\x1b"  # a look before the regex: most runs end at a control
+                        and (block := _CSI_BLOCK.match(text, pos)) is not None
+                    ):
+                        # More CSIs follow (a full-screen program's redraw): reported in one call.
+                        pos = block.end()
+                        printed_at = pos if csi_runs(block.group()) else -1
                     continue
                 newline()
             elif g == 1 or g == 2:

@@ -114,9 +114,11 @@ class Line:
     def insert_blanks(self, x: int, count: int, bsid: int, cols: int, end: int | None = None) -> None:
         """ICH: open *count* blank cells at *x*; what passes *end* (the right margin, default the edge) is lost."""
         end = cols if end is None else end
-        self.unsplit(x)
-        self.unsplit(end)
         t = self.text
+        if (0 < x < cols and t[x] == PH) or (end < cols and t[end] == PH):  # ``unsplit`` only where one is cut
+            self.unsplit(x)
+            self.unsplit(end)
+            t = self.text
         width = end - x
         shifted = BLANK * count + t[x:end]
         kept = shifted[:width]

@@ -324,6 +324,15 @@ class Screen:
             runs_sids = pens.get(i) if pens is not None else None
             i += 1
             if runs_sids is not None:
+                if (
+                    not self.x
+                    and not self.pending_wrap
+                    and self._simple
+                    and not self._charsets_active
+                    and self._put_styled_line(*runs_sids)
+                ):
+                    crlf()
+                    continue
                 for run, sid in zip(*runs_sids, strict=True):
                     self.sid = sid
                     if run:
@@ -362,6 +371,52 @@ class Screen:
                             line.drop_marks(0, n)
                         self.dirty.add(self.y)
             crlf()
+
+    def _put_styled_line(self, runs: list[str], sids: list[int]) -> bool:
+        """A line with pen changes, from the first column of a row (not at a fresh bottom: a program's region
+        scrolling, a log inside a pane): what drawing each run in its pen does, in one write if the line fits
+        on the row, else run by run from one layout; False, having done nothing, for a line with a tab."""
+        joined = "".join(runs)
+        if "\t" in joined:
+            return False
+        if not joined.isascii():
+            runs = cells_each(runs)
+            joined = "".join(runs)
+        n = len(joined)
+        cols = self.cols
+        if n >= cols or ZERO_MARK in joined:
+            # It wraps, or has combining marks: each run as ``draw`` prints it after its layout, which is done.
+            for run, sid in zip(runs, sids, strict=True):
+                self.sid = sid
+                if run:
+                    if ZERO_MARK in run:
+                        self._draw_with_marks(run)
+                    else:
+                        self._put_cells(run)
+            return True
+        line = self.lines[self.y]
+        right = line.text[n:]
+        if right[0] == PH:
+            right = BLANK + right[1:]
+        line.text = joined + right
+        styles = line.styles
+        x = 0
+        for run, sid in zip(runs, sids, strict=True):
+            w = len(run)
+            if w:
+                if styles is not None:
+                    styles[x : x + w] = [sid] * w
+                elif sid:
+                    styles = line.styles = [0] * cols
+                    styles[x : x + w] = [sid] * w
+                x += w
+                self.last_run = run
+        if line.marks:
+            line.drop_marks(0, n)
+        self.x = n
+        self.sid = sids[-1]
+        self.dirty.add(self.y)
+        return True
 
     def _at_fresh_bottom(self) -> bool:
         """The cursor is at the start of a blank, unstyled last row of a full-screen region (any pen)."""
@@ -710,8 +765,31 @@ class Screen:
         cols = self.cols
         sid = self.sid
         lr = self._lr  # without narrow margins the edge is the screen's: no margin arithmetic per row
-        autowrap = self.autowrap
         insert = self.insert
+        x = self.x
+        if insert and not lr and not self.pending_wrap and x + n < cols:
+            # Insert mode, no margins, the run fits before the edge with room to spare (a line editor inserting
+            # a word): ``insert_blanks`` then ``write`` as one string operation.
+            line = self.lines[self.y]
+            if not line.marks:
+                t = line.text
+                if x and t[x] == PH:
+                    t = t[: x - 1] + BLANK + BLANK + t[x + 1 :]  # a wide character cut at the cursor goes
+                keep = cols - n
+                tail = t[x:keep]
+                if t[keep] == PH:
+                    tail = tail[:-1] + BLANK  # a wide character's right half pushed off: its left half goes too
+                line.text = t[:x] + cells + tail
+                styles = line.styles
+                if styles is not None or sid:
+                    if styles is None:
+                        styles = line.styles = [0] * cols
+                    styles[x:x] = [sid] * n
+                    del styles[cols:]
+                self.x = x + n
+                self.dirty.add(self.y)
+                return
+        autowrap = self.autowrap
         i = 0
         while i < n:
             if self.pending_wrap:
@@ -1015,11 +1093,19 @@ class Screen:
                     self.history.append(_freeze(line))
                 lines.append(self._blank_line(bsid))
         else:
+            blank = self._blank_text
+            cols = self.cols
             for _ in range(n):
                 line = lines.pop(top)
                 if to_history:
                     self.history.append(_freeze(line))
-                lines.insert(bottom, self._blank_line(bsid))
+                # The row leaving the region comes back blank at its bottom: the Line is reused (as the
+                # full-screen path does), not made anew; a program scrolling a pane does this per line.
+                line.text = blank
+                line.styles = [bsid] * cols if bsid else None
+                line.marks = None
+                line.wrapped = False
+                lines.insert(bottom, line)
         if to_history:
             self._scrolled_total += n
         self.dirty_all = True
@@ -1580,7 +1666,7 @@ class Screen:
             self.ansi_modes.discard(mode)
         if mode == M.IRM:
             self.insert = on
-            self._margins_changed()
+            self._simple = not on and not self._lr  # ``_margins_changed``, inline: a line editor toggles IRM often
         elif mode == M.LNM:
             self.newline_mode = on
 
@@ -1895,6 +1981,6 @@ class Screen:
 
 
 def _freeze(line: Line) -> HistoryRow:
-    """A row leaving the screen for history (the Line must not be used again)."""
+    """A row leaving the screen for history (the Line may be used again only with a new marks dict, not that one)."""
     styles = None if line.styles is None else tuple(line.styles)
     return tuple.__new__(HistoryRow, (line.text, styles, line.marks, line.wrapped))

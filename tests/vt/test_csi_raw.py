@@ -1,0 +1,151 @@
+"""The CSI fast paths leave exactly what the general path leaves.
+
+Two shortcuts take the sequences full-screen programs send most: ``Dispatcher.csi_raw`` (handlers of the raw
+parameter text for CUP, EL, ED, the cursor moves, ICH/DCH/IL/DL/ECH/SU, SM/RM, DECSET/DECRST, DECSTBM and SGR,
+which read parameters of up to three digits with one lookup) and ``Dispatcher.csi_runs`` (a run of CSIs and
+the text between them, handed over by the parser in one call).  The general path they are held to is the
+engine's own without them: a second terminal whose dispatcher offers neither, so every CSI goes through
+``csi_dispatch``, the parameter parser and the catalogue handler.  Streams mix every shortcut's final byte
+with parameter text of every shape (empty, zeros, leading zeros, long numbers, colons, too many parameters,
+the DEC private marker), text, controls, REP and other sequences, from states that change what they do
+(origin mode, margins, insert mode, autowrap off, a pending wrap, the alternate screen); the result must
+also not depend on how the bytes are cut.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.vt import Terminal
+
+COLS = 12
+ROWS = 6
+
+
+def _general(t: Terminal) -> Terminal:
+    """*t* with the CSI shortcuts turned off: every CSI through ``csi_dispatch``."""
+    t.dispatcher.csi_raw = {}
+    t.dispatcher.csi_runs = None  # type: ignore[assignment,method-assign]
+    return t
+
+
+def _state(t: Terminal) -> tuple[object, ...]:
+    screen = t.screen
+
+    def rows(lines: object) -> list[tuple[object, ...]]:
+        return [
+            (line.text, None if line.styles is None else list(line.styles), line.marks, line.wrapped)
+            for line in lines  # type: ignore[attr-defined]
+        ]
+
+    return (
+        rows(screen.history),
+        rows(screen.main_lines),
+        rows(screen.alt_lines),
+        t.cursor,
+        screen.pending_wrap,
+        screen.last_char if t.parser.after_print else "",
+        screen.sid,
+        (screen.top, screen.bottom, screen.left, screen.right),
+        t.modes,
+        sorted(screen.ansi_modes),
+        sorted(screen.dec_modes),
+        (screen.insert, screen.autowrap, screen.origin, screen.newline_mode, screen.cursor_visible),
+        t.take_replies(),
+    )
+
+
+_FINALS = [*"@ABCDEFGHJKLMPSTX`dfhlmr", "?h", "?l", "?J", "?K", "s", "u", "c", "n", "I", "Z", "g"]
+_PARAM_PIECES = ["", "0", "1", "2", "3", "4", "5", "7", "12", "20", "25", "40", "99", "007", "999", "1000"]
+_PARAMS = st.one_of(
+    st.sampled_from(["", "0", "1", "2", "3", "4", "6", "7", "25", "1048", "1049", "69", "99999", "65536"]),
+    st.lists(st.sampled_from(_PARAM_PIECES), min_size=1, max_size=4).map(";".join),
+    st.text(alphabet="0123456789:;", max_size=8),
+    st.sampled_from(["38;5;1", "1;31", "4:3", "38:2::1:2:3", "0;44", "1:2", "3:", ";;", "1;2;3;4"]),
+)
+
+
+@st.composite
+def _csi(draw: st.DrawFn) -> str:
+    final = draw(st.sampled_from(_FINALS))
+    private = ""
+    if len(final) == 2:
+        private, final = final
+    return f"\x1b[{private}{draw(_PARAMS)}{final}"
+
+
+_TEXT = st.sampled_from(["", "", "a", "xyz", "hello world", "中文", "e\u0301", "😀", "0123456789abcdef"])
+_OTHER = st.sampled_from(["\r\n", "\r", "\n", "\x08", "\t", "\x1b7", "\x1b8", "\x1bM", "\x1bD", "\x1b[2b", "\x1b[1 q"])
+_SETUP = st.sampled_from(["", "\x1b[?6h", "\x1b[2;5r", "\x1b[?69h\x1b[3;9s", "\x1b[4h", "\x1b[?7l", "\x1b[?1049h"])
+
+
+@st.composite
+def _stream(draw: st.DrawFn) -> str:
+    parts = [draw(_SETUP), draw(_SETUP), "abcdefghij\r\n中文字符\x1b[3;4H"]
+    for _ in range(draw(st.integers(1, 40))):
+        r = draw(st.integers(0, 9))
+        if r < 7:
+            parts.append(draw(_csi()))
+            parts.append(draw(_TEXT))
+        elif r < 9:
+            parts.append(draw(_OTHER))
+        else:
+            parts.append(draw(_TEXT))
+    return "".join(parts)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_stream(), st.lists(st.integers(0, 400), max_size=6))
+def test_the_csi_shortcuts_leave_what_the_general_path_leaves(text: str, cuts: list[int]) -> None:
+    data = text.encode()
+    fast = Terminal(cols=COLS, rows=ROWS, scrollback=10)
+    fast.raise_internal_errors = True
+    fast.feed(data)
+    general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
+    general.raise_internal_errors = True
+    general.feed(data)
+    expected = _state(general)
+    assert _state(fast) == expected
+    split = Terminal(cols=COLS, rows=ROWS, scrollback=10)
+    split.raise_internal_errors = True
+    points = sorted({c for c in cuts if c < len(data)})
+    for a, b in zip([0, *points], [*points, len(data)], strict=True):
+        split.feed(data[a:b])
+    assert _state(split) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_FINALS), _PARAMS, st.integers(1, ROWS), st.integers(1, COLS))
+def test_each_raw_handler_is_its_catalogue_handler(final: str, params: str, row: int, col: int) -> None:
+    """One sequence at a time, from a cursor anywhere on a screen full of text: the handler alone."""
+    private = ""
+    if len(final) == 2:
+        private, final = final
+    prefix = "".join(f"\x1b[{y};1H{chr(0x40 + y) * COLS}" for y in range(1, ROWS + 1)) + f"\x1b[{row};{col}H"
+    data = f"{prefix}\x1b[{private}{params}{final}Z".encode()
+    fast = Terminal(cols=COLS, rows=ROWS, scrollback=10)
+    fast.feed(data)
+    general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
+    general.feed(data)
+    assert _state(fast) == _state(general)
+
+
+def test_a_redraw_goes_through_csi_runs_in_one_call() -> None:
+    """The parser hands a run of CSIs over at once (what the shortcut is for), and the screen is the one the
+    sequences draw."""
+    t = Terminal(cols=COLS, rows=ROWS)
+    calls: list[str] = []
+    inner = t.dispatcher.csi_runs
+
+    def spy(block: str) -> bool:
+        calls.append(block)
+        return inner(block)
+
+    t.dispatcher.csi_runs = spy  # type: ignore[method-assign]
+    t.feed(b"\x1b[2;3Hab\x1b[K\x1b[1;31mcd\x1b[0m\x1b[?25l\x1b[4;1Hxy\x1b[4hZ\x1b[4l")
+    assert calls == ["\x1b[K\x1b[1;31mcd\x1b[0m\x1b[?25l\x1b[4;1Hxy\x1b[4hZ\x1b[4l"]
+    assert t.display[1] == "  abcd" + " " * 6
+    assert t.display[3] == "xyZ" + " " * 9
+    assert t.screen.lines[1].styles is not None and t.screen.lines[1].styles[4] != 0
+    assert not t.screen.cursor_visible
