@@ -266,10 +266,10 @@ class Dispatcher:
             "d": screen.cursor_to_line,
         }
         for final, method in counted.items():
-            handlers[final] = self._counted(method, general(final))
+            handlers[final] = self._one_number(method, general(final), lowest=1)
         handlers["H"] = handlers["f"] = self._raw_cup
-        handlers["K"] = self._selector(screen.erase_in_line, general("K"))
-        handlers["J"] = self._selector(screen.erase_in_display, general("J"))
+        handlers["K"] = self._one_number(screen.erase_in_line, general("K"), lowest=0)
+        handlers["J"] = self._one_number(screen.erase_in_display, general("J"), lowest=0)
         handlers["h"] = self._ansi_mode(True, general("h"))
         handlers["l"] = self._ansi_mode(False, general("l"))
         handlers["?h"] = self._dec_mode_raw(True, general("?h"))
@@ -288,28 +288,18 @@ class Dispatcher:
         return general
 
     @staticmethod
-    def _counted(method: Callable[[int], None], general: Callable[[str], None]) -> Callable[[str], None]:
-        """A CSI of one count (``Pn=1``: absent or 0 means 1; the screen methods saturate larger ones)."""
+    def _one_number(
+        method: Callable[[int], None], general: Callable[[str], None], *, lowest: int
+    ) -> Callable[[str], None]:
+        """A CSI of one number: a count (``lowest=1``: absent or 0 means 1; the screen methods saturate larger
+        ones) or a selector (``lowest=0``: EL, ED)."""
 
         def handler(params: str) -> None:
             n = _NUM_OF(params)
             if n is None:
                 general(params)
             else:
-                method(n or 1)
-
-        return handler
-
-    @staticmethod
-    def _selector(method: Callable[[int], None], general: Callable[[str], None]) -> Callable[[str], None]:
-        """A CSI of one selector (``Ps=0``: EL, ED)."""
-
-        def handler(params: str) -> None:
-            n = _NUM_OF(params)
-            if n is None:
-                general(params)
-            else:
-                method(n)
+                method(n or lowest)
 
         return handler
 

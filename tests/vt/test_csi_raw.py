@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.vt import Terminal
+from tests.vt.strict import full_state
 
 COLS = 12
 ROWS = 6
@@ -28,32 +29,6 @@ def _general(t: Terminal) -> Terminal:
     t.dispatcher.csi_raw = {}
     t.dispatcher.csi_runs = None  # type: ignore[assignment,method-assign]
     return t
-
-
-def _state(t: Terminal) -> tuple[object, ...]:
-    screen = t.screen
-
-    def rows(lines: object) -> list[tuple[object, ...]]:
-        return [
-            (line.text, None if line.styles is None else list(line.styles), line.marks, line.wrapped)
-            for line in lines  # type: ignore[attr-defined]
-        ]
-
-    return (
-        rows(screen.history),
-        rows(screen.main_lines),
-        rows(screen.alt_lines),
-        t.cursor,
-        screen.pending_wrap,
-        screen.last_char if t.parser.after_print else "",
-        screen.sid,
-        (screen.top, screen.bottom, screen.left, screen.right),
-        t.modes,
-        sorted(screen.ansi_modes),
-        sorted(screen.dec_modes),
-        (screen.insert, screen.autowrap, screen.origin, screen.newline_mode, screen.cursor_visible),
-        t.take_replies(),
-    )
 
 
 _FINALS = [*"@ABCDEFGHJKLMPSTX`dfhlmr", "?h", "?l", "?J", "?K", "s", "u", "c", "n", "I", "Z", "g"]
@@ -105,14 +80,14 @@ def test_the_csi_shortcuts_leave_what_the_general_path_leaves(text: str, cuts: l
     general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
     general.raise_internal_errors = True
     general.feed(data)
-    expected = _state(general)
-    assert _state(fast) == expected
+    expected = full_state(general)
+    assert full_state(fast) == expected
     split = Terminal(cols=COLS, rows=ROWS, scrollback=10)
     split.raise_internal_errors = True
     points = sorted({c for c in cuts if c < len(data)})
     for a, b in zip([0, *points], [*points, len(data)], strict=True):
         split.feed(data[a:b])
-    assert _state(split) == expected
+    assert full_state(split) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -128,7 +103,7 @@ def test_each_raw_handler_is_its_catalogue_handler(final: str, params: str, row:
     fast.feed(data)
     general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
     general.feed(data)
-    assert _state(fast) == _state(general)
+    assert full_state(fast) == full_state(general)
 
 
 def test_a_redraw_goes_through_csi_runs_in_one_call() -> None:

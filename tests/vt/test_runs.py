@@ -18,29 +18,10 @@ from hypothesis import strategies as st
 from app.vt import Terminal
 from app.vt.screen import Screen
 from app.vt.width import WIDE_PLACEHOLDER as PH
+from tests.vt.strict import full_state
 
 COLS = 12
 ROWS = 5
-
-
-def _state(t: Terminal) -> tuple[object, ...]:
-    screen = t.screen
-
-    def rows(lines: object) -> list[tuple[object, ...]]:
-        return [
-            (line.text, None if line.styles is None else list(line.styles), line.marks, line.wrapped)
-            for line in lines  # type: ignore[attr-defined]
-        ]
-
-    return (
-        rows(screen.history),
-        rows(screen.lines),
-        t.cursor,
-        screen.pending_wrap,
-        screen.last_char if t.parser.after_print else "",
-        screen.sid,
-        t.take_replies(),
-    )
 
 
 #: What the screen holds before the run: text of every kind at places chosen by the draw.
@@ -128,7 +109,7 @@ def _feed_both(prefix: str, run: str, after: str) -> tuple[Terminal, Terminal]:
 @given(_prefix(), st.lists(_RUN_CHARS, min_size=1, max_size=40).map("".join), st.sampled_from(["", "Q", "\x1b[3b"]))
 def test_a_run_lands_as_its_characters_one_at_a_time(prefix: str, run: str, after: str) -> None:
     whole, each = _feed_both(prefix, run, after)
-    assert _state(whole) == _state(each)
+    assert full_state(whole) == full_state(each)
 
 
 def test_insert_mode_opens_the_whole_run_at_once() -> None:
@@ -174,4 +155,4 @@ def test_every_start_column_near_every_edge(modes: str, margins: str) -> None:
             for shift in range(3):
                 prefix = f"0123456789ab中\x1b[?7h{margins}{modes}\x1b[1;{col}H" + "z" * shift
                 whole, each = _feed_both(prefix, run * 2, "")
-                assert _state(whole) == _state(each), (modes, margins, col, run, shift)
+                assert full_state(whole) == full_state(each), (modes, margins, col, run, shift)
