@@ -64,6 +64,21 @@ def fed(*chunks: bytes, cols: int = 20, rows: int = 3) -> tuple[Terminal, ByteLo
     return term, log, cells
 
 
+def written_cells_print_their_bytes(term: Terminal, log: ByteLog, cells: CellMap, rows: range) -> int:
+    """Assert that every written (non-blank) cell of ``rows`` is answered exactly with bytes that print its
+    character; returns how many cells were checked."""
+    checked = 0
+    for row in rows:
+        for col, ch in enumerate(term.row_cells(row)):
+            if not ch.strip():
+                continue
+            answer = cells.bytes_of_cell(row, col)
+            assert answer.exact and answer.span is not None, (row, col, ch, answer.note)
+            assert ch in log.slice(*answer.span).decode("utf-8", "replace"), (row, col, ch, log.slice(*answer.span))
+            checked += 1
+    return checked
+
+
 def test_the_bytes_of_each_replacement_character() -> None:
     """printf '\\xc4\\xe3\\xba\\xc3\\n': three U+FFFD, written by C4, E3 BA and C3 (each click selected the
     next one's bytes: E3 BA, C3, then the line feed); and bytes to cells the other way round."""
@@ -99,16 +114,7 @@ def test_a_row_replayed_alone_is_not_taken_from_an_earlier_row_with_the_same_tex
     term, log, cells = session_of(Path(__file__).parent / "data" / "tmux-numbered-lines.cast", part=0.6)
     history = term.history_size
     assert term.row(history) is not None and term.row(history).text.startswith("33 ")
-    checked = 0
-    for y in range(term.rows):
-        for x, ch in enumerate(term.row_cells(history + y)):
-            if not ch.strip():
-                continue
-            answer = cells.bytes_of_cell(history + y, x)
-            assert answer.exact and answer.span is not None, (y, x, ch, answer.note)
-            assert ch in log.slice(*answer.span).decode("utf-8", "replace"), (y, x, ch, answer.note)
-            checked += 1
-    assert checked > 50
+    assert written_cells_print_their_bytes(term, log, cells, range(history, history + term.rows)) > 50
 
 
 @pytest.mark.parametrize("program", ["vim", "top", "tmux"])
@@ -299,14 +305,7 @@ _OPS = st.one_of(
 def test_every_written_cell_names_bytes_that_print_its_character(ops: list[bytes]) -> None:
     """Whatever moves cells sideways, overwrites or erases them: a written cell's bytes print its character."""
     term, log, cells = fed(*ops, b"\x1b[4l", cols=12, rows=4)
-    history = term.history_size
-    for y in range(term.rows):
-        for x, ch in enumerate(term.row_cells(history + y)):
-            if not ch.strip():
-                continue
-            answer = cells.bytes_of_cell(history + y, x)
-            assert answer.exact and answer.span is not None, (y, x, ch, answer.note)
-            assert ch in log.slice(*answer.span).decode(), (y, x, ch, log.slice(*answer.span))
+    written_cells_print_their_bytes(term, log, cells, range(term.history_size, term.history_size + term.rows))
 
 
 def _bash_session(keys: list[bytes]) -> bytes:
@@ -352,8 +351,4 @@ def test_readline_deleting_in_the_middle_of_a_real_bash_line() -> None:
     row = next(r for r in range(term.history_size + term.rows) if "echo" in "".join(term.row_cells(r)))
     text = "".join(term.row_cells(row))
     assert text.rstrip().endswith("echo helo world")
-    for col, ch in enumerate(text):
-        if ch.strip():
-            answer = cells.bytes_of_cell(row, col)
-            assert answer.exact and answer.span is not None, (col, ch, answer.note)
-            assert ch in log.slice(*answer.span).decode(), (col, ch, log.slice(*answer.span))
+    assert written_cells_print_their_bytes(term, log, cells, range(row, row + 1)) == len(text.replace(" ", ""))
