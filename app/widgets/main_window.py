@@ -188,6 +188,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings = settings if settings is not None else AppSettings(open_settings())
         self._loop = loop
         self._shutdown: asyncio.Task[None] | None = None
+        #: Tabs closed whose sessions are still ending (a child hung up and reaped takes a moment).
+        self._tabs_closing: set[asyncio.Task[None]] = set()
         self._finished = False
         self._quit_asked = False  # File > Quit: ask about running programs as a click on the window's X does
         self._panels: dict[str, QtWidgets.QWidget] = {}
@@ -1013,7 +1015,10 @@ class MainWindow(QtWidgets.QMainWindow):
             finally:
                 widget.deleteLater()
 
-        self.loop.create_task(close())
+        # Kept until done: closing the window waits for these too (see _close_all).
+        closing = self.loop.create_task(close())
+        self._tabs_closing.add(closing)
+        closing.add_done_callback(self._tabs_closing.discard)
 
     def _on_cell_clicked(self, tab: SessionTab, abs_row: int, col: int) -> None:
         if tab is self.current_tab():
@@ -1230,7 +1235,10 @@ class MainWindow(QtWidgets.QMainWindow):
         tabs = self.session_tabs()
         for tab in tabs:
             tab.kill_now()
-        results = await asyncio.gather(*(tab.close_session() for tab in tabs), return_exceptions=True)
+        ending = [tab.close_session() for tab in tabs]
+        # Tabs closed just before: their sessions end with the window's, not after it (a task left pending is
+        # destroyed at exit with its child unreaped).
+        results = await asyncio.gather(*ending, *list(self._tabs_closing), return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
                 log.warning("closing a session failed: %s", result)

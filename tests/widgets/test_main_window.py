@@ -579,3 +579,18 @@ def test_go_test_output_is_parsed_as_it_comes_while_the_tests_panel_shows_it(win
     tab._tests_timer.timeout.disconnect()
     run_until(window, lambda: tab.session.bytelog.total_bytes > 0)
     assert tab.tests_pending_bytes == 0 and tab.tests_so_far.find("TestLive") is not None
+
+
+def test_a_tab_closed_just_before_the_window_closes_is_ended_with_it(window: MainWindow) -> None:
+    """Closing a tab ends its session in a task; the window closing right after must wait for it too, or the
+    task is destroyed pending (its child unreaped, and its ``deleteLater`` run on a deleted tab at exit)."""
+    tab = window.new_session(["sh", "-c", "sleep 30"])
+    run_until(window, lambda: tab.session.source.pid is not None)
+    source = tab.session.source
+    window._on_close_requested(window.tabs.indexOf(tab), ask=False)  # the tab's close button, not asking
+    window.loop.run_until_complete(window.aclose())
+    pending = [
+        task for task in asyncio.all_tasks(window.loop) if "_on_close_requested" in task.get_coro().__qualname__
+    ]
+    assert pending == []
+    assert source.returncode is not None  # the child was ended and reaped
