@@ -6,7 +6,7 @@ imported to reach one function.  Asked on the GUI thread at the first non-ASCII 
 line of a flood, a box-drawing frame, a prompt with an accented name), that import is a stall the user sees.
 These runs answer the most common blocks — ASCII and Latin, Greek and Cyrillic, punctuation, arrows and symbols, box
 drawing and blocks, check marks and the common emoji, Braille (spinners), CJK symbols and kana, CJK ideographs,
-Hangul syllables, private use (powerline glyphs), fullwidth forms — so that such a character needs no import;
+Hangul syllables, private use (powerline glyphs), fullwidth forms, U+FFFD — so that such a character needs no import;
 wcwidth is still loaded for everything else (other scripts, rarer symbols) and on a background thread once the
 window has opened.
 
@@ -100,6 +100,8 @@ RUNS: tuple[tuple[int, int, int], ...] = (
     (0xFFA1, 0xFFDF, 1),
     (0xFFE0, 0xFFE6, 2),
     (0xFFE7, 0xFFEF, 1),
+    # the object replacement character and U+FFFD, which every invalid byte of a stream becomes
+    (0xFFFC, 0xFFFD, 1),
     # Miscellaneous symbols and pictographs, emoticons, transport and map symbols, supplemental symbols and
     # pictographs, symbols and pictographs extended-A: the emoji CI logs and prompts print
     (0x1F300, 0x1F320, 2), (0x1F321, 0x1F32C, 1), (0x1F32D, 0x1F335, 2), (0x1F336, 0x1F336, 1),

@@ -72,7 +72,7 @@ def run_child(code: str) -> subprocess.CompletedProcess[str]:
 def test_covered_characters_are_laid_out_without_importing_wcwidth_and_others_import_it() -> None:
     code = """
 from app.vt.width import cells, layout
-print(cells("  main_test.go:12: 期望 “ok” — é ─┤ ⠋ こんにちは 한국어 ＡＢ"), "wcwidth" in sys.modules)
+print(cells("  main_test.go:12: 期望 “ok” — é ─┤ ⠋ こんにちは 한국어 ＡＢ \ufffd"), "wcwidth" in sys.modules)
 print(layout("✅ done")[0][:3], "wcwidth" in sys.modules)
 print(layout("שלום 🇯🇵")[0], "wcwidth" in sys.modules)
 """
@@ -80,7 +80,7 @@ print(layout("שלום 🇯🇵")[0], "wcwidth" in sys.modules)
     assert done.returncode == 0, done.stderr
     first, second, third = done.stdout.splitlines()
     wide = "期望こんにちは한국어ＡＢ"
-    assert first == "  main_test.go:12: 期望 “ok” — é ─┤ ⠋ こんにちは 한국어 ＡＢ False".translate(
+    assert first == "  main_test.go:12: 期望 “ok” — é ─┤ ⠋ こんにちは 한국어 ＡＢ \ufffd False".translate(
         {ord(c): c + "\x00" for c in wide}
     )
     assert second == "['✅', '\\x00', ' '] False"
