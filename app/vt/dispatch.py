@@ -196,13 +196,9 @@ class Dispatcher:
 
     def csi_dispatch(self, private: str, params: str, intermediates: str, final: str) -> None:
         if final == "m" and not private and not intermediates:
-            # SGR, the most frequent sequence by far: an AND and an OR on the pen (see ``compile_sgr``).
-            op = self._sgr_ops.get(params)
-            if op is None:
-                op = self._sgr_op(params)
-            keep, put = op
-            screen = self.screen
-            screen.sid = screen.sid & keep | put
+            # SGR, the most frequent sequence: an AND and an OR on the pen (see ``compile_sgr``). The parser's fast
+            # path reaches ``_raw_sgr`` directly (``csi_raw``); this is the general path's way there.
+            self._raw_sgr(params)
             return
         fn = self._csi.get(private + intermediates + final)
         if fn is None:
@@ -337,6 +333,7 @@ class Dispatcher:
         return handler
 
     def _raw_sgr(self, params: str) -> None:
+        """SGR: the pen's AND and OR for these parameters, compiled once per parameter text."""
         op = self._sgr_ops.get(params)
         if op is None:
             op = self._sgr_op(params)
