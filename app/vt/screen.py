@@ -1464,7 +1464,12 @@ class Screen:
         if not self.left <= x <= self.right:
             return
         end = self.right + 1
-        self.lines[self.y].insert_blanks(x, min(max(1, count), end - x), self._blank_sid(), self.cols, end)
+        # Comparisons, not min/max, and ``_blank_sid`` inline: a line editor sends one per keystroke it corrects.
+        if count < 1:
+            count = 1
+        elif count > end - x:
+            count = end - x
+        self.lines[self.y].insert_blanks(x, count, self.sid & BG_FIELD, self.cols, end)
         self.dirty.add(self.y)
 
     def delete_chars(self, count: int) -> None:
@@ -1475,7 +1480,12 @@ class Screen:
         if not self.left <= x <= self.right:
             return
         end = self.right + 1
-        self.lines[self.y].delete_cells(x, min(max(1, count), end - x), self._blank_sid(), self.cols, end)
+        # Comparisons, not min/max, and ``_blank_sid`` inline: a line editor sends one per keystroke it corrects.
+        if count < 1:
+            count = 1
+        elif count > end - x:
+            count = end - x
+        self.lines[self.y].delete_cells(x, count, self.sid & BG_FIELD, self.cols, end)
         self.dirty.add(self.y)
 
     def insert_lines(self, count: int) -> None:
