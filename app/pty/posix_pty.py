@@ -140,6 +140,37 @@ def _launch(spec: SpawnSpec, slave: int) -> subprocess.Popen[bytes]:
     )
 
 
+async def _until_exec(launcher: subprocess.Popen[bytes]) -> None:
+    """Wait (without blocking the loop) until the launcher has exec'd the command: ``subprocess`` returns once the
+    launcher runs, and for the next millisecond the child is still ``setsid``, before its ``setsid()`` even, so
+    a probe would name the wrong program and a hang-up would miss the session. Where the child stops being the
+    launcher shows is its argv in ``/proc`` (empty while the exec is under way); without ``/proc``, or once the
+    child is gone, there is nothing to wait for. Bounded: a launcher stuck for 5 s is the command's business
+    from then on."""
+    assert isinstance(launcher.args, list)
+    launched = b"".join(os.fsencode(arg) + b"\0" for arg in launcher.args)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5.0
+    delay = 0.0002
+    proc = f"/proc/{launcher.pid}"
+    while True:
+        try:
+            with open(f"{proc}/cmdline", "rb") as f:
+                argv = f.read()
+            if argv and argv != launched:
+                return
+            if not argv:  # in the middle of the exec (seen for ~1 ms), or a zombie already
+                with open(f"{proc}/stat", "rb") as f:
+                    if f.read().rpartition(b")")[2].split()[:1] == [b"Z"]:
+                        return
+        except OSError:
+            return
+        if loop.time() > deadline:
+            return
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.01)
+
+
 class PtySource(FamilyEnding):
     """A child on a new pty: bytes out through the master, input written to the master, size by TIOCSWINSZ."""
 
@@ -222,6 +253,8 @@ class PtySource(FamilyEnding):
         self._loop = loop
         self._family = Family(self._proc)
         self._resume()
+        if _ctty_launcher() is not None:
+            await _until_exec(self._proc)
 
     async def read(self) -> Chunk | None:
         return await self._queue.get(self._resume)

@@ -93,6 +93,29 @@ def test_the_launcher_execs_the_command_itself_with_its_own_argv(launch_path: st
 
 
 @posix
+def test_start_returns_once_the_command_itself_runs(launch_path: str) -> None:
+    """When ``start`` returns, the pid we hold is already the command (not the launcher in front of it) and leads
+    its own session: a probe or a hang-up at once reaches the right process."""
+
+    async def go() -> tuple[bytes, int, int]:
+        source = spawn(SpawnSpec(["sleep", "30"]), "pty")
+        await source.start()
+        try:
+            pid = source.pid
+            assert pid is not None
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read()
+            return cmdline, os.getsid(pid), pid
+        finally:
+            await source.close()
+
+    for _ in range(5):
+        cmdline, sid, pid = run(go())
+        assert cmdline == b"sleep\x0030\x00"
+        assert sid == pid
+
+
+@posix
 def test_a_program_named_by_a_relative_path_is_found_in_the_childs_folder(
     launch_path: str, tmp_path: os.PathLike[str]
 ) -> None:
