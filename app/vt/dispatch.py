@@ -296,13 +296,16 @@ class Dispatcher:
                 b = _NUM_OF(second)
                 if a is not None and b is not None:
                     action = partial(method, a, b)
+            elif how >= _SET:  # _SET or _RESET
+                # One mode (``?25``, ``4``, and the four-digit ones programs switch around every start: ``?1004``,
+                # ``?2004``, ``?9001``): up to five digits, as ``_dec_mode_raw``; 1048 is DECSC/DECRC, which the
+                # catalogue handler routes.
+                if params.isdigit() and len(params) <= 5:
+                    mode = int(params)
+                    if mode <= 65535 and not (private and mode == M.SAVE_CURSOR):
+                        action = partial(method, mode, how == _SET)
             elif (n := _NUM_OF(params)) is not None:
-                if how == _COUNT:
-                    action = partial(method, n or 1)
-                elif how == _SELECTOR:
-                    action = partial(method, n)
-                elif params:  # one mode of up to three digits (so not 1048, DECSC/DECRC), set or reset
-                    action = partial(method, n, how == _SET)
+                action = partial(method, n or 1) if how == _COUNT else partial(method, n)
         if action is None:
             handler = self.csi_raw.get(private + final)
             if handler is not None:
