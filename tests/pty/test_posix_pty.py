@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from app.pty import PipeSource, PtySource, SourceError, SourceUnavailableError, SpawnSpec, spawn
+from app.pty import PipeSource, PtySource, SourceError, SourceUnavailableError, SpawnSpec, posix_pty, spawn
 from app.pty._common import HIGH_WATER, READ_SIZE
 from tests.pty.conftest import drain, have, py, read_until, run
 
@@ -32,8 +32,20 @@ def test_cooked_pty_turns_newline_into_crlf() -> None:
     assert run(go()) == b"a\r\nb\r\n"
 
 
+@pytest.fixture(params=["launcher", "preexec"])
+def launch_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a pty child is started: through util-linux's ``setsid --ctty`` (vfork), and with a
+    ``preexec_fn`` (fork) where there is no such launcher, as on macOS."""
+    if request.param == "launcher":
+        if posix_pty._ctty_launcher() is None:
+            pytest.fail("util-linux's setsid is missing: .ci/run installs util-linux, which Debian always has")
+    else:
+        monkeypatch.setattr(posix_pty, "_ctty_launcher", lambda: None)
+    return str(request.param)
+
+
 @posix
-def test_the_pty_is_the_childs_controlling_terminal() -> None:
+def test_the_pty_is_the_childs_controlling_terminal(launch_path: str) -> None:
     """The child leads its session on our pty: /dev/tty opens, and it is the foreground process group."""
     code = "import os; fd = os.open('/dev/tty', os.O_RDWR); print(os.getsid(0) == os.getpid(), flush=True); input()"
 
@@ -55,6 +67,92 @@ def test_the_pty_is_the_childs_controlling_terminal() -> None:
     leader, foreground, pid = run(go())
     assert leader == "True"
     assert foreground == pid
+
+
+@posix
+def test_the_launcher_execs_the_command_itself_with_its_own_argv(launch_path: str) -> None:
+    """Through the launcher, the pid we hold is the command's own (the launcher execs it in place, no fork), its
+    argv is the one asked for (not the launcher's), and an interactive shell has job control."""
+    script = "tr '\\0' ' ' < /proc/$$/cmdline; echo; ps -o sid= -p $$; case $- in *m*) echo monitor;; esac"
+
+    async def go() -> tuple[str, int | None]:
+        source = spawn(SpawnSpec(["bash", "--norc", "--noprofile", "-i", "-c", script], cwd="/"), "pty")
+        await source.start()
+        try:
+            out = b"".join(c.data for c in await drain(source)).decode()
+            await source.wait()
+            return out, source.pid
+        finally:
+            await source.close()
+
+    out, pid = run(go())
+    lines = [line.strip() for line in out.splitlines() if line.strip()]
+    assert lines[0] == f"bash --norc --noprofile -i -c {script}"
+    assert lines[1] == str(pid)  # its own session, led by the pid we hold
+    assert "monitor" in lines
+
+
+@posix
+def test_start_returns_once_the_command_itself_runs(launch_path: str) -> None:
+    """When ``start`` returns, the pid we hold is already the command (not the launcher in front of it) and leads
+    its own session: a probe or a hang-up at once reaches the right process."""
+
+    async def go() -> tuple[bytes, int, int]:
+        source = spawn(SpawnSpec(["sleep", "30"]), "pty")
+        await source.start()
+        try:
+            pid = source.pid
+            assert pid is not None
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read()
+            return cmdline, os.getsid(pid), pid
+        finally:
+            await source.close()
+
+    for _ in range(5):
+        cmdline, sid, pid = run(go())
+        assert cmdline == b"sleep\x0030\x00"
+        assert sid == pid
+
+
+@posix
+def test_a_program_named_by_a_relative_path_is_found_in_the_childs_folder(
+    launch_path: str, tmp_path: os.PathLike[str]
+) -> None:
+    """``./tool`` is looked up in the child's directory, as exec does; a file that is not executable is refused
+    with the reason, before anything starts."""
+    folder = os.fspath(tmp_path)
+    tool = os.path.join(folder, "tool")
+    with open(tool, "w") as f:
+        f.write("#!/bin/sh\necho tool ran in \"$PWD\"\n")
+    os.chmod(tool, 0o644)
+
+    async def go() -> str:
+        source = spawn(SpawnSpec(["./tool"], cwd=folder), "pty")
+        await source.start()
+        try:
+            out = b"".join(c.data for c in await drain(source)).decode()
+            await source.wait()
+            return out
+        finally:
+            await source.close()
+
+    with pytest.raises(SourceError, match=r"cannot start ./tool: .*Permission denied"):
+        run(go())
+    os.chmod(tool, 0o755)
+    assert run(go()).strip() == f"tool ran in {folder}"
+
+
+@posix
+def test_a_missing_program_is_refused_with_its_name(launch_path: str) -> None:
+    """The launcher would only fail in the child (a message on the pty, status 127); the caller is told first."""
+
+    async def go() -> None:
+        source = spawn(SpawnSpec(["mojiscope-no-such-program-7"], env={"PATH": "/usr/bin:/bin"}), "pty")
+        await source.start()
+
+    with pytest.raises(SourceError, match=r"cannot start mojiscope-no-such-program-7: .*No such file"):
+        run(go())
 
 
 @posix
