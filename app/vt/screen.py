@@ -806,9 +806,12 @@ class Screen:
             seg = []
             for run, sid in zip(runs, sids, strict=True):
                 seg += [sid] * len(run)
-        if line.styles is None:
-            line.styles = [0] * cols
-        line.styles[x:end] = seg
+        styles = line.styles
+        if styles is not None:
+            styles[x:end] = seg
+        elif any(seg):  # all plain on a plain row: no list, as ``draw`` leaves it
+            styles = line.styles = [0] * cols
+            styles[x:end] = seg
         self.dirty.add(self.y)
         self.last_run = runs[-1]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.vt import Terminal
@@ -241,6 +241,7 @@ def _c1_lines(draw: st.DrawFn) -> str:
 
 @settings(max_examples=400, deadline=None)
 @given(_c1_lines(), st.integers(0, 10_000))
+@example("\x1b[m \x1b[m ok\r\r\n", 0)  # plain SGRs between runs on a plain row: no styles list, as draw leaves it
 def test_blocks_with_c1_controls_and_wrapping_coloured_lines_equal_bytewise(text: str, cut: int) -> None:
     """Lines with NEL and C1 CSI SGRs (some ending in CR CR LF), and coloured lines longer than the width (laid out
     in one step as the rows autowrap makes) land as the same bytes fed one at a time, and split anywhere."""
