@@ -14,7 +14,7 @@ from functools import partial
 from . import modes as M
 from . import reports
 from .catalogue import CATALOGUE
-from .parser import Groups, Params, _parse, parse_params
+from .parser import Groups, Params, Parser, _parse, parse_params
 from .screen import Screen
 from .style import BG_FIELD, BG_SHIFT, FG_FIELD, FG_SHIFT, RGB_FLAG, TRUE_COLOUR_BITS, SgrOp, compile_sgr
 from .width import text_width
@@ -633,6 +633,10 @@ class Dispatcher:
         SGR table is, so the screen gets each such line as runs with their ids and lays the whole
         block out at once (``Screen.print_lines``).
         """
+        if "\x85" in block or "\x9b" in block:
+            if not self._c1_in_lines(block):
+                return
+            block = block.replace("\x9b", "\x1b[").replace("\x85", "\r\n")
         texts = block.split("\r\n")
         texts.pop()
         screen = self.screen
@@ -651,6 +655,16 @@ class Dispatcher:
                 pens[k] = (parts[0::2], sids)
                 texts[k] = ""  # not read: the runs say what the line prints
         screen.print_lines(texts, pens)
+
+    def _c1_in_lines(self, block: str) -> bool:
+        """A block of lines with C1 controls (UTF-8 output of U+0085 NEL and U+009B CSI, see ``print_lines``):
+        True if it means the same with NEL as CR LF and C1 CSI as ESC [, else (left/right margins, where NEL's
+        index comes before its carriage return and may not scroll) its events are reported one by one through
+        the state machine, and False."""
+        if not self.screen.narrow_margins:
+            return True
+        Parser(self).feed_traced(block)
+        return False
 
     def _sgr(self, pstr: str) -> None:
         self.csi_dispatch("", pstr, "", "m")

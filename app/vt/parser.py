@@ -64,8 +64,8 @@ class Perform(Protocol):
         """A sequence was recognised and dropped (malformed, too long, or cancelled)."""
 
     # Optionally, ``print_lines(block)``: *block* is one or more whole lines, each ending in CR LF, made of
-    # printable characters, HTs and SGRs (``CSI [0-9:;]* m``); exactly what those events in order do (the
-    # fast path hands over blocks of log lines).
+    # printable characters, HTs, NELs (C1, U+0085) and SGRs (``CSI [0-9:;]* m``, CSI as ESC [ or C1 U+009B);
+    # exactly what those events in order do (the fast path hands over blocks of log lines).
     # Optionally, ``sgr_runs(pairs)``: for each ``(params, text)``, exactly what
     # ``csi_dispatch("", params, "", "m")`` then ``print(text)`` do; the fast path hands over runs of
     # colour-per-cell output in one call.
@@ -331,8 +331,9 @@ _FAST = re.compile(
     r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
     r"|\x1b\[([0-9]*)b"  # 16 REP's parameter: its own token, so other CSIs pay nothing for REP's memory
 )
-# Whole lines of printables, HTs and SGRs; possessive, so a partial line at the end fails without backtracking.
-_LINES = re.compile(rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+)*+\r\n)++")
+# Whole lines of printables, HTs, NELs and SGRs (the C1 controls are what UTF-8 output of U+0085 and U+009B
+# decodes to); possessive, so a partial line at the end fails without backtracking.
+_LINES = re.compile(rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+)*+\r\n)++")
 # CSIs without intermediates (a DEC private marker allowed), each with the printable run after it; not REP.
 _CSI_BLOCK = re.compile(rf"(?:\x1b\[\??[0-9:;]*+[@-ac-~]{_RUN}*+)++")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")

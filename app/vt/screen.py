@@ -223,6 +223,11 @@ class Screen:
         return Line(self._blank_text, [bsid] * self.cols if bsid else None)
 
     @property
+    def narrow_margins(self) -> bool:
+        """Left/right margins narrower than the screen are in force (DECLRMM and DECSLRM)."""
+        return self._lr
+
+    @property
     def scrolled_off(self) -> int:
         """How many rows have ever scrolled into history (for absolute row numbers)."""
         return self._scrolled_total
@@ -443,12 +448,12 @@ class Screen:
         advance: the screen rows above the cursor and the new lines, in order, with the oldest
         going to history.  That is computed once for the block instead of one write and one
         scroll per line, and the lines without pen changes between two that have them are laid
-        out together in C (``_plain_rows``).  A plain line longer than the width lands as the rows its
-        wrapping makes (``_wrap_rows``).  The block stops before a line that does not simply fit
-        (combining marks, a tab with other stops set or one that reaches the edge, a coloured line
-        that wraps, autowrap off), or whose pen ends with a background colour (the row its CR LF
-        opens takes that colour, xterm's BCE, which the block does not model); the caller prints
-        it the general way.
+        out together in C (``_plain_rows``).  A line longer than the width lands as the rows its
+        wrapping makes (``_wrap_rows``, ``_lay_out_wrapping`` with pens).  The block stops before a line
+        that does not simply fit (combining marks, a tab with other stops set or one that reaches the
+        edge, a tab in a coloured line that wraps, a wrap in a background colour, autowrap off), or whose
+        pen ends with a background colour (the row its CR LF opens takes that colour, xterm's BCE, which
+        the block does not model); the caller prints it the general way.
         """
         cols = self.cols
         sid = self.sid
@@ -462,7 +467,7 @@ class Screen:
             j = next(styled, count)
             if j > i:
                 first = laid[i]
-                if ZERO_MARK in first or (len(first) > cols and (sid or not self._wraps_whole(first))):
+                if ZERO_MARK in first or (len(first) > cols and not sid and not self._wraps_whole(first)):
                     # Checked alone before the rest of the block is sliced and joined: in output where most
                     # lines stop the block, doing that once per line would make a block quadratic.
                     break
@@ -479,9 +484,15 @@ class Screen:
                     for text in seg:  # a coloured pen: rare enough to go a line at a time
                         laid_row = self._lay_out_line([text], [sid])
                         if laid_row is None:
-                            break
-                        rows.append(laid_row[0])
-                        rows_styles.append(laid_row[1])
+                            laid_rows = self._lay_out_wrapping([text], [sid])
+                            if laid_rows is None:
+                                break
+                            wrapped_at += range(len(rows), len(rows) + len(laid_rows[0]) - 1)
+                            rows += laid_rows[0]
+                            rows_styles += laid_rows[1]
+                        else:
+                            rows.append(laid_row[0])
+                            rows_styles.append(laid_row[1])
                         k += 1
                 i += k
                 if i < j:
@@ -497,9 +508,15 @@ class Screen:
                 runs = cells_each(runs)
             laid_row = self._lay_out_line(runs, sids)
             if laid_row is None:
-                break
-            rows.append(laid_row[0])
-            rows_styles.append(laid_row[1])
+                laid_rows = self._lay_out_wrapping(runs, sids)
+                if laid_rows is None:
+                    break
+                wrapped_at += range(len(rows), len(rows) + len(laid_rows[0]) - 1)
+                rows += laid_rows[0]
+                rows_styles += laid_rows[1]
+            else:
+                rows.append(laid_row[0])
+                rows_styles.append(laid_row[1])
             sid = end_sid
             i += 1
         if rows:
@@ -604,6 +621,54 @@ class Screen:
                     styles[x : x + w] = [sid] * w
                 x += w
         return text + self._blank_text[n:], styles
+
+    def _lay_out_wrapping(self, runs: list[str], sids: list[int]) -> tuple[list[str], list[list[int] | None]] | None:
+        """One line longer than the width (runs laid out as cells, each with its style id) on a blank row, as
+        the rows autowrap makes of it: (their texts, their styles or None each), or None when it does not simply
+        land (autowrap off, a row too narrow for a wide character, HTs, combining marks, a background colour).
+
+        As ``_wrap_rows``, a wide character that would straddle the edge goes whole to the next row; the cell it
+        leaves is erased in the pen it was printed with (``_put_cells``).
+        """
+        text = "".join(runs)
+        cols = self.cols
+        n = len(text)
+        if n <= cols or not self.autowrap or cols < 2 or ZERO_MARK in text or "\t" in text:
+            return None
+        if any(sid & BG_FIELD for sid in sids):
+            return None  # the rows a wrap opens are erased in the pen's background (xterm's BCE)
+        texts: list[str] = []
+        styled = any(compress(sids, runs))
+        cell_styles: list[int] = []
+        if styled:
+            for run, sid in zip(runs, sids, strict=True):
+                if run:
+                    cell_styles += [sid] * len(run)
+        rows_styles: list[list[int] | None] = []
+        pos = 0
+        while n - pos > cols:
+            end = pos + cols
+            if text[end] == PH:
+                texts.append(text[pos : end - 1] + BLANK)
+            else:
+                texts.append(text[pos:end])
+            if styled:
+                row = cell_styles[pos:end]
+                rows_styles.append(row if any(row) else None)
+            else:
+                rows_styles.append(None)
+            pos = end - 1 if text[end] == PH else end
+        texts.append(text[pos:] + self._blank_text[n - pos :])
+        if styled:
+            row = cell_styles[pos:]
+            if any(row):
+                row += repeat(0, cols - (n - pos))
+                rows_styles.append(row)
+            else:
+                rows_styles.append(None)
+        else:
+            rows_styles.append(None)
+        return texts, rows_styles
 
     def _lay_out_tabbed(self, runs: list[str], sids: list[int]) -> tuple[str, list[int] | None] | None:
         """A styled line with HTs (runs already laid out as cells) on a blank row: (row text, its styles or
@@ -741,9 +806,12 @@ class Screen:
             seg = []
             for run, sid in zip(runs, sids, strict=True):
                 seg += [sid] * len(run)
-        if line.styles is None:
-            line.styles = [0] * cols
-        line.styles[x:end] = seg
+        styles = line.styles
+        if styles is not None:
+            styles[x:end] = seg
+        elif any(seg):  # all plain on a plain row: no list, as ``draw`` leaves it
+            styles = line.styles = [0] * cols
+            styles[x:end] = seg
         self.dirty.add(self.y)
         self.last_run = runs[-1]
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from app.vt import Terminal
+from tests.vt.strict import full_state
 
 
 def _state(t: Terminal) -> tuple[object, ...]:
@@ -197,3 +200,85 @@ def test_rep_after_a_block_repeats_nothing() -> None:
     whole.feed(b"z\x1b[2b\r\nlast\t\r\n\tmore\r\n\x1b[2b")
     assert [row.rstrip() for row in whole.display] == ["last", "        more", ""]
     assert whole.history[-1].rstrip() == "zzz"
+
+
+#: Words of the lines below: wide characters that land across the edge (12 columns) at either parity, colours
+#: (a background too) opened and closed, the C1 controls NEL and CSI as UTF-8 output of U+0085 and U+009B sends
+#: them, U+FFFD, marks and tabs that send a line back to the general path.
+_C1_WORDS = [
+    "ok",
+    "x" * 7,
+    "数据库",
+    "a数据b",
+    "😀",
+    "\ufffd\ufffd",
+    "e\u0301",
+    "tab\there",
+    "\x1b[1mbold\x1b[0m",
+    "\x1b[31m红色",
+    "\x1b[m",
+    "\x1b[44mbg\x1b[49m",
+    "\x85",
+    "\x85\x85",
+    "\x9b32mC1-CSI\x9b0m",
+    "\x9b1m",
+    "\x9b1;4m数",
+]
+
+
+@st.composite
+def _c1_lines(draw: st.DrawFn) -> str:
+    """Settings that change where a line lands or what NEL does (left/right margins, a scroll region, newline
+    mode, autowrap off, a pen), then lines of the words above, each ending in CR LF or CR CR LF."""
+    parts = [draw(st.sampled_from(["", "", "\x1b[?69h\x1b[3;10s", "\x1b[?69h\x1b[1;12s", "\x1b[2;4r"]))]
+    parts.append(draw(st.sampled_from(["", "", "\x1b[20h", "\x1b[?7l", "\x1b[33m", "\x1b[5;1H"])))
+    for _ in range(draw(st.integers(1, 14))):
+        words = draw(st.lists(st.sampled_from(_C1_WORDS), max_size=8))
+        parts.append(" ".join(words) + draw(st.sampled_from(["\r\n", "\r\n", "\r\r\n", "\r\r\r\n"])))
+    parts.append(draw(st.sampled_from(["", "tail", "\x1b[2b"])))
+    return "".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_c1_lines(), st.integers(0, 10_000))
+@example("\x1b[m \x1b[m ok\r\r\n", 0)  # plain SGRs between runs on a plain row: no styles list, as draw leaves it
+def test_blocks_with_c1_controls_and_wrapping_coloured_lines_equal_bytewise(text: str, cut: int) -> None:
+    """Lines with NEL and C1 CSI SGRs (some ending in CR CR LF), and coloured lines longer than the width (laid out
+    in one step as the rows autowrap makes) land as the same bytes fed one at a time, and split anywhere."""
+    data = ("filler\r\n" * 6 + text).encode()
+    whole, bytewise = _fed_whole_and_bytewise(data, cols=12, rows=5, scrollback=20)
+    assert full_state(whole) == full_state(bytewise)
+    split = Terminal(cols=12, rows=5, scrollback=20)
+    at = cut % (len(data) + 1)
+    split.feed(data[:at])
+    split.feed(data[at:])
+    assert full_state(split) == full_state(whole)
+
+
+def test_nel_and_c1_csi_in_a_block_are_cr_lf_and_esc_bracket() -> None:
+    t = Terminal(cols=12, rows=3, scrollback=10)
+    t.feed(("x\r\n" * 3 + "one\x85two \x9b1mbold\x9b0m\r\r\nthree\r\n").encode())
+    assert [row.text.rstrip() for row in t.screen.history][-1] == "one"
+    assert [row.rstrip() for row in t.display] == ["two bold", "three", ""]
+    styles = t.screen.lines[0].styles
+    assert styles is not None and {t.screen.styles[s].flags for s in styles[4:8]} == {1}  # BOLD
+    assert set(styles[:4]) == set(styles[8:]) == {0}
+
+
+def test_a_block_with_nel_beyond_the_right_margin_is_what_its_events_do() -> None:
+    """The parser hands blocks over only after a CR LF, where NEL and CR LF agree even with left/right margins;
+    ``print_lines`` holds to its events wherever it is called: beyond the right margin at the bottom, NEL's index
+    does not scroll (it looks at the column before its CR), where CR LF's would."""
+    prefix = b"filler\r\n" * 6 + b"\x1b[?69h\x1b[3;10s\x1b[5;12H"
+    block = "a\x85b\x9b1mc\r\n"
+    direct = Terminal(cols=12, rows=5, scrollback=20)
+    direct.feed(prefix)
+    direct.dispatcher.print_lines(block)
+    traced = Terminal(cols=12, rows=5, scrollback=20)
+    traced.feed(prefix)
+    traced.parser.feed_traced(block)
+    assert full_state(direct) == full_state(traced)
+    as_crlf = Terminal(cols=12, rows=5, scrollback=20)
+    as_crlf.feed(prefix)
+    as_crlf.parser.feed_traced(block.replace("\x85", "\r\n"))
+    assert full_state(as_crlf) != full_state(traced)  # here NEL is not CR LF
