@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 from . import modes as M
 from . import reports
@@ -118,8 +119,16 @@ _NUM = {f"{v:0{width}d}": v for width in (1, 2, 3) for v in range(10**width)}
 _NUM[""] = 0
 _NUM_OF = _NUM.get
 
-#: One CSI of a block the parser hands to ``csi_runs``: DEC private marker, parameters, final, the run after it.
-_CSI_ITEM = re.compile(r"\x1b\[(\??)([0-9:;]*)([@-ac-~])([^\x00-\x1f\x7f-\x9f]*)")
+#: The start of a piece of a block the parser hands to ``csi_runs`` (cut at each ``ESC [``): the CSI's text (DEC
+#: private marker, parameters, final), then the printable run after it.  A ``str.split`` and, only for a piece that
+#: is not a kept CSI text, this match cost ~1,000 instructions per CSI less than a regex split or ``findall``
+#: (each step of ``sre`` costs ~1,500 to set up).
+_CSI_HEAD = re.compile(r"(\??[0-9:;]*+[@-ac-~])(.*)", re.DOTALL)
+#: How many CSI texts ``csi_runs`` keeps the action of (the table starts again when full).
+_ACTIONS_KEPT = 4096
+#: How ``Dispatcher._action_of`` binds a CSI's parameters to its screen method: a count (0 or absent means 1), a
+#: selector (EL, ED), two numbers (CUP, DECSTBM), one mode set or reset.
+_COUNT, _SELECTOR, _PAIR, _SET, _RESET = range(5)
 
 #: An SGR inside a block of lines; ``split`` leaves its parameter text between the runs.
 _SGR_SPLIT = re.compile(r"\x1b\[([0-9:;]*)m")
@@ -185,6 +194,21 @@ class Dispatcher:
         #: The parser's direct route to the CSIs full-screen programs send most (see ``Perform``): final byte
         #: (``"?"`` + final for DEC private ones) → a handler of the raw parameter text.
         self.csi_raw: dict[str, Callable[[str], None]] = self._raw_handlers()
+        #: CSI text → what it does: an SGR's ``(keep, put)``, else a callable without arguments (``_action_of``).
+        self._actions: dict[str, Callable[[], None] | SgrOp] = {}
+        #: Private marker and final → the screen method ``_action_of`` binds parameters to, and how.
+        self._bound: dict[str, tuple[Callable[..., None], int]] = {
+            **{final: (method, _COUNT) for final, method in self._counted().items()},
+            "K": (screen.erase_in_line, _SELECTOR),
+            "J": (screen.erase_in_display, _SELECTOR),
+            "H": (screen.cursor_position, _PAIR),
+            "f": (screen.cursor_position, _PAIR),
+            "r": (screen.set_margins, _PAIR),
+            "h": (screen.set_ansi_mode, _SET),
+            "l": (screen.set_ansi_mode, _RESET),
+            "?h": (screen.set_dec_mode, _SET),
+            "?l": (screen.set_dec_mode, _RESET),
+        }
 
     # ------------------------------------------------------------ Perform
     def execute(self, ch: str) -> None:
@@ -209,29 +233,89 @@ class Dispatcher:
 
     def csi_runs(self, block: str) -> bool:
         """CSIs, each with the printable run after it (see ``Perform``): a full-screen program's redraw, one
-        call from the parser instead of a trip round its loop per sequence.  True if the last run is not empty."""
-        raw_get = self.csi_raw.get
-        ops_get = self._sgr_ops.get
+        call from the parser instead of a trip round its loop per sequence.  True if the last run is not empty.
+
+        Each CSI's text (``12;40H``, ``?25l``) is looked up in ``_actions``: what it does, ready to call without
+        arguments (the screen method with its parameters bound), built the first time the text is seen.
+        """
+        actions_get = self._actions.get
+        head = _CSI_HEAD.match
         screen = self.screen
         draw = self.print
         run = ""
-        for private, params, final, run in _CSI_ITEM.findall(block):
-            if final == "m" and not private:
+        pieces = block.split("\x1b[")
+        del pieces[0]  # the empty text before the first CSI
+        for piece in pieces:
+            # A piece is a CSI's text and the run after it.  Most CSIs of a redraw have no run after them, so the
+            # piece itself is looked up first (a kept text is a whole CSI, so it never equals a piece with a run).
+            action = actions_get(piece)
+            if action is None:
+                seq, run = head(piece).groups()  # type: ignore[union-attr]  # the parser checked: a CSI starts each
+                action = actions_get(seq)
+                if action is None:
+                    action = self._action_of(seq)
+            else:
+                run = ""
+            if type(action) is tuple:  # cheaper than isinstance here (a name lookup and a call less per CSI)
                 # SGR, inline (``_raw_sgr``): the pen's AND and OR, a call less per colour change.
-                op = ops_get(params)
-                if op is None:
-                    op = self._sgr_op(params)
-                keep, put = op
+                keep, put = action
                 screen.sid = screen.sid & keep | put
             else:
-                h = raw_get("?" + final if private else final)
-                if h is None:
-                    self.csi_dispatch(private, params, "", final)
-                else:
-                    h(params)
+                action()  # type: ignore[operator]  # not a tuple: a callable (mypy narrows only the ``is`` branch)
             if run:
                 draw(run)
         return run != ""
+
+    def _action_of(self, seq: str) -> Callable[[], None] | SgrOp:
+        """What the CSI of text *seq* (private marker, parameters, final) does, kept in ``_actions``: for an SGR its
+        ``(keep, put)`` on the pen (not kept for a one-off true colour, as in ``_sgr_ops``); else a callable without
+        arguments: the screen method with its parameters bound for the frequent ones read in one lookup (as their
+        ``csi_raw`` handlers do), else the ``csi_raw`` handler or ``csi_dispatch`` with the text bound.  Only what
+        the text says is bound, never any state, so a kept action stays exact."""
+        final = seq[-1]
+        private = "?" if seq[0] == "?" else ""
+        params = seq[1:-1] if private else seq[:-1]
+        actions = self._actions
+        if final == "m" and not private:
+            op = self._sgr_ops.get(params)
+            if op is None:
+                op = self._sgr_op(params)
+                if params not in self._sgr_ops:
+                    return op  # a one-off true colour
+            if len(actions) >= _ACTIONS_KEPT:
+                actions.clear()
+            actions[seq] = op
+            return op
+        action: Callable[[], None] | None = None
+        bound = self._bound.get(private + final)
+        if bound is not None:
+            method, how = bound
+            if how == _PAIR:  # CUP/HVP, DECSTBM
+                first, _, second = params.partition(";")
+                a = _NUM_OF(first)
+                b = _NUM_OF(second)
+                if a is not None and b is not None:
+                    action = partial(method, a, b)
+            elif how >= _SET:  # _SET or _RESET
+                # One mode (``?25``, ``4``, and the four-digit ones programs switch around every start: ``?1004``,
+                # ``?2004``, ``?9001``): up to five digits, as ``_dec_mode_raw``; 1048 is DECSC/DECRC, which the
+                # catalogue handler routes.
+                if params.isdigit() and len(params) <= 5:
+                    mode = int(params)
+                    if mode <= 65535 and not (private and mode == M.SAVE_CURSOR):
+                        action = partial(method, mode, how == _SET)
+            elif (n := _NUM_OF(params)) is not None:
+                action = partial(method, n or 1) if how == _COUNT else partial(method, n)
+        if action is None:
+            handler = self.csi_raw.get(private + final)
+            if handler is not None:
+                action = partial(handler, params)
+            else:
+                action = partial(self.csi_dispatch, private, params, "", final)
+        if len(actions) >= _ACTIONS_KEPT:
+            actions.clear()
+        actions[seq] = action
+        return action
 
     def _raw_handlers(self) -> dict[str, Callable[[str], None]]:
         """Handlers of raw parameter text for the frequent CSIs, each exactly its catalogue handler.
@@ -244,7 +328,22 @@ class Dispatcher:
         screen = self.screen
         general = self._general
         handlers: dict[str, Callable[[str], None]] = {"m": self._raw_sgr}
-        counted: dict[str, Callable[[int], None]] = {
+        for final, method in self._counted().items():
+            handlers[final] = self._one_number(method, general(final), lowest=1)
+        handlers["H"] = handlers["f"] = self._raw_cup
+        handlers["K"] = self._one_number(screen.erase_in_line, general("K"), lowest=0)
+        handlers["J"] = self._one_number(screen.erase_in_display, general("J"), lowest=0)
+        handlers["h"] = self._ansi_mode(True, general("h"))
+        handlers["l"] = self._ansi_mode(False, general("l"))
+        handlers["?h"] = self._dec_mode_raw(True, general("?h"))
+        handlers["?l"] = self._dec_mode_raw(False, general("?l"))
+        handlers["r"] = self._raw_decstbm
+        return handlers
+
+    def _counted(self) -> dict[str, Callable[[int], None]]:
+        """The CSIs of one count (absent or 0 means 1; the screen methods saturate larger ones) → screen method."""
+        screen = self.screen
+        return {
             "@": screen.insert_chars,
             "A": screen.cursor_up,
             "B": screen.cursor_down,
@@ -261,17 +360,6 @@ class Dispatcher:
             "`": screen.cursor_to_column,
             "d": screen.cursor_to_line,
         }
-        for final, method in counted.items():
-            handlers[final] = self._one_number(method, general(final), lowest=1)
-        handlers["H"] = handlers["f"] = self._raw_cup
-        handlers["K"] = self._one_number(screen.erase_in_line, general("K"), lowest=0)
-        handlers["J"] = self._one_number(screen.erase_in_display, general("J"), lowest=0)
-        handlers["h"] = self._ansi_mode(True, general("h"))
-        handlers["l"] = self._ansi_mode(False, general("l"))
-        handlers["?h"] = self._dec_mode_raw(True, general("?h"))
-        handlers["?l"] = self._dec_mode_raw(False, general("?l"))
-        handlers["r"] = self._raw_decstbm
-        return handlers
 
     def _general(self, key: str) -> Callable[[str], None]:
         """The catalogue handler of CSI *key* (private marker and final), taking raw parameter text."""

@@ -1151,9 +1151,10 @@ class Screen:
             lines.append(line)
             self.dirty_all = True
             return
-        n = min(n, bottom - top + 1)
+        if n > bottom - top + 1:  # comparisons and the blank pen inline: a program scrolling a pane does this per line
+            n = bottom - top + 1
         to_history = top == 0 and not self.alt_active and self.scrollback > 0
-        bsid = self._blank_sid()
+        bsid = self.sid & BG_FIELD
         if top == 0 and bottom == self.rows - 1:
             for _ in range(n):
                 line = lines.pop(0)
@@ -1184,11 +1185,14 @@ class Screen:
             self._scroll_rect(top, bottom, -n)
             return
         lines = self.lines
-        n = min(n, bottom - top + 1)
-        bsid = self._blank_sid()
+        if n > bottom - top + 1:
+            n = bottom - top + 1
+        bsid = self.sid & BG_FIELD
+        blank = self._blank_text
+        cols = self.cols
         for _ in range(n):
             del lines[bottom]
-            lines.insert(top, self._blank_line(bsid))
+            lines.insert(top, Line(blank, [bsid] * cols if bsid else None))  # ``_blank_line``, inline
         self.dirty_all = True
 
     def _scroll_rect(self, top: int, bottom: int, n: int) -> None:
@@ -1216,11 +1220,11 @@ class Screen:
 
     def scroll_up(self, count: int) -> None:
         """SU: scroll the region (within the left/right margins) up; the cursor stays."""
-        self._scroll_up_region(max(1, count))
+        self._scroll_up_region(count if count > 1 else 1)
 
     def scroll_down(self, count: int) -> None:
         """SD: scroll the region (within the left/right margins) down; the cursor stays."""
-        self._scroll_down_region(max(1, count))
+        self._scroll_down_region(count if count > 1 else 1)
 
     def scroll_left(self, count: int) -> None:
         """SL: the columns between the left and right margins move left by *count* (top to bottom margin),
@@ -1532,7 +1536,12 @@ class Screen:
         if not self.left <= x <= self.right:
             return
         end = self.right + 1
-        self.lines[self.y].insert_blanks(x, min(max(1, count), end - x), self._blank_sid(), self.cols, end)
+        # Comparisons, not min/max, and ``_blank_sid`` inline: a line editor sends one per keystroke it corrects.
+        if count < 1:
+            count = 1
+        elif count > end - x:
+            count = end - x
+        self.lines[self.y].insert_blanks(x, count, self.sid & BG_FIELD, self.cols, end)
         self.dirty.add(self.y)
 
     def delete_chars(self, count: int) -> None:
@@ -1543,7 +1552,12 @@ class Screen:
         if not self.left <= x <= self.right:
             return
         end = self.right + 1
-        self.lines[self.y].delete_cells(x, min(max(1, count), end - x), self._blank_sid(), self.cols, end)
+        # Comparisons, not min/max, and ``_blank_sid`` inline: a line editor sends one per keystroke it corrects.
+        if count < 1:
+            count = 1
+        elif count > end - x:
+            count = end - x
+        self.lines[self.y].delete_cells(x, count, self.sid & BG_FIELD, self.cols, end)
         self.dirty.add(self.y)
 
     def insert_lines(self, count: int) -> None:
@@ -1552,15 +1566,23 @@ class Screen:
         if not (self.top <= self.y <= self.bottom and self.left <= self.x <= self.right):
             return
         self.pending_wrap = False
-        count = min(max(1, count), self.bottom - self.y + 1)
+        y = self.y
+        bottom = self.bottom
+        if count < 1:  # comparisons, not min/max, and the blank row inline: an editor scrolling a pane sends these
+            count = 1
+        elif count > bottom - y + 1:
+            count = bottom - y + 1
         self.x = self.left
         if self._lr:
             self._scroll_rect(self.y, self.bottom, -count)
             return
-        bsid = self._blank_sid()
+        bsid = self.sid & BG_FIELD
+        blank = self._blank_text
+        cols = self.cols
+        lines = self.lines
         for _ in range(count):
-            del self.lines[self.bottom]
-            self.lines.insert(self.y, self._blank_line(bsid))
+            del lines[bottom]
+            lines.insert(y, Line(blank, [bsid] * cols if bsid else None))
         self.dirty_all = True
 
     def delete_lines(self, count: int) -> None:
@@ -1569,15 +1591,23 @@ class Screen:
         if not (self.top <= self.y <= self.bottom and self.left <= self.x <= self.right):
             return
         self.pending_wrap = False
-        count = min(max(1, count), self.bottom - self.y + 1)
+        y = self.y
+        bottom = self.bottom
+        if count < 1:  # comparisons, not min/max, and the blank row inline: an editor scrolling a pane sends these
+            count = 1
+        elif count > bottom - y + 1:
+            count = bottom - y + 1
         self.x = self.left
         if self._lr:
             self._scroll_rect(self.y, self.bottom, count)
             return
-        bsid = self._blank_sid()
+        bsid = self.sid & BG_FIELD
+        blank = self._blank_text
+        cols = self.cols
+        lines = self.lines
         for _ in range(count):
-            del self.lines[self.y]
-            self.lines.insert(self.bottom, self._blank_line(bsid))
+            del lines[y]
+            lines.insert(bottom, Line(blank, [bsid] * cols if bsid else None))
         self.dirty_all = True
 
     def alignment_display(self) -> None:

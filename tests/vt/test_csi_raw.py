@@ -14,10 +14,13 @@ also not depend on how the bytes are cut.
 
 from __future__ import annotations
 
+from unittest import mock
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.vt import Terminal
+from app.vt import Terminal, dispatch
+from app.vt.style import RGB_FLAG
 from tests.vt.strict import full_state
 
 COLS = 12
@@ -124,3 +127,31 @@ def test_a_redraw_goes_through_csi_runs_in_one_call() -> None:
     assert t.display[3] == "xyZ" + " " * 9
     assert t.screen.lines[1].styles is not None and t.screen.lines[1].styles[4] != 0
     assert not t.screen.cursor_visible
+
+
+@settings(max_examples=150, deadline=None)
+@given(_stream())
+def test_csi_runs_stays_exact_when_its_table_of_actions_starts_again(text: str) -> None:
+    """``csi_runs`` keeps what each CSI text does in a bounded table (``_actions``); with a bound of two, the
+    table is emptied every few sequences and refilled, and the screen is still the general path's."""
+    data = text.encode()
+    with mock.patch.object(dispatch, "_ACTIONS_KEPT", 2):
+        fast = Terminal(cols=COLS, rows=ROWS, scrollback=10)
+        fast.raise_internal_errors = True
+        fast.feed(data)
+        assert len(fast.dispatcher._actions) <= 2
+    general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
+    general.feed(data)
+    assert full_state(fast) == full_state(general)
+
+
+def test_csi_runs_keeps_actions_but_not_one_off_true_colours() -> None:
+    """A CSI's action is built once per text and kept; a true colour (a one-off in colourful output) is not kept,
+    as ``_sgr_ops`` does not keep it, and still colours the text."""
+    t = Terminal(cols=COLS, rows=ROWS)
+    t.feed(b"\x1b[2;3Hab\x1b[5D\x1b[38;2;1;2;3mcd\x1b[4hZ\x1b[4l\x1b[31mef\x1b[5D")
+    kept = t.dispatcher._actions
+    assert set(kept) == {"5D", "4h", "4l", "31m"}
+    assert t.display[1] == "cdZef" + " " * 7
+    styles = t.screen.lines[1].styles
+    assert styles is not None and t.screen.styles[styles[0]].fg == RGB_FLAG | 0x010203
