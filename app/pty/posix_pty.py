@@ -112,30 +112,20 @@ def _check_program(spec: SpawnSpec) -> None:
 def _launch(spec: SpawnSpec, slave: int) -> subprocess.Popen[bytes]:
     """Start the child on ``slave`` as the leader of a new session with the pty as its controlling terminal:
     through :func:`_ctty_launcher` (``vfork``) where there is one, else with ``preexec_fn`` (``fork``)."""
-    env = dict(spec.env) if spec.env is not None else None
     launcher = _ctty_launcher()
-    if launcher is None:
-        return subprocess.Popen(
-            list(spec.argv),
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            cwd=spec.cwd,
-            start_new_session=True,
-            preexec_fn=_take_controlling_tty,
-            close_fds=True,
-        )
-    _check_program(spec)
-    # Not start_new_session: the launcher calls setsid() itself, and it forks first when it is already a process
-    # group leader, which would leave us holding the pid of a parent that exits at once.
+    if launcher is not None:
+        _check_program(spec)
     return subprocess.Popen(
-        [launcher, "--ctty", "--", *spec.argv],
+        list(spec.argv) if launcher is None else [launcher, "--ctty", "--", *spec.argv],
         stdin=slave,
         stdout=slave,
         stderr=slave,
-        env=env,
+        env=dict(spec.env) if spec.env is not None else None,
         cwd=spec.cwd,
+        # Not for the launcher: it calls setsid() itself, and it forks first when it is already a process group
+        # leader, which would leave us holding the pid of a parent that exits at once.
+        start_new_session=launcher is None,
+        preexec_fn=_take_controlling_tty if launcher is None else None,
         close_fds=True,
     )
 

@@ -483,16 +483,11 @@ class Screen:
                     k = 0
                     for text in seg:  # a coloured pen: rare enough to go a line at a time
                         laid_row = self._lay_out_line([text], [sid])
-                        if laid_row is None:
-                            laid_rows = self._lay_out_wrapping([text], [sid])
-                            if laid_rows is None:
-                                break
-                            wrapped_at += range(len(rows), len(rows) + len(laid_rows[0]) - 1)
-                            rows += laid_rows[0]
-                            rows_styles += laid_rows[1]
-                        else:
+                        if laid_row is not None:
                             rows.append(laid_row[0])
                             rows_styles.append(laid_row[1])
+                        elif not self._add_wrapping([text], [sid], rows, rows_styles, wrapped_at):
+                            break
                         k += 1
                 i += k
                 if i < j:
@@ -507,16 +502,11 @@ class Screen:
             if not "".join(runs).isascii():
                 runs = cells_each(runs)
             laid_row = self._lay_out_line(runs, sids)
-            if laid_row is None:
-                laid_rows = self._lay_out_wrapping(runs, sids)
-                if laid_rows is None:
-                    break
-                wrapped_at += range(len(rows), len(rows) + len(laid_rows[0]) - 1)
-                rows += laid_rows[0]
-                rows_styles += laid_rows[1]
-            else:
+            if laid_row is not None:
                 rows.append(laid_row[0])
                 rows_styles.append(laid_row[1])
+            elif not self._add_wrapping(runs, sids, rows, rows_styles, wrapped_at):
+                break
             sid = end_sid
             i += 1
         if rows:
@@ -621,6 +611,24 @@ class Screen:
                     styles[x : x + w] = [sid] * w
                 x += w
         return text + self._blank_text[n:], styles
+
+    def _add_wrapping(
+        self,
+        runs: list[str],
+        sids: list[int],
+        rows: list[str],
+        rows_styles: list[list[int] | None],
+        wrapped_at: list[int],
+    ) -> bool:
+        """``_scroll_in``'s step for a coloured line longer than the width: its rows (:meth:`_lay_out_wrapping`)
+        added to the block's, every one but the last marked as wrapped; False when it does not simply land."""
+        laid_rows = self._lay_out_wrapping(runs, sids)
+        if laid_rows is None:
+            return False
+        wrapped_at += range(len(rows), len(rows) + len(laid_rows[0]) - 1)
+        rows += laid_rows[0]
+        rows_styles += laid_rows[1]
+        return True
 
     def _lay_out_wrapping(self, runs: list[str], sids: list[int]) -> tuple[list[str], list[list[int] | None]] | None:
         """One line longer than the width (runs laid out as cells, each with its style id) on a blank row, as
