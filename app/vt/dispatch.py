@@ -191,12 +191,10 @@ class Dispatcher:
         self._c0["\r\n"] = screen.crlf
         #: The parser's direct route to control handlers (see ``Perform``).
         self.controls = self._c0
-        #: The parser's direct route to the CSIs full-screen programs send most (see ``Perform``): final byte
-        #: (``"?"`` + final for DEC private ones) → a handler of the raw parameter text.
-        self.csi_raw: dict[str, Callable[[str], None]] = self._raw_handlers()
         #: CSI text → what it does: an SGR's ``(keep, put)``, else a callable without arguments (``_action_of``).
         self._actions: dict[str, Callable[[], None] | SgrOp] = {}
-        #: Private marker and final → the screen method ``_action_of`` binds parameters to, and how.
+        #: Private marker and final → the screen method ``_action_of`` binds parameters to, and how (the
+        #: ``csi_raw`` handlers read their parameters the same way).
         self._bound: dict[str, tuple[Callable[..., None], int]] = {
             **{final: (method, _COUNT) for final, method in self._counted().items()},
             "K": (screen.erase_in_line, _SELECTOR),
@@ -209,6 +207,9 @@ class Dispatcher:
             "?h": (screen.set_dec_mode, _SET),
             "?l": (screen.set_dec_mode, _RESET),
         }
+        #: The parser's direct route to the CSIs full-screen programs send most (see ``Perform``): final byte
+        #: (``"?"`` + final for DEC private ones) → a handler of the raw parameter text.
+        self.csi_raw: dict[str, Callable[[str], None]] = self._raw_handlers()
 
     # ------------------------------------------------------------ Perform
     def execute(self, ch: str) -> None:
@@ -325,19 +326,17 @@ class Dispatcher:
         digits are read by one lookup in ``_NUM``; anything else goes to the catalogue handler, so the
         result is the same whatever the text (``tests/vt/test_csi_raw.py`` holds them to it).
         """
-        screen = self.screen
-        general = self._general
         handlers: dict[str, Callable[[str], None]] = {"m": self._raw_sgr}
-        for final, method in self._counted().items():
-            handlers[final] = self._one_number(method, general(final), lowest=1)
-        handlers["H"] = handlers["f"] = self._raw_cup
-        handlers["K"] = self._one_number(screen.erase_in_line, general("K"), lowest=0)
-        handlers["J"] = self._one_number(screen.erase_in_display, general("J"), lowest=0)
-        handlers["h"] = self._ansi_mode(True, general("h"))
-        handlers["l"] = self._ansi_mode(False, general("l"))
-        handlers["?h"] = self._dec_mode_raw(True, general("?h"))
-        handlers["?l"] = self._dec_mode_raw(False, general("?l"))
-        handlers["r"] = self._raw_decstbm
+        for key, (method, how) in self._bound.items():
+            general = self._general(key)
+            if how == _PAIR:
+                handlers[key] = self._two_numbers(method, general)
+            elif how in (_COUNT, _SELECTOR):
+                handlers[key] = self._one_number(method, general, lowest=1 if how == _COUNT else 0)
+            elif key[0] == "?":
+                handlers[key] = self._dec_mode_raw(how == _SET, general)
+            else:
+                handlers[key] = self._ansi_mode(how == _SET, general)
         return handlers
 
     def _counted(self) -> dict[str, Callable[[int], None]]:
@@ -387,6 +386,22 @@ class Dispatcher:
 
         return handler
 
+    @staticmethod
+    def _two_numbers(method: Callable[[int, int], None], general: Callable[[str], None]) -> Callable[[str], None]:
+        """A CSI of two numbers (CUP/HVP, DECSTBM), each absent or of up to three digits; anything else goes the
+        catalogue's way."""
+
+        def handler(params: str) -> None:
+            first, _, second = params.partition(";")
+            a = _NUM_OF(first)
+            b = _NUM_OF(second)
+            if a is None or b is None:
+                general(params)
+            else:
+                method(a, b)
+
+        return handler
+
     def _ansi_mode(self, on: bool, general: Callable[[str], None]) -> Callable[[str], None]:
         """SM/RM of one mode (insert mode ``CSI 4 h`` around an inserted word)."""
         set_mode = self.screen.set_ansi_mode
@@ -428,26 +443,6 @@ class Dispatcher:
         keep, put = op
         screen = self.screen
         screen.sid = screen.sid & keep | put
-
-    def _raw_cup(self, params: str) -> None:
-        row, _, col = params.partition(";")
-        r = _NUM_OF(row)
-        c = _NUM_OF(col)
-        if r is None or c is None:
-            values, _groups = parse_params(params)
-            self.screen.cursor_position(_p(values, 0), _p(values, 1))
-        else:
-            self.screen.cursor_position(r, c)
-
-    def _raw_decstbm(self, params: str) -> None:
-        top, _, bottom = params.partition(";")
-        t = _NUM_OF(top)
-        b = _NUM_OF(bottom)
-        if t is None or b is None:
-            values, _groups = parse_params(params)
-            self.screen.set_margins(_p(values, 0, 0), _p(values, 1, 0))
-        else:
-            self.screen.set_margins(t, b)
 
     def esc_dispatch(self, intermediates: str, final: str) -> None:
         key = intermediates + final
