@@ -16,8 +16,14 @@ bytes in the session's ByteLog are checked against the sha256 of what was writte
 error, not a result.
 
 Beside the wall time, the process's CPU time over the flood (the machine may be busy with other work), and the
-headless engine's: a fresh ``Terminal`` of the same size fed the very chunks the window got, timed in the same
-process right after — the window should cost at most :data:`MAX_ENGINE_FACTOR` times that.  With ``peers``
+headless engine's: a fresh ``Terminal`` of the same size fed the very chunks the window got, in the same process,
+timed in wall and CPU time twice — right after the flood, and again after the Tests model caught up — and the
+faster of the two kept (the harder comparison for the window).  The window should cost at most
+:data:`MAX_ENGINE_FACTOR` times that, like for like: its wall time over the engine's wall time *and* its CPU time
+over the engine's CPU time (:attr:`GuiMeasurement.engine_factor` is the larger).  Why not the window's wall time
+over the engine's CPU time (as before issue 15's fifth part): on a machine shared with other work the window's wall
+time grows with the load (the process waits for a core) while the engine's CPU time does not, so that ratio
+moved between 1.3x and 2.6x from one minute to the next with the same build.  With ``peers``
 (``--gui-peers xterm,st``) the window runs on a private Xvfb (Qt's xcb platform, as on a desktop) and each
 installed peer terminal drains the same file on it (:mod:`app.bench.gui_peers`).
 """
@@ -81,6 +87,10 @@ class GuiMeasurement:
     #: CPU time of this process over the flood, and the headless engine's on the same chunks (seconds).
     cpu_seconds: float = 0.0
     engine_seconds: float = 0.0
+    #: The headless engine's wall time on the same chunks, in the same pass as ``engine_seconds`` (seconds).
+    engine_wall_seconds: float = 0.0
+    #: Each engine pass, ``(wall, cpu)``: right after the flood, then after the Tests model caught up.
+    engine_passes: list[tuple[float, float]] = field(default_factory=list)
     #: The process's CPU time during the worst stall's gap (ms; see :attr:`StallProbe.max_stall_cpu_ms`).
     max_stall_cpu_ms: float = 0.0
     #: Reads the window got (the chunks the engine was timed on).
@@ -95,8 +105,24 @@ class GuiMeasurement:
     gaps_ms: list[float] = field(default_factory=list, repr=False)
 
     @property
+    def wall_factor(self) -> float:
+        """The flood's duration over the headless engine's wall time on the same bytes."""
+        return self.seconds / self.engine_wall_seconds if self.engine_wall_seconds > 0 else math.inf
+
+    @property
+    def cpu_factor(self) -> float:
+        """The process's CPU time over the flood over the headless engine's CPU time on the same bytes."""
+        return self.cpu_seconds / self.engine_seconds if self.engine_seconds > 0 else math.inf
+
+    @property
     def engine_factor(self) -> float:
-        """The flood's duration over the headless engine's time on the same bytes."""
+        """What the window is held to: the larger of :attr:`wall_factor` and :attr:`cpu_factor`."""
+        return max(self.wall_factor, self.cpu_factor)
+
+    @property
+    def wall_over_engine_cpu(self) -> float:
+        """The window's wall time over the engine's CPU time: the ratio reported before issue 15's fifth part
+        (shown for comparison; it grows with the machine's load, see the module docstring)."""
         return self.seconds / self.engine_seconds if self.engine_seconds > 0 else math.inf
 
     @property
@@ -249,6 +275,9 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
             status, seconds, cpu_seconds, frames = loop.run_until_complete(flood())
             tab = window.current_tab()
             assert tab is not None
+            chunks = [chunk.data for chunk in tab.session.bytelog]
+            cols, rows = tab.session.terminal.cols, tab.session.terminal.rows
+            passes = [_engine_seconds(chunks, cols, rows)]  # at once: the machine's load as during the flood
 
             async def catch_up() -> tuple[float, float]:
                 start, cpu = time.perf_counter(), time.process_time()
@@ -269,8 +298,8 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
                 and received == len(data)
                 and digest.digest() == hashlib.sha256(data).digest()
             )
-            chunks = [chunk.data for chunk in session.bytelog]
-            engine_seconds = _engine_seconds(chunks, session.terminal.cols, session.terminal.rows)
+            passes.append(_engine_seconds(chunks, cols, rows))
+            engine_wall, engine_seconds = min(passes)  # the faster pass: the harder comparison for the window
         finally:
             collector.close()
             loop.run_until_complete(window.aclose())
@@ -297,6 +326,8 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
         platform=app.platformName(),
         cpu_seconds=cpu_seconds,
         engine_seconds=engine_seconds,
+        engine_wall_seconds=engine_wall,
+        engine_passes=passes,
         tests_catch_up_seconds=catch_up_seconds,
         tests_catch_up_cpu=catch_up_cpu,
         chunks=len(chunks),
@@ -304,16 +335,16 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
     )
 
 
-def _engine_seconds(chunks: Sequence[bytes], cols: int, rows: int) -> float:
-    """CPU seconds of a fresh headless Terminal (the session's size and scrollback) fed ``chunks``."""
+def _engine_seconds(chunks: Sequence[bytes], cols: int, rows: int) -> tuple[float, float]:
+    """Wall and CPU seconds of a fresh headless Terminal (the session's size and scrollback) fed ``chunks``."""
     from app.vt import Terminal
 
     term = Terminal(cols=cols, rows=rows, scrollback=10_000)
     feed = term.feed
-    start = time.process_time()
+    start, cpu = time.perf_counter(), time.process_time()
     for chunk in chunks:
         feed(chunk)
-    return time.process_time() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _percentile(values: Sequence[float], pct: float) -> float:
@@ -333,8 +364,10 @@ def report(m: GuiMeasurement) -> list[str]:
         f"arrived        {m.bytes_received:,} bytes in {m.chunks:,} reads, "
         f"sha256 {'matches' if m.intact else 'DIFFERS'}",
         f"duration       {m.seconds:.2f} s ({m.mb_s:.2f} MB/s through the window); CPU {m.cpu_seconds:.2f} s",
-        f"engine alone   {m.engine_seconds:.2f} s CPU on the same reads: the window took {m.engine_factor:.2f}x "
-        f"(limit {MAX_ENGINE_FACTOR:g}x; CPU {m.cpu_seconds / m.engine_seconds if m.engine_seconds else 0:.2f}x)",
+        f"engine alone   {m.engine_wall_seconds:.2f} s ({m.engine_seconds:.2f} s CPU) on the same reads, the faster "
+        f"of {len(m.engine_passes)} passes: the window took {m.wall_factor:.2f}x in wall time, {m.cpu_factor:.2f}x in "
+        f"CPU time (limit {MAX_ENGINE_FACTOR:g}x on both; its wall time over the engine's CPU time "
+        f"{m.wall_over_engine_cpu:.2f}x)",
         f"worst stall    {m.max_stall_ms:.1f} ms (limit {MAX_STALL_MS:.0f} ms; a {PROBE_MS} ms QTimer probe, "
         f"{m.ticks:,} ticks, p99 gap {m.p99_gap_ms:.1f} ms; the app's CPU in that gap {m.max_stall_cpu_ms:.0f} ms)",
         f"frame rate     {m.fps:.1f} frames/s ({m.frames:,} repaints; limit {MIN_FPS:.0f})",

@@ -607,8 +607,15 @@ def _run_gui(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         fields = asdict(measured)
         fields.pop("gaps_ms")
-        factor = measured.engine_factor if math.isfinite(measured.engine_factor) else None
-        extra = {"mb_s": measured.mb_s, "engine_factor": factor, "ok": measured.ok}
+        factors = {
+            name: value if math.isfinite(value) else None
+            for name, value in (
+                ("engine_factor", measured.engine_factor),
+                ("wall_factor", measured.wall_factor),
+                ("cpu_factor", measured.cpu_factor),
+            )
+        }
+        extra = {"mb_s": measured.mb_s, **factors, "ok": measured.ok}
         json.dump({**fields, **extra}, out, indent=2)
         print(file=out)
     else:

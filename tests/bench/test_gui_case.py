@@ -60,7 +60,12 @@ def test_bench_gui_floods_the_window_and_every_byte_arrives(tmp_path: Any) -> No
     assert report["platform"] == "offscreen"
     assert report["ok"] == (done.returncode == 0)
     assert report["chunks"] >= 1 and report["cpu_seconds"] > 0 and report["engine_seconds"] > 0
-    assert report["engine_factor"] == pytest.approx(report["seconds"] / report["engine_seconds"])
+    assert report["engine_wall_seconds"] > 0 and len(report["engine_passes"]) == 2
+    wall, cpu = min(report["engine_passes"])
+    assert (wall, cpu) == (report["engine_wall_seconds"], report["engine_seconds"])  # the faster pass
+    assert report["wall_factor"] == pytest.approx(report["seconds"] / wall)
+    assert report["cpu_factor"] == pytest.approx(report["cpu_seconds"] / cpu)
+    assert report["engine_factor"] == max(report["wall_factor"], report["cpu_factor"])
     assert report["peers"] == [] and report["tests_catch_up_seconds"] >= 0
     assert report["ok"] == (
         report["max_stall_ms"] <= 50 and report["fps"] >= 30 and report["engine_factor"] <= 2
@@ -94,7 +99,10 @@ def test_a_missing_peer_terminal_is_reported(monkeypatch: pytest.MonkeyPatch, tm
     peer = gui_peers.time_gui_peer("xterm", flood, ":0")
     assert peer.missing is not None and peer.missing.startswith("no-such-terminal-here is not installed")
     assert peer.seconds is None
-    m = GuiMeasurement(10, 10, True, 1.0, 40, 40.0, 1.0, 1.0, 100, "xcb", engine_seconds=0.6, peers=[peer])
+    m = GuiMeasurement(
+        10, 10, True, 1.0, 40, 40.0, 1.0, 1.0, 100, "xcb", cpu_seconds=0.9, engine_seconds=0.6,
+        engine_wall_seconds=0.6, peers=[peer],
+    )
     text = "\n".join(report(m))
     assert "peer xterm     missing: no-such-terminal-here is not installed" in text
     assert m.ok and "result         ok" in text
@@ -102,7 +110,10 @@ def test_a_missing_peer_terminal_is_reported(monkeypatch: pytest.MonkeyPatch, tm
 
 def test_the_verdict_holds_the_window_to_xterm_and_shows_st_beside_it() -> None:
     def measured(*peers: GuiPeer) -> GuiMeasurement:
-        return GuiMeasurement(10, 10, True, 2.0, 80, 40.0, 1.0, 1.0, 100, "xcb", engine_seconds=1.5, peers=list(peers))
+        return GuiMeasurement(
+            10, 10, True, 2.0, 80, 40.0, 1.0, 1.0, 100, "xcb", cpu_seconds=1.9, engine_seconds=1.5,
+            engine_wall_seconds=1.5, peers=list(peers),
+        )
 
     xterm_slower, st_faster = GuiPeer("xterm", seconds=7.5), GuiPeer("st", seconds=1.2)
     both = measured(xterm_slower, st_faster)
@@ -113,3 +124,23 @@ def test_the_verdict_holds_the_window_to_xterm_and_shows_st_beside_it() -> None:
     assert not measured(GuiPeer("xterm", seconds=1.9), st_faster).ok  # xterm faster: failed
     assert not measured(st_faster).ok  # without xterm, the peers timed are the limit
     assert measured(GuiPeer("xterm", missing="not installed")).ok  # nothing timed: nothing to beat
+
+
+def test_the_window_is_held_to_the_engine_in_wall_time_and_in_cpu_time_alike() -> None:
+    """Like for like: the window's wall time over the engine's wall time, its CPU time over the engine's CPU time;
+    the verdict takes the larger, so a busy minute that slows both does not pass or fail the window by itself."""
+
+    def measured(seconds: float, cpu: float, engine_wall: float, engine_cpu: float) -> GuiMeasurement:
+        return GuiMeasurement(
+            10, 10, True, seconds, 80, 40.0, 1.0, 1.0, 100, "offscreen", cpu_seconds=cpu,
+            engine_seconds=engine_cpu, engine_wall_seconds=engine_wall,
+        )
+
+    busy = measured(6.0, 3.6, 3.2, 2.0)  # wall 1.88x, CPU 1.8x: within; wall over engine CPU would say 3x
+    assert busy.wall_factor == pytest.approx(6.0 / 3.2) and busy.cpu_factor == pytest.approx(1.8)
+    assert busy.engine_factor == pytest.approx(6.0 / 3.2) and busy.ok
+    assert busy.wall_over_engine_cpu == pytest.approx(3.0)
+    assert "the window took 1.88x in wall time, 1.80x in CPU time" in "\n".join(report(busy))
+    assert not measured(4.0, 4.1, 3.0, 2.0).ok  # wall 1.33x but CPU 2.05x: the window's own work is over
+    assert not measured(6.5, 2.0, 3.2, 2.0).ok  # CPU 1x but wall 2.03x: it waited on something of its own
+    assert not measured(1.0, 1.0, 0.0, 0.0).ok  # no engine time: no verdict in its favour
