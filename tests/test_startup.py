@@ -56,6 +56,10 @@ WAITS = (
     "encodings.gbk",  # the Decode as menu's codecs: looked up when the menu is shown
     "encodings.shift_jis",
     "encodings.big5",
+    "ctypes",  # Windows' calls (app.pty._win32, app.record.hostinfo): loaded on Windows only
+    "platform",  # the OS's description: asked when a recording's header or a bench run is written
+    "fractions",  # asciicast v3's exact clock: loaded when a v3 recording is read
+    "decimal",
 )
 
 
