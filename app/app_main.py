@@ -174,11 +174,12 @@ START_GC_MS = 300
 
 def _run_app(argv: list[str]) -> int:
     try:
+        from app.widgets.qt import QtCore  # noqa: I001  # first: PySide6 is imported there, its code cached
+
         import qasync
 
         from app.widgets.idle_gc import IdleCollector
         from app.widgets.main_window import MainWindow
-        from app.widgets.qt import QtCore
     except ImportError as exc:  # pragma: no cover - PySide6 and qasync are dependencies
         print(
             f"mojiscope: error: the desktop app needs PySide6 and qasync ({exc}); run: pip install -e .",
