@@ -1,6 +1,6 @@
 """Compiled code of PySide6's own Python modules, kept between starts (start-up time).
 
-Why: ``import PySide6`` runs shiboken's signature support, ~30 Python modules that libshiboken carries inside
+Why: ``import PySide6`` runs shiboken's signature support, ~15 Python modules that libshiboken carries inside
 itself as source text and compiles with ``compile()`` on every start (they never get the ``.pyc`` files a module
 on disk gets): ~6 % of the instructions from ``python -m app`` to its first painted prompt.  PySide6 can write
 them out to disk instead (``SBK_EMBED=0``), but into its own folder in site-packages, which an installed app may
