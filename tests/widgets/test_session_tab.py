@@ -81,3 +81,19 @@ def test_a_hidden_tests_panel_shows_the_whole_run_when_brought_to_the_front(wind
     package = panel.tree.topLevelItem(0)
     names = {package.child(i).text(0) for i in range(package.childCount())}
     assert {"TestFlood0", "TestFlood5999", "TestLast"} <= names and len(names) == 6001
+
+
+def test_a_hidden_bytes_panel_does_no_work_and_shows_the_tail_when_brought_to_the_front(window: MainWindow) -> None:
+    window.show_panel("Tests")  # in front of the Bytes panel
+    hex_view = window.hex_view
+    assert not hex_view.isVisible()
+    before = hex_view.refreshes
+    session = live_session(command_plan([sys.executable, "-c", FLOOD]), backend="pty")
+    window.open_session(session, title="flood")
+    run_until(window, lambda: session.exit_status is not None)
+    window.loop.run_until_complete(asyncio.sleep(0.7))  # longer than the panel's refresh interval under a flood
+    assert hex_view.refreshes == before  # output came, the hidden panel did nothing
+    window.show_panel("Bytes")
+    run_until(window, hex_view.isVisible)
+    assert hex_view.refreshes == before + 1
+    assert hex_view.model.row_of(session.bytelog.total_bytes - 1) in hex_view.visible_rows()  # it follows the tail
