@@ -358,6 +358,7 @@ def _percentile(values: Sequence[float], pct: float) -> float:
 def report(m: GuiMeasurement) -> list[str]:
     """The lines ``bench --gui`` prints: what was measured, then a verdict per limit."""
     verdict = "ok" if m.ok else "FAILED"
+    passes = " and ".join(f"{wall:.2f}" for wall, _cpu in m.engine_passes)
     lines = [
         f"Mojiscope bench --gui: {m.bytes_sent:,} bytes of go test -v output through a pty into the main window "
         f"(Qt platform: {m.platform})",
@@ -365,9 +366,9 @@ def report(m: GuiMeasurement) -> list[str]:
         f"sha256 {'matches' if m.intact else 'DIFFERS'}",
         f"duration       {m.seconds:.2f} s ({m.mb_s:.2f} MB/s through the window); CPU {m.cpu_seconds:.2f} s",
         f"engine alone   {m.engine_wall_seconds:.2f} s ({m.engine_seconds:.2f} s CPU) on the same reads, the faster "
-        f"of {len(m.engine_passes)} passes: the window took {m.wall_factor:.2f}x in wall time, {m.cpu_factor:.2f}x in "
-        f"CPU time (limit {MAX_ENGINE_FACTOR:g}x on both; its wall time over the engine's CPU time "
-        f"{m.wall_over_engine_cpu:.2f}x)",
+        f"of {len(m.engine_passes)} passes ({passes} s): the window took {m.wall_factor:.2f}x in wall time, "
+        f"{m.cpu_factor:.2f}x in CPU time (limit {MAX_ENGINE_FACTOR:g}x on both; its wall time over the engine's "
+        f"CPU time {m.wall_over_engine_cpu:.2f}x)",
         f"worst stall    {m.max_stall_ms:.1f} ms (limit {MAX_STALL_MS:.0f} ms; a {PROBE_MS} ms QTimer probe, "
         f"{m.ticks:,} ticks, p99 gap {m.p99_gap_ms:.1f} ms; the app's CPU in that gap {m.max_stall_cpu_ms:.0f} ms)",
         f"frame rate     {m.fps:.1f} frames/s ({m.frames:,} repaints; limit {MIN_FPS:.0f})",
