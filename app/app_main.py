@@ -173,13 +173,16 @@ START_GC_MS = 300
 
 
 def _run_app(argv: list[str]) -> int:
+    from app.widgets.code_cache import cache_dir, cached_dataclass_code
+
     try:
-        from app.widgets.qt import QtCore  # noqa: I001  # first: PySide6 is imported there, its code cached
+        with cached_dataclass_code(cache_dir()):  # the app's dataclasses' methods, compiled once (code_cache)
+            from app.widgets.qt import QtCore  # noqa: I001  # first: PySide6 is imported there, its code cached
 
-        import qasync
+            import qasync
 
-        from app.widgets.idle_gc import IdleCollector
-        from app.widgets.main_window import MainWindow
+            from app.widgets.idle_gc import IdleCollector
+            from app.widgets.main_window import MainWindow
     except ImportError as exc:  # pragma: no cover - PySide6 and qasync are dependencies
         print(
             f"mojiscope: error: the desktop app needs PySide6 and qasync ({exc}); run: pip install -e .",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import marshal
 import os
 import subprocess
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from app.widgets.code_cache import cache_dir, cached_compiles
+from app.widgets.code_cache import cache_dir, cached_compiles, cached_dataclass_code
 
 SOURCE = b"import sys\n\ndef twice(x):\n    return 2 * x\n\nVALUE = twice(21)\n"
 
@@ -46,7 +47,7 @@ def test_the_second_compile_of_a_source_is_read_back_as_the_same_code(
         second = compile(SOURCE, "shibokensupport/x.py", "exec")
     assert counting.calls == 1  # the second came from the cache file
     fresh = counting.real(SOURCE, "shibokensupport/x.py", "exec")
-    assert marshal.dumps(second) == marshal.dumps(first) == marshal.dumps(fresh)
+    assert second == first == fresh  # code objects compare by their bytecode, constants, names, flags…
     assert run(second)["VALUE"] == 42 and second.co_filename == "shibokensupport/x.py"
     assert len(list(tmp_path.glob("*.code"))) == 1 and not list(tmp_path.glob("*.part"))
     with cached_compiles(tmp_path):  # another file name or another source: compiled, kept apart
@@ -119,3 +120,47 @@ def test_importing_qt_keeps_pysides_compiled_modules_and_reads_them_on_the_next_
     assert "Supported signatures" in signature and "setObjectName(name: str, /)" in signature
     assert signature_again == signature
     assert [f.stat().st_mtime_ns for f in sorted(folder.glob("*.code"))] == stamps  # read, not written again
+
+
+def make_point_class() -> type:
+    @dataclasses.dataclass(frozen=True)
+    class Point:
+        x: int
+        y: int = 0
+        tags: list[str] = dataclasses.field(default_factory=list)
+
+    return Point
+
+
+def test_dataclass_methods_come_from_the_cache_and_behave_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counting = Counting()
+    monkeypatch.setattr(builtins, "compile", counting)
+    with cached_dataclass_code(tmp_path):
+        first = make_point_class()
+    written = counting.calls
+    assert written >= 4 and len(list(tmp_path.glob("*.code"))) == written  # __init__, __repr__, __eq__, __hash__…
+    with cached_dataclass_code(tmp_path):
+        second = make_point_class()
+    assert counting.calls == written  # every method read back
+    plain = make_point_class()  # outside the block: dataclasses' own exec
+    for cls in (first, second, plain):
+        p = cls(1, tags=["a"])
+        assert (p.x, p.y, p.tags) == (1, 0, ["a"]) and p == cls(1, 0, ["a"]) != cls(1, 1)
+        assert repr(p).endswith("Point(x=1, y=0, tags=['a'])")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            p.x = 2  # type: ignore[misc]
+        assert cls(2).tags == [] and cls(2).tags is not cls(2).tags
+    assert [m.__code__.co_filename for m in (second.__init__, second.__eq__)] == ["<string>", "<string>"]
+    assert second.__init__.__code__ == plain.__init__.__code__ and second.__eq__.__code__ == plain.__eq__.__code__
+
+
+def test_other_execs_are_left_alone_and_exec_is_put_back(tmp_path: Path) -> None:
+    real = builtins.exec
+    space: dict[str, Any] = {}
+    with pytest.raises(RuntimeError), cached_dataclass_code(tmp_path):
+        exec("value = 6 * 7", space)
+        assert space["value"] == 42
+        raise RuntimeError("the block fails")
+    assert builtins.exec is real and list(tmp_path.glob("*.code")) == []
