@@ -31,6 +31,7 @@ import marshal
 import operator
 import os
 import sys
+import time
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +65,25 @@ def _key(source: bytes, filename: str, flags: int) -> str:
     return digest.hexdigest()
 
 
+#: Cache files older than this are removed when a start writes new ones: an upgrade of PySide6 or of the app leaves
+#: files nobody reads any more (one still in use is written again at the next start, its only cost).
+STALE_S = 30 * 24 * 3600
+_pruned: set[Path] = set()
+
+
+def _prune(folder: Path) -> None:
+    """Remove the stale files of ``folder``, once per process (called when something new is written there)."""
+    if folder in _pruned:
+        return
+    _pruned.add(folder)
+    cutoff = time.time() - STALE_S
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.name.endswith((".code", ".part")) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+
+
 def _code(folder: Path, compile_: Any, source: str | bytes, filename: str, flags: int) -> Any:
     """The code of ``source`` as ``compile_(source, filename, "exec", flags, True)`` makes it: read back from
     ``folder``, or compiled and written there."""
@@ -76,6 +96,7 @@ def _code(folder: Path, compile_: Any, source: str | bytes, filename: str, flags
     code = compile_(source, filename, "exec", flags, True)
     with contextlib.suppress(OSError, ValueError):
         folder.mkdir(parents=True, exist_ok=True)
+        _prune(folder)
         part = path.with_suffix(f".{os.getpid()}.part")
         part.write_bytes(marshal.dumps(code))
         os.replace(part, path)  # whole or not at all: another start may read it at the same moment

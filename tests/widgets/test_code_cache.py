@@ -8,11 +8,13 @@ import marshal
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.widgets import code_cache
 from app.widgets.code_cache import cache_dir, cached_compiles, cached_dataclass_code
 
 SOURCE = b"import sys\n\ndef twice(x):\n    return 2 * x\n\nVALUE = twice(21)\n"
@@ -164,3 +166,15 @@ def test_other_execs_are_left_alone_and_exec_is_put_back(tmp_path: Path) -> None
         assert space["value"] == 42
         raise RuntimeError("the block fails")
     assert builtins.exec is real and list(tmp_path.glob("*.code")) == []
+
+
+def test_a_start_that_writes_the_cache_removes_its_stale_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(code_cache, "_pruned", set())
+    old, recent = tmp_path / ("0" * 64 + ".code"), tmp_path / ("1" * 64 + ".code")
+    for path in (old, recent):
+        path.write_bytes(b"stale or not")
+    month_and_more = time.time() - code_cache.STALE_S - 3600
+    os.utime(old, (month_and_more, month_and_more))
+    with cached_compiles(tmp_path):
+        compile(SOURCE, "a.py", "exec")  # new: written, and the folder looked through once
+    assert not old.exists() and recent.exists() and len(list(tmp_path.glob("*.code"))) == 2
