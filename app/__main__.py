@@ -7,6 +7,9 @@ commands' code: ~7 ms of start-up); ``app.cli.main`` does the same for the insta
 import sys
 
 if len(sys.argv) == 1:
+    import gc
+
+    gc.disable()  # until the window is up: see app.app_main.run_app (asyncio's import already made ~20 collections)
     from app.app_main import run_app
 
     sys.exit(run_app([]))

@@ -16,8 +16,14 @@ bytes in the session's ByteLog are checked against the sha256 of what was writte
 error, not a result.
 
 Beside the wall time, the process's CPU time over the flood (the machine may be busy with other work), and the
-headless engine's: a fresh ``Terminal`` of the same size fed the very chunks the window got, timed in the same
-process right after — the window should cost at most :data:`MAX_ENGINE_FACTOR` times that.  With ``peers``
+headless engine's: a fresh ``Terminal`` of the same size fed the very chunks the window got, in the same process,
+timed in wall and CPU time twice — right after the flood, and again after the Tests model caught up — and the
+faster of the two kept (the harder comparison for the window).  The window should cost at most
+:data:`MAX_ENGINE_FACTOR` times that, like for like: its wall time over the engine's wall time *and* its CPU time
+over the engine's CPU time (:attr:`GuiMeasurement.engine_factor` is the larger).  Why not the window's wall time
+over the engine's CPU time (as before issue 15's fifth part): on a machine shared with other work the window's wall
+time grows with the load (the process waits for a core) while the engine's CPU time does not, so that ratio
+moved between 1.3x and 2.6x from one minute to the next with the same build.  With ``peers``
 (``--gui-peers xterm,st``) the window runs on a private Xvfb (Qt's xcb platform, as on a desktop) and each
 installed peer terminal drains the same file on it (:mod:`app.bench.gui_peers`).
 """
@@ -26,31 +32,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
+import json
 import math
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from app.bench.gui_peers import GuiPeer, private_display, time_gui_peer, xvfb_missing
 from app.bench.pty_case import PTY_STREAM, PtyCaseError, copy_child
 from app.bench.streams import generate
-from app.pty.reentry import helper_env
+from app.pty.reentry import helper_env, program_argv
 
 __all__ = [
+    "GUI_RUNS",
     "MAX_ENGINE_FACTOR",
     "MAX_STALL_MS",
     "MIN_FPS",
     "PROBE_MS",
     "GuiMeasurement",
+    "GuiRuns",
     "StallProbe",
     "measure_gui",
+    "measure_gui_runs",
     "report",
+    "report_runs",
 ]
 
 #: The probe timer's interval (ms): short, so that a stall shows as a long gap and not as a late tick.
@@ -62,6 +76,8 @@ MIN_FPS = 30.0
 MAX_ENGINE_FACTOR = 2.0
 #: Longest a flood may take before it is called a hang (seconds).
 TIMEOUT_S = 600.0
+#: Floods per ``bench --gui`` (``--gui-runs``), each in a fresh process; see :class:`GuiRuns`.
+GUI_RUNS = 3
 
 
 @dataclass
@@ -81,6 +97,10 @@ class GuiMeasurement:
     #: CPU time of this process over the flood, and the headless engine's on the same chunks (seconds).
     cpu_seconds: float = 0.0
     engine_seconds: float = 0.0
+    #: The headless engine's wall time on the same chunks, in the same pass as ``engine_seconds`` (seconds).
+    engine_wall_seconds: float = 0.0
+    #: Each engine pass, ``(wall, cpu)``: right after the flood, then after the Tests model caught up.
+    engine_passes: list[tuple[float, float]] = field(default_factory=list)
     #: The process's CPU time during the worst stall's gap (ms; see :attr:`StallProbe.max_stall_cpu_ms`).
     max_stall_cpu_ms: float = 0.0
     #: Reads the window got (the chunks the engine was timed on).
@@ -95,8 +115,24 @@ class GuiMeasurement:
     gaps_ms: list[float] = field(default_factory=list, repr=False)
 
     @property
+    def wall_factor(self) -> float:
+        """The flood's duration over the headless engine's wall time on the same bytes."""
+        return self.seconds / self.engine_wall_seconds if self.engine_wall_seconds > 0 else math.inf
+
+    @property
+    def cpu_factor(self) -> float:
+        """The process's CPU time over the flood over the headless engine's CPU time on the same bytes."""
+        return self.cpu_seconds / self.engine_seconds if self.engine_seconds > 0 else math.inf
+
+    @property
     def engine_factor(self) -> float:
-        """The flood's duration over the headless engine's time on the same bytes."""
+        """What the window is held to: the larger of :attr:`wall_factor` and :attr:`cpu_factor`."""
+        return max(self.wall_factor, self.cpu_factor)
+
+    @property
+    def wall_over_engine_cpu(self) -> float:
+        """The window's wall time over the engine's CPU time: the ratio reported before issue 15's fifth part
+        (shown for comparison; it grows with the machine's load, see the module docstring)."""
         return self.seconds / self.engine_seconds if self.engine_seconds > 0 else math.inf
 
     @property
@@ -249,6 +285,9 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
             status, seconds, cpu_seconds, frames = loop.run_until_complete(flood())
             tab = window.current_tab()
             assert tab is not None
+            chunks = [chunk.data for chunk in tab.session.bytelog]
+            cols, rows = tab.session.terminal.cols, tab.session.terminal.rows
+            passes = [_engine_seconds(chunks, cols, rows)]  # at once: the machine's load as during the flood
 
             async def catch_up() -> tuple[float, float]:
                 start, cpu = time.perf_counter(), time.process_time()
@@ -269,8 +308,8 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
                 and received == len(data)
                 and digest.digest() == hashlib.sha256(data).digest()
             )
-            chunks = [chunk.data for chunk in session.bytelog]
-            engine_seconds = _engine_seconds(chunks, session.terminal.cols, session.terminal.rows)
+            passes.append(_engine_seconds(chunks, cols, rows))
+            engine_wall, engine_seconds = min(passes)  # the faster pass: the harder comparison for the window
         finally:
             collector.close()
             loop.run_until_complete(window.aclose())
@@ -297,6 +336,8 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
         platform=app.platformName(),
         cpu_seconds=cpu_seconds,
         engine_seconds=engine_seconds,
+        engine_wall_seconds=engine_wall,
+        engine_passes=passes,
         tests_catch_up_seconds=catch_up_seconds,
         tests_catch_up_cpu=catch_up_cpu,
         chunks=len(chunks),
@@ -304,16 +345,16 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
     )
 
 
-def _engine_seconds(chunks: Sequence[bytes], cols: int, rows: int) -> float:
-    """CPU seconds of a fresh headless Terminal (the session's size and scrollback) fed ``chunks``."""
+def _engine_seconds(chunks: Sequence[bytes], cols: int, rows: int) -> tuple[float, float]:
+    """Wall and CPU seconds of a fresh headless Terminal (the session's size and scrollback) fed ``chunks``."""
     from app.vt import Terminal
 
     term = Terminal(cols=cols, rows=rows, scrollback=10_000)
     feed = term.feed
-    start = time.process_time()
+    start, cpu = time.perf_counter(), time.process_time()
     for chunk in chunks:
         feed(chunk)
-    return time.process_time() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _percentile(values: Sequence[float], pct: float) -> float:
@@ -327,14 +368,17 @@ def _percentile(values: Sequence[float], pct: float) -> float:
 def report(m: GuiMeasurement) -> list[str]:
     """The lines ``bench --gui`` prints: what was measured, then a verdict per limit."""
     verdict = "ok" if m.ok else "FAILED"
+    passes = " and ".join(f"{wall:.2f}" for wall, _cpu in m.engine_passes)
     lines = [
         f"Mojiscope bench --gui: {m.bytes_sent:,} bytes of go test -v output through a pty into the main window "
         f"(Qt platform: {m.platform})",
         f"arrived        {m.bytes_received:,} bytes in {m.chunks:,} reads, "
         f"sha256 {'matches' if m.intact else 'DIFFERS'}",
         f"duration       {m.seconds:.2f} s ({m.mb_s:.2f} MB/s through the window); CPU {m.cpu_seconds:.2f} s",
-        f"engine alone   {m.engine_seconds:.2f} s CPU on the same reads: the window took {m.engine_factor:.2f}x "
-        f"(limit {MAX_ENGINE_FACTOR:g}x; CPU {m.cpu_seconds / m.engine_seconds if m.engine_seconds else 0:.2f}x)",
+        f"engine alone   {m.engine_wall_seconds:.2f} s ({m.engine_seconds:.2f} s CPU) on the same reads, the faster "
+        f"of {len(m.engine_passes)} passes ({passes} s): the window took {m.wall_factor:.2f}x in wall time, "
+        f"{m.cpu_factor:.2f}x in CPU time (limit {MAX_ENGINE_FACTOR:g}x on both; its wall time over the engine's "
+        f"CPU time {m.wall_over_engine_cpu:.2f}x)",
         f"worst stall    {m.max_stall_ms:.1f} ms (limit {MAX_STALL_MS:.0f} ms; a {PROBE_MS} ms QTimer probe, "
         f"{m.ticks:,} ticks, p99 gap {m.p99_gap_ms:.1f} ms; the app's CPU in that gap {m.max_stall_cpu_ms:.0f} ms)",
         f"frame rate     {m.fps:.1f} frames/s ({m.frames:,} repaints; limit {MIN_FPS:.0f})",
@@ -354,4 +398,97 @@ def report(m: GuiMeasurement) -> list[str]:
         else:
             lines.append(f"peer {peer.name:<9} {'missing: ' + peer.missing if peer.missing else peer.error}")
     lines.append(f"result         {verdict}")
+    return lines
+
+
+@dataclass
+class GuiRuns:
+    """Several floods, each in a fresh process, one after the other (``--gui-runs``).
+
+    Why: on a machine shared with other work, how fast the same process runs moves from one second to the next
+    (measured here: the engine alone on the same 20 MB took 1.9 to 3.3 s of CPU minutes apart, and the window's
+    CPU time with it), so one flood and one engine pass a few seconds later can read 1.1x or 2.4x for the same
+    build.  Floods and engine passes alternate across the runs, and the ratio judged is the median of the runs'
+    (each run's is already the larger of wall over wall and CPU over CPU).  Everything else is judged on the worst
+    run: the longest stall, the lowest frame rate, every byte in every run, faster than the judged peer every time.
+    Each run starts cold (a fresh process: the width tables, the glyph caches and the child's start are paid again).
+    """
+
+    runs: list[GuiMeasurement]
+
+    @property
+    def engine_factor(self) -> float:
+        return statistics.median(m.engine_factor for m in self.runs) if self.runs else math.inf
+
+    @property
+    def max_stall_ms(self) -> float:
+        return max((m.max_stall_ms for m in self.runs), default=math.inf)
+
+    @property
+    def fps(self) -> float:
+        return min((m.fps for m in self.runs), default=0.0)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            bool(self.runs)
+            and all(m.intact and m.beats_peers for m in self.runs)
+            and self.max_stall_ms <= MAX_STALL_MS
+            and self.fps >= MIN_FPS
+            and self.engine_factor <= MAX_ENGINE_FACTOR
+        )
+
+
+def measure_gui_runs(
+    runs: int, size_mb: float, *, seed: int = 0, peers: Sequence[str] = (), timeout_s: float = TIMEOUT_S
+) -> GuiRuns:
+    """``runs`` floods, each ``python -m app bench --gui --gui-runs 1 --json`` in a fresh process."""
+    measured = []
+    for _ in range(runs):
+        argv = program_argv("bench", "--gui", "--gui-runs", "1", "--json", "--gui-size-mb", str(size_mb))
+        argv += ["--seed", str(seed)]
+        if peers:
+            argv += ["--gui-peers", ",".join(peers)]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s + 60, check=False)
+        if done.returncode not in (0, 1):
+            tail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+            raise PtyCaseError(tail[0].removeprefix("mojiscope bench: error: "))
+        measured.append(measurement_from_json(json.loads(done.stdout)))
+    return GuiRuns(measured)
+
+
+def measurement_from_json(fields: dict[str, Any]) -> GuiMeasurement:
+    """A :class:`GuiMeasurement` back from ``bench --gui --json`` (its computed fields are left out)."""
+    names = {f.name for f in dataclasses.fields(GuiMeasurement)}
+    kept = {k: v for k, v in fields.items() if k in names}
+    kept["peers"] = [GuiPeer(**peer) for peer in kept.get("peers", [])]
+    kept["engine_passes"] = [(wall, cpu) for wall, cpu in kept.get("engine_passes", [])]
+    return GuiMeasurement(**kept)
+
+
+def report_runs(r: GuiRuns) -> list[str]:
+    """The lines ``bench --gui`` prints for several runs: each run in two lines, then the verdict per limit."""
+    lines = []
+    for n, m in enumerate(r.runs, 1):
+        peers = "; ".join(f"{p.name} {p.seconds:.2f} s" for p in m.peers if p.seconds is not None)
+        lines.append(
+            f"run {n}  {m.seconds:.2f} s wall, {m.cpu_seconds:.2f} s CPU; engine alone {m.engine_wall_seconds:.2f} s "
+            f"({m.engine_seconds:.2f} s CPU): {m.wall_factor:.2f}x wall, {m.cpu_factor:.2f}x CPU; stall "
+            f"{m.max_stall_ms:.1f} ms; {m.fps:.1f} frames/s; {'every byte' if m.intact else 'BYTES LOST'}"
+            + (f"; {peers}" if peers else "")
+        )
+    first = r.runs[0] if r.runs else None
+    if first is not None:
+        lines.insert(
+            0,
+            f"Mojiscope bench --gui: {len(r.runs)} floods of {first.bytes_sent:,} bytes of go test -v output, each "
+            f"in a fresh process (Qt platform: {first.platform})",
+        )
+    lines += [
+        f"engine ratio   median {r.engine_factor:.2f}x (limit {MAX_ENGINE_FACTOR:g}x; each run's is the larger of "
+        "wall over wall and CPU over CPU)",
+        f"worst stall    {r.max_stall_ms:.1f} ms over all runs (limit {MAX_STALL_MS:.0f} ms)",
+        f"frame rate     {r.fps:.1f} frames/s at the lowest (limit {MIN_FPS:.0f})",
+        f"result         {'ok' if r.ok else 'FAILED'}",
+    ]
     return lines

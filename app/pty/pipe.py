@@ -20,11 +20,13 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from app.pty._common import READ_SIZE, ChunkQueue, Family, FamilyEnding, closed_error, reap
-from app.pty._win32 import Job
 from app.pty.base import Chunk, SourceClosedError, SourceError, SpawnSpec
+
+if TYPE_CHECKING:  # Windows only: ctypes is not loaded elsewhere (start-up time)
+    from app.pty._win32 import Job
 
 __all__ = ["PipeSource"]
 

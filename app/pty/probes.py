@@ -37,7 +37,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from app.pty import _win32
 from app.pty.reentry import helper_argv, helper_env
 
 __all__ = [
@@ -158,9 +157,6 @@ _ATTACH_ERRORS = {
     87: "no such process (it has exited)",
 }
 
-#: A process has one console; attaching is process-wide state.  One probe at a time (and no binding to a
-#: pseudo console meanwhile: the in-box ConPTY's Wine path takes the same lock).
-_console_lock = _win32.CONSOLE_LOCK
 
 
 def query_console_codepages(pid: int, kernel32: Kernel32Like) -> CodePageReport:
@@ -169,7 +165,11 @@ def query_console_codepages(pid: int, kernel32: Kernel32Like) -> CodePageReport:
     Must run in a process with no console of its own (see the module docstring).  Never raises:
     a failed attach comes back as a report with ``error`` set, ACP/OEMCP still filled in.
     """
-    with _console_lock:
+    from app.pty import _win32  # ctypes: loaded on Windows, when a console is probed (not at start-up)
+
+    # A process has one console; attaching is process-wide state.  One probe at a time (and no binding to a
+    # pseudo console meanwhile: the in-box ConPTY's Wine path takes the same lock).
+    with _win32.CONSOLE_LOCK:
         acp = int(kernel32.GetACP())
         oem = int(kernel32.GetOEMCP())
         if not kernel32.AttachConsole(pid):
@@ -216,6 +216,9 @@ class _RealKernel32:
     them with the console's on every attach): they are put back when the console is freed."""
 
     def __init__(self) -> None:
+        from app.pty import _win32  # ctypes: loaded on Windows only
+
+        self._w = _win32
         self._k: Any = _win32.kernel32()
         self._saved: tuple[int | None, ...] | None = None
         self._attach_error: int | None = None
@@ -225,19 +228,19 @@ class _RealKernel32:
         return bool(self._k.GetConsoleCP())
 
     def AttachConsole(self, pid: int) -> int:
-        self._saved = _win32.std_handles()
+        self._saved = self._w.std_handles()
         self._attach_error = None
         ok = int(self._k.AttachConsole(pid))
         if not ok:
-            self._attach_error = _win32.last_error()  # before anything else can overwrite it
-            _win32.restore_std_handles(self._saved)
+            self._attach_error = self._w.last_error()  # before anything else can overwrite it
+            self._w.restore_std_handles(self._saved)
             self._saved = None
         return ok
 
     def FreeConsole(self) -> int:
         ok = int(self._k.FreeConsole())
         if self._saved is not None:
-            _win32.restore_std_handles(self._saved)
+            self._w.restore_std_handles(self._saved)
             self._saved = None
         return ok
 
@@ -254,7 +257,7 @@ class _RealKernel32:
         return int(self._k.GetOEMCP())
 
     def GetLastError(self) -> int:
-        return self._attach_error if self._attach_error is not None else _win32.last_error()
+        return self._attach_error if self._attach_error is not None else self._w.last_error()
 
 
 def oem_code_page(kernel32: Kernel32Like | None = None) -> int | None:
@@ -737,6 +740,8 @@ def diff_env(base: Mapping[str, str], other: Mapping[str, str], *, windows: bool
 def parent_pid() -> int | None:
     """This process's parent; on Windows without ``os.getppid()``, which aborts under Wine 8."""
     if _is_windows():
+        from app.pty import _win32  # ctypes: loaded on Windows only
+
         return _win32.parent_pid()
     return os.getppid()
 

@@ -59,12 +59,14 @@ import time
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 from pathlib import Path
-from typing import IO, Any, BinaryIO, TextIO, TypeAlias, TypeGuard
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, TypeAlias, TypeGuard
 
 from app import MAX_TERMINAL_SIZE
 from app.record.hostinfo import os_description
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 __all__ = [
     "FORMAT_VERSION",
@@ -659,7 +661,7 @@ class CastStream:
         #: The file ended in the middle of a line (a crash while recording); the events stop before it.
         self.truncated = False
         self._blank_at: int | None = None
-        self._clock = Fraction(0)  # v3: the sum of the intervals so far, exactly
+        self._clock: Fraction | int = 0  # v3: the sum of the intervals so far, exactly (a Fraction once one came)
         try:
             self.header: CastHeader = self._read_header()
             self._events_at = self._tell()
@@ -688,7 +690,7 @@ class CastStream:
         if self._events_at is None:
             raise OSError("this recording is read from a pipe and cannot be read again")
         self._file.seek(self._events_at)
-        self.lines, self.truncated, self._blank_at, self._clock = 1, False, None, Fraction(0)
+        self.lines, self.truncated, self._blank_at, self._clock = 1, False, None, 0
 
     def _tell(self) -> int | None:
         try:
@@ -840,6 +842,8 @@ class CastStream:
             raise CastFormatError(lineno, f"{what} {_preview(t_raw)} s is over the limit of {MAX_TIME:,} s (ten years)")
         if not v3:
             return float(t_raw)
+        from fractions import Fraction  # v3 only: not loaded with the app (decimal with it: start-up time)
+
         clock = self._clock + Fraction(t_raw)
         if clock > MAX_TIME:
             raise CastFormatError(lineno, f"the recording's time passes the limit of {MAX_TIME:,} s (ten years) here")

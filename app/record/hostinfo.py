@@ -8,9 +8,7 @@ same version from the process's own data. Under Wine the version Wine reports is
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import platform
 import sys
 
 __all__ = ["os_description", "wine_version"]
@@ -26,6 +24,8 @@ def wine_version() -> str | None:
     """The Wine version when this Windows is Wine (ntdll's ``wine_get_version``), else None."""
     if not _is_windows():
         return None
+    import ctypes  # Windows only: not loaded at the app's start elsewhere
+
     try:
         ntdll = getattr(ctypes, "WinDLL")("ntdll")  # noqa: B009 (absent off Windows)
         get = ntdll.wine_get_version
@@ -41,6 +41,8 @@ def wine_version() -> str | None:
 def os_description() -> str:
     """e.g. ``Windows 10.0.19045`` (``… under Wine 8.0``), or ``platform.platform()`` elsewhere."""
     if not _is_windows():
+        import platform  # asked when a recording or a bench run is written, not at the app's start
+
         return platform.platform()
     version = getattr(sys, "getwindowsversion")()  # noqa: B009 (absent off Windows)
     text = f"Windows {version.major}.{version.minor}.{version.build}"

@@ -149,6 +149,8 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self._advances: dict[str, float] = {}
         #: How many coalesced refreshes ran (tests check that many calls make one).
         self.refreshes = 0
+        #: New bytes came while the panel was hidden (refreshed when it is shown).
+        self._stale = False
         self._refresh_timer = QtCore.QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(self.REFRESH_MS)
@@ -185,7 +187,11 @@ class HexView(QtWidgets.QAbstractScrollArea):
         return self.model.encoding
 
     def refresh(self) -> None:
-        """New bytes arrived: repaint within a frame; many calls in one frame cost one repaint."""
+        """New bytes arrived: repaint within a frame; many calls in one frame cost one repaint.  While the panel
+        is not shown (another panel in front, its dock closed), nothing is done until it is (:meth:`showEvent`)."""
+        if not self.isVisible():
+            self._stale = True
+            return
         if not self._refresh_timer.isActive():
             since = (time.monotonic() - self._last_refresh) * 1000
             self._refresh_timer.start(max(self.REFRESH_MS, int(self.FLOOD_REFRESH_MS - since)))
@@ -193,6 +199,7 @@ class HexView(QtWidgets.QAbstractScrollArea):
     def flush_refresh(self) -> None:
         """Apply a pending :meth:`refresh` now (the timer calls this; tests and shutdown may too)."""
         self._refresh_timer.stop()
+        self._stale = False
         self._last_refresh = time.monotonic()
         self.refreshes += 1
         log = self.model.log
@@ -534,6 +541,11 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self._update_scrollbars()
         if self._follow:
             self._scroll_to_row(self.model.row_count)
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:  # bytes came while it was hidden: the log's tail as it is now
+            self.flush_refresh()
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         super().changeEvent(event)

@@ -49,7 +49,7 @@ from app.pty.probes import process_cwd
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
 from app.pty.replay import ReplaySource
 from app.record.cast import CastFormatError, Recording
-from app.session import OutputReceived, ReplayReset, Session, SessionEvent
+from app.session import ReplayReset, Session, SessionEvent
 from app.session.export import export_range, record_running_session
 from app.session.factory import RecordingOpenError, live_session, replay_session
 from app.session.session import SessionStateError
@@ -957,9 +957,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_session_event(self, tab: SessionTab, event: SessionEvent) -> None:
         if tab is not self.current_tab() or self._tests_panel is None:
             return
-        if isinstance(event, OutputReceived):
-            self._tests_panel.notify()
-        elif isinstance(event, ReplayReset):
+        if isinstance(event, ReplayReset):
             self._tests_panel.show_run(tab.tests_so_far)
         # The end of the run (an exit, or a replay at its end) comes as SessionTab.exited: _on_tab_ended.
 
@@ -996,9 +994,12 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.show_message(f"test line: bytes {start}–{end - 1} ({end - start})")
 
     def _on_output(self) -> None:
+        """A tab took in output (told once per turn of the loop, however many reads)."""
         self.last_output = time.monotonic()
         if self.sender() is self.current_tab():
             self.hex_view.refresh()
+            if self._tests_panel is not None:
+                self._tests_panel.notify()
 
     def _on_close_requested(self, index: int, *, ask: bool = True) -> None:
         widget = self.tabs.widget(index)

@@ -7,7 +7,10 @@ entry point) imports this module.
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from app.widgets.code_cache import cache_dir, cached_compiles
+
+with cached_compiles(cache_dir()):  # PySide6's embedded signature modules, compiled once, not at every start
+    from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
 __all__ = ["Qt", "QtCore", "QtGui", "QtWidgets", "Signal", "Slot"]

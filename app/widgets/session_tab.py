@@ -88,8 +88,8 @@ class SessionTab(QtWidgets.QWidget):
     ``exited(int)`` when the program ended or the replay reached its end (again after a seek back);
     ``title_changed(str)`` when the tab title should change; ``display_changed()`` when the shown
     terminal was replaced (decode as); ``session_event(object)`` every session event, after the tab
-    handled it (the window feeds the Tests panel from it); ``tests_parsed()`` when the go test model
-    caught up with output it had left for a quiet moment.
+    handled it, except :class:`OutputReceived` (a flood is thousands of reads: output is told once per turn
+    by ``output``); ``tests_parsed()`` when the go test model caught up with output it had left for a quiet moment.
 
     The go test model (:attr:`tests_run`) is fed as output arrives while :attr:`tests_live` says someone
     looks at it (the window: the Tests panel shows this tab) or the session is recorded (its markers go
@@ -499,16 +499,22 @@ class SessionTab(QtWidgets.QWidget):
             self._tests_timer.start(0)
 
     def _take_tests_output(self, data: bytes, offset: int) -> None:
+        """One read for the go test model: queued; whether it is parsed now or in a quiet moment is decided once
+        per turn of the loop (:meth:`_tests_turn`), not per read.  Only the bound is kept per read."""
         self._tests_backlog.append((data, offset))
         self._tests_backlog_bytes += len(data)
+        if self._tests_backlog_bytes > self._tests_backlog_max:  # it must not lag without bound, whoever looks
+            self._parse_tests_backlog(None, keep=self._tests_backlog_max)
+
+    def _tests_turn(self) -> None:
+        """After the reads of one turn of the loop: parse them now if someone looks (the Tests panel, a recording's
+        markers), else leave them for a quiet moment."""
         self._tests_last_output = time.monotonic()
         if self.tests_live() or self.session.recording:
             if not self._parse_tests_backlog(TESTS_SLICE_S):
                 self._tests_timer.start(0)
             return
-        if self._tests_backlog_bytes > self._tests_backlog_max:  # nobody looks, but it must not lag without bound
-            self._parse_tests_backlog(None, keep=self._tests_backlog_max)
-        if not self._tests_timer.isActive():  # not restarted per read: it looks again when it fires (_on_tests_idle)
+        if not self._tests_timer.isActive():  # not restarted per turn: it looks again when it fires (_on_tests_idle)
             self._tests_timer.start(TESTS_IDLE_MS)
 
     # ------------------------------------------------------------------ cell ↔ bytes
@@ -561,7 +567,8 @@ class SessionTab(QtWidgets.QWidget):
 
     def _on_event(self, event: SessionEvent) -> None:
         self._handle_event(event)
-        self.session_event.emit(event)
+        if type(event) is not OutputReceived:  # output is told once per turn, as ``output`` (see _tell_output)
+            self.session_event.emit(event)
 
     def _handle_event(self, event: SessionEvent) -> None:
         if isinstance(event, OutputReceived):
@@ -615,6 +622,8 @@ class SessionTab(QtWidgets.QWidget):
         """New output was taken in since the last turn of the loop (see ``_output_told``)."""
         self.view.refresh()
         self.find_bar.output_arrived()
+        if self._tests_backlog:
+            self._tests_turn()
         self.output.emit()
 
     def _finish_tests(self) -> None:

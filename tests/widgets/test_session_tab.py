@@ -53,3 +53,47 @@ def test_output_is_told_once_per_turn_of_the_loop_and_after_the_last_read(window
     assert told == sorted(told) and told[-1] == tab.session.bytelog.total_bytes  # the last read was told too
     tab.view.flush_now()
     assert "ok" in "".join(tab.terminal.row(r).text for r in range(tab.terminal.history_size + tab.terminal.rows))
+
+
+def test_session_event_is_not_emitted_per_read_but_the_end_is(window: MainWindow) -> None:
+    """Reads are told once per turn (``output``); ``session_event`` carries the other events (the exit here)."""
+    events: list[object] = []
+    tab = window.open_recording(GO_TEST, speed=math.inf)
+    tab.session_event.connect(events.append)
+    assert tab.task is not None
+    window.loop.run_until_complete(asyncio.wait_for(asyncio.shield(tab.task), 20))
+    run_until(window, lambda: any(type(e).__name__ == "Exited" for e in events) or tab.ended)
+    assert tab.session.bytelog.total_bytes > 0
+    assert not any(isinstance(e, OutputReceived) for e in events)
+
+
+def test_a_hidden_tests_panel_shows_the_whole_run_when_brought_to_the_front(window: MainWindow) -> None:
+    """Output that came while the Tests panel was not shown is parsed in quiet moments and shown when it is."""
+    window.show_panel("Bytes")
+    session = live_session(command_plan([sys.executable, "-c", FLOOD]), backend="pty")
+    tab = window.open_session(session, title="flood")
+    assert tab.tests_live() is False
+    run_until(window, lambda: session.exit_status is not None and tab.tests_pending_bytes == 0)
+    window.show_panel("Tests")
+    panel = window.tests_panel
+    run_until(window, lambda: panel.isVisible() and panel.tree.topLevelItemCount() > 0)
+    assert tab.tests_so_far.find("TestFlood5999") is not None
+    package = panel.tree.topLevelItem(0)
+    names = {package.child(i).text(0) for i in range(package.childCount())}
+    assert {"TestFlood0", "TestFlood5999", "TestLast"} <= names and len(names) == 6001
+
+
+def test_a_hidden_bytes_panel_does_no_work_and_shows_the_tail_when_brought_to_the_front(window: MainWindow) -> None:
+    window.show_panel("Tests")  # in front of the Bytes panel
+    hex_view = window.hex_view
+    assert not hex_view.isVisible()
+    before = hex_view.refreshes
+    session = live_session(command_plan([sys.executable, "-c", FLOOD]), backend="pty")
+    window.open_session(session, title="flood")
+    run_until(window, lambda: session.exit_status is not None)
+    window.loop.run_until_complete(asyncio.sleep(0.7))  # longer than the panel's refresh interval under a flood
+    assert hex_view.refreshes == before  # output came, the hidden panel did nothing
+    window.show_panel("Bytes")
+    run_until(window, hex_view.isVisible)
+    assert hex_view.refreshes == before + 1
+    assert hex_view.model.row_of(session.bytelog.total_bytes - 1) in hex_view.visible_rows()  # it follows the tail

@@ -1,0 +1,157 @@
+"""Compiled code of PySide6's own Python modules, kept between starts (start-up time).
+
+Why: ``import PySide6`` runs shiboken's signature support, ~15 Python modules that libshiboken carries inside
+itself as source text and compiles with ``compile()`` on every start (they never get the ``.pyc`` files a module
+on disk gets): ~6 % of the instructions from ``python -m app`` to its first painted prompt.  PySide6 can write
+them out to disk instead (``SBK_EMBED=0``), but into its own folder in site-packages, which an installed app may
+not write and which outlives an upgrade of PySide6 (see docs/vt-engine.md, issue 15).
+
+So while PySide6 is first imported, :func:`cached_compiles` stands in for the built-in ``compile``: a call of the
+shape the signature loader makes (``compile(source, filename, "exec")``, nothing else) is answered from a cache
+file named after the source, its file name and this Python's bytecode version, or compiled and written there.
+The code object is the one ``compile`` makes (``marshal`` is how ``.pyc`` files hold code); a new PySide6 has new
+sources, so new file names.  Anything that fails — an unreadable or corrupt file, a folder that cannot be written —
+falls back to ``compile`` itself: the cache can only make a start faster, never change what runs.  Every other
+call goes straight to ``compile``, and the built-in is put back when the block ends.
+
+The same is done for the methods :mod:`dataclasses` writes while the app's modules are imported
+(:func:`cached_dataclass_code`): CPython 3.11 makes each ``__init__``, ``__repr__``, ``__eq__``… of each dataclass by
+an ``exec`` of generated source text, 255 of them before the first prompt.
+"""
+
+from __future__ import annotations
+import __future__
+
+import builtins
+import contextlib
+import functools
+import hashlib
+import importlib.util
+import marshal
+import operator
+import os
+import sys
+import time
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ["cache_dir", "cached_compiles", "cached_dataclass_code"]
+
+
+def cache_dir() -> Path:
+    """Where this user's caches go: ``$XDG_CACHE_HOME`` or ``~/.cache`` (``%LOCALAPPDATA%`` on Windows,
+    ``~/Library/Caches`` on macOS), then ``mojiscope/code``."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "mojiscope" / "code"
+
+
+#: The compiler flags of ``from __future__`` imports: a ``compile`` or ``exec`` of source text takes its caller's.
+_FUTURE_FLAGS = functools.reduce(
+    operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names), 0
+)
+
+
+def _key(source: bytes, filename: str, flags: int) -> str:
+    digest = hashlib.sha256(importlib.util.MAGIC_NUMBER + flags.to_bytes(8, "little"))
+    digest.update(filename.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(source)
+    return digest.hexdigest()
+
+
+#: Cache files older than this are removed when a start writes new ones: an upgrade of PySide6 or of the app leaves
+#: files nobody reads any more (one still in use is written again at the next start, its only cost).
+STALE_S = 30 * 24 * 3600
+_pruned: set[Path] = set()
+
+
+def _prune(folder: Path) -> None:
+    """Remove the stale files of ``folder``, once per process (called when something new is written there)."""
+    if folder in _pruned:
+        return
+    _pruned.add(folder)
+    cutoff = time.time() - STALE_S
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.name.endswith((".code", ".part")) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+
+
+def _code(folder: Path, compile_: Any, source: str | bytes, filename: str, flags: int) -> Any:
+    """The code of ``source`` as ``compile_(source, filename, "exec", flags, True)`` makes it: read back from
+    ``folder``, or compiled and written there."""
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    path = folder / f"{_key(data, filename, flags)}.code"
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        code = marshal.loads(path.read_bytes())
+        if type(code) is types.CodeType and code.co_filename == filename:
+            return code
+    code = compile_(source, filename, "exec", flags, True)
+    with contextlib.suppress(OSError, ValueError):
+        folder.mkdir(parents=True, exist_ok=True)
+        _prune(folder)
+        part = path.with_suffix(f".{os.getpid()}.part")
+        part.write_bytes(marshal.dumps(code))
+        os.replace(part, path)  # whole or not at all: another start may read it at the same moment
+    return code
+
+
+@contextlib.contextmanager
+def cached_compiles(folder: Path) -> Iterator[None]:
+    """Inside the block, ``compile(source, filename, "exec")`` is answered from ``folder`` (see the module
+    docstring); the code is compiled with the ``from __future__`` flags of the caller, as ``compile`` does."""
+    real = builtins.compile
+
+    def compile_cached(source: Any, filename: Any, mode: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or mode != "exec" or not isinstance(filename, str) or not isinstance(source, (str, bytes)):
+            return real(source, filename, mode, *args, **kwargs)
+        return _code(folder, real, source, filename, sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS)
+
+    builtins.compile = compile_cached
+    try:
+        yield
+    finally:
+        builtins.compile = real
+
+
+@contextlib.contextmanager
+def cached_dataclass_code(folder: Path) -> Iterator[None]:
+    """Inside the block, the methods :mod:`dataclasses` writes for each class (``__init__``, ``__repr__``,
+    ``__eq__``…: on CPython 3.11 one ``exec`` of a source text each, ~100 µs to parse and compile; 255 of them before
+    the first prompt, ~8 % of its instructions) come from ``folder`` too.  Only ``exec`` calls made by
+    ``dataclasses._create_fn`` with both namespaces given are answered; the code is what ``exec`` compiles itself
+    (file name ``<string>``, that module's ``from __future__`` flags)."""
+    import dataclasses
+
+    target = getattr(dataclasses, "_create_fn", None)
+    if not isinstance(target, types.FunctionType):  # another Python: nothing to take over
+        yield
+        return
+    made_by = target.__code__
+    flags = made_by.co_flags & _FUTURE_FLAGS
+    real_exec, real_compile = builtins.exec, builtins.compile
+
+    def exec_cached(source: Any, globals: Any = None, locals: Any = None, /, *args: Any, **kwargs: Any) -> Any:
+        if (
+            not args
+            and not kwargs
+            and isinstance(source, str)
+            and globals is not None
+            and locals is not None
+            and sys._getframe(1).f_code is made_by
+        ):
+            source = _code(folder, real_compile, source, "<string>", flags)
+        return real_exec(source, globals, locals, *args, **kwargs)
+
+    builtins.exec = exec_cached
+    try:
+        yield
+    finally:
+        builtins.exec = real_exec
