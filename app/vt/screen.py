@@ -43,6 +43,8 @@ PH = WIDE_PLACEHOLDER
 #: OSC 8 links kept per screen, by count (the style field holds 16 bits) and by the size of their URIs.
 MAX_LINKS = 65536
 MAX_LINK_BYTES = 1 << 20
+#: Blocks of log lines of at most this many plain lines are printed a line at a time (``print_lines``).
+_FEW_LINES = 3
 
 
 @dataclass
@@ -307,8 +309,11 @@ class Screen:
         laid: list[str] | None = None
         i = 0
         count = len(texts)
+        # A block of a few plain lines (what a shell prints between two prompts, a console between repaints) goes a
+        # line at a time: laying out and scrolling in a block costs ~40,000 instructions before its first line, a
+        # plain line written and scrolled by ``crlf`` ~12,000 (measured), so a block pays from about four lines on.
         while i < count:
-            if self._at_fresh_bottom() and not self.sid & BG_FIELD:
+            if (count > _FEW_LINES or pens is not None) and self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
                     laid = cells_of_lines(texts)
                 i = self._scroll_in(laid, pens, i)
