@@ -45,6 +45,8 @@ MAX_LINKS = 65536
 MAX_LINK_BYTES = 1 << 20
 #: Blocks of log lines of at most this many plain lines are printed a line at a time (``print_lines``).
 _FEW_LINES = 3
+_IRM = M.IRM
+_DECTCEM = M.DECTCEM
 
 
 @dataclass
@@ -278,7 +280,56 @@ class Screen:
             self.dirty.add(self.y)
             self.last_run = text
             return
+        if self.insert and n and x + n < cols and not self.pending_wrap and not self._lr and self._insert_run(text):
+            return
         self._put_cells(text)
+
+    def insert_text(self, count: int, text: str) -> None:
+        """ICH *count*, then print *text*: how readline, zsh and ncurses insert characters on xterm (``CSI n @`` and
+        the characters).  When *text* takes exactly the *count* cells opened, before the edge, the blanks it would
+        write over are never seen: it is what printing *text* in insert mode does, one string operation
+        (``_insert_run``) instead of an ICH and a write."""
+        if self._simple and not self._charsets_active and not self.pending_wrap:
+            mapped = text if text.isascii() else cells(text)
+            if (
+                len(mapped) == count
+                and self.x + count < self.cols
+                and ZERO_MARK not in mapped
+                and self._insert_run(mapped)
+            ):
+                return
+        self.insert_chars(count)
+        self.draw(text)
+
+    def _insert_run(self, cells: str) -> bool:
+        """Print laid-out *cells* in insert mode (or as ICH of their width then a write), without left/right margins,
+        the cursor not pending a wrap and the run ending before the edge: ``insert_blanks`` and ``write`` folded into
+        one string operation.  False, having done nothing, on a row with combining marks (``_put_cells`` then)."""
+        line = self.lines[self.y]
+        if line.marks:
+            return False
+        x = self.x
+        n = len(cells)
+        cols = self.cols
+        t = line.text
+        if x and t[x] == PH:
+            t = t[: x - 1] + BLANK + BLANK + t[x + 1 :]  # a wide character cut at the cursor goes
+        keep = cols - n
+        tail = t[x:keep]
+        if t[keep] == PH:
+            tail = tail[:-1] + BLANK  # a wide character's right half pushed off: its left half goes too
+        line.text = t[:x] + cells + tail
+        sid = self.sid
+        styles = line.styles
+        if styles is not None or sid:
+            if styles is None:
+                styles = line.styles = [0] * cols
+            styles[x:x] = [sid] * n
+            del styles[cols:]
+        self.x = x + n
+        self.dirty.add(self.y)
+        self.last_run = cells
+        return True
 
     def draw_tabbed(self, text: str) -> None:
         """Print printable characters and HTs, as ``draw`` and ``tab`` would one by one."""
@@ -848,28 +899,10 @@ class Screen:
         lr = self._lr  # without narrow margins the edge is the screen's: no margin arithmetic per row
         insert = self.insert
         x = self.x
-        if insert and not lr and not self.pending_wrap and x + n < cols:
+        if insert and not lr and not self.pending_wrap and x + n < cols and self._insert_run(cells):
             # Insert mode, no margins, the run fits before the edge with room to spare (a line editor inserting
             # a word): ``insert_blanks`` then ``write`` as one string operation.
-            line = self.lines[self.y]
-            if not line.marks:
-                t = line.text
-                if x and t[x] == PH:
-                    t = t[: x - 1] + BLANK + BLANK + t[x + 1 :]  # a wide character cut at the cursor goes
-                keep = cols - n
-                tail = t[x:keep]
-                if t[keep] == PH:
-                    tail = tail[:-1] + BLANK  # a wide character's right half pushed off: its left half goes too
-                line.text = t[:x] + cells + tail
-                styles = line.styles
-                if styles is not None or sid:
-                    if styles is None:
-                        styles = line.styles = [0] * cols
-                    styles[x:x] = [sid] * n
-                    del styles[cols:]
-                self.x = x + n
-                self.dirty.add(self.y)
-                return
+            return
         autowrap = self.autowrap
         i = 0
         while i < n:
@@ -1780,6 +1813,32 @@ class Screen:
             self._simple = not on and not self._lr  # ``_margins_changed``, inline: a line editor toggles IRM often
         elif mode == M.LNM:
             self.newline_mode = on
+
+    def insert_mode_on(self) -> None:
+        """SM 4 (IRM) alone: what ``set_ansi_mode(IRM, True)`` does, without a mode number to look up (a line editor
+        sends it around every word it inserts; ``Dispatcher._action_of`` keeps it for the text ``4h``)."""
+        self.ansi_modes.add(_IRM)
+        self.insert = True
+        self._simple = False
+
+    def insert_mode_off(self) -> None:
+        """RM 4 (IRM) alone: what ``set_ansi_mode(IRM, False)`` does."""
+        self.ansi_modes.discard(_IRM)
+        self.insert = False
+        self._simple = not self._lr
+
+    def show_cursor(self) -> None:
+        """DECSET 25 (DECTCEM) alone: what ``set_dec_mode(DECTCEM, True)`` does (ConPTY sends it after every
+        repaint; ``Dispatcher._action_of`` keeps it for the text ``?25h``)."""
+        self.dec_modes.add(_DECTCEM)
+        self.cursor_visible = True
+        self.dirty.add(self.y)
+
+    def hide_cursor(self) -> None:
+        """DECRST 25 (DECTCEM) alone: what ``set_dec_mode(DECTCEM, False)`` does (before every ConPTY repaint)."""
+        self.dec_modes.discard(_DECTCEM)
+        self.cursor_visible = False
+        self.dirty.add(self.y)
 
     def set_dec_mode(self, mode: int, on: bool) -> None:
         """DECSET/DECRST of one mode (xterm's rules: settable modes only, at their conformance level)."""
