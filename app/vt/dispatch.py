@@ -207,14 +207,12 @@ class Dispatcher:
             "?h": (screen.set_dec_mode, _SET),
             "?l": (screen.set_dec_mode, _RESET),
         }
-        #: CSI texts whose action is a screen method without arguments: the modes programs switch around every
-        #: word or line (insert mode, the cursor hidden for a repaint), a frame and a mode lookup less than
-        #: ``set_ansi_mode``/``set_dec_mode`` with the mode bound.
+        #: CSI texts whose action is a screen method without arguments: insert mode, which a line editor switches
+        #: around every word, a frame and a mode lookup less than ``set_ansi_mode`` with the mode bound (DEC modes:
+        #: ``Screen.dec_mode_action``).
         self._plain: dict[str, Callable[[], None]] = {
             "4h": screen.insert_mode_on,
             "4l": screen.insert_mode_off,
-            "?25h": screen.show_cursor,
-            "?25l": screen.hide_cursor,
         }
         #: The parser's direct route to the CSIs full-screen programs send most (see ``Perform``): final byte
         #: (``"?"`` + final for DEC private ones) → a handler of the raw parameter text.
@@ -316,7 +314,11 @@ class Dispatcher:
                 # catalogue handler routes.
                 if params.isdigit() and len(params) <= 5:
                     mode = int(params)
-                    if mode <= 65535 and not (private and mode == M.SAVE_CURSOR):
+                    if mode > 65535 or (private and mode == M.SAVE_CURSOR):
+                        pass
+                    elif private:
+                        action = self.screen.dec_mode_action(mode, how == _SET)
+                    else:
                         action = partial(method, mode, how == _SET)
             elif (n := _NUM_OF(params)) is not None:
                 action = partial(method, n or 1) if how == _COUNT else partial(method, n)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import compress, repeat
 
 from . import modes as M
@@ -47,6 +48,27 @@ MAX_LINK_BYTES = 1 << 20
 _FEW_LINES = 3
 _IRM = M.IRM
 _DECTCEM = M.DECTCEM
+#: DEC modes whose DECSET/DECRST only records them (``set_dec_mode`` does nothing else for them, at any
+#: conformance level): every settable mode but those its branches act on.
+_FLAG_ONLY_DEC_MODES = M.SETTABLE_DEC_MODES - {
+    *M.LEVEL_OF,
+    *M.ALT_SCREEN_MODES,
+    *M.MOUSE_TRACKING,
+    M.MOUSE_X10,
+    M.DECTCEM,
+    M.DECCOLM,
+    M.DECAWM,
+    M.DECOM,
+    M.REVERSE_WRAP,
+    M.REVERSE_WRAP_EXTENDED,
+    M.DECLRMM,
+    M.DECSCNM,
+    M.SAVE_CURSOR,
+}
+
+
+def _ignore() -> None:
+    """A sequence that changes nothing (``Screen.dec_mode_action``)."""
 
 
 @dataclass
@@ -1839,6 +1861,26 @@ class Screen:
         self.dec_modes.discard(_DECTCEM)
         self.cursor_visible = False
         self.dirty.add(self.y)
+
+    def dec_mode_action(self, mode: int, on: bool) -> Callable[[], None]:
+        """What DECSET (*on*) or DECRST of *mode* does, as the cheapest exact callable without arguments, for the
+        dispatcher to keep per CSI text: nothing at all for a mode ``set_dec_mode`` never takes (ConPTY's
+        win32-input-mode around every program start), the set alone for a mode that only records itself (focus
+        events, bracketed paste: no conformance level, nothing else changes), else ``set_dec_mode`` itself."""
+        if mode == _DECTCEM:
+            return self.show_cursor if on else self.hide_cursor
+        if mode not in M.SETTABLE_DEC_MODES and mode not in M.ALT_SCREEN_MODES:
+            return _ignore
+        if mode in _FLAG_ONLY_DEC_MODES:
+            return partial(self.set_dec_flag, mode, on)
+        return partial(self.set_dec_mode, mode, on)
+
+    def set_dec_flag(self, mode: int, on: bool) -> None:
+        """DECSET/DECRST of a mode in ``_FLAG_ONLY_DEC_MODES``: what ``set_dec_mode`` does for it, without its tests."""
+        if on:
+            self.dec_modes.add(mode)
+        else:
+            self.dec_modes.discard(mode)
 
     def set_dec_mode(self, mode: int, on: bool) -> None:
         """DECSET/DECRST of one mode (xterm's rules: settable modes only, at their conformance level)."""

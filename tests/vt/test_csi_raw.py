@@ -37,7 +37,11 @@ def _general(t: Terminal) -> Terminal:
 _FINALS = [*"@ABCDEFGHJKLMPSTX`dfhlmr", "?h", "?l", "?J", "?K", "s", "u", "c", "n", "I", "Z", "g"]
 _PARAM_PIECES = ["", "0", "1", "2", "3", "4", "5", "7", "12", "20", "25", "40", "99", "007", "999", "1000"]
 _PARAMS = st.one_of(
-    st.sampled_from(["", "0", "1", "2", "3", "4", "6", "7", "25", "1048", "1049", "69", "99999", "65536"]),
+    st.sampled_from(
+        ["", "0", "1", "2", "3", "4", "6", "7", "25", "1048", "1049", "69", "99999", "65536", "1004", "9001", "2004"]
+    ),
+    # DEC modes of every kind ``Screen.dec_mode_action`` tells apart: never taken, recorded only, acted on.
+    st.sampled_from(["9001", "8", "1004", "2004", "1", "66", "5", "9", "1000", "1003", "45", "95", "40", "3"]),
     st.lists(st.sampled_from(_PARAM_PIECES), min_size=1, max_size=4).map(";".join),
     st.text(alphabet="0123456789:;", max_size=8),
     st.sampled_from(["38;5;1", "1;31", "4:3", "38:2::1:2:3", "0;44", "1:2", "3:", ";;", "1;2;3;4"]),
@@ -214,3 +218,24 @@ def test_a_line_editors_insertions_leave_what_the_general_path_leaves(text: str,
     for a, b in zip([0, *points], [*points, len(data)], strict=True):
         split.feed(data[a:b])
     assert full_state(split) == expected
+
+
+def test_dec_modes_of_every_kind_in_a_run_of_csis_are_what_the_general_path_makes_of_them() -> None:
+    """DECSET/DECRST kept per text (``Screen.dec_mode_action``): modes never taken (win32-input-mode), modes only
+    recorded (focus events, bracketed paste) and modes acted on (mouse tracking, which excludes the other tracking
+    modes; reverse video; origin mode; autowrap) switched in runs of CSIs, in every order, twice over (the second
+    time from the kept actions), against the general path."""
+    modes = ["9001", "1004", "2004", "1", "1000", "1002", "1003", "9", "5", "6", "7", "45", "25", "2026", "1049"]
+    runs = []
+    for i, a in enumerate(modes):
+        for b in modes[i:]:
+            runs.append(f"\x1b[?{a}h\x1b[?{b}hx\x1b[?{a}l\x1b[?{b}h\x1b[?{a}h")
+    general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
+    fast = Terminal(cols=COLS, rows=ROWS, scrollback=10)
+    for run in runs * 2:
+        general.feed(run.encode())
+        fast.feed(run.encode())
+        assert full_state(fast) == full_state(general), run
+        assert fast.screen.take_dirty() == general.screen.take_dirty(), run  # reverse video repaints everything
+    kept = fast.dispatcher._actions
+    assert kept["?9001h"] is kept["?9001l"]  # nothing to do either way: one shared no-op
