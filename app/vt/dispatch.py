@@ -259,7 +259,7 @@ class Dispatcher:
             action = actions_get(piece)
             if action is None:
                 seq, run = head(piece).groups()  # type: ignore[union-attr]  # the parser checked: a CSI starts each
-                if seq[-1] == "@" and (count := _NUM_OF(seq[:-1])) is not None:
+                if run and seq[-1] == "@" and (count := _NUM_OF(seq[:-1])) is not None:
                     # ICH and the characters for the room it opens (a line editor inserting): one screen step.
                     screen.insert_text(count or 1, run)
                     continue
