@@ -207,6 +207,13 @@ class Dispatcher:
             "?h": (screen.set_dec_mode, _SET),
             "?l": (screen.set_dec_mode, _RESET),
         }
+        #: CSI texts whose action is a screen method without arguments: insert mode, which a line editor switches
+        #: around every word, a frame and a mode lookup less than ``set_ansi_mode`` with the mode bound (DEC modes:
+        #: ``Screen.dec_mode_action``).
+        self._plain: dict[str, Callable[[], None]] = {
+            "4h": screen.insert_mode_on,
+            "4l": screen.insert_mode_off,
+        }
         #: The parser's direct route to the CSIs full-screen programs send most (see ``Perform``): final byte
         #: (``"?"`` + final for DEC private ones) → a handler of the raw parameter text.
         self.csi_raw: dict[str, Callable[[str], None]] = self._raw_handlers()
@@ -252,6 +259,10 @@ class Dispatcher:
             action = actions_get(piece)
             if action is None:
                 seq, run = head(piece).groups()  # type: ignore[union-attr]  # the parser checked: a CSI starts each
+                if run and seq[-1] == "@" and (count := _NUM_OF(seq[:-1])) is not None:
+                    # ICH and the characters for the room it opens (a line editor inserting): one screen step.
+                    screen.insert_text(count or 1, run)
+                    continue
                 action = actions_get(seq)
                 if action is None:
                     action = self._action_of(seq)
@@ -287,8 +298,8 @@ class Dispatcher:
                 actions.clear()
             actions[seq] = op
             return op
-        action: Callable[[], None] | None = None
-        bound = self._bound.get(private + final)
+        action: Callable[[], None] | None = self._plain.get(seq)
+        bound = self._bound.get(private + final) if action is None else None
         if bound is not None:
             method, how = bound
             if how == _PAIR:  # CUP/HVP, DECSTBM
@@ -303,7 +314,11 @@ class Dispatcher:
                 # catalogue handler routes.
                 if params.isdigit() and len(params) <= 5:
                     mode = int(params)
-                    if mode <= 65535 and not (private and mode == M.SAVE_CURSOR):
+                    if mode > 65535 or (private and mode == M.SAVE_CURSOR):
+                        pass
+                    elif private:
+                        action = self.screen.dec_mode_action(mode, how == _SET)
+                    else:
                         action = partial(method, mode, how == _SET)
             elif (n := _NUM_OF(params)) is not None:
                 action = partial(method, n or 1) if how == _COUNT else partial(method, n)

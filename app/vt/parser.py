@@ -80,7 +80,8 @@ class Perform(Protocol):
     # without intermediates; it must do exactly what ``csi_dispatch`` does.
     # Optionally, ``controls``: a mapping from every C0/C1 control character to a callable taking
     # no arguments, which the fast path calls instead of ``execute``; its key "\r\n", if present,
-    # must do exactly what "\r" then "\n" do, in one call.
+    # must do exactly what "\r" then "\n" do, in one call (the fast path calls it for CR CR LF after a printable
+    # run as well: a second CR must change nothing, as a carriage return to the margin does not).
 
 
 class State:
@@ -321,8 +322,8 @@ def _canonical(pstr: str) -> str:
 _RUN = r"[^\x00-\x1f\x7f-\x9f]"
 # Tokens are fused where output nearly always pairs them: a printable run with the CR LF after
 # it, and a CSI sequence with the printable run after it (an SGR and its text).
-_FAST = re.compile(
-    rf"({_RUN}+)(\r\n)?"  # 1 printable run, 2 CR LF after it
+_FAST_TOKENS = (
+    rf"({_RUN}+)(%s)?"  # 1 printable run, 2 CR LF after it
     rf"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-ac-~])({_RUN}*)(\r\n)?"  # 3 private 4 params 5 inter 6 final 7 run 8 CRLF
     r"|(\r\n)"  # 9 CR LF
     r"|([\x00-\x17\x19\x1c-\x1f])"  # 10 C0 control (not CAN, SUB, ESC)
@@ -331,6 +332,11 @@ _FAST = re.compile(
     r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
     r"|\x1b\[([0-9]*)b"  # 16 REP's parameter: its own token, so other CSIs pay nothing for REP's memory
 )
+_FAST = re.compile(_FAST_TOKENS % r"\r\n")
+# For a Perform that routes CR LF as one call: a run's line may end in CR CR LF (a program's "\r\n" translated
+# again by a text-mode layer, as legacy Windows programs send), which means CR LF, CR twice being CR once; a token
+# and a control call less per such line.  A Perform that reports each control gets them one by one.
+_FAST_CR_CR_LF = re.compile(_FAST_TOKENS % r"\r\r?\n")
 # Whole lines of printables, HTs, NELs and SGRs (the C1 controls are what UTF-8 output of U+0085 and U+009B
 # decodes to); possessive, so a partial line at the end fails without backtracking.
 _LINES = re.compile(rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+)*+\r\n)++")
@@ -401,7 +407,7 @@ class Parser:
         csi_runs = getattr(perform, "csi_runs", None)
         sgr_runs = getattr(perform, "sgr_runs", None)
         forget = getattr(perform, "forget_last_print", None)
-        match = _FAST.match
+        match = (_FAST if crlf is None else _FAST_CR_CR_LF).match
         while pos < n:
             m = match(text, pos)
             if m is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import compress, repeat
 
 from . import modes as M
@@ -43,6 +44,31 @@ PH = WIDE_PLACEHOLDER
 #: OSC 8 links kept per screen, by count (the style field holds 16 bits) and by the size of their URIs.
 MAX_LINKS = 65536
 MAX_LINK_BYTES = 1 << 20
+#: Blocks of log lines of at most this many plain lines are printed a line at a time (``print_lines``).
+_FEW_LINES = 3
+_IRM = M.IRM
+_DECTCEM = M.DECTCEM
+#: DEC modes whose DECSET/DECRST only records them (``set_dec_mode`` does nothing else for them, at any
+#: conformance level): every settable mode but those its branches act on.
+_FLAG_ONLY_DEC_MODES = M.SETTABLE_DEC_MODES - {
+    *M.LEVEL_OF,
+    *M.ALT_SCREEN_MODES,
+    *M.MOUSE_TRACKING,
+    M.MOUSE_X10,
+    M.DECTCEM,
+    M.DECCOLM,
+    M.DECAWM,
+    M.DECOM,
+    M.REVERSE_WRAP,
+    M.REVERSE_WRAP_EXTENDED,
+    M.DECLRMM,
+    M.DECSCNM,
+    M.SAVE_CURSOR,
+}
+
+
+def _ignore() -> None:
+    """A sequence that changes nothing (``Screen.dec_mode_action``)."""
 
 
 @dataclass
@@ -276,7 +302,56 @@ class Screen:
             self.dirty.add(self.y)
             self.last_run = text
             return
+        if self.insert and n and x + n < cols and not self.pending_wrap and not self._lr and self._insert_run(text):
+            return
         self._put_cells(text)
+
+    def insert_text(self, count: int, text: str) -> None:
+        """ICH *count*, then print *text*: how readline, zsh and ncurses insert characters on xterm (``CSI n @`` and
+        the characters).  When *text* takes exactly the *count* cells opened, before the edge, the blanks it would
+        write over are never seen: it is what printing *text* in insert mode does, one string operation
+        (``_insert_run``) instead of an ICH and a write."""
+        if self._simple and not self._charsets_active and not self.pending_wrap:
+            mapped = text if text.isascii() else cells(text)
+            if (
+                len(mapped) == count
+                and self.x + count < self.cols
+                and ZERO_MARK not in mapped
+                and self._insert_run(mapped)
+            ):
+                return
+        self.insert_chars(count)
+        self.draw(text)
+
+    def _insert_run(self, cells: str) -> bool:
+        """Print laid-out *cells* in insert mode (or as ICH of their width then a write), without left/right margins,
+        the cursor not pending a wrap and the run ending before the edge: ``insert_blanks`` and ``write`` folded into
+        one string operation.  False, having done nothing, on a row with combining marks (``_put_cells`` then)."""
+        line = self.lines[self.y]
+        if line.marks:
+            return False
+        x = self.x
+        n = len(cells)
+        cols = self.cols
+        t = line.text
+        if x and t[x] == PH:
+            t = t[: x - 1] + BLANK + BLANK + t[x + 1 :]  # a wide character cut at the cursor goes
+        keep = cols - n
+        tail = t[x:keep]
+        if t[keep] == PH:
+            tail = tail[:-1] + BLANK  # a wide character's right half pushed off: its left half goes too
+        line.text = t[:x] + cells + tail
+        sid = self.sid
+        styles = line.styles
+        if styles is not None or sid:
+            if styles is None:
+                styles = line.styles = [0] * cols
+            styles[x:x] = [sid] * n
+            del styles[cols:]
+        self.x = x + n
+        self.dirty.add(self.y)
+        self.last_run = cells
+        return True
 
     def draw_tabbed(self, text: str) -> None:
         """Print printable characters and HTs, as ``draw`` and ``tab`` would one by one."""
@@ -307,8 +382,11 @@ class Screen:
         laid: list[str] | None = None
         i = 0
         count = len(texts)
+        # A block of a few plain lines (what a shell prints between two prompts, a console between repaints) goes a
+        # line at a time: laying out and scrolling in a block costs ~40,000 instructions before its first line, a
+        # plain line written and scrolled by ``crlf`` ~12,000 (measured), so a block pays from about four lines on.
         while i < count:
-            if self._at_fresh_bottom() and not self.sid & BG_FIELD:
+            if (count > _FEW_LINES or pens is not None) and self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
                     laid = cells_of_lines(texts)
                 i = self._scroll_in(laid, pens, i)
@@ -843,28 +921,10 @@ class Screen:
         lr = self._lr  # without narrow margins the edge is the screen's: no margin arithmetic per row
         insert = self.insert
         x = self.x
-        if insert and not lr and not self.pending_wrap and x + n < cols:
+        if insert and not lr and not self.pending_wrap and x + n < cols and self._insert_run(cells):
             # Insert mode, no margins, the run fits before the edge with room to spare (a line editor inserting
             # a word): ``insert_blanks`` then ``write`` as one string operation.
-            line = self.lines[self.y]
-            if not line.marks:
-                t = line.text
-                if x and t[x] == PH:
-                    t = t[: x - 1] + BLANK + BLANK + t[x + 1 :]  # a wide character cut at the cursor goes
-                keep = cols - n
-                tail = t[x:keep]
-                if t[keep] == PH:
-                    tail = tail[:-1] + BLANK  # a wide character's right half pushed off: its left half goes too
-                line.text = t[:x] + cells + tail
-                styles = line.styles
-                if styles is not None or sid:
-                    if styles is None:
-                        styles = line.styles = [0] * cols
-                    styles[x:x] = [sid] * n
-                    del styles[cols:]
-                self.x = x + n
-                self.dirty.add(self.y)
-                return
+            return
         autowrap = self.autowrap
         i = 0
         while i < n:
@@ -1775,6 +1835,52 @@ class Screen:
             self._simple = not on and not self._lr  # ``_margins_changed``, inline: a line editor toggles IRM often
         elif mode == M.LNM:
             self.newline_mode = on
+
+    def insert_mode_on(self) -> None:
+        """SM 4 (IRM) alone: what ``set_ansi_mode(IRM, True)`` does, without a mode number to look up (a line editor
+        sends it around every word it inserts; ``Dispatcher._action_of`` keeps it for the text ``4h``)."""
+        self.ansi_modes.add(_IRM)
+        self.insert = True
+        self._simple = False
+
+    def insert_mode_off(self) -> None:
+        """RM 4 (IRM) alone: what ``set_ansi_mode(IRM, False)`` does."""
+        self.ansi_modes.discard(_IRM)
+        self.insert = False
+        self._simple = not self._lr
+
+    def show_cursor(self) -> None:
+        """DECSET 25 (DECTCEM) alone: what ``set_dec_mode(DECTCEM, True)`` does (ConPTY sends it after every
+        repaint; ``Dispatcher._action_of`` keeps it for the text ``?25h``)."""
+        self.dec_modes.add(_DECTCEM)
+        self.cursor_visible = True
+        self.dirty.add(self.y)
+
+    def hide_cursor(self) -> None:
+        """DECRST 25 (DECTCEM) alone: what ``set_dec_mode(DECTCEM, False)`` does (before every ConPTY repaint)."""
+        self.dec_modes.discard(_DECTCEM)
+        self.cursor_visible = False
+        self.dirty.add(self.y)
+
+    def dec_mode_action(self, mode: int, on: bool) -> Callable[[], None]:
+        """What DECSET (*on*) or DECRST of *mode* does, as the cheapest exact callable without arguments, for the
+        dispatcher to keep per CSI text: nothing at all for a mode ``set_dec_mode`` never takes (ConPTY's
+        win32-input-mode around every program start), the set alone for a mode that only records itself (focus
+        events, bracketed paste: no conformance level, nothing else changes), else ``set_dec_mode`` itself."""
+        if mode == _DECTCEM:
+            return self.show_cursor if on else self.hide_cursor
+        if mode not in M.SETTABLE_DEC_MODES and mode not in M.ALT_SCREEN_MODES:
+            return _ignore
+        if mode in _FLAG_ONLY_DEC_MODES:
+            return partial(self.set_dec_flag, mode, on)
+        return partial(self.set_dec_mode, mode, on)
+
+    def set_dec_flag(self, mode: int, on: bool) -> None:
+        """DECSET/DECRST of a mode in ``_FLAG_ONLY_DEC_MODES``: what ``set_dec_mode`` does for it, without its tests."""
+        if on:
+            self.dec_modes.add(mode)
+        else:
+            self.dec_modes.discard(mode)
 
     def set_dec_mode(self, mode: int, on: bool) -> None:
         """DECSET/DECRST of one mode (xterm's rules: settable modes only, at their conformance level)."""

@@ -37,7 +37,11 @@ def _general(t: Terminal) -> Terminal:
 _FINALS = [*"@ABCDEFGHJKLMPSTX`dfhlmr", "?h", "?l", "?J", "?K", "s", "u", "c", "n", "I", "Z", "g"]
 _PARAM_PIECES = ["", "0", "1", "2", "3", "4", "5", "7", "12", "20", "25", "40", "99", "007", "999", "1000"]
 _PARAMS = st.one_of(
-    st.sampled_from(["", "0", "1", "2", "3", "4", "6", "7", "25", "1048", "1049", "69", "99999", "65536"]),
+    st.sampled_from(
+        ["", "0", "1", "2", "3", "4", "6", "7", "25", "1048", "1049", "69", "99999", "65536", "1004", "9001", "2004"]
+    ),
+    # DEC modes of every kind ``Screen.dec_mode_action`` tells apart: never taken, recorded only, acted on.
+    st.sampled_from(["9001", "8", "1004", "2004", "1", "66", "5", "9", "1000", "1003", "45", "95", "40", "3"]),
     st.lists(st.sampled_from(_PARAM_PIECES), min_size=1, max_size=4).map(";".join),
     st.text(alphabet="0123456789:;", max_size=8),
     st.sampled_from(["38;5;1", "1;31", "4:3", "38:2::1:2:3", "0;44", "1:2", "3:", ";;", "1;2;3;4"]),
@@ -155,3 +159,83 @@ def test_csi_runs_keeps_actions_but_not_one_off_true_colours() -> None:
     assert t.display[1] == "cdZef" + " " * 7
     styles = t.screen.lines[1].styles
     assert styles is not None and t.screen.styles[styles[0]].fg == RGB_FLAG | 0x010203
+
+
+#: Words a line editor inserts, with their widths in cells: wide characters, a combining mark, an emoji.
+_WORDS = ["x", "git ", "中文", "a中", "e\u0301", "😀 ", "-run ", "测试 ok "]
+_EDITOR_SETUP = st.sampled_from(
+    ["", "", "\x1b[32m", "\x1b[44m", "\x1b[4h", "\x1b[?7l", "\x1b(0", "\x1b[?69h\x1b[3;9s", "\x1b[1;31mX\x1b[m"]
+)
+
+
+@st.composite
+def _editor_stream(draw: st.DrawFn) -> str:
+    """A line editor at work: a prompt line (colours, wide characters, a mark), then corrections — back into the
+    line, then insert mode around a word, or ICH of the word's width (or not quite) and the word, or DCH — and
+    forward again; sometimes at the edge, with a pending wrap, a line already holding marks."""
+    parts = [draw(_EDITOR_SETUP), draw(_EDITOR_SETUP)]
+    parts.append(draw(st.sampled_from(["\x1b[1;32mme\x1b[0m:~$ go 测试", "ab中文cd", "e\u0301xyz", "abcdefghijkl"])))
+    for _ in range(draw(st.integers(1, 8))):
+        back = draw(st.integers(0, COLS))
+        word = draw(st.sampled_from(_WORDS))
+        width = sum(2 if "\u4e00" <= c <= "\u9fff" or c == "😀" else 0 if c == "\u0301" else 1 for c in word)
+        how = draw(st.integers(0, 3))
+        parts.append(f"\x1b[{back}D")
+        if how == 0:
+            parts.append(f"\x1b[4h{word}\x1b[4l")
+        elif how == 1:
+            count = width + draw(st.sampled_from([0, 0, 0, -1, 1]))
+            parts.append(f"\x1b[{count}@{word}")
+        elif how == 2:
+            parts.append(f"\x1b[{draw(st.integers(0, 4))}P")
+        else:
+            parts.append(f"\x1b[{COLS}C{word}")  # at the edge: the word wraps or piles up in the last cell
+        parts.append(f"\x1b[{back}C")
+    parts.append(draw(st.sampled_from(["", "\r\n", "\x1b[2b"])))
+    return "".join(parts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_editor_stream(), st.lists(st.integers(0, 300), max_size=4))
+def test_a_line_editors_insertions_leave_what_the_general_path_leaves(text: str, cuts: list[int]) -> None:
+    """ICH with the word it opens room for (one screen step, ``Screen.insert_text``), insert mode around a word
+    (``Screen._insert_run``) and the argument-free mode actions (``4h``, ``4l``, ``?25h``, ``?25l``) against the
+    general path, fed whole, a byte at a time and split anywhere."""
+    data = (text + "\x1b[?25l\x1b[?25h\x1b[?25l").encode()
+    general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
+    general.feed(data)
+    expected = full_state(general)
+    fast = Terminal(cols=COLS, rows=ROWS, scrollback=10)
+    fast.raise_internal_errors = True
+    fast.feed(data)
+    assert full_state(fast) == expected
+    bytewise = Terminal(cols=COLS, rows=ROWS, scrollback=10)
+    for i in range(len(data)):
+        bytewise.feed(data[i : i + 1])
+    assert full_state(bytewise) == expected
+    split = Terminal(cols=COLS, rows=ROWS, scrollback=10)
+    points = sorted({c for c in cuts if c < len(data)})
+    for a, b in zip([0, *points], [*points, len(data)], strict=True):
+        split.feed(data[a:b])
+    assert full_state(split) == expected
+
+
+def test_dec_modes_of_every_kind_in_a_run_of_csis_are_what_the_general_path_makes_of_them() -> None:
+    """DECSET/DECRST kept per text (``Screen.dec_mode_action``): modes never taken (win32-input-mode), modes only
+    recorded (focus events, bracketed paste) and modes acted on (mouse tracking, which excludes the other tracking
+    modes; reverse video; origin mode; autowrap) switched in runs of CSIs, in every order, twice over (the second
+    time from the kept actions), against the general path."""
+    modes = ["9001", "1004", "2004", "1", "1000", "1002", "1003", "9", "5", "6", "7", "45", "25", "2026", "1049"]
+    runs = []
+    for i, a in enumerate(modes):
+        for b in modes[i:]:
+            runs.append(f"\x1b[?{a}h\x1b[?{b}hx\x1b[?{a}l\x1b[?{b}h\x1b[?{a}h")
+    general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
+    fast = Terminal(cols=COLS, rows=ROWS, scrollback=10)
+    for run in runs * 2:
+        general.feed(run.encode())
+        fast.feed(run.encode())
+        assert full_state(fast) == full_state(general), run
+        assert fast.screen.take_dirty() == general.screen.take_dirty(), run  # reverse video repaints everything
+    kept = fast.dispatcher._actions
+    assert kept["?9001h"] is kept["?9001l"]  # nothing to do either way: one shared no-op

@@ -7,7 +7,7 @@ report the same events, and so does any split of the input.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.vt import Terminal
@@ -371,6 +371,7 @@ texts = st.lists(
 
 @settings(max_examples=400, deadline=None)
 @given(texts)
+@example("ab\r\r\ncd\x1b[1mef\r\r\n")  # CR CR LF: fused only for a Perform that routes CR LF as one call
 def test_fast_path_equals_state_machine(text: str) -> None:
     assert fast(text) == traced(text)
 
@@ -384,3 +385,23 @@ def test_any_split_gives_the_same_events(data: st.DataObject) -> None:
     pieces = [text[a:b] for a, b in zip([0, *points], [*points, len(text)], strict=True)]
     assert fast(*pieces) == fast(text)
     assert traced(*pieces) == traced(text)
+
+
+def test_cr_cr_lf_after_a_run_is_one_cr_lf_call_for_a_perform_that_routes_it() -> None:
+    """Legacy Windows output ends lines in CR CR LF; the fast path hands a Perform with a CR LF route one call
+    for it (a second CR changes nothing), and the screen is the one the controls give one by one."""
+    data = "x\r\n" * 3 + "caf\ufffd na\ufffdve\r\r\nd\u0301ej\u00e0\r\r\nend"
+    t = Terminal(cols=20, rows=3, scrollback=10)
+    calls: list[str] = []
+    controls = t.dispatcher.controls
+    for key in ("\r", "\r\n"):
+        inner = controls[key]
+        controls[key] = lambda inner=inner, key=key: (calls.append(key), inner())[1]  # type: ignore[misc]
+    t.parser.feed(data)
+    assert calls == ["\r\n"] * 3  # the first line's, then the two CR CR LF: no lone CR
+    one_by_one = Terminal(cols=20, rows=3, scrollback=10)
+    for ch in data:
+        one_by_one.parser.feed(ch)
+    expected = ["caf\ufffd na\ufffdve".ljust(20), "d\u0301ej\u00e0".ljust(21), "end".ljust(20)]
+    assert t.display == one_by_one.display == expected
+    assert [row.text for row in t.screen.history] == [row.text for row in one_by_one.screen.history]
