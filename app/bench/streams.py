@@ -542,6 +542,82 @@ def _windows_console(rng: random.Random) -> Iterator[bytes]:
 
 
 # ---------------------------------------------------------------------------------------------
+# line-editor
+# ---------------------------------------------------------------------------------------------
+
+_PROMPT = "\x1b[1;32mdev@host\x1b[0m:\x1b[1;34m~/src/项目\x1b[0m$ "
+
+
+def _line_editor(rng: random.Random) -> Iterator[str]:
+    """A shell's line editor as readline and zsh drive xterm (terminfo ``ich``, ``dch1``, ``cub1``): keystrokes
+    echoed, the cursor moved back with BS or CUB, a character typed in the middle as ICH and the character, a
+    backspace there as BS and DCH, a recalled history line drawn over the old one and cleared with EL, then the
+    command's output.  (The insert-mode kind stresses IRM and autowrap-off status lines instead.)"""
+
+    while True:
+        words = [rng.choice(_SHELL_WORDS) for _ in range(rng.randint(2, 7))]
+        line = " ".join(words)
+        parts = [_PROMPT, line]
+        cursor = len(line)
+        for _ in range(rng.randint(1, 6)):
+            back = rng.randint(1, max(1, min(cursor, 30)))
+            parts.append("\b" * back if back <= 4 else f"{CSI}{back}D")
+            cursor -= back
+            r = rng.random()
+            if r < 0.5:  # typing in the middle: ICH and the character, one keystroke at a time
+                for ch in rng.choice(_SHELL_WORDS)[: rng.randint(1, 6)]:
+                    parts.append(f"{CSI}@{ch}" if ch.isascii() else f"{CSI}2@{ch}")
+                    cursor += 1
+            elif r < 0.8:  # backspace in the middle: BS then DCH
+                for _ in range(rng.randint(1, 4)):
+                    if cursor == 0:
+                        break
+                    parts.append(f"\b{CSI}P")
+                    cursor -= 1
+            else:  # a history line recalled: back to the start, the new line over the old, the rest erased
+                parts.append("\b" * cursor if cursor <= 8 else f"{CSI}{cursor}D")
+                line = " ".join(rng.choice(_SHELL_WORDS) for _ in range(rng.randint(2, 7)))
+                parts.append(f"{line}{CSI}K")
+                cursor = len(line)
+        parts.append(CRLF)
+        for _ in range(rng.randint(0, 4)):
+            parts.append(_go_log(rng, "main", "") + CRLF)
+        yield "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# conpty-frames
+# ---------------------------------------------------------------------------------------------
+
+
+def _conpty_frames(rng: random.Random) -> Iterator[str]:
+    """``go test -v`` in cmd as ConPTY's renderer passes it on: UTF-8 whatever the code page, a frame per paint
+    bracketed by hiding and showing the cursor, the first changed row reached by CUP, lines ended by EL where
+    the row held longer text and by CR LF at the bottom (the screen scrolls), colours as SGR, the window title,
+    and win32-input and focus modes switched on once at each program's start.  (The windows-console kind adds
+    the raw legacy bytes that reach a terminal without ConPTY.)"""
+
+    gen = _go_test_v(rng)
+    row = 1
+    while True:
+        title = f"C:\\Windows\\system32\\cmd.exe - go  test -v ./{rng.choice(_GO_PKGS)}/..."
+        parts = [f"{CSI}?9001h{CSI}?1004h{ESC}]0;{title}\x07"]
+        for _ in range(rng.randint(5, 20)):
+            lines = next(gen).split(CRLF)[:-1]
+            frame = [f"{CSI}?25l"]
+            if row < ROWS:
+                frame.append(f"{CSI}{row};1H")
+            for text in lines:
+                erase = f"{CSI}K" if rng.random() < 0.3 else ""
+                frame.append(f"{text}{erase}{CRLF}")
+                row = min(ROWS, row + 1)
+            frame.append(f"{CSI}?25h")
+            parts.append("".join(frame))
+        parts.append(f"{CSI}?9001l{CSI}?1004l")
+        yield "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
 # registry
 # ---------------------------------------------------------------------------------------------
 
@@ -556,6 +632,8 @@ _TEXT_KINDS: dict[str, _TextGen] = {
     "plain-ascii": _plain_ascii,
     "go-test-wrap": _go_test_wrap,
     "insert-mode": _insert_mode,
+    "line-editor": _line_editor,
+    "conpty-frames": _conpty_frames,
 }
 _BYTE_KINDS: dict[str, _ByteGen] = {"invalid-bytes": _invalid_bytes, "windows-console": _windows_console}
 
@@ -570,6 +648,8 @@ KINDS: tuple[str, ...] = (
     "go-test-wrap",
     "insert-mode",
     "windows-console",
+    "line-editor",
+    "conpty-frames",
 )
 
 

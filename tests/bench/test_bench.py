@@ -50,6 +50,8 @@ def test_kinds_are_the_documented_ones() -> None:
         "go-test-wrap",
         "insert-mode",
         "windows-console",
+        "line-editor",
+        "conpty-frames",
     )
 
 
@@ -170,6 +172,29 @@ def test_windows_console_mixes_conpty_repaints_with_ill_formed_input() -> None:
     for piece in (b"\x1b[?25l", b"\x1b[K", b"\r\r\n", b"\x00", b"\x1a", b"\x1b[?9001h", b"\x1b]0;", b"\x9b31m"):
         assert piece in data, piece
     assert re.search(rb"\x1b\[\d+;1H", data)  # ConPTY positions each repainted line
+
+
+def test_line_editor_edits_as_readline_does_on_xterm() -> None:
+    text = _text("line-editor", 100_000)
+    assert re.search(r"\x1b\[@[ -~]", text)  # ICH and the typed character
+    assert re.search(r"\x1b\[2@[\u4e00-\u9fff]", text)  # a wide one opens two cells
+    assert "\b\x1b[P" in text  # backspace in the middle: BS, DCH
+    assert re.search(r"\x1b\[\d+D", text) and "\b\b" in text  # back by CUB and by BS
+    assert re.search(r"[ -~]\x1b\[K", text)  # a recalled line drawn over the old one
+    assert "\x1b[4h" not in text and "\x1b[?7l" not in text  # no IRM, no autowrap off: that is insert-mode
+    assert text.count("dev@host") > 100
+
+
+def test_conpty_frames_bracket_each_paint_and_scroll_with_crlf() -> None:
+    text = _text("conpty-frames", 200_000)
+    frames = re.findall(r"\x1b\[\?25l(.*?)\x1b\[\?25h", text, re.S)
+    assert len(frames) > 100
+    assert all(frame.endswith("\r\n") and "\x1b[?25" not in frame for frame in frames)
+    assert re.search(r"\x1b\[\?25l\x1b\[\d+;1H", text)  # the first changed row reached by CUP
+    assert re.search(r"\x1b\[\?25l(?!\x1b\[)", text)  # at the bottom: no CUP, CR LF scrolls
+    assert "=== RUN   Test" in text and "\x1b[K\r\n" in text
+    assert text.count("\x1b[?9001h") == text.count("\x1b[?9001l") > 10
+    assert "\x1b]0;C:\\Windows\\system32\\cmd.exe - go  test -v" in text
 
 
 def test_plain_ascii_is_printable_ascii_with_long_lines() -> None:

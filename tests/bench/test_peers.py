@@ -34,7 +34,9 @@ def need_peers() -> None:
     assert peers.libvterm_missing() is None, peers.libvterm_missing()
 
 
-@pytest.mark.parametrize("kind", ["go-test-v", "go-test-wrap", "insert-mode", "sgr-dense", "cursor-scroll"])
+@pytest.mark.parametrize(
+    "kind", ["go-test-v", "go-test-wrap", "insert-mode", "sgr-dense", "cursor-scroll", "line-editor", "conpty-frames"]
+)
 def test_xterm_js_ends_on_our_screen(kind: str, need_peers: None) -> None:
     data = generate(kind, 60_000)
     run = peers.run_xterm_js(data, cols=COLS, rows=ROWS, scrollback=10_000, chunk=4096, runs=2)
