@@ -1826,14 +1826,14 @@ class Screen:
         """SM/RM: only modes the catalogue of modes lets be set are recorded (xterm ignores the others)."""
         if mode not in M.SETTABLE_ANSI_MODES:
             return
+        if mode == M.IRM:
+            (self.insert_mode_on if on else self.insert_mode_off)()
+            return
         if on:
             self.ansi_modes.add(mode)
         else:
             self.ansi_modes.discard(mode)
-        if mode == M.IRM:
-            self.insert = on
-            self._simple = not on and not self._lr  # ``_margins_changed``, inline: a line editor toggles IRM often
-        elif mode == M.LNM:
+        if mode == M.LNM:
             self.newline_mode = on
 
     def insert_mode_on(self) -> None:
@@ -1847,7 +1847,7 @@ class Screen:
         """RM 4 (IRM) alone: what ``set_ansi_mode(IRM, False)`` does."""
         self.ansi_modes.discard(_IRM)
         self.insert = False
-        self._simple = not self._lr
+        self._simple = not self._lr  # ``_margins_changed``, inline: a line editor toggles IRM often
 
     def show_cursor(self) -> None:
         """DECSET 25 (DECTCEM) alone: what ``set_dec_mode(DECTCEM, True)`` does (ConPTY sends it after every
@@ -1876,7 +1876,8 @@ class Screen:
         return partial(self.set_dec_mode, mode, on)
 
     def set_dec_flag(self, mode: int, on: bool) -> None:
-        """DECSET/DECRST of a mode in ``_FLAG_ONLY_DEC_MODES``: what ``set_dec_mode`` does for it, without its tests."""
+        """Record DECSET/DECRST of *mode*: all ``set_dec_mode`` does for a mode in ``_FLAG_ONLY_DEC_MODES``, without its
+        tests, and its first step for the others."""
         if on:
             self.dec_modes.add(mode)
         else:
@@ -1886,12 +1887,7 @@ class Screen:
         """DECSET/DECRST of one mode (xterm's rules: settable modes only, at their conformance level)."""
         if mode == M.DECTCEM:
             # The cursor shown or hidden: what a console repaint sends around every line, so tested first.
-            if on:
-                self.dec_modes.add(mode)
-            else:
-                self.dec_modes.discard(mode)
-            self.cursor_visible = on
-            self.dirty.add(self.y)
+            (self.show_cursor if on else self.hide_cursor)()
             return
         if mode in M.ALT_SCREEN_MODES:
             self._switch_screen(mode, on)
@@ -1902,10 +1898,7 @@ class Screen:
             if M.ALLOW_DECCOLM in self.dec_modes:
                 self._column_mode(on)
             return
-        if on:
-            self.dec_modes.add(mode)
-        else:
-            self.dec_modes.discard(mode)
+        self.set_dec_flag(mode, on)
         if mode == M.DECAWM:
             self.autowrap = on  # a pending wrap stays: it wraps if DECAWM is back on before the next character
         elif mode == M.DECOM:
@@ -1918,9 +1911,6 @@ class Screen:
             if not on:
                 self.left, self.right = 0, self.cols - 1
             self._margins_changed()
-        elif mode == M.DECTCEM:
-            self.cursor_visible = on
-            self.dirty.add(self.y)
         elif mode == M.DECSCNM:
             self.dirty_all = True
         elif (mode == M.MOUSE_X10 or mode in M.MOUSE_TRACKING) and on:
