@@ -215,10 +215,14 @@ class Dispatcher:
         }
         #: CSI texts whose action is a screen method without arguments: insert mode, which a line editor switches
         #: around every word, a frame and a mode lookup less than ``set_ansi_mode`` with the mode bound (DEC modes:
-        #: ``Screen.dec_mode_action``).
+        #: ``Screen.dec_mode_action``), and CUB 1.
         self._plain: dict[str, Callable[[], None]] = {
             "4h": screen.insert_mode_on,
             "4l": screen.insert_mode_off,
+            # CUB 1 is BS (a line editor's, which ``csi_runs`` takes as CUB 1).
+            "D": screen.backspace,
+            "0D": screen.backspace,
+            "1D": screen.backspace,
         }
         #: The parser's direct route to the CSIs full-screen programs send most (see ``Perform``): final byte
         #: (``"?"`` + final for DEC private ones) → a handler of the raw parameter text.

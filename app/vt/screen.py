@@ -1100,8 +1100,17 @@ class Screen:
         self.on_bell()
 
     def backspace(self) -> None:
-        """BS: one column left, stopping at the left margin (or wrapping back, with DECAWM and mode 45/1045)."""
-        self.cursor_back(1)
+        """BS (and CUB 1): one column left, stopping at the left margin (or wrapping back, with DECAWM and mode
+        45/1045).  ``cursor_back(1)`` without reverse wraparound, inline: a line editor sends one per keystroke it
+        moves back over.  From the left margin it stays; from anywhere else it steps left, which from left of the
+        margin stops at the first column."""
+        if self._reverse_wrap and self.autowrap:
+            self.cursor_back(1)
+            return
+        self.pending_wrap = False
+        x = self.x
+        if x and x != self.left:
+            self.x = x - 1
 
     def tab(self, count: int = 1) -> None:
         """HT / CHT: to the next tab stop, stopping at the right margin; nothing while a wrap is pending."""

@@ -175,3 +175,21 @@ def test_a_line_editors_corrections_go_through_csi_runs_in_one_call() -> None:
     assert typed == ["ku中"]
     assert deleted == [2]
     assert t.display[0].rstrip() == "$ manew"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["", "\x1b[?69h\x1b[4;9s", "\x1b[?45h", "\x1b[?1045h", "\x1b[?45h\x1b[?7l", "\x1b[?7l"]),
+    st.integers(1, COLS + 2),
+    st.integers(1, ROWS),
+    st.booleans(),
+)
+def test_backspace_is_cursor_back_of_one(setup: str, col: int, row: int, wrapped: bool) -> None:
+    """``Screen.backspace`` (BS, and the kept action of CUB 1) inlines ``cursor_back(1)``: from every column, inside
+    and outside left/right margins, with a wrap pending (*col* past the edge) and with reverse wraparound."""
+    text = f"{setup}\x1b[{row};1H" + ("w" * COLS if wrapped else "") + f"\x1b[{row};1H" + "z" * (col - 1)
+    ours = _fed(text.encode())
+    ref = _fed(text.encode())
+    ours.screen.backspace()
+    ref.screen.cursor_back(1)
+    assert full_state(ours) == full_state(ref)
