@@ -159,7 +159,8 @@ def run_app(argv: list[str]) -> int:
     # No cyclic collections until the window is up (see START_GC_MS): importing PySide6 and the app's modules and
     # building the window make objects that nearly all live on, and CPython walked them again and again to find
     # next to no garbage (~85 young and ~11 middle collections between here and the first painted prompt; more
-    # once the idle collector's small thresholds are set, below).
+    # once the idle collector's small thresholds are set, below).  From then on CPython's automatic collection stays
+    # off: the idle collector runs the collections on the UI thread (app.widgets.idle_gc says why).
     gc.disable()
     try:
         return _run_app(argv)
@@ -167,8 +168,9 @@ def run_app(argv: list[str]) -> int:
         gc.enable()
 
 
-#: How long after the window opens cyclic garbage collection starts again (ms): after the first prompt is painted.
-#: The idle collector's first quiet check (a second after start) then collects once and freezes what is alive.
+#: How long after the window opens cyclic garbage collection starts (ms): after the first prompt is painted, the
+#: idle collector's young collections (on the UI thread).  Its first quiet check (a second after start) then
+#: collects once and freezes what is alive.
 START_GC_MS = 300
 
 
@@ -199,7 +201,7 @@ def _run_app(argv: list[str]) -> int:
     warm_ups: list[threading.Thread] = []
     try:
         window = MainWindow(loop=loop)
-        collector = IdleCollector(lambda: window.last_output)
+        collector = IdleCollector(lambda: window.last_output, young_after_ms=START_GC_MS)
         done: asyncio.Future[None] = loop.create_future()
 
         def on_closed() -> None:
@@ -209,7 +211,6 @@ def _run_app(argv: list[str]) -> int:
         window.closed.connect(on_closed)
         window.show()
         tab = window.new_session()
-        QtCore.QTimer.singleShot(START_GC_MS, gc.enable)
         if os.environ.get(STARTUP_PROBE, "") not in ("", "0"):
             _probe_first_prompt(window, tab)
         else:

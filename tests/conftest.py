@@ -13,7 +13,41 @@ from app.vt.terminal import Terminal
 Terminal.raise_internal_errors = True
 
 
+import gc  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
 import pytest  # noqa: E402
+
+#: CPython's own thresholds, which the suite keeps for the collections it runs between tests.
+_CPYTHON_THRESHOLDS = gc.get_threshold()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """No automatic collection during a test once Qt is loaded (see :func:`pytest_runtest_teardown`)."""
+    if "PySide6.QtCore" in sys.modules:
+        gc.disable()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Once Qt is loaded, cyclic garbage is collected here, on the main thread, between tests — never by CPython's
+    automatic collection, which runs on whichever thread crosses its threshold.
+
+    The app does the same through its idle collector (``app.widgets.idle_gc`` says why): a test's leftover widgets
+    in a reference cycle, collected by a probe or reader thread of a later test, are Qt objects destroyed off
+    their thread ("QObject::~QObject: Timers cannot be stopped from another thread", then a segfault in the UI
+    thread's event loop, which CI met in the panels' tests).  Tests that never load Qt keep the automatic collection.
+    """
+    yield
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from app.widgets.idle_gc import due_generation
+
+    gc.disable()  # again: a test may have switched it back on
+    generation = due_generation(gc.get_count(), _CPYTHON_THRESHOLDS)
+    if generation is not None:
+        gc.collect(generation)
 
 
 @pytest.fixture(scope="session")

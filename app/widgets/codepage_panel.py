@@ -10,7 +10,7 @@ tty flags) is shown at the top, with a warning when the process no longer has wh
 
 Probes run off the UI thread (:class:`app.inspect.probe_poller.ProbePoller`); the wording of every
 field comes from :mod:`app.inspect.probe_poller` too, so this module only lays it out.
-:class:`PollDriver` — "poll while visible" — is shared with the Environment panel.
+:class:`~app.widgets.poll_driver.PollDriver` — "poll while visible" — is shared with the Environment panel.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Any
 from app.inspect.probe_poller import (
     CodePageHistory,
     PollResult,
-    ProbePoller,
     codepage_fields,
     plan_lines,
     plan_warnings,
@@ -32,9 +31,10 @@ from app.inspect.probe_report import process_name
 from app.pty.probes import CodePageReport, probe_code_pages
 from app.pty.profiles import SessionPlan
 from app.widgets.plain_text import plain_label
-from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from app.widgets.poll_driver import PollDriver
+from app.widgets.qt import Qt, QtGui, QtWidgets, Signal
 
-__all__ = ["CodePagePanel", "CodePageProbe", "PidProvider", "PollDriver", "TtyFd"]
+__all__ = ["CodePagePanel", "CodePageProbe", "PidProvider", "TtyFd"]
 
 #: Returns the pid of the session's foreground process now, or ``None`` (no session, or it ended).
 PidProvider = Callable[[], int | None]
@@ -51,88 +51,6 @@ def _default_probe(pid: int, tty_fd: int | None) -> CodePageReport:
 
 def _platform_name() -> str:
     return "windows" if sys.platform == "win32" else "posix"
-
-
-class _Bridge(QtCore.QObject):
-    """Carries results from the probe thread to the UI thread (a queued signal).
-
-    The probe thread may finish after its panel was destroyed, and holds the bridge through its
-    closure.  So the bridge is owned by the application object, not by Python: the probe thread
-    dropping the last Python reference must not delete it (a QObject deleted off its own thread
-    while the UI thread may touch it is undefined behaviour — a rare segfault in the tests).  When
-    its driver is destroyed, :func:`_retire` stops delivery and deletes the bridge on the UI thread.
-    """
-
-    delivered = Signal(object)
-
-
-def _retire(poller: ProbePoller[Any], bridge: _Bridge) -> None:
-    """The driver is gone: nothing is delivered any more, and the bridge dies on the UI thread."""
-    poller.close()  # waits for an emit in progress (it holds the poller's lock), so none follows
-    bridge.deleteLater()
-
-
-class PollDriver(QtCore.QObject):
-    """Poll while visible: a timer that runs a probe off the UI thread and hands results back.
-
-    The owner calls :meth:`start` from ``showEvent`` and :meth:`stop` from ``hideEvent`` — a hidden
-    panel (a background tab, a collapsed dock) costs nothing.  ``make_task`` runs on the UI thread
-    at each tick (it may ask the session for its foreground pid) and returns the callable that runs
-    on the probe thread; ``on_result`` is called on the UI thread with each :class:`PollResult`.
-    """
-
-    def __init__(
-        self,
-        parent: QtCore.QObject,
-        interval_ms: int,
-        make_task: Callable[[], Callable[[], Any]],
-        on_result: Callable[[PollResult[Any]], None],
-    ) -> None:
-        super().__init__(parent)
-        self._make_task = make_task
-        self._on_result = on_result
-        bridge = _Bridge(QtCore.QCoreApplication.instance())
-        self._bridge = bridge
-        bridge.delivered.connect(self._delivered)
-        poller: ProbePoller[Any] = ProbePoller(lambda result: bridge.delivered.emit(result))
-        self.poller = poller
-        self.destroyed.connect(lambda: _retire(poller, bridge))  # captures no self: runs as the driver dies
-        self._timer = QtCore.QTimer(self)
-        self._timer.setInterval(max(1, interval_ms))
-        self._timer.timeout.connect(self._tick)
-
-    @property
-    def active(self) -> bool:
-        """Whether the timer runs (the panel is visible)."""
-        return self._timer.isActive()
-
-    def interval(self) -> int:
-        return self._timer.interval()
-
-    def start(self) -> None:
-        """Start polling, with a probe at once (a panel just shown must not show stale facts for a second)."""
-        if not self._timer.isActive():
-            self._timer.start()
-        self.refresh()
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-    def refresh(self) -> None:
-        """Probe now, or right after the probe that is running (never dropped)."""
-        self.poller.poke(self._make_task(), force=True)
-
-    def close(self) -> None:
-        self._timer.stop()
-        self.poller.close()
-
-    def _tick(self) -> None:
-        if not self.poller.busy:  # a slow probe: skip the tick rather than queue
-            self.poller.poke(self._make_task())
-
-    def _delivered(self, result: object) -> None:
-        if isinstance(result, PollResult) and not self.poller.closed:
-            self._on_result(result)
 
 
 _FIELD_LABELS = {

@@ -13,7 +13,7 @@ encoding" hides the rest.  Where psutil reads the environment a process *started
 macOS), the panel says so permanently, because that is the first thing a user would assume wrong.
 
 The diff itself is :func:`app.pty.probes.diff_env` (the same as ``python -m app env``); the probe
-runs off the UI thread through the Code page panel's :class:`PollDriver`.
+runs off the UI thread through :class:`~app.widgets.poll_driver.PollDriver`.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from typing import Any
 from app.inspect.probe_poller import EnvSnapshot, PollResult, compare_snapshot, take_env_snapshot
 from app.inspect.probe_report import FLAGGED_LEGEND, our_start_env
 from app.pty.probes import EnvChange, EnvDiff, env_snapshot, env_snapshot_note
-from app.widgets.codepage_panel import PidProvider, PollDriver
+from app.widgets.codepage_panel import PidProvider
 from app.widgets.plain_text import plain_label, plain_tooltip
+from app.widgets.poll_driver import PollDriver
 from app.widgets.qt import Qt, QtGui, QtWidgets, Signal
 
 __all__ = ["AGAINST_APP", "AGAINST_SESSION", "FLAGGED_ROLE", "KIND_ROLE", "EnvPanel", "EnvRow"]

@@ -13,6 +13,15 @@ one when 700 more objects were made than freed, but a flood makes and frees hist
 young collection took 10-20 ms (a middle one, which walks ten of those, more).  Collecting at a seventh of that
 walks the same objects in all (each once per generation) in pieces of ~1 ms.
 
+Every collection runs on the UI thread.  CPython starts an automatic collection on whichever thread makes the
+allocation that crosses a threshold: a probe thread reading /proc, a pipe or ConPTY reader thread.  A collection
+there frees the cyclic garbage it finds, Qt objects included, and a QObject destroyed off its own thread is
+undefined behaviour in Qt ("QObject::~QObject: Timers cannot be stopped from another thread", then a segfault
+in the UI thread's event loop later, which the panels' tests met).  So automatic collection is off while the
+collector runs, and the young collections CPython would have run are run by the UI thread each time its loop
+wakes (:meth:`IdleCollector.young_step`, the event dispatcher's ``awake``; a few microseconds when there is
+nothing to do), and at the collector's own check every second while the window is idle.
+
 The process-wide GC settings are restored by :meth:`IdleCollector.close`, so tests that build many windows
 in one process are not affected by one that used it.
 """
@@ -26,7 +35,7 @@ from typing import Any
 
 from app.widgets.qt import QtCore
 
-__all__ = ["IdleCollector"]
+__all__ = ["IdleCollector", "due_generation"]
 
 #: Seconds without output before a pending full collection runs.
 QUIET_S = 1.0
@@ -42,18 +51,47 @@ FULL_AFTER = 10 * 10 * 700 // (YOUNG_THRESHOLDS[0] * YOUNG_THRESHOLDS[1])
 _NEVER = 1 << 30
 
 
-class IdleCollector(QtCore.QObject):
-    """Takes over full collections (see the module docstring); ``last_activity`` returns a ``time.monotonic()``
-    of the last output the window received."""
+def due_generation(counts: tuple[int, int, int], thresholds: tuple[int, int, int]) -> int | None:
+    """The generation CPython's automatic collection would collect now, or ``None`` (its rule, for whoever runs
+    collections itself): once more than ``thresholds[0]`` objects were made than freed, the oldest generation
+    whose count is over its threshold (a generation's count is the collections of the one below since its own).
 
-    def __init__(self, last_activity: Callable[[], float], parent: QtCore.QObject | None = None) -> None:
+    CPython also skips a full collection while less than a quarter of the long-lived objects are new; that
+    count is not visible from Python, so a caller that passes a reachable third threshold collects a little more
+    often than CPython would.
+    """
+    if counts[0] <= thresholds[0]:
+        return None
+    for generation in (2, 1):
+        if counts[generation] > thresholds[generation]:
+            return generation
+    return 0
+
+
+class IdleCollector(QtCore.QObject):
+    """Takes over all collections (see the module docstring); ``last_activity`` returns a ``time.monotonic()``
+    of the last output the window received.  Young collections start ``young_after_ms`` from now (the app waits
+    until its first prompt is painted: everything made before it lives on)."""
+
+    def __init__(
+        self, last_activity: Callable[[], float], parent: QtCore.QObject | None = None, *, young_after_ms: int = 0
+    ) -> None:
         super().__init__(parent)
         self._last_activity = last_activity
         self._saved = gc.get_threshold()
+        self._was_enabled = gc.isenabled()
         self._young = 0
         self.full_collections = 0
+        self.young_collections = 0
+        gc.disable()  # no collection on another thread (module docstring); young_step runs them here
         gc.set_threshold(*YOUNG_THRESHOLDS, _NEVER)
         gc.callbacks.append(self._on_gc)
+        self._young_on = young_after_ms <= 0
+        if not self._young_on:
+            QtCore.QTimer.singleShot(young_after_ms, self, self._start_young)
+        self._dispatcher = QtCore.QAbstractEventDispatcher.instance()
+        if self._dispatcher is not None:
+            self._dispatcher.awake.connect(self.young_step)
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(CHECK_MS)
         self._timer.timeout.connect(self.check)
@@ -63,6 +101,20 @@ class IdleCollector(QtCore.QObject):
         # The start-up objects are frozen out of the walk at the first quiet check (a second after start), not now
         # nor at the loop's first turn: the full collection first (~20 ms) would delay the first prompt's paint
         # (the shell's prompt comes a few ms after it is started).
+
+    def _start_young(self) -> None:
+        self._young_on = True
+
+    def young_step(self) -> int | None:
+        """Run the young collection CPython would have started by now, here; returns its generation, if one ran."""
+        if self._closed or not self._young_on:
+            return None
+        generation = due_generation(gc.get_count(), (*YOUNG_THRESHOLDS, _NEVER))
+        if generation is None:
+            return None
+        gc.collect(generation)
+        self.young_collections += 1
+        return generation
 
     def _settle(self) -> None:
         if not self._closed and not self._settled:
@@ -81,6 +133,7 @@ class IdleCollector(QtCore.QObject):
 
     def check(self) -> bool:
         """Run the pending full collection if the window is quiet; returns whether it ran."""
+        self.young_step()  # an idle window's loop may not wake otherwise while threads make garbage
         if time.monotonic() - self._last_activity() < QUIET_S:
             return False
         if not self._settled:
@@ -98,8 +151,12 @@ class IdleCollector(QtCore.QObject):
             return
         self._closed = True
         self._timer.stop()
+        if self._dispatcher is not None:
+            self._dispatcher.awake.disconnect(self.young_step)
         if self._on_gc in gc.callbacks:
             gc.callbacks.remove(self._on_gc)
         gc.set_threshold(*self._saved)
         gc.unfreeze()
         gc.collect()
+        if self._was_enabled:
+            gc.enable()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.inspect.probe_report import our_start_env
 from app.pty.probes import ENV_SNAPSHOT_NOTE, env_snapshot
 from app.widgets.env_panel import AGAINST_APP, AGAINST_SESSION, KIND_ROLE, EnvPanel, EnvRow
 from app.widgets.qt import QtWidgets
@@ -145,13 +146,22 @@ def test_against_the_apps_own_environment(qtbot: QtBot, spawn: Spawn) -> None:
 
 
 def test_without_a_session_env_the_app_is_the_base(qtbot: QtBot, spawn: Spawn) -> None:
-    child = spawn(CHILD_ENV)
+    """The base is the app's own start environment, whatever that is (CI's has GOFLAGS, for one): a
+    variable the app was not started with reads as added, one the child was started without as removed."""
+    app_env = our_start_env()
+    only_in_child = "MOJISCOPE_TEST_ONLY_IN_CHILD"
+    assert only_in_child not in app_env and app_env
+    dropped = "PATH" if "PATH" in app_env else min(app_env)
+    child_env = {k: v for k, v in app_env.items() if k != dropped} | {only_in_child: "1"}
+    child = spawn(child_env)
     panel = make_panel(qtbot, child.pid, windows=False)
     assert panel.against == AGAINST_APP
     wait_for_diff(qtbot, panel, child.pid)
     diff = panel.diff
     assert diff is not None
-    assert "GOFLAGS" in [c.key for c in diff.added]
+    assert [c.key for c in diff.added] == [only_in_child]
+    assert [c.key for c in diff.removed] == [dropped]
+    assert diff.changed == () and diff.unchanged == len(app_env) - 1
 
 
 def test_windows_rules_show_key_case_only(qtbot: QtBot, spawn: Spawn) -> None:

@@ -1,20 +1,28 @@
-"""Full garbage collections wait for a quiet window, and the process gets its GC settings back."""
+"""Collections run on the UI thread only; full ones wait for a quiet window; the process gets its GC settings back."""
 
 from __future__ import annotations
 
 import gc
+import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
-from app.widgets.idle_gc import FULL_AFTER, QUIET_S, YOUNG_THRESHOLDS, IdleCollector
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.widgets.idle_gc import FULL_AFTER, QUIET_S, YOUNG_THRESHOLDS, IdleCollector, due_generation
 from app.widgets.qt import QtCore
+
+UI_THREAD = threading.get_ident()
 
 
 def test_full_collections_wait_for_quiet_and_settings_come_back(qapp: Any) -> None:
-    before = gc.get_threshold()
+    before, enabled_before = gc.get_threshold(), gc.isenabled()
     last = [time.monotonic()]
     collector = IdleCollector(lambda: last[0])
     try:
+        assert not gc.isenabled()  # CPython's automatic collection is off: the collector runs them
         assert gc.get_freeze_count() == 0  # not while the window is being made…
         QtCore.QCoreApplication.processEvents()
         assert not collector.check()  # …nor at the loop's first turns, while the first prompt comes
@@ -35,5 +43,116 @@ def test_full_collections_wait_for_quiet_and_settings_come_back(qapp: Any) -> No
     finally:
         collector.close()
     assert gc.get_threshold() == before
+    assert gc.isenabled() == enabled_before
     assert gc.get_freeze_count() == 0
     assert collector._on_gc not in gc.callbacks
+
+
+@pytest.fixture
+def collections_by_thread() -> Iterator[list[tuple[int, int]]]:
+    """(thread, generation) of every collection that starts while the test runs."""
+    seen: list[tuple[int, int]] = []
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            seen.append((threading.get_ident(), int(info["generation"])))
+
+    gc.callbacks.append(on_gc)
+    yield seen
+    gc.callbacks.remove(on_gc)
+
+
+def make_objects_on_a_thread(made: list[list[int]], objects: int = 20_000) -> int:
+    """A worker thread makes ``objects`` tracked objects, kept in ``made``: what crosses a threshold (the count
+    CPython compares with it is of objects made and not yet freed)."""
+    thread = threading.Thread(target=lambda: made.extend([i] for i in range(objects)), name="worker")
+    thread.start()
+    thread.join(30)
+    return thread.ident or 0
+
+
+def a_qobject_in_a_cycle(destroyed_on: list[int]) -> None:
+    """A QObject only a reference cycle keeps alive (its wrapper owns it): cyclic garbage once this returns."""
+    obj = QtCore.QObject()
+    obj.setProperty("cycle", True)
+    obj.me = obj  # type: ignore[attr-defined]
+    child = QtCore.QObject(obj)
+    # Direct: run by the thread that destroys it (an automatic connection would queue it from another thread).
+    direct = QtCore.Qt.ConnectionType.DirectConnection
+    child.destroyed.connect(lambda: destroyed_on.append(threading.get_ident()), direct)
+
+
+def test_collections_run_on_the_ui_thread_not_on_the_thread_that_made_the_garbage(
+    qtbot: QtBot, collections_by_thread: list[tuple[int, int]]
+) -> None:
+    collector = IdleCollector(time.monotonic)
+    destroyed_on: list[int] = []
+    try:
+        a_qobject_in_a_cycle(destroyed_on)
+        made: list[list[int]] = []
+        worker = make_objects_on_a_thread(made)
+        assert not [c for c in collections_by_thread if c[0] == worker]  # nothing ran there
+        assert destroyed_on == []
+        qtbot.wait(20)  # the UI thread's loop wakes: the young collection runs here
+        assert collector.young_collections >= 1
+        assert {thread for thread, _ in collections_by_thread} == {UI_THREAD}
+        assert all(generation in (0, 1) for _, generation in collections_by_thread)  # full ones wait for quiet
+        assert destroyed_on == [UI_THREAD]
+    finally:
+        collector.close()
+
+
+def test_without_the_collector_cpython_collects_on_the_worker_thread(
+    qtbot: QtBot, collections_by_thread: list[tuple[int, int]]
+) -> None:
+    """What the collector prevents, shown happening (so the test above can fail)."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    destroyed_on: list[int] = []
+    try:
+        gc.collect()  # the cycle below starts in the young generation
+        a_qobject_in_a_cycle(destroyed_on)
+        worker = make_objects_on_a_thread([])
+    finally:
+        if not was_enabled:
+            gc.disable()
+    assert any(thread == worker for thread, _ in collections_by_thread)
+    assert destroyed_on == [worker]
+
+
+def test_young_collections_wait_for_young_after_ms(qtbot: QtBot) -> None:
+    """The app's start: nothing is collected until its first prompt is painted (young_after_ms)."""
+    collector = IdleCollector(time.monotonic, young_after_ms=200)
+    try:
+        made: list[list[int]] = []
+        make_objects_on_a_thread(made)
+        assert collector.young_step() is None
+        qtbot.waitUntil(lambda: collector.young_collections >= 1, timeout=5000)
+    finally:
+        collector.close()
+
+
+@pytest.mark.parametrize(
+    ("counts", "thresholds", "expected"),
+    [
+        ((700, 0, 0), (700, 10, 10), None),  # CPython collects once the count is *over* the threshold
+        ((701, 0, 0), (700, 10, 10), 0),
+        ((701, 11, 0), (700, 10, 10), 1),
+        ((701, 10, 0), (700, 10, 10), 0),
+        ((701, 11, 11), (700, 10, 10), 2),
+        ((701, 3, 11), (700, 10, 10), 2),  # the oldest generation over its threshold wins
+        ((101, 5, 10**9), (100, 4, 1 << 30), 1),
+        ((5, 50, 50), (100, 4, 1 << 30), None),
+    ],
+)
+def test_due_generation_is_cpythons_rule(
+    counts: tuple[int, int, int], thresholds: tuple[int, int, int], expected: int | None
+) -> None:
+    assert due_generation(counts, thresholds) == expected
+
+
+def test_the_suite_collects_between_tests_on_the_main_thread() -> None:
+    """tests/conftest.py: once Qt is loaded (it is here), CPython's automatic collection is off for the suite."""
+    assert not gc.isenabled()
+
+
