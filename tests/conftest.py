@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
+
+def _private_home() -> None:
+    """The shells the tests start read an empty ``~/.bashrc`` in a home of their own, not the machine's.
+
+    Why: a real bash started and killed at once (most session tests close their shell within milliseconds) may be
+    killed inside what the machine's ``~/.bashrc`` runs; this machine's runs ``pyenv init``, whose rehash, killed
+    midway, leaves its lock file behind, and every interactive bash after it waits 60 s for that lock — three
+    window tests then failed on a prompt that did not come.  Go keeps its build and module caches where they were
+    (a cold cache would rebuild the standard library for every test that runs ``go``).  Set here, before ``app``
+    is imported: sessions start from the environment the package saw first (``app.launch_environment``).
+    """
+    if sys.platform == "win32":
+        return
+    real = Path.home()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or real / ".cache")
+    os.environ.setdefault("GOCACHE", str(cache / "go-build"))
+    os.environ.setdefault("GOPATH", str(real / "go"))
+    go_env = Path(os.environ.get("XDG_CONFIG_HOME") or real / ".config") / "go" / "env"
+    if go_env.exists():
+        os.environ.setdefault("GOENV", str(go_env))
+    home = tempfile.mkdtemp(prefix="mojiscope-tests-home-")
+    (Path(home) / ".bashrc").write_text("")
+    os.environ["HOME"] = home
+    atexit.register(shutil.rmtree, home, True)
+
+
+_private_home()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.vt.terminal import Terminal
+from app.vt.terminal import Terminal  # noqa: E402
 
 # The engine absorbs its own failures in production (a terminal must keep going); in tests a
 # failure is a bug and must surface.
@@ -14,7 +46,6 @@ Terminal.raise_internal_errors = True
 
 
 import gc  # noqa: E402
-import sys  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
