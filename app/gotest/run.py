@@ -174,7 +174,7 @@ class LineLog:
         return self._count
 
 
-@dataclass
+@dataclass(slots=True)
 class TestNode:
     """A test or subtest.  ``name`` is the full name Go prints (``Test加法/子测试_1``); ``attempts``
     counts ``=== RUN`` lines (``-count=N`` runs a test N times; the last attempt's result is shown)."""
@@ -345,15 +345,35 @@ _RESULT = re.compile(rb"^(\s*)--- (PASS|FAIL|SKIP): (.+?)(?: \((\d+(?:\.\d+)?)s\
 _PACKAGE = re.compile(rb"^(ok|FAIL|\?)[ \t]*\t(\S+)(?:[ \t]+(.*?))?\s*$")
 _BUILD_HEADER = re.compile(rb"^# (\S+)(?: \[\S+\])?\s*$")
 _SECONDS = re.compile(r"(\d+(?:\.\d+)?)s\b")
-#: First bytes of the lines that may be more than output (:meth:`GoTestRun._whole_lines`): events (``=== ``),
-#: package results (``ok``, ``FAIL``, ``?``), build headers (``# ``), JSON (``{``).  Lines with ``--- `` where
-#: :meth:`GoTestRun._text` looks for it, or with an ESC or a CR before their end (their clean text could start any
-#: way), are looked at too; every other line is plain output.
-_HEAD_BYTES = frozenset((b"=", b"o", b"F", b"?", b"#", b"{"))
+#: The lines that may be more than output, found in one pass over a read (:meth:`GoTestRun._whole_lines`).  Each
+#: match starts at the LF before its line and ends before the line's LF: a pattern that starts with a literal is
+#: searched for by sre's prefix scan, not tried at every byte (``^`` with ``re.M`` costs 3x more).  Group 1: a
+#: ``=== RUN   name`` line with no ESC and no CR but at its end (the name as :data:`_EVENT` takes it: up to its last
+#: non-blank).  Groups 2-6: a result line as :data:`_RESULT` takes it after the ANSI strip — indent (where
+#: :meth:`GoTestRun._text` looks: ``--- `` in the first 40 bytes), word, then name (4) and seconds (5), or a name
+#: without seconds (6) — with at most an SGR before ``---`` and one after the word.  Why not ``(.+?)`` as in
+#: :data:`_RESULT`: a lazy name tries the rest of the pattern at each of its bytes, 1.5x the cost of the whole
+#: scan; the seconds can only close the line, so the longest name before them is the shortest too.  The last branch
+#: (no group): any other line :meth:`GoTestRun._line` may take for more than output — one starting as an event, a
+#: package result, a build header or JSON does (``=``, ``o``, ``F``, ``?``, ``#``, ``{``), or with blanks and
+#: ``--- `` in its first 40 bytes, or an ESC or a CR before its end (its clean text could start any way).  Every
+#: line it skips is plain output.  Possessive quantifiers: no backtracking where it cannot change the result.
+_SCAN = re.compile(
+    rb"\n(?:"
+    rb"=== RUN +([^\s\x1b](?:[^\r\n\x1b]*[^\s\x1b])?)[ \t\f\v]*\r*(?=\n)"
+    rb"|([ \t]{0,36}+)(?:\x1b\[[0-9;]*+m)?+--- (PASS|FAIL|SKIP)(?:\x1b\[[0-9;]*+m)?+: "
+    rb"(?:([^\r\n\x1b]+) \((\d+(?:\.\d+)?)s\)|([^\r\n\x1b]*[^\s\x1b]))[ \t\f\v]*+\r*+(?=\n)"
+    rb"|(?:[=oF?#{]|[ \t\f\v\r]{0,36}+--- |[^\n\x1b\r]*+(?:\x1b|\r[^\n]))[^\n]*+(?=\n)"
+    rb")"
+)
 #: A source location as Go's testing package prints it before a t.Error/t.Log message: ``name_test.go:29:``.
 _GO_LOCATION = re.compile(rb"(?<![\w.\-])[\w.\-]+\.go:\d+:")
 _STATUS_WORD = {b"PASS": Status.PASS, b"FAIL": Status.FAIL, b"SKIP": Status.SKIP}
 _JSON_ACTIONS = {"pass": Status.PASS, "fail": Status.FAIL, "skip": Status.SKIP}
+
+
+#: ``OutputLine(...)`` without the named tuple's own ``__new__`` (a Python function): a call less per result line.
+_new_tuple = tuple.__new__
 
 
 def _indent(raw: bytes) -> int:
@@ -456,57 +476,85 @@ class GoTestRun:
             start = nl + 1
 
     def _whole_lines(self, data: bytes, start: int, end: int, offset: int) -> None:
-        """The fast way, same result (a hypothesis test holds it to :meth:`_each_line`): only the lines that can
-        mean something (:func:`_may_mean`) go through :meth:`_line`; the plain lines between them go to whichever
-        node takes output now, as one block (:meth:`_plain_lines`)."""
-        pos = plain = start
-        line, event = self._line, self._event
-        for raw in data[start:end].split(b"\n")[:-1]:
-            nxt = pos + len(raw) + 1
-            if raw[:1] in _HEAD_BYTES or b"--- " in raw[:40] or b"\x1b" in raw or b"\r" in raw[:-1]:
-                if pos > plain:
-                    self._plain_lines(data, plain, pos, offset)
-                if not event(raw, offset + pos, offset + nxt):
-                    line(raw, offset + pos, offset + nxt)
-                plain = nxt
-            pos = nxt
-        if end > plain:
-            self._plain_lines(data, plain, end, offset)
-
-    def _event(self, raw: bytes, start: int, nxt: int) -> bool:
-        """``=== RUN`` and ``--- PASS/FAIL/SKIP`` lines (coloured or not, without a CR inside), as :meth:`_line`
-        would take them but in fewer steps: most lines of a flood of short tests are these.  ``False``: not one
-        of them; :meth:`_line` takes it."""
-        text = raw.rstrip(b"\r")
-        end = start + len(text)
-        clean = _ANSI.sub(b"", text) if b"\x1b" in text else text
-        if b"\r" in clean:
-            return False
-        if clean[:8] == b"=== RUN ":
-            m = _EVENT.match(clean)
-            if m is None:
-                return False
-            line = OutputLine(start, end, nxt, self._line_no, clean, self.encoding)
-            self._line_no += 1
-            self._build = self._report = None
-            pkg = self._pending or self._pending_package()
-            name = m.group(2).decode(self.encoding, "replace")
-            test = pkg.all_tests.get(name) or self._test(pkg, name)
-            self._apply_event(test, "run", line)
-            self._current = test
-        else:
-            m = _RESULT.match(clean) if b"--- " in clean[:40] else None
-            if m is None:
-                return False
-            line = OutputLine(start, end, nxt, self._line_no, clean, self.encoding)
+        """The fast way, same result (a hypothesis test holds it to :meth:`_each_line`).  One compiled regex
+        (:data:`_SCAN`) finds, in C, the lines that may mean something; Python runs once per such line, never per
+        plain line.  ``=== RUN`` and ``--- PASS/FAIL/SKIP`` in their common shapes are taken from the scan's own
+        groups, here, inline (most lines of a flood of short tests are these: a call or an object less per event
+        is what the fast way is for); every other candidate goes through :meth:`_line`.  The plain lines between
+        them go to whichever node takes output now, as one block (:meth:`_plain_lines`) — and a plain ``=== RUN``
+        line opens the block of its own test's output: it is kept as bytes like them, no :class:`OutputLine`."""
+        if start == 0:  # no LF before the first line for the scan to start at: that line goes the simple way
+            nl = data.index(b"\n")
+            self._line(data[:nl], offset, offset + nl + 1)
+            start = nl + 1
+            if start >= end:
+                return
+        plain = start
+        changes = 0
+        encoding = self.encoding
+        for m in _SCAN.finditer(data, start - 1, end):
+            s = m.start() + 1  # the match starts at the LF before its line
+            kind = m.lastindex
+            if s > plain:  # plain lines (and perhaps a === RUN first): a block for the node that takes output now
+                if self._report is None:  # as _plain_lines does it, without the call
+                    n = data.count(b"\n", plain, s)
+                    target = self._build or self._current or self._pending
+                    if target is not None:
+                        target.log.add_block(data, plain, s, offset, self._line_no, n, encoding)
+                        changes += 1
+                    self._line_no += n
+                else:
+                    self._plain_lines(data, plain, s, offset)
+            if kind == 1:  # === RUN   name: as _text → _on_event → _apply_event take it
+                plain = s  # the line stays in the gap: the first line of the block of the test's output
+                self._build = self._report = None
+                pkg = self._pending or self._pending_package()
+                name = m.group(1).decode(encoding, "replace")
+                test = self._test(pkg, name)  # mostly a new one
+                test.attempts += 1
+                if test.status in _FINAL:  # -count=N: a new attempt starts over
+                    test.status, test.elapsed, test.result_line = Status.RUN, None, None
+                if test.parent is None or self.mark_subtests:
+                    self._mark(f"RUN {name}", offset + s)
+                self._current = test
+                changes += 1
+                continue
+            plain = m.end() + 1
+            if kind is None:
+                self._line(data[s : plain - 1], offset + s, offset + plain)
+                continue
+            # --- PASS/FAIL/SKIP: name (0.01s), perhaps coloured: as _text → _result take it
+            text = data[s : plain - 1].rstrip(b"\r")
+            clean = _ANSI.sub(b"", text) if b"\x1b" in text else text
+            line = _new_tuple(
+                OutputLine, (offset + s, offset + s + len(text), offset + plain, self._line_no, clean, encoding)
+            )
             self._line_no += 1
             self._build = None
-            secs = m.group(4)
-            test = self._result(m.group(3).decode(self.encoding, "replace"), _STATUS_WORD[m.group(2)],
-                                float(secs) if secs else None, line)
-            self._report = (test, _indent(clean))
-        self.generation += 1
-        return True
+            pkg = self._pending or self._pending_package()
+            if kind == 5:  # with its seconds
+                name = m.group(4).decode(encoding, "replace")
+                test = pkg.all_tests.get(name) or self._test(pkg, name)
+                test.elapsed = float(m.group(5))
+            else:
+                name = m.group(6).decode(encoding, "replace")
+                test = pkg.all_tests.get(name) or self._test(pkg, name)
+            status = _STATUS_WORD[m.group(3)]
+            test.status = status
+            test.result_line = line
+            if status is Status.FAIL:
+                self._mark(f"FAIL {name}", offset + s)
+            test.log.add(line)
+            # Output after this belongs to whatever still runs: the innermost unfinished test around the current one.
+            current = self._current
+            while current is not None and (current.status in _FINAL or current is test):
+                current = current.parent
+            self._current = current
+            self._report = (test, len(m.group(2)))
+            changes += 1
+        if end > plain:
+            self._plain_lines(data, plain, end, offset)
+        self.generation += changes
 
     def _plain_lines(self, data: bytes, start: int, end: int, offset: int) -> None:
         """Whole lines that are no event, no JSON and hold no ESC or inner CR: what :meth:`_plain` does to each,
@@ -664,7 +712,7 @@ class GoTestRun:
         if node is not None:
             return node
         parent_name, sep, _ = name.rpartition("/")
-        parent = self._test(pkg, parent_name) if sep and parent_name else None
+        parent = (pkg.all_tests.get(parent_name) or self._test(pkg, parent_name)) if sep and parent_name else None
         node = TestNode(name, pkg, parent)
         pkg.all_tests[name] = node
         (parent.children if parent is not None else pkg.tests)[name] = node
