@@ -26,6 +26,11 @@ time grows with the load (the process waits for a core) while the engine's CPU t
 moved between 1.3x and 2.6x from one minute to the next with the same build.  With ``peers``
 (``--gui-peers xterm,st``) the window runs on a private Xvfb (Qt's xcb platform, as on a desktop) and each
 installed peer terminal drains the same file on it (:mod:`app.bench.gui_peers`).
+
+The Tests panel in front or behind (``--gui-tests``): with the panel in front (a Go developer watching the tree
+fill) the go test model parses every read as it arrives, as it does for a recorded session; behind another tab it
+waits for a quiet moment.  Until issue 15's sixth part the bench timed only the second case, which hid that the
+first took 3.1x the engine and 23 frames/s; both are timed and judged now, each on its own median.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import asyncio
 import contextlib
 import dataclasses
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -109,6 +115,10 @@ class GuiMeasurement:
     #: to catch up (wall and CPU seconds; it parses in slices that keep the loop free).
     tests_catch_up_seconds: float = 0.0
     tests_catch_up_cpu: float = 0.0
+    #: Whether the Tests panel was in front (the go test model parsed each read as it came), and whether the tab
+    #: said so when the flood began (its ``tests_live``: what decides when the model parses).
+    tests_front: bool = False
+    tests_live: bool = False
     #: Terminals timed on the same flood (``--gui-peers``), and why there are none when they were asked for.
     peers: list[GuiPeer] = field(default_factory=list)
     peers_missing: str | None = None
@@ -218,7 +228,12 @@ class StallProbe:
 
 
 def measure_gui(
-    size_mb: float, *, seed: int = 0, size: tuple[int, int] = (1280, 800), peers: Sequence[str] = ()
+    size_mb: float,
+    *,
+    seed: int = 0,
+    size: tuple[int, int] = (1280, 800),
+    peers: Sequence[str] = (),
+    tests_front: bool = False,
 ) -> GuiMeasurement:
     """Flood the main window with ``size_mb`` MB of go test -v output; see the module docstring."""
     if sys.platform == "win32":
@@ -235,14 +250,14 @@ def measure_gui(
             os.environ.pop("WAYLAND_DISPLAY", None)
         elif not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        measured = _run(path, data, Path(tmp) / "settings.ini", size)
+        measured = _run(path, data, Path(tmp) / "settings.ini", size, tests_front)
         measured.peers_missing = missing
         if display is not None:
             measured.peers = [time_gui_peer(name, path, display) for name in peers]
         return measured
 
 
-def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) -> GuiMeasurement:
+def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int], tests_front: bool) -> GuiMeasurement:
     import qasync
 
     from app.app_main import WARM_UP_MS, _application, _quiet_offscreen, warm_up_in_background
@@ -263,15 +278,18 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
         try:
             window.resize(*size)
             window.show()
+            if tests_front:  # what a user does to watch the tree fill: the Tests tab of the inspector
+                window.show_panel("Tests")
             QtCore.QTimer.singleShot(WARM_UP_MS, warm_up_in_background)  # as ``run_app`` does
             app.processEvents()
             plan = command_plan(copy_child(path), helper_env())
 
-            async def flood() -> tuple[int, float, float, int]:
+            async def flood() -> tuple[int, float, float, int, bool]:
                 # Opened inside the running loop: the tab starts its session task at once.
                 session = live_session(plan, backend="pty", cols=120, rows=40)
                 tab = window.open_session(session, title="bench --gui")
                 tab.view.set_cursor_blink(False)  # the blink timer would add frames the flood did not cause
+                live = tab.tests_live()
                 frames_before = tab.view.frame_count
                 probe.start()
                 start, cpu = time.perf_counter(), time.process_time()
@@ -280,9 +298,9 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
                 status = await asyncio.wait_for(asyncio.shield(task), TIMEOUT_S)
                 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
                 probe.stop()
-                return status, seconds, cpu, tab.view.frame_count - frames_before
+                return status, seconds, cpu, tab.view.frame_count - frames_before, live
 
-            status, seconds, cpu_seconds, frames = loop.run_until_complete(flood())
+            status, seconds, cpu_seconds, frames, tests_live = loop.run_until_complete(flood())
             tab = window.current_tab()
             assert tab is not None
             chunks = [chunk.data for chunk in tab.session.bytelog]
@@ -340,6 +358,8 @@ def _run(path: Path, data: bytes, settings_path: Path, size: tuple[int, int]) ->
         engine_passes=passes,
         tests_catch_up_seconds=catch_up_seconds,
         tests_catch_up_cpu=catch_up_cpu,
+        tests_front=tests_front,
+        tests_live=tests_live,
         chunks=len(chunks),
         gaps_ms=gaps,
     )
@@ -382,8 +402,7 @@ def report(m: GuiMeasurement) -> list[str]:
         f"worst stall    {m.max_stall_ms:.1f} ms (limit {MAX_STALL_MS:.0f} ms; a {PROBE_MS} ms QTimer probe, "
         f"{m.ticks:,} ticks, p99 gap {m.p99_gap_ms:.1f} ms; the app's CPU in that gap {m.max_stall_cpu_ms:.0f} ms)",
         f"frame rate     {m.fps:.1f} frames/s ({m.frames:,} repaints; limit {MIN_FPS:.0f})",
-        f"Tests model    caught up {m.tests_catch_up_seconds:.2f} s after the flood (CPU {m.tests_catch_up_cpu:.2f} s; "
-        "the panel was not in front, so it parsed in quiet moments)",
+        _tests_line(m),
     ]
     if m.peers_missing:
         lines.append(f"peers          missing: {m.peers_missing}")
@@ -401,6 +420,24 @@ def report(m: GuiMeasurement) -> list[str]:
     return lines
 
 
+def _tests_line(m: GuiMeasurement) -> str:
+    if m.tests_front:
+        live = "" if m.tests_live else " (but the tab did NOT parse live: the panel was not shown)"
+        return (
+            f"Tests model    parsed every read as it came: the Tests panel was in front{live}; "
+            f"{m.tests_catch_up_seconds:.2f} s left after the flood"
+        )
+    return (
+        f"Tests model    caught up {m.tests_catch_up_seconds:.2f} s after the flood (CPU {m.tests_catch_up_cpu:.2f} s; "
+        "the panel was not in front, so it parsed in quiet moments)"
+    )
+
+
+def tests_label(front: bool) -> str:
+    """How a run's Tests panel is named in the reports."""
+    return "Tests in front" if front else "Tests behind"
+
+
 @dataclass
 class GuiRuns:
     """Several floods, each in a fresh process, one after the other (``--gui-runs``).
@@ -416,9 +453,19 @@ class GuiRuns:
 
     runs: list[GuiMeasurement]
 
+    def modes(self) -> list[bool]:
+        """The Tests panel placements among the runs (``tests_front``), behind first."""
+        return sorted({m.tests_front for m in self.runs})
+
+    def mode_factor(self, tests_front: bool) -> float:
+        """The median ratio of the runs with the Tests panel so placed."""
+        factors = [m.engine_factor for m in self.runs if m.tests_front == tests_front]
+        return statistics.median(factors) if factors else math.inf
+
     @property
     def engine_factor(self) -> float:
-        return statistics.median(m.engine_factor for m in self.runs) if self.runs else math.inf
+        """The ratio judged: each placement's median, the larger of them (both must be within the limit)."""
+        return max((self.mode_factor(front) for front in self.modes()), default=math.inf)
 
     @property
     def max_stall_ms(self) -> float:
@@ -432,7 +479,7 @@ class GuiRuns:
     def ok(self) -> bool:
         return (
             bool(self.runs)
-            and all(m.intact and m.beats_peers for m in self.runs)
+            and all(m.intact and m.beats_peers and m.tests_live == m.tests_front for m in self.runs)
             and self.max_stall_ms <= MAX_STALL_MS
             and self.fps >= MIN_FPS
             and self.engine_factor <= MAX_ENGINE_FACTOR
@@ -440,13 +487,20 @@ class GuiRuns:
 
 
 def measure_gui_runs(
-    runs: int, size_mb: float, *, seed: int = 0, peers: Sequence[str] = (), timeout_s: float = TIMEOUT_S
+    runs: int,
+    size_mb: float,
+    *,
+    seed: int = 0,
+    peers: Sequence[str] = (),
+    timeout_s: float = TIMEOUT_S,
+    tests: Sequence[bool] = (False,),
 ) -> GuiRuns:
-    """``runs`` floods, each ``python -m app bench --gui --gui-runs 1 --json`` in a fresh process."""
+    """``runs`` floods per Tests panel placement in ``tests`` (``tests_front``), the placements alternated, each
+    ``python -m app bench --gui --gui-runs 1 --gui-tests … --json`` in a fresh process."""
     measured = []
-    for _ in range(runs):
+    for _, front in itertools.product(range(runs), tests):
         argv = program_argv("bench", "--gui", "--gui-runs", "1", "--json", "--gui-size-mb", str(size_mb))
-        argv += ["--seed", str(seed)]
+        argv += ["--seed", str(seed), "--gui-tests", "front" if front else "behind"]
         if peers:
             argv += ["--gui-peers", ",".join(peers)]
         done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s + 60, check=False)
@@ -472,9 +526,10 @@ def report_runs(r: GuiRuns) -> list[str]:
     for n, m in enumerate(r.runs, 1):
         peers = "; ".join(f"{p.name} {p.seconds:.2f} s" for p in m.peers if p.seconds is not None)
         lines.append(
-            f"run {n}  {m.seconds:.2f} s wall, {m.cpu_seconds:.2f} s CPU; engine alone {m.engine_wall_seconds:.2f} s "
-            f"({m.engine_seconds:.2f} s CPU): {m.wall_factor:.2f}x wall, {m.cpu_factor:.2f}x CPU; stall "
-            f"{m.max_stall_ms:.1f} ms; {m.fps:.1f} frames/s; {'every byte' if m.intact else 'BYTES LOST'}"
+            f"run {n}  {tests_label(m.tests_front)}: {m.seconds:.2f} s wall, {m.cpu_seconds:.2f} s CPU; engine alone "
+            f"{m.engine_wall_seconds:.2f} s ({m.engine_seconds:.2f} s CPU): {m.wall_factor:.2f}x wall, "
+            f"{m.cpu_factor:.2f}x CPU; stall {m.max_stall_ms:.1f} ms; {m.fps:.1f} frames/s; "
+            f"{'every byte' if m.intact else 'BYTES LOST'}"
             + (f"; {peers}" if peers else "")
         )
     first = r.runs[0] if r.runs else None
@@ -484,8 +539,9 @@ def report_runs(r: GuiRuns) -> list[str]:
             f"Mojiscope bench --gui: {len(r.runs)} floods of {first.bytes_sent:,} bytes of go test -v output, each "
             f"in a fresh process (Qt platform: {first.platform})",
         )
+    medians = ", ".join(f"{tests_label(front)} {r.mode_factor(front):.2f}x" for front in r.modes())
     lines += [
-        f"engine ratio   median {r.engine_factor:.2f}x (limit {MAX_ENGINE_FACTOR:g}x; each run's is the larger of "
+        f"engine ratio   median {medians} (limit {MAX_ENGINE_FACTOR:g}x on each; each run's is the larger of "
         "wall over wall and CPU over CPU)",
         f"worst stall    {r.max_stall_ms:.1f} ms over all runs (limit {MAX_STALL_MS:.0f} ms)",
         f"frame rate     {r.fps:.1f} frames/s at the lowest (limit {MIN_FPS:.0f})",

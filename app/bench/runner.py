@@ -540,6 +540,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"bytes of {PTY_STREAM} for --gui, in MB (default: 20)",
     )
     parser.add_argument(
+        "--gui-tests",
+        choices=("behind", "front", "both"),
+        default="both",
+        help="with --gui: the Tests panel behind another tab (the go test model parses in quiet moments), in front "
+        "(it parses each read as it comes, as for a recorded session), or both, each judged on its own (default: both)",
+    )
+    parser.add_argument(
         "--startup",
         action="store_true",
         help="instead of the engine: time python -m app from its start to its first painted prompt "
@@ -611,15 +618,17 @@ def _run_gui(args: argparse.Namespace, out: TextIO) -> int:
     from app.bench.pty_case import PtyCaseError
 
     runs = GUI_RUNS if args.gui_runs is None else args.gui_runs
+    tests = {"behind": [False], "front": [True], "both": [False, True]}[args.gui_tests]
+    several_floods = runs * len(tests) > 1
     try:
-        if runs > 1:
-            several = measure_gui_runs(runs, args.gui_size_mb, seed=args.seed, peers=args.gui_peers)
+        if several_floods:
+            several = measure_gui_runs(runs, args.gui_size_mb, seed=args.seed, peers=args.gui_peers, tests=tests)
         else:
-            measured = measure_gui(args.gui_size_mb, seed=args.seed, peers=args.gui_peers)
+            measured = measure_gui(args.gui_size_mb, seed=args.seed, peers=args.gui_peers, tests_front=tests[0])
     except PtyCaseError as exc:
         print(f"mojiscope bench: error: {exc}", file=sys.stderr)
         return 2
-    if runs > 1:
+    if several_floods:
         if args.json:
             median = several.engine_factor if math.isfinite(several.engine_factor) else None
             summary = {"engine_factor": median, "max_stall_ms": several.max_stall_ms, "fps": several.fps}

@@ -44,10 +44,10 @@ def test_stall_probe_tells_the_app_s_own_work_in_a_stall(qtbot: Any) -> None:
     assert probe.max_stall_ms >= 150 and probe.max_stall_cpu_ms >= 190
 
 
-def bench_gui_json(tmp_path: Any, runs: int, size_mb: float) -> tuple[int, dict[str, Any]]:
+def bench_gui_json(tmp_path: Any, runs: int, size_mb: float, tests: str = "behind") -> tuple[int, dict[str, Any]]:
     """``python -m app bench --gui --json`` run for real (offscreen): its exit status and its report."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
-    sizes = ["--gui-runs", str(runs), "--gui-size-mb", str(size_mb)]
+    sizes = ["--gui-runs", str(runs), "--gui-size-mb", str(size_mb), "--gui-tests", tests]
     done = subprocess.run(
         [sys.executable, "-m", "app", "bench", "--gui", *sizes, "--json"],
         capture_output=True,
@@ -76,16 +76,34 @@ def test_bench_gui_floods_the_window_and_every_byte_arrives(tmp_path: Any) -> No
     assert report["cpu_factor"] == pytest.approx(report["cpu_seconds"] / cpu)
     assert report["engine_factor"] == max(report["wall_factor"], report["cpu_factor"])
     assert report["peers"] == [] and report["tests_catch_up_seconds"] >= 0
+    assert report["tests_front"] is False and report["tests_live"] is False  # parsed in quiet moments
     assert report["ok"] == (
         report["max_stall_ms"] <= 50 and report["fps"] >= 30 and report["engine_factor"] <= 2
     )
+
+
+def test_with_the_tests_panel_in_front_the_model_parses_the_flood_as_it_comes(tmp_path: Any) -> None:
+    """What a Go developer watching the tree fill has: the Tests tab in front, the model fed each read at once."""
+    status, report = bench_gui_json(tmp_path, 1, 0.3, tests="front")
+    assert report["tests_front"] is True and report["tests_live"] is True
+    assert report["intact"] is True and report["bytes_received"] == report["bytes_sent"] >= 300_000
+    assert report["ok"] == (status == 0)
+
+
+def test_bench_gui_judges_each_tests_panel_placement_on_its_own(tmp_path: Any) -> None:
+    status, report = bench_gui_json(tmp_path, 1, 0.2, tests="both")
+    runs = report["runs"]
+    assert [(r["tests_front"], r["tests_live"]) for r in runs] == [(False, False), (True, True)]
+    assert report["engine_factor"] == pytest.approx(max(r["engine_factor"] for r in runs))
+    assert report["ok"] == (status == 0)
 
 
 def test_bench_gui_times_xterm_on_the_same_flood_under_xvfb(tmp_path: Any) -> None:
     """xterm (a test tool: .ci/run installs it) drains the same file on the window's private Xvfb."""
     env = {**os.environ, "HOME": str(tmp_path)}
     env.pop("QT_QPA_PLATFORM", None)
-    argv = [sys.executable, "-m", "app", "bench", "--gui", "--gui-runs", "1", "--gui-size-mb", "0.2"]
+    argv = [sys.executable, "-m", "app", "bench", "--gui", "--gui-runs", "1", "--gui-tests", "behind"]
+    argv += ["--gui-size-mb", "0.2"]
     done = subprocess.run(
         [*argv, "--gui-peers", "xterm", "--json"],
         capture_output=True,
@@ -181,7 +199,26 @@ def test_several_runs_are_judged_on_the_median_ratio_and_the_worst_stall_and_fra
     assert not GuiRuns([run(1.5), run(1.5, intact=False), run(1.5)]).ok  # bytes lost in one run
     assert not GuiRuns([]).ok
     text = "\n".join(report_runs(one_slow_minute))
-    assert "engine ratio   median 1.70x" in text and "result         ok" in text
+    assert "engine ratio   median Tests behind 1.70x" in text and "result         ok" in text
     assert text.count("\nrun ") == 3
     back = measurement_from_json(json.loads(json.dumps(_gui_json(run(1.5)))))
     assert back == run(1.5)
+
+
+def test_the_tests_panel_in_front_and_behind_are_each_held_to_the_limit() -> None:
+    def run(seconds: float, front: bool, live: bool | None = None) -> GuiMeasurement:
+        return GuiMeasurement(
+            10, 10, True, seconds, 80, 38.0, 10.0, 1.0, 100, "offscreen", cpu_seconds=seconds,
+            engine_seconds=1.0, engine_wall_seconds=1.0, tests_front=front, tests_live=front if live is None else live,
+        )  # fmt: skip
+
+    behind = [run(1.5, False), run(1.6, False), run(1.7, False)]
+    front_over = GuiRuns([*behind, run(2.1, True), run(2.2, True), run(2.3, True)])
+    assert front_over.mode_factor(False) == pytest.approx(1.6) and front_over.mode_factor(True) == pytest.approx(2.2)
+    assert front_over.engine_factor == pytest.approx(2.2) and not front_over.ok
+    text = "\n".join(report_runs(front_over))
+    assert "engine ratio   median Tests behind 1.60x, Tests in front 2.20x" in text
+    assert "run 4  Tests in front: 2.10 s wall" in text
+    assert GuiRuns([*behind, run(1.8, True), run(1.9, True), run(1.95, True)]).ok
+    assert not GuiRuns([*behind, run(1.8, True, live=False)]).ok  # "in front" but the model did not parse live
+    assert "the Tests panel was in front" in "\n".join(report(run(1.8, True)))
