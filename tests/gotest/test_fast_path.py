@@ -1,5 +1,6 @@
-"""The parser's fast way (whole chunks: only lines that may mean something go line by line, plain output is kept
-as blocks, ``=== RUN``/``--- PASS`` in fewer steps) gives exactly what the simple way (every line on its own,
+"""The parser's fast way (one regex scan per read finds the lines that may mean something; ``=== RUN`` and
+``--- PASS`` are taken from the scan's groups, other candidates go line by line, plain output and plain ``=== RUN``
+lines are kept as blocks; CR LF reads get a lighter scan) gives exactly what the simple way (every line on its own,
 ``GoTestRun.line_by_line``) gives: the same tree, lines, offsets, markers and changes, for any stream and any cut.
 """
 
