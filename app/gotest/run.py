@@ -72,7 +72,7 @@ class Status(str, enum.Enum):
 _FINAL = frozenset((Status.PASS, Status.FAIL, Status.SKIP))
 #: The members as module constants, for the hot paths: ``Status.FAIL`` goes through the enum's metaclass (~4x a
 #: global's cost).
-_RUN, _FAIL = Status.RUN, Status.FAIL
+_RUN, _FAIL, _PAUSED = Status.RUN, Status.FAIL, Status.PAUSED
 
 
 #: ``OutputLine(...)`` without the named tuple's own ``__new__`` (a Python function): a call less per line or block.
@@ -360,7 +360,8 @@ _SECONDS = re.compile(r"(\d+(?:\.\d+)?)s\b")
 #: :meth:`GoTestRun._text` looks: ``--- `` in the first 40 bytes), word, then name (4) and seconds (5), or a name
 #: without seconds (6) — with at most an SGR before ``---`` and one after the word.  Why not ``(.+?)`` as in
 #: :data:`_RESULT`: a lazy name tries the rest of the pattern at each of its bytes, 1.5x the cost of the whole
-#: scan; the seconds can only close the line, so the longest name before them is the shortest too.  The last branch
+#: scan; the seconds can only close the line, so the longest name before them is the shortest too.  Groups 7-8: a
+#: ``=== PAUSE/CONT   name`` line (``t.Parallel()``), perhaps in one SGR colour as gotestsum paints it.  The last branch
 #: (no group): any other line :meth:`GoTestRun._line` may take for more than output — one starting as an event, a
 #: package result, a build header or JSON does (``=``, ``o``, ``F``, ``?``, ``#``, ``{``), or with blanks and
 #: ``--- `` in its first 40 bytes, or an ESC or a CR before its end (its clean text could start any way).  Every
@@ -371,6 +372,8 @@ _EVENTS = (
     rb"=== RUN +([^\s\x1b](?:[^\r\n\x1b]*[^\s\x1b])?)[ \t\f\v]*\r*(?=\n)"
     rb"|([ \t]{0,36}+)(?:\x1b\[[0-9;]*+m)?+--- (PASS|FAIL|SKIP)(?:\x1b\[[0-9;]*+m)?+: "
     rb"(?:([^\r\n\x1b]+) \((\d+(?:\.\d+)?)s\)|([^\r\n\x1b]*[^\s\x1b]))[ \t\f\v]*+\r*+(?=\n)"
+    rb"|(?:\x1b\[[0-9;]*+m)?+=== (PAUSE|CONT) +([^\s\x1b](?:[^\r\n\x1b]*[^\s\x1b])?)"
+    rb"[ \t\f\v]*+(?:\x1b\[[0-9;]*+m)?+[ \t\f\v]*+\r*+(?=\n)"
 )
 _SCAN = re.compile(_EVENTS + rb"|(?:[=oF?#{]|[ \t\f\v\r]{0,36}+--- |[^\n\x1b\r]*+(?:\x1b|\r[^\n]))[^\n]*+(?=\n))")
 #: :data:`_SCAN` for a read where every CR ends a line (CR LF, as a pty writes), 1.4-1.6x faster: the last branch
@@ -492,8 +495,8 @@ class GoTestRun:
     def _whole_lines(self, data: bytes, start: int, end: int, offset: int) -> None:
         """The fast way, same result (a hypothesis test holds it to :meth:`_each_line`).  One compiled regex
         (:data:`_SCAN`) finds, in C, the lines that may mean something; Python runs once per such line, never per
-        plain line.  ``=== RUN`` and ``--- PASS/FAIL/SKIP`` in their common shapes are taken from the scan's own
-        groups, here, inline (most lines of a flood of short tests are these: a call or an object less per event
+        plain line.  ``=== RUN/PAUSE/CONT`` and ``--- PASS/FAIL/SKIP`` in their common shapes are taken from the scan's
+        own groups, here, inline (most lines of a flood of short tests are these: a call or an object less per event
         is what the fast way is for); every other candidate goes through :meth:`_line`.  The plain lines between
         them go to whichever node takes output now, as one block (:meth:`_plain_lines`) — and a plain ``=== RUN``
         line opens the block of its own test's output: it is kept as bytes like them, no :class:`OutputLine`."""
@@ -547,7 +550,6 @@ class GoTestRun:
             if kind is None:
                 self._line(data[s : plain - 1], offset + s, offset + plain)
                 continue
-            # --- PASS/FAIL/SKIP: name (0.01s), perhaps coloured: as _text → _result take it
             text = data[s : plain - 1].rstrip(b"\r")
             # find, not `in`: bytes.__contains__ first tries the argument as an int and raises (a TypeError per call)
             clean = text if text.find(b"\x1b") < 0 else _ANSI.sub(b"", text)
@@ -555,8 +557,17 @@ class GoTestRun:
                 OutputLine, (offset + s, offset + s + len(text), offset + plain, self._line_no, clean, encoding)
             )
             self._line_no += 1
-            self._build = None
             pkg = self._pending or self._pending_package()
+            if kind == 8:  # === PAUSE/CONT   name, perhaps coloured: as _text → _on_event → _apply_event take it
+                self._build = self._report = None
+                test = self._test(pkg, m[8].decode(encoding, "replace"))
+                test.status = _PAUSED if m[7] == b"PAUSE" else _RUN
+                test.log.add(line)
+                self._current = test
+                changes += 1
+                continue
+            # --- PASS/FAIL/SKIP: name (0.01s), perhaps coloured: as _text → _result take it
+            self._build = None
             if kind == 5:  # with its seconds
                 name = m[4].decode(encoding, "replace")
                 test = pkg.all_tests.get(name) or self._test(pkg, name)

@@ -98,7 +98,10 @@ def go_line(draw: st.DrawFn, kinds: st.SearchStrategy[int] = ALL_KINDS) -> bytes
                 [f"=== RUN\t{name}", "=== RUN", "=== RUN ", "=== RUN    ", f"=== RUN{name}", f"=== RUN   {name}  \t",
                  f"=== RUN   {name}\x1b[1m!", f"{colour}=== RUN   {name}{reset}", f"=== RUN   {name} x\ty",
                  f" === RUN {name}",
-                 f"=== RUN   {name}\v", f"=== RUN \t {name}", f"=== RUN   {name}\x00", f"=== RUN   {name}\rx"]
+                 f"=== RUN   {name}\v", f"=== RUN \t {name}", f"=== RUN   {name}\x00", f"=== RUN   {name}\rx",
+                 f"{colour}=== PAUSE {name}{reset}", f"{colour}=== CONT  {name}  {reset} ", f"=== CONT\t{name}",
+                 f"\x1b[33m=== PAUSE {name}\x1b[K", f"=== PAUSE {name}\x1b[0m x", f"{colour}  === CONT  {name}",
+                 f"=== PAUSE {name}\x1b[0m\x1b[0m", f"=== PAUSED {name}", f"=== CONT  {name}\rx"]
             )
         )  # fmt: skip
     elif kind == 24:  # the same test again: -count=N, or a name reused after its result
