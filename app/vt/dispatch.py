@@ -17,7 +17,7 @@ from .catalogue import CATALOGUE
 from .parser import Groups, Params, Parser, _parse, parse_params
 from .screen import Screen
 from .style import BG_FIELD, BG_SHIFT, FG_FIELD, FG_SHIFT, RGB_FLAG, TRUE_COLOUR_BITS, SgrOp, compile_sgr
-from .width import text_width
+from .width import ZERO_MARK, cells, text_width
 
 __all__ = ["TERMINAL_NAME", "Dispatcher"]
 
@@ -122,8 +122,11 @@ _NUM_OF = _NUM.get
 #: The start of a piece of a block the parser hands to ``csi_runs`` (cut at each ``ESC [``): the CSI's text (DEC
 #: private marker, parameters, final), then the printable run after it.  A ``str.split`` and, only for a piece that
 #: is not a kept CSI text, this match cost ~1,000 instructions per CSI less than a regex split or ``findall``
-#: (each step of ``sre`` costs ~1,500 to set up).
-_CSI_HEAD = re.compile(r"(\??[0-9:;]*+[@-ac-~])(.*)", re.DOTALL)
+#: (each step of ``sre`` costs ~1,500 to set up).  A DEL stands for BS then DCH (``_BACK_DELETE``).
+_CSI_HEAD = re.compile(r"(\??[0-9:;]*+[@-ac-~\x7f])(.*)", re.DOTALL)
+#: What ``csi_runs`` makes of BS then DCH (a line editor's backspace in the middle of a line): a CSI-like piece of a
+#: DEL, which no block holds, kept as the DEL "typed" (``Screen.line_keys``).
+_BACK_DELETE = "\x1b[\x7f"
 #: How many CSI texts ``csi_runs`` keeps the action of (the table starts again when full).
 _ACTIONS_KEPT = 4096
 #: How ``Dispatcher._action_of`` binds a CSI's parameters to its screen method: a count (0 or absent means 1), a
@@ -192,7 +195,10 @@ class Dispatcher:
         #: The parser's direct route to control handlers (see ``Perform``).
         self.controls = self._c0
         #: CSI text → what it does: an SGR's ``(keep, put)``, else a callable without arguments (``_action_of``).
-        self._actions: dict[str, Callable[[], None] | SgrOp] = {}
+        #: Also a piece of ``csi_runs`` (a CSI's text and the run after it) that types a character as a line editor
+        #: does (``@k``, ``2@修``: ICH of its width, then the character) → ``(None, character)`` (``_typed``).
+        self._actions: dict[str, Callable[[], None] | SgrOp | tuple[None, str]] = {}
+        self._clear_actions()
         #: Private marker and final → the screen method ``_action_of`` binds parameters to, and how (the
         #: ``csi_raw`` handlers read their parameters the same way).
         self._bound: dict[str, tuple[Callable[..., None], int]] = {
@@ -209,10 +215,14 @@ class Dispatcher:
         }
         #: CSI texts whose action is a screen method without arguments: insert mode, which a line editor switches
         #: around every word, a frame and a mode lookup less than ``set_ansi_mode`` with the mode bound (DEC modes:
-        #: ``Screen.dec_mode_action``).
+        #: ``Screen.dec_mode_action``), and CUB 1.
         self._plain: dict[str, Callable[[], None]] = {
             "4h": screen.insert_mode_on,
             "4l": screen.insert_mode_off,
+            # CUB 1 is BS (a line editor's, which ``csi_runs`` takes as CUB 1).
+            "D": screen.backspace,
+            "0D": screen.backspace,
+            "1D": screen.backspace,
         }
         #: The parser's direct route to the CSIs full-screen programs send most (see ``Perform``): final byte
         #: (``"?"`` + final for DEC private ones) → a handler of the raw parameter text.
@@ -240,8 +250,9 @@ class Dispatcher:
             fn(values, groups)
 
     def csi_runs(self, block: str) -> bool:
-        """CSIs, each with the printable run after it (see ``Perform``): a full-screen program's redraw, one
-        call from the parser instead of a trip round its loop per sequence.  True if the last run is not empty.
+        """CSIs and BSs, each with the printable run after it (see ``Perform``): a full-screen program's redraw, a
+        line editor's corrections, one call from the parser instead of a trip round its loop per sequence.  True if
+        the last run is not empty.
 
         Each CSI's text (``12;40H``, ``?25l``) is looked up in ``_actions``: what it does, ready to call without
         arguments (the screen method with its parameters bound), built the first time the text is seen.
@@ -251,8 +262,14 @@ class Dispatcher:
         screen = self.screen
         draw = self.print
         run = ""
+        if "\x08" in block:
+            # A backspace in the middle of a line (BS then DCH) is kept as a DEL "typed" (``_BACK_DELETE``); BS is
+            # CUB 1 (``cursor_back(1)`` either way, reverse wraparound included), found in ``_actions`` like any
+            # kept CSI.
+            block = block.replace("\x08\x1b[P", _BACK_DELETE).replace("\x08", "\x1b[D")
         pieces = block.split("\x1b[")
         del pieces[0]  # the empty text before the first CSI
+        typed = None  # characters each typed as ICH of its width and the character (DEL: a backspace deleting)
         for piece in pieces:
             # A piece is a CSI's text and the run after it.  Most CSIs of a redraw have no run after them, so the
             # piece itself is looked up first (a kept text is a whole CSI, so it never equals a piece with a run).
@@ -260,6 +277,12 @@ class Dispatcher:
             if action is None:
                 seq, run = head(piece).groups()  # type: ignore[union-attr]  # the parser checked: a CSI starts each
                 if run and seq[-1] == "@" and (count := _NUM_OF(seq[:-1])) is not None:
+                    if len(run) == 1 and self._typed(piece, count or 1, run):
+                        typed = run if typed is None else typed + run
+                        continue
+                    if typed is not None:
+                        screen.line_keys(typed)
+                        typed = None
                     # ICH and the characters for the room it opens (a line editor inserting): one screen step.
                     screen.insert_text(count or 1, run)
                     continue
@@ -269,14 +292,50 @@ class Dispatcher:
             else:
                 run = ""
             if type(action) is tuple:  # cheaper than isinstance here (a name lookup and a call less per CSI)
-                # SGR, inline (``_raw_sgr``): the pen's AND and OR, a call less per colour change.
                 keep, put = action
-                screen.sid = screen.sid & keep | put
+                if keep is None:
+                    # A typed character (``_typed``) or a backspace deleting (DEL): the keystrokes in a row go to the
+                    # screen at once, before anything else acts.
+                    typed = put if typed is None else typed + put  # type: ignore[operator]  # a typed character's
+                    if run:  # a backspace deleting, then text
+                        screen.line_keys(typed)  # type: ignore[arg-type]
+                        typed = None
+                        draw(run)
+                    else:
+                        run = "" if put == "\x7f" else put  # type: ignore[assignment]  # REP repeats no DEL
+                    continue
+                if typed is not None:
+                    screen.line_keys(typed)
+                    typed = None
+                # SGR, inline (``_raw_sgr``): the pen's AND and OR, a call less per colour change.
+                screen.sid = screen.sid & keep | put  # type: ignore[operator]  # an SGR's
             else:
+                if typed is not None:
+                    screen.line_keys(typed)
+                    typed = None
                 action()  # type: ignore[operator]  # not a tuple: a callable (mypy narrows only the ``is`` branch)
             if run:
                 draw(run)
+        if typed is not None:
+            screen.line_keys(typed)
         return run != ""
+
+    def _clear_actions(self) -> None:
+        """Empty ``_actions`` (when full), keeping the piece a backspace deleting becomes in ``csi_runs``."""
+        self._actions.clear()
+        self._actions[_BACK_DELETE[2:]] = (None, "\x7f")
+
+    def _typed(self, piece: str, count: int, char: str) -> bool:
+        """Whether *piece* (``@k``, ``2@修``) types *char* as a line editor does, ICH of its width then the character;
+        if so, *char* is kept as the piece's (``csi_runs`` then inserts a word of such pieces at once)."""
+        laid = cells(char)
+        if len(laid) != count or ZERO_MARK in laid:
+            return False
+        actions = self._actions
+        if len(actions) >= _ACTIONS_KEPT:
+            self._clear_actions()
+        actions[piece] = (None, char)
+        return True
 
     def _action_of(self, seq: str) -> Callable[[], None] | SgrOp:
         """What the CSI of text *seq* (private marker, parameters, final) does, kept in ``_actions``: for an SGR its
@@ -295,7 +354,7 @@ class Dispatcher:
                 if params not in self._sgr_ops:
                     return op  # a one-off true colour
             if len(actions) >= _ACTIONS_KEPT:
-                actions.clear()
+                self._clear_actions()
             actions[seq] = op
             return op
         action: Callable[[], None] | None = self._plain.get(seq)
@@ -329,7 +388,7 @@ class Dispatcher:
             else:
                 action = partial(self.csi_dispatch, private, params, "", final)
         if len(actions) >= _ACTIONS_KEPT:
-            actions.clear()
+            self._clear_actions()
         actions[seq] = action
         return action
 

@@ -73,8 +73,9 @@ class Perform(Protocol):
     # follow a printed character, so REP repeats nothing (xterm forgets its last character once any control
     # or sequence is parsed in the ground state; a control inside an unfinished sequence does not count).
     # Optionally, ``csi_runs(block) -> bool``: *block* is one or more CSIs, each ``CSI [?] [0-9:;]* final`` (no
-    # intermediates, final not ``b``) followed by a printable run, maybe empty; exactly what ``csi_dispatch`` then
-    # ``print`` (for a non-empty run) of each do, in order; returns whether the last run was not empty.
+    # intermediates, final not ``b``), and BSs, each followed by a run of printable characters and BSs, maybe
+    # empty; exactly what ``csi_dispatch``, ``execute`` (for a BS) and ``print`` (for each printable run) do, in
+    # order; returns whether the block ends in a printed character.
     # Optionally, ``csi_raw``: a mapping from a CSI's final byte (with its private marker before it, if any) to a
     # callable taking the raw parameter text, which the fast path calls instead of ``csi_dispatch`` for a CSI
     # without intermediates; it must do exactly what ``csi_dispatch`` does.
@@ -340,8 +341,9 @@ _FAST_CR_CR_LF = re.compile(_FAST_TOKENS % r"\r\r?\n")
 # Whole lines of printables, HTs, NELs and SGRs (the C1 controls are what UTF-8 output of U+0085 and U+009B
 # decodes to); possessive, so a partial line at the end fails without backtracking.
 _LINES = re.compile(rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+)*+\r\n)++")
-# CSIs without intermediates (a DEC private marker allowed), each with the printable run after it; not REP.
-_CSI_BLOCK = re.compile(rf"(?:\x1b\[\??[0-9:;]*+[@-ac-~]{_RUN}*+)++")
+# CSIs without intermediates (a DEC private marker allowed; not REP) and BSs, each with the printable characters
+# and BSs after it: a full-screen program's redraw, a line editor's corrections (``csi_runs``).
+_CSI_BLOCK = re.compile(r"(?:(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[^\x00-\x07\x09-\x1f\x7f-\x9f]*+)++")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
 _SGR_BLOCK = re.compile(rf"(?:\x1b\[[0-9:;]*m{_RUN}+)+")
 _PRINT_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f]+")
@@ -443,10 +445,11 @@ class Parser:
                     if (
                         csi_runs is not None
                         and pos < n
-                        and text[pos] == "\x1b"  # a look before the regex: most runs end at a control
+                        and text[pos] in "\x1b\x08"  # a look before the regex: most runs end at a control
                         and (block := _CSI_BLOCK.match(text, pos)) is not None
                     ):
-                        # More CSIs follow (a full-screen program's redraw): reported in one call.
+                        # More CSIs or BSs follow (a full-screen program's redraw, a line editor's corrections):
+                        # reported in one call.
                         pos = block.end()
                         printed_at = pos if csi_runs(block.group()) else -1
                     continue
@@ -460,10 +463,17 @@ class Parser:
             elif g == 9:
                 newline()
             elif g == 10:
+                c = m.group(10)
+                if c == "\x08" and csi_runs is not None and pos < n and text[pos] in "\x1b\x08":
+                    # A line editor moving back (BSs, then CSIs: DCH, ICH and the character…): one call.
+                    block = _CSI_BLOCK.match(text, pos - 1)
+                    pos = block.end()  # type: ignore[union-attr]  # a BS starts a block
+                    printed_at = pos if csi_runs(block.group()) else -1  # type: ignore[union-attr]
+                    continue
                 if route is not None:
-                    route(m.group(10))()
+                    route(c)()
                 else:
-                    perform.execute(m.group(10))
+                    perform.execute(c)
             elif g == 11:
                 perform.esc_dispatch("", m.group(11))
             elif g == 13:

@@ -105,7 +105,8 @@ class Line:
             start -= 1
         if end < cols and t[end] == PH:
             end += 1
-        self.text = t[:start] + BLANK * (end - start) + t[end:]
+        # Erasing to the end (EL, a repaint's line ends): a slice and a concatenation less.
+        self.text = t[:start] + BLANK * (end - start) if end == cols else t[:start] + BLANK * (end - start) + t[end:]
         if bsid or self.styles is not None:
             self.set_styles(start, end, bsid, cols)
         if self.marks:
@@ -157,10 +158,11 @@ class Line:
             self.unsplit(x)
             self.unsplit(end)
             t = self.text
-        seg = t[x:end]
-        if count < len(seg) and seg[count] == PH:
-            seg = seg[:count] + BLANK + seg[count + 1 :]  # a wide character lost its left half
-        self.text = t[:x] + seg[count:] + BLANK * count + t[end:]
+        kept = t[x + count : end]
+        if kept and kept[0] == PH:
+            kept = BLANK + kept[1:]  # a wide character lost its left half
+        # Without a right margin nothing follows *end* (a line editor's DCH): a slice and a concatenation less.
+        self.text = t[:x] + kept + BLANK * count if end == cols else t[:x] + kept + BLANK * count + t[end:]
         styles = self.styles
         if styles is not None or bsid:
             if styles is None:

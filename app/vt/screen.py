@@ -323,6 +323,52 @@ class Screen:
         self.insert_chars(count)
         self.draw(text)
 
+    def line_keys(self, keys: str) -> None:
+        """Keystrokes a line editor echoes in the middle of a line, in order: a DEL for a backspace deleting (BS then
+        DCH 1), any other character typed as ICH of its width then the character (``insert_typed``)."""
+        if "\x7f" not in keys:
+            self.insert_typed(keys)
+            return
+        n = len(keys)
+        i = 0
+        while i < n:
+            j = i
+            if keys[i] == "\x7f":
+                while j < n and keys[j] == "\x7f":
+                    j += 1
+                self.backspace_delete(j - i)
+            else:
+                j = keys.find("\x7f", i)
+                if j < 0:
+                    j = n
+                self.insert_typed(keys[i:j])
+            i = j
+
+    def backspace_delete(self, count: int) -> None:
+        """BS then DCH 1, *count* times (a line editor's backspace in the middle of a line, the key held).  Without
+        reverse wraparound and left/right margins it is CUB *count* then DCH *count*: each BS moves one column left
+        (or stays at the first) and each DCH takes the cell there, pulling the rest left, so the cells taken are the
+        *count* before the cursor (or from the first column on), as one DCH from where the BSs end takes them."""
+        if not self._lr and (not self._reverse_wrap or not self.autowrap):
+            self.cursor_back(count)
+            self.delete_chars(count)
+            return
+        for _ in range(count):
+            self.cursor_back(1)
+            self.delete_chars(1)
+
+    def insert_typed(self, text: str) -> None:
+        """Each character of *text* typed as ICH of its width then the character (``CSI @ k``, ``CSI 2 @ 修``: a
+        word readline or zsh inserts a keystroke at a time), as ``insert_text`` of each in turn.  When the word ends
+        before the edge it is one string operation: each step would shift the row's end one character further
+        right and write at the next column, which is inserting the whole word (``_insert_run``)."""
+        if self._simple and not self._charsets_active and not self.pending_wrap:
+            mapped = text if text.isascii() else cells(text)
+            if self.x + len(mapped) < self.cols and self._insert_run(mapped):
+                return
+        for char in text:
+            self.insert_text(1 if char.isascii() else len(cells(char)), char)
+
     def _insert_run(self, cells: str) -> bool:
         """Print laid-out *cells* in insert mode (or as ICH of their width then a write), without left/right margins,
         the cursor not pending a wrap and the run ending before the edge: ``insert_blanks`` and ``write`` folded into
@@ -1054,8 +1100,17 @@ class Screen:
         self.on_bell()
 
     def backspace(self) -> None:
-        """BS: one column left, stopping at the left margin (or wrapping back, with DECAWM and mode 45/1045)."""
-        self.cursor_back(1)
+        """BS (and CUB 1): one column left, stopping at the left margin (or wrapping back, with DECAWM and mode
+        45/1045).  ``cursor_back(1)`` without reverse wraparound, inline: a line editor sends one per keystroke it
+        moves back over.  From the left margin it stays; from anywhere else it steps left, which from left of the
+        margin stops at the first column."""
+        if self._reverse_wrap and self.autowrap:
+            self.cursor_back(1)
+            return
+        self.pending_wrap = False
+        x = self.x
+        if x and x != self.left:
+            self.x = x - 1
 
     def tab(self, count: int = 1) -> None:
         """HT / CHT: to the next tab stop, stopping at the right margin; nothing while a wrap is pending."""

@@ -116,3 +116,16 @@ def test_cells_moved_sideways_keep_their_writers() -> None:
                                      b"l", b"d"]
     deleted = b"hello world\r\x1b[1P\r\n"  # DCH 1: "ello world", the blank at the end written by the DCH
     assert _writers(deleted)[:11] == [b"e", b"l", b"l", b"o", b" ", b"w", b"o", b"r", b"l", b"d", b"\x1b[1P"]
+
+
+def test_a_line_editors_keystrokes_taken_at_once_are_traced_to_their_own_bytes() -> None:
+    """The engine takes a line editor's corrections in one step (BSs, a word typed as ICH and a character each,
+    BS then DCH in a row: ``Dispatcher.csi_runs``); the trace replays them token by token, gets the same row (else
+    it would refuse it) and credits each cell to its own bytes."""
+    data = b"$ make ps\x08\x08\x08\x08\x1b[@x\x1b[@y\x08\x08\x08\x1b[P\x08\x1b[P\r\n"  # "$ mxye ps"
+    assert _row(data).rstrip() == "$ mxye ps"
+    writers = _writers(data)
+    assert writers[:10] == [b"$", b" ", b"m", b"x", b"y", b"e", b" ", b"p", b"s", b"\x1b[P"]
+    recalled = "$ make ps\x08\x08\x08\x1b[@k\x1b[@u\x1b[2@中\x08\x08\x08\x1b[P\x08\x1b[P\x08\x08new\x1b[K\r\n".encode()
+    assert _row(recalled).rstrip() == "$ manew"
+    assert _writers(recalled)[:7] == [b"$", b" ", b"m", b"a", b"n", b"e", b"w"]
