@@ -70,6 +70,13 @@ class Status(str, enum.Enum):
 
 #: The statuses a test ends in (a set: ``Status.PASS`` is a slow attribute lookup on a hot path).
 _FINAL = frozenset((Status.PASS, Status.FAIL, Status.SKIP))
+#: The members as module constants, for the hot paths: ``Status.FAIL`` goes through the enum's metaclass (~4x a
+#: global's cost).
+_RUN, _FAIL, _PAUSED = Status.RUN, Status.FAIL, Status.PAUSED
+
+
+#: ``OutputLine(...)`` without the named tuple's own ``__new__`` (a Python function): a call less per line or block.
+_new_tuple = tuple.__new__
 
 
 class OutputLine(NamedTuple):
@@ -92,17 +99,17 @@ class OutputLine(NamedTuple):
         return self.raw.decode(self.encoding, "replace")
 
 
-class _Block:
+class _Block(NamedTuple):
     """Plain output lines kept as the bytes they came in (every line ends in LF, none holds ESC or a CR but at
-    its end): cut into :class:`OutputLine` objects only when someone reads the node's lines."""
+    its end): cut into :class:`OutputLine` objects only when someone reads the node's lines.
 
-    __slots__ = ("data", "encoding", "line_no", "offset")
+    A named tuple (made with ``tuple.__new__``): no ``__init__`` to run per block, and the garbage collector stops
+    tracking a tuple of bytes, ints and a str after its first look, where a slots object is traversed for good."""
 
-    def __init__(self, data: bytes, offset: int, line_no: int, encoding: str) -> None:
-        self.data = data
-        self.offset = offset
-        self.line_no = line_no
-        self.encoding = encoding
+    data: bytes
+    offset: int
+    line_no: int
+    encoding: str
 
     def lines(self) -> Iterator[OutputLine]:
         pos, line_no, encoding = self.offset, self.line_no, self.encoding
@@ -148,7 +155,7 @@ class LineLog:
             for _ in range(room):
                 cut = data.index(b"\n", cut) + 1
             end, n = cut, room
-        self._items.append(_Block(data[start:end], offset + start, line_no, encoding))
+        self._items.append(_new_tuple(_Block, (data[start:end], offset + start, line_no, encoding)))
         self._count += n
         self._blocks = True
 
@@ -174,7 +181,7 @@ class LineLog:
         return self._count
 
 
-@dataclass
+@dataclass(slots=True)
 class TestNode:
     """A test or subtest.  ``name`` is the full name Go prints (``Test加法/子测试_1``); ``attempts``
     counts ``=== RUN`` lines (``-count=N`` runs a test N times; the last attempt's result is shown)."""
@@ -345,11 +352,41 @@ _RESULT = re.compile(rb"^(\s*)--- (PASS|FAIL|SKIP): (.+?)(?: \((\d+(?:\.\d+)?)s\
 _PACKAGE = re.compile(rb"^(ok|FAIL|\?)[ \t]*\t(\S+)(?:[ \t]+(.*?))?\s*$")
 _BUILD_HEADER = re.compile(rb"^# (\S+)(?: \[\S+\])?\s*$")
 _SECONDS = re.compile(r"(\d+(?:\.\d+)?)s\b")
-#: First bytes of the lines that may be more than output (:meth:`GoTestRun._whole_lines`): events (``=== ``),
-#: package results (``ok``, ``FAIL``, ``?``), build headers (``# ``), JSON (``{``).  Lines with ``--- `` where
-#: :meth:`GoTestRun._text` looks for it, or with an ESC or a CR before their end (their clean text could start any
-#: way), are looked at too; every other line is plain output.
-_HEAD_BYTES = frozenset((b"=", b"o", b"F", b"?", b"#", b"{"))
+#: The lines that may be more than output, found in one pass over a read (:meth:`GoTestRun._whole_lines`).  Each
+#: match starts at the LF before its line and ends before the line's LF: a pattern that starts with a literal is
+#: searched for by sre's prefix scan, not tried at every byte (``^`` with ``re.M`` costs 3x more).  Group 1: a
+#: ``=== RUN   name`` line with no ESC and no CR but at its end (the name as :data:`_EVENT` takes it: up to its last
+#: non-blank).  Groups 2-6: a result line as :data:`_RESULT` takes it after the ANSI strip — indent (where
+#: :meth:`GoTestRun._text` looks: ``--- `` in the first 40 bytes), word, then name (4) and seconds (5), or a name
+#: without seconds (6) — with at most an SGR before ``---`` and one after the word.  Why not ``(.+?)`` as in
+#: :data:`_RESULT`: a lazy name tries the rest of the pattern at each of its bytes, 1.5x the cost of the whole
+#: scan; the seconds can only close the line, so the longest name before them is the shortest too.  Groups 7-8: a
+#: ``=== PAUSE/CONT   name`` line (``t.Parallel()``), perhaps in one SGR colour as gotestsum paints it.  The last branch
+#: (no group): any other line :meth:`GoTestRun._line` may take for more than output — one starting as an event, a
+#: package result, a build header or JSON does (``=``, ``o``, ``F``, ``?``, ``#``, ``{``), or with blanks and
+#: ``--- `` in its first 40 bytes, or an ESC or a CR before its end (its clean text could start any way).  Every
+#: line it skips is plain output.  Possessive quantifiers: no backtracking where it cannot change the result.
+#: Kept in pieces: the last branch differs in :data:`_SCAN_CRLF`.
+_EVENTS = (
+    rb"\n(?:"
+    rb"=== RUN +([^\s\x1b](?:[^\r\n\x1b]*[^\s\x1b])?)[ \t\f\v]*\r*(?=\n)"
+    rb"|([ \t]{0,36}+)(?:\x1b\[[0-9;]*+m)?+--- (PASS|FAIL|SKIP)(?:\x1b\[[0-9;]*+m)?+: "
+    rb"(?:([^\r\n\x1b]+) \((\d+(?:\.\d+)?)s\)|([^\r\n\x1b]*[^\s\x1b]))[ \t\f\v]*+\r*+(?=\n)"
+    rb"|(?:\x1b\[[0-9;]*+m)?+=== (PAUSE|CONT) +([^\s\x1b](?:[^\r\n\x1b]*[^\s\x1b])?)"
+    rb"[ \t\f\v]*+(?:\x1b\[[0-9;]*+m)?+[ \t\f\v]*+\r*+(?=\n)"
+)
+_SCAN = re.compile(_EVENTS + rb"|(?:[=oF?#{]|[ \t\f\v\r]{0,36}+--- |[^\n\x1b\r]*+(?:\x1b|\r[^\n]))[^\n]*+(?=\n))")
+#: :data:`_SCAN` for a read where every CR ends a line (CR LF, as a pty writes), 1.4-1.6x faster: the last branch
+#: does not read every line to its end for an ESC or a CR.  Without a CR inside, a line's clean text starts with its
+#: first byte unless that is an ESC, so it can only be more than output if that byte can start an event, a package
+#: line, a build header or JSON (``=``, ``o``, ``F``, ``?``, ``#``, ``{``), or is an ESC or ``-``, or if blanks come
+#: first and then an ESC or ``-`` (an indented result).  A line with an ESC further on is plain output but not kept
+#: as its bytes (its escapes are stripped): :meth:`GoTestRun._whole_lines` finds it among the plain lines it skipped
+#: (one ``find`` per gap between matches) and sends those lines one at a time through :meth:`GoTestRun._line`.
+_SCAN_CRLF = re.compile(_EVENTS + rb"|(?:[=oF?#{\x1b-]|[ \t\f\v]++[\x1b-])[^\n]*+(?=\n))")
+#: A CR that does not end a line (a progress line redrawn in place): where one is, :data:`_SCAN` and not
+#: :data:`_SCAN_CRLF` (a search, 2.5x faster than comparing the counts of CR and CR LF).
+_INNER_CR = re.compile(rb"\r[^\n]")
 #: A source location as Go's testing package prints it before a t.Error/t.Log message: ``name_test.go:29:``.
 _GO_LOCATION = re.compile(rb"(?<![\w.\-])[\w.\-]+\.go:\d+:")
 _STATUS_WORD = {b"PASS": Status.PASS, b"FAIL": Status.FAIL, b"SKIP": Status.SKIP}
@@ -456,66 +493,127 @@ class GoTestRun:
             start = nl + 1
 
     def _whole_lines(self, data: bytes, start: int, end: int, offset: int) -> None:
-        """The fast way, same result (a hypothesis test holds it to :meth:`_each_line`): only the lines that can
-        mean something (:func:`_may_mean`) go through :meth:`_line`; the plain lines between them go to whichever
-        node takes output now, as one block (:meth:`_plain_lines`)."""
-        pos = plain = start
-        line, event = self._line, self._event
-        for raw in data[start:end].split(b"\n")[:-1]:
-            nxt = pos + len(raw) + 1
-            if raw[:1] in _HEAD_BYTES or b"--- " in raw[:40] or b"\x1b" in raw or b"\r" in raw[:-1]:
-                if pos > plain:
-                    self._plain_lines(data, plain, pos, offset)
-                if not event(raw, offset + pos, offset + nxt):
-                    line(raw, offset + pos, offset + nxt)
-                plain = nxt
-            pos = nxt
-        if end > plain:
-            self._plain_lines(data, plain, end, offset)
-
-    def _event(self, raw: bytes, start: int, nxt: int) -> bool:
-        """``=== RUN`` and ``--- PASS/FAIL/SKIP`` lines (coloured or not, without a CR inside), as :meth:`_line`
-        would take them but in fewer steps: most lines of a flood of short tests are these.  ``False``: not one
-        of them; :meth:`_line` takes it."""
-        text = raw.rstrip(b"\r")
-        end = start + len(text)
-        clean = _ANSI.sub(b"", text) if b"\x1b" in text else text
-        if b"\r" in clean:
-            return False
-        if clean[:8] == b"=== RUN ":
-            m = _EVENT.match(clean)
-            if m is None:
-                return False
-            line = OutputLine(start, end, nxt, self._line_no, clean, self.encoding)
+        """The fast way, same result (a hypothesis test holds it to :meth:`_each_line`).  One compiled regex
+        (:data:`_SCAN`) finds, in C, the lines that may mean something; Python runs once per such line, never per
+        plain line.  ``=== RUN/PAUSE/CONT`` and ``--- PASS/FAIL/SKIP`` in their common shapes are taken from the scan's
+        own groups, here, inline (most lines of a flood of short tests are these: a call or an object less per event
+        is what the fast way is for); every other candidate goes through :meth:`_line`.  The plain lines between
+        them go to whichever node takes output now, as one block (:meth:`_plain_lines`) — and a plain ``=== RUN``
+        line opens the block of its own test's output: it is kept as bytes like them, no :class:`OutputLine`."""
+        if start == 0:  # no LF before the first line for the scan to start at: that line goes the simple way
+            nl = data.index(b"\n")
+            self._line(data[:nl], offset, offset + nl + 1)
+            start = nl + 1
+            if start >= end:
+                return
+        plain = start
+        changes = 0
+        encoding = self.encoding
+        opened: TestNode | None = None  # the test whose === RUN line starts the plain lines from `plain` on
+        scan = _SCAN if _INNER_CR.search(data, start, end) else _SCAN_CRLF
+        for m in scan.finditer(data, start - 1, end):
+            s = m.start() + 1  # the match starts at the LF before its line
+            kind = m.lastindex
+            if s > plain:  # plain lines (and perhaps a === RUN first): a block for the node that takes output now
+                if self._report is None and data.find(b"\x1b", plain, s) < 0:  # as _plain_lines does, without a call
+                    n = data.count(b"\n", plain, s)
+                    target = self._build or self._current or self._pending
+                    if target is not None:
+                        log = target.log
+                        if log._count + n <= MAX_LINES_PER_NODE:  # LineLog.add_block, without the call
+                            block = (data[plain:s], offset + plain, self._line_no, encoding)
+                            log._items.append(_new_tuple(_Block, block))
+                            log._count += n
+                            log._blocks = True
+                        else:
+                            log.add_block(data, plain, s, offset, self._line_no, n, encoding)
+                        changes += 1
+                    self._line_no += n
+                else:
+                    self._plain_lines(data, plain, s, offset, opened)
+                opened = None
+            if kind == 1:  # === RUN   name: as _text → _on_event → _apply_event take it
+                plain = s  # the line stays in the gap: the first line of the block of the test's output
+                self._build = self._report = None
+                pkg = self._pending or self._pending_package()
+                name = m[1].decode(encoding, "replace")  # m[i], not m.group(i): no tuple of arguments
+                test = self._test(pkg, name)  # mostly a new one
+                test.attempts += 1
+                if test.status in _FINAL:  # -count=N: a new attempt starts over
+                    test.status, test.elapsed, test.result_line = _RUN, None, None
+                if test.parent is None or self.mark_subtests:
+                    self._mark(f"RUN {name}", offset + s)
+                self._current = opened = test
+                changes += 1
+                continue
+            plain = m.end() + 1
+            if kind is None:
+                self._line(data[s : plain - 1], offset + s, offset + plain)
+                continue
+            text = data[s : plain - 1].rstrip(b"\r")
+            # find, not `in`: bytes.__contains__ first tries the argument as an int and raises (a TypeError per call)
+            clean = text if text.find(b"\x1b") < 0 else _ANSI.sub(b"", text)
+            line = _new_tuple(
+                OutputLine, (offset + s, offset + s + len(text), offset + plain, self._line_no, clean, encoding)
+            )
             self._line_no += 1
-            self._build = self._report = None
             pkg = self._pending or self._pending_package()
-            name = m.group(2).decode(self.encoding, "replace")
-            test = pkg.all_tests.get(name) or self._test(pkg, name)
-            self._apply_event(test, "run", line)
-            self._current = test
-        else:
-            m = _RESULT.match(clean) if b"--- " in clean[:40] else None
-            if m is None:
-                return False
-            line = OutputLine(start, end, nxt, self._line_no, clean, self.encoding)
-            self._line_no += 1
+            if kind == 8:  # === PAUSE/CONT   name, perhaps coloured: as _text → _on_event → _apply_event take it
+                self._build = self._report = None
+                test = self._test(pkg, m[8].decode(encoding, "replace"))
+                test.status = _PAUSED if m[7] == b"PAUSE" else _RUN
+                test.log.add(line)
+                self._current = test
+                changes += 1
+                continue
+            # --- PASS/FAIL/SKIP: name (0.01s), perhaps coloured: as _text → _result take it
             self._build = None
-            secs = m.group(4)
-            test = self._result(m.group(3).decode(self.encoding, "replace"), _STATUS_WORD[m.group(2)],
-                                float(secs) if secs else None, line)
-            self._report = (test, _indent(clean))
-        self.generation += 1
-        return True
+            if kind == 5:  # with its seconds
+                name = m[4].decode(encoding, "replace")
+                test = pkg.all_tests.get(name) or self._test(pkg, name)
+                test.elapsed = float(m[5])
+            else:
+                name = m[6].decode(encoding, "replace")
+                test = pkg.all_tests.get(name) or self._test(pkg, name)
+            status = _STATUS_WORD[m[3]]
+            test.status = status
+            test.result_line = line
+            if status is _FAIL:
+                self._mark(f"FAIL {name}", offset + s)
+            test.log.add(line)
+            # Output after this belongs to whatever still runs: the innermost unfinished test around the current one.
+            current = self._current
+            while current is not None and (current.status in _FINAL or current is test):
+                current = current.parent
+            self._current = current
+            self._report = (test, len(m[2]))
+            changes += 1
+        if end > plain:
+            self._plain_lines(data, plain, end, offset, opened)
+        self.generation += changes
 
-    def _plain_lines(self, data: bytes, start: int, end: int, offset: int) -> None:
-        """Whole lines that are no event, no JSON and hold no ESC or inner CR: what :meth:`_plain` does to each,
-        done to all at once — except right after a result line, where each line's indent decides (``_report``)."""
+    def _plain_lines(self, data: bytes, start: int, end: int, offset: int, opened: TestNode | None = None) -> None:
+        """Whole lines that are no event and no JSON, and hold no CR but at their end: what :meth:`_plain` does to
+        each, done to all at once — except right after a result line, where each line's indent decides
+        (``_report``), and where a line holds an ESC (kept without its escapes, so not as the bytes that came): then
+        one at a time, through :meth:`_line`.  ``opened``: the lines start with that test's ``=== RUN`` line (no
+        ESC), already taken as an event: in a block it is the block's first line, else it is added first."""
+        if opened is not None and data.find(b"\x1b", start, end) >= 0:
+            nl = data.index(b"\n", start)
+            text = data[start:nl].rstrip(b"\r")
+            stop = offset + start + len(text)
+            opened.add_line(OutputLine(offset + start, stop, offset + nl + 1, self._line_no, text, self.encoding))
+            self._line_no += 1
+            self.generation += 1
+            start = nl + 1
         while self._report is not None and start < end:
             nl = data.index(b"\n", start)
             self._line(data[start:nl], offset + start, offset + nl + 1)
             start = nl + 1
         if start >= end:
+            return
+        if data.find(b"\x1b", start, end) >= 0:
+            self._each_line(data, start, end, offset)
             return
         n = data.count(b"\n", start, end)
         target = self._build or self._current or self._pending
@@ -586,9 +684,9 @@ class GoTestRun:
     def _line(self, raw: bytes, start: int, nxt: int, newline: bool = True) -> None:
         clean = raw.rstrip(b"\r")
         end = (nxt - 1 if newline else nxt) - (len(raw) - len(clean))
-        if b"\x1b" in clean:
+        if clean.find(b"\x1b") >= 0:  # find, not `in` (see _whole_lines)
             clean = _ANSI.sub(b"", clean)
-        if b"\r" in clean:  # a progress line redrawn in place: the terminal shows what came last
+        if clean.find(b"\r") >= 0:  # a progress line redrawn in place: the terminal shows what came last
             clean = clean.rsplit(b"\r", 1)[1]
         line = OutputLine(start, end, nxt, self._line_no, clean, self.encoding)
         if newline:
@@ -607,7 +705,7 @@ class GoTestRun:
                 self._report = None
                 self._on_event(m.group(1), self._decode(m.group(2)), line)
                 return True
-        elif b"--- " in raw[:40]:
+        elif raw.find(b"--- ", 0, 40) >= 0:
             m = _RESULT.match(raw)
             if m:
                 self._build = None
@@ -664,7 +762,7 @@ class GoTestRun:
         if node is not None:
             return node
         parent_name, sep, _ = name.rpartition("/")
-        parent = self._test(pkg, parent_name) if sep and parent_name else None
+        parent = (pkg.all_tests.get(parent_name) or self._test(pkg, parent_name)) if sep and parent_name else None
         node = TestNode(name, pkg, parent)
         pkg.all_tests[name] = node
         (parent.children if parent is not None else pkg.tests)[name] = node
@@ -835,7 +933,7 @@ class GoTestRun:
         return raw.decode(self.encoding, "replace")
 
     def _mark(self, label: str, offset: int) -> None:
-        marker = Marker(label, offset)
+        marker = _new_tuple(Marker, (label, offset))
         markers = self._markers
         if len(markers) == markers.maxlen:
             self.markers_dropped += 1
