@@ -4,8 +4,10 @@ is told once per turn of the loop, not per read."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import sys
+import time
 
 from app.session import OutputReceived
 from app.session.factory import command_plan, live_session
@@ -97,3 +99,29 @@ def test_a_hidden_bytes_panel_does_no_work_and_shows_the_tail_when_brought_to_th
     run_until(window, hex_view.isVisible)
     assert hex_view.refreshes == before + 1
     assert hex_view.model.row_of(session.bytelog.total_bytes - 1) in hex_view.visible_rows()  # it follows the tail
+
+
+def test_a_flood_the_tests_panel_shows_gives_the_model_a_slice_per_frame_then_all_of_it(window: MainWindow) -> None:
+    """The terminal first: while output keeps coming the model takes at most one short slice per frame period (it
+    lags behind a flood), and once output stops it catches up with every byte."""
+    from app.widgets import session_tab
+
+    window.show_panel("Tests")
+    session = live_session(command_plan([sys.executable, "-c", FLOOD]), backend="pty")
+    tab = window.open_session(session, title="flood")
+    assert tab.tests_live() is True
+    live_slices: list[float] = []
+    parse = tab._parse_tests_backlog
+
+    def watched(budget_s: float | None, keep: int = 0) -> bool:
+        if budget_s == session_tab.TESTS_LIVE_SLICE_S:
+            live_slices.append(time.monotonic())
+        return parse(budget_s, keep)
+
+    tab._parse_tests_backlog = watched  # type: ignore[method-assign]
+    run_until(window, lambda: session.exit_status is not None)
+    run_until(window, lambda: tab.tests_pending_bytes == 0 and tab.tests_so_far.find("TestFlood5999") is not None)
+    assert live_slices  # parsed while the output came…
+    gaps = [b - a for a, b in itertools.pairwise(live_slices)]
+    assert all(gap >= 0.9 * session_tab.TESTS_LIVE_PACE_MS / 1000 for gap in gaps), gaps  # …a slice per period
+    assert tab.tests_so_far.find("TestLast") is not None
