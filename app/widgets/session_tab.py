@@ -503,8 +503,13 @@ class SessionTab(QtWidgets.QWidget):
             self._tests_timer.start(int(TESTS_IDLE_MS - quiet_ms) + 1)
             return
         flooding = quiet_ms < TESTS_IDLE_MS and not self.session.recording
-        if flooding:
-            self._tests_live_at = time.monotonic()
+        if flooding:  # the panel shows it and output keeps coming: one slice per period (see _tests_turn)
+            now = time.monotonic()
+            wait_ms = TESTS_LIVE_PACE_MS - (now - self._tests_live_at) * 1000
+            if wait_ms > 0:
+                self._tests_timer.start(int(wait_ms) + 1)
+                return
+            self._tests_live_at = now
         done = self._parse_tests_backlog(TESTS_LIVE_SLICE_S if flooding else TESTS_SLICE_S)
         self.tests_parsed.emit()
         if not done:
