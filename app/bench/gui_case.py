@@ -116,8 +116,8 @@ class GuiMeasurement:
     #: to catch up (wall and CPU seconds; it parses in slices that keep the loop free).
     tests_catch_up_seconds: float = 0.0
     tests_catch_up_cpu: float = 0.0
-    #: Whether the Tests panel was in front (the go test model parsed each read as it came), and whether the tab
-    #: said so when the flood began (its ``tests_live``: what decides when the model parses).
+    #: Whether the Tests panel was in front (the go test model parsed while output came), and whether the tab said
+    #: so when the flood began (its ``tests_live``: what decides when the model parses).
     tests_front: bool = False
     tests_live: bool = False
     #: Terminals timed on the same flood (``--gui-peers``), and why there are none when they were asked for.
@@ -161,9 +161,15 @@ class GuiMeasurement:
         return all(p.seconds is not None and self.seconds < p.seconds for p in self.judged_peers)
 
     @property
+    def placed_as_asked(self) -> bool:
+        """The tab parsed live exactly when the Tests panel was in front (else the flood measured the other case)."""
+        return self.tests_live == self.tests_front
+
+    @property
     def ok(self) -> bool:
         return (
             self.intact
+            and self.placed_as_asked
             and self.max_stall_ms <= MAX_STALL_MS
             and self.fps >= MIN_FPS
             and self.engine_factor <= MAX_ENGINE_FACTOR
@@ -480,7 +486,7 @@ class GuiRuns:
     def ok(self) -> bool:
         return (
             bool(self.runs)
-            and all(m.intact and m.beats_peers and m.tests_live == m.tests_front for m in self.runs)
+            and all(m.intact and m.beats_peers and m.placed_as_asked for m in self.runs)
             and self.max_stall_ms <= MAX_STALL_MS
             and self.fps >= MIN_FPS
             and self.engine_factor <= MAX_ENGINE_FACTOR

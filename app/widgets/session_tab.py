@@ -66,10 +66,10 @@ STATUS_MS = 500
 TESTS_IDLE_MS = 50
 TESTS_SLICE_S = 0.008
 #: While output keeps coming and the Tests panel shows the run (no recording), the model takes at most one slice of
-#: this long (seconds) per this period (ms, about a frame): the terminal first.  A flood
-#: of ``go test -v`` is parsed at ~16 MB/s, slower than the engine shows it; parsing all of it as it came took
-#: the window from 1.6-1.8x to 2.9-3.2x the engine alone and 25 frames/s.  The tree follows a little behind during
-#: a flood and catches up at full speed once output pauses (TESTS_IDLE_MS).
+#: this long (seconds) per this period (ms, about a frame): the terminal first.  A flood of ``go test -v`` is parsed
+#: at ~16 MB/s, slower than the engine shows it; parsing all of it as it came took the window from 1.6-1.8x to
+#: 2.9-3.2x the engine alone and 25 frames/s.  The tree follows behind during a flood and catches up at full speed
+#: once output pauses (TESTS_IDLE_MS).
 TESTS_LIVE_SLICE_S = 0.003
 TESTS_LIVE_PACE_MS = 33
 
@@ -99,8 +99,8 @@ class SessionTab(QtWidgets.QWidget):
     by ``output``); ``tests_parsed()`` when the go test model caught up with output it had left for a quiet moment.
 
     The go test model (:attr:`tests_run`) is fed as output arrives while :attr:`tests_live` says someone
-    looks at it (the window: the Tests panel shows this tab; under a flood a share of each turn of the loop,
-    :data:`TESTS_LIVE_SLICE_S`, and all of it once output pauses) or the session is recorded (its markers go
+    looks at it (the window: the Tests panel shows this tab; under a flood one slice of :data:`TESTS_LIVE_SLICE_S`
+    per :data:`TESTS_LIVE_PACE_MS`, and all of it once output pauses) or the session is recorded (its markers go
     into the recording at their time).  Otherwise parsing waits for a quiet moment (:data:`TESTS_IDLE_MS`
     without output) and then catches up in slices that keep the loop free: under a flood that nobody
     watches in the Tests panel, the terminal gets the time.  Reading :attr:`tests_run` catches up at once.
@@ -503,17 +503,26 @@ class SessionTab(QtWidgets.QWidget):
             self._tests_timer.start(int(TESTS_IDLE_MS - quiet_ms) + 1)
             return
         flooding = quiet_ms < TESTS_IDLE_MS and not self.session.recording
-        if flooding:  # the panel shows it and output keeps coming: one slice per period (see _tests_turn)
-            now = time.monotonic()
-            wait_ms = TESTS_LIVE_PACE_MS - (now - self._tests_live_at) * 1000
+        if flooding:  # the panel shows it and output keeps coming: one slice per period
+            wait_ms = self._live_wait_ms()
             if wait_ms > 0:
                 self._tests_timer.start(int(wait_ms) + 1)
                 return
-            self._tests_live_at = now
-        done = self._parse_tests_backlog(TESTS_LIVE_SLICE_S if flooding else TESTS_SLICE_S)
+            done = self._live_slice()
+        else:
+            done = self._parse_tests_backlog(TESTS_SLICE_S)
         self.tests_parsed.emit()
         if not done:
             self._tests_timer.start(TESTS_LIVE_PACE_MS if flooding else 0)
+
+    def _live_wait_ms(self) -> float:
+        """How long until the model may take its next slice of a flood the Tests panel shows (ms; 0 or less: now)."""
+        return TESTS_LIVE_PACE_MS - (time.monotonic() - self._tests_live_at) * 1000
+
+    def _live_slice(self) -> bool:
+        """The model's slice of a flood the Tests panel shows; True when nothing is left."""
+        self._tests_live_at = time.monotonic()
+        return self._parse_tests_backlog(TESTS_LIVE_SLICE_S)
 
     def _take_tests_output(self, data: bytes, offset: int) -> None:
         """One read for the go test model: queued; whether it is parsed now or in a quiet moment is decided once
@@ -524,19 +533,15 @@ class SessionTab(QtWidgets.QWidget):
             self._parse_tests_backlog(None, keep=self._tests_backlog_max)
 
     def _tests_turn(self) -> None:
-        """After the reads of one turn of the loop: parse them now if someone looks (the Tests panel, a recording's
-        markers), else leave them for a quiet moment."""
+        """After the reads of one turn of the loop: parse them now for a recording's markers, a slice of them if the
+        Tests panel shows them (:data:`TESTS_LIVE_PACE_MS`), else leave them for a quiet moment."""
         self._tests_last_output = time.monotonic()
         if self.session.recording:  # its markers go into the recording at their time: parsed as it comes
             if not self._parse_tests_backlog(TESTS_SLICE_S):
                 self._tests_timer.start(0)
             return
         if self.tests_live():  # the panel shows it: a slice per frame period at most, the rest in quiet moments
-            now = time.monotonic()
-            done = False
-            if now - self._tests_live_at >= TESTS_LIVE_PACE_MS / 1000:
-                self._tests_live_at = now
-                done = self._parse_tests_backlog(TESTS_LIVE_SLICE_S)
+            done = self._live_wait_ms() <= 0 and self._live_slice()
             if not done and not self._tests_timer.isActive():
                 self._tests_timer.start(TESTS_LIVE_PACE_MS)
             return
