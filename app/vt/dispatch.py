@@ -129,6 +129,13 @@ _CSI_HEAD = re.compile(r"(\??[0-9:;]*+[@-ac-~\x7f])(.*)", re.DOTALL)
 _BACK_DELETE = "\x1b[\x7f"
 #: How many CSI texts ``csi_runs`` keeps the action of (the table starts again when full).
 _ACTIONS_KEPT = 4096
+#: A line editor's corrections as ``Screen.edit_row`` takes them (CSI text → what it does): CUB *n* (BS is CUB 1),
+#: EL 0, BS then DCH 1 (the DEL of ``_BACK_DELETE``); typed characters are added as they are seen (``_typed``).
+_EDITS: dict[str, int | str] = {
+    **{f"{text}D": value or 1 for text, value in _NUM.items()},
+    **{f"{text}K": -1 for text, value in _NUM.items() if not value},
+    "\x7f": 0,
+}
 #: How ``Dispatcher._action_of`` binds a CSI's parameters to its screen method: a count (0 or absent means 1), a
 #: selector (EL, ED), two numbers (CUP, DECSTBM), one mode set or reset.
 _COUNT, _SELECTOR, _PAIR, _SET, _RESET = range(5)
@@ -198,6 +205,8 @@ class Dispatcher:
         #: Also a piece of ``csi_runs`` (a CSI's text and the run after it) that types a character as a line editor
         #: does (``@k``, ``2@修``: ICH of its width, then the character) → ``(None, character)`` (``_typed``).
         self._actions: dict[str, Callable[[], None] | SgrOp | tuple[None, str]] = {}
+        #: A line editor's corrections, for ``Screen.edit_row`` (``_EDITS`` and the typed characters seen).
+        self._edits: dict[str, int | str] = {}
         self._clear_actions()
         #: Private marker and final → the screen method ``_action_of`` binds parameters to, and how (the
         #: ``csi_raw`` handlers read their parameters the same way).
@@ -269,6 +278,15 @@ class Dispatcher:
             block = block.replace("\x08\x1b[P", _BACK_DELETE).replace("\x08", "\x1b[D")
         pieces = block.split("\x1b[")
         del pieces[0]  # the empty text before the first CSI
+        edits = self._edits.get
+        if edits(pieces[0]) is not None:
+            # A line editor's corrections (BS, CUB, typed characters, backspaces deleting, EL, text): on the row at
+            # once, as far as they go.
+            done = screen.edit_row(pieces, edits, head)
+            if done == len(pieces):
+                last = edits(pieces[-1])
+                return last is None or last.__class__ is str  # a run after the last CSI, or a typed character
+            del pieces[:done]
         typed = None  # characters each typed as ICH of its width and the character (DEL: a backspace deleting)
         for piece in pieces:
             # A piece is a CSI's text and the run after it.  Most CSIs of a redraw have no run after them, so the
@@ -324,6 +342,7 @@ class Dispatcher:
         """Empty ``_actions`` (when full), keeping the piece a backspace deleting becomes in ``csi_runs``."""
         self._actions.clear()
         self._actions[_BACK_DELETE[2:]] = (None, "\x7f")
+        self._edits = dict(_EDITS)
 
     def _typed(self, piece: str, count: int, char: str) -> bool:
         """Whether *piece* (``@k``, ``2@修``) types *char* as a line editor does, ICH of its width then the character;
@@ -335,6 +354,7 @@ class Dispatcher:
         if len(actions) >= _ACTIONS_KEPT:
             self._clear_actions()
         actions[piece] = (None, char)
+        self._edits[piece] = char
         return True
 
     def _action_of(self, seq: str) -> Callable[[], None] | SgrOp:
