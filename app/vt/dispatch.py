@@ -278,10 +278,10 @@ class Dispatcher:
             block = block.replace("\x08\x1b[P", _BACK_DELETE).replace("\x08", "\x1b[D")
         pieces = block.split("\x1b[")
         del pieces[0]  # the empty text before the first CSI
-        edits = self._edits.get
-        if edits(pieces[0]) is not None:
+        if pieces[0] in self._edits:
             # A line editor's corrections (BS, CUB, typed characters, backspaces deleting, EL, text): on the row at
             # once, as far as they go.
+            edits = self._edits.get
             done = screen.edit_row(pieces, edits, head)
             if done == len(pieces):
                 last = edits(pieces[-1])
