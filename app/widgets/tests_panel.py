@@ -51,6 +51,10 @@ _KEY_ROLE = int(Qt.ItemDataRole.UserRole)
 _TIME_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 #: A test row's status column (``Enum.value`` is a slow descriptor, read once per row of a big tree).
 _STATUS_TEXT = {status: status.value.upper() for status in Status}
+_BUILD_FAILED, _NO_TEST_FILES, _CACHED = "BUILD FAILED", "no test files", "ok (cached)"
+#: Every text the status column shows (its header too), and the widest time (runs over 2.7 hours are elided).
+_STATUS_WIDEST = (_BUILD_FAILED, _NO_TEST_FILES, _CACHED, "Status", *_STATUS_TEXT.values())
+_TIME_WIDEST = ("9999.99s", "Time")
 
 
 def _status_icon(colour: str, status: Status) -> QtGui.QIcon:
@@ -270,8 +274,14 @@ class TestsPanel(QtWidgets.QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(_COL_NAME, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(_COL_STATUS, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(_COL_TIME, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        # Status and time get widths that fit their widest possible text, set once (the user may drag them):
+        # ResizeToContents asked every row for its size hint on each change, ~4 % of the window's time while a
+        # flood filled the tree (py-spy on `bench --gui --gui-tests front`).
+        metrics = self.tree.fontMetrics()
+        margin = 2 * (self.tree.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 8
+        for column, texts in ((_COL_STATUS, _STATUS_WIDEST), (_COL_TIME, _TIME_WIDEST)):
+            header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, max(metrics.horizontalAdvance(text) for text in texts) + margin)
         self.tree.itemClicked.connect(self._on_item)
         # Tooltips (a test's output) are made when asked for, not per row: a run of 100,000 tests would
         # otherwise build 100,000 tooltips every time the tree is built.
@@ -528,11 +538,11 @@ class TestsPanel(QtWidgets.QWidget):
     @staticmethod
     def _package_status(pkg: PackageNode) -> str:
         if pkg.build_failed:
-            return "BUILD FAILED"
+            return _BUILD_FAILED
         if pkg.no_test_files:
-            return "no test files"
+            return _NO_TEST_FILES
         if pkg.cached and pkg.status is Status.PASS:
-            return "ok (cached)"
+            return _CACHED
         return {Status.PASS: "ok", Status.FAIL: "FAIL"}.get(pkg.status, pkg.status.value.upper())
 
     def _sync_children(self, parent: QtWidgets.QTreeWidgetItem, wanted: list[QtWidgets.QTreeWidgetItem]) -> None:
