@@ -729,8 +729,17 @@ class Dispatcher:
         texts = block.split("\r\n")
         texts.pop()
         screen = self.screen
+        erased: set[int] | None = None
+        if "\x1b[K\r\n" in block:
+            # EL just before a line's CR LF (ConPTY's repainted lines): the screen is told which lines have one.
+            erased = set()
+            for k, text in enumerate(texts):
+                if text[-3:] == "\x1b[K":
+                    texts[k] = text[:-3]
+                    erased.add(k)
+            block = block.replace("\x1b[K\r\n", "\r\n")
         if "\x1b" not in block:
-            screen.print_lines(texts)
+            screen.print_lines(texts, None, erased)
             return
         split = _SGR_SPLIT.split
         pens_after = self._pens_after
@@ -743,7 +752,7 @@ class Dispatcher:
                 sid = pens_after(parts[1::2], sid, sids)
                 pens[k] = (parts[0::2], sids)
                 texts[k] = ""  # not read: the runs say what the line prints
-        screen.print_lines(texts, pens)
+        screen.print_lines(texts, pens, erased)
 
     def _c1_in_lines(self, block: str) -> bool:
         """A block of lines with C1 controls (UTF-8 output of U+0085 NEL and U+009B CSI, see ``print_lines``):

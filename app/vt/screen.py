@@ -524,13 +524,19 @@ class Screen:
             if piece:
                 self.draw(piece)
 
-    def print_lines(self, texts: list[str], pens: dict[int, tuple[list[str], list[int]]] | None = None) -> None:
+    def print_lines(
+        self,
+        texts: list[str],
+        pens: dict[int, tuple[list[str], list[int]]] | None = None,
+        erased: set[int] | None = None,
+    ) -> None:
         """Print each text (printable characters and HTs) then CR LF: a block of log lines.
 
         *pens* gives the lines whose pen changes within them: ``pens[k] = (runs, sids)`` means line
         ``k`` draws ``runs[j]`` with style id ``sids[j]``, an empty run only moving the pen
         (``texts[k]`` is not read).  Other lines draw in the pen as it is; the dispatcher resolves
-        the SGRs to ids.
+        the SGRs to ids.  *erased* holds the lines with EL (``CSI K``) between their text and CR LF, as
+        ConPTY ends the lines it repaints.
 
         Log output arrives at the bottom of a full screen, where each line is written on a blank
         row and scrolled into history at once: there the block is laid out and scrolled in one
@@ -549,11 +555,12 @@ class Screen:
             if (count > _FEW_LINES or pens is not None) and self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
                     laid = cells_of_lines(texts)
-                i = self._scroll_in(laid, pens, i)
+                limit = count if erased is None else self._erase_limit(laid, pens, erased, i)
+                i = self._scroll_in(laid if limit == count else laid[:limit], pens, i)
                 if i == count:
                     return
                 mapped = laid[i]
-                if "\t" not in mapped and (pens is None or i not in pens):
+                if "\t" not in mapped and (pens is None or i not in pens) and (erased is None or i not in erased):
                     # What stopped the block: a line that wraps or has combining marks.  The cursor is at
                     # the start of a blank row, so this is ``draw`` after its layout.
                     if ZERO_MARK in mapped:
@@ -563,6 +570,20 @@ class Screen:
                     crlf()
                     i += 1
                     continue
+            if erased is not None and i in erased:
+                # EL before the CR LF where a block cannot leave it out: the line's events one by one.
+                runs_sids = pens.get(i) if pens is not None else None
+                if runs_sids is not None:
+                    for run, sid in zip(*runs_sids, strict=True):
+                        self.sid = sid
+                        if run:
+                            self.draw_tabbed(run)
+                elif texts[i]:
+                    self.draw_tabbed(texts[i])
+                self.erase_in_line(0)
+                crlf()
+                i += 1
+                continue
             text = texts[i]
             runs_sids = pens.get(i) if pens is not None else None
             i += 1
@@ -677,6 +698,29 @@ class Screen:
             return False
         line = self.lines[-1]
         return line.styles is None and not line.marks and line.text == self._blank_text
+
+    def _erase_limit(
+        self, laid: list[str], pens: dict[int, tuple[list[str], list[int]]] | None, erased: set[int], start: int
+    ) -> int:
+        """The first line from *start* whose EL a block (``_scroll_in``) cannot leave out, else the number of lines.
+
+        In a block each line lands on a blank row with a pen without background (it stops before a line whose pen
+        ends with one), so EL after a line shorter than the width erases cells that are blank and plain already;
+        after a line that reaches the edge it would erase the last cell (the cursor waits there) or a wrapped row's
+        end, and after one with a HT the width is not known here: those lines go the general way."""
+        cols = self.cols
+        for k in sorted(erased):
+            if k < start:
+                continue
+            if pens is not None and k in pens:
+                text = "".join(pens[k][0])
+                if not text.isascii():
+                    text = cells(text)
+            else:
+                text = laid[k]
+            if len(text) >= cols or "\t" in text:
+                return k
+        return len(laid)
 
     def _scroll_in(self, laid: list[str], pens: dict[int, tuple[list[str], list[int]]] | None, start: int) -> int:
         """Print lines ``laid[start:]`` (laid out as cells; see ``print_lines`` for *pens*), each followed by
