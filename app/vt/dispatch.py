@@ -729,30 +729,30 @@ class Dispatcher:
         texts = block.split("\r\n")
         texts.pop()
         screen = self.screen
-        erased: set[int] | None = None
-        if "\x1b[K\r\n" in block:
-            # EL just before a line's CR LF (ConPTY's repainted lines): the screen is told which lines have one.
-            erased = set()
-            for k, text in enumerate(texts):
-                if text[-3:] == "\x1b[K":
-                    texts[k] = text[:-3]
-                    erased.add(k)
-            block = block.replace("\x1b[K\r\n", "\r\n")
         if "\x1b" not in block:
-            screen.print_lines(texts, None, erased)
+            screen.print_lines(texts)
             return
         split = _SGR_SPLIT.split
         pens_after = self._pens_after
         sid = screen.sid
         pens: dict[int, tuple[list[str], list[int]]] = {}
+        erased: set[int] | None = None  # the lines with EL just before their CR LF (ConPTY's repainted lines)
         for k, text in enumerate(texts):
             if "\x1b" in text:
+                if text[-3:] == "\x1b[K":  # the block's only other sequence, and only there
+                    text = text[:-3]
+                    if erased is None:
+                        erased = set()
+                    erased.add(k)
+                    if "\x1b" not in text:
+                        texts[k] = text
+                        continue
                 parts = split(text)
                 sids = [sid]
                 sid = pens_after(parts[1::2], sid, sids)
                 pens[k] = (parts[0::2], sids)
                 texts[k] = ""  # not read: the runs say what the line prints
-        screen.print_lines(texts, pens, erased)
+        screen.print_lines(texts, pens or None, erased)
 
     def _c1_in_lines(self, block: str) -> bool:
         """A block of lines with C1 controls (UTF-8 output of U+0085 NEL and U+009B CSI, see ``print_lines``):
