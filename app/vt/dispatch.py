@@ -129,6 +129,13 @@ _CSI_HEAD = re.compile(r"(\??[0-9:;]*+[@-ac-~\x7f])(.*)", re.DOTALL)
 _BACK_DELETE = "\x1b[\x7f"
 #: How many CSI texts ``csi_runs`` keeps the action of (the table starts again when full).
 _ACTIONS_KEPT = 4096
+#: A line editor's corrections as ``Screen.edit_row`` takes them (CSI text → what it does): CUB *n* (BS is CUB 1),
+#: EL 0, BS then DCH 1 (the DEL of ``_BACK_DELETE``); typed characters are added as they are seen (``_typed``).
+_EDITS: dict[str, int | str] = {
+    **{f"{text}D": value or 1 for text, value in _NUM.items()},
+    **{f"{text}K": -1 for text, value in _NUM.items() if not value},
+    "\x7f": 0,
+}
 #: How ``Dispatcher._action_of`` binds a CSI's parameters to its screen method: a count (0 or absent means 1), a
 #: selector (EL, ED), two numbers (CUP, DECSTBM), one mode set or reset.
 _COUNT, _SELECTOR, _PAIR, _SET, _RESET = range(5)
@@ -198,6 +205,8 @@ class Dispatcher:
         #: Also a piece of ``csi_runs`` (a CSI's text and the run after it) that types a character as a line editor
         #: does (``@k``, ``2@修``: ICH of its width, then the character) → ``(None, character)`` (``_typed``).
         self._actions: dict[str, Callable[[], None] | SgrOp | tuple[None, str]] = {}
+        #: A line editor's corrections, for ``Screen.edit_row`` (``_EDITS`` and the typed characters seen).
+        self._edits: dict[str, int | str] = {}
         self._clear_actions()
         #: Private marker and final → the screen method ``_action_of`` binds parameters to, and how (the
         #: ``csi_raw`` handlers read their parameters the same way).
@@ -269,6 +278,15 @@ class Dispatcher:
             block = block.replace("\x08\x1b[P", _BACK_DELETE).replace("\x08", "\x1b[D")
         pieces = block.split("\x1b[")
         del pieces[0]  # the empty text before the first CSI
+        if pieces[0] in self._edits:
+            # A line editor's corrections (BS, CUB, typed characters, backspaces deleting, EL, text): on the row at
+            # once, as far as they go.
+            edits = self._edits.get
+            done = screen.edit_row(pieces, edits, head)
+            if done == len(pieces):
+                last = edits(pieces[-1])
+                return last is None or last.__class__ is str  # a run after the last CSI, or a typed character
+            del pieces[:done]
         typed = None  # characters each typed as ICH of its width and the character (DEL: a backspace deleting)
         for piece in pieces:
             # A piece is a CSI's text and the run after it.  Most CSIs of a redraw have no run after them, so the
@@ -324,6 +342,7 @@ class Dispatcher:
         """Empty ``_actions`` (when full), keeping the piece a backspace deleting becomes in ``csi_runs``."""
         self._actions.clear()
         self._actions[_BACK_DELETE[2:]] = (None, "\x7f")
+        self._edits = dict(_EDITS)
 
     def _typed(self, piece: str, count: int, char: str) -> bool:
         """Whether *piece* (``@k``, ``2@修``) types *char* as a line editor does, ICH of its width then the character;
@@ -335,6 +354,7 @@ class Dispatcher:
         if len(actions) >= _ACTIONS_KEPT:
             self._clear_actions()
         actions[piece] = (None, char)
+        self._edits[piece] = char
         return True
 
     def _action_of(self, seq: str) -> Callable[[], None] | SgrOp:
@@ -716,14 +736,23 @@ class Dispatcher:
         pens_after = self._pens_after
         sid = screen.sid
         pens: dict[int, tuple[list[str], list[int]]] = {}
+        erased: set[int] | None = None  # the lines with EL just before their CR LF (ConPTY's repainted lines)
         for k, text in enumerate(texts):
             if "\x1b" in text:
+                if text[-3:] == "\x1b[K":  # the block's only other sequence, and only there
+                    text = text[:-3]
+                    if erased is None:
+                        erased = set()
+                    erased.add(k)
+                    if "\x1b" not in text:
+                        texts[k] = text
+                        continue
                 parts = split(text)
                 sids = [sid]
                 sid = pens_after(parts[1::2], sid, sids)
                 pens[k] = (parts[0::2], sids)
                 texts[k] = ""  # not read: the runs say what the line prints
-        screen.print_lines(texts, pens)
+        screen.print_lines(texts, pens or None, erased)
 
     def _c1_in_lines(self, block: str) -> bool:
         """A block of lines with C1 controls (UTF-8 output of U+0085 NEL and U+009B CSI, see ``print_lines``):

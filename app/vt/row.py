@@ -96,6 +96,27 @@ class Line:
         if self.marks:
             self.drop_marks(x - 1 if split_left else x, end)
 
+    def insert_cells(self, x: int, cells: str, sid: int, cols: int) -> None:
+        """Open ``len(cells)`` cells at *x* and write *cells* there in style *sid* (ICH of their width then the write,
+        or printing them in insert mode), on a row without combining marks and with the cells ending before the edge
+        (``x + len(cells) < cols``): one string operation, what is pushed past the edge lost.  A wide character cut at
+        *x* goes, both halves; one whose right half is pushed off loses its left half too."""
+        n = len(cells)
+        t = self.text
+        if x and t[x] == PH:
+            t = t[: x - 1] + BLANK + BLANK + t[x + 1 :]
+        keep = cols - n
+        tail = t[x:keep]
+        if t[keep] == PH:
+            tail = tail[:-1] + BLANK
+        self.text = t[:x] + cells + tail
+        styles = self.styles
+        if styles is not None or sid:
+            if styles is None:
+                styles = self.styles = [0] * cols
+            styles[x:x] = [sid] * n
+            del styles[cols:]
+
     def erase(self, start: int, end: int, bsid: int, cols: int) -> None:
         """Blank cells [start, end), splitting wide characters cut at either edge."""
         if start >= end:

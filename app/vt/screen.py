@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import compress, repeat
+from re import Match
 
 from . import modes as M
 from . import rectangles
@@ -41,6 +42,8 @@ from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each, cells_of_line
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
 PH = WIDE_PLACEHOLDER
+#: ``re.Pattern.match`` of a pattern cutting a piece of ``Dispatcher.csi_runs`` into its CSI's text and run.
+_Head = Callable[[str], "Match[str] | None"]
 #: OSC 8 links kept per screen, by count (the style field holds 16 bits) and by the size of their URIs.
 MAX_LINKS = 65536
 MAX_LINK_BYTES = 1 << 20
@@ -357,6 +360,117 @@ class Screen:
             self.cursor_back(1)
             self.delete_chars(1)
 
+    def edit_row(self, pieces: list[str], edits: Callable[[str], int | str | None], head: _Head) -> int:
+        """A line editor's corrections on the cursor's row, the cursor kept in a local: how many of *pieces* (as
+        ``Dispatcher.csi_runs`` cuts a block: a CSI's text and the printable run after it, a DEL standing for BS then
+        DCH 1) were done, from the first; the caller does the rest the general way.
+
+        ``edits(text)`` says what a piece's CSI text is, if it is one of these: an int *n* > 0 is CUB *n* (BS is CUB
+        1), 0 is BS then DCH 1, -1 is EL 0; a string is that character typed as ICH of its width then the character.
+        ``head`` cuts a piece into the CSI's text and its run.  A piece of anything else ends the work.  Each does
+        here what the screen method does (``cursor_back``, ``backspace_delete``, ``erase_in_line``, ``insert_typed``,
+        ``draw``) when nothing makes those take their long ways: no insert mode or left/right margins, no character
+        set, no wrap pending, no combining marks on the row, no protection, no reverse wraparound; a word typed or a
+        run printed that would reach the edge goes the general way.  A line editor's keystrokes are each a few bytes,
+        and each was several Python calls there; here they are a dict lookup and a few steps on locals, typed words
+        and held backspaces still one row operation each."""
+        y = self.y
+        line = self.lines[y]
+        if (
+            not self._simple
+            or self._charsets_active
+            or self.pending_wrap
+            or line.marks
+            or self.protected_mode
+            or (self._reverse_wrap and self.autowrap)
+        ):
+            return 0
+        x = self.x
+        cols = self.cols
+        sid = self.sid
+        bsid = sid & BG_FIELD
+        word = ""  # characters typed, not inserted yet (consecutive ones are one insertion)
+        dels = 0  # backspaces deleting, not done yet (consecutive ones are CUB n then DCH n, see backspace_delete)
+        last: str | None = None  # the cells printed last (REP)
+        changed = erased = False
+        done = len(pieces)
+        left = ""  # a run the general path prints (it would reach the edge or has combining marks)
+        for i, piece in enumerate(pieces):
+            code = edits(piece)
+            run = ""
+            if code is None:
+                seq, run = head(piece).groups()  # type: ignore[union-attr]  # every piece starts with a CSI's text
+                code = edits(seq)
+                if code is None or code.__class__ is str:
+                    done = i
+                    break
+            if code.__class__ is str:
+                if dels:
+                    x = x - dels if x > dels else 0
+                    line.delete_cells(x, dels if dels <= cols - x else cols - x, bsid, cols)
+                    dels = 0
+                word += code  # a typed character
+                continue
+            if word:
+                mapped = word if word.isascii() else cells(word)
+                if x + len(mapped) >= cols:
+                    done = i
+                    break
+                line.insert_cells(x, mapped, sid, cols)
+                x += len(mapped)
+                word = ""  # (REP cannot follow it: a piece comes between)
+                changed = True
+            if code == 0:
+                dels += 1
+                if not run:
+                    continue
+            if dels:
+                x = x - dels if x > dels else 0
+                line.delete_cells(x, dels if dels <= cols - x else cols - x, bsid, cols)
+                dels = 0
+                changed = True
+            if code > 0:  # type: ignore[operator]
+                x = x - code if x > code else 0  # type: ignore[operator]
+            elif code:
+                line.erase(x, cols, bsid, cols)
+                changed = erased = True
+            if run:
+                mapped = run if run.isascii() else cells(run)
+                if x + len(mapped) >= cols or (mapped is not run and ZERO_MARK in mapped):
+                    done = i + 1
+                    left = run
+                    break
+                line.write(x, mapped, sid, cols)
+                x += len(mapped)
+                last = mapped
+                changed = True
+        # What the pieces done leave pending (a piece not of these, or the end): backspaces deleting, or a word typed
+        # (the general way if it would reach the edge).
+        if dels:
+            x = x - dels if x > dels else 0
+            line.delete_cells(x, dels if dels <= cols - x else cols - x, bsid, cols)
+            changed = True
+        elif word:
+            mapped = word if word.isascii() else cells(word)
+            if x + len(mapped) < cols:
+                line.insert_cells(x, mapped, sid, cols)
+                x += len(mapped)
+                last = mapped
+                word = ""
+                changed = True
+        self.x = x
+        if erased:
+            line.wrapped = False
+        if last is not None:
+            self.last_run = last
+        if changed:
+            self.dirty.add(y)
+        if word:
+            self.insert_typed(word)
+        elif left:
+            self.draw(left)
+        return done
+
     def insert_typed(self, text: str) -> None:
         """Each character of *text* typed as ICH of its width then the character (``CSI @ k``, ``CSI 2 @ 修``: a
         word readline or zsh inserts a keystroke at a time), as ``insert_text`` of each in turn.  When the word ends
@@ -410,13 +524,19 @@ class Screen:
             if piece:
                 self.draw(piece)
 
-    def print_lines(self, texts: list[str], pens: dict[int, tuple[list[str], list[int]]] | None = None) -> None:
+    def print_lines(
+        self,
+        texts: list[str],
+        pens: dict[int, tuple[list[str], list[int]]] | None = None,
+        erased: set[int] | None = None,
+    ) -> None:
         """Print each text (printable characters and HTs) then CR LF: a block of log lines.
 
         *pens* gives the lines whose pen changes within them: ``pens[k] = (runs, sids)`` means line
         ``k`` draws ``runs[j]`` with style id ``sids[j]``, an empty run only moving the pen
         (``texts[k]`` is not read).  Other lines draw in the pen as it is; the dispatcher resolves
-        the SGRs to ids.
+        the SGRs to ids.  *erased* holds the lines with EL (``CSI K``) between their text and CR LF, as
+        ConPTY ends the lines it repaints.
 
         Log output arrives at the bottom of a full screen, where each line is written on a blank
         row and scrolled into history at once: there the block is laid out and scrolled in one
@@ -435,11 +555,12 @@ class Screen:
             if (count > _FEW_LINES or pens is not None) and self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
                     laid = cells_of_lines(texts)
-                i = self._scroll_in(laid, pens, i)
+                limit = count if erased is None else self._erase_limit(laid, pens, erased, i)
+                i = self._scroll_in(laid if limit == count else laid[:limit], pens, i)
                 if i == count:
                     return
                 mapped = laid[i]
-                if "\t" not in mapped and (pens is None or i not in pens):
+                if "\t" not in mapped and (pens is None or i not in pens) and (erased is None or i not in erased):
                     # What stopped the block: a line that wraps or has combining marks.  The cursor is at
                     # the start of a blank row, so this is ``draw`` after its layout.
                     if ZERO_MARK in mapped:
@@ -449,6 +570,20 @@ class Screen:
                     crlf()
                     i += 1
                     continue
+            if erased is not None and i in erased:
+                # EL before the CR LF where a block cannot leave it out: the line's events one by one.
+                runs_sids = pens.get(i) if pens is not None else None
+                if runs_sids is not None:
+                    for run, sid in zip(*runs_sids, strict=True):
+                        self.sid = sid
+                        if run:
+                            self.draw_tabbed(run)
+                elif texts[i]:
+                    self.draw_tabbed(texts[i])
+                self.erase_in_line(0)
+                crlf()
+                i += 1
+                continue
             text = texts[i]
             runs_sids = pens.get(i) if pens is not None else None
             i += 1
@@ -563,6 +698,29 @@ class Screen:
             return False
         line = self.lines[-1]
         return line.styles is None and not line.marks and line.text == self._blank_text
+
+    def _erase_limit(
+        self, laid: list[str], pens: dict[int, tuple[list[str], list[int]]] | None, erased: set[int], start: int
+    ) -> int:
+        """The first line from *start* whose EL a block (``_scroll_in``) cannot leave out, else the number of lines.
+
+        In a block each line lands on a blank row with a pen without background (it stops before a line whose pen
+        ends with one), so EL after a line shorter than the width erases cells that are blank and plain already;
+        after a line that reaches the edge it would erase the last cell (the cursor waits there) or a wrapped row's
+        end, and after one with a HT the width is not known here: those lines go the general way."""
+        cols = self.cols
+        for k in sorted(erased):
+            if k < start:
+                continue
+            if pens is not None and k in pens:
+                text = "".join(pens[k][0])
+                if not text.isascii():
+                    text = cells(text)
+            else:
+                text = laid[k]
+            if len(text) >= cols or "\t" in text:
+                return k
+        return len(laid)
 
     def _scroll_in(self, laid: list[str], pens: dict[int, tuple[list[str], list[int]]] | None, start: int) -> int:
         """Print lines ``laid[start:]`` (laid out as cells; see ``print_lines`` for *pens*), each followed by

@@ -83,7 +83,9 @@ _WORDS = [
 ]
 
 
-def _stream(rng: random.Random, lines: int) -> str:
+def _stream(rng: random.Random, lines: int, erase: float = 0.0) -> str:
+    """Log lines with the sequences that change how a block may land between them; *erase* of them end in EL before
+    their CR LF, as ConPTY ends the lines it repaints."""
     out = []
     for _ in range(lines):
         roll = rng.random()
@@ -113,7 +115,8 @@ def _stream(rng: random.Random, lines: int) -> str:
             out.append("\x1b[32m" * rng.randint(1, 3))
         elif roll < 0.11:
             out.append("\x1b[2b")  # REP: the last character the previous lines printed, again
-        out.append(" ".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 5))) + "\r\n")
+        end = "\x1b[K\r\n" if erase and rng.random() < erase else "\r\n"
+        out.append(" ".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 5))) + end)
     return "".join(out)
 
 
@@ -122,6 +125,60 @@ def _stream(rng: random.Random, lines: int) -> str:
 def test_line_blocks_equal_bytewise(seed: int, scrollback: int) -> None:
     data = _stream(random.Random(seed), 400).encode()
     whole, bytewise = _fed_whole_and_bytewise(data, cols=30, rows=10, scrollback=scrollback)
+    assert _state(whole) == _state(bytewise)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("scrollback", [0, 200])
+def test_line_blocks_with_erase_in_line_before_cr_lf_equal_bytewise(seed: int, scrollback: int) -> None:
+    """EL between a line and its CR LF stays in the block where it erases nothing (a line shorter than the width on
+    a fresh row, a pen without background); lines of the width or longer, with a HT, in a background colour or not at
+    a fresh bottom erase the general way."""
+    data = _stream(random.Random(seed), 400, erase=0.5).encode()
+    whole, bytewise = _fed_whole_and_bytewise(data, cols=30, rows=10, scrollback=scrollback)
+    assert _state(whole) == _state(bytewise)
+
+
+def test_lines_ending_in_erase_in_line_go_in_one_block() -> None:
+    """ConPTY's repainted lines (text, EL, CR LF) at the bottom of a full screen: one block, and EL after a line of
+    the width erases its last cell (the cursor waits there) as it does fed a byte at a time."""
+    t = Terminal(cols=20, rows=4, scrollback=100)
+    calls: list[str] = []
+    inner = t.dispatcher.print_lines
+
+    def spy(block: str) -> None:
+        calls.append(block)
+        inner(block)
+
+    t.dispatcher.print_lines = spy  # type: ignore[method-assign]
+    lines = b"".join(b"line %d\x1b[K\r\n" % i for i in range(10))
+    lines += b"\x1b[32mok\x1b[m\x1b[K\r\n" + b"w" * 20 + b"\x1b[K\r\n"
+    t.feed(b"start\r\n" + lines)
+    assert len(calls) == 1
+    assert [row.rstrip() for row in t.display] == ["line 9", "ok", "w" * 19, ""]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "w" * 30,  # the width: EL erases the last cell
+        "v" * 60,  # twice the width
+        "\x1b[32m" + "g" * 30 + "\x1b[m",  # coloured, the width
+        "\x1b[32m" + "中" * 15 + "\x1b[m",  # coloured, wide characters: 15 characters, 30 cells
+        "中" * 15,
+        "a" + "中" * 15,  # the last wide character moves to the next row
+        "\t\t\txxxxxx",  # HTs to the width
+        "\t\t\t\tfour",  # HTs past the width
+        "\x1b[44mbg",  # a background left open: EL paints the rest of the row
+        "short",
+    ],
+)
+def test_erase_in_line_after_lines_that_reach_the_edge_equals_bytewise(line: str) -> None:
+    """EL before CR LF after a line that fills its last row (the cursor waits on the last cell, which EL erases), has
+    HTs or leaves a background open: in a block of such lines, the same screen as fed a byte at a time."""
+    block = "".join(f"{k} {line}\x1b[K\r\n" if k % 2 else f"{line}\x1b[K\r\n" for k in range(8))
+    data = ("x\r\n" * 12 + block + "\x1b[m" + block.replace("\x1b[K", "")).encode()
+    whole, bytewise = _fed_whole_and_bytewise(data, cols=30, rows=10, scrollback=100)
     assert _state(whole) == _state(bytewise)
 
 

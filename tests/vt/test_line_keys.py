@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from unittest import mock
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.vt import Terminal, dispatch
@@ -40,10 +40,21 @@ _SETUP = st.sampled_from(
         "\x1b[?69h\x1b[3;9s",
         "\x1b[?6h\x1b[2;4r",
         "\x1b[1;31mX\x1b[m",
+        '\x1b[1"q',
+        "\x1bV",
     ]
 )
 _LINES = st.sampled_from(
-    ["\x1b[1;32mme\x1b[0m:~$ go 测试", "ab中文cd", "e\u0301xyz", "abcdefghijkl", "abcdefghijklmnopq", ""]
+    [
+        "\x1b[1;32mme\x1b[0m:~$ go 测试",
+        "ab中文cd",
+        "e\u0301xyz",
+        "abcdefghijkl",
+        "abcdefghijklmnopq",
+        "abcdefghi中x",
+        "abcdefghij中\x08",
+        "",
+    ]
 )
 #: One keystroke's echo (or a line editor's move): typed characters (of their width, or not), backspaces, the cursor
 #: back or forward, DCH and ICH of other counts, EL, a recalled word, a line end.
@@ -74,6 +85,19 @@ _KEY = st.sampled_from(
         "\x1b[5D",
         "\x1b[3C",
         "\x1b[K",
+        "\x1b[0K",
+        "\x1b[9D",
+        "\x08ab",
+        "\x1b[2D中x",
+        "\x08\x1b[Pcd",
+        "\x08e\u0301",
+        "\x1b[3Dabcdefghi",
+        "\x1b[99Dabcdefghijkl",
+        "\rabcdefghijkl\x08\x1b[P",
+        "\x08\x08e\u0301x",
+        "\x08\x1b[K",
+        "\x08\x1b[P" * 7,
+        "\x1b[A",
         "word",
         "中",
         "\x1b[31m",
@@ -104,9 +128,17 @@ def _general(t: Terminal) -> Terminal:
     return t
 
 
-def _fed(data: bytes, cuts: list[int] | None = None) -> Terminal:
+#: The keystrokes of ``_KEY`` that type a character (CSI text and run, count, character), as ``csi_runs`` keeps them
+#: once it has seen them: only then does a block of corrections go to ``Screen.edit_row`` whole.
+_TYPED = [("@k", 1, "k"), ("@u", 1, "u"), ("1@b", 1, "b"), ("@ ", 1, " "), ("2@中", 2, "中"), ("2@😀", 2, "😀")]
+
+
+def _fed(data: bytes, cuts: list[int] | None = None, seen: bool = False) -> Terminal:
     t = Terminal(cols=COLS, rows=ROWS, scrollback=10)
     t.raise_internal_errors = True
+    if seen:  # a session that has typed these before
+        for piece, count, char in _TYPED:
+            assert t.dispatcher._typed(piece, count, char)
     if cuts is None:
         t.feed(data)
     else:
@@ -116,16 +148,16 @@ def _fed(data: bytes, cuts: list[int] | None = None) -> Terminal:
     return t
 
 
-@settings(max_examples=600, deadline=None)
-@given(_keys(), st.lists(st.integers(0, 400), max_size=5))
-def test_a_line_editors_keystrokes_leave_what_the_general_path_leaves(text: str, cuts: list[int]) -> None:
+@settings(max_examples=800, deadline=None)
+@given(_keys(), st.lists(st.integers(0, 400), max_size=5), st.booleans())
+def test_a_line_editors_keystrokes_leave_what_the_general_path_leaves(text: str, cuts: list[int], seen: bool) -> None:
     data = text.encode()
     general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
     general.feed(data)
     expected = full_state(general)
-    assert full_state(_fed(data)) == expected
-    assert full_state(_fed(data, cuts)) == expected
-    assert full_state(_fed(data, list(range(len(data))))) == expected
+    assert full_state(_fed(data, seen=seen)) == expected
+    assert full_state(_fed(data, cuts, seen=seen)) == expected
+    assert full_state(_fed(data, list(range(len(data))), seen=seen)) == expected
 
 
 @settings(max_examples=150, deadline=None)
@@ -193,3 +225,138 @@ def test_backspace_is_cursor_back_of_one(setup: str, col: int, row: int, wrapped
     ours.screen.backspace()
     ref.screen.cursor_back(1)
     assert full_state(ours) == full_state(ref)
+
+
+#: Keys of ``Screen.edit_row`` (and a few that end its work): moves back of every size, typed characters, backspaces
+#: deleting (more of them than the row is wide), EL, text after a move (reaching the edge, with a mark, wide).
+_EDIT_KEY = st.sampled_from(
+    [
+        "\x08",
+        "\x08\x08\x08",
+        "\x1b[D",
+        "\x1b[0D",
+        "\x1b[4D",
+        "\x1b[99D",
+        "\x1b[@k",
+        "\x1b[@u",
+        "\x1b[1@b",
+        "\x1b[2@中",
+        "\x1b[2@😀",
+        "\x08\x1b[P",
+        "\x08\x1b[P" * 3,
+        "\x08\x1b[P" * 13,
+        "\x1b[K",
+        "\x1b[0K",
+        "\x08ab",
+        "\x08中x",
+        "\x1b[3Dabcdefghi",
+        "\x1b[99Dabcdefghijkl",
+        "\x1b[99Dabcdefghij中",
+        "\x08e\u0301x",
+        "\x08\x1b[Pcd",
+        "\x1b[C",
+        "\x1b[31m",
+        "\x1b[2P",
+    ]
+)
+_ROW = st.sampled_from(
+    [
+        "abcdefghi中x",
+        "abcdefghij中",
+        "ab中文cd",
+        "\x1b[1;32mme\x1b[0m:~$ go 测试",
+        "abc",
+        "中文中文中文",
+        "\x1b[44mxy\x1b[m",
+        "e\u0301xyz",
+        "",
+    ]
+)
+_EDIT_SETUP = st.sampled_from(
+    [
+        "",
+        "",
+        "\x1b[32m",
+        "\x1b[44m",
+        "\x1bV",
+        "\x1b[?45h",
+        "\x1b[?1045h",
+        "\x1b[4h",
+        "\x1b(0",
+        "\x1b[?7l",
+        "\x1b[?69h\x1b[2;9s",
+    ]
+)
+
+
+@st.composite
+def _corrections(draw: st.DrawFn) -> str:
+    """A row (maybe one that wrapped into the next, maybe written to the edge with a wrap pending), the cursor put in
+    it, then a block of corrections that starts with one of ``edit_row``'s keys."""
+    parts = [draw(_EDIT_SETUP), "\x1b[3;1H", draw(_ROW)]
+    where = draw(st.sampled_from(["column", "column", "pending", "wrapped", "continued"]))
+    if where == "pending":
+        parts.append("z" * 20)  # to the edge: a wrap pending (autowrap off: the last cell)
+    elif where == "wrapped":
+        parts.append("y" * 20 + "\x1b[A")  # the row wrapped into the next; back onto it
+    elif where == "continued":
+        parts.append("y" * 20)  # on the row the last one wrapped into (reverse wraparound goes back up from it)
+    if where != "pending":
+        # CR, CUF and a NUL (which does nothing): the keys then start a block of their own (a CSI just before them
+        # would start it, and a block goes to ``edit_row`` only when its first piece is one of its keys).
+        n = draw(st.integers(0, COLS))
+        parts.append(f"\r\x1b[{n}C\x00" if n else "\r")
+    parts.append("\x00")
+    parts += draw(st.lists(_EDIT_KEY, min_size=1, max_size=30))
+    parts.append(draw(st.sampled_from(["", "\x1b[2b", "x\x1b[3b"])))
+    return "".join(parts)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_corrections(), st.booleans())
+# Each case the random ones may take long to draw: a wide character pushed off the edge, the cursor on a wide
+# character's right half, a wrap pending, a row with a mark, reverse wraparound from a row's start, EL in a coloured
+# pen, backspaces deleting then a typed character, on a wrapped row.
+@example("\x1b[3;1Habcdefghij中\r\x1b[C\x00\x08\x1b[@k", True)
+@example("\x1b[3;1H中文中文中文\r\x1b[3C\x00\x08\x08\x1b[@k", True)
+@example("\x1b[3;1Habcdefghijkl\x08\x08\x1b[P", False)
+@example("\x1b[3;1Hxye\u0301z\r\x1b[C\x00\x08\x1b[@k", True)
+@example("\x1b[?45h\x1b[3;1H" + "y" * 20 + "\r\x08\x08\x1b[P", False)
+@example("\x1b[32m\x00\x1b[3;1Habcdef\x08\x1b[K", False)
+@example("\x1b[3;1Habcdef\x08\x08\x1b[P\x1b[@k", True)
+@example("\x1b[3;1Habcdef" + "y" * 20 + "\x1b[A\r\x1b[2C\x00\x08\x1b[K", False)
+@example("\x1bV\x1b[3;1Habcdef\x08\x08\x1b[K", False)
+@example("\x1b[3;1Habcdef\x08" + "\x08\x1b[P" * 13, False)
+@example("\x1b[3;1Habcdef\x08\x08\x1b[@k\x1b[@u\x08abc", True)
+@example("\x1b[3;1Habcdef\x08\x08\x1b[@k\x1b[@u\x1b[@k\x1b[@u\x1b[@k\x1b[@u\x08", True)
+def test_corrections_on_the_row_at_once_leave_what_the_general_path_leaves(text: str, seen: bool) -> None:
+    """``Screen.edit_row`` (the cursor in a local, each correction a few steps) against the engine with the CSI
+    shortcuts off: every kind of row (wide characters at the edge, colours, a wrapped row), every column, a wrap
+    pending, each mode that sends it the long way, fed whole and byte by byte."""
+    data = text.encode()
+    general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
+    general.feed(data)
+    expected = full_state(general)
+    assert full_state(_fed(data, seen=seen)) == expected
+    assert full_state(_fed(data, list(range(len(data))), seen=seen)) == expected
+
+
+def test_a_line_editors_corrections_are_done_on_the_row_at_once() -> None:
+    """Once its typed characters are known, a line editor's block of corrections is done whole by ``edit_row``."""
+    t = _fed(b"", seen=True)
+    done: list[tuple[int, int]] = []
+    inner = t.screen.edit_row
+
+    def spy(pieces: list[str], *args: object) -> int:
+        n = inner(pieces, *args)  # type: ignore[arg-type]
+        done.append((n, len(pieces)))
+        return n
+
+    t.screen.edit_row = spy  # type: ignore[method-assign]
+    keys = "$ ab中cd\x08\x08\x08\x1b[@k\x1b[@u\x1b[2@中\x08\x08\x1b[P\x08\x1b[P\x1b[2Dxy\x1b[K".encode()
+    t.feed(keys)
+    assert done == [(11, 11)]  # three BS, three typed, a BS, two deleting, CUB 2 and "xy", EL
+    general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
+    general.feed(keys)
+    assert full_state(t) == full_state(general)
+    assert t.display[0].rstrip() == "$ abxy"
