@@ -405,7 +405,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         """Call after feeding the Terminal: schedules one repaint of what changed, at most once per frame."""
         if not self._frame_timer.isActive():
             since = (time.monotonic() - self._last_frame) * 1000
-            self._frame_timer.start(max(0, int(FLOOD_FRAME_MS - since)))
+            self._frame_timer.start(max(0, round(FLOOD_FRAME_MS - since)))  # round: a 5 ms gap can come out 5.0000001
 
     def flush_now(self) -> None:
         """Apply pending changes immediately (screenshots, tests) instead of waiting for the frame timer."""
