@@ -203,11 +203,13 @@ def test_incremental_refresh_builds_the_tree_a_full_refresh_builds(
 
 def test_every_run_refreshed_often_and_twice_in_a_row(qapp: QtWidgets.QApplication, outputs: dict[str, bytes]) -> None:
     """Each real run followed by a second run of the same packages (all replaced), in reads of 97 bytes with a
-    refresh after every third read: the cases the random test draws, each crossed for sure."""
+    refresh after every third read (the short ones in reads of 31 bytes, shorter than any of their lines, with a
+    refresh after each: the tree between any two lines): the cases the random test draws, each crossed for sure."""
     for name in RUNS:
         data = outputs[name] + outputs["demo-v-pass" if name.startswith("demo") else name]
-        cuts = list(range(0, len(data), 97))
-        fast, run = feed_and_compare(qapp, as_pty(data), cuts, list(range(0, len(cuts), 3)))
+        short = len(data) < 20_000
+        cuts = list(range(0, len(data), 31 if short else 97))
+        fast, run = feed_and_compare(qapp, as_pty(data), cuts, list(range(0, len(cuts), 1 if short else 3)))
         assert run.counts().total > 0 and fast.tree.topLevelItemCount() == len(run.sorted_packages())
 
 
@@ -278,7 +280,9 @@ def test_too_many_changes_to_list_make_the_panel_look_at_everything(
     fast.refresh()
     simple.refresh()
     check_same(fast, simple, run)
-    run.feed(data[half:], half)  # far more than 20 new nodes
+    for offset in range(half, len(data), 4096):  # far more than 20 new nodes (the bound is looked at per read)
+        run.feed(data[offset : offset + 4096], offset)
+    assert run._changed_overflow
     fast.refresh()
     simple.refresh()
     check_same(fast, simple, run)
