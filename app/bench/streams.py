@@ -14,7 +14,9 @@ any size: coordinates beyond the screen are simply clamped by the terminal.
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from collections.abc import Callable, Iterator
 
 __all__ = ["KINDS", "generate"]
@@ -618,6 +620,131 @@ def _conpty_frames(rng: random.Random) -> Iterator[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# go-test-json
+# ---------------------------------------------------------------------------------------------
+
+_SGR_RE = re.compile(r"\x1b\[[0-9;]*m")
+_RUN_RE = re.compile(r"=== (?:RUN|PAUSE|CONT) +(\S+)")
+_RESULT_RE = re.compile(r" *--- (PASS|FAIL|SKIP): (\S+) \(([0-9.]+)s\)")
+
+
+def _go_float(text: str) -> float | int:
+    """A number as Go's encoding/json writes a float64: ``0`` and ``2``, not ``0.0`` and ``2.0``."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _go_test_json(rng: random.Random) -> Iterator[str]:
+    """``go test -json`` as a terminal shows it (run by hand, or by a tool that echoes it): one JSON object per
+    line, as ``test2json`` writes them (Time, Action, Package, Test, Elapsed, Output in that order, no spaces,
+    non-ASCII as UTF-8, controls escaped), for the same tests the go-test-v kind prints; lines of 100-250
+    columns, so most wrap.  Go IDEs and gotestsum read this stream; a user who pipes it to the terminal sees it."""
+
+    gen = _go_test_v(rng)
+    clock = rng.randrange(86_400 * 10**9)  # nanoseconds into the day
+
+    def line(action: str, package: str, **fields: object) -> str:
+        nonlocal clock
+        clock = (clock + rng.randint(1_000, 3_000_000)) % (86_400 * 10**9)
+        seconds, nanos = divmod(clock, 10**9)
+        stamp = f"2026-12-06T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.{nanos:09d}+08:00"
+        record = {"Time": stamp, "Action": action, "Package": package, **fields}
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + CRLF
+
+    while True:
+        blocks = [_SGR_RE.sub("", next(gen))]  # one package's output: its name comes with its result line
+        while not blocks[-1].startswith(("PASS", "FAIL")):
+            blocks.append(_SGR_RE.sub("", next(gen)))
+        package = blocks[-1].split("\t")[1]
+        test: str | None = None
+        out = [line("start", package)]
+        for block in blocks:
+            for text in block.split(CRLF)[:-1]:
+                started = _RUN_RE.match(text)
+                result = _RESULT_RE.match(text)
+                if started:
+                    test = started.group(1)
+                    out.append(line({"R": "run", "P": "pause", "C": "cont"}[text[4]], package, Test=test))
+                    out.append(line("output", package, Test=test, Output=text + "\n"))
+                elif result:
+                    verdict, name, seconds = result.groups()
+                    out.append(line("output", package, Test=name, Output=text + "\n"))
+                    out.append(line(verdict.lower(), package, Test=name, Elapsed=_go_float(seconds)))
+                elif text.startswith(("ok  \t", "FAIL\texample.com/")):
+                    out.append(line("output", package, Output=text + "\n"))
+                    verdict = "fail" if text.startswith("FAIL") else "pass"
+                    out.append(line(verdict, package, Elapsed=_go_float(text.split("\t")[2][:-1])))
+                elif test is None or text in ("PASS", "FAIL"):
+                    out.append(line("output", package, Output=text + "\n"))
+                else:
+                    out.append(line("output", package, Test=test, Output=text + "\n"))
+            yield "".join(out)
+            out.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# progress-bars
+# ---------------------------------------------------------------------------------------------
+
+
+def _progress_bars(rng: random.Random) -> Iterator[str]:
+    """Progress shown by rewriting a line in place, as downloads and builds do: git's counters ended by a CR
+    (``Receiving objects:  45% (450/1000), 1.20 MiB | 2.30 MiB/s\\r``, then ``, done.``), pip/rich bars that
+    clear the line first (CR, ``CSI 2 K``, coloured bar characters, hidden cursor) and Docker BuildKit's block of
+    steps redrawn from a few rows up (CUU, EL per row); with ordinary log lines between them."""
+
+    while True:
+        r = rng.random()
+        parts: list[str] = []
+        if r < 0.4:  # git clone / fetch
+            total = rng.randint(200, 60_000)
+            for title in ("Counting objects", "Compressing objects", "Receiving objects", "Resolving deltas"):
+                steps = rng.randint(8, 40)
+                for step in range(steps + 1):
+                    n = total * step // steps
+                    pct = 100 * step // steps
+                    tail = ""
+                    if title == "Receiving objects":
+                        mib = n * 0.0007
+                        tail = f", {mib:.2f} MiB | {rng.uniform(0.5, 40):.2f} MiB/s"
+                    end = ", done.\n" if step == steps else "\r"
+                    remote = "remote: " if title in ("Counting objects", "Compressing objects") else ""
+                    parts.append(f"{remote}{title}: {pct:3d}% ({n}/{total}){tail}{end}")
+        elif r < 0.75:  # pip / rich
+            name = rng.choice(("grpcio", "numpy", "protobuf", "golang.org/x/text", "github.com/stretchr/testify"))
+            size = rng.uniform(0.2, 120)
+            parts.append(f"Downloading {name}-{rng.randint(1, 9)}.{rng.randint(0, 40)}.0.tar.gz ({size:.1f} MB)\n")
+            parts.append(f"{CSI}?25l")
+            steps = rng.randint(10, 60)
+            for step in range(steps + 1):
+                done = 40 * step // steps
+                bar = f"\x1b[38;5;197m{'━' * done}\x1b[0m"
+                if done < 40:
+                    bar += f"\x1b[38;5;237m╺{'━' * (39 - done)}\x1b[0m"
+                got = size * step / steps
+                eta = f"0:00:{rng.randint(0, 59):02d}"
+                parts.append(
+                    f"\r{CSI}2K   {bar} \x1b[32m{got:.1f}/{size:.1f} MB\x1b[0m \x1b[31m{rng.uniform(0.5, 30):.1f} MB/s"
+                    f"\x1b[0m eta \x1b[36m{eta}\x1b[0m"
+                )
+            parts.append(f"\n{CSI}?25h")
+        else:  # docker buildx / BuildKit: a block of steps redrawn in place
+            stages = [f"[{i + 1}/6] {rng.choice(_SHELL_WORDS)} {rng.choice(_SHELL_WORDS)}" for i in range(6)]
+            shown = 0
+            for tick in range(rng.randint(5, 25)):
+                if shown:
+                    parts.append(f"{CSI}{shown}A")
+                seconds = tick * 0.1 + rng.uniform(0, 0.1)
+                block = [f"\x1b[34m[+] Building {seconds:.1f}s ({min(6, tick)}/6)\x1b[0m"]
+                block += [f" => {stage:<60} {rng.uniform(0, 9):.1f}s" for stage in stages[: min(6, 1 + tick)]]
+                parts.extend(f"{CSI}2K{line}\n" for line in block)
+                shown = len(block)
+        for _ in range(rng.randint(1, 4)):
+            parts.append(_go_log(rng, "main", "") + "\n")
+        yield "".join(parts).replace("\n", CRLF)
+
+
+# ---------------------------------------------------------------------------------------------
 # registry
 # ---------------------------------------------------------------------------------------------
 
@@ -634,6 +761,8 @@ _TEXT_KINDS: dict[str, _TextGen] = {
     "insert-mode": _insert_mode,
     "line-editor": _line_editor,
     "conpty-frames": _conpty_frames,
+    "go-test-json": _go_test_json,
+    "progress-bars": _progress_bars,
 }
 _BYTE_KINDS: dict[str, _ByteGen] = {"invalid-bytes": _invalid_bytes, "windows-console": _windows_console}
 
@@ -650,6 +779,8 @@ KINDS: tuple[str, ...] = (
     "windows-console",
     "line-editor",
     "conpty-frames",
+    "go-test-json",
+    "progress-bars",
 )
 
 

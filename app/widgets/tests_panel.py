@@ -61,6 +61,10 @@ _KEY_ROLE = int(Qt.ItemDataRole.UserRole)
 _TIME_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 #: A test row's status column (``Enum.value`` is a slow descriptor, read once per row of a big tree).
 _STATUS_TEXT = {status: status.value.upper() for status in Status}
+_BUILD_FAILED, _NO_TEST_FILES, _CACHED = "BUILD FAILED", "no test files", "ok (cached)"
+#: Every text the status column shows (its header too), and the widest time (runs over 2.7 hours are elided).
+_STATUS_WIDEST = (_BUILD_FAILED, _NO_TEST_FILES, _CACHED, "Status", *_STATUS_TEXT.values())
+_TIME_WIDEST = ("9999.99s", "Time")
 _FAIL = Status.FAIL
 #: The place of the package not named yet (a ``-v`` block still running): after every named one.
 _LAST = 1 << 62
@@ -362,13 +366,24 @@ class TestsPanel(QtWidgets.QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(_COL_NAME, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(_COL_STATUS, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(_COL_TIME, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        # Status and time get widths that fit their widest possible text, set once (the user may drag them):
+        # ResizeToContents asked every row for its size hint on each change, ~4 % of the window's time while a
+        # flood filled the tree (py-spy on `bench --gui --gui-tests front`).
+        metrics = self.tree.fontMetrics()
+        margin = 2 * (self.tree.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 8
+        for column, texts in ((_COL_STATUS, _STATUS_WIDEST), (_COL_TIME, _TIME_WIDEST)):
+            header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, max(metrics.horizontalAdvance(text) for text in texts) + margin)
         self.tree.itemClicked.connect(self._on_item)
         # Tooltips (a test's output) are made when asked for, not per row: a run of 100,000 tests would
         # otherwise build 100,000 tooltips every time the tree is built.
         self.tree.viewport().installEventFilter(self)
         self.tree.itemActivated.connect(self._on_item)
+        # The rows' wrappers go while the rows still exist: the tree's destroyed signal comes before Qt deletes its
+        # rows, and a wrapper that outlived its row (the panel's dicts are freed whenever Python frees the panel)
+        # could be handed out for a later Qt object at the same address.
+        kept = (self._items, self._levels, self._to_expand, self._tails, self._dropped)
+        self.tree.destroyed.connect(lambda *_: [k.clear() for k in kept])
         layout.addWidget(self.tree, 1)
 
         self._timer = QtCore.QTimer(self)
@@ -662,12 +677,6 @@ class TestsPanel(QtWidgets.QWidget):
             for test in pkg.walk():
                 self._place_test(test)
 
-    def _level(self, key: int, item: QtWidgets.QTreeWidgetItem) -> _Level:
-        level = self._levels.get(key)
-        if level is None:
-            level = self._levels[key] = _Level(item)
-        return level
-
     def _put(self, level: _Level, item: QtWidgets.QTreeWidgetItem, seq: int, failed: bool) -> None:
         if level.insert(item, seq, failed):
             self._tails[id(level)] = level
@@ -708,7 +717,9 @@ class TestsPanel(QtWidgets.QWidget):
         there = self._slots.get(seq)
         if there is not None and there != key:
             self._drop_package(there)
-        root = self._level(_ROOT, self.tree.invisibleRootItem())
+        root = self._levels.get(_ROOT)
+        if root is None:
+            root = self._levels[_ROOT] = _Level(self.tree.invisibleRootItem())
         old = self._shown.get(key)
         item = self._row(pkg)
         failed = pkg.status is _FAIL
@@ -846,11 +857,11 @@ class TestsPanel(QtWidgets.QWidget):
     @staticmethod
     def _package_status(pkg: PackageNode) -> str:
         if pkg.build_failed:
-            return "BUILD FAILED"
+            return _BUILD_FAILED
         if pkg.no_test_files:
-            return "no test files"
+            return _NO_TEST_FILES
         if pkg.cached and pkg.status is Status.PASS:
-            return "ok (cached)"
+            return _CACHED
         return {Status.PASS: "ok", Status.FAIL: "FAIL"}.get(pkg.status, pkg.status.value.upper())
 
     def _sync_children(self, parent: QtWidgets.QTreeWidgetItem, wanted: list[QtWidgets.QTreeWidgetItem]) -> None:

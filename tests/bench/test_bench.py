@@ -52,6 +52,8 @@ def test_kinds_are_the_documented_ones() -> None:
         "windows-console",
         "line-editor",
         "conpty-frames",
+        "go-test-json",
+        "progress-bars",
     )
 
 
@@ -195,6 +197,35 @@ def test_conpty_frames_bracket_each_paint_and_scroll_with_crlf() -> None:
     assert "=== RUN   Test" in text and "\x1b[K\r\n" in text
     assert text.count("\x1b[?9001h") == text.count("\x1b[?9001l") > 10
     assert "\x1b]0;C:\\Windows\\system32\\cmd.exe - go  test -v" in text
+
+
+def test_go_test_json_is_test2json_events_in_go_s_field_order() -> None:
+    text = _text("go-test-json", 200_000)
+    lines = text.split("\r\n")
+    assert lines[-1] == ""
+    events = [json.loads(line) for line in lines[:-1]]
+    assert all(list(e)[:3] == ["Time", "Action", "Package"] for e in events)
+    assert all(re.fullmatch(r"2026-12-06T\d\d:\d\d:\d\d\.\d{9}\+08:00", e["Time"]) for e in events)
+    actions = {e["Action"] for e in events}
+    assert {"start", "run", "output", "pass", "fail", "pause", "cont", "skip"} <= actions
+    # every event of a package names the package its result line reports
+    for e in events:
+        if e["Action"] == "output" and e["Output"].startswith(("ok  \t", "FAIL\texample.com/")):
+            assert e["Output"].split("\t")[1] == e["Package"]
+    assert '"Elapsed":0}' in text and '"Elapsed":0.0}' not in text  # Go writes a float64 0 as 0
+    assert "\x1b" not in text and "\\u001b" not in text  # no colour: -json output is plain
+    assert "\\t" in text and "\\n" in text and "测试" in text  # controls escaped, non-ASCII as UTF-8
+    assert sum(_cells(line) > 120 for line in lines) > len(lines) / 2  # most lines wrap
+
+
+def test_progress_bars_rewrite_lines_in_place() -> None:
+    text = _text("progress-bars", 200_000)
+    assert re.search(r"Receiving objects: +\d+% \(\d+/\d+\), [\d.]+ MiB \| [\d.]+ MiB/s\r", text)  # git
+    assert re.search(r"Resolving deltas: 100% \((\d+)/\1\), done\.\r\n", text)
+    assert "\r\x1b[2K   \x1b[38;5;197m━" in text and "\x1b[?25l" in text  # pip/rich: CR, EL, bar, no cursor
+    assert re.search(r"\x1b\[\d+A\x1b\[2K\x1b\[34m\[\+\] Building", text)  # BuildKit: up, redraw the block
+    assert text.count("\r") > 3 * text.count("\n")  # mostly rewrites, not new lines
+    assert "\n" not in text.replace("\r\n", "")  # line ends as a pty gives them
 
 
 def test_plain_ascii_is_printable_ascii_with_long_lines() -> None:

@@ -35,7 +35,18 @@ def need_peers() -> None:
 
 
 @pytest.mark.parametrize(
-    "kind", ["go-test-v", "go-test-wrap", "insert-mode", "sgr-dense", "cursor-scroll", "line-editor", "conpty-frames"]
+    "kind",
+    [
+        "go-test-v",
+        "go-test-wrap",
+        "insert-mode",
+        "sgr-dense",
+        "cursor-scroll",
+        "line-editor",
+        "conpty-frames",
+        "go-test-json",
+        "progress-bars",
+    ],
 )
 def test_xterm_js_ends_on_our_screen(kind: str, need_peers: None) -> None:
     data = generate(kind, 60_000)
@@ -48,7 +59,9 @@ def test_xterm_js_ends_on_our_screen(kind: str, need_peers: None) -> None:
     assert any(run.screen)
 
 
-@pytest.mark.parametrize("kind", ["go-test-v", "go-test-wrap", "plain-ascii", "sgr-dense"])
+@pytest.mark.parametrize(
+    "kind", ["go-test-v", "go-test-wrap", "plain-ascii", "sgr-dense", "go-test-json", "progress-bars"]
+)
 def test_libvterm_ends_on_our_screen(kind: str, need_peers: None) -> None:
     data = generate(kind, 60_000)
     run = peers.run_libvterm(data, cols=COLS, rows=ROWS, chunk=4096, repeats=2)

@@ -302,6 +302,37 @@ def test_several_packages_failed_subtests_open_and_build_failure(qtbot: QtBot, g
     assert data[start:end] == f"# {MULTI_PKG}/broken [{MULTI_PKG}/broken.test]".encode()
 
 
+def test_status_and_time_columns_fit_every_text_they_can_show(qtbot: QtBot) -> None:
+    """The two columns have fixed widths (no size hint asked of every row on each change): each must still hold
+    the widest text Qt would size it for (``sizeHintForColumn`` is what ResizeToContents used)."""
+    panel = make_panel(qtbot)
+    lines = [
+        "=== RUN   TestLong",
+        "--- PASS: TestLong (9999.99s)",
+        "=== RUN   TestSkipped",
+        "--- SKIP: TestSkipped (0.00s)",
+        "=== RUN   TestBroken",
+        "--- FAIL: TestBroken (0.01s)",
+        "FAIL",
+        "FAIL\texample.com/demo/failed\t0.012s",
+        "ok  \texample.com/demo/cached\t(cached)",
+        "?   \texample.com/demo/empty\t[no test files]",
+        "FAIL\texample.com/demo/broken [build failed]",
+    ]
+    data = "".join(line + "\r\n" for line in lines).encode()
+    panel.feed(0, data)
+    panel.finish()
+    panel.refresh()
+    statuses = {panel.tree.topLevelItem(i).text(1) for i in range(panel.tree.topLevelItemCount())}
+    assert {"BUILD FAILED", "no test files", "ok (cached)", "FAIL"} <= statuses
+    panel.tree.expandAll()
+    header = panel.tree.header()
+    for column in (1, 2):
+        assert header.sectionResizeMode(column) is QtWidgets.QHeaderView.ResizeMode.Interactive
+        assert 0 < panel.tree.sizeHintForColumn(column) <= header.sectionSize(column)
+    assert panel.tree.sizeHintForColumn(2) > panel.tree.fontMetrics().horizontalAdvance("0.00s")  # 9999.99s shown
+
+
 def test_a_hidden_panel_waits_and_catches_up_when_shown(qtbot: QtBot, failing_run: bytes) -> None:
     panel = make_panel(qtbot)
     panel.hide()  # another inspector tab is in front
