@@ -213,15 +213,17 @@ def test_incremental_refresh_builds_the_tree_a_full_refresh_builds(
 
 def test_every_run_refreshed_often_and_twice_in_a_row(qapp: QtWidgets.QApplication, outputs: dict[str, bytes]) -> None:
     """Each real run followed by a second run of the same packages (all replaced), in reads of 97 bytes with a
-    refresh after every third read (the short ones in reads of 31 bytes, shorter than any of their lines, with a
-    refresh after each: the tree between any two lines): the cases the random test draws, each crossed for sure."""
+    refresh after every third read; the short ones also with a refresh after every read, and in reads of 31 bytes
+    (shorter than any of their lines: the tree between any two lines, each line parsed on its own) as well as 97
+    (several lines a read: the fast way's own handling of events): the cases the random test draws, each crossed."""
     for name in RUNS:
         data = outputs[name] + outputs["demo-v-pass" if name.startswith("demo") else name]
-        short = len(data) < 20_000
-        cuts = list(range(0, len(data), 31 if short else 97))
-        fast, run = feed_and_compare(qapp, as_pty(data), cuts, list(range(0, len(cuts), 1 if short else 3)))
-        assert run.counts().total > 0 and fast.tree.topLevelItemCount() == len(run.sorted_packages())
-        let_go(fast)
+        plans = [(97, 3)] if len(data) >= 20_000 else [(97, 1), (31, 1)]
+        for size, every in plans:
+            cuts = list(range(0, len(data), size))
+            fast, run = feed_and_compare(qapp, as_pty(data), cuts, list(range(0, len(cuts), every)))
+            assert run.counts().total > 0 and fast.tree.topLevelItemCount() == len(run.sorted_packages())
+            let_go(fast)
 
 
 def test_a_block_named_and_replaced_between_two_refreshes(
