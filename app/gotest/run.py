@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 __all__ = [
+    "MAX_CHANGED",
     "MAX_LINES_PER_NODE",
     "MAX_MARKERS",
     "Counts",
@@ -52,6 +53,10 @@ MAX_LINE_BYTES = 1 << 20
 #: The window never takes them (it gets each one through ``on_marker``), and a flood of short tests makes one per
 #: ``=== RUN``: ~49,000 in the 20 MB bench stream, kept for nothing.
 MAX_MARKERS = 10_000
+#: Nodes kept in the set of changed ones (:meth:`GoTestRun.take_changed`) until a view takes them.  A run that no view
+#: takes from (a tab the Tests panel does not show) would otherwise keep every node it ever made, replaced packages'
+#: too: past this many the set is dropped and the next taker is told to look at everything.
+MAX_CHANGED = 50_000
 
 
 class Status(str, enum.Enum):
@@ -181,10 +186,13 @@ class LineLog:
         return self._count
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class TestNode:
     """A test or subtest.  ``name`` is the full name Go prints (``Test加法/子测试_1``); ``attempts``
-    counts ``=== RUN`` lines (``-count=N`` runs a test N times; the last attempt's result is shown)."""
+    counts ``=== RUN`` lines (``-count=N`` runs a test N times; the last attempt's result is shown).
+
+    Compared and hashed by identity (``eq=False``): a node is a place in one run's tree, and the run keeps the set
+    of nodes that changed since a view last looked (:meth:`GoTestRun.take_changed`)."""
 
     __test__ = False  # not a pytest test class, whatever its name says
 
@@ -239,13 +247,16 @@ class TestNode:
             yield from child.walk()
 
 
-@dataclass
+@dataclass(eq=False)
 class PackageNode:
     """A package: its tests, its result line (``ok``/``FAIL``/``?``), build output when it did not build.
 
-    ``name`` is empty while a ``-v`` block's result line has not arrived yet."""
+    ``name`` is empty while a ``-v`` block's result line has not arrived yet.  ``order``: its place among the run's
+    named packages (the order they were first named in; a package replaced by a later run takes the place of the one
+    it replaced), ``-1`` while it is not named.  Compared and hashed by identity, as :class:`TestNode`."""
 
     name: str
+    order: int = -1
     status: Status = Status.RUN
     elapsed: float | None = None
     cached: bool = False
@@ -438,6 +449,10 @@ class GoTestRun:
         #: Markers found but no longer kept for :meth:`take_markers` (``on_marker`` got every one).
         self.markers_dropped = 0
         self._order: list[PackageNode] = []
+        #: Nodes whose row may look different since a view last looked (new ones, a status, a time, a package's name
+        #: or result): an insertion-ordered set, so new nodes come in the order they were made (run order).
+        self._changed: dict[TestNode | PackageNode, None] = {}
+        self._changed_overflow = False
         #: Parse every line on its own (the simple way the fast one is held to by the tests), not in blocks.
         self.line_by_line = False
 
@@ -457,6 +472,9 @@ class GoTestRun:
         self._pos = offset + len(data)
         if not data:
             return
+        if len(self._changed) > MAX_CHANGED:  # nobody takes them (see MAX_CHANGED): once per read, not per node
+            self._changed.clear()
+            self._changed_overflow = True
         start = 0
         if self._buffer:  # the line the last read left unfinished
             nl = data.find(b"\n")
@@ -541,6 +559,7 @@ class GoTestRun:
                 test.attempts += 1
                 if test.status in _FINAL:  # -count=N: a new attempt starts over
                     test.status, test.elapsed, test.result_line = _RUN, None, None
+                    self._changed[test] = None
                 if test.parent is None or self.mark_subtests:
                     self._mark(f"RUN {name}", offset + s)
                 self._current = opened = test
@@ -562,6 +581,7 @@ class GoTestRun:
                 self._build = self._report = None
                 test = self._test(pkg, m[8].decode(encoding, "replace"))
                 test.status = _PAUSED if m[7] == b"PAUSE" else _RUN
+                self._changed[test] = None
                 test.log.add(line)
                 self._current = test
                 changes += 1
@@ -578,6 +598,7 @@ class GoTestRun:
             status = _STATUS_WORD[m[3]]
             test.status = status
             test.result_line = line
+            self._changed[test] = None
             if status is _FAIL:
                 self._mark(f"FAIL {name}", offset + s)
             test.log.add(line)
@@ -640,6 +661,30 @@ class GoTestRun:
 
     def all_packages(self) -> list[PackageNode]:
         return self.sorted_packages()
+
+    @property
+    def pending_package(self) -> PackageNode | None:
+        """The ``-v`` block whose package is not named yet, once it has a test (what :meth:`sorted_packages` lists
+        last), else ``None``."""
+        pending = self._pending
+        return pending if pending is not None and pending.tests else None
+
+    def listed(self, pkg: PackageNode) -> bool:
+        """Whether ``pkg`` is one of :meth:`sorted_packages` (not replaced by a later run of its name), without
+        making the list."""
+        if pkg.order >= 0:
+            return pkg.order < len(self._order) and self._order[pkg.order] is pkg
+        return pkg is self._pending and bool(pkg.tests)
+
+    def take_changed(self) -> list[TestNode | PackageNode] | None:
+        """The nodes whose row may look different since the last call (made, or their status, time, name or result
+        changed): new tests in the order they were made, each parent before its children.  ``None`` when too many
+        changed for the set to be kept (:data:`MAX_CHANGED`): look at every node.  One view takes them: the Tests
+        panel showing this run (a second taker would see only what the first left)."""
+        changed = None if self._changed_overflow else list(self._changed)
+        self._changed.clear()
+        self._changed_overflow = False
+        return changed
 
     def tests(self) -> Iterator[TestNode]:
         """Every test and subtest, in run order within each package."""
@@ -766,6 +811,7 @@ class GoTestRun:
         node = TestNode(name, pkg, parent)
         pkg.all_tests[name] = node
         (parent.children if parent is not None else pkg.tests)[name] = node
+        self._changed[node] = None
         return node
 
     def _on_event(self, kind: bytes, name: str, line: OutputLine) -> None:
@@ -774,6 +820,7 @@ class GoTestRun:
         self._current = test
 
     def _apply_event(self, test: TestNode, kind: str, line: OutputLine) -> None:
+        self._changed[test] = None
         if kind == "run":
             test.attempts += 1
             if test.status in _FINAL:  # -count=N: a new attempt starts over
@@ -800,6 +847,7 @@ class GoTestRun:
     def _finish_test(self, test: TestNode, status: Status, seconds: float | None, line: OutputLine | None) -> None:
         """Record a result; ``line`` (the ``--- FAIL`` line or the JSON event) is where a failure marker points."""
         test.status = status
+        self._changed[test] = None
         if seconds is not None:
             test.elapsed = seconds
         if line is not None:
@@ -819,6 +867,7 @@ class GoTestRun:
         self._report = None
 
     def _apply_package_result(self, pkg: PackageNode, status: Status, tail: str, line: OutputLine | None) -> None:
+        self._changed[pkg] = None
         pkg.status = status
         pkg.detail = tail
         pkg.cached = "(cached)" in tail
@@ -840,9 +889,10 @@ class GoTestRun:
     def _named_package(self, name: str) -> PackageNode:
         pkg = self.packages.get(name)
         if pkg is None:
-            pkg = PackageNode(name)
+            pkg = PackageNode(name, len(self._order))
             self.packages[name] = pkg
             self._order.append(pkg)
+            self._changed[pkg] = None
         return pkg
 
     def _adopt(self, name: str, block: PackageNode | None) -> PackageNode:
@@ -858,10 +908,20 @@ class GoTestRun:
             if old.result_line is None:
                 block.log.prepend(old.log)
                 block.build_failed = block.build_failed or old.build_failed
-            self._order[self._order.index(old)] = block
+            block.order = old.order  # its place: a view drops the old one's row when the new one takes it
+            self._order[old.order] = block
+            changed = self._changed
+            # It and its tests will have no row: not kept for a view.  Kept, they outlived the young collections (the
+            # package in the set held them all): 7% more instructions for the model on a flood, all in the collector.
+            if changed:
+                changed.pop(old, None)
+                for test in old.all_tests.values():
+                    changed.pop(test, None)
         else:
+            block.order = len(self._order)
             self._order.append(block)
         self.packages[name] = block
+        self._changed[block] = None
         return block
 
     # ------------------------------------------------------------------ -json events
@@ -882,6 +942,7 @@ class GoTestRun:
             pkg = self._named_package(pkg_name.split(" ", 1)[0])
             if action == "build-fail":
                 pkg.build_failed = True
+                self._changed[pkg] = None
             else:
                 pkg.add_line(line)
             return True
@@ -910,6 +971,7 @@ class GoTestRun:
             text = output if isinstance(output, str) else ""
             m = _PACKAGE.match(text.rstrip("\n").encode(self.encoding, "replace"))
             if m:  # the "ok/FAIL pkg time" line: keep it as the package's result line
+                self._changed[pkg] = None
                 pkg.result_line = line
                 pkg.detail = self._decode(m.group(3) or b"")
                 pkg.cached = "(cached)" in pkg.detail

@@ -8,7 +8,15 @@ is headless (:mod:`app.gotest`); this module turns the parsed run into rows.
 Why the tree is refreshed on a timer and not on every read: a chatty run delivers thousands of reads a second,
 and rebuilding rows for each one would take the event loop from the terminal.  :meth:`TestsPanel.feed` only
 parses and schedules; :meth:`TestsPanel.refresh` (also callable directly, e.g. by tests) updates the rows that
-changed and reorders a level only when its order changed, so expansion and selection survive a live run.
+changed, so expansion and selection survive a live run.
+
+Why a refresh touches only what changed: a run of thousands of tests refreshed every tenth of a second cannot be
+walked whole each time while a flood of output comes in (the walk and its sorting grew with the run).  The model
+says which nodes changed since the panel last looked (:meth:`GoTestRun.take_changed`); each row knows its place
+among its siblings (failures first, then run order: :class:`_Level`), so a new test is inserted where it belongs, a
+test that fails moves to the failures, a package replaced by a second run gives its place to the new one, and the
+counts line is kept from the rows' statuses.  :attr:`TestsPanel.incremental` off walks everything as before: the
+simple way the tests hold the incremental one to.
 
 Clicking a row emits :attr:`TestsPanel.line_selected` with the ``[start, end)`` stream offsets of the node's
 target line — for a failed test its failure (the ``file_test.go:29:`` line it printed, else its ``--- FAIL``
@@ -18,11 +26,13 @@ window maps to the terminal line and to the Bytes panel.
 
 from __future__ import annotations
 
+import bisect
+import collections
 import shlex
 import time
 from typing import TypeAlias
 
-from app.gotest import GoTestPreset, GoTestRun, Marker, NamedPreset, OutputLine, PackageNode, Status, TestNode
+from app.gotest import Counts, GoTestPreset, GoTestRun, Marker, NamedPreset, OutputLine, PackageNode, Status, TestNode
 from app.pty.profiles import PROFILES
 from app.widgets.plain_text import plain_label, plain_tooltip
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
@@ -55,6 +65,63 @@ _BUILD_FAILED, _NO_TEST_FILES, _CACHED = "BUILD FAILED", "no test files", "ok (c
 #: Every text the status column shows (its header too), and the widest time (runs over 2.7 hours are elided).
 _STATUS_WIDEST = (_BUILD_FAILED, _NO_TEST_FILES, _CACHED, "Status", *_STATUS_TEXT.values())
 _TIME_WIDEST = ("9999.99s", "Time")
+_FAIL = Status.FAIL
+#: The place of the package not named yet (a ``-v`` block still running): after every named one.
+_LAST = 1 << 62
+#: The key of the tree's root level in :attr:`TestsPanel._levels` (no node has id 0).
+_ROOT = 0
+
+
+class _Level:
+    """The children of one row (or of the root), as places: failures first, then the others, each group in run order
+    (``seq``: the order the panel first saw them in, which is the order the run made them; for packages their
+    :attr:`~app.gotest.PackageNode.order`).  ``failed`` and ``others`` hold the sorted places of the rows in
+    ``item``'s children, in that order; ``tail`` rows are counted in ``others`` but not yet added to ``item``
+    (appended in one call when the refresh ends: most new rows go last)."""
+
+    __slots__ = ("failed", "item", "others", "tail")
+
+    def __init__(self, item: QtWidgets.QTreeWidgetItem) -> None:
+        self.item = item
+        self.failed: list[int] = []
+        self.others: list[int] = []
+        self.tail: list[QtWidgets.QTreeWidgetItem] = []
+
+    def flush(self) -> None:
+        if self.tail:
+            self.item.addChildren(self.tail)
+            self.tail = []
+
+    def insert(self, row: QtWidgets.QTreeWidgetItem, seq: int, failed: bool) -> bool:
+        """Put ``row`` at its place; ``True`` when it went to the tail (attached at :meth:`flush`)."""
+        if failed:  # before the tail's rows whatever the index: they are all later
+            i = bisect.bisect_left(self.failed, seq)
+            self.failed.insert(i, seq)
+            self.item.insertChild(i, row)
+            return False
+        others = self.others
+        if not others or seq > others[-1]:
+            others.append(seq)
+            self.tail.append(row)
+            return True
+        self.flush()
+        i = bisect.bisect_left(others, seq)
+        others.insert(i, seq)
+        self.item.insertChild(len(self.failed) + i, row)
+        return False
+
+    def index(self, seq: int, failed: bool) -> int:
+        """Where the row at place ``seq`` is among ``item``'s children (tail included)."""
+        if failed:
+            return bisect.bisect_left(self.failed, seq)
+        return len(self.failed) + bisect.bisect_left(self.others, seq)
+
+    def take(self, seq: int, failed: bool) -> QtWidgets.QTreeWidgetItem | None:
+        self.flush()
+        group = self.failed if failed else self.others
+        i = bisect.bisect_left(group, seq)
+        del group[i]
+        return self.item.takeChild(i if failed else len(self.failed) + i)
 
 
 def _status_icon(colour: str, status: Status) -> QtGui.QIcon:
@@ -214,11 +281,36 @@ class TestsPanel(QtWidgets.QWidget):
         self._run = self._new_run()
         self._items: dict[int, QtWidgets.QTreeWidgetItem] = {}
         self._nodes: dict[int, Node] = {}
-        self._shown: dict[int, tuple[object, ...]] = {}
+        self._shown: dict[int, tuple[str, Status, str, float | None]] = {}
         self._shown_generation = -1
         self._to_expand: list[QtWidgets.QTreeWidgetItem] = []
+        #: Refresh only the rows the model says changed (off: walk the whole tree each time, the simple way the tests
+        #: hold the incremental one to).  Set it before a run is shown (:meth:`show_run`), not during one.
+        self.incremental = True
+        self._seq: dict[int, int] = {}  # a row's place among its siblings (see _Level)
+        self._levels: dict[int, _Level] = {}  # the children of each row that has some, and the root's (_ROOT)
+        self._slots: dict[int, int] = {}  # a package's place (its order, or _LAST) → the key of the row there
+        self._members: dict[int, list[int]] = {}  # a package's key → the keys of its tests' rows
+        self._tally: collections.Counter[Status] = collections.Counter()  # the test rows' statuses
+        self._build_failed: set[int] = set()  # the package rows that did not build
+        self._next_seq = 0
+        self._tails: dict[int, _Level] = {}  # levels with rows waiting in their tail
+        self._dropped: list[QtWidgets.QTreeWidgetItem] = []  # taken out during a refresh, alive till its end
+        self._placed: set[int] = set()  # the test rows made or updated during this refresh
+        self._look_at_all = True  # a run just shown: every node is new to the rows
         self._icons = {status: _status_icon(colour, status) for status, colour in STATUS_COLOURS.items()}
         self._colours = {status: QtGui.QColor(colour) for status, colour in STATUS_COLOURS.items()}
+        self._counts_colour = ""
+        #: A new test row is a copy of its status's (one call in C++ instead of six through the binding).
+        self._protos: dict[Status, QtWidgets.QTreeWidgetItem] = {}
+        for status, colour in self._colours.items():
+            proto = self._protos[status] = QtWidgets.QTreeWidgetItem()
+            proto.setTextAlignment(_COL_TIME, _TIME_ALIGNMENT)
+            proto.setIcon(_COL_NAME, self._icons[status])
+            proto.setText(_COL_STATUS, _STATUS_TEXT[status])
+            proto.setForeground(_COL_STATUS, colour)
+            if status is Status.FAIL:
+                proto.setForeground(_COL_NAME, colour)
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -287,6 +379,11 @@ class TestsPanel(QtWidgets.QWidget):
         # otherwise build 100,000 tooltips every time the tree is built.
         self.tree.viewport().installEventFilter(self)
         self.tree.itemActivated.connect(self._on_item)
+        # The rows' wrappers go while the rows still exist: the tree's destroyed signal comes before Qt deletes its
+        # rows, and a wrapper that outlived its row (the panel's dicts are freed whenever Python frees the panel)
+        # could be handed out for a later Qt object at the same address.
+        kept = (self._items, self._levels, self._to_expand, self._tails, self._dropped)
+        self.tree.destroyed.connect(lambda *_: [k.clear() for k in kept])
         layout.addWidget(self.tree, 1)
 
         self._timer = QtCore.QTimer(self)
@@ -344,13 +441,21 @@ class TestsPanel(QtWidgets.QWidget):
         self._nodes.clear()
         self._shown.clear()
         self._to_expand.clear()
+        self._seq.clear()
+        self._levels.clear()
+        self._slots.clear()
+        self._members.clear()
+        self._tally.clear()
+        self._build_failed.clear()
         self._shown_generation = -1
+        run.take_changed()  # what changed before: every row is new now, made by looking at every node
+        self._look_at_all = True
         self.refresh()
 
     def notify(self) -> None:
         """The shown run was fed elsewhere: refresh at the next tick if it changed — and only while the panel
-        can be seen: a refresh walks the whole tree, which under a flood of test output is time the terminal's
-        frames need; a hidden panel catches up when it is shown."""
+        can be seen: a refresh makes rows for every test parsed since the last one, which under a flood of test output
+        is time the terminal's frames need; a hidden panel catches up when it is shown."""
         if not self._timer.isActive() and self.isVisible() and self._run.generation != self._shown_generation:
             self._timer.start()
 
@@ -456,7 +561,10 @@ class TestsPanel(QtWidgets.QWidget):
             return
         started = time.perf_counter()
         try:
-            self._refresh(run)
+            if self.incremental:
+                self._refresh_changed(run)
+            else:
+                self._refresh(run)
         finally:
             # A big run makes each refresh slower: space them so the tree takes at most a fifth of the time.
             spent_ms = (time.perf_counter() - started) * 1000
@@ -482,7 +590,9 @@ class TestsPanel(QtWidgets.QWidget):
                 del self._items[key], self._nodes[key], self._shown[key]
         finally:
             self.tree.setUpdatesEnabled(True)
-        counts = run.counts()
+        self._show_counts(run.counts())
+
+    def _show_counts(self, counts: Counts) -> None:
         if counts.packages == 0:
             text = "No tests yet: Run, or run go test -v in the terminal"
             colour = "#555555"
@@ -491,18 +601,227 @@ class TestsPanel(QtWidgets.QWidget):
             bad = counts.failed or counts.build_failed
             colour = STATUS_COLOURS[Status.FAIL if bad else Status.PASS if not counts.running else Status.RUN]
         self.counts_label.setText(text)
-        self.counts_label.setStyleSheet(f"color: {colour};")
+        if colour != self._counts_colour:  # a style sheet is parsed and the label polished again: only on a change
+            self._counts_colour = colour
+            self.counts_label.setStyleSheet(f"color: {colour};")
         self.rerun_button.setEnabled(bool(counts.failed or counts.build_failed))
+
+    def shown_counts(self) -> Counts:
+        """The counts of the rows the tree shows (what the counts line says), kept as rows change: equal to the
+        run's :meth:`~app.gotest.GoTestRun.counts` after a refresh."""
+        tally = self._tally
+        return Counts(
+            passed=tally[Status.PASS],
+            failed=tally[Status.FAIL],
+            skipped=tally[Status.SKIP],
+            running=tally[Status.RUN],
+            paused=tally[Status.PAUSED],
+            build_failed=len(self._build_failed),
+            packages=len(self._slots),
+        )
+
+    # ------------------------------------------------------------------ the incremental refresh
+
+    def _refresh_changed(self, run: GoTestRun) -> None:
+        """Touch the rows of the nodes the model says changed, each put at its place (see :class:`_Level`)."""
+        self._shown_generation = run.generation
+        changed = run.take_changed()
+        self.tree.setUpdatesEnabled(False)
+        try:
+            if changed is None or self._look_at_all:  # a new run, or too much changed to be listed: every node
+                self._look_at_all = False
+                self._resync(run)
+            else:
+                for node in changed:
+                    if isinstance(node, PackageNode):
+                        self._place_package(run, node)
+                pending = run.pending_package
+                if pending is not None and id(pending) not in self._items:
+                    self._place_package(run, pending)
+                key = self._slots.get(_LAST)
+                if key is not None and (pending is None or key != id(pending)):
+                    # a block shown unnamed, then named and replaced by a later run before this refresh: the model
+                    # no longer lists it among the changed (it has no row to come), and no row takes its place
+                    self._drop_package(key)
+                items, placed, listed = self._items, self._placed, run.listed
+                for node in changed:
+                    # not a package's (they are not tests), not one placed with its new package, not a dropped one's
+                    if (
+                        id(node) not in placed
+                        and isinstance(node, TestNode)
+                        and id(node.package) in items
+                        and listed(node.package)
+                    ):
+                        self._place_test(node)
+            for level in self._tails.values():
+                level.flush()
+            self._tails.clear()
+            for item in self._to_expand:
+                if item.treeWidget() is not None:
+                    item.setExpanded(True)
+        finally:
+            self._to_expand.clear()
+            self._dropped.clear()
+            self._placed.clear()
+            self.tree.setUpdatesEnabled(True)
+        self._show_counts(self.shown_counts())
+
+    def _resync(self, run: GoTestRun) -> None:
+        """Every listed package and test through the same steps as changed ones; rows of the rest dropped."""
+        listed = run.sorted_packages()
+        keep = {id(pkg) for pkg in listed}
+        for key in [k for k in self._slots.values() if k not in keep]:
+            self._drop_package(key)
+        for pkg in listed:
+            self._place_package(run, pkg)
+            for test in pkg.walk():
+                self._place_test(test)
+
+    def _put(self, level: _Level, item: QtWidgets.QTreeWidgetItem, seq: int, failed: bool) -> None:
+        if level.insert(item, seq, failed):
+            self._tails[id(level)] = level
+
+    def _move(
+        self, level: _Level, item: QtWidgets.QTreeWidgetItem, old: tuple[int, bool], new: tuple[int, bool]
+    ) -> None:
+        """Move ``item`` from place ``old`` to place ``new`` (``(seq, failed)``) in ``level``; when that does not
+        change its index, only the places change.  A row taken out of the tree loses its own and its rows' expansion:
+        the expanded ones open again when the refresh ends."""
+        level.flush()
+        at = level.index(*old)
+        group = level.failed if old[1] else level.others
+        del group[bisect.bisect_left(group, old[0])]
+        group = level.failed if new[1] else level.others
+        i = bisect.bisect_left(group, new[0])
+        group.insert(i, new[0])
+        to = i if new[1] else len(level.failed) + i
+        if to == at:
+            return
+        stack: list[QtWidgets.QTreeWidgetItem | None] = [item]
+        expanded: list[QtWidgets.QTreeWidgetItem] = []
+        while stack:
+            row = stack.pop()
+            if row is not None and row.isExpanded():
+                expanded.append(row)
+            if row is not None:
+                stack.extend(row.child(j) for j in range(row.childCount()))
+        level.item.takeChild(at)
+        level.item.insertChild(to, item)
+        self._to_expand.extend(expanded)
+
+    def _place_package(self, run: GoTestRun, pkg: PackageNode) -> None:
+        key = id(pkg)
+        if not run.listed(pkg):  # replaced by a later run of its name: its row, if any, goes when the new one comes
+            return
+        seq = pkg.order if pkg.order >= 0 else _LAST
+        there = self._slots.get(seq)
+        if there is not None and there != key:
+            self._drop_package(there)
+        root = self._levels.get(_ROOT)
+        if root is None:
+            root = self._levels[_ROOT] = _Level(self.tree.invisibleRootItem())
+        old = self._shown.get(key)
+        item = self._row(pkg)
+        failed = pkg.status is _FAIL
+        if pkg.build_failed:
+            self._build_failed.add(key)
+        else:
+            self._build_failed.discard(key)
+        if old is None:
+            self._seq[key] = seq
+            self._slots[seq] = key
+            self._members[key] = []
+            self._put(root, item, seq, failed)
+            for test in pkg.walk():  # a package seen for the first time: all its tests are new rows
+                self._place_test(test)
+            return
+        was = (self._seq[key], old[1] is _FAIL)
+        if was != (seq, failed):
+            if self._slots.get(was[0]) == key:
+                del self._slots[was[0]]
+            self._seq[key] = seq
+            self._slots[seq] = key
+            self._move(root, item, was, (seq, failed))
+
+    def _drop_package(self, key: int) -> None:
+        """Take a package's row out (replaced by a later run) and forget its rows."""
+        seq = self._seq.pop(key)
+        if self._slots.get(seq) == key:
+            del self._slots[seq]
+        failed = self._shown[key][1] is _FAIL
+        row = self._levels[_ROOT].take(seq, failed)
+        if row is not None:
+            self._dropped.append(row)
+        tally = self._tally
+        for member in self._members.pop(key):
+            tally[self._shown.pop(member)[1]] -= 1
+            del self._items[member], self._nodes[member], self._seq[member]
+            self._levels.pop(member, None)
+        del self._items[key], self._nodes[key], self._shown[key]
+        self._levels.pop(key, None)
+        self._build_failed.discard(key)
+
+    def _place_test(self, test: TestNode) -> None:
+        key = id(test)
+        placed = self._placed
+        if key in placed:  # a new package's test, listed as changed too
+            return
+        placed.add(key)
+        parent = test.parent
+        items = self._items
+        if parent is None:
+            pkey = id(test.package)
+        else:
+            pkey = id(parent)
+            if pkey not in items:
+                self._place_test(parent)
+        old = self._shown.get(key)
+        status = test.status
+        failed = status is _FAIL
+        if old is None:  # a new row, as _row makes it, from its status's copy (the bulk of a flood's rows)
+            name = test.name if parent is None else test.name[len(parent.name) + 1 :]
+            elapsed = test.elapsed
+            item = self._protos[status].clone()
+            item.setText(_COL_NAME, name)
+            if elapsed is not None:
+                item.setText(_COL_TIME, f"{elapsed:.2f}s")
+            item.setData(_COL_NAME, _KEY_ROLE, key)
+            items[key] = item
+            self._nodes[key] = test
+            self._shown[key] = (name, status, _STATUS_TEXT[status], elapsed)
+            if failed:
+                self._to_expand.append(item)
+            self._tally[status] += 1
+            self._members[id(test.package)].append(key)
+            seq = self._seq[key] = self._next_seq
+            self._next_seq += 1
+            level = self._levels.get(pkey)
+            if level is None:
+                level = self._levels[pkey] = _Level(items[pkey])
+            if level.insert(item, seq, failed):
+                self._tails[id(level)] = level
+            return
+        item = self._row(test)
+        was = old[1]
+        if was is not status:
+            self._tally[was] -= 1
+            self._tally[status] += 1
+            if (was is _FAIL) is not failed:
+                seq = self._seq[key]
+                self._move(self._levels[pkey], item, (seq, not failed), (seq, failed))
+
+    # ------------------------------------------------------------------ the simple refresh
 
     def _test_rows(self, test: TestNode, live: set[int]) -> QtWidgets.QTreeWidgetItem:
         item = self._row(test, live)
         self._sync_children(item, [self._test_rows(c, live) for c in test.sorted_children()])
         return item
 
-    def _row(self, node: Node, live: set[int]) -> QtWidgets.QTreeWidgetItem:
+    def _row(self, node: Node, live: set[int] | None = None) -> QtWidgets.QTreeWidgetItem:
         """The node's row, created or updated; only what changed since the last refresh is set."""
         key = id(node)
-        live.add(key)
+        if live is not None:
+            live.add(key)
         item = self._items.get(key)
         if item is None:
             item = QtWidgets.QTreeWidgetItem()
