@@ -27,7 +27,7 @@ import collections
 import enum
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -321,6 +321,19 @@ class Counts:
     paused: int = 0
     build_failed: int = 0
     packages: int = 0
+
+    @classmethod
+    def of(cls, tally: Mapping[Status, int], build_failed: int, packages: int) -> Counts:
+        """The counts from tests by status (the run's own walk and the Tests panel's kept tally both give one)."""
+        return cls(
+            passed=tally[Status.PASS],
+            failed=tally[Status.FAIL],
+            skipped=tally[Status.SKIP],
+            running=tally[Status.RUN],
+            paused=tally[Status.PAUSED],
+            build_failed=build_failed,
+            packages=packages,
+        )
 
     @property
     def total(self) -> int:
@@ -705,15 +718,7 @@ class GoTestRun:
         for test in self.tests():
             tally[test.status] += 1
         packages = self.all_packages()
-        return Counts(
-            passed=tally[Status.PASS],
-            failed=tally[Status.FAIL],
-            skipped=tally[Status.SKIP],
-            running=tally[Status.RUN],
-            paused=tally[Status.PAUSED],
-            build_failed=sum(p.build_failed for p in packages),
-            packages=len(packages),
-        )
+        return Counts.of(tally, sum(p.build_failed for p in packages), len(packages))
 
     def failed_tests(self) -> list[TestNode]:
         return [t for t in self.tests() if t.status is Status.FAIL]

@@ -609,16 +609,7 @@ class TestsPanel(QtWidgets.QWidget):
     def shown_counts(self) -> Counts:
         """The counts of the rows the tree shows (what the counts line says), kept as rows change: equal to the
         run's :meth:`~app.gotest.GoTestRun.counts` after a refresh."""
-        tally = self._tally
-        return Counts(
-            passed=tally[Status.PASS],
-            failed=tally[Status.FAIL],
-            skipped=tally[Status.SKIP],
-            running=tally[Status.RUN],
-            paused=tally[Status.PAUSED],
-            build_failed=len(self._build_failed),
-            packages=len(self._slots),
-        )
+        return Counts.of(self._tally, len(self._build_failed), len(self._slots))
 
     # ------------------------------------------------------------------ the incremental refresh
 
