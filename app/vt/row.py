@@ -170,6 +170,13 @@ class Line:
                 moved.pop(end - 1, None)
             self.marks = moved or None
 
+    def delete_before(self, x: int, count: int, bsid: int, cols: int) -> int:
+        """*count* backspaces deleting from column *x* (BS then DCH 1, each), without margins or reverse wraparound:
+        CUB *count* then DCH *count* from where it stops (``Screen.backspace_delete``); returns that column."""
+        x = x - count if x > count else 0
+        self.delete_cells(x, count if count <= cols - x else cols - x, bsid, cols)
+        return x
+
     def delete_cells(self, x: int, count: int, bsid: int, cols: int, end: int | None = None) -> None:
         """DCH: remove *count* cells at *x*, pulling the rest left; blanks come in before *end* (the right
         margin, default the edge)."""

@@ -406,8 +406,7 @@ class Screen:
                     break
             if code.__class__ is str:
                 if dels:
-                    x = x - dels if x > dels else 0
-                    line.delete_cells(x, dels if dels <= cols - x else cols - x, bsid, cols)
+                    x = line.delete_before(x, dels, bsid, cols)
                     dels = 0
                 word += code  # a typed character
                 continue
@@ -425,8 +424,7 @@ class Screen:
                 if not run:
                     continue
             if dels:
-                x = x - dels if x > dels else 0
-                line.delete_cells(x, dels if dels <= cols - x else cols - x, bsid, cols)
+                x = line.delete_before(x, dels, bsid, cols)
                 dels = 0
                 changed = True
             if code > 0:  # type: ignore[operator]
@@ -447,8 +445,7 @@ class Screen:
         # What the pieces done leave pending (a piece not of these, or the end): backspaces deleting, or a word typed
         # (the general way if it would reach the edge).
         if dels:
-            x = x - dels if x > dels else 0
-            line.delete_cells(x, dels if dels <= cols - x else cols - x, bsid, cols)
+            x = line.delete_before(x, dels, bsid, cols)
             changed = True
         elif word:
             mapped = word if word.isascii() else cells(word)
