@@ -775,7 +775,7 @@ class TestsPanel(QtWidgets.QWidget):
             item = self._protos[status].clone()
             item.setText(_COL_NAME, name)
             if elapsed is not None:
-                item.setText(_COL_TIME, f"{elapsed:.2f}s")
+                item.setText(_COL_TIME, _seconds(elapsed))
             item.setData(_COL_NAME, _KEY_ROLE, key)
             items[key] = item
             self._nodes[key] = test
@@ -789,8 +789,7 @@ class TestsPanel(QtWidgets.QWidget):
             level = self._levels.get(pkey)
             if level is None:
                 level = self._levels[pkey] = _Level(items[pkey])
-            if level.insert(item, seq, failed):
-                self._tails[id(level)] = level
+            self._put(level, item, seq, failed)
             return
         item = self._row(test)
         was = old[1]
