@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.widgets import idle_gc
 from app.widgets.idle_gc import FULL_AFTER, QUIET_S, YOUNG_THRESHOLDS, IdleCollector, due_generation
 from app.widgets.qt import QtCore
 
@@ -23,10 +24,9 @@ def test_full_collections_wait_for_quiet_and_settings_come_back(qapp: Any) -> No
     collector = IdleCollector(lambda: last[0])
     try:
         assert not gc.isenabled()  # CPython's automatic collection is off: the collector runs them
-        assert gc.get_freeze_count() == 0  # not while the window is being made…
         QtCore.QCoreApplication.processEvents()
-        assert not collector.check()  # …nor at the loop's first turns, while the first prompt comes
-        assert gc.get_freeze_count() == 0
+        assert not collector.check()  # not at the loop's first turns, while the first prompt comes
+        assert collector.full_collections == 0
         assert gc.get_threshold()[:2] == YOUNG_THRESHOLDS and gc.get_threshold()[2] > 10**6
         last[0] = time.monotonic() - QUIET_S - 0.1
         assert not collector.check()  # the first quiet check: start-up objects go out of the walk, nothing pending
@@ -85,7 +85,7 @@ def a_qobject_in_a_cycle(destroyed_on: list[int]) -> None:
 def test_collections_run_on_the_ui_thread_not_on_the_thread_that_made_the_garbage(
     qtbot: QtBot, collections_by_thread: list[tuple[int, int]]
 ) -> None:
-    collector = IdleCollector(time.monotonic)
+    collector = IdleCollector(lambda: 0.0)  # no output for a long time: due young collections run
     destroyed_on: list[int] = []
     try:
         a_qobject_in_a_cycle(destroyed_on)
@@ -122,12 +122,66 @@ def test_without_the_collector_cpython_collects_on_the_worker_thread(
 
 def test_young_collections_wait_for_young_after_ms(qtbot: QtBot) -> None:
     """The app's start: nothing is collected until its first prompt is painted (young_after_ms)."""
-    collector = IdleCollector(time.monotonic, young_after_ms=200)
+    collector = IdleCollector(lambda: 0.0, young_after_ms=200)
     try:
         made: list[list[int]] = []
         make_objects_on_a_thread(made)
         assert collector.young_step() is None
         qtbot.waitUntil(lambda: collector.young_collections >= 1, timeout=5000)
+    finally:
+        collector.close()
+
+
+def test_while_output_flows_young_collections_freeze_and_the_quiet_check_collects_what_waited(
+    qtbot: QtBot, collections_by_thread: list[tuple[int, int]]
+) -> None:
+    last = [time.monotonic() - QUIET_S - 0.1]
+    collector = IdleCollector(lambda: last[0])
+    destroyed_on: list[int] = []
+    try:
+        assert not collector.check()  # a second after start: the start-up objects frozen, nothing pending
+        collections_by_thread.clear()
+        a_qobject_in_a_cycle(destroyed_on)
+        frozen_before = gc.get_freeze_count()
+        made: list[list[int]] = []
+        make_objects_on_a_thread(made, objects=idle_gc.FROZEN_PENDING + 1)  # what a flood makes: objects that live on
+        last[0] = time.monotonic()
+        assert collector.young_step() is None  # due, but output flows: frozen, not walked
+        assert collector.young_freezes == 1
+        assert collections_by_thread == []  # no collection ran
+        assert gc.get_freeze_count() >= frozen_before + len(made)
+        assert gc.get_count()[0] == 0
+        assert destroyed_on == []  # the garbage made meanwhile waits, frozen
+        assert collector.pending  # as many new objects as CPython runs a full collection after
+        assert not collector.check()  # not while output flows
+        last[0] = time.monotonic() - QUIET_S - 0.1
+        assert collector.check()  # the next quiet moment: the pending full collection
+        assert destroyed_on == [UI_THREAD]
+        assert {generation for _, generation in collections_by_thread} == {2}
+        assert not collector.pending
+        assert gc.get_freeze_count() >= len(made)  # what lives on is frozen again
+    finally:
+        collector.close()
+    assert gc.get_freeze_count() == 0
+
+
+def test_frozen_objects_are_bounded_while_output_never_stops(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(idle_gc, "FROZEN_MAX", 30_000)
+    collector = IdleCollector(time.monotonic)  # output all the time: never a quiet moment
+    destroyed_on: list[int] = []
+    try:
+        a_qobject_in_a_cycle(destroyed_on)
+        made: list[list[int]] = []
+        make_objects_on_a_thread(made, objects=20_000)
+        assert collector.young_step() is None
+        assert collector.young_freezes == 1 and destroyed_on == []
+        make_objects_on_a_thread(made, objects=20_000)  # past the bound
+        assert collector.young_step() == 2  # a full collection, output flowing or not
+        assert collector.full_collections == 1
+        assert destroyed_on == [UI_THREAD]
+        make_objects_on_a_thread(made, objects=20_000)
+        assert collector.young_step() is None  # counted again from that collection
+        assert collector.young_freezes == 2
     finally:
         collector.close()
 
