@@ -156,8 +156,10 @@ def _p(params: Params, i: int = 0, default: int = 1) -> int:
 _MEMO_PAIRS = 8
 #: How many such blocks it keeps before it starts again.
 _MEMO_SIZE = 512
-#: ``_runs_memo`` has no entry (an entry may be None: a block with combining marks).
-_UNLAID: tuple[str, list[int], int] = ("", [], 0)
+#: ``_runs_memo``'s entry for a block seen once (laid out from the second time on), and for one whose runs before
+#: the last hold combining marks (the general path each time).
+_ONCE: tuple[str, list[int], int] = ("", [], 0)
+_MARKS: tuple[str, list[int], int] = ("\x01", [], 0)
 
 
 class Dispatcher:
@@ -177,7 +179,10 @@ class Dispatcher:
         #: What a short block of SGR+text pairs (``sgr_runs``) lays out, by the pen it starts with, the last pair's
         #: SGR and the pairs before it (see ``_laid_head``): a shell prints the same coloured prompt again and
         #: again, and test runners and progress bars the same coloured pieces.  Bounded (cleared when full).
-        self._runs_memo: dict[tuple[object, ...], tuple[str, list[int], int] | None] = {}
+        self._runs_memo: dict[tuple[object, ...], tuple[str, list[int], int]] = {}
+        #: The pens after each SGR of a line of a block (``print_lines``), and after the line, by the pen it starts
+        #: with and its SGRs' texts (bounded as ``_runs_memo``).
+        self._pens_memo: dict[tuple[object, ...], tuple[list[int], int]] = {}
         self.unknown = 0  # sequences seen that nothing handles (for the status line)
         #: How the OSC being handled ended (BEL or ST): its replies end the same way, as in xterm.
         self._osc_terminator = "\x1b\\"
@@ -733,10 +738,18 @@ class Dispatcher:
         if len(pairs) <= _MEMO_PAIRS:
             pstr, run = pairs[-1]
             key = (screen.sid, pstr, *pairs[:-1])
-            laid = self._runs_memo.get(key, _UNLAID)
-            if laid is _UNLAID:
+            memo = self._runs_memo
+            laid = memo.get(key)
+            if laid is None:
+                # Seen once: only the key is kept, and the block goes the general way.  A full-screen program's
+                # coloured pieces (htop's rows, a status line) are mostly one-offs, and laying them out for the
+                # memo cost cursor-scroll 2.4 % (1,032 -> 1,057 instructions/byte).
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = _ONCE
+            elif laid is _ONCE:
                 laid = self._laid_head(key, pairs)
-            if laid is not None:
+            if laid is not None and laid is not _ONCE and laid is not _MARKS:
                 head, seg, sid = laid
                 tail = run if run.isascii() else cells(run)
                 n = len(tail)
@@ -747,25 +760,20 @@ class Dispatcher:
         screen.sid = self._pens_after([pstr for pstr, _run in pairs], screen.sid, sids)
         screen.draw_runs([run for _pstr, run in pairs], sids)
 
-    def _laid_head(
-        self, key: tuple[object, ...], pairs: list[tuple[str, str]]
-    ) -> tuple[str, list[int], int] | None:
-        """What ``sgr_runs`` keeps for *key*: the cells of every run of *pairs* but the last, their style ids and
-        the pen after the last SGR; None if a run holds combining marks (the general path then)."""
-        memo = self._runs_memo
-        if len(memo) >= _MEMO_SIZE:
-            memo.clear()
+    def _laid_head(self, key: tuple[object, ...], pairs: list[tuple[str, str]]) -> tuple[str, list[int], int]:
+        """What ``sgr_runs`` keeps for *key* (replacing ``_ONCE``): the cells of every run of *pairs* but the last,
+        their style ids and the pen after the last SGR; ``_MARKS`` if a run holds combining marks."""
         sids: list[int] = []
         sid = self._pens_after([pstr for pstr, _run in pairs], key[0], sids)  # type: ignore[arg-type]  # the pen
         runs = cells_each([run for _pstr, run in pairs[:-1]])
         head = "".join(runs)
-        laid: tuple[str, list[int], int] | None = None
+        laid = _MARKS
         if ZERO_MARK not in head:
             seg: list[int] = []
             for cells_, s in zip(runs, sids, strict=False):
                 seg += [s] * len(cells_)
             laid = (head, seg, sid)
-        memo[key] = laid
+        self._runs_memo[key] = laid
         return laid
 
     def print_lines(self, block: str) -> None:
@@ -787,6 +795,7 @@ class Dispatcher:
             return
         split = _SGR_SPLIT.split
         pens_after = self._pens_after
+        pens_memo = self._pens_memo
         sid = screen.sid
         pens: dict[int, tuple[list[str], list[int]]] = {}
         erased: set[int] | None = None  # the lines with EL just before their CR LF (ConPTY's repainted lines)
@@ -801,8 +810,21 @@ class Dispatcher:
                         texts[k] = text
                         continue
                 parts = split(text)
-                sids = [sid]
-                sid = pens_after(parts[1::2], sid, sids)
+                pstrs = parts[1::2]
+                if len(pstrs) <= _MEMO_PAIRS:
+                    # A log line's few colour changes (``--- PASS``, a bold word) recur: their pens, by the pen
+                    # the line starts with, are kept (``_pens_memo``; the lists are only read).
+                    key = (sid, *pstrs)
+                    kept = pens_memo.get(key)
+                    if kept is None:
+                        if len(pens_memo) >= _MEMO_SIZE:
+                            pens_memo.clear()
+                        sids = [sid]
+                        kept = pens_memo[key] = (sids, pens_after(pstrs, sid, sids))
+                    sids, sid = kept
+                else:
+                    sids = [sid]
+                    sid = pens_after(pstrs, sid, sids)
                 pens[k] = (parts[0::2], sids)
                 texts[k] = ""  # not read: the runs say what the line prints
         screen.print_lines(texts, pens or None, erased)

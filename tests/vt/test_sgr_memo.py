@@ -96,16 +96,19 @@ def _check(text: str) -> None:
 @example([("", _BLOCKS[10]), ("\r\n", _BLOCKS[10]), ("\r\n", _BLOCKS[11]), ("\r\n", _BLOCKS[11])])
 @example([("", _BLOCKS[12]), ("\x1b[1;2H", _BLOCKS[12]), ("\x1b[1;39H", _BLOCKS[12])])
 def test_kept_blocks_lay_out_as_the_general_path(steps: list[tuple[str, str]]) -> None:
-    _check("".join(between + block for between, block in steps))
+    # A BEL before each block: after a CSI the block would be ``csi_runs``' (which has no memo), not ``sgr_runs``'.
+    _check("".join(f"{between}\x07{block}" for between, block in steps))
 
 
 @pytest.mark.parametrize("start", range(COLS - 32, COLS + 1))
 def test_a_kept_block_at_every_column_near_the_edge(start: int) -> None:
-    # The same prompt twice on every row (the second from the memo), started at columns up to the edge, then a
-    # character printed (on the next row if the prompt left a wrap pending) and REP.
+    # The same prompt twice on every row (the memo keeps it the first time and lays it out from the second), started
+    # at columns up to the edge, then a character printed (on the next row if the prompt left a wrap pending) and
+    # REP.  A BEL before each: a block right after a CSI is ``csi_runs``', not ``sgr_runs``'.
     prompt = _BLOCKS[2]
-    _check("".join(f"\x1b[{y};{start}H{prompt}Z\r\x1b[{start - 1}C{prompt}\x1b[bZ" for y in (1, 2, 3)))
-    _check(f"\x1b[{start}G{prompt}\r\x1b[{start - 1}C{prompt}")  # the cursor and its pending wrap as it leaves them
+    _check("".join(f"\x1b[{y};{start}H\x07{prompt}Z\x1b[{start}G\x07{prompt}\x1b[bZ" for y in (1, 2, 3)))
+    # The cursor and its pending wrap as the prompt leaves them.
+    _check(f"\x1b[{start}G\x07{prompt}\x1b[{start}G\x07{prompt}\x1b[{start}G\x07{prompt}")
 
 
 def test_the_memo_is_bounded_and_starts_again() -> None:
@@ -117,3 +120,31 @@ def test_the_memo_is_bounded_and_starts_again() -> None:
     assert 50 <= len(memo) <= dispatch._MEMO_SIZE
     reference = _fed(blocks.encode(), memo=False, bytewise=True)
     assert full_state(t) == full_state(reference)
+
+
+#: Pieces of whole log lines (``print_lines``), whose pens ``_pens_memo`` keeps: coloured words that recur, pens
+#: left open into the next line, more SGRs than the memo takes, EL before the CR LF.
+_LINE_PIECES = st.sampled_from(
+    [
+        "ok ",
+        "日志 ",
+        "\x1b[1mbold\x1b[0m ",
+        "\x1b[32m--- PASS\x1b[0m: ",
+        "\x1b[31mFAIL\x1b[m",
+        "\x1b[33m",  # left open
+        "\x1b[0m",
+        "\x1b[44mbg\x1b[49m",
+        "\x1b[38;2;9;8;7mtc\x1b[39m",
+        "\x1b[4mu\x1b[24m" * 5,
+        "\x1b[K",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.lists(_LINE_PIECES, max_size=6).map("".join), min_size=1, max_size=12))
+@example(["\x1b[1mbold\x1b[0m ok", "\x1b[33m", "\x1b[1mbold\x1b[0m ok", "\x1b[1mbold\x1b[0m ok"])
+@example(["\x1b[33mx", "\x1b[1mbold ok", "\x1b[0m", "\x1b[1mbold ok", "\x1b[1mbold ok\x1b[K", "ok"])
+def test_kept_pens_of_log_lines_are_the_general_paths(lines: list[str]) -> None:
+    # After a CR LF the lines form blocks; the first line goes the general way.
+    _check("start\r\n" + "".join(line + "\r\n" for line in lines))
