@@ -17,7 +17,7 @@ from .catalogue import CATALOGUE
 from .parser import Groups, Params, Parser, _parse, parse_params
 from .screen import Screen
 from .style import BG_FIELD, BG_SHIFT, FG_FIELD, FG_SHIFT, RGB_FLAG, TRUE_COLOUR_BITS, SgrOp, compile_sgr
-from .width import ZERO_MARK, cells, text_width
+from .width import ZERO_MARK, cells, cells_each, text_width
 
 __all__ = ["TERMINAL_NAME", "Dispatcher"]
 
@@ -151,6 +151,17 @@ def _p(params: Params, i: int = 0, default: int = 1) -> int:
     return default
 
 
+#: ``Dispatcher.sgr_runs`` keeps what blocks of up to this many pairs lay out (colour on every cell, one-offs
+#: mostly, is longer and goes its own way without the lookup); 0 turns the memo off (the tests' reference).
+_MEMO_PAIRS = 8
+#: How many such blocks it keeps before it starts again.
+_MEMO_SIZE = 512
+#: ``_runs_memo``'s entry for a block seen once (laid out from the second time on), and for one whose runs before
+#: the last hold combining marks (the general path each time).
+_ONCE: tuple[str, list[int], int] = ("", [], 0)
+_MARKS: tuple[str, list[int], int] = ("\x01", [], 0)
+
+
 class Dispatcher:
     """The :class:`~app.vt.parser.Perform` that drives a :class:`Screen`."""
 
@@ -165,6 +176,13 @@ class Dispatcher:
         #: SGR text → its effect on the pen (``compile_sgr``), for strings that recur: everything but
         #: one-off true colours, which are cheaper to read again than to keep.
         self._sgr_ops: dict[str, SgrOp] = {}
+        #: What a short block of SGR+text pairs (``sgr_runs``) lays out, by the pen it starts with, the last pair's
+        #: SGR and the pairs before it (see ``_laid_head``): a shell prints the same coloured prompt again and
+        #: again, and test runners and progress bars the same coloured pieces.  Bounded (cleared when full).
+        self._runs_memo: dict[tuple[object, ...], tuple[str, list[int], int]] = {}
+        #: The pens after each SGR of a line of a block (``print_lines``), and after the line, by the pen it starts
+        #: with and its SGRs' texts (bounded as ``_runs_memo``).
+        self._pens_memo: dict[tuple[object, ...], tuple[list[int], int]] = {}
         self.unknown = 0  # sequences seen that nothing handles (for the status line)
         #: How the OSC being handled ended (BEL or ST): its replies end the same way, as in xterm.
         self._osc_terminator = "\x1b\\"
@@ -709,11 +727,54 @@ class Dispatcher:
         return sid
 
     def sgr_runs(self, pairs: list[tuple[str, str]]) -> None:
-        """SGR then print, for each pair (see ``Perform``): styles resolved at once, text written at once."""
+        """SGR then print, for each pair (see ``Perform``): styles resolved at once, text written at once.
+
+        A short block (a prompt, a test runner's coloured word) is looked up in ``_runs_memo``: everything but its
+        last run is laid out and styled once (``_laid_head``), and the last run (where a line editor's echo of the
+        typed line follows a prompt) is laid out and appended each time; then one write (``Screen.write_laid``).
+        Resolving the pens, laying out each run and building the cells' styles cost ~30,000 instructions on a
+        four-piece prompt, the lookup a few hundred."""
         screen = self.screen
+        if len(pairs) <= _MEMO_PAIRS:
+            pstr, run = pairs[-1]
+            key = (screen.sid, pstr, *pairs[:-1])
+            memo = self._runs_memo
+            laid = memo.get(key)
+            if laid is None:
+                # Seen once: only the key is kept, and the block goes the general way.  A full-screen program's
+                # coloured pieces (htop's rows, a status line) are mostly one-offs, and laying them out for the
+                # memo cost cursor-scroll 2.4 % (1,032 -> 1,057 instructions/byte).
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = _ONCE
+            elif laid is _ONCE:
+                laid = self._laid_head(key, pairs)
+            if laid is not None and laid is not _ONCE and laid is not _MARKS:
+                head, seg, sid = laid
+                tail = run if run.isascii() else cells(run)
+                n = len(tail)
+                if ZERO_MARK not in tail and screen.write_laid(head + tail, seg + [sid] * n, tail):
+                    screen.sid = sid
+                    return
         sids: list[int] = []
         screen.sid = self._pens_after([pstr for pstr, _run in pairs], screen.sid, sids)
         screen.draw_runs([run for _pstr, run in pairs], sids)
+
+    def _laid_head(self, key: tuple[object, ...], pairs: list[tuple[str, str]]) -> tuple[str, list[int], int]:
+        """What ``sgr_runs`` keeps for *key* (replacing ``_ONCE``): the cells of every run of *pairs* but the last,
+        their style ids and the pen after the last SGR; ``_MARKS`` if a run holds combining marks."""
+        sids: list[int] = []
+        sid = self._pens_after([pstr for pstr, _run in pairs], key[0], sids)  # type: ignore[arg-type]  # the pen
+        runs = cells_each([run for _pstr, run in pairs[:-1]])
+        head = "".join(runs)
+        laid = _MARKS
+        if ZERO_MARK not in head:
+            seg: list[int] = []
+            for cells_, s in zip(runs, sids, strict=False):
+                seg += [s] * len(cells_)
+            laid = (head, seg, sid)
+        self._runs_memo[key] = laid
+        return laid
 
     def print_lines(self, block: str) -> None:
         """Whole lines from the parser (see ``Perform``): printable text, HTs and SGRs, each line ending in CR LF.
@@ -734,6 +795,7 @@ class Dispatcher:
             return
         split = _SGR_SPLIT.split
         pens_after = self._pens_after
+        pens_memo = self._pens_memo
         sid = screen.sid
         pens: dict[int, tuple[list[str], list[int]]] = {}
         erased: set[int] | None = None  # the lines with EL just before their CR LF (ConPTY's repainted lines)
@@ -748,8 +810,21 @@ class Dispatcher:
                         texts[k] = text
                         continue
                 parts = split(text)
-                sids = [sid]
-                sid = pens_after(parts[1::2], sid, sids)
+                pstrs = parts[1::2]
+                if len(pstrs) <= _MEMO_PAIRS:
+                    # A log line's few colour changes (``--- PASS``, a bold word) recur: their pens, by the pen
+                    # the line starts with, are kept (``_pens_memo``; the lists are only read).
+                    key = (sid, *pstrs)
+                    kept = pens_memo.get(key)
+                    if kept is None:
+                        if len(pens_memo) >= _MEMO_SIZE:
+                            pens_memo.clear()
+                        sids = [sid]
+                        kept = pens_memo[key] = (sids, pens_after(pstrs, sid, sids))
+                    sids, sid = kept
+                else:
+                    sids = [sid]
+                    sid = pens_after(pstrs, sid, sids)
                 pens[k] = (parts[0::2], sids)
                 texts[k] = ""  # not read: the runs say what the line prints
         screen.print_lines(texts, pens or None, erased)
