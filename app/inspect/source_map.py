@@ -15,15 +15,16 @@ went down by exactly as many rows as the chunk holds line feeds, the chunk is cu
 and row *i* of the path gets the *i*-th piece. A chunk with wrapped lines or cursor motion does
 not pass that test and keeps the whole-chunk range for every row it touched.
 
-That cut is done lazily: a chunk that passes the test (every read of a flood of log lines) is only noted (its
-offset, the line it began on, the line after its last piece, the bytes themselves: the session's log holds them
-anyway, and a note lasts no longer than the lines it wrote are kept) and cut when a question about rows is asked,
-or when the map forgets lines (only the one chunk that straddles the oldest line kept is cut then). Cutting each
-read as it came cost ~6 % of the engine's time on ``go test -v`` output, nearly all for lines that left the
-scrollback before anyone asked about them; the first question after a long flood pays for the lines still kept
-(~8 ms for the 14,000 lines of 160 reads). The count of known lines (the trim's measure) is kept exact across the
-notes, so the map forgets the same lines at the same moments as when it cut every read at once
-(``SourceMap.lazy = False``, the reference of the tests).
+That cut is done lazily, and so is the whole-chunk range of a read that went down with wrapped lines (a window
+narrower than the output: a 68-column terminal beside the Tests panel wraps 4 reads in 10 of ``go test -v``): such
+a read is only noted (its offset, the line it began on, the line after its last row, the bytes themselves: the
+session's log holds them anyway, and a note lasts no longer than the lines it wrote are kept) and put when a
+question about rows is asked, or when the map forgets lines (only the one read that straddles the oldest line kept
+is put then). Cutting and putting each read as it came cost ~6 % of the engine's time on ``go test -v`` output,
+nearly all for lines that left the scrollback before anyone asked about them; the first question after a long
+flood pays for the lines still kept (~8 ms for the 14,000 lines of 160 reads). The count of known lines (the trim's
+measure) is kept exact across the notes, so the map forgets the same lines at the same moments as when it put every
+read at once (``SourceMap.lazy = False``, the reference of the tests).
 
 Rows are numbered by *line number* (``screen.scrolled_off + y``), which stays with a row as it
 scrolls into history; :meth:`SourceMap.view_row` converts to the view's absolute rows
@@ -75,10 +76,10 @@ class SourceMap:
         self._last_starts: list[int] = []
         self._last_ends: list[int] = []
         self._known = 0  # lines with an entry, in the lists or under a pending note (the trim's measure of size)
-        # Reads of plain line output not cut yet, oldest first: (line it began on, offset, bytes, line after its last
-        # piece). Each begins on the line the one before ended on (any other write cuts them all first), so together
-        # they cover the lines ``_pending[0][0]`` to ``_top`` (exclusive) with no gap.
-        self._pending: list[tuple[int, int, bytes, int]] = []
+        # Reads that went down, not put yet, oldest first: (line it began on, offset, bytes, line after its last piece,
+        # whether it is cut at its LFs). Each begins on the line the one before ended on (any other write puts them
+        # all first), so together they cover the lines ``_pending[0][0]`` to ``_top`` (exclusive) with no gap.
+        self._pending: list[tuple[int, int, bytes, int, bool]] = []
         self._top = 0
         self._line = 0
         self._dirty_obj: set[int] | None = None
@@ -123,21 +124,24 @@ class SourceMap:
         base = screen.scrolled_off
         line = base + screen.y
         before = self._line
-        if line > before and data.count(b"\n") == line - before:
-            # Row i of the path gets the piece after the i-th LF; the cursor's line now has a piece if the chunk
-            # does not end with its LF.
-            stop = line if data.endswith(b"\n") else line + 1
+        if line >= before:  # (output goes down: a path that begins where the last one ended, as notes do)
+            if line > before and data.count(b"\n") == line - before:
+                # Row i of the path gets the piece after the i-th LF; the cursor's line now has a piece if the chunk
+                # does not end with its LF.
+                exact, stop = True, line if data.endswith(b"\n") else line + 1
+            else:  # wrapped lines (a window narrower than the output) or no LF: the whole chunk for every row
+                exact, stop = False, line + 1
             path = range(before, stop)
             extra = [] if screen.dirty_all else self._dirty_lines(base, path)
             if self.lazy and not extra:
-                self._note(before, start, data, stop)
+                self._note(before, start, data, stop, exact)
             else:
                 self._cut_pending()
-                self._cut(before, start, data, before)
+                self._cut(before, start, data, stop, exact, before)
         else:
             self._cut_pending()
-            path = range(min(before, line), max(before, line) + 1)
-            self._put(path.start, [start] * len(path), [end] * len(path))
+            path = range(line, before + 1)
+            self._put(line, [start] * len(path), [end] * len(path))
             extra = [] if screen.dirty_all else self._dirty_lines(base, path)
         for n in extra:
             self._put(n, [start], [end])
@@ -154,7 +158,7 @@ class SourceMap:
         seen = self._dirty_seen if screen.dirty is self._dirty_obj else frozenset()
         return [base + y for y in screen.dirty - seen if base + y not in path]
 
-    def _note(self, before: int, start: int, data: bytes, stop: int) -> None:
+    def _note(self, before: int, start: int, data: bytes, stop: int, exact: bool) -> None:
         """Keep a read of lines ``before`` to ``stop`` (exclusive) to cut later, counting the lines it makes known:
         those past the ones pending notes cover that the lists do not know already."""
         pending = self._pending
@@ -170,7 +174,7 @@ class SourceMap:
                 new -= len(old) - old.count(_NONE)
             self._known += new
             self._top = stop
-        pending.append((before, start, data, stop))
+        pending.append((before, start, data, stop, exact))
 
     def _cut_pending(self) -> None:
         """Cut the pending reads into the lists, oldest first (their lines are counted in ``_known`` already)."""
@@ -178,16 +182,21 @@ class SourceMap:
         if pending:
             known = self._known
             self._pending = []
-            for before, start, data, _stop in pending:
-                self._cut(before, start, data, before)
+            for before, start, data, stop, exact in pending:
+                self._cut(before, start, data, stop, exact, before)
             self._known = known
 
-    def _cut(self, before: int, start: int, data: bytes, first: int) -> None:
-        """Put the pieces of a read of plain lines that began on line ``before``, from line ``first`` on."""
+    def _cut(self, before: int, start: int, data: bytes, stop: int, exact: bool, first: int) -> None:
+        """Put a read that went down from line ``before`` to ``stop`` (exclusive), from line ``first`` on: cut at its
+        LFs if ``exact`` (plain lines), else the whole read for every line."""
+        end = start + len(data)
+        if not exact:
+            n = stop - first
+            self._put(first, [start] * n, [end] * n)
+            return
         # Cut after each LF, in C: line i ends at start + the lengths of parts 0..i + its i+1 LFs.
         parts = data.split(b"\n")
         cuts = [start, *map(operator.add, itertools.accumulate(map(len, parts[:-1])), itertools.count(start + 1))]
-        end = start + len(data)
         if cuts[-1] < end:
             cuts.append(end)  # the line the cursor is on now, begun by this chunk
         skip = first - before
@@ -257,9 +266,9 @@ class SourceMap:
                 while k < len(pending) and pending[k][3] <= first:
                     k += 1
                 if k < len(pending) and pending[k][0] < first:
-                    before, start, data, _stop = pending[k]
+                    before, start, data, stop, exact = pending[k]
                     known = self._known
-                    self._cut(before, start, data, first)
+                    self._cut(before, start, data, stop, exact, first)
                     self._known = known
                     k += 1
                 del pending[:k]

@@ -241,9 +241,9 @@ def test_a_flood_is_cut_only_where_asked_and_at_the_straddling_read() -> None:
     cut: list[int] = []
     real_cut = lazy._cut
 
-    def counted(before: int, start: int, data: bytes, first: int) -> None:
+    def counted(before: int, start: int, data: bytes, stop: int, exact: bool, first: int) -> None:
         cut.append(first - before)
-        real_cut(before, start, data, first)
+        real_cut(before, start, data, stop, exact, first)
 
     lazy._cut = counted  # type: ignore[method-assign]
     offset = 0
@@ -286,3 +286,14 @@ def test_a_trim_after_the_scrollback_was_erased_keeps_the_line_a_note_ended_on()
     the note before (a read ending without its LF): that note straddles the first line kept and is cut, not dropped."""
     flood = [b"".join(b"line %d.%d\r\n" % (n, k) for k in range(9)) + b"part" for n in range(12)]
     _lazy_and_eager([*flood, b"a\r\nb\r\nc\r\n\x1b[3Jtail", b"\r\nlast\r\n"], 20, 4, 200, set())
+
+
+def test_a_flood_of_wrapped_lines_is_noted_too() -> None:
+    """A terminal narrower than the lines: reads go down by more rows than LFs, each row gets the whole read, and
+    those reads are noted and put later as well (a trim straddling them included)."""
+    chunks = [b"".join(b"line %d of chunk %d\r\n" % (k, n) for k in range(5)) + b"pa" for n in range(150)]
+    _lazy_and_eager(chunks, 10, 4, 10, set())
+    lazy = SourceMap(Terminal(cols=10, rows=4, scrollback=10))
+    lazy.terminal.feed(chunks[0])
+    lazy.record(0, chunks[0])
+    assert len(lazy._pending) == 1 and lazy._pending[0][4] is False  # noted, as a read not cut at its LFs
