@@ -29,7 +29,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 __all__ = [
     "MAX_CHANGED",
@@ -126,34 +126,36 @@ class _Block(NamedTuple):
             line_no += 1
 
 
-class LineLog:
-    """A node's output lines: the first :data:`MAX_LINES_PER_NODE` kept, the rest only counted.
+class _Lines:
+    """A node's output lines (a test's or a package's): the first :data:`MAX_LINES_PER_NODE` kept, the rest only
+    counted.  A base of both node classes, whose fields ``_items``, ``_count``, ``_blocks`` and ``lines_dropped``
+    these methods use: the lines were a ``LineLog`` object of their own, one object more per test (and one more
+    the young collections walked) for every ``=== RUN`` of a flood.
 
     Why not a plain list: under a flood most lines are plain output that nobody clicks or hovers, so they are
     kept as the blocks of bytes they arrived in (:meth:`add_block`) and become :class:`OutputLine` objects the
-    first time :meth:`lines` is read.  A line past the cap costs nothing but a count."""
+    first time :attr:`lines` is read.  A line past the cap costs nothing but a count."""
 
-    __slots__ = ("_blocks", "_count", "_items", "dropped")
+    if not TYPE_CHECKING:  # no __dict__ under the nodes' slots; the fields are the nodes' (mypy would take the
+        __slots__ = ()  # empty slots as the only attributes these methods may set)
+    _items: list[OutputLine | _Block]
+    _count: int
+    _blocks: bool
+    lines_dropped: int
 
-    def __init__(self) -> None:
-        self._items: list[OutputLine | _Block] = []
-        self._count = 0
-        self._blocks = False
-        self.dropped = 0
-
-    def add(self, line: OutputLine) -> None:
+    def add_line(self, line: OutputLine) -> None:
         if self._count < MAX_LINES_PER_NODE:
             self._items.append(line)
             self._count += 1
         else:
-            self.dropped += 1
+            self.lines_dropped += 1
 
     def add_block(self, data: bytes, start: int, end: int, offset: int, line_no: int, n: int, encoding: str) -> None:
         """The ``n`` lines ``data[start:end]`` (each ending in LF, plain: see :class:`_Block`), at stream
         ``offset + start``, the first of them terminal line ``line_no``."""
         room = MAX_LINES_PER_NODE - self._count
         if n > room:
-            self.dropped += n - max(room, 0)
+            self.lines_dropped += n - max(room, 0)
             if room <= 0:
                 return
             cut = start
@@ -164,13 +166,16 @@ class LineLog:
         self._count += n
         self._blocks = True
 
-    def prepend(self, other: LineLog) -> None:
+    def prepend_lines(self, other: _Lines) -> None:
         """Put ``other``'s lines before these (a package's build output before its tests' block)."""
         self._items[:0] = other._items
         self._count += other._count
         self._blocks = self._blocks or other._blocks
 
+    @property
     def lines(self) -> list[OutputLine]:
+        """The first :data:`MAX_LINES_PER_NODE` lines (for a test its ``=== RUN`` first; for a package what is no
+        test's: build errors, ``PASS``/``FAIL``, a panic)."""
         if self._blocks:
             out: list[OutputLine] = []
             for item in self._items:
@@ -182,12 +187,29 @@ class LineLog:
             self._blocks = False
         return self._items  # type: ignore[return-value]  # no _Block left in it
 
-    def __len__(self) -> int:
+    @property
+    def line_count(self) -> int:
+        """Lines kept (read without cutting the blocks)."""
         return self._count
 
 
+class _NoChildren(dict[str, "TestNode"]):
+    """The children of every test that has none yet: one shared empty dict, never written (a test's first subtest
+    gives it a dict of its own, :meth:`GoTestRun._test`). Most tests of a flood have no subtests, and an empty dict
+    per test was an allocation more per ``=== RUN``."""
+
+    __slots__ = ()
+    __hash__ = object.__hash__  # type: ignore[assignment]  # (a dataclass takes only a hashable default)
+
+    def __setitem__(self, key: str, value: TestNode) -> None:
+        raise TypeError("the shared empty children of tests: give the test a dict of its own")
+
+
+_NO_CHILDREN = _NoChildren()
+
+
 @dataclass(slots=True, eq=False)
-class TestNode:
+class TestNode(_Lines):
     """A test or subtest.  ``name`` is the full name Go prints (``Test加法/子测试_1``); ``attempts``
     counts ``=== RUN`` lines (``-count=N`` runs a test N times; the last attempt's result is shown).
 
@@ -201,20 +223,14 @@ class TestNode:
     parent: TestNode | None = None
     status: Status = Status.RUN
     elapsed: float | None = None
-    children: dict[str, TestNode] = field(default_factory=dict)
+    children: dict[str, TestNode] = _NO_CHILDREN  # its own dict from its first subtest on
     attempts: int = 0
     result_line: OutputLine | None = None
-    log: LineLog = field(default_factory=LineLog, repr=False, compare=False)
-
-    @property
-    def lines(self) -> list[OutputLine]:
-        """The first :data:`MAX_LINES_PER_NODE` lines the test printed (its ``=== RUN`` first)."""
-        return self.log.lines()
-
-    @property
-    def lines_dropped(self) -> int:
-        """Lines past the cap: counted, not kept."""
-        return self.log.dropped
+    # Its output lines (see _Lines): lines_dropped counts those past the cap.
+    _items: list[OutputLine | _Block] = field(default_factory=list, repr=False)
+    _count: int = field(default=0, repr=False)
+    _blocks: bool = field(default=False, repr=False)
+    lines_dropped: int = field(default=0, repr=False)
 
     @property
     def short_name(self) -> str:
@@ -224,7 +240,7 @@ class TestNode:
     @property
     def first_line(self) -> OutputLine | None:
         """The first line that belongs to the test (its ``=== RUN``), else its result line."""
-        return self.lines[0] if len(self.log) else self.result_line
+        return self.lines[0] if self._count else self.result_line
 
     @property
     def target_line(self) -> OutputLine | None:
@@ -234,9 +250,6 @@ class TestNode:
             located = next((line for line in self.lines if _GO_LOCATION.search(line.raw)), None)
             return located or self.result_line or self.first_line
         return self.first_line
-
-    def add_line(self, line: OutputLine) -> None:
-        self.log.add(line)
 
     def sorted_children(self) -> list[TestNode]:
         return failures_first(self.children.values())
@@ -248,7 +261,7 @@ class TestNode:
 
 
 @dataclass(eq=False)
-class PackageNode:
+class PackageNode(_Lines):
     """A package: its tests, its result line (``ok``/``FAIL``/``?``), build output when it did not build.
 
     ``name`` is empty while a ``-v`` block's result line has not arrived yet.  ``order``: its place among the run's
@@ -266,17 +279,11 @@ class PackageNode:
     all_tests: dict[str, TestNode] = field(default_factory=dict)
     result_line: OutputLine | None = None
     detail: str = ""
-    log: LineLog = field(default_factory=LineLog, repr=False, compare=False)
-
-    @property
-    def lines(self) -> list[OutputLine]:
-        """Output of the package that is no test's: build errors, ``PASS``/``FAIL``, a panic (the first
-        :data:`MAX_LINES_PER_NODE`)."""
-        return self.log.lines()
-
-    @property
-    def lines_dropped(self) -> int:
-        return self.log.dropped
+    # Output of the package that is no test's (see _Lines).
+    _items: list[OutputLine | _Block] = field(default_factory=list, repr=False)
+    _count: int = field(default=0, repr=False)
+    _blocks: bool = field(default=False, repr=False)
+    lines_dropped: int = field(default=0, repr=False)
 
     @property
     def title(self) -> str:
@@ -285,16 +292,13 @@ class PackageNode:
     @property
     def first_line(self) -> OutputLine | None:
         """Where a click on the package goes: its build errors if any, else its result line."""
-        if self.build_failed and len(self.log):
+        if self.build_failed and self._count:
             return self.lines[0]
-        return self.result_line or (self.lines[0] if len(self.log) else None)
+        return self.result_line or (self.lines[0] if self._count else None)
 
     @property
     def target_line(self) -> OutputLine | None:
         return self.first_line
-
-    def add_line(self, line: OutputLine) -> None:
-        self.log.add(line)
 
     def sorted_tests(self) -> list[TestNode]:
         return failures_first(self.tests.values())
@@ -550,14 +554,13 @@ class GoTestRun:
                     n = data.count(b"\n", plain, s)
                     target = self._build or self._current or self._pending
                     if target is not None:
-                        log = target.log
-                        if log._count + n <= MAX_LINES_PER_NODE:  # LineLog.add_block, without the call
+                        if target._count + n <= MAX_LINES_PER_NODE:  # _Lines.add_block, without the call
                             block = (data[plain:s], offset + plain, self._line_no, encoding)
-                            log._items.append(_new_tuple(_Block, block))
-                            log._count += n
-                            log._blocks = True
+                            target._items.append(_new_tuple(_Block, block))
+                            target._count += n
+                            target._blocks = True
                         else:
-                            log.add_block(data, plain, s, offset, self._line_no, n, encoding)
+                            target.add_block(data, plain, s, offset, self._line_no, n, encoding)
                         changes += 1
                     self._line_no += n
                 else:
@@ -595,7 +598,7 @@ class GoTestRun:
                 test = self._test(pkg, m[8].decode(encoding, "replace"))
                 test.status = _PAUSED if m[7] == b"PAUSE" else _RUN
                 self._changed[test] = None
-                test.log.add(line)
+                test.add_line(line)
                 self._current = test
                 changes += 1
                 continue
@@ -614,7 +617,7 @@ class GoTestRun:
             self._changed[test] = None
             if status is _FAIL:
                 self._mark(f"FAIL {name}", offset + s)
-            test.log.add(line)
+            test.add_line(line)
             # Output after this belongs to whatever still runs: the innermost unfinished test around the current one.
             current = self._current
             while current is not None and (current.status in _FINAL or current is test):
@@ -652,7 +655,7 @@ class GoTestRun:
         n = data.count(b"\n", start, end)
         target = self._build or self._current or self._pending
         if target is not None:
-            target.log.add_block(data, start, end, offset, self._line_no, n, self.encoding)
+            target.add_block(data, start, end, offset, self._line_no, n, self.encoding)
             self.generation += 1
         self._line_no += n
 
@@ -815,7 +818,12 @@ class GoTestRun:
         parent = (pkg.all_tests.get(parent_name) or self._test(pkg, parent_name)) if sep and parent_name else None
         node = TestNode(name, pkg, parent)
         pkg.all_tests[name] = node
-        (parent.children if parent is not None else pkg.tests)[name] = node
+        if parent is None:
+            pkg.tests[name] = node
+        elif parent.children is _NO_CHILDREN:  # its first subtest: a dict of its own
+            parent.children = {name: node}
+        else:
+            parent.children[name] = node
         self._changed[node] = None
         return node
 
@@ -911,7 +919,7 @@ class GoTestRun:
         block.name = name
         if old is not None:
             if old.result_line is None:
-                block.log.prepend(old.log)
+                block.prepend_lines(old)
                 block.build_failed = block.build_failed or old.build_failed
             block.order = old.order  # its place: a view drops the old one's row when the new one takes it
             self._order[old.order] = block

@@ -149,3 +149,151 @@ def test_a_reflow_takes_each_line_s_bytes_to_the_rows_its_cells_went_to() -> Non
     assert [smap.range_of_row(r) for r in range(3)] == [(0, 17), (0, 21), None]
     assert smap.rows_of_range(17, 21) == [1]
     assert smap.follow_reflow(term.take_reflow()) is False  # taken once
+
+
+# ---------------------------------------------------------------- the lazy cut held to cutting every read at once
+
+LINES = st.sampled_from(
+    [
+        b"ok\r\n",
+        b"=== RUN   TestX\r\n",
+        b"--- PASS: TestX (0.00s)\r\n",
+        b"\r\n",
+        b"\n",
+        b"part",
+        b"wrap " * 5,
+        b"\x1b[2A",
+        b"\x1b[1;1H",
+        b"\x1b[3J",  # the scrollback erased: the first line kept jumps down
+        b"\x1b[2J",
+        b"\x1b[31mred\x1b[0m\r\n",
+        b"\x1b[A",  # up and back down without a LF: a row off the path written by a read of plain lines
+        b"x",
+        b"\x1b[B",
+    ]
+)
+
+
+class EagerMap(SourceMap):
+    lazy = False
+
+
+def _answers(smap: SourceMap, term: Terminal, first: int = 0) -> list[object]:
+    """Every question the map answers, the ``first``-th asked first (each must cut what is pending)."""
+    rows_now = len(term.history) + term.rows
+    questions = [
+        lambda: smap.lines(),
+        lambda: [smap.range_of_row(r) for r in range(-2, rows_now + 2)],
+        lambda: [smap.last_write(r) for r in range(-2, rows_now + 2)],
+        lambda: [smap.rows_of_range(a, a + n) for a in range(0, 400, 37) for n in (1, 50)],
+    ]
+    got = [questions[first]()] + [ask() for k, ask in enumerate(questions) if k != first]
+    assert smap._known == len(smap.lines())  # the count kept across the notes is the lines the lists know once cut
+    return got
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(LINES, min_size=1, max_size=14).map(b"".join),
+            st.sampled_from(["", "", "", "", "ask", "dirty", "resize", "ask dirty", "taller", "shorter"]),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([(8, 3, 2), (12, 4, 5), (20, 5, 30)]),
+)
+def test_the_lazy_cut_answers_as_cutting_every_read(
+    chunks: list[tuple[bytes, str]], size: tuple[int, int, int]
+) -> None:
+    """Reads noted and cut later (at a question, a trim that straddles a note, a resize, a read of another kind)
+    give the rows, the lines known and the moments lines are forgotten that cutting each read at once gives."""
+    cols, rows, scrollback = size
+    lazy_term, eager_term = (Terminal(cols=cols, rows=rows, scrollback=scrollback) for _ in range(2))
+    lazy, eager = SourceMap(lazy_term), EagerMap(eager_term)
+    offset = 0
+    for index, (data, what) in enumerate(chunks):
+        for term, smap in ((lazy_term, lazy), (eager_term, eager)):
+            term.feed(data)
+            smap.record(offset, data)
+            if "dirty" in what:
+                term.take_dirty()
+            if what == "resize":
+                term.resize(cols + 3 if index % 2 else cols, rows)
+                smap.follow_reflow(term.take_reflow())
+                smap.sync()
+            if what in ("taller", "shorter"):  # no reflow: the cursor's line moves, only sync is told
+                term.resize(cols, rows + (what == "taller"))
+                smap.sync()
+        assert lazy._known == eager._known  # the same measure for the trim after every read
+        offset += len(data)
+        if "ask" in what:
+            assert _answers(lazy, lazy_term, index % 4) == _answers(eager, eager_term, index % 4)
+    assert _answers(lazy, lazy_term) == _answers(eager, eager_term)
+
+
+def test_a_flood_is_cut_only_where_asked_and_at_the_straddling_read() -> None:
+    """A flood of log lines past a short scrollback: reads wholly forgotten are never cut, the one across the first
+    line kept is cut from that line on, and the rows answer as cutting every read does."""
+    chunks = [b"".join(b"line %d of chunk %d\r\n" % (k, n) for k in range(7)) + b"part" for n in range(200)]
+    lazy_term, eager_term = (Terminal(cols=40, rows=4, scrollback=10) for _ in range(2))
+    lazy, eager = SourceMap(lazy_term), EagerMap(eager_term)
+    cut: list[int] = []
+    real_cut = lazy._cut
+
+    def counted(before: int, start: int, data: bytes, stop: int, exact: bool, first: int) -> None:
+        cut.append(first - before)
+        real_cut(before, start, data, stop, exact, first)
+
+    lazy._cut = counted  # type: ignore[method-assign]
+    offset = 0
+    for data in chunks:
+        for term, smap in ((lazy_term, lazy), (eager_term, eager)):
+            term.feed(data)
+            smap.record(offset, data)
+        offset += len(data)
+    assert 0 < len(cut) < 20 and any(cut)  # a few straddling reads, cut from inside them
+    assert len(lazy._pending) <= (2 * (10 + 4) + 64) // 7 + 1
+    assert _answers(lazy, lazy_term) == _answers(eager, eager_term)
+    assert len(cut) < 40  # the question cut what was pending, not the whole flood
+
+
+def _lazy_and_eager(chunks: list[bytes], cols: int, rows: int, scrollback: int, take_dirty: set[int]) -> None:
+    """Feed ``chunks`` to a lazy and an eager map (taking the dirty rows after the chunks numbered in
+    ``take_dirty``), holding the measure for the trim equal after every chunk and the answers at the end."""
+    lazy_term, eager_term = (Terminal(cols=cols, rows=rows, scrollback=scrollback) for _ in range(2))
+    lazy, eager = SourceMap(lazy_term), EagerMap(eager_term)
+    offset = 0
+    for index, data in enumerate(chunks):
+        for term, smap in ((lazy_term, lazy), (eager_term, eager)):
+            term.feed(data)
+            smap.record(offset, data)
+            if index in take_dirty:
+                term.take_dirty()
+        offset += len(data)
+        assert lazy._known == eager._known
+    assert _answers(lazy, lazy_term) == _answers(eager, eager_term)
+
+
+def test_a_read_of_lines_that_also_writes_a_row_above_them_cuts_the_notes_before_it() -> None:
+    """Up a row, a character, back down, a line: LFs as many as the rows gone down, and a row off the path written
+    (the row a pending note ended on): the note is cut before that row is put, or the row would be counted twice."""
+    _lazy_and_eager([b"ok\r\nok", b"\x1b[Ax\x1b[Bok\r\n", b"more\r\n", b"\x1b[Ay\x1b[Bend\r\n"], 12, 8, 20, {0, 2})
+
+
+def test_a_trim_after_the_scrollback_was_erased_keeps_the_line_a_note_ended_on() -> None:
+    """ESC [ 3 J empties the scrollback: the next trim forgets up to the screen's top row, which is the last line of
+    the note before (a read ending without its LF): that note straddles the first line kept and is cut, not dropped."""
+    flood = [b"".join(b"line %d.%d\r\n" % (n, k) for k in range(9)) + b"part" for n in range(12)]
+    _lazy_and_eager([*flood, b"a\r\nb\r\nc\r\n\x1b[3Jtail", b"\r\nlast\r\n"], 20, 4, 200, set())
+
+
+def test_a_flood_of_wrapped_lines_is_noted_too() -> None:
+    """A terminal narrower than the lines: reads go down by more rows than LFs, each row gets the whole read, and
+    those reads are noted and put later as well (a trim straddling them included)."""
+    chunks = [b"".join(b"line %d of chunk %d\r\n" % (k, n) for k in range(5)) + b"pa" for n in range(150)]
+    _lazy_and_eager(chunks, 10, 4, 10, set())
+    lazy = SourceMap(Terminal(cols=10, rows=4, scrollback=10))
+    lazy.terminal.feed(chunks[0])
+    lazy.record(0, chunks[0])
+    assert len(lazy._pending) == 1 and lazy._pending[0][4] is False  # noted, as a read not cut at its LFs
