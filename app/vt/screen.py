@@ -1080,39 +1080,29 @@ class Screen:
                 self.draw(run)
             self.sid = final_sid
             return
-        cols = self.cols
-        line = self.lines[self.y]
-        line.write(x, text, 0, cols)  # the text and its wide-character fix-ups; styles follow
-        end = x + n
-        if end < cols:
-            self.x = end
-        else:
-            self.x = cols - 1
-            self.pending_wrap = True
         if n == len(sids):
             seg = sids  # every run is one cell (colour on every cell): the ids are the cells' styles
         else:
             seg = []
             for run, sid in zip(runs, sids, strict=True):
                 seg += [sid] * len(run)
-        styles = line.styles
-        if styles is not None:
-            styles[x:end] = seg
-        elif any(seg):  # all plain on a plain row: no list, as ``draw`` leaves it
-            styles = line.styles = [0] * cols
-            styles[x:end] = seg
-        self.dirty.add(self.y)
-        self.last_run = runs[-1]
+        self._lay(x, text, seg, runs[-1])
 
     def write_laid(self, text: str, seg: list[int], last: str) -> bool:
         """Print laid-out cells *text* (no combining marks), each in its style id of *seg*, as ``draw_runs`` does
         when they all fit on the cursor's row, *last* being the last run's cells (REP); False, having done nothing,
         when they do not or a setting makes ``draw`` take its long way (``Dispatcher.sgr_runs``' kept blocks)."""
         x = self.x
-        n = len(text)
-        cols = self.cols
-        if self._charsets_active or self.pending_wrap or not self._simple or x + n > cols:
+        if self._charsets_active or self.pending_wrap or not self._simple or x + len(text) > self.cols:
             return False
+        self._lay(x, text, seg, last)
+        return True
+
+    def _lay(self, x: int, text: str, seg: list[int], last: str) -> None:
+        """``draw_runs``' and ``write_laid``'s write, the checks done: *text* at column *x* of the cursor's row,
+        which it fits, styled by *seg*."""
+        cols = self.cols
+        n = len(text)
         line = self.lines[self.y]
         line.write(x, text, 0, cols)  # the text and its wide-character fix-ups; styles follow
         end = x + n
@@ -1129,7 +1119,6 @@ class Screen:
             styles[x:end] = seg
         self.dirty.add(self.y)
         self.last_run = last
-        return True
 
     def _put_cells(self, cells: str) -> None:
         """Print laid-out cells with wrapping, insert mode, autowrap off and left/right margins handled (xterm).
