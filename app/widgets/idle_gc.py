@@ -151,10 +151,7 @@ class IdleCollector(QtCore.QObject):
     def _settle(self) -> None:
         if not self._closed and not self._settled:
             self._settled = True
-            self._frozen = 0
-            gc.unfreeze()  # what output froze since start (garbage included) is walked with the start-up objects
-            gc.collect()
-            gc.freeze()
+            self._walk_all()  # what output froze since start (garbage included) is walked with the start-up objects
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "stop" and info.get("generation") == 1:
@@ -169,11 +166,15 @@ class IdleCollector(QtCore.QObject):
         """The full collection, frozen objects included (garbage made while output flowed waited there); what
         lives on is frozen again."""
         self._young = 0
+        self._walk_all()
+        self.full_collections += 1
+
+    def _walk_all(self) -> None:
+        """Unfreeze, collect everything, freeze what lives on (the frozen count starts again)."""
         self._frozen = 0
         gc.unfreeze()
         gc.collect()
         gc.freeze()
-        self.full_collections += 1
 
     def check(self) -> bool:
         """Run the pending full collection if the window is quiet; returns whether it ran."""
