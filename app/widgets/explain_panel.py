@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.inspect.explain.shell_matrix import OEM_CODE_PAGES, Prediction, predict
+from app.widgets.clear_button import clear_button_when_needed
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 if TYPE_CHECKING:  # the explainer itself is imported when first used: it costs start-up time (ftfy, tables)
@@ -75,7 +76,7 @@ class ExplainPanel(QtWidgets.QWidget):
 
         self.entry = QtWidgets.QLineEdit(self)
         self.entry.setPlaceholderText("paste garbled text (浣犲ソ, Ã©tÃ©, ├⌐) or hex (E4 BD A0) — Enter")
-        self.entry.setClearButtonEnabled(True)
+        clear_button_when_needed(self.entry)
         self.entry.returnPressed.connect(self._explain_entry)
 
         self.headline = _plain_label(self, "Select cells in the terminal or bytes in Bytes to explain them.")

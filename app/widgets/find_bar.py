@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from app.inspect.terminal_find import FindResult, find_in_terminal
 from app.vt import Terminal
+from app.widgets.clear_button import clear_button_when_needed
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from app.widgets.terminal_view import TerminalView
 
@@ -37,7 +38,7 @@ class FindBar(QtWidgets.QWidget):
 
         self.edit = QtWidgets.QLineEdit(self)
         self.edit.setPlaceholderText("Find in terminal (Enter: next, Shift+Enter: previous)")
-        self.edit.setClearButtonEnabled(True)
+        clear_button_when_needed(self.edit)
         self.edit.textChanged.connect(self._schedule)
         self.edit.installEventFilter(self)
         self.case = QtWidgets.QToolButton(self)

@@ -53,6 +53,7 @@ from app.session import ReplayReset, Session, SessionEvent
 from app.session.export import export_range, record_running_session
 from app.session.factory import RecordingOpenError, live_session, replay_session
 from app.session.session import SessionStateError
+from app.widgets.clear_button import clear_button_when_needed
 from app.widgets.explain_panel import ExplainPanel
 from app.widgets.hex_view import HexView
 from app.widgets.palette import DARK, LIGHT, Theme
@@ -122,7 +123,7 @@ class _BytesPanel(QtWidgets.QWidget):
         self.hex_view = hex_view
         self.find_box = QtWidgets.QLineEdit(self)
         self.find_box.setPlaceholderText("find text, or hex like e4 bd a0 — Enter")
-        self.find_box.setClearButtonEnabled(True)
+        clear_button_when_needed(self.find_box)
         self.find_box.returnPressed.connect(self._find)
         self.follow = QtWidgets.QCheckBox("Follow tail", self)
         self.follow.setChecked(hex_view.follow_tail())
