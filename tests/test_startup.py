@@ -27,6 +27,8 @@ class Stderr:
         self.real.write(text)
         if "first prompt painted" in text:
             self.real.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+            widgets = vars(sys.modules["PySide6.QtWidgets"])
+            self.real.write("\\nQT_CLASSES " + json.dumps(sorted(n for n in widgets if n.startswith("Q"))) + "\\n")
             import gc
             self.real.write("\\nGC " + json.dumps([gc.isenabled(), sys.modules["gc"].get_stats()]) + "\\n")
         return len(text)
@@ -64,6 +66,9 @@ WAITS = (
     "decimal",
 )
 
+#: QtWidgets classes the window does not use before its first prompt (nor at all, for some).
+NEVER_NEEDED_AT_START = {"QWizard", "QFileDialog", "QCalendarWidget", "QInputDialog", "QFontDialog", "QColorDialog"}
+
 
 def test_the_first_prompt_is_painted_before_anything_that_can_wait_is_loaded(tmp_path: Path) -> None:
     (tmp_path / ".bashrc").write_text("PS1='ready$ '\n")
@@ -84,6 +89,12 @@ def test_the_first_prompt_is_painted_before_anything_that_can_wait_is_loaded(tmp
     loaded = set(json.loads(line.removeprefix("MODULES ")))
     assert {"app.widgets.main_window", "app.widgets.hex_view", "app.widgets.explain_panel", "app.vt"} <= loaded
     assert sorted(name for name in WAITS if name in loaded) == []
+    # PySide6 makes a class of QtWidgets (and all its enums) when it is first needed.  A widget C++ made, returned
+    # to Python for the first time, makes it walk and make every QWidget subclass (give_own_viewport says why).
+    line = next(ln for ln in done.stderr.splitlines() if ln.startswith("QT_CLASSES "))
+    made = set(json.loads(line.removeprefix("QT_CLASSES ")))
+    assert {"QMainWindow", "QAbstractScrollArea", "QLineEdit"} <= made
+    assert sorted(NEVER_NEEDED_AT_START & made) == []
 
 
 def test_no_cyclic_garbage_collection_runs_between_the_apps_start_and_its_first_prompt(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ from app.inspect.byte_view import (
 from app.session.bytelog import ByteLog
 from app.vt.decoder import normalize_encoding
 from app.widgets.plain_text import plain_tooltip
-from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, give_own_viewport
 
 __all__ = ["HexTheme", "HexView"]
 
@@ -134,6 +134,7 @@ class HexView(QtWidgets.QAbstractScrollArea):
         self, log: ByteLog | None = None, encoding: str = "utf-8", parent: QtWidgets.QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        give_own_viewport(self)  # before any viewport() call (start-up: see give_own_viewport)
         # Whether the fonts draw ␛ ␍ ␊ is asked when bytes are first painted: scanning the fonts costs start-up time.
         self.model = ByteViewModel(log, encoding, control_pictures=None)
         self.theme = HexTheme()

@@ -80,7 +80,7 @@ from app.widgets.glyph_runs import RowGlyphCache
 from app.widgets.keymap import encode_key_event, qt_mods
 from app.widgets.palette import DARK, RGB, Theme
 from app.widgets.plain_text import plain_tooltip
-from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot
+from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot, give_own_viewport
 
 __all__ = ["CJK_FALLBACK_FAMILIES", "WINDOWS_MONOSPACE_FAMILIES", "TerminalView", "default_font"]
 
@@ -211,6 +211,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         font: QtGui.QFont | None = None,
     ) -> None:
         super().__init__(parent)
+        give_own_viewport(self)  # before any viewport() call (start-up: see give_own_viewport)
         self._term = terminal if terminal is not None else Terminal()
         #: The terminal the program talks to: keys, pastes, mouse and focus reports follow its encoding and
         #: modes, never those of a "decode as" view shown instead (see :meth:`set_terminal`).
