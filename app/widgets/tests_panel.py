@@ -468,7 +468,7 @@ class TestsPanel(QtWidgets.QWidget):
         can be seen: a refresh makes rows for every test parsed since the last one, which under a flood of test output
         is time the terminal's frames need; a hidden panel catches up when it is shown."""
         if not self._timer.isActive() and self.isVisible() and self._run.generation != self._shown_generation:
-            since_ms = (time.monotonic() - self._refreshed_at) * 1000
+            since_ms = min((time.monotonic() - self._refreshed_at) * 1000, FLOOD_REFRESH_MS)  # never refreshed: inf
             self._timer.start(max(self._spacing_ms, math.ceil(FLOOD_REFRESH_MS - since_ms)))
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:

@@ -5,6 +5,7 @@ bypassed with :meth:`TestsPanel.refresh` where a test needs the rows now."""
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -368,4 +369,8 @@ def test_refreshes_are_spaced_while_the_run_keeps_changing(
     qtbot.waitUntil(lambda: panel.counts_text() == "6 passed, 1 failed", timeout=3000)
     now[0] += 10.0  # a quiet moment, then a change: shown within REFRESH_MS again
     panel.feed(len(failing_run), b"=== RUN   TestLater\r\n")
+    assert panel._timer.isActive() and panel._timer.interval() == tests_panel.REFRESH_MS
+    panel._timer.stop()
+    panel._refreshed_at = -math.inf  # as before any refresh
+    panel.notify()
     assert panel._timer.isActive() and panel._timer.interval() == tests_panel.REFRESH_MS
