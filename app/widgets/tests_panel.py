@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import math
 import shlex
 import time
 from typing import TypeAlias
@@ -51,6 +52,12 @@ STATUS_COLOURS: dict[Status, str] = {
 }
 #: Milliseconds between tree refreshes while output streams in (fast enough to look live).
 REFRESH_MS = 100
+#: While the run keeps changing, refreshes are at least this far apart (ms), counted from the end of the last one:
+#: four a second still shows the tree filling, and each refresh costs more than its rows — Qt lays out and repaints
+#: the whole visible tree after it (re-enabling updates repaints the widget), ~5-9 ms on this VM whatever changed,
+#: twice the refresh's own time under a ``go test -v`` flood, all of it time the terminal's frames need (see
+#: ``docs/vt-engine.md``, issue 15).  A change after a quiet moment is still shown within :data:`REFRESH_MS`.
+FLOOD_REFRESH_MS = 250
 #: The longest the tree waits between refreshes while output keeps changing it (ms).
 MAX_REFRESH_MS = 2000
 #: Output lines shown in a row's tooltip (the failure message is usually among the first).
@@ -390,6 +397,10 @@ class TestsPanel(QtWidgets.QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
+        #: How far apart refreshes are at least (ms): REFRESH_MS, more when the tree is big (see refresh).
+        self._spacing_ms = REFRESH_MS
+        #: When the last refresh ended (time.monotonic()): the next waits FLOOD_REFRESH_MS from it.
+        self._refreshed_at = -math.inf
         self.refresh()
 
     # ------------------------------------------------------------------ feeding
@@ -457,7 +468,8 @@ class TestsPanel(QtWidgets.QWidget):
         can be seen: a refresh makes rows for every test parsed since the last one, which under a flood of test output
         is time the terminal's frames need; a hidden panel catches up when it is shown."""
         if not self._timer.isActive() and self.isVisible() and self._run.generation != self._shown_generation:
-            self._timer.start()
+            since_ms = min((time.monotonic() - self._refreshed_at) * 1000, FLOOD_REFRESH_MS)  # never refreshed: inf
+            self._timer.start(max(self._spacing_ms, math.ceil(FLOOD_REFRESH_MS - since_ms)))
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:
         super().showEvent(event)
@@ -568,7 +580,8 @@ class TestsPanel(QtWidgets.QWidget):
         finally:
             # A big run makes each refresh slower: space them so the tree takes at most a fifth of the time.
             spent_ms = (time.perf_counter() - started) * 1000
-            self._timer.setInterval(int(min(MAX_REFRESH_MS, max(REFRESH_MS, 5 * spent_ms))))
+            self._spacing_ms = int(min(MAX_REFRESH_MS, max(REFRESH_MS, 5 * spent_ms)))
+            self._refreshed_at = time.monotonic()
 
     def _refresh(self, run: GoTestRun) -> None:
         self._shown_generation = run.generation

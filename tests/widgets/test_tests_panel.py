@@ -5,7 +5,10 @@ bypassed with :meth:`TestsPanel.refresh` where a test needs the rows now."""
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -13,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from app.gotest import GoTestPreset, PackageNode, Status
 from app.pty import PtySource, SpawnSpec
 from app.session import OutputReceived, Session
+from app.widgets import tests_panel
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.tests_panel import STATUS_COLOURS, TestsPanel
 from tests.gotest.gorun import DEMO, DEMO_PKG, FAIL_LOCATION, MULTI_FILES, MULTI_PKG, as_pty, chunks, go_env, run_go
@@ -342,3 +346,31 @@ def test_a_hidden_panel_waits_and_catches_up_when_shown(qtbot: QtBot, failing_ru
     assert panel.run.counts().failed == 1  # parsed all the same
     panel.show()
     assert panel.counts_text() == "6 passed, 1 failed"
+
+
+def test_refreshes_are_spaced_while_the_run_keeps_changing(
+    qtbot: QtBot, failing_run: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change after a quiet moment is shown within REFRESH_MS; one right after a refresh waits for the rest of
+    FLOOD_REFRESH_MS from that refresh's end (each refresh also costs Qt a repaint of the whole visible tree)."""
+    panel = make_panel(qtbot)
+    # The panel's clock is the test's: on a loaded machine more than a period can pass between two lines here.
+    now = [time.monotonic() + 10.0]
+    monkeypatch.setattr(tests_panel, "time", SimpleNamespace(monotonic=lambda: now[0], perf_counter=time.perf_counter))
+    cut = failing_run.index(b"\n", len(failing_run) // 2) + 1
+    empty = panel.counts_text()
+    panel.feed(0, failing_run[:cut])  # the first change: no refresh before it
+    assert panel._timer.isActive() and panel._timer.interval() == tests_panel.REFRESH_MS
+    qtbot.waitUntil(lambda: panel.counts_text() != empty, timeout=3000)
+    assert not panel._timer.isActive()
+    now[0] += 0.030  # 30 ms after that refresh, more output
+    panel.feed(cut, failing_run[cut:])
+    assert panel._timer.isActive() and panel._timer.interval() == tests_panel.FLOOD_REFRESH_MS - 30
+    qtbot.waitUntil(lambda: panel.counts_text() == "6 passed, 1 failed", timeout=3000)
+    now[0] += 10.0  # a quiet moment, then a change: shown within REFRESH_MS again
+    panel.feed(len(failing_run), b"=== RUN   TestLater\r\n")
+    assert panel._timer.isActive() and panel._timer.interval() == tests_panel.REFRESH_MS
+    panel._timer.stop()
+    panel._refreshed_at = -math.inf  # as before any refresh
+    panel.notify()
+    assert panel._timer.isActive() and panel._timer.interval() == tests_panel.REFRESH_MS
