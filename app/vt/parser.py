@@ -437,6 +437,22 @@ class Parser:
                     sgr_runs([(params, run), *_SGR_PAIR.findall(block.group())])
                     pos = printed_at = block.end()
                     continue
+                if (
+                    g == 7
+                    and private
+                    and csi_runs is not None
+                    and pos < n
+                    and text[pos] in "\x1b\x08"  # a look before the regex, as below
+                    and (block := _CSI_BLOCK.match(text, m.start())) is not None
+                ):
+                    # More CSIs or BSs follow: the block is reported from this CSI on, so the first CSI of a redraw
+                    # (ConPTY's ``?25l``, a line editor's CUB) is found in ``csi_runs``' kept actions like the
+                    # others instead of going through its raw handler.  The block regex takes the CSIs this token
+                    # does (no intermediates, no marker but ``?``) and a run at least as long; for another (``CSI >
+                    # c``, ``CSI SP q``) it does not match at this CSI and the way below is taken.
+                    pos = block.end()
+                    printed_at = pos if csi_runs(block.group()) else -1
+                    continue
                 if inter or (h := raw_get(private + final if private else final)) is None:
                     csi(private, params, inter, final)
                 else:
