@@ -328,7 +328,9 @@ _FAST_TOKENS = (
     rf"({_RUN}+)(%s)?"  # 1 printable run, 2 CR LF after it
     rf"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-ac-~])({_RUN}*)(\r\n)?"  # 3 private 4 params 5 inter 6 final 7 run 8 CRLF
     r"|(\r\n)"  # 9 CR LF
-    r"|([\x00-\x17\x19\x1c-\x1f])"  # 10 C0 control (not CAN, SUB, ESC)
+    # 10 C0 control (not ESC) or DEL: in the ground state CAN and SUB only execute, as any control, and DEL is
+    # reported (the state machine's table; a DOS-era program's ^Z, a stray DEL)
+    r"|([\x00-\x1a\x1c-\x1f\x7f])"
     r"|\x1b([0-OQ-WYZ\\`-~])"  # 11 ESC final (not an introducer)
     r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
     r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
