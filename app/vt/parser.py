@@ -328,7 +328,9 @@ _FAST_TOKENS = (
     rf"({_RUN}+)(%s)?"  # 1 printable run, 2 CR LF after it
     rf"|\x1b\[([<-?]?)([0-9:;]*)([ -/]?)([@-ac-~])({_RUN}*)(\r\n)?"  # 3 private 4 params 5 inter 6 final 7 run 8 CRLF
     r"|(\r\n)"  # 9 CR LF
-    r"|([\x00-\x17\x19\x1c-\x1f])"  # 10 C0 control (not CAN, SUB, ESC)
+    # 10 C0 control (not ESC) or DEL: in the ground state CAN and SUB only execute, as any control, and DEL is
+    # reported (the state machine's table; a DOS-era program's ^Z, a stray DEL)
+    r"|([\x00-\x1a\x1c-\x1f\x7f])"
     r"|\x1b([0-OQ-WYZ\\`-~])"  # 11 ESC final (not an introducer)
     r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
     r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
@@ -436,6 +438,22 @@ class Parser:
                     # Colour on every cell: the SGR+text pairs that follow are reported in one call.
                     sgr_runs([(params, run), *_SGR_PAIR.findall(block.group())])
                     pos = printed_at = block.end()
+                    continue
+                if (
+                    g == 7
+                    and private
+                    and csi_runs is not None
+                    and pos < n
+                    and text[pos] in "\x1b\x08"  # a look before the regex, as below
+                    and (block := _CSI_BLOCK.match(text, m.start())) is not None
+                ):
+                    # More CSIs or BSs follow: the block is reported from this CSI on, so the first CSI of a redraw
+                    # (ConPTY's ``?25l``, a line editor's CUB) is found in ``csi_runs``' kept actions like the
+                    # others instead of going through its raw handler.  The block regex takes the CSIs this token
+                    # does (no intermediates, no marker but ``?``) and a run at least as long; for another (``CSI >
+                    # c``, ``CSI SP q``) it does not match at this CSI and the way below is taken.
+                    pos = block.end()
+                    printed_at = pos if csi_runs(block.group()) else -1
                     continue
                 if inter or (h := raw_get(private + final if private else final)) is None:
                     csi(private, params, inter, final)

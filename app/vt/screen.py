@@ -1223,6 +1223,28 @@ class Screen:
         after a ``ZERO_MARK``, so splitting on the marker separates marks from bases in C.
         """
         parts = mapped.split(ZERO_MARK)
+        if parts[0] and not self.pending_wrap and self._simple:
+            # The common case (a word with an accent, mojibake's stray marks, an emoji's variation selector): the run
+            # starts with a base and its bases fit on the cursor's row before the edge.  They are written at once as
+            # ``draw`` writes a run, then each mark is attached to the cell written just before it, which is what the
+            # bases and marks one after another do: a base's write drops only marks on the cells it covers, all of
+            # them before any mark of this run is attached.  (A run that starts with a mark may attach it to half of
+            # a wide character its first base then blanks: the general way below.)
+            x = self.x
+            end = x + len(mapped) - 2 * (len(parts) - 1)  # each mark is two characters of *mapped*, no cell
+            if end < self.cols:
+                bases = "".join([parts[0], *[part[1:] for part in parts[1:]]])
+                line = self.lines[self.y]
+                line.write(x, bases, self.sid, self.cols)
+                at = x + len(parts[0]) - 1
+                for part in parts[1:]:
+                    line.attach_mark(at, part[0])
+                    at += len(part) - 1
+                self.x = end
+                self.dirty.add(self.y)
+                # The last character was a mark, which has no width to repeat (xterm's REP), or a base.
+                self.last_run = "" if len(parts[-1]) == 1 else bases
+                return
         if parts[0]:
             self._put_cells(parts[0])
         for part in parts[1:]:

@@ -149,6 +149,26 @@ def test_csi_runs_stays_exact_when_its_table_of_actions_starts_again(text: str) 
     assert full_state(fast) == full_state(general)
 
 
+def test_a_repaint_starting_with_a_dec_mode_goes_through_csi_runs_from_it() -> None:
+    """ConPTY's repaint of a line (``?25l``, CUP, text, EL, ``?25h``): one ``csi_runs`` call from its first CSI, whose
+    action is kept like the others'; a CSI of another marker (``>``) first takes the general way, the rest a block."""
+    t = Terminal(cols=COLS, rows=ROWS)
+    calls: list[str] = []
+    inner = t.dispatcher.csi_runs
+
+    def spy(block: str) -> bool:
+        calls.append(block)
+        return inner(block)
+
+    t.dispatcher.csi_runs = spy  # type: ignore[method-assign]
+    repaint = "\x1b[?25l\x1b[2;1Hab\x1b[K\x1b[?25h"
+    t.feed(f"xyz{repaint}\x1b[>0q\x1b[3;1Hcd".encode())
+    assert calls == [repaint, "\x1b[3;1Hcd"]
+    assert "?25l" in t.dispatcher._actions
+    assert t.display[1].rstrip() == "ab" and t.display[2].rstrip() == "cd"
+    assert t.screen.cursor_visible
+
+
 def test_csi_runs_keeps_actions_but_not_one_off_true_colours() -> None:
     """A CSI's action is built once per text and kept; a true colour (a one-off in colourful output) is not kept,
     as ``_sgr_ops`` does not keep it, and still colours the text."""

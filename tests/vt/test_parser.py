@@ -372,6 +372,7 @@ texts = st.lists(
 @settings(max_examples=400, deadline=None)
 @given(texts)
 @example("ab\r\r\ncd\x1b[1mef\r\r\n")  # CR CR LF: fused only for a Perform that routes CR LF as one call
+@example("a\x18\x1b[2bb\x1a\x1b[bc\x7f\x1b[3b\x1a")  # CAN, SUB and DEL in the ground state: REP repeats nothing after
 def test_fast_path_equals_state_machine(text: str) -> None:
     assert fast(text) == traced(text)
 
@@ -405,3 +406,16 @@ def test_cr_cr_lf_after_a_run_is_one_cr_lf_call_for_a_perform_that_routes_it() -
     expected = ["caf\ufffd na\ufffdve".ljust(20), "d\u0301ej\u00e0".ljust(21), "end".ljust(20)]
     assert t.display == one_by_one.display == expected
     assert [row.text for row in t.screen.history] == [row.text for row in one_by_one.screen.history]
+
+
+@pytest.mark.parametrize("control", ["\x18", "\x1a", "\x7f", "\x07"])
+def test_rep_after_a_control_in_the_ground_state_repeats_nothing(control: str) -> None:
+    """CAN, SUB and DEL take the fast path's control token like BEL: REP after any of them repeats nothing (xterm),
+    fed whole or a byte at a time."""
+    data = f"ab{control}\x1b[3bc".encode()
+    whole = Terminal(cols=10, rows=2)
+    whole.feed(data)
+    bytewise = Terminal(cols=10, rows=2)
+    for i in range(len(data)):
+        bytewise.feed(data[i : i + 1])
+    assert whole.display[0].rstrip() == bytewise.display[0].rstrip() == "abc"
