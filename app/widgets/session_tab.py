@@ -72,6 +72,14 @@ TESTS_SLICE_S = 0.008
 #: once output pauses (TESTS_IDLE_MS).
 TESTS_LIVE_SLICE_S = 0.003
 TESTS_LIVE_PACE_MS = 33
+#: A late timer is no proof of quiet: after a stall (a paint, a slice) the idle timer fires with the quiet time long
+#: past TESTS_IDLE_MS while the pty holds output the loop had no turn to read, and an 8 ms slice then lengthened that
+#: very stall (a 12.2 ms slice seen inside a 59.9 ms gap).  So the model catches up (TESTS_SLICE_S) only when the loop
+#: came back to it within TESTS_QUIET_CHECK_MS + TESTS_QUIET_SLACK_MS of its last look and no output came meanwhile:
+#: a loop that ran freely that long would have read what was waiting.  Otherwise it looks again TESTS_QUIET_CHECK_MS
+#: later (taking only its live slice if the Tests panel shows the run).
+TESTS_QUIET_CHECK_MS = 10
+TESTS_QUIET_SLACK_MS = 5
 
 
 def format_rate(bps: float) -> str:
@@ -158,6 +166,7 @@ class SessionTab(QtWidgets.QWidget):
         #: Whether the go test model is wanted as output arrives (see the class docstring); the window sets it.
         self.tests_live: Callable[[], bool] = lambda: True
         self._tests_live_at = 0.0  # when the model last took its slice of a flood the Tests panel shows
+        self._tests_looked_at: float | None = None  # when _on_tests_idle last ended (see TESTS_QUIET_CHECK_MS)
         self._tests_timer = QtCore.QTimer(self)
         self._tests_timer.setSingleShot(True)
         self._tests_timer.timeout.connect(self._on_tests_idle)
@@ -498,15 +507,25 @@ class SessionTab(QtWidgets.QWidget):
 
     def _on_tests_idle(self) -> None:
         """A quiet moment: catch the go test model up, a slice at a time (not while output keeps coming)."""
-        quiet_ms = (time.monotonic() - self._tests_last_output) * 1000
+        now = time.monotonic()
+        quiet_ms = (now - self._tests_last_output) * 1000
         if quiet_ms < TESTS_IDLE_MS and not (self.tests_live() or self.session.recording):
             self._tests_timer.start(int(TESTS_IDLE_MS - quiet_ms) + 1)
             return
         flooding = quiet_ms < TESTS_IDLE_MS and not self.session.recording
+        if not flooding and not self.session.recording and not self._quiet_seen(now):
+            # Quiet only by a late timer: look again soon, with the live slice meanwhile if the panel shows the run.
+            if self.tests_live() and self._live_wait_ms() <= 0:
+                self._live_slice()
+                self.tests_parsed.emit()
+            self._tests_timer.start(TESTS_QUIET_CHECK_MS)
+            self._tests_looked_at = time.monotonic()
+            return
         if flooding:  # the panel shows it and output keeps coming: one slice per period
             wait_ms = self._live_wait_ms()
             if wait_ms > 0:
                 self._tests_timer.start(int(wait_ms) + 1)
+                self._tests_looked_at = time.monotonic()
                 return
             done = self._live_slice()
         else:
@@ -514,6 +533,14 @@ class SessionTab(QtWidgets.QWidget):
         self.tests_parsed.emit()
         if not done:
             self._tests_timer.start(TESTS_LIVE_PACE_MS if flooding else 0)
+        self._tests_looked_at = time.monotonic()
+
+    def _quiet_seen(self, now: float) -> bool:
+        """Whether the loop ran freely since this timer last ended: it came back within TESTS_QUIET_CHECK_MS +
+        TESTS_QUIET_SLACK_MS (see there).  Asked only once TESTS_IDLE_MS (longer) passed without output, so no read
+        was told meanwhile either."""
+        looked = self._tests_looked_at
+        return looked is not None and (now - looked) * 1000 <= TESTS_QUIET_CHECK_MS + TESTS_QUIET_SLACK_MS
 
     def _live_wait_ms(self) -> float:
         """How long until the model may take its next slice of a flood the Tests panel shows (ms; 0 or less: now)."""

@@ -8,6 +8,10 @@ import itertools
 import math
 import sys
 import time
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
 
 from app.session import OutputReceived
 from app.session.factory import command_plan, live_session
@@ -125,3 +129,79 @@ def test_a_flood_the_tests_panel_shows_gives_the_model_a_slice_per_frame_then_al
     gaps = [b - a for a, b in itertools.pairwise(live_slices)]
     assert all(gap >= 0.9 * session_tab.TESTS_LIVE_PACE_MS / 1000 for gap in gaps), gaps  # …a slice per period
     assert tab.tests_so_far.find("TestLast") is not None
+
+
+@pytest.mark.parametrize("live", [True, False], ids=["panel-shown", "panel-hidden"])
+def test_a_late_timer_is_no_quiet_moment_the_model_catches_up_only_after_the_loop_ran_freely(
+    window: MainWindow, monkeypatch: Any, live: bool
+) -> None:
+    """After a stall (a paint, a slice) the idle timer fires with the quiet time past TESTS_IDLE_MS while output may
+    wait unread: no catch-up slice (TESTS_SLICE_S) then, which would lengthen that very stall, but a look
+    TESTS_QUIET_CHECK_MS later; the catch-up comes when the loop came back on time and no output was told meanwhile.
+    A catch-up slice after which the loop came back late (a paint between two slices) looks again first too."""
+    from app.widgets import session_tab
+
+    window.show_panel("Tests" if live else "Bytes")
+    tab = window.open_recording(GO_TEST, speed=math.inf)
+    assert tab.task is not None
+    window.loop.run_until_complete(asyncio.wait_for(asyncio.shield(tab.task), 20))
+    run_until(window, lambda: tab.tests_pending_bytes == 0)
+    assert tab.tests_live() is live
+    # The tab's clock is the test's: on a loaded machine more than a check period can pass between two lines here.
+    now = [time.monotonic() + 10.0]
+    monkeypatch.setattr(session_tab, "time", SimpleNamespace(monotonic=lambda: now[0], perf_counter=time.perf_counter))
+    tab._tests_timer.stop()
+    tab._tests_timer.timeout.disconnect()  # the test fires it
+    budgets: list[float | None] = []
+    parse = tab._parse_tests_backlog
+
+    def watched(budget_s: float | None, keep: int = 0) -> bool:
+        budgets.append(budget_s)
+        return parse(budget_s, keep)
+
+    monkeypatch.setattr(tab, "_parse_tests_backlog", watched)
+    chunk = b"=== RUN   TestLate\n    late_test.go:9: a line\n" * 2000  # more than one slice parses
+    tab._tests_last_output = now[0]  # output told…
+    for n in range(40):
+        tab._take_tests_output(chunk, 10**9 + n * len(chunk))
+    now[0] += 0.2  # …then a 200 ms stall: the timer fires late
+    tab._on_tests_idle()
+    assert session_tab.TESTS_SLICE_S not in budgets  # no catch-up inside the stall
+    assert budgets == ([session_tab.TESTS_LIVE_SLICE_S] if live else [])  # the panel still gets its live slice
+    assert tab._tests_timer.isActive() and tab._tests_timer.interval() == session_tab.TESTS_QUIET_CHECK_MS
+    # output was told meanwhile: still not quiet
+    now[0] += 0.004
+    tab._tests_last_output = now[0]
+    now[0] += 0.006
+    budgets.clear()
+    tab._on_tests_idle()
+    assert session_tab.TESTS_SLICE_S not in budgets
+    # the loop came back late again (another stall), no output: not yet
+    now[0] += 0.1
+    tab._on_tests_idle()
+    assert session_tab.TESTS_SLICE_S not in budgets
+    assert tab._tests_timer.interval() == session_tab.TESTS_QUIET_CHECK_MS
+    # the loop came back on time and nothing came: the catch-up
+    now[0] += session_tab.TESTS_QUIET_CHECK_MS / 1000
+    budgets.clear()
+    tab._on_tests_idle()
+    assert budgets == [session_tab.TESTS_SLICE_S]
+    assert tab._tests_timer.isActive() and tab._tests_timer.interval() == 0  # more to parse: the next slice at once
+    # the next slice comes right after: it goes on
+    now[0] += 0.001
+    tab._on_tests_idle()
+    assert budgets == [session_tab.TESTS_SLICE_S] * 2
+    # a 40 ms paint between two slices: look again first (the panel, if shown, takes its live slice meanwhile)
+    now[0] += 0.04
+    budgets.clear()
+    tab._on_tests_idle()
+    assert budgets == ([session_tab.TESTS_LIVE_SLICE_S] if live else [])
+    assert tab._tests_timer.interval() == session_tab.TESTS_QUIET_CHECK_MS
+    now[0] += session_tab.TESTS_QUIET_CHECK_MS / 1000
+    budgets.clear()
+    while tab.tests_pending_bytes:  # then every byte, a catch-up slice each time the loop comes back on time
+        tab._on_tests_idle()
+        assert budgets[-1:] == [session_tab.TESTS_SLICE_S] and len(budgets) <= len(chunk) // 1000
+        budgets.clear()
+        now[0] += 0.001
+    assert tab.tests_so_far.find("TestLate") is not None
