@@ -113,10 +113,8 @@ def test_each_raw_handler_is_its_catalogue_handler(final: str, params: str, row:
     assert full_state(fast) == full_state(general)
 
 
-def test_a_redraw_goes_through_csi_runs_in_one_call() -> None:
-    """The parser hands a run of CSIs over at once (what the shortcut is for), and the screen is the one the
-    sequences draw."""
-    t = Terminal(cols=COLS, rows=ROWS)
+def _csi_runs_calls(t: Terminal) -> list[str]:
+    """The blocks the parser hands to ``t``'s ``csi_runs`` from now on, in order (the call itself still runs)."""
     calls: list[str] = []
     inner = t.dispatcher.csi_runs
 
@@ -125,6 +123,14 @@ def test_a_redraw_goes_through_csi_runs_in_one_call() -> None:
         return inner(block)
 
     t.dispatcher.csi_runs = spy  # type: ignore[method-assign]
+    return calls
+
+
+def test_a_redraw_goes_through_csi_runs_in_one_call() -> None:
+    """The parser hands a run of CSIs over at once (what the shortcut is for), and the screen is the one the
+    sequences draw."""
+    t = Terminal(cols=COLS, rows=ROWS)
+    calls = _csi_runs_calls(t)
     t.feed(b"\x1b[2;3Hab\x1b[K\x1b[1;31mcd\x1b[0m\x1b[?25l\x1b[4;1Hxy\x1b[4hZ\x1b[4l")
     assert calls == ["\x1b[K\x1b[1;31mcd\x1b[0m\x1b[?25l\x1b[4;1Hxy\x1b[4hZ\x1b[4l"]
     assert t.display[1] == "  abcd" + " " * 6
@@ -153,14 +159,7 @@ def test_a_repaint_starting_with_a_dec_mode_goes_through_csi_runs_from_it() -> N
     """ConPTY's repaint of a line (``?25l``, CUP, text, EL, ``?25h``): one ``csi_runs`` call from its first CSI, whose
     action is kept like the others'; a CSI of another marker (``>``) first takes the general way, the rest a block."""
     t = Terminal(cols=COLS, rows=ROWS)
-    calls: list[str] = []
-    inner = t.dispatcher.csi_runs
-
-    def spy(block: str) -> bool:
-        calls.append(block)
-        return inner(block)
-
-    t.dispatcher.csi_runs = spy  # type: ignore[method-assign]
+    calls = _csi_runs_calls(t)
     repaint = "\x1b[?25l\x1b[2;1Hab\x1b[K\x1b[?25h"
     t.feed(f"xyz{repaint}\x1b[>0q\x1b[3;1Hcd".encode())
     assert calls == [repaint, "\x1b[3;1Hcd"]
