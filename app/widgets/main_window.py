@@ -93,6 +93,15 @@ SAMPLES_DIR = RESOURCES_DIR / "samples"
 #: The Go demo module: the Tests panel's preset starts there (UTF-8 test names, GBK bytes…).
 DEMO_MODULE = RESOURCES_DIR / "demo" / "gotest"
 
+#: The window's size at its first start (no saved geometry), shrunk to the screen's free area when that is smaller.
+DEFAULT_SIZE = (1280, 800)
+#: When the window shows, docks beside the terminal that leave it less than this share of the window's width are
+#: narrowed until it has :data:`TERMINAL_SHARE_AFTER_FIT`.  Why: docks keep their width in pixels, so a layout saved
+#: on a larger screen (or the default size on a small one) left the terminal a sliver — 39 columns on a 1024x768
+#: screen, 14 on an 800-pixel one — while a layout the user chose on this screen is left as it is.
+MIN_TERMINAL_SHARE = 0.4
+TERMINAL_SHARE_AFTER_FIT = 0.55
+
 
 def samples(folder: Path = SAMPLES_DIR) -> list[Path]:
     """The sample recordings shipped with the app, by name."""
@@ -192,6 +201,8 @@ class MainWindow(QtWidgets.QMainWindow):
         #: Tabs closed whose sessions are still ending (a child hung up and reaped takes a moment).
         self._tabs_closing: set[asyncio.Task[None]] = set()
         self._finished = False
+        #: Whether :meth:`keep_terminal_room` ran (at the first show).
+        self._room_kept = False
         self._quit_asked = False  # File > Quit: ask about running programs as a click on the window's X does
         self._panels: dict[str, QtWidgets.QWidget] = {}
         self._pages: dict[str, _PanelPage] = {}
@@ -704,7 +715,8 @@ class MainWindow(QtWidgets.QMainWindow):
         """Restore geometry and dock layout and set the switches from the settings."""
         geometry = self.settings.geometry
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+            free = self.screen().availableGeometry()
+            self.resize(min(DEFAULT_SIZE[0], free.width()), min(DEFAULT_SIZE[1], free.height()))
         state = self.settings.window_state
         if state is not None:
             self.restoreState(state)
@@ -713,6 +725,34 @@ class MainWindow(QtWidgets.QMainWindow):
             action.setChecked(action.data() == self.settings.theme)
         for action in self._profile_actions.actions():
             action.setChecked(action.data() == self.profile_name())
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._room_kept:  # the first show only: later the layout is the user's
+            self._room_kept = True
+            self.keep_terminal_room()
+
+    def keep_terminal_room(self) -> None:
+        """Narrow the docks beside the terminal if they leave it less than :data:`MIN_TERMINAL_SHARE` of the
+        window's width (see there); done when the window first shows, before its first session is sized."""
+        layout, central = self.layout(), self.centralWidget()
+        if layout is None or central is None:
+            return
+        width = self.width()
+        if width <= 0 or central.width() >= MIN_TERMINAL_SHARE * width:
+            return
+        sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        docks = [
+            dock
+            for dock in (self.dock, self.explain_dock)
+            if not dock.isHidden() and not dock.isFloating() and self.dockWidgetArea(dock) in sides
+        ]
+        if not docks:
+            return
+        areas = {self.dockWidgetArea(dock) for dock in docks}
+        each = max(1, round(width * (1 - TERMINAL_SHARE_AFTER_FIT) / len(areas)))
+        self.resizeDocks(docks, [each] * len(docks), Qt.Orientation.Horizontal)
+        layout.activate()
 
     def save_settings(self) -> None:
         self.settings.geometry = self.saveGeometry()

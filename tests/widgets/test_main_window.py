@@ -21,7 +21,14 @@ from app.pty.profiles import find_utf8_locale
 from app.record.cast import read_cast
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
-from app.widgets.main_window import SAMPLES_DIR, MainWindow, samples
+from app.widgets.main_window import (
+    DEFAULT_SIZE,
+    MIN_TERMINAL_SHARE,
+    SAMPLES_DIR,
+    TERMINAL_SHARE_AFTER_FIT,
+    MainWindow,
+    samples,
+)
 from app.widgets.palette import LIGHT
 from app.widgets.qt import Qt, QtCore, QtGui, QtWidgets
 from app.widgets.replay_bar import ReplayBar
@@ -329,6 +336,72 @@ def test_settings_round_trip(qtbot: Any, loop: qasync.QEventLoop, settings_path:
     tab = play(second, GO_TEST)
     assert tab.view.font().pointSizeF() == 14.0
     assert tab.view.theme is LIGHT
+    loop.run_until_complete(second.aclose())
+    second.deleteLater()
+
+
+def _terminal_share(window: MainWindow) -> float:
+    return window.centralWidget().width() / window.width()
+
+
+def test_the_first_start_fits_the_screen_and_leaves_the_terminal_room(
+    qtbot: Any, loop: qasync.QEventLoop, settings_path: str
+) -> None:
+    """No saved geometry: the default size, shrunk to the screen's free area (the offscreen screen is smaller than
+    it), with the docks narrowed if they would squeeze the terminal."""
+    window = MainWindow(AppSettings(open_settings(settings_path)), loop=loop)
+    free = window.screen().availableGeometry()
+    assert free.width() < DEFAULT_SIZE[0]  # else this test shows nothing
+    assert window.width() <= free.width() and window.height() <= free.height()
+    window.show()
+    qtbot.waitExposed(window)
+    assert _terminal_share(window) >= MIN_TERMINAL_SHARE
+    loop.run_until_complete(window.aclose())
+    window.deleteLater()
+
+
+def _saved_with_docks(
+    qtbot: Any, loop: qasync.QEventLoop, settings_path: str, dock_width: int
+) -> tuple[MainWindow, float, int]:
+    """A window whose docks were made ``dock_width`` wide, closed (which saves its layout), and a new window made
+    from what it saved, shown; with the first window's terminal share and dock width."""
+    first = MainWindow(AppSettings(open_settings(settings_path)), loop=loop)
+    first.resize(720, 540)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resizeDocks([first.dock], [dock_width], Qt.Orientation.Horizontal)
+    first.layout().activate()
+    saved_share, saved_dock = _terminal_share(first), first.dock.width()
+    loop.run_until_complete(first.aclose())
+    first.deleteLater()
+    second = MainWindow(AppSettings(open_settings(settings_path)), loop=loop)
+    second.show()
+    qtbot.waitExposed(second)
+    return second, saved_share, saved_dock
+
+
+def test_docks_saved_too_wide_for_the_window_give_the_terminal_room_back(
+    qtbot: Any, loop: qasync.QEventLoop, settings_path: str
+) -> None:
+    """Docks keep their width in pixels: a layout saved on a larger screen once left the terminal 14 columns. At
+    the first show they are narrowed, before the first session is sized to the view."""
+    second, saved_share, _saved_dock = _saved_with_docks(qtbot, loop, settings_path, 600)
+    assert saved_share < MIN_TERMINAL_SHARE / 2  # the squeezed layout this is about
+    assert abs(_terminal_share(second) - TERMINAL_SHARE_AFTER_FIT) < 0.05
+    tab = second.new_session(["sleep", "30"])
+    cols, _rows = tab.view.grid_size()
+    assert cols >= 30  # 720 px at the default font: ~38 columns, not the ~10 the saved docks left
+    loop.run_until_complete(second.aclose())
+    second.deleteLater()
+
+
+def test_a_layout_that_leaves_the_terminal_room_is_kept(
+    qtbot: Any, loop: qasync.QEventLoop, settings_path: str
+) -> None:
+    second, saved_share, saved_dock = _saved_with_docks(qtbot, loop, settings_path, 300)
+    assert saved_share > TERMINAL_SHARE_AFTER_FIT + 0.02
+    assert abs(second.dock.width() - saved_dock) <= 4
+    assert _terminal_share(second) > TERMINAL_SHARE_AFTER_FIT + 0.02  # not moved to the fitted share
     loop.run_until_complete(second.aclose())
     second.deleteLater()
 
