@@ -175,11 +175,13 @@ START_GC_MS = 300
 
 
 def _run_app(argv: list[str]) -> int:
-    from app.widgets.code_cache import cache_dir, cached_dataclass_code
+    from app.widgets.code_cache import cache_dir, cached_dataclass_code, cached_regexes
 
-    guess_file = cache_dir().parent / FIRST_SHELL_GUESS
+    code = cache_dir()
+    guess_file = code.parent / FIRST_SHELL_GUESS
     try:
-        with cached_dataclass_code(cache_dir()):  # the app's dataclasses' methods, compiled once (code_cache)
+        # The app's dataclasses' methods and the regular expressions compiled while loading, compiled once (code_cache).
+        with cached_dataclass_code(code), cached_regexes(code):
             from app.pty import first_shell
 
             # The first session's shell starts now, on the other core, while Qt loads (app.pty.first_shell says how
