@@ -64,6 +64,7 @@ WAITS = (
     "platform",  # the OS's description: asked when a recording's header or a bench run is written
     "fractions",  # asciicast v3's exact clock: loaded when a v3 recording is read
     "decimal",
+    "ssl",  # asyncio's TLS: the window's loop reads ptys (app.import_asyncio_without_ssl)
 )
 
 #: QtWidgets classes the window does not use before its first prompt (nor at all, for some).
@@ -103,7 +104,9 @@ def test_no_cyclic_garbage_collection_runs_between_the_apps_start_and_its_first_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "MOJISCOPE_"))}
     env.update(HOME=str(tmp_path), SHELL="/bin/bash", QT_QPA_PLATFORM="offscreen", MOJISCOPE_STARTUP_PROBE="1")
     child = (
-        "import gc, sys\n"
+        # The package's own import comes first in python -m app, before __main__ can switch collection off (and
+        # it is compiled from source when PYTHONDONTWRITEBYTECODE is set, as in CI): counted from __main__ on.
+        "import gc, sys, app\n"
         "before = [s['collections'] for s in gc.get_stats()]\n"
         "sys.stderr.write(f'BEFORE {before}\\n')\n"
     )
@@ -195,6 +198,32 @@ def test_the_second_start_runs_its_first_session_on_the_shell_started_before_qt_
     assert seen[2]["session_pid"] == seen[2]["early_pid"] is not None  # the session runs on the early shell
     assert seen[1]["taken"] is (seen[1]["session_pid"] == seen[1]["early_pid"])
     assert (tmp_path / ".cache" / "mojiscope" / "first-shell").read_text().split()[:2] == ["bash", "1"]
+
+
+def test_asyncio_is_imported_without_ssl_which_loads_as_always_when_asked_for() -> None:
+    code = """
+import sys
+import app
+app.import_asyncio_without_ssl()
+import asyncio.sslproto, asyncio.base_events
+print("ssl" in sys.modules, asyncio.sslproto.ssl, asyncio.base_events.ssl)
+import ssl
+print(ssl.OPENSSL_VERSION.split()[0], asyncio.sslproto.ssl)
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["False None None", "OpenSSL None"]
+
+
+def test_asyncio_imported_already_is_left_as_it_is() -> None:
+    code = (
+        "import asyncio, sys, app\n"
+        "app.import_asyncio_without_ssl()\n"
+        "print(asyncio.sslproto.ssl is sys.modules['ssl'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
 
 
 def test_the_warm_up_loads_the_width_tables_psutil_and_the_go_test_model_on_a_background_thread() -> None:
