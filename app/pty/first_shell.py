@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import launch_environment
-from app.pty.base import SourceError, SpawnSpec
+from app.pty.base import SpawnSpec
 from app.pty.posix_pty import Launched, launch
 from app.pty.profiles import PROFILES, SessionPlan, plan_session
 
@@ -106,7 +106,7 @@ def start(guess: Guess | None, home: str) -> bool:
         plan = plan_session(profile, (), utf8=guess.utf8, base_env=launch_environment())
         spec = SpawnSpec(plan.argv, env=plan.env, cwd=home, cols=guess.cols, rows=guess.rows)
         launched = launch(spec, iutf8=plan.set_iutf8)
-    except (OSError, ValueError, SourceError):
+    except Exception:  # whatever it is, the session starts its own shell and reports it as always
         return False
     _early = _Early(plan, spec, launched)
     return True

@@ -31,6 +31,11 @@ if sys.platform != "win32":
     import fcntl
     import termios
 
+    #: What a termios call raises (not an OSError).
+    _TtyError: type[Exception] = termios.error
+else:
+    _TtyError = OSError
+
 __all__ = ["Launched", "PtySource", "launch", "tty_iutf8"]
 
 _UNAVAILABLE = "a POSIX pty is not available on Windows; use the ConPTY backend (conpty) or pipes (pipe)"
@@ -148,7 +153,7 @@ def launch(spec: SpawnSpec, *, iutf8: bool = False) -> Launched:
             tty_iutf8(slave, True)
         os.set_blocking(master, False)
         proc = _launch(spec, slave)
-    except (OSError, subprocess.SubprocessError) as exc:
+    except (OSError, subprocess.SubprocessError, _TtyError) as exc:
         os.close(master)
         raise SourceError(f"cannot start {shlex.join(spec.argv)}: {exc}") from exc
     finally:
@@ -271,7 +276,7 @@ class PtySource(FamilyEnding):
         self._loop = loop
         self._family = Family(self._proc)
         self._resume()
-        if not taken_over and _ctty_launcher() is not None:
+        if _ctty_launcher() is not None:  # a shell taken over has long been exec'd: one look at /proc, as a rule
             await _until_exec(self._proc)
 
     async def read(self) -> Chunk | None:

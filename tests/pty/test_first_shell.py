@@ -182,3 +182,14 @@ def test_the_early_shell_waiting_at_its_prompt_runs_commands_with_iutf8(home: Pa
     assert run(go()) == 5
     assert session.source.pid == early.launched.proc.pid
     assert b"\riutf8\r\n" in session.bytelog.slice(0)
+
+
+def test_an_early_start_that_fails_in_any_way_leaves_the_start_to_the_session(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise termios.error(5, "Input/output error")  # not an OSError
+
+    monkeypatch.setattr(first_shell, "launch", broken)
+    assert not first_shell.start(first_shell.Guess("bash", True, 80, 24), str(home))
+    assert not first_shell.waiting()
