@@ -175,22 +175,54 @@ START_GC_MS = 300
 
 
 def _run_app(argv: list[str]) -> int:
-    from app.widgets.code_cache import cache_dir, cached_dataclass_code
+    from app.widgets.code_cache import cache_dir, cached_dataclass_code, cached_regexes
 
+    code = cache_dir()
+    guess_file = code.parent / FIRST_SHELL_GUESS
     try:
-        with cached_dataclass_code(cache_dir()):  # the app's dataclasses' methods, compiled once (code_cache)
-            from app.widgets.qt import QtCore  # noqa: I001  # first: PySide6 is imported there, its code cached
+        # The app's dataclasses' methods and the regular expressions compiled while loading, compiled once (code_cache).
+        with cached_dataclass_code(code), cached_regexes(code):
+            from app.pty import first_shell
 
-            import qasync
-
-            from app.widgets.idle_gc import IdleCollector
-            from app.widgets.main_window import MainWindow
+            # The first session's shell starts now, on the other core, while Qt loads (app.pty.first_shell says how
+            # it stays exactly the shell the window would start).
+            first_shell.start(first_shell.read_guess(guess_file), os.path.expanduser("~"))
+            import app.widgets.qt  # noqa: I001  # first: PySide6 is imported there, its code cached
+            import qasync  # noqa: F401
+            import app.widgets.idle_gc
+            import app.widgets.main_window  # noqa: F401
     except ImportError as exc:  # pragma: no cover - PySide6 and qasync are dependencies
+        _discard_first_shell()
         print(
             f"mojiscope: error: the desktop app needs PySide6 and qasync ({exc}); run: pip install -e .",
             file=sys.stderr,
         )
         return 2
+    try:
+        return _run_window(argv, guess_file)
+    finally:
+        _discard_first_shell()
+
+
+#: The file, beside the code cache, that keeps what the window's first session started (app.pty.first_shell).
+FIRST_SHELL_GUESS = "first-shell"
+
+
+def _discard_first_shell() -> None:
+    """Kill the early shell if no session took it (imported only if it was, so nothing is loaded for this)."""
+    first_shell = sys.modules.get("app.pty.first_shell")
+    if first_shell is not None:
+        first_shell.discard()
+
+
+def _run_window(argv: list[str], guess_file: Path) -> int:
+    import qasync
+
+    from app.pty import first_shell
+    from app.widgets.idle_gc import IdleCollector
+    from app.widgets.main_window import MainWindow
+    from app.widgets.qt import QtCore
+
     release_messages = _qt_fatal_as_one_line()
     app = _application(argv)
     release_messages()
@@ -211,6 +243,10 @@ def _run_app(argv: list[str]) -> int:
         window.closed.connect(on_closed)
         window.show()
         tab = window.new_session()
+        plan = tab.session.plan
+        if plan is not None and sys.platform != "win32":  # what the next start's early shell will be
+            size = tab.session.terminal.cols, tab.session.terminal.rows
+            first_shell.remember(guess_file, first_shell.Guess(plan.profile, plan.utf8, *size))
         if os.environ.get(STARTUP_PROBE, "") not in ("", "0"):
             _probe_first_prompt(window, tab)
         else:

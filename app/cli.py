@@ -1065,6 +1065,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list[:1] == [HELPER_FLAG]:
         return run_helper(args_list[1:])
     if not args_list:
+        from app import import_asyncio_without_ssl
+
+        import_asyncio_without_ssl()  # the window's loop reads ptys: no TLS, and ~2 % of the start-up saved
         from app.app_main import run_app
 
         return run_app([])

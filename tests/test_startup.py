@@ -64,6 +64,7 @@ WAITS = (
     "platform",  # the OS's description: asked when a recording's header or a bench run is written
     "fractions",  # asciicast v3's exact clock: loaded when a v3 recording is read
     "decimal",
+    "ssl",  # asyncio's TLS: the window's loop reads ptys (app.import_asyncio_without_ssl)
 )
 
 #: QtWidgets classes the window does not use before its first prompt (nor at all, for some).
@@ -103,7 +104,9 @@ def test_no_cyclic_garbage_collection_runs_between_the_apps_start_and_its_first_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "MOJISCOPE_"))}
     env.update(HOME=str(tmp_path), SHELL="/bin/bash", QT_QPA_PLATFORM="offscreen", MOJISCOPE_STARTUP_PROBE="1")
     child = (
-        "import gc, sys\n"
+        # The package's own import comes first in python -m app, before __main__ can switch collection off (and
+        # it is compiled from source when PYTHONDONTWRITEBYTECODE is set, as in CI): counted from __main__ on.
+        "import gc, sys, app\n"
         "before = [s['collections'] for s in gc.get_stats()]\n"
         "sys.stderr.write(f'BEFORE {before}\\n')\n"
     )
@@ -125,6 +128,102 @@ def test_no_cyclic_garbage_collection_runs_between_the_apps_start_and_its_first_
     # Collections counted when the child started, before importing the app, are all there are at the first prompt.
     assert [s["collections"] for s in stats] == json.loads(before.removeprefix("BEFORE "))
 
+
+
+#: Runs the app noting what :mod:`app.pty.first_shell` did: whether it started a shell (and whether PySide6 was
+#: loaded by then) and whether the first session took it; written after the probe's line.
+CHILD_FIRST_SHELL = """
+import json, sys
+from app.pty import first_shell
+seen = {}
+_start, _take = first_shell.start, first_shell.take
+def start(guess, home):
+    seen["qt_loaded"] = "PySide6" in sys.modules
+    seen["started"] = _start(guess, home)
+    seen["early_pid"] = first_shell._early.launched.proc.pid if seen["started"] else None
+    return seen["started"]
+def take(plan, spec):
+    launched = _take(plan, spec)
+    seen["taken"] = launched is not None
+    return launched
+first_shell.start, first_shell.take = start, take
+from app.session.session import Session
+_session_start = Session.start
+async def session_start(self):
+    await _session_start(self)
+    seen.setdefault("session_pid", self.source.pid)
+Session.start = session_start
+class Watch:
+    def __init__(self, real):
+        self.real = real
+    def write(self, text):
+        self.real.write(text)
+        if "first prompt painted" in text:
+            self.real.write("\\nFIRST_SHELL " + json.dumps(seen) + "\\n")
+        return len(text)
+    def flush(self):
+        self.real.flush()
+sys.stderr = Watch(sys.stderr)
+"""
+
+
+def test_the_second_start_runs_its_first_session_on_the_shell_started_before_qt_was_loaded(tmp_path: Path) -> None:
+    """The first start notes what its first session started; the next ones start that shell before importing
+    PySide6 (on the other core, while Qt loads), and their first session takes it (app.pty.first_shell)."""
+    (tmp_path / ".bashrc").write_text("PS1='ready$ '\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "MOJISCOPE_", "XDG_"))}
+    env.update(HOME=str(tmp_path), SHELL="/bin/bash", QT_QPA_PLATFORM="offscreen", MOJISCOPE_STARTUP_PROBE="1")
+    seen = []
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD_FIRST_SHELL + CHILD],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        line = next((ln for ln in done.stderr.splitlines() if ln.startswith("FIRST_SHELL ")), None)
+        assert line is not None, done.stderr[-2000:]
+        seen.append(json.loads(line.removeprefix("FIRST_SHELL ")))
+    assert [(s["qt_loaded"], s["started"], s["taken"]) for s in seen[::2]] == [
+        (False, False, False),  # no guess yet: the session starts its own shell
+        (False, True, True),
+    ]
+    # The second start may guess a size the window no longer has (offscreen, the window state the first start
+    # saved gives the terminal another size): not taken then; the third start has the size right.
+    assert seen[1]["started"] and not seen[1]["qt_loaded"]
+    assert seen[2]["session_pid"] == seen[2]["early_pid"] is not None  # the session runs on the early shell
+    assert seen[1]["taken"] is (seen[1]["session_pid"] == seen[1]["early_pid"])
+    assert (tmp_path / ".cache" / "mojiscope" / "first-shell").read_text().split()[:2] == ["bash", "1"]
+
+
+def test_asyncio_is_imported_without_ssl_which_loads_as_always_when_asked_for() -> None:
+    code = """
+import sys
+import app
+app.import_asyncio_without_ssl()
+import asyncio.sslproto, asyncio.base_events
+print("ssl" in sys.modules, asyncio.sslproto.ssl, asyncio.base_events.ssl)
+import ssl
+print(ssl.OPENSSL_VERSION.split()[0], asyncio.sslproto.ssl)
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["False None None", "OpenSSL None"]
+
+
+def test_asyncio_imported_already_is_left_as_it_is() -> None:
+    code = (
+        "import asyncio, sys, app\n"
+        "app.import_asyncio_without_ssl()\n"
+        "print(asyncio.sslproto.ssl is sys.modules['ssl'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
 
 
 def test_the_warm_up_loads_the_width_tables_psutil_and_the_go_test_model_on_a_background_thread() -> None:

@@ -31,7 +31,12 @@ if sys.platform != "win32":
     import fcntl
     import termios
 
-__all__ = ["PtySource", "tty_iutf8"]
+    #: What a termios call raises (not an OSError).
+    _TtyError: type[Exception] = termios.error
+else:
+    _TtyError = OSError
+
+__all__ = ["Launched", "PtySource", "launch", "tty_iutf8"]
 
 _UNAVAILABLE = "a POSIX pty is not available on Windows; use the ConPTY backend (conpty) or pipes (pipe)"
 # Linux's value; Python exposes termios.IUTF8 on Linux, not everywhere.
@@ -130,6 +135,33 @@ def _launch(spec: SpawnSpec, slave: int) -> subprocess.Popen[bytes]:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Launched:
+    """A child started on a new pty: the master (non-blocking; the slave is closed here) and the process."""
+
+    master: int
+    proc: subprocess.Popen[bytes]
+
+
+def launch(spec: SpawnSpec, *, iutf8: bool = False) -> Launched:
+    """Start ``spec`` on a new pty of its size (with the IUTF8 flag set first, if asked); :class:`SourceError` if
+    it cannot be started."""
+    master, slave = os.openpty()
+    try:
+        _set_winsize(slave, spec.cols, spec.rows)
+        if iutf8:
+            tty_iutf8(slave, True)
+        os.set_blocking(master, False)
+        proc = _launch(spec, slave)
+    except (OSError, subprocess.SubprocessError, _TtyError) as exc:
+        os.close(master)
+        raise SourceError(f"cannot start {shlex.join(spec.argv)}: {exc}") from exc
+    finally:
+        # Our copy of the slave must go, or the master never reports the end of the output.
+        os.close(slave)
+    return Launched(master, proc)
+
+
 async def _until_exec(launcher: subprocess.Popen[bytes]) -> None:
     """Wait (without blocking the loop) until the launcher has exec'd the command: ``subprocess`` returns once the
     launcher runs, and for the next millisecond the child is still ``setsid``, before its ``setsid()`` even, so
@@ -183,6 +215,7 @@ class PtySource(FamilyEnding):
         self._pending = bytearray()
         self._escalation: asyncio.TimerHandle | None = None
         self._closed = False
+        self._taken_over = False
 
     # -- state -----------------------------------------------------------------------------------------------
 
@@ -223,27 +256,27 @@ class PtySource(FamilyEnding):
 
     # -- life ------------------------------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    def take_over(self, launched: Launched) -> None:
+        """Run on a child already started for this source's spec (:mod:`app.pty.first_shell`: the first session's
+        shell, started while the app was still loading): :meth:`start` then only wires its pty to the loop."""
         if self._proc is not None or self._closed:
             raise SourceError("this source was already started; make a new one for a new run")
+        self._master, self._proc = launched.master, launched.proc
+        self._taken_over = True
+
+    async def start(self) -> None:
+        if (self._proc is not None and not self._taken_over) or self._closed:
+            raise SourceError("this source was already started; make a new one for a new run")
         loop = asyncio.get_running_loop()
-        spec = self.spec
-        master, slave = os.openpty()
-        try:
-            _set_winsize(slave, spec.cols, spec.rows)
-            os.set_blocking(master, False)
-            self._proc = _launch(spec, slave)
-        except (OSError, subprocess.SubprocessError) as exc:
-            os.close(master)
-            raise SourceError(f"cannot start {shlex.join(spec.argv)}: {exc}") from exc
-        finally:
-            # Our copy of the slave must go, or the master never reports the end of the output.
-            os.close(slave)
-        self._master = master
+        taken_over, self._taken_over = self._taken_over, False
+        if not taken_over:
+            launched = launch(self.spec)
+            self._master, self._proc = launched.master, launched.proc
+        assert self._proc is not None
         self._loop = loop
         self._family = Family(self._proc)
         self._resume()
-        if _ctty_launcher() is not None:
+        if _ctty_launcher() is not None:  # a shell taken over has long been exec'd: one look at /proc, as a rule
             await _until_exec(self._proc)
 
     async def read(self) -> Chunk | None:

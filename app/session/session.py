@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from app.pty import first_shell
 from app.pty.base import Chunk, Source, SourceClosedError, SourceError
 from app.pty.posix_pty import PtySource
 from app.pty.profiles import SessionPlan
@@ -298,6 +299,12 @@ class Session:
             return
         self._loop = asyncio.get_running_loop()
         self._t0 = self._loop.time()
+        if self.plan is not None and isinstance(self._source, PtySource):
+            # The window's first shell may be running already, started while the app was loading; taken only if it
+            # was started for exactly this plan, folder and size (app.pty.first_shell).
+            launched = first_shell.take(self.plan, self._source.spec)
+            if launched is not None:
+                self._source.take_over(launched)
         await self._source.start()
         self._started = True
         if not self._replay:

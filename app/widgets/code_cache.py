@@ -17,6 +17,13 @@ call goes straight to ``compile``, and the built-in is put back when the block e
 The same is done for the methods :mod:`dataclasses` writes while the app's modules are imported
 (:func:`cached_dataclass_code`): CPython 3.11 makes each ``__init__``, ``__repr__``, ``__eq__``… of each dataclass by
 an ``exec`` of generated source text, 255 of them before the first prompt.
+
+And for regular expressions (:func:`cached_regexes`): ``re`` parses and compiles a pattern in Python (``re._parser``,
+``re._compiler``) before handing the result, a list of ints, to the C engine (``_sre.compile``).  ~60 patterns are
+compiled before the first prompt — three of them in PySide6's signature modules, one in the app's link finder, each
+a few ms — ~8 % of the CPU time to the first prompt.  What ``_sre.compile`` is given is kept in one file per Python
+and ``_sre`` version, and handed to it again at the next start; the pattern object is the same (patterns compare
+equal when their flags, text and compiled code are).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import importlib.util
 import marshal
 import operator
 import os
+import re
 import sys
 import time
 import types
@@ -37,7 +45,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "cached_compiles", "cached_dataclass_code"]
+__all__ = ["cache_dir", "cached_compiles", "cached_dataclass_code", "cached_regexes"]
 
 
 def cache_dir() -> Path:
@@ -155,3 +163,97 @@ def cached_dataclass_code(folder: Path) -> Iterator[None]:
         yield
     finally:
         builtins.exec = real_exec
+
+
+def _regex_file(folder: Path, sre: Any) -> Path:
+    """The cache file of compiled patterns for this Python (the compiler's output is its business) and ``_sre``."""
+    tag = f"{sys.version}|{getattr(sre, 'MAGIC', '')}|{getattr(sre, 'CODESIZE', '')}|{sys.maxunicode}"
+    return folder / f"regex-{hashlib.sha256(tag.encode()).hexdigest()[:24]}.code"
+
+
+def _read_regexes(path: Path) -> dict[Any, Any]:
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        table = marshal.loads(path.read_bytes())
+        if type(table) is dict:
+            return table
+    return {}
+
+
+class _Recorder:
+    """Stands in for ``_sre`` in the regex compiler while one pattern is compiled the usual way: notes what the
+    compiler hands ``_sre.compile``."""
+
+    def __init__(self, sre: Any) -> None:
+        self._sre = sre
+        self.args: tuple[Any, ...] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sre, name)
+
+    def compile(self, *args: Any) -> Any:
+        self.args = args
+        return self._sre.compile(*args)
+
+
+@contextlib.contextmanager
+def cached_regexes(folder: Path) -> Iterator[None]:
+    """Inside the block, a pattern ``re`` compiles (``re.compile``, ``re.match``…, first use of a text) is made from
+    what ``_sre.compile`` was given for it at an earlier start, kept in ``folder`` (see the module docstring).
+
+    Only text and bytes patterns with int flags, without ``re.DEBUG`` (which prints as it compiles), are kept.  A
+    miss is compiled by ``re`` itself, with ``_sre`` watched to note what it is given; the file is written once, when
+    the block ends, with the patterns this block used (so patterns nobody compiles any more fall out).  A file that
+    cannot be read or an entry ``_sre`` refuses falls back to compiling; the compiler is put back when the block
+    ends.
+    """
+    compiler = getattr(re, "_compiler", None) or getattr(re, "sre_compile", None)  # 3.11+ / 3.10
+    sre = getattr(compiler, "_sre", None)
+    real = getattr(compiler, "compile", None)
+    if compiler is None or sre is None or not callable(real):  # another Python: nothing to take over
+        yield
+        return
+    path = _regex_file(folder, sre)
+    kept = _read_regexes(path)
+    used: dict[Any, Any] = {}
+    missed = False
+
+    def compile_cached(pattern: Any, flags: Any = 0) -> Any:
+        nonlocal missed
+        if type(pattern) not in (str, bytes) or not isinstance(flags, int) or flags & re.DEBUG:
+            return real(pattern, flags)
+        key = (type(pattern) is bytes, pattern, int(flags))  # re.I is re.RegexFlag: an int that marshal refuses
+        args = kept.get(key)
+        if type(args) is tuple:
+            try:
+                compiled = sre.compile(pattern, *args)
+            except (TypeError, ValueError, RuntimeError, OverflowError):  # not what this _sre takes: compile
+                pass
+            else:
+                used[key] = args
+                return compiled
+        recorder = _Recorder(sre)
+        compiler._sre = recorder
+        try:
+            compiled = real(pattern, flags)
+        finally:
+            compiler._sre = sre
+        if recorder.args is not None and recorder.args[0] is pattern:
+            with contextlib.suppress(TypeError, ValueError):
+                # The compiler's opcodes are int subclasses (named constants), which marshal refuses: plain ints.
+                final_flags, code, groups, groupindex, indexgroup = recorder.args[1:]
+                used[key] = (int(final_flags), [int(op) for op in code], int(groups), dict(groupindex), indexgroup)
+                missed = True
+        return compiled
+
+    compiler.compile = compile_cached
+    try:
+        yield
+    finally:
+        compiler.compile = real
+        if missed:
+            with contextlib.suppress(OSError, ValueError):
+                folder.mkdir(parents=True, exist_ok=True)
+                _prune(folder)
+                part = path.with_suffix(f".{os.getpid()}.part")
+                part.write_bytes(marshal.dumps(used))
+                os.replace(part, path)

@@ -6,16 +6,20 @@ import builtins
 import dataclasses
 import marshal
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.widgets import code_cache
-from app.widgets.code_cache import cache_dir, cached_compiles, cached_dataclass_code
+from app.widgets.code_cache import cache_dir, cached_compiles, cached_dataclass_code, cached_regexes
 
 SOURCE = b"import sys\n\ndef twice(x):\n    return 2 * x\n\nVALUE = twice(21)\n"
 
@@ -178,3 +182,124 @@ def test_a_start_that_writes_the_cache_removes_its_stale_files(tmp_path: Path, m
     with cached_compiles(tmp_path):
         compile(SOURCE, "a.py", "exec")  # new: written, and the folder looked through once
     assert not old.exists() and recent.exists() and len(list(tmp_path.glob("*.code"))) == 2
+
+
+# -- regular expressions (cached_regexes) ---------------------------------------------------------------------------
+
+COMPILER = re._compiler if hasattr(re, "_compiler") else re.sre_compile  # type: ignore[attr-defined]
+
+
+class CountingParse:
+    """``re``'s parser, counting the patterns it parses (a pattern answered from the cache is not parsed)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.parser = COMPILER._parser if hasattr(COMPILER, "_parser") else COMPILER.sre_parse
+        self.real = self.parser.parse
+        self.calls = 0
+        monkeypatch.setattr(self.parser, "parse", self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.real(*args, **kwargs)
+
+
+def same_pattern(a: re.Pattern[Any], b: re.Pattern[Any]) -> bool:
+    """Patterns compare equal when their text, flags and compiled code are; the groups are not compared."""
+    return a == b and (a.groups, dict(a.groupindex)) == (b.groups, dict(b.groupindex))
+
+
+ATOMS = ["a", "b", "ab", ".", r"\d", r"\w", r"\s", r"\b", "[a-c]", "[^x]", "é", "中", "^", "$", "(?i:b)", r"\x1b\["]
+
+
+def _patterns() -> st.SearchStrategy[str]:
+    def more(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.lists(inner, min_size=2, max_size=4).map("".join),
+            st.lists(inner, min_size=2, max_size=3).map("|".join),
+            inner.map(lambda p: f"(?:{p})"),
+            inner.map(lambda p: f"({p})"),
+            st.tuples(inner, st.sampled_from(["*", "+?", "?", "{1,3}", "*+"])).map(lambda t: f"(?:{t[0]}){t[1]}"),
+        )
+
+    body = st.recursive(st.sampled_from(ATOMS), more, max_leaves=8)
+    return st.tuples(st.sampled_from(["", "(?s)", "(?m)"]), body, st.booleans()).map(
+        lambda t: f"{t[0]}(?P<named>{t[1]})" if t[2] else t[0] + t[1]
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    pattern=_patterns(),
+    as_bytes=st.booleans(),
+    flags=st.lists(st.sampled_from([0, re.IGNORECASE, re.MULTILINE, re.DOTALL, re.ASCII]), min_size=1, max_size=3),
+    text=st.text(alphabet="abcx1 é中\n\x1b[", max_size=12),
+)
+def test_a_pattern_read_back_from_the_cache_is_the_one_re_compiles(
+    monkeypatch: pytest.MonkeyPatch, pattern: str, as_bytes: bool, flags: list[int], text: str
+) -> None:
+    """Compiled once (noted), then read back at the next block: equal to what ``re`` compiles (text, flags, code,
+    groups), matching the same, for str and bytes patterns and each of several flags, with no parse the second time."""
+    source: str | bytes = pattern
+    subject: str | bytes = text
+    if as_bytes:
+        if not pattern.isascii():
+            return
+        source, subject = pattern.encode(), text.encode()
+        flags = [f for f in flags if f != re.ASCII] or [0]
+    expected = [COMPILER.compile(source, f) for f in flags]
+    with tempfile.TemporaryDirectory() as folder:
+        with cached_regexes(Path(folder)):
+            first = [COMPILER.compile(source, f) for f in flags]
+        counting = CountingParse(monkeypatch)
+        with cached_regexes(Path(folder)):
+            second = [COMPILER.compile(source, f) for f in flags]
+        monkeypatch.undo()
+        assert counting.calls == 0
+    for want, *got in zip(expected, first, second, strict=True):
+        assert all(same_pattern(want, one) for one in got)
+        found = [p.search(subject) for p in (want, *got)]
+        assert len({(m.span(), m.groups(), m.lastgroup) if m is not None else None for m in found}) == 1
+
+
+def test_what_a_block_used_is_kept_and_what_it_did_not_falls_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with cached_regexes(tmp_path):
+        COMPILER.compile("a+b", 0)
+        COMPILER.compile("old", 0)
+    with cached_regexes(tmp_path):
+        COMPILER.compile("a+b", 0)  # read back
+        COMPILER.compile(b"c|d", re.IGNORECASE)  # new: the file is written again, without "old"
+    counting = CountingParse(monkeypatch)
+    with cached_regexes(tmp_path):
+        assert same_pattern(COMPILER.compile("a+b", 0), re.compile("a+b"))
+        assert same_pattern(COMPILER.compile(b"c|d", re.IGNORECASE), re.compile(b"c|d", re.IGNORECASE))
+        assert counting.calls == 0
+        COMPILER.compile("old", 0)
+        assert counting.calls == 1
+    assert len(list(tmp_path.glob("regex-*.code"))) == 1
+
+
+def test_a_bad_cache_file_or_folder_and_a_bad_pattern_change_nothing(tmp_path: Path) -> None:
+    real = COMPILER.compile
+    with cached_regexes(tmp_path):
+        COMPILER.compile("x(y)", 0)
+    (path,) = tmp_path.glob("regex-*.code")
+    table = marshal.loads(path.read_bytes())
+    (key,) = table
+    flags, code, *rest = table[key]
+    for damaged in (b"not marshal", marshal.dumps([1, 2]), marshal.dumps({key: (flags, code[:-3], *rest)})):
+        path.write_bytes(damaged)
+        with cached_regexes(tmp_path):
+            assert same_pattern(COMPILER.compile("x(y)", 0), re.compile("x(y)"))
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with cached_regexes(blocker / "code"):  # cannot be made: compiled, nothing kept
+        assert same_pattern(COMPILER.compile("x(y)", 0), re.compile("x(y)"))
+    with pytest.raises(re.error), cached_regexes(tmp_path):
+        COMPILER.compile("(unclosed", 0)
+    assert COMPILER.compile is real
+    with cached_regexes(tmp_path):  # re.DEBUG prints as it compiles: never answered from the cache
+        debug = COMPILER.compile("z", re.DEBUG)
+    assert debug.pattern == "z" and debug.flags & re.DEBUG
+    assert all(not flags & re.DEBUG for _bytes, _text, flags in marshal.loads(path.read_bytes()))
