@@ -53,11 +53,12 @@ STATUS_COLOURS: dict[Status, str] = {
 #: Milliseconds between tree refreshes while output streams in (fast enough to look live).
 REFRESH_MS = 100
 #: While the run keeps changing, refreshes are at least this far apart (ms), counted from the end of the last one:
-#: four a second still shows the tree filling, and each refresh costs more than its rows — Qt lays out and repaints
+#: two a second still shows the tree filling, and each refresh costs more than its rows — Qt lays out and repaints
 #: the whole visible tree after it (re-enabling updates repaints the widget), ~5-9 ms on this VM whatever changed,
 #: twice the refresh's own time under a ``go test -v`` flood, all of it time the terminal's frames need (see
-#: ``docs/vt-engine.md``, issue 15).  A change after a quiet moment is still shown within :data:`REFRESH_MS`.
-FLOOD_REFRESH_MS = 250
+#: ``docs/vt-engine.md``, issue 15; four a second, 250 ms, was ~3 % of a flood with the panel in front for that
+#: repaint alone).  A change after a quiet moment is still shown within :data:`REFRESH_MS`.
+FLOOD_REFRESH_MS = 500
 #: The longest the tree waits between refreshes while output keeps changing it (ms).
 MAX_REFRESH_MS = 2000
 #: Output lines shown in a row's tooltip (the failure message is usually among the first).
