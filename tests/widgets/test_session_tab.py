@@ -105,9 +105,9 @@ def test_a_hidden_bytes_panel_does_no_work_and_shows_the_tail_when_brought_to_th
     assert hex_view.model.row_of(session.bytelog.total_bytes - 1) in hex_view.visible_rows()  # it follows the tail
 
 
-def test_a_flood_the_tests_panel_shows_gives_the_model_a_slice_per_frame_then_all_of_it(window: MainWindow) -> None:
-    """The terminal first: while output keeps coming the model takes at most one short slice per frame period (it
-    lags behind a flood), and once output stops it catches up with every byte."""
+def test_a_flood_the_tests_panel_shows_gives_the_model_a_slice_per_period_then_all_of_it(window: MainWindow) -> None:
+    """The terminal first: while output keeps coming the model takes at most one short slice per live period
+    (TESTS_LIVE_PACE_MS, two frames; it lags behind a flood), and once output stops it catches up with every byte."""
     from app.widgets import session_tab
 
     window.show_panel("Tests")
