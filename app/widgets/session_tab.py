@@ -72,8 +72,8 @@ TESTS_SLICE_S = 0.008
 #: once output pauses (TESTS_IDLE_MS).  Why two frames and not one: a window that floods is short of CPU, so every
 #: live slice is time the terminal loses; 3 ms per 33 ms was ~10 % of a front flood (py-spy), the largest piece a
 #: flood costs in front and not behind.  Per 66 ms the model still parses ~0.4 MB/s while output floods, far more
-#: than ``go test`` writes when it is not a bench's copy of a file, and the tree is complete as soon as before:
-#: what the flood no longer parses is parsed in the catch-up after it, at full speed (see docs/vt-engine.md).
+#: than ``go test`` writes when it is not a bench's copy of a file; what the flood no longer parses is parsed in the
+#: catch-up after it, at full speed (20 MB bench flood: the catch-up ~0.3 s longer; see docs/vt-engine.md).
 TESTS_LIVE_SLICE_S = 0.003
 TESTS_LIVE_PACE_MS = 66
 #: A late timer is no proof of quiet: after a stall (a paint, a slice) the idle timer fires with the quiet time long
