@@ -376,3 +376,34 @@ def test_refreshes_are_spaced_while_the_run_keeps_changing(
     panel._refreshed_at = -math.inf  # as before any refresh
     panel.notify()
     assert panel._timer.isActive() and panel._timer.interval() == tests_panel.REFRESH_MS
+
+
+def test_the_last_change_of_a_run_is_shown_without_waiting_for_the_spaced_refresh(
+    qtbot: QtBot, failing_run: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change right after a refresh waits for the spaced one (FLOOD_REFRESH_MS) only while changes keep coming: when
+    the run stops changing (a flood ended, the model caught up) its state is shown REFRESH_MS after its last change."""
+    panel = make_panel(qtbot)
+    now = [time.monotonic() + 10.0]  # the panel's clock is the test's (see the spacing test)
+    monkeypatch.setattr(tests_panel, "time", SimpleNamespace(monotonic=lambda: now[0], perf_counter=time.perf_counter))
+    cut = failing_run.index(b"\n", len(failing_run) // 2) + 1
+    panel.feed(0, failing_run[:cut])
+    assert not panel._settle.isActive()  # the refresh is due within REFRESH_MS anyway
+    panel.refresh()
+    assert not panel._timer.isActive() and not panel._settle.isActive()
+    shown = panel.counts_text()
+    now[0] += 0.030
+    panel.feed(cut, failing_run[cut:])  # the spaced refresh is FLOOD_REFRESH_MS - 30 ms off…
+    assert panel._timer.isActive() and panel._timer.interval() > tests_panel.REFRESH_MS
+    assert panel._settle.isActive() and panel._settle.interval() == tests_panel.REFRESH_MS  # …the settle timer is not
+    assert panel.counts_text() == shown
+    panel._settle.timeout.emit()  # REFRESH_MS without a change: the run's state now
+    assert panel.counts_text() == "6 passed, 1 failed"
+    assert not panel._timer.isActive() and not panel._settle.isActive()  # one refresh, nothing left pending
+    # A change when the spaced refresh is already as near as REFRESH_MS: no settle timer (the spaced one comes first).
+    now[0] += 0.030
+    panel.feed(len(failing_run), b"=== RUN   TestLater\r\n")
+    assert panel._settle.isActive()
+    now[0] = panel._due - tests_panel.REFRESH_MS / 1000 + 0.001  # (a ms nearer: no float rounding at the edge)
+    panel.feed(len(failing_run) + 21, b"=== RUN   TestLater2\r\n")
+    assert panel._timer.isActive() and not panel._settle.isActive()
