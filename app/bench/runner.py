@@ -544,7 +544,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("behind", "front", "both"),
         default="both",
         help="with --gui: the Tests panel behind another tab (the go test model parses in quiet moments), in front "
-        "(it parses while output comes, a slice per frame), or both, each judged on its own (default: both)",
+        "(it parses while output comes, a slice per two frames), or both, each judged on its own (default: both)",
     )
     parser.add_argument(
         "--startup",
