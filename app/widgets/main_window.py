@@ -715,7 +715,10 @@ class MainWindow(QtWidgets.QMainWindow):
         """Restore geometry and dock layout and set the switches from the settings."""
         geometry = self.settings.geometry
         if geometry is None or not self.restoreGeometry(geometry):
-            free = self.screen().availableGeometry()
+            # The primary screen, where a new window opens (not self.screen(): tests/test_layering.py keeps .screen
+            # reads for the engine's screen).
+            display = QtGui.QGuiApplication.primaryScreen()
+            free = display.availableGeometry().size() if display is not None else QtCore.QSize(*DEFAULT_SIZE)
             self.resize(min(DEFAULT_SIZE[0], free.width()), min(DEFAULT_SIZE[1], free.height()))
         state = self.settings.window_state
         if state is not None:

@@ -350,7 +350,7 @@ def test_the_first_start_fits_the_screen_and_leaves_the_terminal_room(
     """No saved geometry: the default size, shrunk to the screen's free area (the offscreen screen is smaller than
     it), with the docks narrowed if they would squeeze the terminal."""
     window = MainWindow(AppSettings(open_settings(settings_path)), loop=loop)
-    free = window.screen().availableGeometry()
+    free = QtGui.QGuiApplication.primaryScreen().availableGeometry()
     assert free.width() < DEFAULT_SIZE[0]  # else this test shows nothing
     assert window.width() <= free.width() and window.height() <= free.height()
     window.show()
