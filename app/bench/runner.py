@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from app.bench.machine import MachineSample, describe
 from app.bench.peers import PeerRun, libvterm_missing, run_libvterm, run_xterm_js, xterm_js_missing
 from app.bench.pty_case import PTY_STREAM, measure_pty
 from app.bench.streams import KINDS, generate
@@ -563,9 +564,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Run the bench (or the profile) as ``args`` say; 0 on success, 1 if our engine crashed."""
+    """Run the bench (or the profile) as ``args`` say; 0 on success, 1 if our engine crashed.  A report in text
+    ends with how busy the machine was meanwhile (:mod:`app.bench.machine`)."""
 
     out = out or sys.stdout
+    if getattr(args, "json", False) or getattr(args, "profile", None):
+        return _run(args, out)
+    start = MachineSample.now()
+    status = _run(args, out)
+    print(describe(start, MachineSample.now()), file=out)
+    return status
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.startup:
         return _run_startup(args, out)
     if getattr(args, "explain", False):

@@ -344,7 +344,9 @@ def test_table_names_every_kind_and_the_method(capsys: pytest.CaptureFixture[str
         assert re.search(rf"^{kind} ", out, re.M), kind
     assert "prefix" in out and "best of 1" in out
     assert "xterm.js" not in out  # --no-peers
-    assert out.rstrip().splitlines()[-1].startswith("summary: ours overall ")
+    *_, summary, machine = out.rstrip().splitlines()
+    assert summary.startswith("summary: ours overall ")
+    assert machine.startswith("machine ")  # how busy the machine was (tests/bench/test_machine.py)
 
 
 # --- the pty case ---------------------------------------------------------------------------
