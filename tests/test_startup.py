@@ -65,6 +65,7 @@ WAITS = (
     "fractions",  # asciicast v3's exact clock: loaded when a v3 recording is read
     "decimal",
     "ssl",  # asyncio's TLS: the window's loop reads ptys (app.import_asyncio_without_ssl)
+    "_hashlib",  # OpenSSL's hashes: the code cache keys its tables by the source text itself (app.widgets.code_cache)
 )
 
 #: QtWidgets classes the window does not use before its first prompt (nor at all, for some).
