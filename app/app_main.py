@@ -162,8 +162,11 @@ def run_app(argv: list[str]) -> int:
     # once the idle collector's small thresholds are set, below).  From then on CPython's automatic collection stays
     # off: the idle collector runs the collections on the UI thread (app.widgets.idle_gc says why).
     gc.disable()
+    from app.widgets.quick_enums import quick_enums
+
     try:
-        return _run_app(argv)
+        with quick_enums():  # PySide's ~220 enums before the first prompt made in fewer steps (quick_enums says how)
+            return _run_app(argv)
     finally:
         gc.enable()
 

@@ -31,6 +31,8 @@ class Stderr:
             self.real.write("\\nQT_CLASSES " + json.dumps(sorted(n for n in widgets if n.startswith("Q"))) + "\\n")
             import gc
             self.real.write("\\nGC " + json.dumps([gc.isenabled(), sys.modules["gc"].get_stats()]) + "\\n")
+            import enum
+            self.real.write("\\nENUMS_BY " + enum.EnumMeta._create_.__module__ + "\\n")
         return len(text)
     def flush(self):
         self.real.flush()
@@ -104,6 +106,9 @@ def test_the_first_prompt_is_painted_before_anything_that_can_wait_is_loaded(tmp
     made = set(json.loads(line.removeprefix("QT_CLASSES ")))
     assert {"QMainWindow", "QAbstractScrollArea", "QLineEdit"} <= made
     assert sorted(NEVER_NEEDED_AT_START & made) == []
+    # PySide's enums are made the quick way while the app starts (app.widgets.quick_enums), on the Python it knows.
+    if sys.version_info[:2] == (3, 11):
+        assert "ENUMS_BY app.widgets.quick_enums" in done.stderr.splitlines()
 
 
 def test_no_cyclic_garbage_collection_runs_between_the_apps_start_and_its_first_prompt(tmp_path: Path) -> None:
