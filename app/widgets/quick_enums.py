@@ -10,15 +10,16 @@ name…: ~216 enums with ~3,300 members before the first prompt (``QLocale``'s l
 :func:`quick_enums` stands in for ``EnumType._create_`` (what the functional API calls) inside a block.  A call of
 the shape PySide makes — one of ``Enum``, ``IntEnum``, ``Flag``, ``IntFlag`` itself, a list of ``(name, int)``
 pairs with plain public names that no base class defines, no ``type``, no ``start`` other than 1 — makes the class
-with ``EnumType.__new__`` as always but with no members, then adds the members the way ``__set_name__`` does
-(value, name, ``__objclass__``, ``__init__``, sort order, aliases by value, the flag masks), in the same order and
-with the same results, without the checks those plain names cannot fail.  Any other call, or any name or value
-outside that shape, goes to the stdlib's own ``_create_`` unchanged.  Only CPython 3.11's enum is known to this
-code (``_KNOWN``); on any other version the block changes nothing.
+with no members (the first of each base and boundary with ``EnumType.__new__``; the next ones with ``type.__new__``
+from the attributes ``EnumType.__new__`` gave that first one, with fresh member lists and maps), then adds the members
+the way ``__set_name__`` does (value, name, ``__objclass__``, ``__init__``, sort order, aliases by value, the flag
+masks), in the same order and with the same results, without the checks those plain names cannot fail.  Any other
+call, or any name or value outside that shape, goes to the stdlib's own ``_create_`` unchanged.  Only CPython 3.11's
+enum is known to this code (``_KNOWN``); on any other version the block changes nothing.
 
 The class is equal in every attribute, member and mapping (``tests/widgets/test_quick_enums.py`` builds every enum
 of QtCore, QtGui and QtWidgets both ways and compares them); only the order of the members among the class's other
-attributes in ``vars()`` differs (they come after ``__new__`` and the other methods ``EnumType`` sets, not before).
+attributes in ``vars()`` differs (they come after the attributes ``EnumType`` sets, not among them).
 """
 
 from __future__ import annotations
@@ -56,20 +57,41 @@ def _plain(names: Any, cls: type) -> bool:
     return len(seen) == len(names) and seen.isdisjoint(_INHERITED[cls])
 
 
+#: Per (base, boundary): the attributes EnumType.__new__ gave the first class made with no members (see _make).
+_templates: dict[tuple[Any, Any], dict[str, Any]] = {}
+#: What type.__new__ makes itself, or the caller gives.
+_NOT_COPIED = frozenset({"__module__", "__qualname__", "__dict__", "__weakref__"})
+
+
 def _make(
     cls: Any, class_name: str, names: list[tuple[str, int]], module: str | None, qualname: str | None, boundary: Any
 ) -> Any:
     """What ``EnumType._create_`` makes of these plain pairs (see the module docstring)."""
     metacls = cls.__class__
     bases = (cls,)
-    classdict = metacls.__prepare__(class_name, bases)
-    if module is None:
-        enum._make_class_unpicklable(classdict)  # type: ignore[attr-defined]
+    template = _templates.get((cls, boundary)) if module is not None else None
+    if template is not None:
+        # What EnumType.__new__ would put in this class with no members, as it did in the first one of this base and
+        # boundary: the same attributes, with fresh (empty) member lists and maps.
+        namespace = {key: [] if type(v) is list else {} if type(v) is dict else v for key, v in template.items()}
+        namespace["__module__"] = module
+        if qualname is not None:
+            namespace["__qualname__"] = qualname
+        new = namespace.pop("__new__", None)  # set afterwards, as EnumType.__new__ does (type.__new__ would wrap it)
+        enum_class = type.__new__(metacls, class_name, bases, namespace)
+        if new is not None:
+            type.__setattr__(enum_class, "__new__", new)
     else:
-        classdict["__module__"] = module
-    if qualname is not None:
-        classdict["__qualname__"] = qualname
-    enum_class = metacls.__new__(metacls, class_name, bases, classdict, boundary=boundary)
+        classdict = metacls.__prepare__(class_name, bases)
+        if module is None:
+            enum._make_class_unpicklable(classdict)  # type: ignore[attr-defined]
+        else:
+            classdict["__module__"] = module
+        if qualname is not None:
+            classdict["__qualname__"] = qualname
+        enum_class = metacls.__new__(metacls, class_name, bases, classdict, boundary=boundary)
+        if module is not None:
+            _templates[cls, boundary] = {k: v for k, v in vars(enum_class).items() if k not in _NOT_COPIED}
     # What _proto_member.__set_name__ does for each member, in order (the names were checked by _plain: no
     # descriptor to redirect, no member of that name yet, so EnumType's __setattr__/__delattr__ checks pass).
     set_attribute = type.__setattr__
