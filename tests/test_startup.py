@@ -33,6 +33,8 @@ class Stderr:
             self.real.write("\\nGC " + json.dumps([gc.isenabled(), sys.modules["gc"].get_stats()]) + "\\n")
             import enum
             self.real.write("\\nENUMS_BY " + enum.EnumMeta._create_.__module__ + "\\n")
+            check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+            self.real.write("\\nFEATURE_CHECK " + str(hasattr(check, "pysides_own")) + "\\n")
         return len(text)
     def flush(self):
         self.real.flush()
@@ -109,6 +111,8 @@ def test_the_first_prompt_is_painted_before_anything_that_can_wait_is_loaded(tmp
     # PySide's enums are made the quick way while the app starts (app.widgets.quick_enums), on the Python it knows.
     if sys.version_info[:2] == (3, 11):
         assert "ENUMS_BY app.widgets.quick_enums" in done.stderr.splitlines()
+    # PySide's import hook reads each new module's file itself (app.widgets.qt.quicker_feature_check).
+    assert "FEATURE_CHECK True" in done.stderr.splitlines()
 
 
 def test_no_cyclic_garbage_collection_runs_between_the_apps_start_and_its_first_prompt(tmp_path: Path) -> None:
