@@ -48,6 +48,8 @@ WAITS = (
     "app.widgets.codepage_panel",
     "app.widgets.env_panel",
     "app.widgets.replay_bar",
+    "app.pty.replay",  # a recording's player and reader: loaded with the first replay (app.pty.base.is_replay)
+    "app.record.cast",
     "app.pty.foreground",  # what closing a tab would end: asked when tabs close
     "app.pty.live_switch",  # the UTF-8 switch applied to a running session: a user's choice
     "app.widgets.side_by_side",  # Session ▸ Run side by side: a second window on demand
