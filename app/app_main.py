@@ -255,6 +255,14 @@ def _run_window(argv: list[str], guess_file: Path) -> int:
         else:
             QtCore.QTimer.singleShot(WARM_UP_MS, lambda: warm_ups.append(warm_up_in_background()))
         loop.run_until_complete(done)
+        if window.size_at_close is not None and sys.platform != "win32":
+            # The next start's early shell gets the size the window had at its close, not the one it had here at the
+            # start: a window resized during the run would otherwise make the next start's guess miss (its shell
+            # killed unseen after running its rc files for nothing).  Profile and UTF-8 switch: the settings now,
+            # which the next start's first session will use.
+            next_plan = window.plan_new_session()
+            guess = first_shell.Guess(next_plan.profile, next_plan.utf8, *window.size_at_close)
+            first_shell.remember(guess_file, guess)
     finally:
         if collector is not None:
             collector.close()

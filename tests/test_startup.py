@@ -244,3 +244,39 @@ print(before, *loaded, width._wcwidth is not None, thread.is_alive())
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["{False}", "True", "True", "True", "True", "False"]
+
+
+#: Makes the window smaller when the probe closes it (a user who resized it during the run, then closed it).
+CHILD_RESIZED = """
+from app.widgets.main_window import MainWindow
+from app.widgets.qt import QtWidgets
+_close = MainWindow.close
+def close(self):
+    if not getattr(self, "resized_once", False):
+        self.resized_once = True
+        self.resize(self.width() - 160, self.height() - 96)
+        QtWidgets.QApplication.processEvents()
+    return _close(self)
+MainWindow.close = close
+"""
+
+
+def test_a_window_resized_during_a_run_gives_the_next_start_the_size_it_had_at_its_close(tmp_path: Path) -> None:
+    """The early shell's size is the one the window had when it closed (the geometry the next start comes back at),
+    not the one its first session started with: after a resize, the next start's first session still takes it."""
+    (tmp_path / ".bashrc").write_text("PS1='ready$ '\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "MOJISCOPE_", "XDG_"))}
+    env.update(HOME=str(tmp_path), SHELL="/bin/bash", QT_QPA_PLATFORM="offscreen", MOJISCOPE_STARTUP_PROBE="1")
+    guess = tmp_path / ".cache" / "mojiscope" / "first-shell"
+    seen = []
+    for child in (CHILD, CHILD, CHILD_RESIZED + CHILD, CHILD):
+        done = _start_child(CHILD_FIRST_SHELL + child, env)
+        line = next((ln for ln in done.stderr.splitlines() if ln.startswith("FIRST_SHELL ")), None)
+        assert line is not None, done.stderr[-2000:]
+        seen.append((json.loads(line.removeprefix("FIRST_SHELL ")), guess.read_text().split()))
+    (_, before), (resized, after) = seen[1], seen[2]
+    assert resized["started"] and after[:2] == before[:2] == ["bash", "1"]
+    assert (int(after[2]), int(after[3])) < (int(before[2]), int(before[3]))  # the smaller window's size was kept
+    last, kept = seen[3]
+    assert last["started"] and last["taken"] and last["session_pid"] == last["early_pid"]
+    assert kept == after

@@ -202,6 +202,9 @@ class MainWindow(QtWidgets.QMainWindow):
         #: Tabs closed whose sessions are still ending (a child hung up and reaped takes a moment).
         self._tabs_closing: set[asyncio.Task[None]] = set()
         self._finished = False
+        #: The terminal size a new session would have had when the window began to close (``None``: no tab shown):
+        #: what the next start's first session will get, as the window comes back at the geometry saved then.
+        self.size_at_close: tuple[int, int] | None = None
         #: Whether :meth:`keep_terminal_room` ran (at the first show).
         self._room_kept = False
         self._quit_asked = False  # File > Quit: ask about running programs as a click on the window's X does
@@ -1282,6 +1285,9 @@ class MainWindow(QtWidgets.QMainWindow):
     # ------------------------------------------------------------------ closing
 
     async def _close_all(self) -> None:
+        current = self.current_tab()
+        if current is not None and current.view.isVisible():
+            self.size_at_close = current.view.grid_size()
         tabs = self.session_tabs()
         for tab in tabs:
             tab.kill_now()
