@@ -162,8 +162,11 @@ def run_app(argv: list[str]) -> int:
     # once the idle collector's small thresholds are set, below).  From then on CPython's automatic collection stays
     # off: the idle collector runs the collections on the UI thread (app.widgets.idle_gc says why).
     gc.disable()
+    from app.widgets.quick_enums import quick_enums
+
     try:
-        return _run_app(argv)
+        with quick_enums():  # PySide's ~220 enums before the first prompt made in fewer steps (quick_enums says how)
+            return _run_app(argv)
     finally:
         gc.enable()
 
@@ -252,6 +255,14 @@ def _run_window(argv: list[str], guess_file: Path) -> int:
         else:
             QtCore.QTimer.singleShot(WARM_UP_MS, lambda: warm_ups.append(warm_up_in_background()))
         loop.run_until_complete(done)
+        if window.size_at_close is not None and sys.platform != "win32":
+            # The next start's early shell gets the size the window had at its close, not the one it had here at the
+            # start: a window resized during the run would otherwise make the next start's guess miss (its shell
+            # killed unseen after running its rc files for nothing).  Profile and UTF-8 switch: the settings now,
+            # which the next start's first session will use.
+            next_plan = window.plan_new_session()
+            guess = first_shell.Guess(next_plan.profile, next_plan.utf8, *window.size_at_close)
+            first_shell.remember(guess_file, guess)
     finally:
         if collector is not None:
             collector.close()

@@ -31,6 +31,10 @@ class Stderr:
             self.real.write("\\nQT_CLASSES " + json.dumps(sorted(n for n in widgets if n.startswith("Q"))) + "\\n")
             import gc
             self.real.write("\\nGC " + json.dumps([gc.isenabled(), sys.modules["gc"].get_stats()]) + "\\n")
+            import enum
+            self.real.write("\\nENUMS_BY " + enum.EnumMeta._create_.__module__ + "\\n")
+            check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+            self.real.write("\\nFEATURE_CHECK " + str(hasattr(check, "pysides_own")) + "\\n")
         return len(text)
     def flush(self):
         self.real.flush()
@@ -44,6 +48,8 @@ WAITS = (
     "app.widgets.codepage_panel",
     "app.widgets.env_panel",
     "app.widgets.replay_bar",
+    "app.pty.replay",  # a recording's player and reader: loaded with the first replay (app.pty.base.is_replay)
+    "app.record.cast",
     "app.pty.foreground",  # what closing a tab would end: asked when tabs close
     "app.pty.live_switch",  # the UTF-8 switch applied to a running session: a user's choice
     "app.widgets.side_by_side",  # Session ▸ Run side by side: a second window on demand
@@ -65,6 +71,7 @@ WAITS = (
     "fractions",  # asciicast v3's exact clock: loaded when a v3 recording is read
     "decimal",
     "ssl",  # asyncio's TLS: the window's loop reads ptys (app.import_asyncio_without_ssl)
+    "_hashlib",  # OpenSSL's hashes: the code cache keys its tables by the source text itself (app.widgets.code_cache)
 )
 
 #: QtWidgets classes the window does not use before its first prompt (nor at all, for some).
@@ -103,6 +110,11 @@ def test_the_first_prompt_is_painted_before_anything_that_can_wait_is_loaded(tmp
     made = set(json.loads(line.removeprefix("QT_CLASSES ")))
     assert {"QMainWindow", "QAbstractScrollArea", "QLineEdit"} <= made
     assert sorted(NEVER_NEEDED_AT_START & made) == []
+    # PySide's enums are made the quick way while the app starts (app.widgets.quick_enums), on the Python it knows.
+    if sys.version_info[:2] == (3, 11):
+        assert "ENUMS_BY app.widgets.quick_enums" in done.stderr.splitlines()
+    # PySide's import hook reads each new module's file itself (app.widgets.qt.quicker_feature_check).
+    assert "FEATURE_CHECK True" in done.stderr.splitlines()
 
 
 def test_no_cyclic_garbage_collection_runs_between_the_apps_start_and_its_first_prompt(tmp_path: Path) -> None:
@@ -232,3 +244,39 @@ print(before, *loaded, width._wcwidth is not None, thread.is_alive())
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["{False}", "True", "True", "True", "True", "False"]
+
+
+#: Makes the window smaller when the probe closes it (a user who resized it during the run, then closed it).
+CHILD_RESIZED = """
+from app.widgets.main_window import MainWindow
+from app.widgets.qt import QtWidgets
+_close = MainWindow.close
+def close(self):
+    if not getattr(self, "resized_once", False):
+        self.resized_once = True
+        self.resize(self.width() - 160, self.height() - 96)
+        QtWidgets.QApplication.processEvents()
+    return _close(self)
+MainWindow.close = close
+"""
+
+
+def test_a_window_resized_during_a_run_gives_the_next_start_the_size_it_had_at_its_close(tmp_path: Path) -> None:
+    """The early shell's size is the one the window had when it closed (the geometry the next start comes back at),
+    not the one its first session started with: after a resize, the next start's first session still takes it."""
+    (tmp_path / ".bashrc").write_text("PS1='ready$ '\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "MOJISCOPE_", "XDG_"))}
+    env.update(HOME=str(tmp_path), SHELL="/bin/bash", QT_QPA_PLATFORM="offscreen", MOJISCOPE_STARTUP_PROBE="1")
+    guess = tmp_path / ".cache" / "mojiscope" / "first-shell"
+    seen = []
+    for child in (CHILD, CHILD, CHILD_RESIZED + CHILD, CHILD):
+        done = _start_child(CHILD_FIRST_SHELL + child, env)
+        line = next((ln for ln in done.stderr.splitlines() if ln.startswith("FIRST_SHELL ")), None)
+        assert line is not None, done.stderr[-2000:]
+        seen.append((json.loads(line.removeprefix("FIRST_SHELL ")), guess.read_text().split()))
+    (_, before), (resized, after) = seen[1], seen[2]
+    assert resized["started"] and after[:2] == before[:2] == ["bash", "1"]
+    assert (int(after[2]), int(after[3])) < (int(before[2]), int(before[3]))  # the smaller window's size was kept
+    last, kept = seen[3]
+    assert last["started"] and last["taken"] and last["session_pid"] == last["early_pid"]
+    assert kept == after

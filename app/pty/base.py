@@ -8,6 +8,7 @@ so no output is lost at exit.  No Qt here: sources run on any asyncio loop (qasy
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -19,7 +20,15 @@ __all__ = [
     "SourceError",
     "SourceUnavailableError",
     "SpawnSpec",
+    "is_replay",
 ]
+
+
+def is_replay(source: object) -> bool:
+    """Whether ``source`` is a :class:`~app.pty.replay.ReplaySource`, without loading that module (start-up: a live
+    shell needs neither it nor the recording reader it imports; no replay exists before the module is loaded)."""
+    replay = sys.modules.get("app.pty.replay")
+    return replay is not None and isinstance(source, replay.ReplaySource)
 
 
 class SourceError(Exception):

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.record.cast import CastWriter
 from app.session.factory import RecordingOpenError
 from app.session.session import Session, SessionStateError, recording_header
+
+if TYPE_CHECKING:  # loaded when something is recorded or exported, not at start-up
+    from app.record.cast import CastWriter
 
 __all__ = ["export_range", "record_running_session"]
 
@@ -40,6 +43,8 @@ def record_running_session(session: Session, path: str | os.PathLike[str]) -> Ca
     dropped = session.bytelog.start_offset
     if dropped:
         header.mojiscope["output_dropped_before"] = dropped  # the ByteLog's memory cap took the oldest bytes
+    from app.record.cast import CastWriter
+
     try:
         writer = CastWriter(path, header)
     except OSError as exc:
@@ -74,6 +79,8 @@ def export_range(session: Session, start: int, end: int, path: str | os.PathLike
     assert header.mojiscope is not None
     header.mojiscope["exported_range"] = [start, end]
     written = 0
+    from app.record.cast import CastWriter
+
     with_writer = CastWriter(target, header)
     try:
         for chunk in chunks:

@@ -18,13 +18,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from app.pty import SpawnSpec, spawn
 from app.pty.profiles import SessionPlan, plan_session
-from app.pty.replay import ReplaySource
-from app.record.cast import CastStream, CastWriter, Recording
 from app.session.bytelog import DEFAULT_CAP
 from app.session.session import Session, recording_header
+
+if TYPE_CHECKING:  # loaded when a session is recorded or replayed, not for a live shell (start-up)
+    from app.record.cast import CastStream, CastWriter, Recording
 
 __all__ = [
     "RecordingOpenError",
@@ -78,6 +80,7 @@ def live_session(
     source = spawn(SpawnSpec(plan.argv, env=plan.env, cwd=cwd, cols=cols, rows=rows), backend or default_backend())
     recorder: CastWriter | None = None
     if record_to:
+        from app.record.cast import CastWriter
         header = recording_header(
             source, cols=cols, rows=rows, plan=plan, encoding=encoding, argv=record_argv, cwd=cwd or os.getcwd()
         )
@@ -125,5 +128,7 @@ def replay_session(
     anything starts.  ``bytelog_cap``: what the session keeps of the bytes for panels (a command that
     shows no panel keeps little).
     """
+    from app.pty.replay import ReplaySource
+
     source = ReplaySource(recording, speed=speed, hold_at_end=hold_at_end)
     return Session(source, cols=cols, rows=rows, encoding=encoding, scrollback=scrollback, bytelog_cap=bytelog_cap)

@@ -26,16 +26,18 @@ import os
 import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from app.pty import first_shell
-from app.pty.base import Chunk, Source, SourceClosedError, SourceError
+from app.pty.base import Chunk, Source, SourceClosedError, SourceError, is_replay
 from app.pty.posix_pty import PtySource
 from app.pty.profiles import SessionPlan
-from app.pty.replay import ReplayChunk, ReplaySource
-from app.record.cast import CastHeader, CastWriter, asciinema_env, mojiscope_metadata
 from app.session.bytelog import DEFAULT_CAP, ByteLog
 from app.vt import Terminal
+
+if TYPE_CHECKING:  # a live session loads neither the replay nor the recording modules (app.pty.base.is_replay)
+    from app.pty.replay import ReplayChunk, ReplaySource
+    from app.record.cast import CastHeader, CastWriter
 
 __all__ = [
     "ErrorReported",
@@ -140,6 +142,7 @@ def recording_header(
     user asked to run (``command``); the plan, when given, adds the argv actually started, the env
     overlay, the startup commands and the tty flags (DESIGN §5: shown, never hidden).
     """
+    from app.record.cast import CastHeader, asciinema_env, mojiscope_metadata  # when recording: not at start-up
     asked = list(argv) if argv is not None else (list(plan.argv) if plan is not None else [])
     child_env = env if env is not None else (plan.env if plan is not None else None)
     extra: dict[str, Any] = {}
@@ -198,7 +201,8 @@ class Session:
         replies: bool = True,
         cwd: str | None = None,
     ) -> None:
-        default = source.size if isinstance(source, ReplaySource) else (80, 24)
+        replay = cast("ReplaySource", source) if is_replay(source) else None
+        default = replay.size if replay is not None else (80, 24)
         cols = default[0] if cols is None else cols
         rows = default[1] if rows is None else rows
         self._source = source
@@ -208,7 +212,13 @@ class Session:
         self.plan = plan
         #: The folder the child was started in (``None`` for a replay, or when not known).
         self.cwd = cwd
-        self._replay = isinstance(source, ReplaySource)
+        self._replay = replay is not None
+        #: The class of a replay's control chunks (a live source sends plain chunks only); loaded with the replay.
+        self._replay_chunk: type[ReplayChunk] | None = None
+        if replay is not None:
+            from app.pty.replay import ReplayChunk
+
+            self._replay_chunk = ReplayChunk
         self._answer = replies and not self._replay
         self._terminal.on_reply = self._on_reply
         self._subscribers: list[Subscriber] = []
@@ -463,8 +473,8 @@ class Session:
 
     def _now(self) -> float:
         """Seconds since the start for the recording, never earlier than the last event written."""
-        if isinstance(self._source, ReplaySource):
-            t = self._source.position
+        if self._replay:
+            t = cast("ReplaySource", self._source).position
         elif self._loop is None:
             t = 0.0
         else:
@@ -528,7 +538,7 @@ class Session:
     def _take(self, chunk: Chunk) -> None:
         """One chunk: replay controls first, then log, record, feed, tell."""
         catch_up = False
-        if isinstance(chunk, ReplayChunk):
+        if self._replay_chunk is not None and isinstance(chunk, self._replay_chunk):
             catch_up = chunk.catch_up
             if chunk.reset:
                 self._terminal.reset()

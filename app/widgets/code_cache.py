@@ -8,11 +8,12 @@ not write and which outlives an upgrade of PySide6 (see docs/vt-engine.md, issue
 
 So while PySide6 is first imported, :func:`cached_compiles` stands in for the built-in ``compile``: a call of the
 shape the signature loader makes (``compile(source, filename, "exec")``, nothing else) is answered from a cache
-file named after the source, its file name and this Python's bytecode version, or compiled and written there.
-The code object is the one ``compile`` makes (``marshal`` is how ``.pyc`` files hold code); a new PySide6 has new
-sources, so new file names.  Anything that fails — an unreadable or corrupt file, a folder that cannot be written —
-falls back to ``compile`` itself: the cache can only make a start faster, never change what runs.  Every other
-call goes straight to ``compile``, and the built-in is put back when the block ends.
+file (one per Python bytecode version, holding every such code under its exact source text, file name and flags:
+:class:`_CodeTable`), or compiled and kept there.  The code object is the one ``compile`` makes (``marshal`` is how
+``.pyc`` files hold code); a new PySide6 has new sources, which are compiled and replace the old ones in the file.
+Anything that fails — an unreadable or corrupt file, a folder that cannot be written — falls back to ``compile``
+itself: the cache can only make a start faster, never change what runs.  Every other call goes straight to
+``compile``, and the built-in is put back when the block ends.
 
 The same is done for the methods :mod:`dataclasses` writes while the app's modules are imported
 (:func:`cached_dataclass_code`): CPython 3.11 makes each ``__init__``, ``__repr__``, ``__eq__``… of each dataclass by
@@ -32,8 +33,6 @@ import __future__
 import builtins
 import contextlib
 import functools
-import hashlib
-import importlib.util
 import marshal
 import operator
 import os
@@ -66,13 +65,6 @@ _FUTURE_FLAGS = functools.reduce(
 )
 
 
-def _key(source: bytes, filename: str, flags: int) -> str:
-    digest = hashlib.sha256(importlib.util.MAGIC_NUMBER + flags.to_bytes(8, "little"))
-    digest.update(filename.encode("utf-8", "surrogatepass") + b"\0")
-    digest.update(source)
-    return digest.hexdigest()
-
-
 #: Cache files older than this are removed when a start writes new ones: an upgrade of PySide6 or of the app leaves
 #: files nobody reads any more (one still in use is written again at the next start, its only cost).
 STALE_S = 30 * 24 * 3600
@@ -92,23 +84,56 @@ def _prune(folder: Path) -> None:
                     os.unlink(entry.path)
 
 
-def _code(folder: Path, compile_: Any, source: str | bytes, filename: str, flags: int) -> Any:
-    """The code of ``source`` as ``compile_(source, filename, "exec", flags, True)`` makes it: read back from
-    ``folder``, or compiled and written there."""
-    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-    path = folder / f"{_key(data, filename, flags)}.code"
-    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        code = marshal.loads(path.read_bytes())
-        if type(code) is types.CodeType and code.co_filename == filename:
-            return code
-    code = compile_(source, filename, "exec", flags, True)
-    with contextlib.suppress(OSError, ValueError):
-        folder.mkdir(parents=True, exist_ok=True)
-        _prune(folder)
-        part = path.with_suffix(f".{os.getpid()}.part")
-        part.write_bytes(marshal.dumps(code))
-        os.replace(part, path)  # whole or not at all: another start may read it at the same moment
-    return code
+def _tag() -> str:
+    """What the compiled code in a cache file depends on: this Python's implementation and bytecode version."""
+    magic = getattr(sys.modules.get("_frozen_importlib_external"), "MAGIC_NUMBER", b"")
+    return f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{magic.hex()}"
+
+
+class _CodeTable:
+    """One cache file of code objects, each under exactly what it was compiled from: ``(file name, flags, source)``.
+
+    Why one file (start-up): ~290 methods and modules are compiled before the first prompt; one file per code (named
+    by a SHA-256 of its source, as before) cost an open, a read, a hash and pathlib's work each, ~5 % of the CPU time
+    to the first prompt, and ``hashlib`` loaded OpenSSL for it.  The table is read once when a block starts and
+    answers by a dict lookup on the source text itself: only exactly the same text, file name and flags get a code
+    object back, and that is the one ``compile`` made of them (``marshal`` is how ``.pyc`` files keep code).  A miss
+    is compiled; when the block ends after a miss, the file is written again with what this block used (so code
+    nobody asks for any more falls out).  An unreadable or foreign file reads as empty; a folder that cannot be
+    written only means compiling again next time.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.kept: dict[Any, Any] = {}
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            table = marshal.loads(path.read_bytes())
+            if type(table) is dict:
+                self.kept = table
+        self.used: dict[Any, Any] = {}
+        self.missed = False
+
+    def code(self, compile_: Any, source: str | bytes, filename: str, flags: int) -> Any:
+        """The code of ``source`` as ``compile_(source, filename, "exec", flags, True)`` makes it."""
+        key = (filename, flags, source)
+        code = self.kept.get(key)
+        if type(code) is not types.CodeType or code.co_filename != filename:
+            code = compile_(source, filename, "exec", flags, True)
+            self.missed = True
+        self.used[key] = code
+        return code
+
+    def save(self) -> None:
+        """After a miss: write what this block used, whole or not at all (another start may read it meanwhile)."""
+        if not self.missed:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            folder = self.path.parent
+            folder.mkdir(parents=True, exist_ok=True)
+            _prune(folder)
+            part = self.path.with_suffix(f".{os.getpid()}.part")
+            part.write_bytes(marshal.dumps(self.used))
+            os.replace(part, self.path)
 
 
 @contextlib.contextmanager
@@ -116,17 +141,19 @@ def cached_compiles(folder: Path) -> Iterator[None]:
     """Inside the block, ``compile(source, filename, "exec")`` is answered from ``folder`` (see the module
     docstring); the code is compiled with the ``from __future__`` flags of the caller, as ``compile`` does."""
     real = builtins.compile
+    table = _CodeTable(folder / f"compiles-{_tag()}.code")
 
     def compile_cached(source: Any, filename: Any, mode: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs or mode != "exec" or not isinstance(filename, str) or not isinstance(source, (str, bytes)):
             return real(source, filename, mode, *args, **kwargs)
-        return _code(folder, real, source, filename, sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS)
+        return table.code(real, source, filename, sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS)
 
     builtins.compile = compile_cached
     try:
         yield
     finally:
         builtins.compile = real
+        table.save()
 
 
 @contextlib.contextmanager
@@ -145,6 +172,7 @@ def cached_dataclass_code(folder: Path) -> Iterator[None]:
     made_by = target.__code__
     flags = made_by.co_flags & _FUTURE_FLAGS
     real_exec, real_compile = builtins.exec, builtins.compile
+    table = _CodeTable(folder / f"dataclasses-{_tag()}.code")
 
     def exec_cached(source: Any, globals: Any = None, locals: Any = None, /, *args: Any, **kwargs: Any) -> Any:
         if (
@@ -155,7 +183,7 @@ def cached_dataclass_code(folder: Path) -> Iterator[None]:
             and locals is not None
             and sys._getframe(1).f_code is made_by
         ):
-            source = _code(folder, real_compile, source, "<string>", flags)
+            source = table.code(real_compile, source, "<string>", flags)
         return real_exec(source, globals, locals, *args, **kwargs)
 
     builtins.exec = exec_cached
@@ -163,12 +191,13 @@ def cached_dataclass_code(folder: Path) -> Iterator[None]:
         yield
     finally:
         builtins.exec = real_exec
+        table.save()
 
 
 def _regex_file(folder: Path, sre: Any) -> Path:
     """The cache file of compiled patterns for this Python (the compiler's output is its business) and ``_sre``."""
-    tag = f"{sys.version}|{getattr(sre, 'MAGIC', '')}|{getattr(sre, 'CODESIZE', '')}|{sys.maxunicode}"
-    return folder / f"regex-{hashlib.sha256(tag.encode()).hexdigest()[:24]}.code"
+    tag = f"{_tag()}-{getattr(sre, 'MAGIC', '')}-{getattr(sre, 'CODESIZE', '')}-{sys.maxunicode:x}"
+    return folder / f"regex-{tag}.code"
 
 
 def _read_regexes(path: Path) -> dict[Any, Any]:

@@ -36,19 +36,18 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from app import launch_environment
 from app.inspect.cell_map import CellAnswer
 from app.inspect.links import Location, check_link, resolve_location
 from app.inspect.samples import sample_descriptions
 from app.pty import SourceError
+from app.pty.base import is_replay
 from app.pty.hosts import source_console_host
 from app.pty.opener import EditorCommandError, default_editor_template, editor_argv, start_detached
 from app.pty.probes import process_cwd
 from app.pty.profiles import PROFILES, SessionPlan, default_profile, get_profile, plan_session
-from app.pty.replay import ReplaySource
-from app.record.cast import CastFormatError, Recording
 from app.session import ReplayReset, Session, SessionEvent
 from app.session.export import export_range, record_running_session
 from app.session.factory import RecordingOpenError, live_session, replay_session
@@ -65,6 +64,8 @@ from app.widgets.terminal_view import default_font
 
 if TYPE_CHECKING:  # built when first shown (start-up): their modules are imported then
     from app.gotest import GoTestPreset
+    from app.pty.replay import ReplaySource  # a replay's modules load with the first replay (app.pty.base.is_replay)
+    from app.record.cast import Recording
     from app.widgets.codepage_panel import CodePagePanel
     from app.widgets.env_panel import EnvPanel
     from app.widgets.side_by_side import SideBySide
@@ -201,6 +202,9 @@ class MainWindow(QtWidgets.QMainWindow):
         #: Tabs closed whose sessions are still ending (a child hung up and reaped takes a moment).
         self._tabs_closing: set[asyncio.Task[None]] = set()
         self._finished = False
+        #: The terminal size a new session would have had when the window began to close (``None``: no tab shown):
+        #: what the next start's first session will get, as the window comes back at the geometry saved then.
+        self.size_at_close: tuple[int, int] | None = None
         #: Whether :meth:`keep_terminal_room` ran (at the first show).
         self._room_kept = False
         self._quit_asked = False  # File > Quit: ask about running programs as a click on the window's X does
@@ -500,6 +504,8 @@ class MainWindow(QtWidgets.QMainWindow):
         The replay holds at its end so the bar can still seek; the tab's task finishes when the
         end is first reached. Raises ``OSError`` / :class:`CastFormatError` for a file that cannot be read.
         """
+        from app.record.cast import Recording  # a recording's reader: loaded when one is opened, not at start-up
+
         name = "replay" if isinstance(recording, Recording) else Path(recording).name
         session = replay_session(recording, speed=speed, hold_at_end=True, encoding=encoding)
         return self._add_tab(session, title=title or name, profile="replay")
@@ -911,11 +917,11 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.tests_parsed.connect(lambda t=tab: self._notify_tests(t))
         tab.exited.connect(lambda _status, t=tab: self._on_tab_ended(t))
         source = session.source
-        if isinstance(source, ReplaySource):
+        if is_replay(source):
             from app.widgets.replay_bar import ReplayBar  # only replays have one: not imported at start-up
 
             bar = ReplayBar(tab)
-            bar.set_source(source)
+            bar.set_source(cast("ReplaySource", source))
             bar.watch_keys(tab.view)
             bar.jumped.connect(lambda _t, label, t=tab: t.show_message(f"at {label}"))
             tab.exited.connect(lambda _status, b=bar: b.refresh())  # at once, not at the next poll
@@ -1263,6 +1269,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self._open_path(Path(path))
 
     def _open_path(self, path: Path) -> None:
+        from app.record.cast import CastFormatError
+
         try:
             tab = self.open_recording(path)
         except (OSError, CastFormatError) as exc:
@@ -1277,6 +1285,9 @@ class MainWindow(QtWidgets.QMainWindow):
     # ------------------------------------------------------------------ closing
 
     async def _close_all(self) -> None:
+        current = self.current_tab()
+        if current is not None and current.view.isVisible():
+            self.size_at_close = current.view.grid_size()
         tabs = self.session_tabs()
         for tab in tabs:
             tab.kill_now()

@@ -29,14 +29,12 @@ import logging
 import shlex
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from app.inspect.cell_map import CellAnswer, CellMap, Job
 from app.inspect.source_map import SourceMap
-from app.pty.base import SourceClosedError, SourceError
+from app.pty.base import SourceClosedError, SourceError, is_replay
 from app.pty.probes import newest_descendant, oem_code_page
-from app.pty.replay import ReplaySource
-from app.record.cast import CastFormatError
 from app.session import ErrorReported, Exited, OutputReceived, ReplayReset, Resized, Session, SessionEvent
 from app.vt import Terminal
 from app.vt.decoder import normalize_encoding
@@ -51,6 +49,7 @@ if TYPE_CHECKING:
     from app.gotest import GoTestRun, Marker
     from app.pty.foreground import ForegroundProgram
     from app.pty.live_switch import LiveSwitch
+    from app.pty.replay import ReplaySource  # a replay's modules load with the first replay (app.pty.base.is_replay)
 
 __all__ = ["SessionTab", "format_rate"]
 
@@ -262,7 +261,10 @@ class SessionTab(QtWidgets.QWidget):
     def held_replay(self) -> ReplaySource | None:
         """The replay source when it holds at its end for seeking (the replay bar's), else ``None``."""
         source = self.session.source
-        return source if isinstance(source, ReplaySource) and source.hold_at_end else None
+        if not is_replay(source):
+            return None
+        replay = cast("ReplaySource", source)
+        return replay if replay.hold_at_end else None
 
     @property
     def ended(self) -> bool:
@@ -349,6 +351,8 @@ class SessionTab(QtWidgets.QWidget):
     async def _scan_recording(self, replay: ReplaySource) -> None:
         """Read the whole recording once, in slices, for the replay bar (length, markers, failures); a line that
         cannot be read is said in the status line (the replay plays up to it)."""
+        from app.record.cast import CastFormatError
+
         try:
             summary = await replay.scan_in_slices()
         except (OSError, CastFormatError) as exc:
@@ -756,7 +760,7 @@ class SessionTab(QtWidgets.QWidget):
             parts += [f"tty {flag}" for flag in plan.flags]
             return " · ".join(parts)
         source = self.session.source
-        meta = source.header.mojiscope if isinstance(source, ReplaySource) else None
+        meta = cast("ReplaySource", source).header.mojiscope if is_replay(source) else None
         if isinstance(meta, dict):
             parts = []
             argv = meta.get("argv")

@@ -1,6 +1,7 @@
 """PySide6's embedded modules compiled once and kept (app.widgets.code_cache): the same code, or ``compile`` itself."""
 
 from __future__ import annotations
+import __future__
 
 import builtins
 import dataclasses
@@ -55,25 +56,30 @@ def test_the_second_compile_of_a_source_is_read_back_as_the_same_code(
     fresh = counting.real(SOURCE, "shibokensupport/x.py", "exec")
     assert second == first == fresh  # code objects compare by their bytecode, constants, names, flags…
     assert run(second)["VALUE"] == 42 and second.co_filename == "shibokensupport/x.py"
-    assert len(list(tmp_path.glob("*.code"))) == 1 and not list(tmp_path.glob("*.part"))
+    assert len(list(tmp_path.glob("compiles-*.code"))) == 1 and not list(tmp_path.glob("*.part"))
     with cached_compiles(tmp_path):  # another file name or another source: compiled, kept apart
         compile(SOURCE, "shibokensupport/y.py", "exec")
         compile(SOURCE + b"OTHER = 1\n", "shibokensupport/x.py", "exec")
-    assert counting.calls == 3 and len(list(tmp_path.glob("*.code"))) == 3
+        compile(SOURCE, "shibokensupport/x.py", "exec")
+    assert counting.calls == 3 and len(list(tmp_path.glob("*.code"))) == 1
+    (path,) = tmp_path.glob("compiles-*.code")
+    assert len(marshal.loads(path.read_bytes())) == 3  # one file, the three codes this block used
 
 
 def test_a_corrupt_or_foreign_cache_file_falls_back_to_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with cached_compiles(tmp_path):
         compile(SOURCE, "a.py", "exec")
     (path,) = tmp_path.glob("*.code")
-    for damage in (b"\x00garbage", marshal.dumps(42), marshal.dumps(compile("pass", "other.py", "exec"))):
+    (key,) = marshal.loads(path.read_bytes())
+    foreign = compile("pass", "other.py", "exec")
+    for damage in (b"\x00garbage", marshal.dumps(42), marshal.dumps(foreign), marshal.dumps({key: foreign})):
         path.write_bytes(damage)
         counting = Counting()
         monkeypatch.setattr(builtins, "compile", counting)
         with cached_compiles(tmp_path):
             code = compile(SOURCE, "a.py", "exec")
         assert counting.calls == 1 and run(code)["VALUE"] == 42 and code.co_filename == "a.py"
-        assert marshal.loads(path.read_bytes()).co_filename == "a.py"  # written again, whole
+        assert marshal.loads(path.read_bytes())[key].co_filename == "a.py"  # written again, whole
 
 
 def test_an_unwritable_cache_folder_only_means_compiling(tmp_path: Path) -> None:
@@ -117,12 +123,14 @@ def test_importing_qt_keeps_pysides_compiled_modules_and_reads_them_on_the_next_
     folder = tmp_path / "mojiscope" / "code"
     assert cache_dir() != folder  # the test's own process keeps its own cache
     files = sorted(folder.glob("*.code"))
-    assert len(files) >= 5
+    (table,) = folder.glob("compiles-*.code")
+    kept = len(marshal.loads(table.read_bytes()))
+    assert kept >= 5
     stamps = [f.stat().st_mtime_ns for f in files]
     second = subprocess.run(argv, env=env, capture_output=True, text=True, check=True, timeout=60)
     compiled_first, signature = first.stdout.split(" ", 1)
     compiled_second, signature_again = second.stdout.split(" ", 1)
-    assert int(compiled_first) >= len(files) and int(compiled_second) == int(compiled_first) - len(files)
+    assert int(compiled_first) >= kept and int(compiled_second) == int(compiled_first) - kept
     assert "Supported signatures" in signature and "setObjectName(name: str, /)" in signature
     assert signature_again == signature
     assert [f.stat().st_mtime_ns for f in sorted(folder.glob("*.code"))] == stamps  # read, not written again
@@ -146,7 +154,8 @@ def test_dataclass_methods_come_from_the_cache_and_behave_the_same(
     with cached_dataclass_code(tmp_path):
         first = make_point_class()
     written = counting.calls
-    assert written >= 4 and len(list(tmp_path.glob("*.code"))) == written  # __init__, __repr__, __eq__, __hash__…
+    (table,) = tmp_path.glob("dataclasses-*.code")
+    assert written >= 4 and len(marshal.loads(table.read_bytes())) == written  # __init__, __repr__, __eq__, __hash__…
     with cached_dataclass_code(tmp_path):
         second = make_point_class()
     assert counting.calls == written  # every method read back
@@ -303,3 +312,110 @@ def test_a_bad_cache_file_or_folder_and_a_bad_pattern_change_nothing(tmp_path: P
         debug = COMPILER.compile("z", re.DEBUG)
     assert debug.pattern == "z" and debug.flags & re.DEBUG
     assert all(not flags & re.DEBUG for _bytes, _text, flags in marshal.loads(path.read_bytes()))
+
+
+# -- one table per kind (_CodeTable): the code read back is exactly what compile makes of that text -------------------
+
+_STATEMENTS = ["x = 1", "x = 2", "y = x * 3", "def f(a):\n    return a + 1", "z = 'é中'", "x = 1  # note", "pass"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sources=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_STATEMENTS), min_size=1, max_size=4).map("\n".join),
+            st.sampled_from(["a.py", "b.py", "<string>"]),
+            st.booleans(),  # the caller compiles with "from __future__ import annotations" or without
+            st.booleans(),  # bytes or str
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_every_code_read_back_is_what_compile_makes_of_exactly_that_text_name_and_flags(
+    sources: list[tuple[str, str, bool, bool]],
+) -> None:
+    """Several sources (some the same text under another name or flags, str or bytes) through the cache twice: the
+    second block compiles nothing it compiled before and each code equals the one ``compile`` makes of it."""
+    flag = __future__.annotations.compiler_flag
+    real = builtins.compile
+    with tempfile.TemporaryDirectory() as folder:
+        for _block in range(2):
+            counting = Counting()
+            builtins.compile = counting
+            try:
+                with cached_compiles(Path(folder)):
+                    got = []
+                    for text, name, future, as_bytes in sources:
+                        source: str | bytes = text.encode() if as_bytes else text
+                        got.append(_compile_as(source, name, future))
+            finally:
+                builtins.compile = real
+            if _block == 1:
+                assert counting.calls == 0
+        for code, (text, name, future, as_bytes) in zip(got, sources, strict=True):
+            source = text.encode() if as_bytes else text
+            want = real(source, name, "exec", flag if future else 0, True)
+            assert code == want and code.co_filename == name
+            assert bool(code.co_flags & flag) is future
+
+
+def _compiler_for(future: bool) -> Any:
+    """A function calling ``compile(source, name, "exec")``, itself compiled with or without ``from __future__ import
+    annotations`` (whose flags ``compile``, and so the cache, take from the caller)."""
+    space: dict[str, Any] = {}
+    text = "def compile_it(source, name):\n    return compile(source, name, 'exec')\n"
+    exec(builtins.compile(text, "helper", "exec", __future__.annotations.compiler_flag if future else 0, True), space)
+    return space["compile_it"]
+
+
+_COMPILE_AS = {future: _compiler_for(future) for future in (False, True)}
+
+
+def _compile_as(source: str | bytes, name: str, future: bool) -> Any:
+    return _COMPILE_AS[future](source, name)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    fields=st.lists(st.sampled_from(["a", "b", "c", "tags"]), min_size=1, max_size=4, unique=True),
+    defaults=st.integers(0, 4),
+    frozen=st.booleans(),
+    order=st.booleans(),
+)
+def test_dataclasses_made_from_the_cache_are_the_ones_made_without_it(
+    fields: list[str], defaults: int, frozen: bool, order: bool
+) -> None:
+    """Random dataclasses (fields, defaults, frozen, order) made in two cached blocks and outside: the same methods'
+    code; the second block reads every method back."""
+    lines = [f"@dataclasses.dataclass(frozen={frozen!r}, order={order!r})", "class C:"]
+    first_default = len(fields) - min(defaults, len(fields))
+    for i, name in enumerate(fields):
+        lines.append(f"    {name}: int" + (f" = {i}" if i >= first_default else ""))
+    text = "\n".join(lines) + "\n"
+
+    def make() -> type:
+        space: dict[str, Any] = {"dataclasses": dataclasses}
+        exec(text, space)
+        made: type = space["C"]
+        return made
+
+    real = builtins.compile
+    with tempfile.TemporaryDirectory() as folder:
+        made = []
+        for _block in range(2):
+            counting = Counting()
+            builtins.compile = counting
+            try:
+                with cached_dataclass_code(Path(folder)):
+                    made.append(make())
+            finally:
+                builtins.compile = real
+        assert counting.calls == 0
+    plain = make()
+    methods = [n for n, v in vars(plain).items() if callable(v) and hasattr(v, "__code__")]
+    assert "__init__" in methods
+    for cls in made:
+        assert [n for n, v in vars(cls).items() if callable(v) and hasattr(v, "__code__")] == methods
+        for name in methods:
+            assert getattr(cls, name).__code__ == getattr(plain, name).__code__
