@@ -67,9 +67,11 @@ class Perform(Protocol):
     # ``ESC [ K``, just before it, as ConPTY ends the lines it repaints), made of printable characters, HTs, NELs (C1,
     # U+0085) and SGRs (``CSI [0-9:;]* m``, CSI as ESC [ or C1 U+009B); exactly what those events in order do (the
     # fast path hands over blocks of log lines).
-    # Optionally, ``sgr_runs(pairs)``: for each ``(params, text)``, exactly what
-    # ``csi_dispatch("", params, "", "m")`` then ``print(text)`` do; the fast path hands over runs of
-    # colour-per-cell output in one call.
+    # Optionally, ``sgr_runs(params, text, rest)``: exactly what ``csi_dispatch("", params, "", "m")`` then
+    # ``print(text)`` do, then the same for each SGR and non-empty printable run of *rest* (one or more of them,
+    # ``CSI [0-9:;]* m`` then the run, as ``_SGR_PAIR`` reads them); the fast path hands over runs of colour-per-cell
+    # output and coloured prompts in one call.  *rest* comes as its text so that a block seen before (a prompt) is
+    # found by it, without cutting it into pairs.
     # Optionally, ``forget_last_print()``: called before a CSI with final ``b`` (REP) that does not directly
     # follow a printed character, so REP repeats nothing (xterm forgets its last character once any control
     # or sequence is parsed in the ground state; a control inside an unfinished sequence does not count).
@@ -439,7 +441,7 @@ class Parser:
                     and (block := _SGR_BLOCK.match(text, m.end())) is not None
                 ):
                     # Colour on every cell: the SGR+text pairs that follow are reported in one call.
-                    sgr_runs([(params, run), *_SGR_PAIR.findall(block.group())])
+                    sgr_runs(params, run, block.group())
                     pos = printed_at = block.end()
                     continue
                 if (
