@@ -443,6 +443,16 @@ class Parser:
                     # Colour on every cell: the SGR+text pairs that follow are reported in one call.
                     sgr_runs(params, run, block.group())
                     pos = printed_at = block.end()
+                    if (
+                        csi_runs is not None
+                        and pos < n
+                        and text[pos] in "\x1b\x08"
+                        and (block := _CSI_BLOCK.match(text, pos)) is not None
+                    ):
+                        # A line editor's corrections after its coloured prompt and the echoed line: reported at
+                        # once, as after any CSI's run below (a token less).
+                        pos = block.end()
+                        printed_at = pos if csi_runs(block.group()) else -1
                     continue
                 if (
                     g == 7
