@@ -14,7 +14,7 @@ from functools import partial
 from . import modes as M
 from . import reports
 from .catalogue import CATALOGUE
-from .parser import Groups, Params, Parser, _parse, parse_params
+from .parser import _SGR_PAIR, Groups, Params, Parser, _parse, parse_params
 from .screen import Screen
 from .style import BG_FIELD, BG_SHIFT, FG_FIELD, FG_SHIFT, RGB_FLAG, TRUE_COLOUR_BITS, SgrOp, compile_sgr
 from .width import ZERO_MARK, cells, cells_each, text_width
@@ -296,9 +296,11 @@ class Dispatcher:
             block = block.replace("\x08\x1b[P", _BACK_DELETE).replace("\x08", "\x1b[D")
         pieces = block.split("\x1b[")
         del pieces[0]  # the empty text before the first CSI
-        if pieces[0] in self._edits:
+        if pieces[0] in self._edits and (len(pieces) == 1 or pieces[1] in self._edits):
             # A line editor's corrections (BS, CUB, typed characters, backspaces deleting, EL, text): on the row at
-            # once, as far as they go.
+            # once, as far as they go.  Not for one edit before something else (a CUB before ``CSI 4 h`` and a word,
+            # an EL in a redraw): ``edit_row``'s checks cost more than the one piece the loop below does (insert-mode
+            # 953 -> 928 instructions/byte with the parser's block after a prompt).
             edits = self._edits.get
             done = screen.edit_row(pieces, edits, head)
             if done == len(pieces):
@@ -726,18 +728,21 @@ class Dispatcher:
             append(sid)
         return sid
 
-    def sgr_runs(self, pairs: list[tuple[str, str]]) -> None:
-        """SGR then print, for each pair (see ``Perform``): styles resolved at once, text written at once.
+    def sgr_runs(self, params: str, run: str, rest: str) -> None:
+        """SGR then print, for the first pair and each of *rest* (see ``Perform``): styles resolved at once, text
+        written at once.
 
         A short block (a prompt, a test runner's coloured word) is looked up in ``_runs_memo``: everything but its
         last run is laid out and styled once (``_laid_head``), and the last run (where a line editor's echo of the
         typed line follows a prompt) is laid out and appended each time; then one write (``Screen.write_laid``).
         Resolving the pens, laying out each run and building the cells' styles cost ~30,000 instructions on a
-        four-piece prompt, the lookup a few hundred."""
+        four-piece prompt, the lookup a few hundred.  The key is the block's text up to its last run (with the pen
+        and the first pair): cutting the block into pairs (``_SGR_PAIR.findall``) cost a prompt ~8,000 more."""
         screen = self.screen
-        if len(pairs) <= _MEMO_PAIRS:
-            pstr, run = pairs[-1]
-            key = (screen.sid, pstr, *pairs[:-1])
+        if rest.count("\x1b[") < _MEMO_PAIRS:
+            last = rest.rfind("\x1b[")
+            end = rest.index("m", last)  # the last SGR's final: its parameters hold no "m"
+            key = (screen.sid, params, run, rest[:end])
             memo = self._runs_memo
             laid = memo.get(key)
             if laid is None:
@@ -748,14 +753,17 @@ class Dispatcher:
                     memo.clear()
                 memo[key] = _ONCE
             elif laid is _ONCE:
-                laid = self._laid_head(key, pairs)
+                laid = self._laid_head(key, [(params, run), *_SGR_PAIR.findall(rest)])
             if laid is not None and laid is not _ONCE and laid is not _MARKS:
                 head, seg, sid = laid
-                tail = run if run.isascii() else cells(run)
+                tail = rest[end + 1 :]
+                if not tail.isascii():
+                    tail = cells(tail)
                 n = len(tail)
                 if ZERO_MARK not in tail and screen.write_laid(head + tail, seg + [sid] * n, tail):
                     screen.sid = sid
                     return
+        pairs = [(params, run), *_SGR_PAIR.findall(rest)]
         sids: list[int] = []
         screen.sid = self._pens_after([pstr for pstr, _run in pairs], screen.sid, sids)
         screen.draw_runs([run for _pstr, run in pairs], sids)

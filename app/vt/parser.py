@@ -67,9 +67,11 @@ class Perform(Protocol):
     # ``ESC [ K``, just before it, as ConPTY ends the lines it repaints), made of printable characters, HTs, NELs (C1,
     # U+0085) and SGRs (``CSI [0-9:;]* m``, CSI as ESC [ or C1 U+009B); exactly what those events in order do (the
     # fast path hands over blocks of log lines).
-    # Optionally, ``sgr_runs(pairs)``: for each ``(params, text)``, exactly what
-    # ``csi_dispatch("", params, "", "m")`` then ``print(text)`` do; the fast path hands over runs of
-    # colour-per-cell output in one call.
+    # Optionally, ``sgr_runs(params, text, rest)``: exactly what ``csi_dispatch("", params, "", "m")`` then
+    # ``print(text)`` do, then the same for each SGR and non-empty printable run of *rest* (one or more of them,
+    # ``CSI [0-9:;]* m`` then the run, as ``_SGR_PAIR`` reads them); the fast path hands over runs of colour-per-cell
+    # output and coloured prompts in one call.  *rest* comes as its text so that a block seen before (a prompt) is
+    # found by it, without cutting it into pairs.
     # Optionally, ``forget_last_print()``: called before a CSI with final ``b`` (REP) that does not directly
     # follow a printed character, so REP repeats nothing (xterm forgets its last character once any control
     # or sequence is parsed in the ground state; a control inside an unfinished sequence does not count).
@@ -321,7 +323,10 @@ def _canonical(pstr: str) -> str:
 
 
 # ---------------------------------------------------------------- fast path
-_RUN = r"[^\x00-\x1f\x7f-\x9f]"
+# A printable character: not C0, DEL or C1.  Written as the two ranges it is, not as a negated class: sre checks a
+# negated class as NEGATE and both ranges per character (~53 instructions a character counted, callgrind), the
+# ranges alone ~23 (the ASCII one first, as most text is).
+_RUN = r"[\x20-\x7e\xa0-\U0010ffff]"
 # Tokens are fused where output nearly always pairs them: a printable run with the CR LF after
 # it, and a CSI sequence with the printable run after it (an SGR and its text).
 _FAST_TOKENS = (
@@ -333,7 +338,7 @@ _FAST_TOKENS = (
     r"|([\x00-\x1a\x1c-\x1f\x7f])"
     r"|\x1b([0-OQ-WYZ\\`-~])"  # 11 ESC final (not an introducer)
     r"|\x1b([ -/])([0-~])"  # 12 intermediate, 13 final
-    r"|\x1b\]([^\x00-\x1f\x7f-\x9f]{0,4096})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
+    rf"|\x1b\]({_RUN}{{0,4096}})(\x07|\x1b\\)"  # 14 OSC text, 15 terminator
     r"|\x1b\[([0-9]*)b"  # 16 REP's parameter: its own token, so other CSIs pay nothing for REP's memory
 )
 _FAST = re.compile(_FAST_TOKENS % r"\r\n")
@@ -348,10 +353,10 @@ _LINES = re.compile(
 )
 # CSIs without intermediates (a DEC private marker allowed; not REP) and BSs, each with the printable characters
 # and BSs after it: a full-screen program's redraw, a line editor's corrections (``csi_runs``).
-_CSI_BLOCK = re.compile(r"(?:(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[^\x00-\x07\x09-\x1f\x7f-\x9f]*+)++")
+_CSI_BLOCK = re.compile(r"(?:(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[\x20-\x7e\xa0-\U0010ffff\x08]*+)++")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
 _SGR_BLOCK = re.compile(rf"(?:\x1b\[[0-9:;]*m{_RUN}+)+")
-_PRINT_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f]+")
+_PRINT_RUN = re.compile(rf"{_RUN}+")
 _PARAM_RUN = re.compile(r"[0-9:;]+")
 _OSC_RUN = re.compile(r"[^\x00-\x1f\x80-\x9f]+")
 _PUT_RUN = re.compile(r"[^\x18\x1a\x1b\x7f-\x9f]+")
@@ -436,8 +441,18 @@ class Parser:
                     and (block := _SGR_BLOCK.match(text, m.end())) is not None
                 ):
                     # Colour on every cell: the SGR+text pairs that follow are reported in one call.
-                    sgr_runs([(params, run), *_SGR_PAIR.findall(block.group())])
+                    sgr_runs(params, run, block.group())
                     pos = printed_at = block.end()
+                    if (
+                        csi_runs is not None
+                        and pos < n
+                        and text[pos] in "\x1b\x08"
+                        and (block := _CSI_BLOCK.match(text, pos)) is not None
+                    ):
+                        # A line editor's corrections after its coloured prompt and the echoed line: reported at
+                        # once, as after any CSI's run below (a token less).
+                        pos = block.end()
+                        printed_at = pos if csi_runs(block.group()) else -1
                     continue
                 if (
                     g == 7

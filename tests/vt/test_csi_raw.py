@@ -139,6 +139,29 @@ def test_a_redraw_goes_through_csi_runs_in_one_call() -> None:
     assert not t.screen.cursor_visible
 
 
+def test_a_line_editors_corrections_after_its_coloured_prompt_go_through_csi_runs_from_the_first() -> None:
+    """After a coloured prompt and the echoed line (``sgr_runs``' block), the corrections that follow (BS or CUB,
+    then typed characters, backspaces deleting) are handed over from their first byte; the screen and REP after
+    them are what the same bytes make one at a time."""
+    prompt = "\x1b[1;32mdev@host\x1b[0m:\x1b[1;34m~/src/项目\x1b[0m$ make ps"
+    lines = [
+        (prompt + "\x08\x08\x1b[@k\x1b[@u\x1b[2b", "\x08\x08\x1b[@k\x1b[@u"),
+        (prompt + "\x1b[5D\x08\x1b[P\x08\x1b[P\x1b[b", "\x1b[5D\x08\x1b[P\x08\x1b[P"),
+        (prompt + "\x1b[4D\x1b[4hgo \x1b[4l\x1b[4Cx", "\x1b[4D\x1b[4hgo \x1b[4l\x1b[4Cx"),
+        (prompt + "\x08\x1b[@z\x08\x1b[bq", "\x08\x1b[@z\x08"),
+    ]
+    for line, block in lines:
+        data = ("\r\n" + line + "\r\n").encode()
+        t = Terminal(cols=60, rows=3)  # the prompt and its line fit on a row
+        calls = _csi_runs_calls(t)
+        t.feed(data)
+        assert calls[0] == block
+        one_by_one = Terminal(cols=60, rows=3)
+        for i in range(len(data)):
+            one_by_one.feed(data[i : i + 1])
+        assert full_state(t) == full_state(one_by_one)
+
+
 @settings(max_examples=150, deadline=None)
 @given(_stream())
 def test_csi_runs_stays_exact_when_its_table_of_actions_starts_again(text: str) -> None:

@@ -6,11 +6,13 @@ report the same events, and so does any split of the input.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.vt import Terminal
+from app.vt import Terminal, parser
 from app.vt.parser import MAX_OSC, MAX_PARAMS, MAX_VALUE, Parser, State, parse_params
 
 Event = tuple[str, ...]
@@ -419,3 +421,26 @@ def test_rep_after_a_control_in_the_ground_state_repeats_nothing(control: str) -
     for i in range(len(data)):
         bytewise.feed(data[i : i + 1])
     assert whole.display[0].rstrip() == bytewise.display[0].rstrip() == "abc"
+
+
+def test_the_fast_paths_printable_class_is_every_character_the_state_machine_prints() -> None:
+    """The fast path's printable class (``_RUN``, in its tokens, line blocks and SGR blocks; ``_PRINT_RUN`` in the
+    state machine's ground state; the runs of ``_CSI_BLOCK``) is written as ranges, not as the negated class it
+    means: checked against the state machine's table for every code point, surrogates included."""
+    every = "".join(map(chr, range(0x110000)))
+    printed = "".join(
+        c
+        for c in every
+        if (parser._TABLE[State.GROUND][ord(c)] if ord(c) < parser._HIGH else parser._HIGH_ENTRY[State.GROUND]) >> 4
+        == parser.A_PRINT
+    )
+    assert len(printed) == 0x110000 - 0x20 - 0x21  # all but C0, DEL and C1
+    assert "".join(re.findall(parser._RUN, every)) == printed
+    assert "".join(parser._PRINT_RUN.findall(every)) == printed
+    block = "\x1b[D" + printed + "\x08" + printed
+    assert parser._CSI_BLOCK.fullmatch(block) is not None
+    for c in sorted(set(every[:0xA0]) - set(printed) - {"\x08"}):
+        assert parser._CSI_BLOCK.match("\x1b[D" + c).end() == 3, repr(c)  # type: ignore[union-attr]
+    osc = parser._FAST.match("\x1b]" + printed[:4096] + "\x07")
+    assert osc is not None and osc.group(14) == printed[:4096]
+    assert parser._FAST.match("\x1b]" + printed[-4096:] + "\x1b\\").group(14) == printed[-4096:]  # type: ignore[union-attr]

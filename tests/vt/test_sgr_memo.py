@@ -38,6 +38,12 @@ _BLOCKS = [
     "\x1b[38;2;1;2;3mt\x1b[48:2::4:5:6mc\x1b[mz",  # true colours (kept by the memo, not by ``_sgr_ops``)
     "\x1b[4mu\x1b[24m" * 5,  # more pairs than the memo takes
     "\x1b[35m" + "w" * 30 + "\x1b[m" + "中" * 3,  # wider than what is left of most rows
+    # The memo's key is the pen, the first pair and the text up to the last run: blocks that differ only in the
+    # first SGR, only in the first run, and blocks of as many pairs as it takes and of one more.
+    "\x1b[1;33mdev@host\x1b[0m:\x1b[1;34m~/src/项目\x1b[0m$ make",
+    "\x1b[1;32mdev@hosts\x1b[0m:\x1b[1;34m~/src/项目\x1b[0m$ make",
+    "\x1b[1mb\x1b[2mc" * 4,
+    "\x1b[1mb\x1b[2mc" * 4 + "\x1b[3md",
 ]
 
 _BETWEEN = st.sampled_from(
