@@ -547,11 +547,13 @@ class Screen:
         laid: list[str] | None = None
         i = 0
         count = len(texts)
-        # A block of a few plain lines (what a shell prints between two prompts, a console between repaints) goes a
-        # line at a time: laying out and scrolling in a block costs ~40,000 instructions before its first line, a
-        # plain line written and scrolled by ``crlf`` ~12,000 (measured), so a block pays from about four lines on.
+        # A block of a few lines (what a shell prints between two prompts, a console between repaints) goes a line
+        # at a time: laying out and scrolling in a block costs ~40,000 instructions before its first line, a plain
+        # line written and scrolled by ``crlf`` ~12,000 (measured), so a block pays from about four lines on.  Lines
+        # with pen changes too (``_put_styled_line``): ConPTY repaints a test's coloured ``--- PASS`` line in a frame
+        # of one to three lines (conpty-frames 885 -> 871 instructions/byte; from seven lines on 871, thirteen 879).
         while i < count:
-            if (count > _FEW_LINES or pens is not None) and self._at_fresh_bottom() and not self.sid & BG_FIELD:
+            if count > _FEW_LINES and self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
                     laid = cells_of_lines(texts)
                 limit = count if erased is None else self._erase_limit(laid, pens, erased, i)
