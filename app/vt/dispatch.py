@@ -791,6 +791,9 @@ class Dispatcher:
         SGR table is, so the screen gets each such line as runs with their ids and lays the whole
         block out at once (``Screen.print_lines``).
         """
+        if "\x1b[?25" in block:
+            self._lines_showing_cursor(block)
+            return
         if "\x85" in block or "\x9b" in block:
             if not self._c1_in_lines(block):
                 return
@@ -836,6 +839,19 @@ class Dispatcher:
                 pens[k] = (parts[0::2], sids)
                 texts[k] = ""  # not read: the runs say what the line prints
         screen.print_lines(texts, pens or None, erased)
+
+    def _lines_showing_cursor(self, block: str) -> None:
+        """Lines with DECTCEM in them (ConPTY's repaints at the bottom of the screen: ``?25l``, lines, ``?25h``): the
+        lines printed without them, then the last of them done.  Showing or hiding the cursor changes nothing a
+        line prints, and the next changes what the one before did, so only the last counts; the rows it was shown
+        or hidden on are marked changed (the row the block starts on, the row it ends on, and the rows the lines
+        were printed on), as each would have marked the cursor's row."""
+        screen = self.screen
+        top = screen.y
+        on = block.rfind("\x1b[?25h") > block.rfind("\x1b[?25l")
+        self.print_lines(block.replace("\x1b[?25l", "").replace("\x1b[?25h", ""))
+        screen.dirty.add(top)
+        screen.dec_mode_action(M.DECTCEM, on)()
 
     def _c1_in_lines(self, block: str) -> bool:
         """A block of lines with C1 controls (UTF-8 output of U+0085 NEL and U+009B CSI, see ``print_lines``):

@@ -65,8 +65,8 @@ class Perform(Protocol):
 
     # Optionally, ``print_lines(block)``: *block* is one or more whole lines, each ending in CR LF (maybe with EL,
     # ``ESC [ K``, just before it, as ConPTY ends the lines it repaints), made of printable characters, HTs, NELs (C1,
-    # U+0085) and SGRs (``CSI [0-9:;]* m``, CSI as ESC [ or C1 U+009B); exactly what those events in order do (the
-    # fast path hands over blocks of log lines).
+    # U+0085), SGRs (``CSI [0-9:;]* m``, CSI as ESC [ or C1 U+009B) and DECTCEM (``ESC [ ? 25 h`` or ``l``); exactly
+    # what those events in order do (the fast path hands over blocks of log lines).
     # Optionally, ``sgr_runs(params, text, rest)``: exactly what ``csi_dispatch("", params, "", "m")`` then
     # ``print(text)`` do, then the same for each SGR and non-empty printable run of *rest* (one or more of them,
     # ``CSI [0-9:;]* m`` then the run, as ``_SGR_PAIR`` reads them); the fast path hands over runs of colour-per-cell
@@ -347,9 +347,12 @@ _FAST = re.compile(_FAST_TOKENS % r"\r\n")
 # and a control call less per such line.  A Perform that reports each control gets them one by one.
 _FAST_CR_CR_LF = re.compile(_FAST_TOKENS % r"\r\r?\n")
 # Whole lines of printables, HTs, NELs and SGRs (the C1 controls are what UTF-8 output of U+0085 and U+009B
-# decodes to); possessive, so a partial line at the end fails without backtracking.
+# decodes to), EL just before their CR LF and DECTCEM (``CSI ? 25 l/h``: ConPTY hides the cursor before each repaint
+# and shows it after, and at the bottom of the screen a repaint is only lines); possessive, so a partial line at
+# the end fails without backtracking.
 _LINES = re.compile(
-    rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n))*+\r\n)++"
+    rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n)"
+    rf"|\x1b\[\?25[hl]{_RUN}*+)*+\r\n)++"
 )
 # CSIs without intermediates (a DEC private marker allowed; not REP) and BSs, each with the printable characters
 # and BSs after it: a full-screen program's redraw, a line editor's corrections (``csi_runs``).

@@ -49,6 +49,8 @@ MAX_LINKS = 65536
 MAX_LINK_BYTES = 1 << 20
 #: Blocks of log lines of at most this many plain lines are printed a line at a time (``print_lines``).
 _FEW_LINES = 3
+#: ... unless their pen changes make more runs than this (colour on every cell: laid out at once, ``_scroll_in``).
+_FEW_RUNS = 16
 _IRM = M.IRM
 _DECTCEM = M.DECTCEM
 #: DEC modes whose DECSET/DECRST only records them (``set_dec_mode`` does nothing else for them, at any
@@ -547,11 +549,16 @@ class Screen:
         laid: list[str] | None = None
         i = 0
         count = len(texts)
-        # A block of a few plain lines (what a shell prints between two prompts, a console between repaints) goes a
-        # line at a time: laying out and scrolling in a block costs ~40,000 instructions before its first line, a
-        # plain line written and scrolled by ``crlf`` ~12,000 (measured), so a block pays from about four lines on.
+        # A block of a few lines (what a shell prints between two prompts, a console between repaints) goes a line
+        # at a time: laying out and scrolling in a block costs ~40,000 instructions before its first line, a plain
+        # line written and scrolled by ``crlf`` ~12,000 (measured), so a block pays from about four lines on.  Lines
+        # with pen changes too (``_put_styled_line``): ConPTY repaints a test's coloured ``--- PASS`` line in a frame
+        # of one to three lines (conpty-frames 885 -> 871 instructions/byte; from seven lines on 871, thirteen 879).
+        # But not lines of many pen changes (colour on every cell: a 4 KiB read holds one to three such lines), which
+        # the block lays out at once (sgr-dense 877 -> 938 instructions/byte when they went a line at a time).
+        many = count > _FEW_LINES or (pens is not None and sum(len(runs) for runs, _sids in pens.values()) > _FEW_RUNS)
         while i < count:
-            if (count > _FEW_LINES or pens is not None) and self._at_fresh_bottom() and not self.sid & BG_FIELD:
+            if many and self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
                     laid = cells_of_lines(texts)
                 limit = count if erased is None else self._erase_limit(laid, pens, erased, i)

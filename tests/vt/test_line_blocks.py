@@ -38,6 +38,8 @@ def _state(t: Terminal) -> tuple[object, ...]:
         screen.last_char if t.parser.after_print else "",  # what a REP now would repeat
         screen.style,
         table[screen.sid],
+        screen.cursor_visible,
+        screen.dec_modes,
     )
 
 
@@ -73,6 +75,8 @@ _WORDS = [
     "\x1b[m",
     "\x1b[0;1m\x1b[31m\x1b[4mstacked\x1b[0m",
     "a\x1b[32mb\x1b[33mc\x1b[34md\x1b[0m",
+    "\x1b[?25lhidden\x1b[?25h",  # the cursor hidden and shown again in a line
+    "\x1b[?25l",
     # Longer than the width (30): wide characters across the edge at either parity, tabs before the
     # edge and at it, a row of exactly the width.
     "中文字符串" * 5,
@@ -115,6 +119,8 @@ def _stream(rng: random.Random, lines: int, erase: float = 0.0) -> str:
             out.append("\x1b[32m" * rng.randint(1, 3))
         elif roll < 0.11:
             out.append("\x1b[2b")  # REP: the last character the previous lines printed, again
+        elif roll < 0.16:
+            out.append("\x1b[?25h\x1b[?25l" if rng.random() < 0.5 else "\x1b[?25h")  # a ConPTY repaint's ends
         end = "\x1b[K\r\n" if erase and rng.random() < erase else "\r\n"
         out.append(" ".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 5))) + end)
     return "".join(out)
@@ -137,6 +143,35 @@ def test_line_blocks_with_erase_in_line_before_cr_lf_equal_bytewise(seed: int, s
     data = _stream(random.Random(seed), 400, erase=0.5).encode()
     whole, bytewise = _fed_whole_and_bytewise(data, cols=30, rows=10, scrollback=scrollback)
     assert _state(whole) == _state(bytewise)
+
+
+def test_conpty_repaints_at_the_bottom_go_in_one_block() -> None:
+    """ConPTY's repaints at the bottom of the screen (``?25l``, lines ended by EL or CR LF, ``?25h``): the lines of
+    one repaint after another in one block, the cursor shown or hidden as the last of them says, and the screen what
+    the bytes give fed one at a time."""
+    t = Terminal(cols=20, rows=4, scrollback=100)
+    calls: list[str] = []
+    inner = t.dispatcher.print_lines
+
+    def spy(block: str) -> None:
+        calls.append(block)
+        inner(block)
+
+    t.dispatcher.print_lines = spy  # type: ignore[method-assign]
+    frames = b"".join(
+        b"\x1b[?25l=== RUN   T%d\x1b[K\r\n\x1b[32m--- PASS\x1b[0m: T%d\r\n\x1b[?25h" % (i, i) for i in range(6)
+    )
+    data = b"start\r\n" + frames + b"\x1b[?25lend\r\n"
+    t.feed(data)
+    block = frames.decode() + "\x1b[?25lend\r\n"
+    # The block, then (from within) its lines without DECTCEM.
+    assert calls == [block, block.replace("\x1b[?25l", "").replace("\x1b[?25h", "")]
+    assert [t.display[y].rstrip() for y in range(4)] == ["=== RUN   T5", "--- PASS: T5", "end", ""]
+    assert not t.screen.cursor_visible
+    _whole, bytewise = _fed_whole_and_bytewise(data, cols=20, rows=4, scrollback=100)
+    assert _state(t) == _state(bytewise)
+    t.feed(b"\x1b[?25hmore\r\n")
+    assert t.screen.cursor_visible
 
 
 def test_lines_ending_in_erase_in_line_go_in_one_block() -> None:
