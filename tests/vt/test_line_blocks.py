@@ -145,10 +145,8 @@ def test_line_blocks_with_erase_in_line_before_cr_lf_equal_bytewise(seed: int, s
     assert _state(whole) == _state(bytewise)
 
 
-def test_conpty_repaints_at_the_bottom_go_in_one_block() -> None:
-    """ConPTY's repaints at the bottom of the screen (``?25l``, lines ended by EL or CR LF, ``?25h``): the lines of
-    one repaint after another in one block, the cursor shown or hidden as the last of them says, and the screen what
-    the bytes give fed one at a time."""
+def _watched_blocks() -> tuple[Terminal, list[str]]:
+    """A 20x4 terminal whose dispatcher notes each block of lines the fast path hands it (and still prints it)."""
     t = Terminal(cols=20, rows=4, scrollback=100)
     calls: list[str] = []
     inner = t.dispatcher.print_lines
@@ -158,6 +156,14 @@ def test_conpty_repaints_at_the_bottom_go_in_one_block() -> None:
         inner(block)
 
     t.dispatcher.print_lines = spy  # type: ignore[method-assign]
+    return t, calls
+
+
+def test_conpty_repaints_at_the_bottom_go_in_one_block() -> None:
+    """ConPTY's repaints at the bottom of the screen (``?25l``, lines ended by EL or CR LF, ``?25h``): the lines of
+    one repaint after another in one block, the cursor shown or hidden as the last of them says, and the screen what
+    the bytes give fed one at a time."""
+    t, calls = _watched_blocks()
     frames = b"".join(
         b"\x1b[?25l=== RUN   T%d\x1b[K\r\n\x1b[32m--- PASS\x1b[0m: T%d\r\n\x1b[?25h" % (i, i) for i in range(6)
     )
@@ -177,15 +183,7 @@ def test_conpty_repaints_at_the_bottom_go_in_one_block() -> None:
 def test_lines_ending_in_erase_in_line_go_in_one_block() -> None:
     """ConPTY's repainted lines (text, EL, CR LF) at the bottom of a full screen: one block, and EL after a line of
     the width erases its last cell (the cursor waits there) as it does fed a byte at a time."""
-    t = Terminal(cols=20, rows=4, scrollback=100)
-    calls: list[str] = []
-    inner = t.dispatcher.print_lines
-
-    def spy(block: str) -> None:
-        calls.append(block)
-        inner(block)
-
-    t.dispatcher.print_lines = spy  # type: ignore[method-assign]
+    t, calls = _watched_blocks()
     lines = b"".join(b"line %d\x1b[K\r\n" % i for i in range(10))
     lines += b"\x1b[32mok\x1b[m\x1b[K\r\n" + b"w" * 20 + b"\x1b[K\r\n"
     t.feed(b"start\r\n" + lines)
