@@ -302,10 +302,14 @@ class ThreadedSource:
 
     def _drain_watch(self, idle: float) -> None:
         """After the exit: end the output once a read has waited ``idle`` seconds with nothing arriving (a pipe
-        that never reports its end must not hold the session open)."""
+        that never reports its end must not hold the session open).  The wait counts from the exit at the
+        earliest: a reader blocked since long before it (a quiet child) has not been waiting for what the child
+        wrote last, which a console host may still be rendering (ConPTY paints on its own thread) when the exit is
+        seen."""
+        exited = time.monotonic()
         while not self._finished.is_set() and not self._closing.is_set():
             since = self._read_waiting_since
-            if since is not None and time.monotonic() - since >= idle:
+            if since is not None and time.monotonic() - max(since, exited) >= idle:
                 self._finish()
                 return
             time.sleep(self.poll_interval)

@@ -404,6 +404,55 @@ def test_a_pipe_that_never_reports_eof_ends_after_the_child_and_a_quiet_drain(wo
     assert took < 5
 
 
+class _RendersLate(_PipeNeverCloses):
+    """ConPTY paints on its own thread: what a child wrote just before it exited may reach the pipe after the exit
+    is seen (here: held until the child is gone, then ``lag`` seconds more)."""
+
+    lag = 0.4
+
+    def read(self, size: int = 1024) -> str:
+        text = super().read(size)
+        if "last words" in text:
+            while self.inner.isalive():
+                time.sleep(0.005)
+            time.sleep(self.lag)
+        return text
+
+
+def test_a_quiet_childs_last_words_rendered_after_its_exit_arrive(worlds: list[FakeConPty]) -> None:
+    """The drain after the exit waits ``drain_idle`` from the exit, not from when the reader began waiting: a child
+    quiet for longer than that before its last line must not lose the line (the reader has been blocked since the
+    handshake, ~1.5 s before the exit)."""
+
+    def program(con: FakeConsole) -> int:
+        time.sleep(1.5)
+        con.write(b"last words\r\n")
+        return 5
+
+    world = make(worlds, program)
+
+    def factory(
+        argv: list[str],
+        cwd: str | None = None,
+        env: dict[str, str] | None = None,
+        dimensions: tuple[int, int] = (24, 80),
+    ) -> _RendersLate:
+        return _RendersLate(world.spawn(argv, cwd, env, dimensions))
+
+    async def main() -> tuple[bytes, int]:
+        src = ConPtySource(spec(), pty_factory=factory)
+        assert src.drain_idle > _RendersLate.lag * 2  # the default: what a user's session waits
+        await src.start()
+        out = await play(src)
+        code = await src.wait()
+        await src.close()
+        return out, code
+
+    out, code = run(main())
+    assert out == HANDSHAKE + b"last words\r\n"
+    assert code == 5
+
+
 def test_write_and_resize_after_exit_are_clear_errors(worlds: list[FakeConPty]) -> None:
     world = make(worlds, lambda con: 2)
 
