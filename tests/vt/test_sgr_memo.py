@@ -154,3 +154,17 @@ _LINE_PIECES = st.sampled_from(
 def test_kept_pens_of_log_lines_are_the_general_paths(lines: list[str]) -> None:
     # After a CR LF the lines form blocks; the first line goes the general way.
     _check("start\r\n" + "".join(line + "\r\n" for line in lines))
+
+
+def test_the_pens_memo_is_bounded_and_starts_again() -> None:
+    t = Terminal(cols=COLS, rows=ROWS, scrollback=20)
+    # Whole log lines (``print_lines``) whose colour changes are all different: each is a new key of ``_pens_memo``.
+    lines = "".join(
+        f"\x1b[38;5;{k % 256}m{k}\x1b[48;5;{k // 256}m ok\x1b[0m\r\n" for k in range(dispatch._MEMO_SIZE + 50)
+    )
+    data = ("start\r\n" + lines).encode()
+    t.feed(data)
+    memo = t.dispatcher._pens_memo
+    assert 50 <= len(memo) <= dispatch._MEMO_SIZE
+    reference = _fed(data, memo=False, bytewise=True)
+    assert full_state(t) == full_state(reference)
