@@ -376,13 +376,13 @@ class Dispatcher:
                         pens.append(sid)
                 continue
             if runs is not None:
-                if len(runs) == 1 and pens[0] == screen.sid and piece != "K":
-                    draw(runs[0])
-                elif not screen.write_runs(runs, pens, piece == "K"):
-                    screen.draw_each(runs, pens)
-                elif piece == "K":
+                if piece == "K" and screen.write_runs(runs, pens, True):
                     runs = None
                     continue  # EL done with the runs (a repainted row's end)
+                if len(runs) == 1 and pens[0] == screen.sid:
+                    draw(runs[0])
+                else:
+                    self._flush_runs(runs, pens)
                 runs = None
             if typed is not None:
                 screen.line_keys(typed)
@@ -403,8 +403,7 @@ class Dispatcher:
             else:
                 action()  # type: ignore[operator]  # a callable (mypy narrows only the ``is`` branches)
             if run:
-                runs = [run]
-                pens = [screen.sid]
+                draw(run)  # not kept for a batch: most such runs (a word typed in insert mode) are followed by a CSI
         if runs is not None:
             self._flush_runs(runs, pens)
         if typed is not None:
@@ -415,8 +414,14 @@ class Dispatcher:
         """``csi_runs``' runs since its last CSI that is not an SGR, each in its pen (the screen's pen is the last):
         ``draw`` for one run in the pen, else one write of them all (``Screen.write_runs``)."""
         screen = self.screen
-        if len(runs) == 1 and pens[0] == screen.sid:
-            self.print(runs[0])
+        if len(runs) == 1:
+            pen = screen.sid
+            if pens[0] == pen:
+                self.print(runs[0])
+            else:  # a run in colour, then the pen reset (``CSI 0 m``)
+                screen.sid = pens[0]
+                self.print(runs[0])
+                screen.sid = pen
         elif not screen.write_runs(runs, pens):
             screen.draw_each(runs, pens)
 

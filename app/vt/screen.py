@@ -1082,23 +1082,19 @@ class Screen:
         A full-screen program writes a row as a few runs cut by colour changes (htop's CPU column and command, vim's
         line number and code: ``Dispatcher.csi_runs``), often ended by EL (a repainted row shorter than the old one);
         here that is one string build and one styles slice per run, not a ``draw`` each (and an erase)."""
+        if self.pending_wrap or not self._simple or self._charsets_active or (erase and self.protected_mode):
+            return False  # before any layout: insert mode and autowrap off print run by run
         text = "".join(runs)
         laid = runs
         if not text.isascii():
             laid = cells_each(runs)
             text = "".join(laid)
+            if ZERO_MARK in text:
+                return False
         x = self.x
         cols = self.cols
         end = x + len(text)
-        if (
-            end > cols
-            or (end == cols and erase)
-            or self.pending_wrap
-            or not self._simple
-            or self._charsets_active
-            or ZERO_MARK in text
-            or (erase and self.protected_mode)
-        ):
+        if end > cols or (end == cols and erase):
             return False
         line = self.lines[self.y]
         t = line.text

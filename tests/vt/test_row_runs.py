@@ -104,19 +104,36 @@ def _row(draw: st.DrawFn) -> str:
 
 
 @st.composite
+def _edge_row(draw: st.DrawFn) -> str:
+    """Runs that end on the last column (the cursor then waits there, a wrap pending) or one before it."""
+    col = draw(st.integers(1, COLS - 2))
+    width = COLS - col + 1 - draw(st.integers(0, 1))
+    text = "abcdefghijklmnopqrstuvwxyz"[:width]
+    cut = draw(st.integers(1, width - 1))
+    first, second = draw(st.sampled_from(_SGRS)), draw(st.sampled_from(_SGRS))
+    row = f"\x1b[{draw(st.integers(1, ROWS))};{col}H\x1b[{first}m{text[:cut]}\x1b[{second}m{text[cut:]}"
+    return row + draw(st.sampled_from(["", "\x1b[K", "Z", "\x1b[1m"]))
+
+
+@st.composite
 def _stream(draw: st.DrawFn) -> str:
     parts = ["abcdefghijklmnop\r\n中文字符中文字符\r\n\x1b[41mbackground\x1b[m"]
     for _ in range(draw(st.integers(1, 30))):
         r = draw(st.integers(0, 9))
-        if r < 5:
+        if r < 4:
             parts.append(draw(_row()))
+        elif r < 5:
+            parts.append(draw(_edge_row()))
         elif r < 8:
             parts.append(draw(st.sampled_from(_OTHER)))
         elif r < 9:
             # Lines scrolled in at the bottom of the region (a pane's tail): coloured, maybe wide.
+            # Sometimes in a background (the rows coming in take it) and after a row that wrapped.
             parts.append(f"\x1b[{draw(st.integers(1, ROWS))};1H")
             for _ in range(draw(st.integers(1, 4))):
-                parts.append(f"\r\n\x1b[33m{draw(st.integers(0, 999)):>3} \x1b[0m{draw(st.sampled_from(_TEXTS))}")
+                pen = draw(st.sampled_from(["0", "44", "0"]))
+                text = draw(st.sampled_from(_TEXTS))
+                parts.append(f"\r\n\x1b[33m{draw(st.integers(0, 999)):>3} \x1b[{pen}m{text}")
         else:
             parts.append(draw(st.sampled_from(_MODES)))
     return "".join(parts)
@@ -147,3 +164,30 @@ def test_a_row_of_coloured_runs_and_el_is_one_write() -> None:
     assert styles is not None and styles[2] == styles[3] and styles[6] != styles[3] and styles[-1] == styles[13]
     assert not whole.screen.lines[1].wrapped  # it wrapped before the EL
     assert full_state(whole) == full_state(_fed(data, 1))
+
+
+def test_rows_opened_by_il_sd_and_ri_and_left_by_dl_are_blank_in_the_pens_background() -> None:
+    """IL, DL, SD and RI at the top margin, and CR LF at the bottom of a region, reuse the row that leaves the
+    region: it comes back blank (no text, marks or wrap flag) in the pen's background, the other rows move."""
+    rows = "\x1b[H" + "".join(f"{chr(0x60 + y) * (COLS - 1)}e\u0301" for y in range(1, ROWS + 1))  # each wraps on
+    # rows 1..8 hold a..h (each wrapped into the next, with a mark); region 2..6; background 44 for what comes in
+    cases = {
+        "\x1b[3;1H\x1b[2L": ["a", "b", "", "", "c", "d", "g", "h"],
+        "\x1b[3;1H\x1b[2M": ["a", "b", "e", "f", "", "", "g", "h"],
+        "\x1b[2T": ["a", "", "", "b", "c", "d", "g", "h"],
+        "\x1b[2;1H\x1bM": ["a", "", "b", "c", "d", "e", "g", "h"],
+        "\x1b[6;1H\r\n": ["a", "c", "d", "e", "f", "", "g", "h"],
+    }
+    for ops, expected in cases.items():
+        data = f"{rows}\x1b[2;6r\x1b[44m{ops}".encode()
+        t = _fed(data, len(data))
+        screen = t.screen
+        got = [line.text.rstrip()[:1] for line in screen.lines]
+        assert ops != "\x1b[3;1H\x1b[2L" or (screen.lines[1].wrapped and screen.lines[1].marks), "the setup"
+        assert got == expected, ops
+        for y, first in enumerate(expected):
+            line = screen.lines[y]
+            if not first:
+                assert line.text == " " * COLS and line.marks is None and not line.wrapped, ops
+                assert line.styles is not None and set(line.styles) == {screen.sid}, ops
+        assert full_state(t) == full_state(_fed(data, 1)), ops
