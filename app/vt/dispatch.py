@@ -124,6 +124,8 @@ _NUM_OF = _NUM.get
 #: is not a kept CSI text, this match cost ~1,000 instructions per CSI less than a regex split or ``findall``
 #: (each step of ``sre`` costs ~1,500 to set up).  A DEL stands for BS then DCH (``_BACK_DELETE``).
 _CSI_HEAD = re.compile(r"(\??[0-9:;]*+[@-ac-~\x7f])(.*)", re.DOTALL)
+#: What a CSI's text in a block of ``csi_runs`` holds before its final byte (a DEC private marker first).
+_PARAMETER_CHARS = "?0123456789:;"
 #: What ``csi_runs`` makes of BS then DCH (a line editor's backspace in the middle of a line): a CSI-like piece of a
 #: DEL, which no block holds, kept as the DEL "typed" (``Screen.line_keys``).
 _BACK_DELETE = "\x1b[\x7f"
@@ -220,9 +222,11 @@ class Dispatcher:
         #: The parser's direct route to control handlers (see ``Perform``).
         self.controls = self._c0
         #: CSI text → what it does: an SGR's ``(keep, put)``, else a callable without arguments (``_action_of``).
+        #: A CUP/HVP of two numbers of up to three digits: ``row << 16 | column`` (1-based, 0 meaning 1), which
+        #: ``csi_runs`` moves the cursor by without a call.
         #: Also a piece of ``csi_runs`` (a CSI's text and the run after it) that types a character as a line editor
         #: does (``@k``, ``2@修``: ICH of its width, then the character) → ``(None, character)`` (``_typed``).
-        self._actions: dict[str, Callable[[], None] | SgrOp | tuple[None, str]] = {}
+        self._actions: dict[str, Callable[[], None] | SgrOp | tuple[None, str] | int] = {}
         #: A line editor's corrections, for ``Screen.edit_row`` (``_EDITS`` and the typed characters seen).
         self._edits: dict[str, int | str] = {}
         self._clear_actions()
@@ -308,13 +312,26 @@ class Dispatcher:
                 return last is None or last.__class__ is str  # a run after the last CSI, or a typed character
             del pieces[:done]
         typed = None  # characters each typed as ICH of its width and the character (DEL: a backspace deleting)
+        # The runs printed since the last CSI that is not an SGR, and the pen each is printed in: a full-screen
+        # program's row is a run or two cut by colour changes (htop's CPU column, vim's line number), written at once
+        # (``Screen.write_runs``) before the next action that may read the row, the cursor or the pen.
+        runs: list[str] | None = None
+        pens: list[int] = []
         for piece in pieces:
             # A piece is a CSI's text and the run after it.  Most CSIs of a redraw have no run after them, so the
             # piece itself is looked up first (a kept text is a whole CSI, so it never equals a piece with a run).
             action = actions_get(piece)
             if action is None:
-                seq, run = head(piece).groups()  # type: ignore[union-attr]  # the parser checked: a CSI starts each
+                # The CSI's text ends at its final byte, the first character that is not a parameter or the private
+                # marker (the parser checked: a CSI starts each piece, ``?`` only first).  ``lstrip`` finds it in C
+                # for less than a match and its groups (~1,500 instructions a piece with a run).
+                run = piece.lstrip(_PARAMETER_CHARS)
+                seq = piece[: len(piece) - len(run) + 1]
+                run = run[1:]
                 if run and seq[-1] == "@" and (count := _NUM_OF(seq[:-1])) is not None:
+                    if runs is not None:
+                        self._flush_runs(runs, pens)
+                        runs = None
                     if len(run) == 1 and self._typed(piece, count or 1, run):
                         typed = run if typed is None else typed + run
                         continue
@@ -332,9 +349,12 @@ class Dispatcher:
             if type(action) is tuple:  # cheaper than isinstance here (a name lookup and a call less per CSI)
                 keep, put = action
                 if keep is None:
+                    if runs is not None:
+                        self._flush_runs(runs, pens)
+                        runs = None
                     # A typed character (``_typed``) or a backspace deleting (DEL): the keystrokes in a row go to the
                     # screen at once, before anything else acts.
-                    typed = put if typed is None else typed + put  # type: ignore[operator]  # a typed character's
+                    typed = put if typed is None else typed + put  # type: ignore[operator,assignment]  # a typed character's
                     if run:  # a backspace deleting, then text
                         screen.line_keys(typed)  # type: ignore[arg-type]
                         typed = None
@@ -346,17 +366,64 @@ class Dispatcher:
                     screen.line_keys(typed)
                     typed = None
                 # SGR, inline (``_raw_sgr``): the pen's AND and OR, a call less per colour change.
-                screen.sid = screen.sid & keep | put  # type: ignore[operator]  # an SGR's
+                sid = screen.sid = screen.sid & keep | put  # type: ignore[operator]  # an SGR's
+                if run:
+                    if runs is None:
+                        runs = [run]
+                        pens = [sid]
+                    else:
+                        runs.append(run)
+                        pens.append(sid)
+                continue
+            if runs is not None:
+                if piece == "K" and screen.write_runs(runs, pens, True):
+                    runs = None
+                    continue  # EL done with the runs (a repainted row's end)
+                if len(runs) == 1 and pens[0] == screen.sid:
+                    draw(runs[0])
+                else:
+                    self._flush_runs(runs, pens)
+                runs = None
+            if typed is not None:
+                screen.line_keys(typed)
+                typed = None
+            if type(action) is int:
+                # CUP/HVP (``_action_of``): ``Screen.cursor_position`` inline outside origin mode, a call less (and
+                # not a ``partial``'s, which costs a C call into a new interpreter frame).
+                row = action >> 16
+                col = action & 0xFFFF
+                if screen.origin:
+                    screen.cursor_position(row, col)
+                else:
+                    screen.pending_wrap = False
+                    last = screen.rows
+                    screen.y = 0 if row < 1 else row - 1 if row < last else last - 1
+                    last = screen.cols
+                    screen.x = 0 if col < 1 else col - 1 if col < last else last - 1
             else:
-                if typed is not None:
-                    screen.line_keys(typed)
-                    typed = None
-                action()  # type: ignore[operator]  # not a tuple: a callable (mypy narrows only the ``is`` branch)
+                action()  # type: ignore[operator]  # a callable (mypy narrows only the ``is`` branches)
             if run:
-                draw(run)
+                draw(run)  # not kept for a batch: most such runs (a word typed in insert mode) are followed by a CSI
+        if runs is not None:
+            self._flush_runs(runs, pens)
         if typed is not None:
             screen.line_keys(typed)
         return run != ""
+
+    def _flush_runs(self, runs: list[str], pens: list[int]) -> None:
+        """``csi_runs``' runs since its last CSI that is not an SGR, each in its pen (the screen's pen is the last):
+        ``draw`` for one run in the pen, else one write of them all (``Screen.write_runs``)."""
+        screen = self.screen
+        if len(runs) == 1:
+            pen = screen.sid
+            if pens[0] == pen:
+                self.print(runs[0])
+            else:  # a run in colour, then the pen reset (``CSI 0 m``)
+                screen.sid = pens[0]
+                self.print(runs[0])
+                screen.sid = pen
+        elif not screen.write_runs(runs, pens):
+            screen.draw_each(runs, pens)
 
     def _clear_actions(self) -> None:
         """Empty ``_actions`` (when full), keeping the piece a backspace deleting becomes in ``csi_runs``."""
@@ -377,7 +444,7 @@ class Dispatcher:
         self._edits[piece] = char
         return True
 
-    def _action_of(self, seq: str) -> Callable[[], None] | SgrOp:
+    def _action_of(self, seq: str) -> Callable[[], None] | SgrOp | int:
         """What the CSI of text *seq* (private marker, parameters, final) does, kept in ``_actions``: for an SGR its
         ``(keep, put)`` on the pen (not kept for a one-off true colour, as in ``_sgr_ops``); else a callable without
         arguments: the screen method with its parameters bound for the frequent ones read in one lookup (as their
@@ -406,7 +473,14 @@ class Dispatcher:
                 a = _NUM_OF(first)
                 b = _NUM_OF(second)
                 if a is not None and b is not None:
-                    action = partial(method, a, b)
+                    if final == "r":
+                        action = partial(method, a, b)
+                    else:
+                        # CUP/HVP, a full-screen program's every few bytes: its numbers, read by ``csi_runs`` inline.
+                        if len(actions) >= _ACTIONS_KEPT:
+                            self._clear_actions()
+                        actions[seq] = cup = a << 16 | b
+                        return cup
             elif how >= _SET:  # _SET or _RESET
                 # One mode (``?25``, ``4``, and the four-digit ones programs switch around every start: ``?1004``,
                 # ``?2004``, ``?9001``): up to five digits, as ``_dec_mode_raw``; 1048 is DECSC/DECRC, which the
@@ -766,7 +840,9 @@ class Dispatcher:
         pairs = [(params, run), *_SGR_PAIR.findall(rest)]
         sids: list[int] = []
         screen.sid = self._pens_after([pstr for pstr, _run in pairs], screen.sid, sids)
-        screen.draw_runs([run for _pstr, run in pairs], sids)
+        runs = [run for _pstr, run in pairs]
+        if not screen.write_runs(runs, sids):
+            screen.draw_each(runs, sids)
 
     def _laid_head(self, key: tuple[object, ...], pairs: list[tuple[str, str]]) -> tuple[str, list[int], int]:
         """What ``sgr_runs`` keeps for *key* (replacing ``_ONCE``): the cells of every run of *pairs* but the last,

@@ -556,7 +556,13 @@ class Screen:
         # of one to three lines (conpty-frames 885 -> 871 instructions/byte; from seven lines on 871, thirteen 879).
         # But not lines of many pen changes (colour on every cell: a 4 KiB read holds one to three such lines), which
         # the block lays out at once (sgr-dense 877 -> 938 instructions/byte when they went a line at a time).
-        many = count > _FEW_LINES or (pens is not None and sum(len(runs) for runs, _sids in pens.values()) > _FEW_RUNS)
+        many = count > _FEW_LINES
+        if not many and pens is not None:
+            # A loop, not ``sum`` over a generator: a frame less on a block of one to three lines (a pane's tail).
+            total = 0
+            for runs, _sids in pens.values():
+                total += len(runs)
+            many = total > _FEW_RUNS
         while i < count:
             if many and self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
@@ -671,7 +677,8 @@ class Screen:
         line.text = joined + right
         styles = line.styles
         x = 0
-        for run, sid in zip(runs, sids, strict=True):
+        last = ""
+        for run, sid in zip(runs, sids):  # noqa: B905 - as many of each; ``strict`` costs a keyword call per line
             w = len(run)
             if w:
                 if styles is not None:
@@ -680,7 +687,9 @@ class Screen:
                     styles = line.styles = [0] * cols
                     styles[x : x + w] = [sid] * w
                 x += w
-                self.last_run = run
+                last = run
+        if last:
+            self.last_run = last
         if line.marks:
             line.drop_marks(0, n)
         self.x = n
@@ -1064,39 +1073,78 @@ class Screen:
                 if back <= len(history):
                     history[-back] = history[-back]._replace(wrapped=True)
 
-    def draw_runs(self, runs: list[str], sids: list[int]) -> None:
-        """Print each run with its own style id, as consecutive ``draw`` calls would.
+    def write_runs(self, runs: list[str], sids: list[int], erase: bool = False) -> bool:
+        """Print each run (not empty) in its style id, as ``draw`` of each with the pen set to its id does, then with
+        *erase* EL (``CSI K``) in the pen as it is (the caller's: the last id, which is left as it is); False, having
+        done nothing, unless they fit on the cursor's row (before its last cell, with *erase*) with nothing making
+        ``draw`` take its long way (nor protection, with *erase*): ``draw_each`` then, and EL.
 
-        Colour-per-cell output (gradients, syntax highlighters, ``ls`` of many coloured names)
-        makes a run of a character or two between SGRs; when they all fit on the cursor's row
-        they are written with one string concatenation instead of one per run.
-        """
-        original = runs
+        A full-screen program writes a row as a few runs cut by colour changes (htop's CPU column and command, vim's
+        line number and code: ``Dispatcher.csi_runs``), often ended by EL (a repainted row shorter than the old one);
+        here that is one string build and one styles slice per run, not a ``draw`` each (and an erase)."""
+        if self.pending_wrap or not self._simple or self._charsets_active or (erase and self.protected_mode):
+            return False  # before any layout: insert mode and autowrap off print run by run
         text = "".join(runs)
+        laid = runs
         if not text.isascii():
-            runs = cells_each(runs)
-            text = "".join(runs)
+            laid = cells_each(runs)
+            text = "".join(laid)
             if ZERO_MARK in text:
-                text = ""  # combining marks: the general path below handles them
+                return False
         x = self.x
-        n = len(text)
-        if not n or self._charsets_active or self.pending_wrap or not self._simple or x + n > self.cols:
-            final_sid = self.sid
-            for run, sid in zip(original, sids, strict=True):
-                self.sid = sid
-                self.draw(run)
-            self.sid = final_sid
-            return
-        if n == len(sids):
-            seg = sids  # every run is one cell (colour on every cell): the ids are the cells' styles
+        cols = self.cols
+        end = x + len(text)
+        if end > cols or (end == cols and erase):
+            return False
+        line = self.lines[self.y]
+        t = line.text
+        cut = x and t[x] == PH
+        if erase:
+            right = BLANK * (cols - end)  # EL from the cell after the runs, which are whole cells: nothing to split
+            bsid = self.sid & BG_FIELD
+            line.wrapped = False
         else:
-            seg = []
-            for run, sid in zip(runs, sids, strict=True):
-                seg += [sid] * len(run)
-        self._lay(x, text, seg, runs[-1])
+            right = t[end:]
+            if right and right[0] == PH:
+                right = BLANK + right[1:]
+            bsid = 0
+        line.text = (t[: x - 1] + BLANK if cut else t[:x]) + text + right
+        styles = line.styles
+        if styles is None and (bsid or any(sids)):
+            styles = line.styles = [0] * cols
+        if styles is not None:
+            if len(sids) == end - x:
+                styles[x:end] = sids  # every run is one cell (colour on every cell): the ids are the cells' styles
+            else:
+                at = x
+                for run, sid in zip(laid, sids):  # noqa: B905 - as many of each; ``strict`` costs a keyword call
+                    w = len(run)
+                    styles[at : at + w] = [sid] * w
+                    at += w
+            if erase:
+                styles[end:] = [bsid] * (cols - end)
+        if line.marks:
+            line.drop_marks(x - 1 if cut else x, cols if erase else end)
+        if end < cols:
+            self.x = end
+        else:  # the runs reach the edge: the cursor waits on the last cell
+            self.x = cols - 1
+            self.pending_wrap = True
+        self.dirty.add(self.y)
+        self.last_run = laid[-1]
+        return True
+
+    def draw_each(self, runs: list[str], sids: list[int]) -> None:
+        """``draw`` of each run with the pen set to its style id; the pen is left as it was."""
+        pen = self.sid
+        draw = self.draw
+        for run, sid in zip(runs, sids, strict=True):
+            self.sid = sid
+            draw(run)
+        self.sid = pen
 
     def write_laid(self, text: str, seg: list[int], last: str) -> bool:
-        """Print laid-out cells *text* (no combining marks), each in its style id of *seg*, as ``draw_runs`` does
+        """Print laid-out cells *text* (no combining marks), each in its style id of *seg*, as ``write_runs`` does
         when they all fit on the cursor's row, *last* being the last run's cells (REP); False, having done nothing,
         when they do not or a setting makes ``draw`` take its long way (``Dispatcher.sgr_runs``' kept blocks)."""
         x = self.x
@@ -1106,7 +1154,7 @@ class Screen:
         return True
 
     def _lay(self, x: int, text: str, seg: list[int], last: str) -> None:
-        """``draw_runs``' and ``write_laid``'s write, the checks done: *text* at column *x* of the cursor's row,
+        """``write_laid``'s write, the checks done: *text* at column *x* of the cursor's row,
         which it fits, styled by *seg*."""
         cols = self.cols
         n = len(text)
@@ -1391,7 +1439,21 @@ class Screen:
             if y < self.rows - 1:
                 self.y = y + 1
             return
-        if self.top or y != self.rows - 1 or self.alt_active or not self.scrollback:
+        top = self.top
+        if top or self.alt_active:
+            # The bottom of a region that keeps no history (a pane's tail, a pager's scroll, the alternate screen):
+            # ``_scroll_up_region(1)`` inline, the row leaving the region reused blank at its bottom.
+            lines = self.lines
+            line = lines.pop(top)
+            bsid = self.sid & BG_FIELD
+            line.text = self._blank_text
+            line.styles = [bsid] * self.cols if bsid else None
+            line.marks = None
+            line.wrapped = False
+            lines.insert(y, line)
+            self.dirty_all = True
+            return
+        if y != self.rows - 1 or not self.scrollback:
             self._scroll_up_region(1)
             return
         # Inlined from _scroll_up_region: one row of a full-screen region into history.
@@ -1516,8 +1578,14 @@ class Screen:
         blank = self._blank_text
         cols = self.cols
         for _ in range(n):
-            del lines[bottom]
-            lines.insert(top, Line(blank, [bsid] * cols if bsid else None))  # ``_blank_line``, inline
+            # The row leaving the region comes back blank at its top: the Line is reused, not made anew (RI at the
+            # top margin, a pager scrolling back, does this per line).
+            line = lines.pop(bottom)
+            line.text = blank
+            line.styles = [bsid] * cols if bsid else None
+            line.marks = None
+            line.wrapped = False
+            lines.insert(top, line)
         self.dirty_all = True
 
     def _scroll_rect(self, top: int, bottom: int, n: int) -> None:
@@ -1906,8 +1974,12 @@ class Screen:
         cols = self.cols
         lines = self.lines
         for _ in range(count):
-            del lines[bottom]
-            lines.insert(y, Line(blank, [bsid] * cols if bsid else None))
+            line = lines.pop(bottom)  # reused blank, as ``_scroll_down_region`` does
+            line.text = blank
+            line.styles = [bsid] * cols if bsid else None
+            line.marks = None
+            line.wrapped = False
+            lines.insert(y, line)
         self.dirty_all = True
 
     def delete_lines(self, count: int) -> None:
@@ -1931,8 +2003,12 @@ class Screen:
         cols = self.cols
         lines = self.lines
         for _ in range(count):
-            del lines[y]
-            lines.insert(bottom, Line(blank, [bsid] * cols if bsid else None))
+            line = lines.pop(y)  # reused blank, as ``_scroll_up_region`` does
+            line.text = blank
+            line.styles = [bsid] * cols if bsid else None
+            line.marks = None
+            line.wrapped = False
+            lines.insert(bottom, line)
         self.dirty_all = True
 
     def alignment_display(self) -> None:
