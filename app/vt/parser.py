@@ -239,6 +239,26 @@ def _build_table() -> tuple[list[list[int]], list[int]]:
 
 
 _TABLE, _HIGH_ENTRY = _build_table()
+#: A table entry that does nothing: the character is ignored and the state stays.
+_SKIP = (A_IGNORE << 4) | _NO_CHANGE
+
+
+def _skip_runs() -> tuple[Callable[[str, int], re.Match[str] | None] | None, ...]:
+    """Per state, the ``match`` of a regex of the characters its table entry ignores without a change of state
+    (``None`` for a state without any), for ``Parser._slow`` to step over such a run at once."""
+    runs: list[Callable[[str, int], re.Match[str] | None] | None] = []
+    for state in range(_N_STATES):
+        codes = [c for c in range(_HIGH) if _TABLE[state][c] == _SKIP]
+        chars = "".join(f"\\x{c:02x}" for c in codes)
+        if _HIGH_ENTRY[state] == _SKIP:
+            chars += "\\xa0-\\U0010ffff"
+        runs.append(re.compile(f"[{chars}]+").match if chars else None)
+    return tuple(runs)
+
+
+#: See ``_skip_runs``: the characters a sequence in progress ignores (a legacy program's text after a lone ESC or
+#: inside a CSI cut short by CR LF: CJK, mojibake; a DEL; the rest of a sequence with too many intermediates).
+_SKIP_RUNS = _skip_runs()
 
 
 # ---------------------------------------------------------------- parameters
@@ -368,6 +388,10 @@ _STRING_RUN = re.compile(r"[^\x00-\x1f\x80-\x9f]+")
 
 class Parser:
     """Feeds decoded text through the state machine to a :class:`Perform`."""
+
+    #: The state machine steps over a run of characters a sequence in progress ignores at once (``_SKIP_RUNS``); off,
+    #: a character at a time (the tests' reference).
+    skip_ignored = True
 
     def __init__(self, perform: Perform) -> None:
         self.perform = perform
@@ -571,6 +595,7 @@ class Parser:
         table = _TABLE
         high = _HIGH_ENTRY
         perform = self.perform
+        skip_runs = _SKIP_RUNS if self.skip_ignored else None
         first = True
         while pos < n:
             state = self.state
@@ -605,24 +630,50 @@ class Parser:
                     continue
             first = False
             ch = text[pos]
-            self.pos = pos
-            self.current_char = ch
             code = ord(ch)
             entry = table[state][code] if code < _HIGH else high[state]
+            if entry == _SKIP and skip_runs is not None:
+                # Ignored, the state unchanged: the whole run of such characters at once (a character a loop step
+                # each, ~2,000 instructions, on a legacy program's text inside a broken sequence), leaving ``pos`` and
+                # ``current_char`` at its last character as the steps would.
+                pos = skip_runs[state](text, pos).end()  # type: ignore[misc,union-attr]  # the run holds *ch*
+                self.pos = pos - 1
+                self.current_char = text[pos - 1]
+                continue
+            self.pos = pos
+            self.current_char = ch
             action = entry >> 4
             nxt = entry & 15
-            if nxt != _NO_CHANGE:
-                self._exit(state, nxt, code)
-                if nxt == State.ESCAPE or nxt == State.CSI_ENTRY or nxt == State.DCS_ENTRY:
-                    self._clear()
-                    if state != State.ESCAPE or nxt == State.ESCAPE:
-                        self.seq_start = pos
-                elif nxt == State.OSC_STRING or nxt == State.SOS_PM_APC_STRING:
-                    self._string_begin(
-                        _STRING_KINDS.get(code, "OSC") if state != State.ESCAPE else _ESC_STRING_KINDS.get(code, "OSC")
-                    )
-                    if state != State.ESCAPE:
-                        self.seq_start = pos
+            if nxt == _NO_CHANGE:
+                # The state stays (an intermediate or parameter collected, a control executed, a string's character
+                # put): the action alone, an intermediate without ``_act``'s call (a broken sequence's characters).
+                if action == A_COLLECT:
+                    if len(self._intermediates) >= MAX_INTERMEDIATES:
+                        self._ignoring = True
+                    else:
+                        self._intermediates += ch
+                elif action == A_PRINT:
+                    perform.print(ch)
+                    self.after_print = True
+                else:
+                    self._act(action, ch, code)  # (nothing for A_IGNORE, here only with ``skip_ignored`` off)
+                    if state == State.GROUND and action == A_EXECUTE:
+                        self.after_print = False  # a control acted in the ground state: REP has nothing to repeat
+                pos += 1
+                continue
+            # A change of state: the exit action of the state left, the entry of the next.
+            if state >= State.DCS_PASSTHROUGH or code >= 0x80 or code in _INTERRUPTING:
+                self._exit(state, nxt, code)  # only these leave a string or cut a sequence short (see there)
+            if nxt == State.ESCAPE or nxt == State.CSI_ENTRY or nxt == State.DCS_ENTRY:
+                self._clear()
+                if state != State.ESCAPE or nxt == State.ESCAPE:
+                    self.seq_start = pos
+            elif nxt == State.OSC_STRING or nxt == State.SOS_PM_APC_STRING:
+                self._string_begin(
+                    _STRING_KINDS.get(code, "OSC") if state != State.ESCAPE else _ESC_STRING_KINDS.get(code, "OSC")
+                )
+                if state != State.ESCAPE:
+                    self.seq_start = pos
             if action != A_NONE:
                 self._act(action, ch, code)
             if action == A_PRINT:
@@ -631,12 +682,11 @@ class Parser:
                 # A sequence ended (dispatched, ignored or cancelled), or a control acted in the ground
                 # state: REP has nothing to repeat.  A control inside a sequence changes nothing (xterm).
                 self.after_print = False
-            if nxt != _NO_CHANGE:
-                self.state = nxt
-                if nxt == State.DCS_PASSTHROUGH:
-                    self._dcs_hook(ch)
-                elif state == State.CSI_IGNORE and nxt == State.GROUND and 0x40 <= code < 0x7F:
-                    perform.ignored("CSI")
+            self.state = nxt
+            if nxt == State.DCS_PASSTHROUGH:
+                self._dcs_hook(ch)
+            elif state == State.CSI_IGNORE and nxt == State.GROUND and 0x40 <= code < 0x7F:
+                perform.ignored("CSI")
             pos += 1
         return pos
 
