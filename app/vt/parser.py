@@ -523,6 +523,11 @@ class Parser:
                     printed_at = pos
                     continue
                 newline()
+                if text[pos - 3] == "\r":
+                    # The line ended in CR CR LF (a legacy program's text through a second text-mode layer): so will
+                    # the next, which a block of lines does not take (it holds CR LF alone); not tried (~2,800
+                    # instructions a line).  A line ending in CR LF is tried after it as ever.
+                    continue
             elif g == 9:
                 newline()
             elif g == 10:
