@@ -241,24 +241,43 @@ def _build_table() -> tuple[list[list[int]], list[int]]:
 _TABLE, _HIGH_ENTRY = _build_table()
 #: A table entry that does nothing: the character is ignored and the state stays.
 _SKIP = (A_IGNORE << 4) | _NO_CHANGE
+_SkipRun = Callable[[str, int], "re.Match[str] | None"]
 
 
-def _skip_runs() -> tuple[Callable[[str, int], re.Match[str] | None] | None, ...]:
+def _skip_runs() -> tuple[_SkipRun | None, ...]:
     """Per state, the ``match`` of a regex of the characters its table entry ignores without a change of state
-    (``None`` for a state without any), for ``Parser._slow`` to step over such a run at once."""
-    runs: list[Callable[[str, int], re.Match[str] | None] | None] = []
+    (``None`` for a state without any), for ``Parser._slow`` to step over such a run at once: the characters a
+    sequence in progress ignores (a legacy program's text after a lone ESC or inside a CSI cut short by CR LF: CJK,
+    mojibake; a DEL; the rest of a sequence with too many intermediates).  Made at the first such character, not at
+    import (the app's start imports the engine before its first prompt, and most sessions never need them)."""
+    global _SKIP_RUNS
+    compiled: dict[str, _SkipRun] = {}
+    runs: list[_SkipRun | None] = []
     for state in range(_N_STATES):
-        codes = [c for c in range(_HIGH) if _TABLE[state][c] == _SKIP]
-        chars = "".join(f"\\x{c:02x}" for c in codes)
-        if _HIGH_ENTRY[state] == _SKIP:
-            chars += "\\xa0-\\U0010ffff"
-        runs.append(re.compile(f"[{chars}]+").match if chars else None)
-    return tuple(runs)
+        high = _HIGH_ENTRY[state] == _SKIP
+        # With the characters above C1 (to U+10FFFF), the class is written as what it leaves out below them: sre
+        # compiles a range up to U+10FFFF by walking the BMP in Python (~5 ms a pattern), a negated class at once.
+        codes = [c for c in range(_HIGH) if (_TABLE[state][c] == _SKIP) != high]
+        ranges: list[tuple[int, int]] = []
+        for c in codes:  # consecutive codes as one range
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1] = (ranges[-1][0], c)
+            else:
+                ranges.append((c, c))
+        chars = "".join(f"\\x{a:02x}" if a == b else f"\\x{a:02x}-\\x{b:02x}" for a, b in ranges)
+        if not chars:
+            runs.append(None)
+            continue
+        pattern = f"[^{chars}]+" if high else f"[{chars}]+"
+        if pattern not in compiled:
+            compiled[pattern] = re.compile(pattern).match
+        runs.append(compiled[pattern])
+    _SKIP_RUNS = tuple(runs)
+    return _SKIP_RUNS
 
 
-#: See ``_skip_runs``: the characters a sequence in progress ignores (a legacy program's text after a lone ESC or
-#: inside a CSI cut short by CR LF: CJK, mojibake; a DEL; the rest of a sequence with too many intermediates).
-_SKIP_RUNS = _skip_runs()
+#: ``_skip_runs``, once made.
+_SKIP_RUNS: tuple[_SkipRun | None, ...] | None = None
 
 
 # ---------------------------------------------------------------- parameters
@@ -600,7 +619,7 @@ class Parser:
         table = _TABLE
         high = _HIGH_ENTRY
         perform = self.perform
-        skip_runs = _SKIP_RUNS if self.skip_ignored else None
+        skip_ignored = self.skip_ignored
         first = True
         while pos < n:
             state = self.state
@@ -637,10 +656,11 @@ class Parser:
             ch = text[pos]
             code = ord(ch)
             entry = table[state][code] if code < _HIGH else high[state]
-            if entry == _SKIP and skip_runs is not None:
+            if entry == _SKIP and skip_ignored:
                 # Ignored, the state unchanged: the whole run of such characters at once (a character a loop step
                 # each, ~2,000 instructions, on a legacy program's text inside a broken sequence), leaving ``pos`` and
                 # ``current_char`` at its last character as the steps would.
+                skip_runs = _SKIP_RUNS or _skip_runs()
                 pos = skip_runs[state](text, pos).end()  # type: ignore[misc,union-attr]  # the run holds *ch*
                 self.pos = pos - 1
                 self.current_char = text[pos - 1]
