@@ -1050,27 +1050,26 @@ class Dispatcher:
             self.screen.set_ansi_mode(mode, False)
 
     def csi_decset(self, p: Params, g: Groups) -> None:
-        if len(p) == 1 and p[0] != M.SAVE_CURSOR:
-            self.screen.set_dec_mode(p[0], True)  # one mode (the cursor shown, a mouse mode…): a call less
-            return
-        for mode in p:
-            self._dec_mode(mode, True)
+        self._dec_modes(p, True)
 
     def csi_decrst(self, p: Params, g: Groups) -> None:
-        if len(p) == 1 and p[0] != M.SAVE_CURSOR:
-            self.screen.set_dec_mode(p[0], False)
-            return
-        for mode in p:
-            self._dec_mode(mode, False)
+        self._dec_modes(p, False)
 
-    def _dec_mode(self, mode: int, on: bool) -> None:
-        if mode == M.SAVE_CURSOR:
-            if on:
-                self.screen.save_cursor()
+    def _dec_modes(self, modes: Params, on: bool) -> None:
+        """DECSET (*on*) or DECRST of each of *modes* in turn: the screen's ``set_dec_mode``, straight from the loop
+        (a call per mode less than through a helper deciding each, when several modes are set at once: a program's
+        start, ConPTY's ``?1004;9001h``, a Windows console's 34-mode DECSET), but for 1048, which saves or restores
+        the cursor."""
+        screen = self.screen
+        set_mode = screen.set_dec_mode
+        save_cursor = M.SAVE_CURSOR
+        for mode in modes:
+            if mode != save_cursor:
+                set_mode(mode, on)
+            elif on:
+                screen.save_cursor()
             else:
-                self.screen.restore_cursor()
-            return
-        self.screen.set_dec_mode(mode, on)
+                screen.restore_cursor()
 
     def csi_xtsave(self, p: Params, g: Groups) -> None:
         self.screen.save_modes(list(p))

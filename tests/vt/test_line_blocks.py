@@ -180,6 +180,17 @@ def test_conpty_repaints_at_the_bottom_go_in_one_block() -> None:
     assert t.screen.cursor_visible
 
 
+def test_lines_after_a_cr_cr_lf_line_go_in_a_block_from_the_next_cr_lf_line() -> None:
+    """A legacy program's lines end in CR CR LF, which no block takes, so none is tried after such a line; a line
+    ending in CR LF after it is followed by a block as ever, and the screen is what the bytes give one at a time."""
+    t, calls = _watched_blocks()
+    data = b"start\r\nold\r\r\nold too\r\r\nnew\r\n" + b"".join(b"line %d\r\n" % i for i in range(5))
+    t.feed(data)
+    assert calls == ["".join(f"line {i}\r\n" for i in range(5))]
+    _whole, bytewise = _fed_whole_and_bytewise(data, cols=20, rows=4, scrollback=100)
+    assert _state(t) == _state(bytewise)
+
+
 def test_lines_ending_in_erase_in_line_go_in_one_block() -> None:
     """ConPTY's repainted lines (text, EL, CR LF) at the bottom of a full screen: one block, and EL after a line of
     the width erases its last cell (the cursor waits there) as it does fed a byte at a time."""

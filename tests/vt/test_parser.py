@@ -444,3 +444,122 @@ def test_the_fast_paths_printable_class_is_every_character_the_state_machine_pri
     osc = parser._FAST.match("\x1b]" + printed[:4096] + "\x07")
     assert osc is not None and osc.group(14) == printed[:4096]
     assert parser._FAST.match("\x1b]" + printed[-4096:] + "\x1b\\").group(14) == printed[-4096:]  # type: ignore[union-attr]
+
+
+class _PositionRecorder(Recorder):
+    """A Recorder that also writes down, at each event, where the parser says it is (what the annotator reads)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parser: Parser | None = None
+
+    def _where(self) -> Event:
+        p = self.parser
+        assert p is not None
+        return ("at", str(p.seq_start), str(p.pos), p.current_char, str(p.state), str(p.after_print))
+
+    def print(self, text: str) -> None:
+        super().print(text)
+        self.events.append(self._where())
+
+    def execute(self, ch: str) -> None:
+        super().execute(ch)
+        self.events.append(self._where())
+
+    def csi_dispatch(self, private: str, params: str, intermediates: str, final: str) -> None:
+        super().csi_dispatch(private, params, intermediates, final)
+        self.events.append(self._where())
+
+    def esc_dispatch(self, intermediates: str, final: str) -> None:
+        super().esc_dispatch(intermediates, final)
+        self.events.append(self._where())
+
+    def osc_dispatch(self, data: str, terminator: str) -> None:
+        super().osc_dispatch(data, terminator)
+        self.events.append(self._where())
+
+    def dcs_dispatch(self, private: str, params: str, intermediates: str, final: str, data: str) -> None:
+        super().dcs_dispatch(private, params, intermediates, final, data)
+        self.events.append(self._where())
+
+    def string_dispatch(self, kind: str, data: str) -> None:
+        super().string_dispatch(kind, data)
+        self.events.append(self._where())
+
+    def ignored(self, kind: str) -> None:
+        super().ignored(kind)
+        self.events.append(self._where())
+
+
+def _machine(pieces: list[str], *, skip: bool, traced_feed: bool) -> tuple[list[Event], tuple[object, ...]]:
+    rec = _PositionRecorder()
+    p = Parser(rec)
+    rec.parser = p
+    p.skip_ignored = skip
+    for piece in pieces:
+        (p.feed_traced if traced_feed else p.feed)(piece)
+    return rec.events, (p.state, p.seq_start, p.pos, p.current_char, p.after_print, p._params, p._intermediates)
+
+
+#: Text a broken sequence swallows: what a legacy program's output puts after a lone ESC or inside a CSI cut short by a
+#: line end (CJK, mojibake, DEL), with the characters that end, restart or cancel sequences between.
+_BROKEN = st.lists(
+    st.one_of(
+        st.sampled_from(["\x1b", "\x1b[", "\x9b", "\x1b[1;3", "\x1b[ ! ", "\x1bP", "\x1b]0;", "\x1b_", "\r\n", "\x07"]),
+        st.sampled_from(["\x18", "\x1a", "\x7f", "\x9c", "\x90", "\x85", "\x1b\\", "m", "1", ";", "?", " ", "!"]),
+        st.sampled_from(["\x00", "\x08"]),
+        st.text(st.sampled_from("测试通过\ufffd\u0368\u00e9é😀\x7f\xa0"), min_size=1, max_size=6),
+        st.text(st.characters(max_codepoint=0x3000), max_size=4),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_the_state_machine_steps_over_ignored_runs_as_it_would_a_character_at_a_time(data: st.DataObject) -> None:
+    """``Parser.skip_ignored``: a run of characters a sequence in progress ignores (CJK text after a lone ESC, inside a
+    CSI cut by CR LF, in a DCS's or an OSC's ignored controls) is stepped over at once.  The same events as a character
+    at a time, with the parser's position, current character, state and REP memory the same at each, and the same
+    state after each feed; through the state machine alone and through the fast path, whole and split."""
+    text = data.draw(st.one_of(_BROKEN, texts), label="text")
+    cuts = data.draw(st.lists(st.integers(min_value=0, max_value=len(text)), max_size=4), label="cuts")
+    points = sorted(set(cuts))
+    pieces = [text[a:b] for a, b in zip([0, *points], [*points, len(text)], strict=True)]
+    for traced_feed in (True, False):
+        assert _machine(pieces, skip=True, traced_feed=traced_feed) == _machine(
+            pieces, skip=False, traced_feed=traced_feed
+        )
+
+
+def test_a_broken_sequences_ignored_text_is_stepped_over_at_once() -> None:
+    """The run is taken in one step (the per-character steps count is what ``skip_ignored`` saves)."""
+    steps: list[int] = []
+
+    class Counting(Parser):
+        def _act(self, action: int, ch: str, code: int) -> None:
+            steps.append(code)
+            super()._act(action, ch, code)
+
+    for skip in (True, False):
+        steps.clear()
+        p = Counting(Recorder())
+        p.skip_ignored = skip
+        p.feed_traced("\x1b[1;3\r\n测试通过测试通过 ok")
+        if skip:
+            assert 0x6D4B not in steps  # 测: never a step of its own
+        else:
+            assert steps.count(0x6D4B) == 2
+
+
+@pytest.mark.parametrize("control", ["\x07", "\x08", "\r", "\x00", "\x7f", "\x18"])
+def test_the_state_machine_forgets_the_last_print_after_a_control_in_the_ground_state(control: str) -> None:
+    """REP's memory on the state machine's own path (``feed_traced``, the annotator's): a control acting in the ground
+    state ends it, as on the fast path; a control inside a sequence does not."""
+    p = Parser(Recorder())
+    p.feed_traced("ab")
+    assert p.after_print
+    p.feed_traced(control)
+    assert not p.after_print
+    p.feed_traced("c\x1b[" + control)
+    assert p.after_print == (control != "\x18")  # CAN cancels the sequence (back in the ground state); the others act

@@ -156,3 +156,22 @@ def test_every_start_column_near_every_edge(modes: str, margins: str) -> None:
                 prefix = f"0123456789ab中\x1b[?7h{margins}{modes}\x1b[1;{col}H" + "z" * shift
                 whole, each = _feed_both(prefix, run * 2, "")
                 assert full_state(whole) == full_state(each), (modes, margins, col, run, shift)
+
+
+@pytest.mark.parametrize("times", [1, 3])  # once: ``draw_runs``; again from the same pen: the kept block
+def test_coloured_runs_from_a_wide_characters_right_half_blank_it_and_drop_its_marks(times: int) -> None:
+    """Runs with their colours written at once (``Screen._lay``: ``draw_runs``, then ``write_laid``) from the right
+    half of a wide character that holds a combining mark to the left half of the next: both characters go, both
+    halves, and the mark with them, as when the characters are printed one at a time (fed a character at a time,
+    the parser never hands over a block).  A NUL after the cursor's move, so that the colours are not taken with it
+    (``csi_runs``)."""
+    data = "".join("\x1b[1;1H中\u0301文\x1b[1;2H\x00\x1b[31ma\x1b[32mb\x1b[m" for _ in range(times))
+    whole = Terminal(cols=COLS, rows=ROWS)
+    whole.raise_internal_errors = True
+    whole.feed(data.encode())
+    one = Terminal(cols=COLS, rows=ROWS)
+    one.raise_internal_errors = True
+    for ch in data:
+        one.feed(ch.encode())
+    assert full_state(whole) == full_state(one)
+    assert whole.screen.lines[0].marks is None

@@ -8,10 +8,13 @@ charproc.c/cursor.c/util.c as remembered; "not fully sure" marks the ones to dou
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.vt import Terminal
 from app.vt.style import BOLD, DEFAULT, ITALIC, REVERSE, UL_CURLY, UL_DOUBLE, UL_NONE, UL_SINGLE, Style, rgb
 from app.vt.width import WIDE_PLACEHOLDER
+from tests.vt.strict import full_state, strict_terminal
 
 
 def term(data: bytes | str = b"", cols: int = 10, rows: int = 5, **kw: object) -> Terminal:
@@ -954,3 +957,32 @@ def test_the_link_table_is_capped_by_size_not_only_by_count() -> None:
     assert links[t.style_at(3, 0).link] == first
     assert links[t.style_at(0, 1).link] == big + "0"
     assert t.style_at(2, 40).link == 0  # past the cap: no link
+
+
+_MODES = [1, 3, 5, 6, 7, 12, 25, 40, 45, 47, 69, 1000, 1004, 1045, 1047, 1048, 1049, 2004, 9001, 99]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_MODES), min_size=1, max_size=8), st.booleans(), st.sampled_from(["", "ab"])
+        ),
+        max_size=6,
+    )
+)
+def test_several_dec_modes_in_one_sequence_are_each_in_turn(changes: list[tuple[list[int], bool, str]]) -> None:
+    """``CSI ? a ; b ; c h`` (a program's start, ConPTY's ``?1004;9001h``, a Windows console's 34-mode DECSET) does
+    what ``CSI ? a h``, ``CSI ? b h`` and ``CSI ? c h`` do, 1048 (save or restore the cursor) included; each change
+    followed by a move and some text, so the cursor and screen modes show."""
+    together = separate = "\x1b[2;3H"
+    for modes, on, text in changes:
+        final = "h" if on else "l"
+        together += f"\x1b[?{';'.join(map(str, modes))}{final}\x1b[4;5H{text}"
+        # One sequence per mode; 1048 as DECSC/DECRC (ESC 7, ESC 8), which it is, so that it is not the path tested.
+        separate += "".join(
+            ("\x1b7" if on else "\x1b8") if mode == 1048 else f"\x1b[?{mode}{final}" for mode in modes
+        ) + f"\x1b[4;5H{text}"
+    assert full_state(strict_terminal(together, cols=12, rows=6)) == full_state(
+        strict_terminal(separate, cols=12, rows=6)
+    )
