@@ -548,43 +548,91 @@ def _windows_console(rng: random.Random) -> Iterator[bytes]:
 # ---------------------------------------------------------------------------------------------
 
 _PROMPT = "\x1b[1;32mdev@host\x1b[0m:\x1b[1;34m~/src/项目\x1b[0m$ "
+#: Bash 5.1 and later and zsh 5.1 and later turn bracketed paste on before each prompt and off when a line is
+#: accepted (bash 5.2 on a pty, captured: ``CSI ? 2004 h``, the prompt, the line, CR LF, ``CSI ? 2004 l`` CR).
+_PASTE_ON = f"{CSI}?2004h"
+_ACCEPT = f"{CRLF}{CSI}?2004l\r"
 
 
 def _line_editor(rng: random.Random) -> Iterator[str]:
-    """A shell's line editor as readline and zsh drive xterm (terminfo ``ich``, ``dch1``, ``cub1``): keystrokes
-    echoed, the cursor moved back with BS or CUB, a character typed in the middle as ICH and the character, a
-    backspace there as BS and DCH, a recalled history line drawn over the old one and cleared with EL, then the
-    command's output.  (The insert-mode kind stresses IRM and autowrap-off status lines instead.)"""
+    """A shell's line editor as readline and zsh drive xterm: keystrokes echoed, the cursor moved back, characters
+    typed and deleted in the middle of the line, a recalled history line drawn over the old one and cleared with
+    EL, then the command's output; bracketed paste switched on before each prompt and off after the line.  Half
+    the lines are edited as zsh's ZLE does it (terminfo ``ich``, ``dch1``, ``cub1``: ``CSI @`` and the character,
+    BS and ``CSI P``, BS or CUB back), half as bash 5.2's readline does (captured on a pty: a character typed in the
+    middle is echoed with the rest of the line and BSs back over it, a deleting backspace is BS, ``CSI 1 P`` and
+    the same redraw; ``CSI 1 @`` only at the start of the line).  (The insert-mode kind stresses IRM and
+    autowrap-off status lines instead.)"""
 
+    ascii_words = [w for w in _SHELL_WORDS if w.isascii()]
     while True:
-        words = [rng.choice(_SHELL_WORDS) for _ in range(rng.randint(2, 7))]
+        edit = _bash_edit if rng.random() < 0.5 else _zsh_edit
+        words = [rng.choice(ascii_words if edit is _bash_edit else _SHELL_WORDS) for _ in range(rng.randint(2, 7))]
         line = " ".join(words)
-        parts = [_PROMPT, line]
+        parts = [_PASTE_ON, _PROMPT, line]
         cursor = len(line)
         for _ in range(rng.randint(1, 6)):
-            back = rng.randint(1, max(1, min(cursor, 30)))
-            parts.append("\b" * back if back <= 4 else f"{CSI}{back}D")
-            cursor -= back
-            r = rng.random()
-            if r < 0.5:  # typing in the middle: ICH and the character, one keystroke at a time
-                for ch in rng.choice(_SHELL_WORDS)[: rng.randint(1, 6)]:
-                    parts.append(f"{CSI}@{ch}" if ch.isascii() else f"{CSI}2@{ch}")
-                    cursor += 1
-            elif r < 0.8:  # backspace in the middle: BS then DCH
-                for _ in range(rng.randint(1, 4)):
-                    if cursor == 0:
-                        break
-                    parts.append(f"\b{CSI}P")
-                    cursor -= 1
-            else:  # a history line recalled: back to the start, the new line over the old, the rest erased
-                parts.append("\b" * cursor if cursor <= 8 else f"{CSI}{cursor}D")
-                line = " ".join(rng.choice(_SHELL_WORDS) for _ in range(rng.randint(2, 7)))
-                parts.append(f"{line}{CSI}K")
-                cursor = len(line)
-        parts.append(CRLF)
+            line, cursor = edit(rng, parts, line, cursor)
+        parts.append(_ACCEPT)
         for _ in range(rng.randint(0, 4)):
             parts.append(_go_log(rng, "main", "") + CRLF)
         yield "".join(parts)
+
+
+def _zsh_edit(rng: random.Random, parts: list[str], line: str, cursor: int) -> tuple[str, int]:
+    """One correction as ZLE draws it (see ``_line_editor``); the line and the cursor (in characters) after it."""
+    back = rng.randint(1, min(cursor, 30)) if cursor > 0 else 0  # never back into the prompt
+    parts.append("\b" * back if back <= 4 else f"{CSI}{back}D")
+    cursor -= back
+    r = rng.random()
+    if r < 0.5:  # typing in the middle: ICH and the character, one keystroke at a time
+        for ch in rng.choice(_SHELL_WORDS)[: rng.randint(1, 6)]:
+            parts.append(f"{CSI}@{ch}" if ch.isascii() else f"{CSI}2@{ch}")
+            cursor += 1
+    elif r < 0.8:  # backspace in the middle: BS then DCH
+        for _ in range(rng.randint(1, 4)):
+            if cursor == 0:
+                break
+            parts.append(f"\b{CSI}P")
+            cursor -= 1
+    else:  # a history line recalled: back to the start, the new line over the old, the rest erased
+        parts.append("\b" * cursor if cursor <= 8 else f"{CSI}{cursor}D")
+        line = " ".join(rng.choice(_SHELL_WORDS) for _ in range(rng.randint(2, 7)))
+        parts.append(f"{line}{CSI}K")
+        cursor = len(line)
+    return line, cursor
+
+
+def _bash_edit(rng: random.Random, parts: list[str], line: str, cursor: int) -> tuple[str, int]:
+    """One correction as bash 5.2's readline draws it on xterm (see ``_line_editor``; the line is kept to ASCII
+    here so that a BS is a cell): the line and the cursor after it."""
+    back = rng.randint(1, min(cursor, 30)) if cursor > 0 else 0  # never back into the prompt
+    parts.append("\b" * back)  # readline moves left with BS, whatever the distance
+    cursor -= back
+    r = rng.random()
+    if r < 0.5:  # typing in the middle: the character, the rest of the line again, BS back over the rest
+        for ch in "".join(c for c in rng.choice(_SHELL_WORDS) if c.isascii())[: rng.randint(1, 6)] or "a":
+            tail = line[cursor:]
+            if cursor == 0:
+                parts.append(f"{CSI}1@{ch}")  # at the start of the line: ICH 1 and the character
+            else:
+                parts.append(ch + tail + "\b" * len(tail))
+            line = line[:cursor] + ch + tail
+            cursor += 1
+    elif r < 0.8:  # backspace in the middle: BS, DCH 1, the rest again and BS back over it
+        for _ in range(rng.randint(1, 4)):
+            if cursor == 0:
+                break
+            cursor -= 1
+            line = line[:cursor] + line[cursor + 1 :]
+            tail = line[cursor:]
+            parts.append(f"\b{CSI}1P{tail}" + "\b" * len(tail))
+    else:  # a history line recalled: BS to the start, the new line over the old, the rest erased
+        parts.append("\b" * cursor)
+        line = " ".join(w for w in (rng.choice(_SHELL_WORDS) for _ in range(rng.randint(2, 7))) if w.isascii())
+        parts.append(f"{line}{CSI}K")
+        cursor = len(line)
+    return line, cursor
 
 
 # ---------------------------------------------------------------------------------------------

@@ -176,15 +176,34 @@ def test_windows_console_mixes_conpty_repaints_with_ill_formed_input() -> None:
     assert re.search(rb"\x1b\[\d+;1H", data)  # ConPTY positions each repainted line
 
 
-def test_line_editor_edits_as_readline_does_on_xterm() -> None:
+def test_line_editor_edits_as_zle_and_readline_do_on_xterm() -> None:
     text = _text("line-editor", 100_000)
+    # zsh's ZLE (terminfo ich, dch1, cub1)
     assert re.search(r"\x1b\[@[ -~]", text)  # ICH and the typed character
     assert re.search(r"\x1b\[2@[\u4e00-\u9fff]", text)  # a wide one opens two cells
     assert "\b\x1b[P" in text  # backspace in the middle: BS, DCH
     assert re.search(r"\x1b\[\d+D", text) and "\b\b" in text  # back by CUB and by BS
     assert re.search(r"[ -~]\x1b\[K", text)  # a recalled line drawn over the old one
+    # bash 5.2's readline, as captured on a pty: the rest of the line redrawn and BSs back over it
+    assert re.search(r"\x08[a-z]([ -~]+)\x08+", text)  # a character typed in the middle
+    assert re.search(r"\x08\x1b\[1P[ -~]+\x08+", text)  # a deleting backspace: BS, DCH 1, the redraw
+    assert re.search(r"\$ \x1b\[1@[ -~]", text) or "\x08\x1b[1@" in text  # ICH 1 at the start of the line
+    # bracketed paste on before every prompt, off after every line
+    prompts = text.count("dev@host")
+    assert prompts > 100
+    assert text.count("\x1b[?2004hdev@host") + text.count("\x1b[?2004h\x1b[1;32mdev@host") == prompts
+    assert text.count("\r\n\x1b[?2004l\r") == prompts
     assert "\x1b[4h" not in text and "\x1b[?7l" not in text  # no IRM, no autowrap off: that is insert-mode
-    assert text.count("dev@host") > 100
+
+
+def test_line_editor_never_moves_back_into_its_prompt() -> None:
+    from app.vt import Terminal
+
+    term = Terminal(cols=200, rows=40, scrollback=100_000)
+    term.feed(generate("line-editor", 100_000))
+    rows = [row for row in [*term.history, *term.display] if "dev@host" in row]
+    assert len(rows) > 100
+    assert all(row.startswith("dev@host:~/src/项目$ ") for row in rows), [r for r in rows if "$ " not in r][:3]
 
 
 def test_conpty_frames_bracket_each_paint_and_scroll_with_crlf() -> None:
