@@ -856,7 +856,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         text = row.text
         cache = self._glyph_rows
         if cache is None:
-            cache = self._glyph_rows = RowGlyphCache(self._fonts, cw)
+            cache = self._glyph_rows = RowGlyphCache(self._fonts, cw, cell_height=ch, ascent=self._ascent)
         prepared = cache.row(text, row.styles, row.marks, self._variant_of)
         paint_of = self._paint_of
         paints = [(run, paint_of(run.sid)) for run in prepared.runs]
@@ -877,8 +877,12 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
                     p.setPen(paint.fg)
                     self._pen = paint.fg
                 if run.runs:
-                    p.setClipRect(run.x0 * cw, y, (run.x1 - run.x0) * cw, ch)
-                    clipped = True
+                    if run.clip:
+                        p.setClipRect(run.x0 * cw, y, (run.x1 - run.x0) * cw, ch)
+                        clipped = True
+                    elif clipped:
+                        p.setClipping(False)
+                        clipped = False
                     for glyphs in run.runs:
                         p.drawGlyphRun(origin, glyphs)
                 if run.singles:

@@ -223,3 +223,85 @@ def test_rows_of_one_colour_after_decorations_keep_their_colour(screen: Callable
     assert differing <= image.width() * image.height() // 200
     red = [image.pixelColor(x, y) for y in range(s.ch, 2 * s.ch) for x in range(9 * s.cw)]
     assert sum(1 for c in red if c.red() > 150 and c.green() < 100) > 10  # "red again" is red, not the green pen
+
+
+# ------------------------------------------------------------------------------ runs drawn without a clip
+
+#: Text for rows of adjacent runs: glyphs whose ink crosses their cell's edges (W, w, _, R, bold |, italic
+#: capitals) often sit on a run's first or last cell.
+EDGY = "WwR_|&#@MmAXZ{}()[]gjyQ中文，"
+
+
+@st.composite
+def edgy_screens(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 6))):
+        parts = []
+        for _ in range(draw(st.integers(1, 6))):
+            sgr = draw(st.sampled_from(["0", "1", "3", "1;3", "31", "1;32", "3;34", "7", "4", "9", "2"]))
+            text = "".join(draw(st.lists(st.sampled_from(EDGY + " a"), min_size=1, max_size=8)))
+            parts.append(f"\x1b[{sgr}m{text}")
+        lines.append("".join(parts) + "\x1b[0m")
+    return "\x1b[?25l" + "\r\n".join(lines)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=edgy_screens())
+def test_runs_drawn_without_a_clip_give_the_pixels_of_runs_drawn_clipped(
+    screen: Callable[..., Screen], text: str
+) -> None:
+    """A run whose glyphs cannot reach past its cells is drawn without a clip (``PreparedRun.clip``); the general
+    way clips every run.  The images must be the same to the pixel."""
+    s = screen(cols=30, rows=6)
+    s.feed(text)
+    lean = s.render()
+    assert isinstance(s.view._glyph_rows, RowGlyphCache) and s.view._glyph_rows.prepared > 0
+    general = RowGlyphCache(s.view._fonts, s.cw, cell_height=s.ch, ascent=s.view._ascent)
+    general.lean = False  # every run prepared the general way: clipped
+    s.view._glyph_rows = general
+    clipped = s.render()
+    assert general.prepared > 0  # the rows were prepared again, not taken from the lean cache
+    assert lean == clipped
+
+
+def test_glyphs_not_noted_loose_keep_their_ink_in_their_cell(screen: Callable[..., Screen]) -> None:
+    """What the loose sets rest on: each printable ASCII glyph of each font variant, and a few wide ones, drawn
+    alone and unclipped in the middle of an image, inks only its own cell unless it was noted loose there."""
+    s = screen(cols=10, rows=3)
+    view = s.view
+    cache = RowGlyphCache(view._fonts, s.cw, cell_height=s.ch, ascent=view._ascent)
+    cw, ch, ascent = s.cw, s.ch, view._ascent
+    checked = 0
+    for table in cache.tables:
+        table.learn("中文测试，界")
+        candidates = [(c, False) for c in map(chr, range(0x21, 0x7F))] + [(c, True) for c in "中文测试，界"]
+        for char, wide in candidates:
+            glyph = (table.wide_translation if wide else table.translation)[ord(char)]
+            slot = table.wide_font if wide else 0
+            dx = (2 * cw - table.wide_advance) / 2 if wide else 0.0
+            run = QtGui.QGlyphRun()
+            run.setRawFont(table.raw_fonts[slot])
+            run.setGlyphIndexes([ord(glyph)])
+            run.setPositions([QtCore.QPointF(3 * cw + dx, ascent + ch)])
+            image = QtGui.QImage(10 * cw, 3 * ch, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(QtGui.QColor(0, 0, 0))
+            painter = QtGui.QPainter(image)
+            painter.setPen(QtGui.QColor(255, 255, 255))
+            painter.drawGlyphRun(QtCore.QPointF(0, 0), run)
+            painter.end()
+            cells = 2 if wide else 1
+            inked = [
+                (x, y) for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) != 0xFF000000
+            ]
+            left = any(x < 3 * cw for x, _ in inked)
+            right = any(x >= (3 + cells) * cw for x, _ in inked)
+            rows = any(not ch <= y < 2 * ch for _, y in inked)
+            if wide:
+                assert not (left or right or rows) or glyph in table.loose_wide, char
+            else:
+                assert not left or glyph in table.loose_left, char
+                assert not right or glyph in table.loose_right, char
+                assert not rows or glyph in table.loose_rows, char
+            checked += 1
+    assert checked == 4 * (94 + 6)
+    assert cache.tables[0].loose_right  # this font has some (W, w, _ in DejaVu Sans Mono): the test can fail
