@@ -23,6 +23,7 @@ caller squeezes it), and a cell with combining marks (which need a shaper).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
@@ -51,6 +52,16 @@ def _unknown() -> str:
     return _UNKNOWN
 
 
+def _indexes(glyphs: str) -> list[int]:
+    """A translated run's glyph indexes as the list ``setGlyphIndexes`` takes.
+
+    Why the ASCII case: the primary font's glyphs for ASCII are numbered below 128 in the usual monospace fonts
+    (DejaVu Sans Mono: 3-97), and ``list(bytes)`` makes such a list in one C loop of cached small ints, where
+    ``map(ord, …)`` calls ``ord`` per glyph (``str.isascii`` is a flag of the string, so the test costs nothing).
+    """
+    return list(glyphs.encode("ascii")) if glyphs.isascii() else list(map(ord, glyphs))
+
+
 class _Glyph(NamedTuple):
     font: int  # index into the variant's raw fonts (0: the primary family)
     glyph: int  # glyph index in that font
@@ -66,10 +77,19 @@ class PreparedRun(NamedTuple):
     runs: tuple[QtGui.QGlyphRun, ...]
     #: ``(col, cells, text)`` drawn one by one by the caller (no family has it, too wide, combining marks).
     singles: tuple[tuple[int, int, str], ...]
+    #: Whether the runs must be drawn clipped to the cells ``[x0, x1)`` of the row: a glyph's ink could reach past
+    #: them (above or below the row, or past the run's first or last cell; ink crossing into a neighbour cell of
+    #: the same run stays inside the clip anyway).  Not clipping spares Qt a clip region per run, ~8 % of a frame.
+    clip: bool = True
 
 
 class PreparedRow(NamedTuple):
     runs: tuple[PreparedRun, ...]
+
+
+#: Makes a :class:`PreparedRun` or :class:`PreparedRow` from a tuple of its fields in C: calling the class goes
+#: through the ``__new__`` a NamedTuple defines in Python, a frame per run of every new row of a flood.
+_make = tuple.__new__
 
 
 class GlyphTable:
@@ -88,9 +108,18 @@ class GlyphTable:
     are one translate too, placed centred in their two cells.
     """
 
-    def __init__(self, font: QtGui.QFont, cell_width: int) -> None:
+    def __init__(self, font: QtGui.QFont, cell_width: int, cell_height: int = 0, ascent: int = 0) -> None:
         self._font = QtGui.QFont(font)
         self._cw = cell_width
+        #: The cell's height and the baseline's distance from its top; 0: not known, every glyph counts as loose.
+        self._ch, self._ascent = cell_height, ascent
+        #: Loose glyphs (translated characters), whose ink may leave their cell: the primary font's beyond the
+        #: left edge, beyond the right edge, or above or below the row; the wide font's anywhere.  A run is drawn
+        #: clipped to its cells only when such a glyph could reach past them (see :attr:`PreparedRun.clip`).
+        self.loose_left: set[str] = set()
+        self.loose_right: set[str] = set()
+        self.loose_rows: set[str] = set()
+        self.loose_wide: set[str] = set()
         families = font.families() or [font.family()]
         self._families = list(dict.fromkeys(families))
         primary = QtGui.QRawFont.fromFont(font)
@@ -147,6 +176,7 @@ class GlyphTable:
             table.clear()
             table.update(keep)
             self.wide_translation.clear()
+            self.loose_wide.clear()
         cw = self._cw
         new = [char for char in set(text) if table.get(ord(char), _UNKNOWN) == _UNKNOWN]
         self._look_up(new)
@@ -157,11 +187,36 @@ class GlyphTable:
                 table[ord(char)] = _OTHER
             elif width == 1 and glyph.font == 0 and glyph.advance <= cw + 0.5:
                 table[ord(char)] = chr(glyph.glyph)
+                self._note_ink(glyph, 0.0, cw, self.loose_left, self.loose_right, self.loose_rows)
             elif width == 2 and glyph.advance <= 2 * cw + 0.5 and self._is_wide_font(glyph):
                 table[ord(char)] = _WIDE
                 self.wide_translation[ord(char)] = chr(glyph.glyph)
+                wide = self.loose_wide
+                # Centred at a fraction of a pixel, Qt may draw the glyph shifted by that fraction: a pixel's margin.
+                self._note_ink(glyph, (2 * cw - self.wide_advance) / 2, 2 * cw - 1, wide, wide, wide)
             else:
                 table[ord(char)] = _OTHER
+
+    def _note_ink(
+        self, glyph: _Glyph, dx: float, right: float, left_set: set[str], right_set: set[str], rows_set: set[str]
+    ) -> None:
+        """Note ``glyph`` (drawn ``dx`` right of its cell's left edge) in the sets whose edge its ink crosses: the
+        cell's left edge, ``right`` (pixels from it), the row's top or bottom (its bounding box, rounded outwards)."""
+        raw = self.raw_fonts[glyph.font]
+        box = raw.boundingRect(glyph.glyph) if raw is not None else None
+        char = chr(glyph.glyph)
+        if box is None or self._ch <= 0:
+            for loose in (left_set, right_set, rows_set):
+                loose.add(char)
+            return
+        if box.isEmpty():
+            return  # no ink
+        if math.floor(box.left() + dx) < 0:
+            left_set.add(char)
+        if math.ceil(box.right() + dx) > right:
+            right_set.add(char)
+        if math.floor(box.top()) < -self._ascent or math.ceil(box.bottom()) > self._ch - self._ascent:
+            rows_set.add(char)
 
     def _look_up(self, chars: list[str]) -> None:
         """:meth:`glyph` for many characters at once: one cmap and one advances call per family, not per
@@ -204,8 +259,10 @@ class RowGlyphCache:
     Bounded: the oldest rows go first once ``keep`` are held.
     """
 
-    def __init__(self, fonts: Sequence[QtGui.QFont], cell_width: int, keep: int = 512) -> None:
-        self.tables = [GlyphTable(font, cell_width) for font in fonts]
+    def __init__(
+        self, fonts: Sequence[QtGui.QFont], cell_width: int, keep: int = 512, cell_height: int = 0, ascent: int = 0
+    ) -> None:
+        self.tables = [GlyphTable(font, cell_width, cell_height, ascent) for font in fonts]
         self._cw = cell_width
         self._keep = keep
         self._rows: dict[tuple[str, tuple[int, ...] | None, tuple[tuple[int, str], ...] | None], PreparedRow] = {}
@@ -218,6 +275,10 @@ class RowGlyphCache:
         self._spans: dict[tuple[int, ...], tuple[tuple[int, int, int], ...]] = {}
         #: Rows prepared (cache misses), for tests and the bench.
         self.prepared = 0
+        #: Runs of the primary and the wide font's glyphs (no marks, no cell placed one by one) take the lean way
+        #: of :meth:`_prepare_run`; off, every run takes :meth:`_prepare_general`, the reference the lean way is held
+        #: to by ``tests/widgets/test_lean_rows.py``.
+        self.lean = True
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -248,11 +309,14 @@ class RowGlyphCache:
         variant_of: Callable[[int], int],
     ) -> PreparedRow:
         if styles is None:
-            return PreparedRow((self._prepare_run(text, 0, len(text), 0, variant_of(0), marks),))
+            return _make(PreparedRow, (((self._prepare_run(text, 0, len(text), 0, variant_of(0), marks),),)))
         spans = self._spans.get(styles)
         if spans is None:
             spans = self._spans_of(styles)
-        return PreparedRow(tuple(self._prepare_run(text, x0, x1, sid, variant_of(sid), marks) for x0, x1, sid in spans))
+        return _make(
+            PreparedRow,
+            ((tuple([self._prepare_run(text, x0, x1, sid, variant_of(sid), marks) for x0, x1, sid in spans]),)),
+        )
 
     def _spans_of(self, styles: tuple[int, ...]) -> tuple[tuple[int, int, int], ...]:
         """Cut a row's style ids into runs of one id (kept: rows of a log repeat a few colourings)."""
@@ -293,18 +357,97 @@ class RowGlyphCache:
             self._templates[key] = template
         return template
 
+    def _run(self, raw: QtGui.QRawFont, glyphs: str, blank: str, x0: int, dx: float = 0.0) -> QtGui.QGlyphRun | None:
+        """The glyph run of a translated run (``glyphs``, its first cell ``x0``) without its leading and trailing
+        ``blank`` glyphs, which draw nothing; ``None`` when nothing is left."""
+        core = glyphs.strip(blank)
+        if not core:
+            return None
+        start = x0 + glyphs.find(core[0]) if glyphs[0] == blank else x0
+        key = (start, len(core), dx)
+        template = self._templates.get(key)
+        run = QtGui.QGlyphRun(template if template is not None else self._positions(start, len(core), dx))
+        run.setRawFont(raw)
+        run.setGlyphIndexes(_indexes(core))
+        return run
+
     def _prepare_run(
         self, text: str, x0: int, x1: int, sid: int, variant: int, marks: Mapping[int, str] | None
     ) -> PreparedRun:
         table = self.tables[variant]
+        part = text[x0:x1]
+        if not self.lean:
+            return self._prepare_reference(table, text, x0, x1, sid, marks)
+        # Only the cells between the first and the last non-blank one are translated: ``str.translate`` costs
+        # ~300 instructions a character once a row holds anything but ASCII (it looks each one up in the table),
+        # and a log line leaves half its row blank.
+        body = part.strip(" ")
+        if not body:
+            return _make(PreparedRun, (x0, x1, sid, (), (), False))
+        lead = part.find(body[0])
+        glyphs = body.translate(table.translation)
+        if _UNKNOWN in glyphs:
+            table.learn(body)
+            glyphs = body.translate(table.translation)
+        marked = [k - x0 for k in marks if x0 <= k < x1] if marks else None
+        if marked or _OTHER in glyphs:
+            return self._prepare_general(table, text, part.translate(table.translation), x0, x1, sid, marks, marked)
+        # The common case (the primary font's glyphs and the wide font's, no marks): no per-cell work at all.
         space = table.space
+        # Clipped only if a glyph's ink could leave the run's cells: out of the row, or past its first or last cell
+        # (a glyph on it; a wide one is looked at below).
+        clip = (
+            (lead == 0 and glyphs[0] in table.loose_left)
+            or (lead + len(body) == len(part) and glyphs[-1] in table.loose_right)
+            or bool(table.loose_rows and not table.loose_rows.isdisjoint(glyphs))
+        )
+        first_wide = glyphs.find(_WIDE)
+        if first_wide < 0:
+            run = self._run(table.raw_fonts[0], glyphs, space, x0 + lead)  # type: ignore[arg-type]  # has the space
+            return _make(PreparedRun, (x0, x1, sid, (run,) if run is not None else (), (), clip))
+        narrow = self._run(table.raw_fonts[0], glyphs.replace(_WIDE, space), space, x0 + lead)  # type: ignore[arg-type]
+        # The wide pass: the wide font's glyphs, centred in their two cells, from the first wide cell to the last.
+        wide_glyphs = body[first_wide : glyphs.rfind(_WIDE) + 1].translate(table.wide_translation)
+        clip = clip or bool(table.loose_wide and not table.loose_wide.isdisjoint(wide_glyphs))
+        wide = self._run(
+            table.raw_fonts[table.wide_font],  # type: ignore[arg-type]  # valid: it has the glyphs
+            wide_glyphs,
+            table.wide_space,
+            x0 + lead + first_wide,
+            (2 * self._cw - table.wide_advance) / 2,
+        )
+        if narrow is None or wide is None:
+            runs = (narrow,) if narrow is not None else (wide,) if wide is not None else ()
+            return _make(PreparedRun, (x0, x1, sid, runs, (), clip))
+        return _make(PreparedRun, (x0, x1, sid, (narrow, wide), (), clip))
+
+    def _prepare_reference(
+        self, table: GlyphTable, text: str, x0: int, x1: int, sid: int, marks: Mapping[int, str] | None
+    ) -> PreparedRun:
+        """:meth:`_prepare_run` without its lean way: the whole run translated and prepared by the general way."""
         glyphs = text[x0:x1].translate(table.translation)
         if _UNKNOWN in glyphs:
             table.learn(text[x0:x1])
             glyphs = text[x0:x1].translate(table.translation)
+        marked = [k - x0 for k in marks if x0 <= k < x1] if marks else None
+        return self._prepare_general(table, text, glyphs, x0, x1, sid, marks, marked)
+
+    def _prepare_general(
+        self,
+        table: GlyphTable,
+        text: str,
+        glyphs: str,
+        x0: int,
+        x1: int,
+        sid: int,
+        marks: Mapping[int, str] | None,
+        marked: list[int] | None,
+    ) -> PreparedRun:
+        """:meth:`_prepare_run` for a run with cells placed one by one: combining marks, characters the primary
+        font does not draw on one cell (fallback families, drawText singles)."""
+        space = table.space
         singles: list[tuple[int, int, str]] = []
         others: dict[int, tuple[list[int], list[QtCore.QPointF]]] = {}
-        marked = [k - x0 for k in marks if x0 <= k < x1] if marks else []
         if marked:  # cells with combining marks are drawn one by one (_place), with their marks
             edited = list(glyphs)
             for k in marked:
@@ -324,7 +467,7 @@ class RowGlyphCache:
             start = x0 + len(narrow) - len(narrow.lstrip(space))
             run = QtGui.QGlyphRun(self._positions(start, len(core)))
             run.setRawFont(table.raw_fonts[0])  # type: ignore[arg-type]  # valid: it has the space glyph
-            run.setGlyphIndexes(list(map(ord, core)))
+            run.setGlyphIndexes(_indexes(core))
             runs.append(run)
         if wide:  # the wide pass: wide glyphs centred in their two cells, blanks elsewhere
             cells = text[x0:x1].translate(table.wide_translation)
@@ -338,7 +481,7 @@ class RowGlyphCache:
             start = x0 + len(cells) - len(cells.lstrip(wide_space))
             run = QtGui.QGlyphRun(self._positions(start, len(core), (2 * self._cw - table.wide_advance) / 2))
             run.setRawFont(table.raw_fonts[table.wide_font])  # type: ignore[arg-type]  # valid: it has the glyphs
-            run.setGlyphIndexes(list(map(ord, core)))
+            run.setGlyphIndexes(_indexes(core))
             runs.append(run)
         for slot, (indexes, positions) in others.items():
             run = QtGui.QGlyphRun()

@@ -240,6 +240,10 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         #: per run, as before (the reference the pixel tests hold the glyph runs to).
         self.glyph_runs = True
         self._glyph_rows: RowGlyphCache | None = None
+        #: Each row's baseline origin for ``drawGlyphRun``, by the row's top ``y`` (made again for a new font).
+        self._origins: dict[int, QtCore.QPointF] = {}
+        #: The colour last given to ``setPen`` in this paint (``None``: unknown, set it again).
+        self._pen: QtGui.QColor | None = None
         #: Paint attributes per style id (ids are packed styles, so an entry never goes stale; bounded).
         self._paints: dict[int, _Paint] = {}
         self._reverse_video = self._term.mode(DECSCNM)
@@ -384,6 +388,7 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self._advances.clear()
         self._wide_fonts.clear()
         self._glyph_rows = None  # made again for these fonts at the next paint
+        self._origins = {}
         self.setFont(base)
         self.verticalScrollBar().setSingleStep(1)
         self._update_grid()
@@ -771,25 +776,37 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
         self.paint_count += 1
         region = event.region()
         painter = QtGui.QPainter(self.viewport())
+        self._pen = None
         try:
             painter.fillRect(event.rect(), _qcolor(self._defaults()[1]))
             top = self._top_abs()
-            width = self.viewport().width()
             sel = self._normalised_selection()
-            for vr in range(self._view_rows()):
-                y = vr * self._ch
-                if not region.intersects(QtCore.QRect(0, y, width, self._ch)):
-                    continue
+            for vr in self._rows_in(region):
                 abs_row = top + vr
                 row = self._row(abs_row)
                 if row is None:
                     continue
-                self._paint_row(painter, y, abs_row, row, sel)
+                self._paint_row(painter, vr * self._ch, abs_row, row, sel)
             self._paint_cursor(painter, top)
         finally:
             painter.end()
         if self._text_blinks and not self._text_blink_timer.isActive():
             self._text_blink_timer.start()
+
+    def _rows_in(self, region: QtGui.QRegion) -> Iterable[int]:
+        """The view rows whose band (the full width, one cell high) meets ``region``.
+
+        Why not ``region.intersects`` per row: a flood repaints the whole view, one rectangle, and a ``QRect`` made
+        and tested per row cost ~3 µs of ~40 rows in each frame.  A region of one rectangle is answered from its
+        bounds; any other asks row by row, as before.
+        """
+        ch, width, view_rows = self._ch, self.viewport().width(), self._view_rows()
+        if region.rectCount() != 1:
+            return [vr for vr in range(view_rows) if region.intersects(QtCore.QRect(0, vr * ch, width, ch))]
+        bounds = region.boundingRect()
+        if bounds.isEmpty() or bounds.right() < 0 or bounds.left() >= width:
+            return ()
+        return range(max(0, bounds.top() // ch), min(view_rows, bounds.bottom() // ch + 1))
 
     def _paint_row(self, p: QtGui.QPainter, y: int, abs_row: int, row: RowData, sel: tuple[Cell, Cell] | None) -> None:
         if self.glyph_runs:
@@ -829,37 +846,59 @@ class TerminalView(QtWidgets.QAbstractScrollArea):
     def _paint_row_glyphs(
         self, p: QtGui.QPainter, y: int, abs_row: int, row: RowData, sel: tuple[Cell, Cell] | None
     ) -> None:
-        """:meth:`_paint_row` with the row's text as prepared glyph runs (see :mod:`app.widgets.glyph_runs`)."""
+        """:meth:`_paint_row` with the row's text as prepared glyph runs (see :mod:`app.widgets.glyph_runs`).
+
+        Lean on purpose: under a flood every row of every frame is new, ~40 rows and ~80 runs a frame, so each
+        Qt call and object per row counts (the pen is set only when it changes, clips are given as integers, the
+        baseline points are kept per row, the under- and over-text passes are skipped when nothing is there).
+        """
         cw, ch = self._cw, self._ch
         text = row.text
         cache = self._glyph_rows
         if cache is None:
-            cache = self._glyph_rows = RowGlyphCache(self._fonts, cw)
+            cache = self._glyph_rows = RowGlyphCache(self._fonts, cw, cell_height=ch, ascent=self._ascent)
         prepared = cache.row(text, row.styles, row.marks, self._variant_of)
-        paints = [(run, self._paint_of(run.sid)) for run in prepared.runs]
+        paint_of = self._paint_of
+        paints = [(run, paint_of(run.sid)) for run in prepared.runs]
         for run, paint in paints:
             if paint.bg is not None:
                 p.fillRect(run.x0 * cw, y, (run.x1 - run.x0) * cw, ch, paint.bg)
-        self._paint_marked(p, y, abs_row, len(text), sel)
-        origin = QtCore.QPointF(0, y + self._ascent)
-        baseline = y + self._ascent
+        if sel is not None or self._find_rows:
+            self._paint_marked(p, y, abs_row, len(text), sel)
+        origin = self._origins.get(y)
+        if origin is None:
+            origin = self._origins[y] = QtCore.QPointF(0, y + self._ascent)
+        clipped = False
         for run, paint in paints:
             if paint.blink:
                 self._text_blinks = True
             if (run.runs or run.singles) and not paint.conceal and not (paint.blink and not self._text_blink_on):
-                p.setPen(paint.fg)
+                if paint.fg is not self._pen:
+                    p.setPen(paint.fg)
+                    self._pen = paint.fg
                 if run.runs:
-                    p.setClipRect(QtCore.QRect(run.x0 * cw, y, (run.x1 - run.x0) * cw, ch))
+                    if run.clip:
+                        p.setClipRect(run.x0 * cw, y, (run.x1 - run.x0) * cw, ch)
+                        clipped = True
+                    elif clipped:
+                        p.setClipping(False)
+                        clipped = False
                     for glyphs in run.runs:
                         p.drawGlyphRun(origin, glyphs)
                 if run.singles:
                     p.setFont(self._fonts[paint.font])
+                    baseline = y + self._ascent
                     for col, cells, glyph in run.singles:
                         self._draw_glyph(p, glyph, col, cells, y, baseline, paint.font)
+                    clipped = True
             if paint.underline != UL_NONE or paint.strike or paint.overline:
-                self._draw_decorations(p, paint, run.x0, run.x1, y, baseline)
-        p.setClipping(False)
-        self._paint_pointed(p, y, abs_row, text)
+                self._draw_decorations(p, paint, run.x0, run.x1, y, y + self._ascent)
+                self._pen = None
+                clipped = True
+        if clipped:
+            p.setClipping(False)
+        if self._hover_target is not None or self._highlight:
+            self._paint_pointed(p, y, abs_row, text)
 
     def _variant_of(self, sid: int) -> int:
         """The font variant (bit 0 bold, bit 1 italic) style ``sid`` is drawn in."""
