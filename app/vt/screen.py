@@ -1584,21 +1584,26 @@ class Screen:
         if self._lr:
             self._scroll_rect(top, bottom, -n)
             return
-        lines = self.lines
         if n > bottom - top + 1:
             n = bottom - top + 1
+        # RI at the top margin, a pager scrolling back, does this per line.
+        self._reuse_blank(bottom, top, n)
+
+    def _reuse_blank(self, take: int, put: int, count: int) -> None:
+        """Move *count* rows from index *take* to index *put*, each made blank in the pen's background (SD, RI at
+        the top margin, IL and DL inside a region): the Line leaving the region is reused, not made anew, as the
+        scroll up does (a program scrolling a pane does this per line)."""
         bsid = self.sid & BG_FIELD
         blank = self._blank_text
         cols = self.cols
-        for _ in range(n):
-            # The row leaving the region comes back blank at its top: the Line is reused, not made anew (RI at the
-            # top margin, a pager scrolling back, does this per line).
-            line = lines.pop(bottom)
+        lines = self.lines
+        for _ in range(count):
+            line = lines.pop(take)
             line.text = blank
             line.styles = [bsid] * cols if bsid else None
             line.marks = None
             line.wrapped = False
-            lines.insert(top, line)
+            lines.insert(put, line)
         self.dirty_all = True
 
     def _scroll_rect(self, top: int, bottom: int, n: int) -> None:
@@ -1982,18 +1987,7 @@ class Screen:
         if self._lr:
             self._scroll_rect(self.y, self.bottom, -count)
             return
-        bsid = self.sid & BG_FIELD
-        blank = self._blank_text
-        cols = self.cols
-        lines = self.lines
-        for _ in range(count):
-            line = lines.pop(bottom)  # reused blank, as ``_scroll_down_region`` does
-            line.text = blank
-            line.styles = [bsid] * cols if bsid else None
-            line.marks = None
-            line.wrapped = False
-            lines.insert(y, line)
-        self.dirty_all = True
+        self._reuse_blank(bottom, y, count)
 
     def delete_lines(self, count: int) -> None:
         """DL: inside the scroll region (and the left/right margins), remove rows at the cursor row; the
@@ -2011,18 +2005,7 @@ class Screen:
         if self._lr:
             self._scroll_rect(self.y, self.bottom, count)
             return
-        bsid = self.sid & BG_FIELD
-        blank = self._blank_text
-        cols = self.cols
-        lines = self.lines
-        for _ in range(count):
-            line = lines.pop(y)  # reused blank, as ``_scroll_up_region`` does
-            line.text = blank
-            line.styles = [bsid] * cols if bsid else None
-            line.marks = None
-            line.wrapped = False
-            lines.insert(bottom, line)
-        self.dirty_all = True
+        self._reuse_blank(y, bottom, count)
 
     def alignment_display(self) -> None:
         """DECALN: fill the screen with E, reset the margins (all four), origin mode and rendition, home the

@@ -372,12 +372,8 @@ class _PipeNeverCloses:
         self.inner.close(force)
 
 
-def test_a_pipe_that_never_reports_eof_ends_after_the_child_and_a_quiet_drain(worlds: list[FakeConPty]) -> None:
-    def program(con: FakeConsole) -> int:
-        con.write(b"last words\r\n")
-        return 5
-
-    world = make(worlds, program)
+def _wrapped(world: FakeConPty, wrapper: Callable[[FakePtyProcess], _PipeNeverCloses]) -> Callable[..., Any]:
+    """pywinpty's spawn of *world*, each process seen through *wrapper* (a pipe that behaves as ConPTY's may)."""
 
     def factory(
         argv: list[str],
@@ -385,10 +381,20 @@ def test_a_pipe_that_never_reports_eof_ends_after_the_child_and_a_quiet_drain(wo
         env: dict[str, str] | None = None,
         dimensions: tuple[int, int] = (24, 80),
     ) -> _PipeNeverCloses:
-        return _PipeNeverCloses(world.spawn(argv, cwd, env, dimensions))
+        return wrapper(world.spawn(argv, cwd, env, dimensions))
+
+    return factory
+
+
+def test_a_pipe_that_never_reports_eof_ends_after_the_child_and_a_quiet_drain(worlds: list[FakeConPty]) -> None:
+    def program(con: FakeConsole) -> int:
+        con.write(b"last words\r\n")
+        return 5
+
+    world = make(worlds, program)
 
     async def main() -> tuple[bytes, int, float]:
-        src = ConPtySource(spec(), pty_factory=factory)
+        src = ConPtySource(spec(), pty_factory=_wrapped(world, _PipeNeverCloses))
         src.drain_idle = 0.2
         await src.start()
         t0 = time.monotonic()
@@ -431,16 +437,8 @@ def test_a_quiet_childs_last_words_rendered_after_its_exit_arrive(worlds: list[F
 
     world = make(worlds, program)
 
-    def factory(
-        argv: list[str],
-        cwd: str | None = None,
-        env: dict[str, str] | None = None,
-        dimensions: tuple[int, int] = (24, 80),
-    ) -> _RendersLate:
-        return _RendersLate(world.spawn(argv, cwd, env, dimensions))
-
     async def main() -> tuple[bytes, int]:
-        src = ConPtySource(spec(), pty_factory=factory)
+        src = ConPtySource(spec(), pty_factory=_wrapped(world, _RendersLate))
         assert src.drain_idle > _RendersLate.lag * 2  # the default: what a user's session waits
         await src.start()
         out = await play(src)

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.vt import Terminal
 from app.widgets.glyph_runs import PreparedRow, RowGlyphCache
 from app.widgets.qt import QtCore, QtGui
 from app.widgets.terminal_view import TerminalView
+from tests.widgets.test_glyph_runs import Screen as GlyphScreen
 
 #: Cells a row is made of: blanks, ASCII, narrow characters outside ASCII (glyph indexes past 127, one with no
 #: glyph in any listed family), wide ones (the CJK fallback; U+3000 is a wide blank), an emoji (Qt's own fallback).
@@ -111,21 +111,11 @@ def test_the_lean_way_is_taken_for_log_lines(fonts: tuple[list[QtGui.QFont], int
 # ------------------------------------------------------------------------------ the view: regions and pens
 
 
-class Screen:
-    def __init__(self, qtbot: Any, cols: int = 40, rows: int = 12) -> None:
-        self.term = Terminal(cols, rows, scrollback=100)
-        self.view = TerminalView(self.term)
-        qtbot.addWidget(self.view)
-        self.view.set_cursor_blink(False)
-        self.cw, self.ch = self.view.cell_size().width(), self.view.cell_size().height()
-        self.view.resize(cols * self.cw + self.view.verticalScrollBar().sizeHint().width(), rows * self.ch)
-        self.view.show()
-        qtbot.waitExposed(self.view)
+class Screen(GlyphScreen):
+    """test_glyph_runs' screen (a Terminal and its view of exactly cols×rows cells), 40x12 unless told."""
 
-    def feed(self, text: str) -> None:
-        self.term.feed(text.encode())
-        self.view.refresh()
-        self.view.flush_now()
+    def __init__(self, qtbot: Any, cols: int = 40, rows: int = 12) -> None:
+        super().__init__(qtbot, cols, rows)
 
     def render(self, region: QtGui.QRegion | None = None) -> QtGui.QImage:
         """The viewport painted into a fresh image: all of it, or only ``region`` (the rest stays magenta)."""
