@@ -138,6 +138,15 @@ _EDITS: dict[str, int | str] = {
     **{f"{text}K": -1 for text, value in _NUM.items() if not value},
     "\x7f": 0,
 }
+#: Two or more BSs in a row (``csi_runs`` makes them one CUB when that is the same).
+_BS_RUN = re.compile("\x08{2,}")
+
+
+def _cub_of_bs_run(bs_run: re.Match[str]) -> str:
+    """CUB of as many columns as *bs_run* has BSs."""
+    return f"\x1b[{len(bs_run.group())}D"
+
+
 #: How ``Dispatcher._action_of`` binds a CSI's parameters to its screen method: a count (0 or absent means 1), a
 #: selector (EL, ED), two numbers (CUP, DECSTBM), one mode set or reset.
 _COUNT, _SELECTOR, _PAIR, _SET, _RESET = range(5)
@@ -297,7 +306,15 @@ class Dispatcher:
             # A backspace in the middle of a line (BS then DCH) is kept as a DEL "typed" (``_BACK_DELETE``); BS is
             # CUB 1 (``cursor_back(1)`` either way, reverse wraparound included), found in ``_actions`` like any
             # kept CSI.
-            block = block.replace("\x08\x1b[P", _BACK_DELETE).replace("\x08", "\x1b[D")
+            block = block.replace("\x08\x1b[P", _BACK_DELETE)
+            if "\x08\x08" in block and not screen._reverse_wrap and "45" not in block:
+                # bash's readline backs over the rest of a line it redrew with a BS per cell (a character typed or
+                # deleted in the middle of the line): a piece and a call each (line-editor 1,280 instructions/byte).
+                # Without reverse wraparound (modes 45 and 1045, off and not turned on in this block: no "45" in it)
+                # n BSs are CUB n: each steps left and stops at the left margin (at the first column from left of
+                # it), and so does CUB n at once.
+                block = _BS_RUN.sub(_cub_of_bs_run, block)
+            block = block.replace("\x08", "\x1b[D")
         pieces = block.split("\x1b[")
         del pieces[0]  # the empty text before the first CSI
         if pieces[0] in self._edits and (len(pieces) == 1 or pieces[1] in self._edits):

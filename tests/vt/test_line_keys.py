@@ -105,6 +105,19 @@ _KEY = st.sampled_from(
         "\r",
         "\r\n",
         "\x1b[2b",
+        # bash 5's readline: the rest of the line redrawn and a BS per cell back over it (one CUB when that is the
+        # same), a deleting backspace as BS and DCH 1 and the redraw, bracketed paste around the line, and reverse
+        # wraparound turned on or off between the BSs.
+        "x" + "yz" + "\x08" * 2,
+        "\x08" * 7,
+        "\x08" * 15,
+        "\x08\x1b[1Pcd\x08\x08",
+        "\x08\x08\x08\x1b[P",
+        "\x1b[?2004h",
+        "\x1b[?45h",
+        "\x1b[?45l",
+        "\x1b[?1045h\x08\x08\x08",
+        "\x1b[?7;45h\x08\x08",
     ]
 )
 
@@ -355,7 +368,7 @@ def test_a_line_editors_corrections_are_done_on_the_row_at_once() -> None:
     t.screen.edit_row = spy  # type: ignore[method-assign]
     keys = "$ ab中cd\x08\x08\x08\x1b[@k\x1b[@u\x1b[2@中\x08\x08\x1b[P\x08\x1b[P\x1b[2Dxy\x1b[K".encode()
     t.feed(keys)
-    assert done == [(11, 11)]  # three BS, three typed, a BS, two deleting, CUB 2 and "xy", EL
+    assert done == [(9, 9)]  # three BS (one CUB 3), three typed, a BS, two deleting, CUB 2 and "xy", EL
     general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
     general.feed(keys)
     assert full_state(t) == full_state(general)
