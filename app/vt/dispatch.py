@@ -857,9 +857,7 @@ class Dispatcher:
         pairs = [(params, run), *_SGR_PAIR.findall(rest)]
         sids: list[int] = []
         screen.sid = self._pens_after([pstr for pstr, _run in pairs], screen.sid, sids)
-        runs = [run for _pstr, run in pairs]
-        if not screen.write_runs(runs, sids):
-            screen.draw_each(runs, sids)
+        self._flush_runs([run for _pstr, run in pairs], sids)
 
     def _laid_head(self, key: tuple[object, ...], pairs: list[tuple[str, str]]) -> tuple[str, list[int], int]:
         """What ``sgr_runs`` keeps for *key* (replacing ``_ONCE``): the cells of every run of *pairs* but the last,

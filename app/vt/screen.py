@@ -1151,16 +1151,10 @@ class Screen:
         when they all fit on the cursor's row, *last* being the last run's cells (REP); False, having done nothing,
         when they do not or a setting makes ``draw`` take its long way (``Dispatcher.sgr_runs``' kept blocks)."""
         x = self.x
-        if self._charsets_active or self.pending_wrap or not self._simple or x + len(text) > self.cols:
-            return False
-        self._lay(x, text, seg, last)
-        return True
-
-    def _lay(self, x: int, text: str, seg: list[int], last: str) -> None:
-        """``write_laid``'s write, the checks done: *text* at column *x* of the cursor's row,
-        which it fits, styled by *seg*."""
         cols = self.cols
         end = x + len(text)
+        if self._charsets_active or self.pending_wrap or not self._simple or end > cols:
+            return False
         line = self.lines[self.y]
         # ``Line.write``'s string operation, written out (as in ``draw``): the call and its style pass, which the
         # styles of *seg* then overwrote, cost a coloured prompt ~3,000 instructions.
@@ -1187,6 +1181,7 @@ class Screen:
             styles[x:end] = seg
         self.dirty.add(self.y)
         self.last_run = last
+        return True
 
     def _put_cells(self, cells: str) -> None:
         """Print laid-out cells with wrapping, insert mode, autowrap off and left/right margins handled (xterm).

@@ -364,9 +364,7 @@ class RowGlyphCache:
         if not core:
             return None
         start = x0 + glyphs.find(core[0]) if glyphs[0] == blank else x0
-        key = (start, len(core), dx)
-        template = self._templates.get(key)
-        run = QtGui.QGlyphRun(template if template is not None else self._positions(start, len(core), dx))
+        run = QtGui.QGlyphRun(self._positions(start, len(core), dx))
         run.setRawFont(raw)
         run.setGlyphIndexes(_indexes(core))
         return run
@@ -462,12 +460,8 @@ class RowGlyphCache:
         runs = []
         wide = _WIDE in glyphs
         narrow = glyphs.replace(_WIDE, space) if wide else glyphs
-        core = narrow.strip(space)
-        if core:
-            start = x0 + len(narrow) - len(narrow.lstrip(space))
-            run = QtGui.QGlyphRun(self._positions(start, len(core)))
-            run.setRawFont(table.raw_fonts[0])  # type: ignore[arg-type]  # valid: it has the space glyph
-            run.setGlyphIndexes(_indexes(core))
+        run = self._run(table.raw_fonts[0], narrow, space, x0)  # type: ignore[arg-type]  # has the space glyph
+        if run is not None:
             runs.append(run)
         if wide:  # the wide pass: wide glyphs centred in their two cells, blanks elsewhere
             cells = text[x0:x1].translate(table.wide_translation)
@@ -477,12 +471,15 @@ class RowGlyphCache:
                 for k in marked:
                     blanked[k] = wide_space
                 cells = "".join(blanked)
-            core = cells.strip(wide_space)
-            start = x0 + len(cells) - len(cells.lstrip(wide_space))
-            run = QtGui.QGlyphRun(self._positions(start, len(core), (2 * self._cw - table.wide_advance) / 2))
-            run.setRawFont(table.raw_fonts[table.wide_font])  # type: ignore[arg-type]  # valid: it has the glyphs
-            run.setGlyphIndexes(_indexes(core))
-            runs.append(run)
+            run = self._run(
+                table.raw_fonts[table.wide_font],  # type: ignore[arg-type]  # valid: it has the glyphs
+                cells,
+                wide_space,
+                x0,
+                (2 * self._cw - table.wide_advance) / 2,
+            )
+            if run is not None:
+                runs.append(run)
         for slot, (indexes, positions) in others.items():
             run = QtGui.QGlyphRun()
             run.setRawFont(table.raw_fonts[slot])  # type: ignore[arg-type]  # valid: glyph() found the glyph there

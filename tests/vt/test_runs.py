@@ -158,9 +158,9 @@ def test_every_start_column_near_every_edge(modes: str, margins: str) -> None:
                 assert full_state(whole) == full_state(each), (modes, margins, col, run, shift)
 
 
-@pytest.mark.parametrize("times", [1, 3])  # once: ``draw_runs``; again from the same pen: the kept block
+@pytest.mark.parametrize("times", [1, 3])  # once: ``write_runs``; again from the same pen: the kept block
 def test_coloured_runs_from_a_wide_characters_right_half_blank_it_and_drop_its_marks(times: int) -> None:
-    """Runs with their colours written at once (``Screen._lay``: ``draw_runs``, then ``write_laid``) from the right
+    """Runs with their colours written at once (``Screen.write_runs``, then ``write_laid``) from the right
     half of a wide character that holds a combining mark to the left half of the next: both characters go, both
     halves, and the mark with them, as when the characters are printed one at a time (fed a character at a time,
     the parser never hands over a block).  A NUL after the cursor's move, so that the colours are not taken with it
