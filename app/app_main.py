@@ -156,11 +156,11 @@ def run_app(argv: list[str]) -> int:
     if problem is not None:
         print(f"mojiscope: error: {problem}", file=sys.stderr)
         return 2
-    # No cyclic collections until the window is up (see START_GC_MS): importing PySide6 and the app's modules and
-    # building the window make objects that nearly all live on, and CPython walked them again and again to find
-    # next to no garbage (~85 young and ~11 middle collections between here and the first painted prompt; more
-    # once the idle collector's small thresholds are set, below).  From then on CPython's automatic collection stays
-    # off: the idle collector runs the collections on the UI thread (app.widgets.idle_gc says why).
+    # No cyclic collections until the first prompt is painted (see START_GC_LATEST_MS): importing PySide6 and the
+    # app's modules and building the window make objects that nearly all live on, and CPython walked them again and
+    # again to find next to no garbage (~85 young and ~11 middle collections between here and the first painted
+    # prompt; more once the idle collector's small thresholds are set, below).  From then on CPython's automatic
+    # collection stays off: the idle collector runs the collections on the UI thread (app.widgets.idle_gc says why).
     gc.disable()
     from app.widgets.quick_enums import quick_enums
 
@@ -171,10 +171,11 @@ def run_app(argv: list[str]) -> int:
         gc.enable()
 
 
-#: How long after the window opens cyclic garbage collection starts (ms): after the first prompt is painted, the
-#: idle collector's young collections (on the UI thread).  Its first quiet check (a second after start) then
-#: collects once and freezes what is alive.
-START_GC_MS = 300
+#: Cyclic garbage collection starts when the first prompt is painted (the idle collector's young collections, on the
+#: UI thread), or this many ms after the window was made if nothing is painted by then (a shell slow to start).  It
+#: was a fixed 300 ms: on a busy machine the prompt came later, and young collections ran in the middle of the start.
+#: The collector's first quiet check (a second after start) then collects once and freezes what is alive.
+START_GC_LATEST_MS = 3000
 
 
 def _run_app(argv: list[str]) -> int:
@@ -236,7 +237,7 @@ def _run_window(argv: list[str], guess_file: Path) -> int:
     warm_ups: list[threading.Thread] = []
     try:
         window = MainWindow(loop=loop)
-        collector = IdleCollector(lambda: window.last_output, young_after_ms=START_GC_MS)
+        collector = IdleCollector(lambda: window.last_output, young_after_ms=START_GC_LATEST_MS)
         done: asyncio.Future[None] = loop.create_future()
 
         def on_closed() -> None:
@@ -246,6 +247,7 @@ def _run_window(argv: list[str], guess_file: Path) -> int:
         window.closed.connect(on_closed)
         window.show()
         tab = window.new_session()
+        when_first_prompt_painted(tab, collector.start_young)
         plan = tab.session.plan
         if plan is not None and sys.platform != "win32":  # what the next start's early shell will be
             size = tab.session.terminal.cols, tab.session.terminal.rows
@@ -318,18 +320,42 @@ def seconds_since_start(now: float | None = None) -> float:
     return max(0.0, now - started)
 
 
-def _probe_first_prompt(window: object, tab: object) -> None:
-    """:data:`STARTUP_PROBE`: after the first paint of the terminal that shows something, print and close."""
-    from app.widgets.main_window import MainWindow
+def when_first_prompt_painted(tab: object, callback: Callable[[], None]) -> None:
+    """Call *callback* once, right after the first paint of *tab*'s terminal that shows something (the shell's first
+    prompt, or whatever the session's program writes first)."""
     from app.widgets.qt import QtCore
     from app.widgets.session_tab import SessionTab
 
-    assert isinstance(window, MainWindow) and isinstance(tab, SessionTab)
+    assert isinstance(tab, SessionTab)
     term = tab.terminal
+    viewport = tab.view.viewport()
 
     def shows_something() -> bool:
         rows = (term.row(term.history_size + y) for y in range(term.rows))
         return any(row is not None and row.text.strip(" \x00") for row in rows)
+
+    class FirstPaint(QtCore.QObject):
+        fired = False
+
+        def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+            if not self.fired and event.type() == QtCore.QEvent.Type.Paint and shows_something():
+                self.fired = True
+                QtCore.QTimer.singleShot(0, done)  # right after this paint is done
+            return False
+
+    def done() -> None:
+        viewport.removeEventFilter(watcher)  # no look at every later paint
+        callback()
+
+    watcher = FirstPaint(tab.view)
+    viewport.installEventFilter(watcher)
+
+
+def _probe_first_prompt(window: object, tab: object) -> None:
+    """:data:`STARTUP_PROBE`: after the first paint of the terminal that shows something, print and close."""
+    from app.widgets.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
 
     def finish() -> None:
         epoch = time.time()
@@ -341,17 +367,7 @@ def _probe_first_prompt(window: object, tab: object) -> None:
         )
         window.close()
 
-    class FirstPaint(QtCore.QObject):
-        fired = False
-
-        def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
-            if not self.fired and event.type() == QtCore.QEvent.Type.Paint and shows_something():
-                self.fired = True
-                QtCore.QTimer.singleShot(0, finish)  # right after this paint is done
-            return False
-
-    watcher = FirstPaint(tab.view)
-    tab.view.viewport().installEventFilter(watcher)
+    when_first_prompt_painted(tab, finish)
 
 
 def take_screenshot(

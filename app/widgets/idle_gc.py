@@ -89,8 +89,9 @@ def due_generation(counts: tuple[int, int, int], thresholds: tuple[int, int, int
 
 class IdleCollector(QtCore.QObject):
     """Takes over all collections (see the module docstring); ``last_activity`` returns a ``time.monotonic()``
-    of the last output the window received.  Young collections start ``young_after_ms`` from now (the app waits
-    until its first prompt is painted: everything made before it lives on)."""
+    of the last output the window received.  Young collections start at :meth:`start_young` or ``young_after_ms``
+    from now, whichever comes first (the app calls it once its first prompt is painted: everything made before it
+    lives on; the time is the latest they start if no prompt ever comes)."""
 
     def __init__(
         self, last_activity: Callable[[], float], parent: QtCore.QObject | None = None, *, young_after_ms: int = 0
@@ -110,7 +111,7 @@ class IdleCollector(QtCore.QObject):
         gc.callbacks.append(self._on_gc)
         self._young_on = young_after_ms <= 0
         if not self._young_on:
-            QtCore.QTimer.singleShot(young_after_ms, self, self._start_young)
+            QtCore.QTimer.singleShot(young_after_ms, self, self.start_young)
         self._dispatcher = QtCore.QAbstractEventDispatcher.instance()
         if self._dispatcher is not None:
             self._dispatcher.awake.connect(self.young_step)
@@ -124,7 +125,8 @@ class IdleCollector(QtCore.QObject):
         # nor at the loop's first turn: the full collection first (~20 ms) would delay the first prompt's paint
         # (the shell's prompt comes a few ms after it is started).
 
-    def _start_young(self) -> None:
+    def start_young(self) -> None:
+        """From now on, run the young collections (see ``young_after_ms``)."""
         self._young_on = True
 
     def young_step(self) -> int | None:

@@ -132,6 +132,21 @@ def test_young_collections_wait_for_young_after_ms(qtbot: QtBot) -> None:
         collector.close()
 
 
+def test_start_young_starts_young_collections_before_young_after_ms(qtbot: QtBot) -> None:
+    """The app calls start_young at its first painted prompt: from then on, not at young_after_ms, they run."""
+    collector = IdleCollector(lambda: 0.0, young_after_ms=60_000)
+    try:
+        made: list[list[int]] = []
+        make_objects_on_a_thread(made)
+        assert collector.young_step() is None  # due, but not started
+        assert collector.young_collections == 0
+        collector.start_young()
+        assert collector.young_step() is not None
+        assert collector.young_collections == 1
+    finally:
+        collector.close()
+
+
 def test_while_output_flows_young_collections_freeze_and_the_quiet_check_collects_what_waited(
     qtbot: QtBot, collections_by_thread: list[tuple[int, int]]
 ) -> None:
