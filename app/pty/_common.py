@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ __all__ = [
     "Family",
     "FamilyEnding",
     "closed_error",
+    "default_signals_for_children",
     "reap",
 ]
 
@@ -46,6 +48,37 @@ HIGH_WATER = 4 * 1024 * 1024
 LOW_WATER = 1024 * 1024
 #: Seconds a hung-up child gets to end on its own before SIGKILL.
 GRACE = 0.5
+
+
+#: Signals a child must get in their default state, as on any terminal: a program started in the background by a
+#: script (``mojiscope &``) has SIGINT and SIGQUIT ignored, one started with ``nohup`` SIGHUP, and an ignored signal
+#: stays ignored across fork and exec.  Its sessions' programs would inherit that: Ctrl-C (the pty sends SIGINT) would
+#: not stop a ``go test``, and closing a tab would not hang its shell up (it would be killed after :data:`GRACE`).
+CHILD_DEFAULT_SIGNALS = ("SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGTSTP", "SIGTTIN", "SIGTTOU")
+
+
+def _ignore(_signum: int, _frame: object) -> None:
+    """What an ignored signal does to this process after :func:`default_signals_for_children`: still nothing."""
+
+
+def default_signals_for_children() -> list[str]:
+    """Make every signal of :data:`CHILD_DEFAULT_SIGNALS` that this process ignores reach children in its default
+    state; returns their names.
+
+    ``subprocess`` has no option for it without a ``preexec_fn`` (which turns the pty's ``vfork`` into a full fork,
+    see ``posix_pty``), so this process takes a handler that does nothing instead of ignoring: for this process
+    the same, but a handler, unlike an ignored disposition, is reset to the default by ``exec``.  Only the main
+    thread may set handlers; from another thread (or on Windows) nothing changes.
+    """
+    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
+        return []
+    changed: list[str] = []
+    for name in CHILD_DEFAULT_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_IGN:
+            signal.signal(number, _ignore)
+            changed.append(name)
+    return changed
 
 
 def closed_error(returncode: int | None) -> SourceClosedError:

@@ -22,7 +22,15 @@ import threading
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
-from app.pty._common import READ_SIZE, ChunkQueue, Family, FamilyEnding, closed_error, reap
+from app.pty._common import (
+    READ_SIZE,
+    ChunkQueue,
+    Family,
+    FamilyEnding,
+    closed_error,
+    default_signals_for_children,
+    reap,
+)
 from app.pty.base import Chunk, SourceClosedError, SourceError, SpawnSpec
 
 if TYPE_CHECKING:  # Windows only: ctypes is not loaded elsewhere (start-up time)
@@ -114,6 +122,7 @@ class PipeSource(FamilyEnding):
             # Its own group, and no console window popping up when the app itself has no console; suspended
             # until it is in its job (see _join_job).
             flags = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW | _CREATE_SUSPENDED
+        default_signals_for_children()  # the child's signals in their default state, as on a terminal
         try:
             self._proc = subprocess.Popen(
                 list(spec.argv),

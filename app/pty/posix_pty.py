@@ -24,7 +24,15 @@ import struct
 import subprocess
 import sys
 
-from app.pty._common import READ_SIZE, ChunkQueue, Family, FamilyEnding, closed_error, reap
+from app.pty._common import (
+    READ_SIZE,
+    ChunkQueue,
+    Family,
+    FamilyEnding,
+    closed_error,
+    default_signals_for_children,
+    reap,
+)
 from app.pty.base import Chunk, SourceError, SourceUnavailableError, SpawnSpec
 
 if sys.platform != "win32":
@@ -120,6 +128,7 @@ def _launch(spec: SpawnSpec, slave: int) -> subprocess.Popen[bytes]:
     launcher = _ctty_launcher()
     if launcher is not None:
         _check_program(spec)
+    default_signals_for_children()  # Ctrl-C and hang-up reach the child even if this process ignores them
     return subprocess.Popen(
         list(spec.argv) if launcher is None else [launcher, "--ctty", "--", *spec.argv],
         stdin=slave,
