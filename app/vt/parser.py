@@ -397,6 +397,8 @@ _LINES = re.compile(
 # and BSs after it: a full-screen program's redraw, a line editor's corrections (``csi_runs``).
 _CSI_BLOCK = re.compile(r"(?:(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[\x20-\x7e\xa0-\U0010ffff\x08]*+)++")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
+# A coloured prompt: two SGRs, each with text after it (what the fast path hands ``sgr_runs`` from an SGR token).
+_SGR_PROMPT = re.compile(rf"\x1b\[[0-9:;]*m{_RUN}+\x1b\[[0-9:;]*m{_RUN}")
 _SGR_BLOCK = re.compile(rf"(?:\x1b\[[0-9:;]*m{_RUN}+)+")
 _PRINT_RUN = re.compile(rf"{_RUN}+")
 _PARAM_RUN = re.compile(r"[0-9:;]+")
@@ -499,6 +501,25 @@ class Parser:
                         # once, as after any CSI's run below (a token less).
                         pos = block.end()
                         printed_at = pos if csi_runs(block.group()) else -1
+                    continue
+                if (
+                    g == 7
+                    and not run
+                    and private == "?"
+                    and not inter
+                    and sgr_runs is not None
+                    and pos < n
+                    and text[pos] == "\x1b"
+                    and _SGR_PROMPT.match(text, pos) is not None
+                    and (h := raw_get("?" + final)) is not None
+                ):
+                    # A coloured prompt after a DEC mode (bash 5.1+ and zsh 5.1+ turn bracketed paste on before each
+                    # prompt, ``CSI ? 2004 h``): the mode alone, then the prompt as after any other CSI, through
+                    # ``sgr_runs``, which finds a prompt seen before by its text (its SGRs resolved and its runs laid
+                    # out once), and the line editor's corrections after it in a block of their own.  In one block
+                    # from the mode on (below), ``csi_runs`` resolved and laid out each of the prompt's pieces each
+                    # time (line-editor ~35,000 instructions a prompt more).
+                    h(params)
                     continue
                 if (
                     g == 7
