@@ -387,10 +387,12 @@ _FAST = re.compile(_FAST_TOKENS % r"\r\n")
 _FAST_CR_CR_LF = re.compile(_FAST_TOKENS % r"\r\r?\n")
 # Whole lines of printables, HTs, NELs and SGRs (the C1 controls are what UTF-8 output of U+0085 and U+009B
 # decodes to), EL just before their CR LF and DECTCEM (``CSI ? 25 l/h``: ConPTY hides the cursor before each repaint
-# and shows it after, and at the bottom of the screen a repaint is only lines); possessive, so a partial line at
-# the end fails without backtracking.
+# and shows it after, and at the bottom of the screen a repaint is only lines), and bracketed paste turned on or off
+# then CR at a line's start (bash 5.1+ ends an accepted line ``CR LF CSI ? 2004 l CR``, then the command's output:
+# after a CR LF that CR moves nothing; never the CR of a CR LF, which the line still needs after it); possessive, so
+# a partial line at the end fails without backtracking.
 _LINES = re.compile(
-    rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n)"
+    rf"(?:(?:\x1b\[\?2004[hl]\r)?{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n)"
     rf"|\x1b\[\?25[hl]{_RUN}*+)*+\r\n)++"
 )
 # CSIs without intermediates (a DEC private marker allowed; not REP) and BSs, each with the printable characters
