@@ -387,14 +387,17 @@ _FAST = re.compile(_FAST_TOKENS % r"\r\n")
 _FAST_CR_CR_LF = re.compile(_FAST_TOKENS % r"\r\r?\n")
 # Whole lines of printables, HTs, NELs and SGRs (the C1 controls are what UTF-8 output of U+0085 and U+009B
 # decodes to), EL just before their CR LF and DECTCEM (``CSI ? 25 l/h``: ConPTY hides the cursor before each repaint
-# and shows it after, and at the bottom of the screen a repaint is only lines), and bracketed paste turned on or off
-# then CR at a line's start (bash 5.1+ ends an accepted line ``CR LF CSI ? 2004 l CR``, then the command's output:
-# after a CR LF that CR moves nothing; never the CR of a CR LF, which the line still needs after it); possessive, so
-# a partial line at the end fails without backtracking.
+# and shows it after, and at the bottom of the screen a repaint is only lines); possessive, so a partial line at
+# the end fails without backtracking.
 _LINES = re.compile(
-    rf"(?:(?:\x1b\[\?2004[hl]\r)?{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n)"
+    rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n)"
     rf"|\x1b\[\?25[hl]{_RUN}*+)*+\r\n)++"
 )
+# Such lines after bracketed paste turned on or off and CR: bash 5.1+ ends an accepted line ``CR LF CSI ? 2004 l CR``,
+# then the command's output, and after a CR LF that CR moves nothing (never the CR of a CR LF: the first line still
+# needs its own).  Tried only where ``_LINES`` fails there: an optional start in ``_LINES`` cost every line of a log
+# block (go-test-v 592 -> 601 instructions/byte).
+_PASTE_LINES = re.compile(r"\x1b\[\?2004[hl]\r" + _LINES.pattern)
 # CSIs without intermediates (a DEC private marker allowed; not REP) and BSs, each with the printable characters
 # and BSs after it: a full-screen program's redraw, a line editor's corrections (``csi_runs``).
 _CSI_BLOCK = re.compile(r"(?:(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[\x20-\x7e\xa0-\U0010ffff\x08]*+)++")
@@ -596,11 +599,15 @@ class Parser:
                 perform.osc_dispatch(m.group(14), m.group(15))
                 if m.group(15) != "\x07":
                     perform.esc_dispatch("", "\\")  # the ST, reported as the state machine does
-            if g <= 9 and print_lines is not None and (block := _LINES.match(text, pos)) is not None:
+            if g <= 9 and print_lines is not None:
                 # A CR LF just ended a line (the groups up to 9 that get here all end in one), and whole
                 # log lines follow: report them in one call.
-                print_lines(block.group())
-                pos = block.end()
+                block = _LINES.match(text, pos)
+                if block is None and text.startswith("\x1b[?2004", pos):
+                    block = _PASTE_LINES.match(text, pos)  # a shell's accepted line, then its command's output
+                if block is not None:
+                    print_lines(block.group())
+                    pos = block.end()
         self.after_print = printed_at == pos
 
     @staticmethod

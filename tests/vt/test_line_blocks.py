@@ -214,7 +214,7 @@ def test_a_shells_accepted_line_and_the_output_after_it_go_in_one_block() -> Non
         "x\x1b[?2004l\rab\r\n",  # in the middle of a line, where the CR moves the cursor
         "\x1b[?2004h\r\r\n\x1b[?2004l\rabc\r\n",
         "\x1b[?25l\x1b[?2004l\rab\x1b[?25h\r\n",
-        # Switched on, off and on again (or off, on, off) in one block: the last counts.
+        # Switched on, off and on again (or off, on, off) between lines: a block each time, the last one counts.
         "\x1b[?2004h\rab\r\n\x1b[?2004l\rcd\r\n\x1b[?2004h\ref\r\n",
         "\x1b[?2004l\rab\r\n\x1b[?2004h\rcd\r\n\x1b[?2004l\ref\r\n",
     ],
