@@ -882,8 +882,8 @@ class Dispatcher:
         SGR table is, so the screen gets each such line as runs with their ids and lays the whole
         block out at once (``Screen.print_lines``).
         """
-        if "\x1b[?25" in block:
-            self._lines_showing_cursor(block)
+        if "\x1b[?" in block:
+            self._lines_with_modes(block)
             return
         if "\x85" in block or "\x9b" in block:
             if not self._c1_in_lines(block):
@@ -931,18 +931,30 @@ class Dispatcher:
                 texts[k] = ""  # not read: the runs say what the line prints
         screen.print_lines(texts, pens or None, erased)
 
-    def _lines_showing_cursor(self, block: str) -> None:
-        """Lines with DECTCEM in them (ConPTY's repaints at the bottom of the screen: ``?25l``, lines, ``?25h``): the
-        lines printed without them, then the last of them done.  Showing or hiding the cursor changes nothing a
-        line prints, and the next changes what the one before did, so only the last counts; the rows it was shown
-        or hidden on are marked changed (the row the block starts on, the row it ends on, and the rows the lines
-        were printed on), as each would have marked the cursor's row."""
+    def _lines_with_modes(self, block: str) -> None:
+        """Lines with DECTCEM (``?25``) or bracketed paste (``?2004``) in them: the lines printed without them, then
+        the last of each done.  ConPTY hides the cursor before each repaint and shows it after (at the bottom of the
+        screen a repaint is only lines); bash 5.1+ turns bracketed paste off after the CR LF that accepts a line,
+        then CR, then the command's output (``CR LF CSI ? 2004 l CR``; the parser's block holds that only at its
+        start, just after a CR LF, where the CR moves nothing, and never before a CR LF).  Neither changes what a
+        line prints, and the next changes what the one before did, so only the last of each counts.  The rows the
+        cursor was shown or hidden on are marked changed (the row the block starts on, the row it ends on, and the
+        rows the lines were printed on), as each would have marked the cursor's row."""
         screen = self.screen
         top = screen.y
-        on = block.rfind("\x1b[?25h") > block.rfind("\x1b[?25l")
-        self.print_lines(block.replace("\x1b[?25l", "").replace("\x1b[?25h", ""))
-        screen.dirty.add(top)
-        screen.dec_mode_action(M.DECTCEM, on)()
+        cursor = paste = None
+        if "\x1b[?25" in block:
+            cursor = block.rfind("\x1b[?25h") > block.rfind("\x1b[?25l")
+            block = block.replace("\x1b[?25l", "").replace("\x1b[?25h", "")
+        if "\x1b[?2004" in block:
+            paste = block.rfind("\x1b[?2004h") > block.rfind("\x1b[?2004l")
+            block = block.replace("\x1b[?2004l\r", "").replace("\x1b[?2004h\r", "")
+        self.print_lines(block)
+        if paste is not None:
+            screen.dec_mode_action(M.BRACKETED_PASTE, paste)()
+        if cursor is not None:
+            screen.dirty.add(top)
+            screen.dec_mode_action(M.DECTCEM, cursor)()
 
     def _c1_in_lines(self, block: str) -> bool:
         """A block of lines with C1 controls (UTF-8 output of U+0085 NEL and U+009B CSI, see ``print_lines``):

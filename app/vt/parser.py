@@ -393,10 +393,17 @@ _LINES = re.compile(
     rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n)"
     rf"|\x1b\[\?25[hl]{_RUN}*+)*+\r\n)++"
 )
+# Such lines after bracketed paste turned on or off and CR: bash 5.1+ ends an accepted line ``CR LF CSI ? 2004 l CR``,
+# then the command's output, and after a CR LF that CR moves nothing (never the CR of a CR LF: the first line still
+# needs its own).  Tried only where ``_LINES`` fails there: an optional start in ``_LINES`` cost every line of a log
+# block (go-test-v 592 -> 601 instructions/byte).
+_PASTE_LINES = re.compile(r"\x1b\[\?2004[hl]\r" + _LINES.pattern)
 # CSIs without intermediates (a DEC private marker allowed; not REP) and BSs, each with the printable characters
 # and BSs after it: a full-screen program's redraw, a line editor's corrections (``csi_runs``).
 _CSI_BLOCK = re.compile(r"(?:(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[\x20-\x7e\xa0-\U0010ffff\x08]*+)++")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
+# A coloured prompt: two SGRs, each with text after it (what the fast path hands ``sgr_runs`` from an SGR token).
+_SGR_PROMPT = re.compile(rf"\x1b\[[0-9:;]*m{_RUN}+\x1b\[[0-9:;]*m{_RUN}")
 _SGR_BLOCK = re.compile(rf"(?:\x1b\[[0-9:;]*m{_RUN}+)+")
 _PRINT_RUN = re.compile(rf"{_RUN}+")
 _PARAM_RUN = re.compile(r"[0-9:;]+")
@@ -502,6 +509,25 @@ class Parser:
                     continue
                 if (
                     g == 7
+                    and not run
+                    and private == "?"
+                    and not inter
+                    and sgr_runs is not None
+                    and pos < n
+                    and text[pos] == "\x1b"
+                    and _SGR_PROMPT.match(text, pos) is not None
+                    and (h := raw_get("?" + final)) is not None
+                ):
+                    # A coloured prompt after a DEC mode (bash 5.1+ and zsh 5.1+ turn bracketed paste on before each
+                    # prompt, ``CSI ? 2004 h``): the mode alone, then the prompt as after any other CSI, through
+                    # ``sgr_runs``, which finds a prompt seen before by its text (its SGRs resolved and its runs laid
+                    # out once), and the line editor's corrections after it in a block of their own.  In one block
+                    # from the mode on (below), ``csi_runs`` resolved and laid out each of the prompt's pieces each
+                    # time (line-editor ~35,000 instructions a prompt more).
+                    h(params)
+                    continue
+                if (
+                    g == 7
                     and private
                     and csi_runs is not None
                     and pos < n
@@ -573,11 +599,15 @@ class Parser:
                 perform.osc_dispatch(m.group(14), m.group(15))
                 if m.group(15) != "\x07":
                     perform.esc_dispatch("", "\\")  # the ST, reported as the state machine does
-            if g <= 9 and print_lines is not None and (block := _LINES.match(text, pos)) is not None:
+            if g <= 9 and print_lines is not None:
                 # A CR LF just ended a line (the groups up to 9 that get here all end in one), and whole
                 # log lines follow: report them in one call.
-                print_lines(block.group())
-                pos = block.end()
+                block = _LINES.match(text, pos)
+                if block is None and text.startswith("\x1b[?2004", pos):
+                    block = _PASTE_LINES.match(text, pos)  # a shell's accepted line, then its command's output
+                if block is not None:
+                    print_lines(block.group())
+                    pos = block.end()
         self.after_print = printed_at == pos
 
     @staticmethod

@@ -121,6 +121,9 @@ def _stream(rng: random.Random, lines: int, erase: float = 0.0) -> str:
             out.append("\x1b[2b")  # REP: the last character the previous lines printed, again
         elif roll < 0.16:
             out.append("\x1b[?25h\x1b[?25l" if rng.random() < 0.5 else "\x1b[?25h")  # a ConPTY repaint's ends
+        elif roll < 0.2:
+            # bash 5.1+ after an accepted line (bracketed paste off, then CR), and forms a block does not take
+            out.append(rng.choice(["\x1b[?2004l\r", "\x1b[?2004h\r", "\x1b[?2004l\r\x1b[?2004h\r", "\x1b[?2004l"]))
         end = "\x1b[K\r\n" if erase and rng.random() < erase else "\r\n"
         out.append(" ".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 5))) + end)
     return "".join(out)
@@ -178,6 +181,49 @@ def test_conpty_repaints_at_the_bottom_go_in_one_block() -> None:
     assert _state(t) == _state(bytewise)
     t.feed(b"\x1b[?25hmore\r\n")
     assert t.screen.cursor_visible
+
+
+def test_a_shells_accepted_line_and_the_output_after_it_go_in_one_block() -> None:
+    """bash 5.1+ ends an accepted line ``CR LF CSI ? 2004 l CR`` (bracketed paste off) and the command's output
+    follows: from that CR LF on, one block, bracketed paste off after it, and the screen what the bytes give fed one
+    at a time; bracketed paste on again before the next prompt, which no block takes."""
+    t, calls = _watched_blocks()
+    output = "main_test.go:12: 你好\r\nok\tdone\r\n"
+    data = f"\x1b[?2004h$ make\r\n\x1b[?2004l\r{output}\x1b[?2004h$ ".encode()
+    t.feed(data)
+    block = f"\x1b[?2004l\r{output}"
+    assert calls == [block, output]  # the block, then (from within) its lines without the mode and the CR
+    assert 2004 in t.screen.dec_modes
+    _whole, bytewise = _fed_whole_and_bytewise(data, cols=20, rows=4, scrollback=100)
+    assert _state(t) == _state(bytewise)
+    more = b"x\r\n\x1b[?2004l\r\x1b[?2004h$ "  # a command without output: no line for a block after the CR
+    t.feed(more)
+    assert calls[2:] == []
+    _whole, bytewise = _fed_whole_and_bytewise(data + more, cols=20, rows=4, scrollback=100)
+    assert _state(t) == _state(bytewise)
+    t.feed(b"\r\n\x1b[?2004l\r\r\n")  # an empty line after the CR: a block
+    assert calls[2:] == ["\x1b[?2004l\r\r\n", "\r\n"]
+    assert 2004 not in t.screen.dec_modes
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "\x1b[?2004l\r\n",  # the CR is the CR LF's: not taken as the one after the mode
+        "\x1b[?2004lx\r\n",  # the mode without the CR
+        "x\x1b[?2004l\rab\r\n",  # in the middle of a line, where the CR moves the cursor
+        "\x1b[?2004h\r\r\n\x1b[?2004l\rabc\r\n",
+        "\x1b[?25l\x1b[?2004l\rab\x1b[?25h\r\n",
+        # Switched on, off and on again (or off, on, off) between lines: a block each time, the last one counts.
+        "\x1b[?2004h\rab\r\n\x1b[?2004l\rcd\r\n\x1b[?2004h\ref\r\n",
+        "\x1b[?2004l\rab\r\n\x1b[?2004h\rcd\r\n\x1b[?2004l\ref\r\n",
+    ],
+)
+def test_bracketed_paste_in_a_block_only_at_a_lines_start_then_cr(tail: str) -> None:
+    data = f"one\r\ntwo\r\n{tail}three\r\n".encode()
+    for cols in (20, 3):
+        whole, bytewise = _fed_whole_and_bytewise(data, cols=cols, rows=4, scrollback=10)
+        assert _state(whole) == _state(bytewise)
 
 
 def test_lines_after_a_cr_cr_lf_line_go_in_a_block_from_the_next_cr_lf_line() -> None:

@@ -373,3 +373,94 @@ def test_a_line_editors_corrections_are_done_on_the_row_at_once() -> None:
     general.feed(keys)
     assert full_state(t) == full_state(general)
     assert t.display[0].rstrip() == "$ abxy"
+
+
+#: DEC modes a coloured prompt may follow: bracketed paste (bash 5.1+ and zsh 5.1+ before every prompt), and modes
+#: that change how the prompt prints (autowrap off, reverse wraparound, origin mode with a region, left/right margins,
+#: the alternate screen, DECTCEM, a mode the screen ignores, several at once, 1048's cursor save).
+_MODE = st.sampled_from(
+    [
+        "\x1b[?2004h",
+        "\x1b[?2004l",
+        "\x1b[?7l",
+        "\x1b[?45h",
+        "\x1b[?1045h",
+        "\x1b[?69h\x1b[3;9s\x1b[?2004h",
+        "\x1b[2;4r\x1b[?6h",
+        "\x1b[?1049h",
+        "\x1b[?25l",
+        "\x1b[?9001h",
+        "\x1b[?1004;2004h",
+        "\x1b[?1048h",
+        "\x1b[?5h",
+    ]
+)
+#: Coloured prompts: plain, wide, combining, longer than the row, ending at its edge.
+_PROMPT = st.sampled_from(
+    [
+        "\x1b[1;32mdev@host\x1b[0m:\x1b[1;34m~/src/项目\x1b[0m$ ",
+        "\x1b[1;32mme\x1b[0m:~$ go 测试",
+        "\x1b[31mx\x1b[me\u0301 ",
+        "\x1b[32mabcdefgh\x1b[0mijklmnop",
+        "\x1b[32mab\x1b[0mcdefghij",
+        "\x1b[44m中\x1b[49m文字",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", "\r\n", "abc", "\x1b[3;5H"]), max_size=2),
+    _MODE,
+    _PROMPT,
+    st.lists(_KEY, max_size=12),
+    st.lists(st.integers(0, 400), max_size=5),
+)
+def test_a_coloured_prompt_after_a_dec_mode_leaves_what_the_general_path_leaves(
+    before: list[str], mode: str, prompt: str, keys: list[str], cuts: list[int]
+) -> None:
+    """A DEC mode then a coloured prompt (bash's ``CSI ? 2004 h`` before each prompt) goes as the mode alone, then the
+    prompt through ``sgr_runs`` and the corrections after it through ``csi_runs``: the general path's screen, whole, a
+    byte at a time and split anywhere, the second time too (a prompt seen before is found by its text)."""
+    data = ("".join(before) + (mode + prompt + "".join(keys) + "\r\n") * 2).encode()
+    general = _general(Terminal(cols=COLS, rows=ROWS, scrollback=10))
+    general.feed(data)
+    expected = full_state(general)
+    assert full_state(_fed(data)) == expected
+    assert full_state(_fed(data, cuts)) == expected
+    assert full_state(_fed(data, list(range(len(data))))) == expected
+
+
+def test_a_coloured_prompt_after_bracketed_paste_goes_through_sgr_runs() -> None:
+    """bash 5.2's prompt (``CSI ? 2004 h``, the coloured prompt, the typed line, readline's corrections): the mode
+    alone, the prompt and the line in one ``sgr_runs`` call (seen again, found by its text), the corrections in one
+    ``csi_runs`` call; a DEC mode before a full-screen program's redraw (CUP first) still starts its block."""
+    t = Terminal(cols=60, rows=4)
+    sgr: list[str] = []
+    csi: list[str] = []
+    inner_sgr, inner_csi = t.dispatcher.sgr_runs, t.dispatcher.csi_runs
+
+    def spy_sgr(params: str, run: str, rest: str) -> None:
+        sgr.append(f"\x1b[{params}m{run}{rest}")
+        inner_sgr(params, run, rest)
+
+    def spy_csi(block: str) -> bool:
+        csi.append(block)
+        return inner_csi(block)
+
+    t.dispatcher.sgr_runs = spy_sgr  # type: ignore[method-assign]
+    t.dispatcher.csi_runs = spy_csi  # type: ignore[method-assign]
+    prompt = "\x1b[1;32mdev@host\x1b[0m:\x1b[1;34m~/src/项目\x1b[0m$ make ps"
+    keys = "\x08\x08xps\x08\x08"  # readline: x typed before "ps", echoed with the rest, BSs back over it
+    line = f"\x1b[?2004h{prompt}{keys}\r\n\x1b[?2004l\r"
+    t.feed(line.encode() * 2)
+    assert sgr == [prompt] * 2
+    assert csi == [keys] * 2
+    assert t.display[1].rstrip() == "dev@host:~/src/项目$ make xps"
+    assert 2004 not in t.screen.dec_modes
+    general = _general(Terminal(cols=60, rows=4))
+    general.feed(line.encode() * 2)
+    assert full_state(t) == full_state(general)
+    redraw = "\x1b[?25l\x1b[1;1H\x1b[32mab\x1b[0mcd\x1b[?25h"
+    t.feed(redraw.encode())
+    assert csi[2:] == [redraw]
