@@ -409,14 +409,28 @@ class Dispatcher:
                 # not a ``partial``'s, which costs a C call into a new interpreter frame).
                 row = action >> 16
                 col = action & 0xFFFF
+                screen.pending_wrap = False
                 if screen.origin:
-                    screen.cursor_position(row, col)
+                    # Relative to the margins and kept inside them (``Screen._cursor_set``), inline too: a program may
+                    # leave DECOM on (windows-console's 34-mode DECSET does), and every CUP was two calls then.
+                    row = screen.top + (row - 1 if row > 1 else 0)
+                    last = screen.bottom
+                    screen.y = row if row < last else last
+                    col = screen.left + (col - 1 if col > 1 else 0)
+                    last = screen.right
+                    screen.x = col if col < last else last
                 else:
-                    screen.pending_wrap = False
                     last = screen.rows
                     screen.y = 0 if row < 1 else row - 1 if row < last else last - 1
                     last = screen.cols
                     screen.x = 0 if col < 1 else col - 1 if col < last else last - 1
+                if run:
+                    # Kept for a batch, not drawn: the run after a CUP is a row's text, followed by EL (ConPTY's
+                    # repaint of a line, ``?25l CUP text EL ?25h``; vim's and htop's short rows) or by colour changes
+                    # and more runs (vim's line number, then its code): written with them in one ``write_runs``.
+                    runs = [run]
+                    pens = [screen.sid]
+                continue
             else:
                 action()  # type: ignore[operator]  # a callable (mypy narrows only the ``is`` branches)
             if run:
