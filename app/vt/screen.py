@@ -566,6 +566,19 @@ class Screen:
             for runs, _sids in pens.values():
                 total += len(runs)
             many = total > _FEW_RUNS
+        if (
+            self.y == self.bottom
+            and (self.top or self.alt_active)
+            and not self.x
+            and not self.pending_wrap
+            and self._simple
+            and not self._charsets_active
+        ):
+            # At the bottom of a region that keeps no history (a pane's tail, a pager, an editor scrolling its text):
+            # the lines that land on fresh rows at once (``_land_lines``).
+            i = self._land_lines(texts, pens, erased)
+            if i == count:
+                return
         while i < count:
             if many and self._at_fresh_bottom() and not self.sid & BG_FIELD:
                 if laid is None:
@@ -650,6 +663,88 @@ class Screen:
                             line.drop_marks(0, n)
                         self.dirty.add(self.y)
             crlf()
+
+    def _land_lines(
+        self, texts: list[str], pens: dict[int, tuple[list[str], list[int]]] | None, erased: set[int] | None
+    ) -> int:
+        """``print_lines``' lines from the first, the cursor at the start of the bottom row of a region that keeps no
+        history (not from the top of the main screen; in the first column, no pending wrap, no insert mode, narrow
+        margins or charsets): as many as simply land, each laid out on a fresh row and the region scrolled once for
+        them all; return how many.
+
+        Each line is written on the bottom row and its CR LF scrolls the region up a row, so when that row is blank
+        and plain the result is known in advance, as in ``_scroll_in``: the region's rows moved up by the number of
+        lines (those leaving it are gone), the lines laid out above its (still blank) bottom row.  That costs a
+        layout a line and one move of the rows instead of a write and a scroll each (``_put_styled_line``,
+        ``crlf``); ``_scroll_in``'s set-up (~40,000 instructions before its first line) would cost a pane's few
+        lines more than it saves.  It stops before a line that does not simply fit the row (wrapping, combining
+        marks, a tab), has EL before its CR LF and reaches the last column (EL erases the cell the cursor waits on),
+        or leaves the pen with a background (the row its CR LF opens takes that colour, xterm's BCE)."""
+        bottom = self.bottom
+        lines = self.lines
+        row = lines[bottom]
+        if row.styles is not None or row.marks or row.wrapped or row.text != self._blank_text:
+            return 0
+        sid = self.sid
+        cols = self.cols
+        blank = self._blank_text
+        laid_rows: list[str] = []
+        laid_styles: list[list[int] | None] = []
+        count = len(texts)
+        i = 0
+        while i < count:
+            # EL before the CR LF (tmux ends the lines of a pane it scrolls so): on a fresh row, after a line shorter
+            # than the width, in a pen without background, it erases cells that are blank and plain already.
+            width = cols - 1 if erased is not None and i in erased else cols
+            runs_sids = pens.get(i) if pens is not None else None
+            if runs_sids is None:
+                text = texts[i]
+                if not text.isascii():
+                    text = cells(text)
+                n = len(text)
+                if n > width or sid & BG_FIELD or "\t" in text or ZERO_MARK in text:
+                    break
+                laid_rows.append(text + blank[n:])
+                laid_styles.append([sid] * n + [0] * (cols - n) if sid and n else None)
+            else:
+                # The layout of ``_lay_out_line`` for a line without tabs, written out: a call and its general cases
+                # (colour on every cell, tabs) cost a line of two colour changes more than writing it on its row.
+                runs, sids = runs_sids
+                text = "".join(runs)
+                if not text.isascii():
+                    runs = cells_each(runs)
+                    text = "".join(runs)
+                n = len(text)
+                if n > width or sids[-1] & BG_FIELD or "\t" in text or ZERO_MARK in text:
+                    break
+                styles = None
+                x = 0
+                for run, run_sid in zip(runs, sids):  # noqa: B905 - as many of each; ``strict`` costs a keyword call
+                    w = len(run)
+                    if run_sid and w:
+                        if styles is None:
+                            styles = [0] * cols
+                        styles[x : x + w] = [run_sid] * w
+                    x += w
+                laid_rows.append(text + blank[n:])
+                laid_styles.append(styles)
+                sid = sids[-1]
+            i += 1
+        if not i:
+            return 0
+        top = self.top
+        above = bottom - top  # the region's rows above its bottom row
+        k = i if i < above else above  # the region's rows that leave it (and the rows of lines that stay)
+        leaving = lines[top : top + k]
+        for line, text, styles in zip(leaving, laid_rows[i - k :], laid_styles[i - k :], strict=True):
+            line.text = text
+            line.styles = styles
+            line.marks = None
+            line.wrapped = False
+        lines[top:bottom] = lines[top + k : bottom] + leaving
+        self.sid = sid
+        self.dirty_all = True
+        return i
 
     def _put_styled_line(self, runs: list[str], sids: list[int]) -> bool:
         """A line with pen changes, from the first column of a row (not at a fresh bottom: a program's region
