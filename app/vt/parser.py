@@ -510,6 +510,7 @@ class Parser:
                 if (
                     g == 7
                     and not run
+                    and params == "2004"  # only bracketed paste: other modes would pay the regex for nothing
                     and private == "?"
                     and not inter
                     and sgr_runs is not None
@@ -518,8 +519,8 @@ class Parser:
                     and _SGR_PROMPT.match(text, pos) is not None
                     and (h := raw_get("?" + final)) is not None
                 ):
-                    # A coloured prompt after a DEC mode (bash 5.1+ and zsh 5.1+ turn bracketed paste on before each
-                    # prompt, ``CSI ? 2004 h``): the mode alone, then the prompt as after any other CSI, through
+                    # A coloured prompt after bracketed paste (bash 5.1+ and zsh 5.1+ turn it on before each prompt,
+                    # ``CSI ? 2004 h``): the mode alone, then the prompt as after any other CSI, through
                     # ``sgr_runs``, which finds a prompt seen before by its text (its SGRs resolved and its runs laid
                     # out once), and the line editor's corrections after it in a block of their own.  In one block
                     # from the mode on (below), ``csi_runs`` resolved and laid out each of the prompt's pieces each
