@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from app.vt import Terminal
 from tests.vt.strict import full_state
+from tests.vt.test_line_blocks import _fed_whole_and_bytewise
 
 _COLS = 24
 _ROWS = 8
@@ -94,12 +95,8 @@ def _stream(rng: random.Random, ops: int) -> str:
 
 
 def _fed(data: bytes, scrollback: int, cols: int = _COLS) -> tuple[Terminal, Terminal]:
-    whole = Terminal(cols=cols, rows=_ROWS, scrollback=scrollback)
-    whole.feed(data)
-    bytewise = Terminal(cols=cols, rows=_ROWS, scrollback=scrollback)
-    for i in range(len(data)):
-        bytewise.feed(data[i : i + 1])
-    return whole, bytewise
+    """*data* fed at once and a byte at a time (which never forms a block), on this file's screen."""
+    return _fed_whole_and_bytewise(data, cols, _ROWS, scrollback)
 
 
 @settings(max_examples=80, deadline=None)
