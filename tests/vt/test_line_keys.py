@@ -453,6 +453,19 @@ def test_an_editors_insertions_and_readlines_redraws_are_done_on_the_row_at_once
         assert not t.screen.insert
 
 
+def test_more_backspaces_in_a_row_than_the_table_holds_are_one_cursor_back() -> None:
+    """BSs in a row beyond ``_CUB_OF_BS`` (a redraw on a screen wider than 512 columns): CUB of as many, as the general
+    path moves."""
+    for back in (511, 512, 513, 600):
+        t = Terminal(cols=700, rows=3)
+        data = ("x" * 650 + "\x08" * back + "Yz" + "\x08\x08" + "\x08" * back).encode()
+        t.feed(data)
+        general = _general(Terminal(cols=700, rows=3))
+        general.feed(data)
+        assert full_state(t) == full_state(general), back
+        assert t.screen.x == max(0, 650 - back + 2 - 2 - back)
+
+
 #: DEC modes a coloured prompt may follow: bracketed paste (bash 5.1+ and zsh 5.1+ before every prompt), and modes
 #: that change how the prompt prints (autowrap off, reverse wraparound, origin mode with a region, left/right margins,
 #: the alternate screen, DECTCEM, a mode the screen ignores, several at once, 1048's cursor save).
