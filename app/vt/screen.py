@@ -465,9 +465,7 @@ class Screen:
                 # and the rest of the line redrawn), outside insert mode and before the edge: the room opened, the run
                 # written from the cursor.  One character the caller keeps as typed (``Dispatcher._typed``: a word of
                 # such pieces is one insertion here from then on), so it goes the general way the first time.
-                n = code - EDIT_ICH  # type: ignore[operator]
-                if n > cols - x:
-                    n = cols - x
+                n = code - EDIT_ICH  # type: ignore[operator]  # (``insert_blanks`` keeps what fits before the edge)
                 if insert or len(run) == 1:
                     done = i
                     break

@@ -378,6 +378,10 @@ def _corrections(draw: st.DrawFn) -> str:
 @example("\x1b[3;1Habcdef\x08" + "\x08\x1b[P" * 13, False)
 @example("\x1b[3;1Habcdef\x08\x08\x1b[@k\x1b[@u\x08abc", True)
 @example("\x1b[3;1Habcdef\x08\x08\x1b[@k\x1b[@u\x1b[@k\x1b[@u\x1b[@k\x1b[@u\x08", True)
+# Insert mode set in the block, then typed characters (ICH and the character: two openings each in insert mode) and a
+# word with the ICH of its width.
+@example("\x1b[3;1Habcdef\x08\x08\x1b[4h\x1b[@k\x1b[@u\x1b[4l", True)
+@example("\x1b[3;1Habcdef\x08\x08\x1b[4h\x1b[3@ab \x1b[4l", False)
 def test_corrections_on_the_row_at_once_leave_what_the_general_path_leaves(text: str, seen: bool) -> None:
     """``Screen.edit_row`` (the cursor in a local, each correction a few steps) against the engine with the CSI
     shortcuts off: every kind of row (wide characters at the edge, colours, a wrapped row), every column, a wrap
