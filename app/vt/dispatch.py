@@ -15,7 +15,7 @@ from . import modes as M
 from . import reports
 from .catalogue import CATALOGUE
 from .parser import _SGR_PAIR, Groups, Params, Parser, _parse, parse_params
-from .screen import Screen
+from .screen import EDIT_CUF, EDIT_DCH, EDIT_ICH, EDIT_IRM_OFF, EDIT_IRM_ON, Screen
 from .style import BG_FIELD, BG_SHIFT, FG_FIELD, FG_SHIFT, RGB_FLAG, TRUE_COLOUR_BITS, SgrOp, compile_sgr
 from .width import ZERO_MARK, cells, cells_each, text_width
 
@@ -119,31 +119,40 @@ _NUM = {f"{v:0{width}d}": v for width in (1, 2, 3) for v in range(10**width)}
 _NUM[""] = 0
 _NUM_OF = _NUM.get
 
-#: The start of a piece of a block the parser hands to ``csi_runs`` (cut at each ``ESC [``): the CSI's text (DEC
-#: private marker, parameters, final), then the printable run after it.  A ``str.split`` and, only for a piece that
-#: is not a kept CSI text, this match cost ~1,000 instructions per CSI less than a regex split or ``findall``
-#: (each step of ``sre`` costs ~1,500 to set up).  A DEL stands for BS then DCH (``_BACK_DELETE``).
-_CSI_HEAD = re.compile(r"(\??[0-9:;]*+[@-ac-~\x7f])(.*)", re.DOTALL)
 #: What a CSI's text in a block of ``csi_runs`` holds before its final byte (a DEC private marker first).
 _PARAMETER_CHARS = "?0123456789:;"
+#: What the CSI texts ``Screen.edit_row`` takes hold before their final byte.
+_DIGITS = "0123456789:;"
 #: What ``csi_runs`` makes of BS then DCH (a line editor's backspace in the middle of a line): a CSI-like piece of a
 #: DEL, which no block holds, kept as the DEL "typed" (``Screen.line_keys``).
 _BACK_DELETE = "\x1b[\x7f"
 #: How many CSI texts ``csi_runs`` keeps the action of (the table starts again when full).
 _ACTIONS_KEPT = 4096
-#: A line editor's corrections as ``Screen.edit_row`` takes them (CSI text → what it does): CUB *n* (BS is CUB 1),
-#: EL 0, BS then DCH 1 (the DEL of ``_BACK_DELETE``); typed characters are added as they are seen (``_typed``).
+#: A line editor's corrections as ``Screen.edit_row`` takes them (CSI text → what it does, ``EDIT_*``): CUB *n* (BS
+#: is CUB 1), EL 0, BS then DCH 1 (the DEL of ``_BACK_DELETE``), CUF *n*, DCH *n*, ICH *n* (with the text for the room
+#: it opens), insert mode set and reset; typed characters are added as they are seen (``_typed``).
 _EDITS: dict[str, int | str] = {
     **{f"{text}D": value or 1 for text, value in _NUM.items()},
     **{f"{text}K": -1 for text, value in _NUM.items() if not value},
     "\x7f": 0,
+    **{f"{text}C": EDIT_CUF + (value or 1) for text, value in _NUM.items()},
+    **{f"{text}P": EDIT_DCH + (value or 1) for text, value in _NUM.items()},
+    **{f"{text}@": EDIT_ICH + (value or 1) for text, value in _NUM.items()},
+    "4h": EDIT_IRM_ON,
+    "4l": EDIT_IRM_OFF,
 }
-#: Two or more BSs in a row (``csi_runs`` makes them one CUB when that is the same).
-_BS_RUN = re.compile("\x08{2,}")
+#: BSs in a row (``csi_runs`` makes them one CUB when that is the same), kept by ``split``.  Written so that it starts
+#: with a literal, which ``sre`` then looks for in a tight loop: ``(\x08+)`` tries a match at every position (2.5x the
+#: time on readline's blocks).
+_BS_RUNS = re.compile("(\x08\x08*)")
+#: BSs in a row → the CUB of as many columns (one BS → ``CSI D``, as ``csi_runs`` writes a BS), for up to a row of
+#: the widest screens people use: ``_BS_RUNS.split`` and a ``map`` through this stay in C, where ``re.sub`` with a
+#: function made a match object and a Python call per run (line-editor 9.6 % of its instructions in ``sub``).
+_CUB_OF_BS = {"\x08" * n: f"\x1b[{n}D" if n > 1 else "\x1b[D" for n in range(1, 513)}
 
 
 def _cub_of_bs_run(bs_run: re.Match[str]) -> str:
-    """CUB of as many columns as *bs_run* has BSs."""
+    """CUB of as many columns as *bs_run* has BSs (a run longer than ``_CUB_OF_BS`` holds)."""
     return f"\x1b[{len(bs_run.group())}D"
 
 
@@ -298,11 +307,12 @@ class Dispatcher:
         arguments (the screen method with its parameters bound), built the first time the text is seen.
         """
         actions_get = self._actions.get
-        head = _CSI_HEAD.match
         screen = self.screen
         draw = self.print
         run = ""
-        if "\x08" in block:
+        edits = self._edits
+        backspaces = "\x08" in block
+        if backspaces:
             # A backspace in the middle of a line (BS then DCH) is kept as a DEL "typed" (``_BACK_DELETE``); BS is
             # CUB 1 (``cursor_back(1)`` either way, reverse wraparound included), found in ``_actions`` like any
             # kept CSI.
@@ -313,19 +323,35 @@ class Dispatcher:
                 # Without reverse wraparound (modes 45 and 1045, off and not turned on in this block: no "45" in it)
                 # n BSs are CUB n: each steps left and stops at the left margin (at the first column from left of
                 # it), and so does CUB n at once.
-                block = _BS_RUN.sub(_cub_of_bs_run, block)
-            block = block.replace("\x08", "\x1b[D")
+                parts = _BS_RUNS.split(block)
+                try:
+                    parts[1::2] = map(_CUB_OF_BS.__getitem__, parts[1::2])
+                except KeyError:  # more BSs in a row than a row of 512 columns has
+                    parts[1::2] = [_cub_of_bs_run(m) for m in _BS_RUNS.finditer(block)]
+                block = "".join(parts)
+            else:
+                block = block.replace("\x08", "\x1b[D")
         pieces = block.split("\x1b[")
         del pieces[0]  # the empty text before the first CSI
-        if pieces[0] in self._edits and (len(pieces) == 1 or pieces[1] in self._edits):
-            # A line editor's corrections (BS, CUB, typed characters, backspaces deleting, EL, text): on the row at
-            # once, as far as they go.  Not for one edit before something else (a CUB before ``CSI 4 h`` and a word,
-            # an EL in a redraw): ``edit_row``'s checks cost more than the one piece the loop below does (insert-mode
-            # 953 -> 928 instructions/byte with the parser's block after a prompt).
-            edits = self._edits.get
-            done = screen.edit_row(pieces, edits, head)
+        first = pieces[0]
+        if (
+            (first in edits or (backspaces and first[: len(first) - len(first.lstrip(_DIGITS)) + 1] in edits))
+            and (
+                len(pieces) == 1
+                or (second := pieces[1]) in edits
+                or second[: len(second) - len(second.lstrip(_DIGITS)) + 1] in edits
+            )
+        ):
+            # A line editor's corrections (BS, CUB, CUF, typed characters, backspaces deleting, DCH, ICH and its text,
+            # insert mode around a word, EL, text after any of them): on the row at once, as far as they go.  Not for
+            # one edit before something else (an EL in a redraw, a CUF before a CUP): ``edit_row``'s checks cost more
+            # than the one piece the loop below does.  A first piece with a run is looked at only in a block with a
+            # BS (readline's: BSs back, then the rest of the line redrawn), so that other programs' blocks (a CUP and
+            # a row) pay nothing for it.
+            edits_get = edits.get
+            done = screen.edit_row(pieces, edits_get)
             if done == len(pieces):
-                last = edits(pieces[-1])
+                last = edits_get(pieces[-1])
                 return last is None or last.__class__ is str  # a run after the last CSI, or a typed character
             del pieces[:done]
         typed = None  # characters each typed as ICH of its width and the character (DEL: a backspace deleting)

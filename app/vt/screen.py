@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import compress, repeat
-from re import Match
 
 from . import modes as M
 from . import rectangles
@@ -42,8 +41,13 @@ from .width import WIDE_PLACEHOLDER, ZERO_MARK, cells, cells_each, cells_of_line
 __all__ = ["HistoryRow", "Line", "SavedCursor", "Screen"]
 
 PH = WIDE_PLACEHOLDER
-#: ``re.Pattern.match`` of a pattern cutting a piece of ``Dispatcher.csi_runs`` into its CSI's text and run.
-_Head = Callable[[str], "Match[str] | None"]
+#: What ``Screen.edit_row`` takes a piece's CSI text for, besides CUB *n* (*n*), BS then DCH 1 (0), EL 0 (-1) and a
+#: typed character (the character): CUF, DCH or ICH *n* as the constant plus *n* (1 to 65535), insert mode set or reset.
+EDIT_CUF = 1 << 16
+EDIT_DCH = 2 << 16
+EDIT_ICH = 3 << 16
+EDIT_IRM_ON = 4 << 16
+EDIT_IRM_OFF = EDIT_IRM_ON + 1
 #: OSC 8 links kept per screen, by count (the style field holds 16 bits) and by the size of their URIs.
 MAX_LINKS = 65536
 MAX_LINK_BYTES = 1 << 20
@@ -362,20 +366,24 @@ class Screen:
             self.cursor_back(1)
             self.delete_chars(1)
 
-    def edit_row(self, pieces: list[str], edits: Callable[[str], int | str | None], head: _Head) -> int:
+    def edit_row(self, pieces: list[str], edits: Callable[[str], int | str | None]) -> int:
         """A line editor's corrections on the cursor's row, the cursor kept in a local: how many of *pieces* (as
         ``Dispatcher.csi_runs`` cuts a block: a CSI's text and the printable run after it, a DEL standing for BS then
         DCH 1) were done, from the first; the caller does the rest the general way.
 
-        ``edits(text)`` says what a piece's CSI text is, if it is one of these: an int *n* > 0 is CUB *n* (BS is CUB
-        1), 0 is BS then DCH 1, -1 is EL 0; a string is that character typed as ICH of its width then the character.
-        ``head`` cuts a piece into the CSI's text and its run.  A piece of anything else ends the work.  Each does
-        here what the screen method does (``cursor_back``, ``backspace_delete``, ``erase_in_line``, ``insert_typed``,
-        ``draw``) when nothing makes those take their long ways: no insert mode or left/right margins, no character
-        set, no wrap pending, no combining marks on the row, no protection, no reverse wraparound; a word typed or a
-        run printed that would reach the edge goes the general way.  A line editor's keystrokes are each a few bytes,
-        and each was several Python calls there; here they are a dict lookup and a few steps on locals, typed words
-        and held backspaces still one row operation each."""
+        ``edits(text)`` says what a piece's CSI text is, if it is one of these (``EDIT_*``): an int *n* below
+        ``EDIT_CUF`` is CUB *n* (BS is CUB 1), 0 BS then DCH 1, -1 EL 0; ``EDIT_CUF``, ``EDIT_DCH`` or ``EDIT_ICH``
+        plus *n* CUF, DCH or ICH *n*; ``EDIT_IRM_ON`` / ``EDIT_IRM_OFF`` insert mode set or reset; a string is that
+        character typed as ICH of its width then the character.  A piece of anything else ends the work.  Each does
+        here what the screen method does (``cursor_back``, ``cursor_forward``, ``backspace_delete``,
+        ``delete_chars``, ``erase_in_line``, ``insert_typed``, ``insert_text``, ``draw``, in insert mode or not) when
+        nothing makes those take their long ways: no left/right margins, no character set, no wrap pending, no
+        combining marks on the row, no protection, no reverse wraparound, insert mode off at the start (set and
+        reset here as the pieces say: readline's and an editor's ``CSI 4 h``, a word, ``CSI 4 l``); a word typed or
+        a run printed that would reach the edge goes the general way, and so does a typed character or an ICH with
+        its text in insert mode, where both open room.  A line editor's keystrokes are each a few bytes, and each
+        was several Python calls there; here they are a dict lookup and a few steps on locals, typed words and held
+        backspaces still one row operation each."""
         y = self.y
         line = self.lines[y]
         if (
@@ -394,7 +402,7 @@ class Screen:
         word = ""  # characters typed, not inserted yet (consecutive ones are one insertion)
         dels = 0  # backspaces deleting, not done yet (consecutive ones are CUB n then DCH n, see backspace_delete)
         last: str | None = None  # the cells printed last (REP)
-        changed = erased = False
+        changed = erased = insert = False  # insert: IRM as the pieces left it (off at the start: ``_simple``)
         done = len(pieces)
         left = ""  # a run the general path prints (it would reach the edge or has combining marks)
         for i, piece in enumerate(pieces):
@@ -402,17 +410,23 @@ class Screen:
             # The pieces in the order of how often they come (a word typed, moves back, backspaces deleting), each
             # tested once: ~1,000 instructions a piece.
             if code.__class__ is str:
+                if insert:  # ICH then the character in insert mode: two openings, the general way
+                    done = i
+                    break
                 if dels:
                     x = line.delete_before(x, dels, bsid, cols)
                     dels = 0
                 word += code  # a typed character
                 continue
             if code is None:
-                seq, run = head(piece).groups()  # type: ignore[union-attr]  # every piece starts with a CSI's text
-                code = edits(seq)
+                # The CSI's text ends at its final byte, the first character that is not a parameter (as in
+                # ``csi_runs``; a DEL has none): ``lstrip`` finds it for less than a regex match and its groups.
+                run = piece.lstrip("0123456789:;")
+                code = edits(piece[: len(piece) - len(run) + 1])
                 if code is None or code.__class__ is str:
                     done = i
                     break
+                run = run[1:]
             else:
                 run = ""
             if word:
@@ -432,18 +446,58 @@ class Screen:
                 x = line.delete_before(x, dels, bsid, cols)
                 dels = 0
                 changed = True
-            if code > 0:  # type: ignore[operator]
-                x = x - code if x > code else 0  # type: ignore[operator]
-            elif code:
-                line.erase(x, cols, bsid, cols)
-                changed = erased = True
+            if code < EDIT_CUF:  # type: ignore[operator]
+                if code > 0:  # type: ignore[operator]
+                    x = x - code if x > code else 0  # type: ignore[operator]
+                elif code:
+                    line.erase(x, cols, bsid, cols)
+                    changed = erased = True
+            elif code < EDIT_DCH:  # type: ignore[operator]
+                x += code - EDIT_CUF  # type: ignore[operator]
+                if x >= cols:
+                    x = cols - 1
+            elif code < EDIT_ICH:  # type: ignore[operator]
+                n = code - EDIT_DCH  # type: ignore[operator]
+                line.delete_cells(x, n if n <= cols - x else cols - x, bsid, cols)
+                changed = True
+            elif code < EDIT_IRM_ON:  # type: ignore[operator]
+                # ICH, then the run after it (``insert_text``: an editor inserting a word, readline's first character
+                # and the rest of the line redrawn), outside insert mode and before the edge: the room opened, the run
+                # written from the cursor.  One character the caller keeps as typed (``Dispatcher._typed``: a word of
+                # such pieces is one insertion here from then on), so it goes the general way the first time.
+                n = code - EDIT_ICH  # type: ignore[operator]  # (``insert_blanks`` keeps what fits before the edge)
+                if insert or len(run) == 1:
+                    done = i
+                    break
+                if not run:
+                    line.insert_blanks(x, n, bsid, cols)
+                    changed = True
+                    continue
+                mapped = run if run.isascii() else cells(run)
+                if x + len(mapped) >= cols or (mapped is not run and ZERO_MARK in mapped):
+                    done = i
+                    break
+                if len(mapped) == n:  # the room opened and written over at once
+                    line.insert_cells(x, mapped, sid, cols)
+                else:
+                    line.insert_blanks(x, n, bsid, cols)
+                    line.write(x, mapped, sid, cols)
+                x += len(mapped)
+                last = mapped
+                changed = True
+                continue
+            else:
+                insert = code == EDIT_IRM_ON
             if run:
                 mapped = run if run.isascii() else cells(run)
                 if x + len(mapped) >= cols or (mapped is not run and ZERO_MARK in mapped):
                     done = i + 1
                     left = run
                     break
-                line.write(x, mapped, sid, cols)
+                if insert:  # ``draw`` in insert mode (``_insert_run``)
+                    line.insert_cells(x, mapped, sid, cols)
+                else:
+                    line.write(x, mapped, sid, cols)
                 x += len(mapped)
                 last = mapped
                 changed = True
@@ -461,6 +515,8 @@ class Screen:
                 word = ""
                 changed = True
         self.x = x
+        if insert:
+            self.insert_mode_on()
         if erased:
             line.wrapped = False
         if last is not None:

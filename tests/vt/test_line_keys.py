@@ -118,6 +118,20 @@ _KEY = st.sampled_from(
         "\x1b[?45l",
         "\x1b[?1045h\x08\x08\x08",
         "\x1b[?7;45h\x08\x08",
+        # An editor inserting a word in insert mode (``CSI 4 h``, the word, ``CSI 4 l``) or with ICH of its width (or of
+        # its characters, fewer cells than a wide word takes), moving back and forth with CUB and CUF, deleting with
+        # DCH; readline's ICH 1 at the line's start with the rest of the line after it.
+        "\x1b[4hgo \x1b[4l",
+        "\x1b[4h修复 \x1b[4l",
+        "\x1b[4h",
+        "\x1b[4l",
+        "\x1b[3@go ",
+        "\x1b[3@修复 ",
+        "\x1b[1@abc",
+        "\x1b[2@",
+        "\x1b[5C",
+        "\x1b[99C",
+        "\x1b[2Pab",
     ]
 )
 
@@ -270,6 +284,28 @@ _EDIT_KEY = st.sampled_from(
         "\x1b[C",
         "\x1b[31m",
         "\x1b[2P",
+        # Insert mode around a word (which may reach the edge, or be wide), ICH with the run after it (as wide as the
+        # room, wider, narrower, none, at the edge), CUF, DCH with a run, insert mode left on.
+        "\x1b[4hab \x1b[4l",
+        "\x1b[4h中x\x1b[4l",
+        "\x1b[4habcdefghijk\x1b[4l",
+        "\x1b[4h",
+        "\x1b[4l",
+        "\x1b[4he\u0301x",
+        "\x1b[3@ab ",
+        "\x1b[1@abc",
+        "\x1b[3@中x",
+        "\x1b[5@ab",
+        "\x1b[2@",
+        "\x1b[99@ab",
+        "\x1b[3@abcdefghij",
+        "\x1b[1@e\u0301x",
+        "\x1b[5C",
+        "\x1b[99C",
+        "\x1b[0C",
+        "\x1b[1Pab",
+        "\x1b[3P中",
+        "\x1b[99P",
     ]
 )
 _ROW = st.sampled_from(
@@ -342,6 +378,10 @@ def _corrections(draw: st.DrawFn) -> str:
 @example("\x1b[3;1Habcdef\x08" + "\x08\x1b[P" * 13, False)
 @example("\x1b[3;1Habcdef\x08\x08\x1b[@k\x1b[@u\x08abc", True)
 @example("\x1b[3;1Habcdef\x08\x08\x1b[@k\x1b[@u\x1b[@k\x1b[@u\x1b[@k\x1b[@u\x08", True)
+# Insert mode set in the block, then typed characters (ICH and the character: two openings each in insert mode) and a
+# word with the ICH of its width.
+@example("\x1b[3;1Habcdef\x08\x08\x1b[4h\x1b[@k\x1b[@u\x1b[4l", True)
+@example("\x1b[3;1Habcdef\x08\x08\x1b[4h\x1b[3@ab \x1b[4l", False)
 def test_corrections_on_the_row_at_once_leave_what_the_general_path_leaves(text: str, seen: bool) -> None:
     """``Screen.edit_row`` (the cursor in a local, each correction a few steps) against the engine with the CSI
     shortcuts off: every kind of row (wide characters at the edge, colours, a wrapped row), every column, a wrap
@@ -373,6 +413,61 @@ def test_a_line_editors_corrections_are_done_on_the_row_at_once() -> None:
     general.feed(keys)
     assert full_state(t) == full_state(general)
     assert t.display[0].rstrip() == "$ abxy"
+
+
+def _edit_row_spy(t: Terminal) -> list[tuple[int, int]]:
+    """Record ``(pieces done, pieces)`` of each ``Screen.edit_row`` call on *t*."""
+    done: list[tuple[int, int]] = []
+    inner = t.screen.edit_row
+
+    def spy(pieces: list[str], *args: object) -> int:
+        n = inner(pieces, *args)  # type: ignore[arg-type]
+        done.append((n, len(pieces)))
+        return n
+
+    t.screen.edit_row = spy  # type: ignore[method-assign]
+    return done
+
+
+def test_an_editors_insertions_and_readlines_redraws_are_done_on_the_row_at_once() -> None:
+    """Words inserted in insert mode (``CSI 4 h``, the word, ``CSI 4 l``) and with ICH and the word, CUB and CUF around
+    them, DCH; readline's redraw of the rest of the line after a character typed (the character, the rest, BSs back),
+    after a deleting backspace (BS, ``CSI 1 P``, the rest, BSs back) and at the line's start (``CSI 1 @``, the
+    character and the rest): each block done whole by ``edit_row``, leaving the general path's screen."""
+    cases = [
+        # (the prompt and line, its corrections, pieces): after a coloured prompt (``sgr_runs``), as the bench's kinds
+        # send them, or a BS (readline's), the block of corrections starts with its first CSI.
+        (
+            "\x1b[32m$\x1b[0m go test 修复 make",
+            "\x1b[9D\x1b[4hkubectl \x1b[4l\x1b[9C\x1b[12D\x1b[3@修复 \x1b[12C\x1b[5D\x1b[2P\x1b[5C",
+            10,
+        ),
+        ("$ git commit", "\x08\x08\x08Xmit\x08\x08\x08\x08\x08\x1b[1Pmit\x08\x08\x08", 4),
+        ("$ make", "\x08\x08\x08\x08\x1b[1@amake\x08\x08\x08\x08", 3),
+    ]
+    for line, keys, pieces in cases:
+        t = Terminal(cols=40, rows=4)
+        done = _edit_row_spy(t)
+        data = f"{line}{keys}".encode()
+        t.feed(data)
+        assert done == [(pieces, pieces)], keys
+        general = _general(Terminal(cols=40, rows=4))
+        general.feed(data)
+        assert full_state(t) == full_state(general)
+        assert not t.screen.insert
+
+
+def test_more_backspaces_in_a_row_than_the_table_holds_are_one_cursor_back() -> None:
+    """BSs in a row beyond ``_CUB_OF_BS`` (a redraw on a screen wider than 512 columns): CUB of as many, as the general
+    path moves."""
+    for back in (511, 512, 513, 600):
+        t = Terminal(cols=700, rows=3)
+        data = ("x" * 650 + "\x08" * back + "Yz" + "\x08\x08" + "\x08" * back).encode()
+        t.feed(data)
+        general = _general(Terminal(cols=700, rows=3))
+        general.feed(data)
+        assert full_state(t) == full_state(general), back
+        assert t.screen.x == max(0, 650 - back + 2 - 2 - back)
 
 
 #: DEC modes a coloured prompt may follow: bracketed paste (bash 5.1+ and zsh 5.1+ before every prompt), and modes
