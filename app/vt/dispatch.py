@@ -225,6 +225,16 @@ class Dispatcher:
         for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]:
             self._c0.setdefault(chr(code), self.ignore)
         self._c0_get = self._c0.__getitem__
+        #: The parser's direct route to the ESC sequences full-screen programs send inside their frames (see
+        #: ``Perform``): DECSC/DECRC around a status line, RI at a region's top (vim and less scrolling back), IND and
+        #: NEL: the screen's method at once, without ``esc_dispatch`` and the handler that calls it.
+        self.esc_routes: dict[str, Simple] = {
+            "7": screen.save_cursor,
+            "8": screen.restore_cursor,
+            "M": screen.reverse_index,
+            "D": screen.index,
+            "E": screen.next_line,
+        }
         # CR LF as one route, valid only while LF means plain index (newline mode adds a CR,
         # which is harmless after CR, so screen.crlf stays exact either way).
         self._c0["\r\n"] = screen.crlf
@@ -271,6 +281,12 @@ class Dispatcher:
     # ------------------------------------------------------------ Perform
     def execute(self, ch: str) -> None:
         self._c0_get(ch)()
+
+    def rows_in_place(self) -> bool:
+        """Whether the screen's rows scroll in place, keeping no history (the alternate screen, a region not from the
+        top: an editor's or a pager's text), for the parser's choice of path after a CR LF (see ``Perform``)."""
+        screen = self.screen
+        return screen.alt_active or screen.top > 0
 
     def forget_last_print(self) -> None:
         """The parser saw something between the last printed character and a REP (see ``Perform``)."""

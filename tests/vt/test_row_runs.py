@@ -57,6 +57,9 @@ _OTHER = [
     "\x1b[?25l",
     "\x1b[?25h",
     "\x08",
+    "\x1b[2b",  # REP: repeats the last printed character only if nothing came between
+    "\x1bD",
+    "\x1bE",
 ]
 # Settings that make the fast paths step aside or act differently: origin mode, autowrap off, insert mode,
 # protection (DEC and ISO), DEC line drawing, the alternate screen, a region.
@@ -191,3 +194,63 @@ def test_rows_opened_by_il_sd_and_ri_and_left_by_dl_are_blank_in_the_pens_backgr
                 assert line.text == " " * COLS and line.marks is None and not line.wrapped, ops
                 assert line.styles is not None and set(line.styles) == {screen.sid}, ops
         assert full_state(t) == full_state(_fed(data, 1)), ops
+
+
+def test_a_row_scrolled_in_then_a_csi_that_is_not_an_sgr_is_one_block() -> None:
+    """vim scrolls a row in at a region's bottom with CR LF, then resets the region, moves or erases: the row and
+    what follows go to ``csi_runs`` in one block (not a token for its first SGR and ``sgr_runs`` for the rest); a
+    row cut off by the end of the text, or ending in an SGR, does not (``sgr_runs`` takes colour on every cell).
+    The screen is what the same bytes leave fed a byte at a time."""
+    cases = {
+        # the alternate screen: a row scrolled in (a line number's SGR first), then a move, an erase
+        "\x1b[?1049h\x1b[2;6r\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode\x1b[r\x1b[3;1H": (
+            "\x1b[33m 12 \x1b[0mcode\x1b[r\x1b[3;1H"
+        ),
+        "\x1b[?1049h\x1b[8;1H\r\n\x1b[7m(END)\x1b[27m\x1b[K\x1b[2b": "\x1b[7m(END)\x1b[27m\x1b[K",
+        # a region not from the top of the main screen (a pane)
+        "\x1b[2;6r\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode\x1b[3;1H": "\x1b[33m 12 \x1b[0mcode\x1b[3;1H",
+        # vim's scroll: CR LF, then the region reset and a move, anywhere
+        "\x1b[6;1H\r\n\x1b[r\x1b[6;1H\x1b[1mrow\x1b[K": "\x1b[r\x1b[6;1H\x1b[1mrow\x1b[K",
+        # not: an SGR first where rows go to history (a coloured prompt), the row cut off, SGRs to the end
+        "\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode\x1b[3;1H": None,
+        "\x1b[?1049h\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode": None,
+        "\x1b[?1049h\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode\x1b[1m": None,
+    }
+    for text, block in cases.items():
+        data = text.encode()
+        t = Terminal(cols=COLS, rows=ROWS, scrollback=20)
+        t.raise_internal_errors = True
+        blocks: list[str] = []
+        csi_runs = t.dispatcher.csi_runs
+
+        def spy(b: str, csi_runs=csi_runs, blocks=blocks) -> bool:  # type: ignore[no-untyped-def]
+            blocks.append(b)
+            return csi_runs(b)
+
+        t.dispatcher.csi_runs = spy  # type: ignore[method-assign]
+        t.feed(data)
+        if block is None:
+            assert not any(b.startswith("\x1b[33m") for b in blocks), (text, blocks)
+        else:
+            assert block in blocks, (text, blocks)
+        assert full_state(t) == full_state(_fed(data, 1)), text
+
+
+def test_esc_routes_do_what_esc_dispatch_does() -> None:
+    """The parser's direct routes to DECSC, DECRC, RI, IND and NEL (``Dispatcher.esc_routes``) leave what
+    ``esc_dispatch`` leaves, in and out of a region, at its margins, in origin mode, with a background pen."""
+    setups = ["", "\x1b[2;6r", "\x1b[2;6r\x1b[?6h", "\x1b[44m\x1b[2;6r", "\x1b[?1049h\x1b[3;5r", "\x1b[?69h\x1b[3;9s"]
+    moves = ["\x1b[2;1H", "\x1b[6;3H", "\x1b[1;16H", "\x1b[8;1H", "\x1b[4;4Habc"]
+    finals = ["7", "8", "M", "D", "E"]
+    assert set(finals) == set(Terminal(COLS, ROWS).dispatcher.esc_routes)
+    for setup in setups:
+        for move in moves:
+            for final in finals:
+                text = f"{setup}abcdefghijklmnopq\r\nrow two\x1b7\x1b[1m{move}\x1b{final}x\x1b{final}"
+                routed = _fed(text.encode(), len(text.encode()))
+                t = Terminal(cols=COLS, rows=ROWS, scrollback=20)
+                t.raise_internal_errors = True
+                t.dispatcher.esc_routes = {}
+                t.feed(text.encode())
+                assert full_state(routed) == full_state(t), repr(text)
+                assert full_state(routed) == full_state(_fed(text.encode(), 1)), repr(text)
