@@ -282,12 +282,6 @@ class Dispatcher:
     def execute(self, ch: str) -> None:
         self._c0_get(ch)()
 
-    def rows_in_place(self) -> bool:
-        """Whether the screen's rows scroll in place, keeping no history (the alternate screen, a region not from the
-        top: an editor's or a pager's text), for the parser's choice of path after a CR LF (see ``Perform``)."""
-        screen = self.screen
-        return screen.alt_active or screen.top > 0
-
     def forget_last_print(self) -> None:
         """The parser saw something between the last printed character and a REP (see ``Perform``)."""
         self.screen.last_run = ""

@@ -86,8 +86,6 @@ class Perform(Protocol):
     # no arguments, which the fast path calls instead of ``execute``; its key "\r\n", if present,
     # must do exactly what "\r" then "\n" do, in one call (the fast path calls it for CR CR LF after a printable
     # run as well: a second CR must change nothing, as a carriage return to the margin does not).
-    # Optionally, ``rows_in_place() -> bool``: whether rows scroll in place (no history: the fast path then takes a row
-    # after a CR LF that starts with an SGR into a ``csi_runs`` block; only a choice of path, never of what is done).
     # Optionally, ``esc_routes``: a mapping from an ESC sequence's final byte (no intermediates) to a callable taking no
     # arguments that does exactly what ``esc_dispatch("", final)`` does, which the fast path calls instead for the
     # finals it holds (a full-screen program's DECSC/DECRC and RI: two frames less each).
@@ -406,17 +404,6 @@ _PASTE_LINES = re.compile(r"\x1b\[\?2004[hl]\r" + _LINES.pattern)
 # CSIs without intermediates (a DEC private marker allowed; not REP) and BSs, each with the printable characters
 # and BSs after it: a full-screen program's redraw, a line editor's corrections (``csi_runs``).
 _CSI_BLOCK = re.compile(r"(?:(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[\x20-\x7e\xa0-\U0010ffff\x08]*+)++")
-# A CSI that is not an SGR, a DEC mode or REP (``_CSI_BLOCK`` takes no REP).
-_MOVE = re.compile(r"\x1b\[[0-9:;]*+[@-ac-ln-~]")
-_PARAMETERS = "0123456789:;"
-
-
-def _last_csi_not_sgr(block: str) -> bool:
-    """Whether the last CSI of a ``_CSI_BLOCK`` match is not an SGR (its final byte, found as ``csi_runs`` finds
-    it)."""
-    return block[block.rfind("\x1b[") + 2 :].lstrip(_PARAMETERS)[:1] != "m"
-
-
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
 # A coloured prompt: two SGRs, each with text after it (what the fast path hands ``sgr_runs`` from an SGR token).
 _SGR_PROMPT = re.compile(rf"\x1b\[[0-9:;]*m{_RUN}+\x1b\[[0-9:;]*m{_RUN}")
@@ -488,7 +475,6 @@ class Parser:
         csi_runs = getattr(perform, "csi_runs", None)
         sgr_runs = getattr(perform, "sgr_runs", None)
         forget = getattr(perform, "forget_last_print", None)
-        rows_in_place = getattr(perform, "rows_in_place", None)
         esc_routes = getattr(perform, "esc_routes", None)
         esc_get = esc_routes.get if esc_routes is not None else {}.get
         match = (_FAST if crlf is None else _FAST_CR_CR_LF).match
@@ -632,30 +618,6 @@ class Parser:
                 if block is not None:
                     print_lines(block.group())
                     pos = block.end()
-                if (
-                    csi_runs is not None
-                    and text.startswith("\x1b[", pos)
-                    and (
-                        _MOVE.match(text, pos) is not None
-                        or (rows_in_place is not None and text[pos + 2 : pos + 3] != "?" and rows_in_place())
-                    )
-                    and (block := _CSI_BLOCK.match(text, pos)) is not None
-                    and text.find("\x1b[", pos + 3, block.end()) != -1
-                    and _last_csi_not_sgr(block.group())
-                ):
-                    # After a CR LF, CSIs and their runs up to one that is not an SGR, in one ``csi_runs`` call: vim
-                    # scrolls a row in at a region's bottom as ``CR LF CSI r`` (the region reset), then moves and
-                    # repaints; a pager or an editor writes the row scrolled in (``CR LF``, a line number's SGR and
-                    # text, the code's) and moves on.  Instead of a token for the first CSI, ``sgr_runs`` or a raw
-                    # handler, and a block after it (a row's first SGR this way: ~10,000 instructions less).  A row
-                    # that starts with an SGR only where rows scroll in place (the alternate screen, a region not
-                    # from the top, ``Dispatcher.rows_in_place``): on the main screen that is a coloured prompt after
-                    # a command's output, which ``sgr_runs`` finds by its text if seen before (taken into the block
-                    # everywhere, insert-mode cost 938 -> 991 instructions/byte).  Never a DEC mode first (bash's
-                    # ``CSI ? 2004 h`` before its prompt has its own way above, ConPTY's ``?25l`` repaint takes its
-                    # block there), nor SGRs alone (colour on every cell cut by the end of a read: ``sgr_runs``).
-                    pos = block.end()
-                    printed_at = pos if csi_runs(block.group()) else -1
         self.after_print = printed_at == pos
 
     @staticmethod

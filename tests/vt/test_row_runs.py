@@ -196,46 +196,6 @@ def test_rows_opened_by_il_sd_and_ri_and_left_by_dl_are_blank_in_the_pens_backgr
         assert full_state(t) == full_state(_fed(data, 1)), ops
 
 
-def test_a_row_scrolled_in_then_a_csi_that_is_not_an_sgr_is_one_block() -> None:
-    """vim scrolls a row in at a region's bottom with CR LF, then resets the region, moves or erases: the row and
-    what follows go to ``csi_runs`` in one block (not a token for its first SGR and ``sgr_runs`` for the rest); a
-    row cut off by the end of the text, or ending in an SGR, does not (``sgr_runs`` takes colour on every cell).
-    The screen is what the same bytes leave fed a byte at a time."""
-    cases = {
-        # the alternate screen: a row scrolled in (a line number's SGR first), then a move, an erase
-        "\x1b[?1049h\x1b[2;6r\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode\x1b[r\x1b[3;1H": (
-            "\x1b[33m 12 \x1b[0mcode\x1b[r\x1b[3;1H"
-        ),
-        "\x1b[?1049h\x1b[8;1H\r\n\x1b[7m(END)\x1b[27m\x1b[K\x1b[2b": "\x1b[7m(END)\x1b[27m\x1b[K",
-        # a region not from the top of the main screen (a pane)
-        "\x1b[2;6r\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode\x1b[3;1H": "\x1b[33m 12 \x1b[0mcode\x1b[3;1H",
-        # vim's scroll: CR LF, then the region reset and a move, anywhere
-        "\x1b[6;1H\r\n\x1b[r\x1b[6;1H\x1b[1mrow\x1b[K": "\x1b[r\x1b[6;1H\x1b[1mrow\x1b[K",
-        # not: an SGR first where rows go to history (a coloured prompt), the row cut off, SGRs to the end
-        "\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode\x1b[3;1H": None,
-        "\x1b[?1049h\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode": None,
-        "\x1b[?1049h\x1b[6;1H\r\n\x1b[33m 12 \x1b[0mcode\x1b[1m": None,
-    }
-    for text, block in cases.items():
-        data = text.encode()
-        t = Terminal(cols=COLS, rows=ROWS, scrollback=20)
-        t.raise_internal_errors = True
-        blocks: list[str] = []
-        csi_runs = t.dispatcher.csi_runs
-
-        def spy(b: str, csi_runs=csi_runs, blocks=blocks) -> bool:  # type: ignore[no-untyped-def]
-            blocks.append(b)
-            return csi_runs(b)
-
-        t.dispatcher.csi_runs = spy  # type: ignore[method-assign]
-        t.feed(data)
-        if block is None:
-            assert not any(b.startswith("\x1b[33m") for b in blocks), (text, blocks)
-        else:
-            assert block in blocks, (text, blocks)
-        assert full_state(t) == full_state(_fed(data, 1)), text
-
-
 def test_esc_routes_do_what_esc_dispatch_does() -> None:
     """The parser's direct routes to DECSC, DECRC, RI, IND and NEL (``Dispatcher.esc_routes``) leave what
     ``esc_dispatch`` leaves, in and out of a region, at its margins, in origin mode, with a background pen."""
