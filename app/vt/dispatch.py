@@ -234,6 +234,16 @@ class Dispatcher:
         for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]:
             self._c0.setdefault(chr(code), self.ignore)
         self._c0_get = self._c0.__getitem__
+        #: The parser's direct route to the ESC sequences full-screen programs send inside their frames (see
+        #: ``Perform``): DECSC/DECRC around a status line, RI at a region's top (vim and less scrolling back), IND and
+        #: NEL: the screen's method at once, without ``esc_dispatch`` and the handler that calls it.
+        self.esc_routes: dict[str, Simple] = {
+            "7": screen.save_cursor,
+            "8": screen.restore_cursor,
+            "M": screen.reverse_index,
+            "D": screen.index,
+            "E": screen.next_line,
+        }
         # CR LF as one route, valid only while LF means plain index (newline mode adds a CR,
         # which is harmless after CR, so screen.crlf stays exact either way).
         self._c0["\r\n"] = screen.crlf

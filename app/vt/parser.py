@@ -86,6 +86,9 @@ class Perform(Protocol):
     # no arguments, which the fast path calls instead of ``execute``; its key "\r\n", if present,
     # must do exactly what "\r" then "\n" do, in one call (the fast path calls it for CR CR LF after a printable
     # run as well: a second CR must change nothing, as a carriage return to the margin does not).
+    # Optionally, ``esc_routes``: a mapping from an ESC sequence's final byte (no intermediates) to a callable taking no
+    # arguments that does exactly what ``esc_dispatch("", final)`` does, which the fast path calls instead for the
+    # finals it holds (a full-screen program's DECSC/DECRC and RI: two frames less each).
 
 
 class State:
@@ -472,6 +475,8 @@ class Parser:
         csi_runs = getattr(perform, "csi_runs", None)
         sgr_runs = getattr(perform, "sgr_runs", None)
         forget = getattr(perform, "forget_last_print", None)
+        esc_routes = getattr(perform, "esc_routes", None)
+        esc_get = esc_routes.get if esc_routes is not None else {}.get
         match = (_FAST if crlf is None else _FAST_CR_CR_LF).match
         while pos < n:
             m = match(text, pos)
@@ -589,7 +594,11 @@ class Parser:
                 else:
                     perform.execute(c)
             elif g == 11:
-                perform.esc_dispatch("", m.group(11))
+                final = m.group(11)
+                if (esc := esc_get(final)) is not None:
+                    esc()
+                else:
+                    perform.esc_dispatch("", final)
             elif g == 13:
                 perform.esc_dispatch(m.group(12), m.group(13))
             elif g == 16:

@@ -57,6 +57,9 @@ _OTHER = [
     "\x1b[?25l",
     "\x1b[?25h",
     "\x08",
+    "\x1b[2b",  # REP: repeats the last printed character only if nothing came between
+    "\x1bD",
+    "\x1bE",
 ]
 # Settings that make the fast paths step aside or act differently: origin mode, autowrap off, insert mode,
 # protection (DEC and ISO), DEC line drawing, the alternate screen, a region.
@@ -191,3 +194,23 @@ def test_rows_opened_by_il_sd_and_ri_and_left_by_dl_are_blank_in_the_pens_backgr
                 assert line.text == " " * COLS and line.marks is None and not line.wrapped, ops
                 assert line.styles is not None and set(line.styles) == {screen.sid}, ops
         assert full_state(t) == full_state(_fed(data, 1)), ops
+
+
+def test_esc_routes_do_what_esc_dispatch_does() -> None:
+    """The parser's direct routes to DECSC, DECRC, RI, IND and NEL (``Dispatcher.esc_routes``) leave what
+    ``esc_dispatch`` leaves, in and out of a region, at its margins, in origin mode, with a background pen."""
+    setups = ["", "\x1b[2;6r", "\x1b[2;6r\x1b[?6h", "\x1b[44m\x1b[2;6r", "\x1b[?1049h\x1b[3;5r", "\x1b[?69h\x1b[3;9s"]
+    moves = ["\x1b[2;1H", "\x1b[6;3H", "\x1b[1;16H", "\x1b[8;1H", "\x1b[4;4Habc"]
+    finals = ["7", "8", "M", "D", "E"]
+    assert set(finals) == set(Terminal(COLS, ROWS).dispatcher.esc_routes)
+    for setup in setups:
+        for move in moves:
+            for final in finals:
+                text = f"{setup}abcdefghijklmnopq\r\nrow two\x1b7\x1b[1m{move}\x1b{final}x\x1b{final}"
+                routed = _fed(text.encode(), len(text.encode()))
+                t = Terminal(cols=COLS, rows=ROWS, scrollback=20)
+                t.raise_internal_errors = True
+                t.dispatcher.esc_routes = {}
+                t.feed(text.encode())
+                assert full_state(routed) == full_state(t), repr(text)
+                assert full_state(routed) == full_state(_fed(text.encode(), 1)), repr(text)
