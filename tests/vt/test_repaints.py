@@ -12,6 +12,7 @@ protection, DEC line drawing, a pending wrap, and what may follow a CR LF (lines
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -234,3 +235,23 @@ def test_a_repaint_after_other_sequences_or_a_chunks_start_inside_one_goes_in_on
         t, blocks = _watched(f"{before}{repaint}".encode())
         assert blocks == [repaint], before
         assert full_state(t) == full_state(_fed(f"{before}{repaint}".encode(), 1)), before
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "\x1b[2;6r\x1b[?6h\x00",  # origin mode in a region: the CUP is relative to it and kept inside it
+        "\x1b[2;6r\x1b[?6h\x00\x1b[?25l\x1b[9;20Hfar\x1b[?25h",
+        "\x1b[4h\x00",  # insert mode: a repaint without EL pushes the row's text right
+        "\x1b[8;1H0123456789abcdef\x00",  # a wrap pending before the repaint: its CUP cancels it
+        "\x1b(0\x00",  # DEC line drawing
+        "\x1b[1\"q\x00",  # protection: its EL spares protected cells
+    ],
+)
+def test_repaints_after_what_changes_them_equal_bytewise(before: str) -> None:
+    rows = "abcdefghijklmnop\r\nqrstuvwxyzabcdef\r\n中文字符中文字符\r\n"
+    repaints = "\x1b[?25l\x1b[3;2Hxy\x1b[?25h\x1b[?25l\x1b[1;3Hlqk\x1b[K\x1b[?25h"
+    data = f"{rows}{before}{repaints}".encode()
+    t, blocks = _watched(data)
+    assert blocks and blocks[-1].endswith(repaints)
+    assert _state(t) == _state(_fed(data, 1))
