@@ -72,6 +72,9 @@ class Perform(Protocol):
     # ``CSI [0-9:;]* m`` then the run, as ``_SGR_PAIR`` reads them); the fast path hands over runs of colour-per-cell
     # output and coloured prompts in one call.  *rest* comes as its text so that a block seen before (a prompt) is
     # found by it, without cutting it into pairs.
+    # Optionally, ``repaints(block)``: *block* is one or more of ConPTY's repaints of a line, each ``CSI ? 25 l``, a
+    # CUP (``CSI [0-9;]* H``), a printable run (maybe empty), maybe EL (``CSI K``) and ``CSI ? 25 h``, as ``_REPAINTS``
+    # reads them; exactly what those events in order do.
     # Optionally, ``forget_last_print()``: called before a CSI with final ``b`` (REP) that does not directly
     # follow a printed character, so REP repeats nothing (xterm forgets its last character once any control
     # or sequence is parsed in the ground state; a control inside an unfinished sequence does not count).
@@ -401,9 +404,20 @@ _LINES = re.compile(
 # needs its own).  Tried only where ``_LINES`` fails there: an optional start in ``_LINES`` cost every line of a log
 # block (go-test-v 592 -> 601 instructions/byte).
 _PASTE_LINES = re.compile(r"\x1b\[\?2004[hl]\r" + _LINES.pattern)
+# ConPTY's repaint of a line, one or more in a row: the cursor hidden, a CUP, the line's text, EL where the row held
+# longer text and the cursor shown (``CSI ? 25 l``, ``CSI row ; col H``, text, ``CSI K``, ``CSI ? 25 h``: Windows'
+# renderer hides the cursor around each frame and ends a row with EL; Wine's conhost wraps every write so), handed to
+# ``Perform.repaints`` in one call instead of a token, a ``_CSI_BLOCK`` match and four pieces of ``csi_runs`` each.
+_REPAINTS = re.compile(rf"(?:\x1b\[\?25l\x1b\[[0-9;]*+H{_RUN}*+(?:\x1b\[K)?+\x1b\[\?25h)++")
 # CSIs without intermediates (a DEC private marker allowed; not REP) and BSs, each with the printable characters
 # and BSs after it: a full-screen program's redraw, a line editor's corrections (``csi_runs``).
-_CSI_BLOCK = re.compile(r"(?:(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[\x20-\x7e\xa0-\U0010ffff\x08]*+)++")
+_CSI_PIECE = r"(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[\x20-\x7e\xa0-\U0010ffff\x08]*+"
+_CSI_BLOCK = re.compile(rf"(?:{_CSI_PIECE})++")
+# Such a block that stops before ``CSI ? 25 l`` and a CSI after its first piece, where ConPTY's repaints of lines
+# follow, for the loop to take them as ``_REPAINTS``: tried for a block that starts at a DEC mode (a program's
+# win32-input and focus modes, ``CSI ? 25 h``) or at EL (a chunk of the stream that began inside a repaint).  Not for
+# every block: the look at each CSI cost cursor-scroll and line-editor 1.5 % (~14 instructions/byte).
+_CONPTY_BLOCK = re.compile(rf"{_CSI_PIECE}(?:(?!\x1b\[\?25l\x1b\[){_CSI_PIECE})*+")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
 # A coloured prompt: two SGRs, each with text after it (what the fast path hands ``sgr_runs`` from an SGR token).
 _SGR_PROMPT = re.compile(rf"\x1b\[[0-9:;]*m{_RUN}+\x1b\[[0-9:;]*m{_RUN}")
@@ -474,6 +488,7 @@ class Parser:
         raw_get = raw.get if raw is not None else {}.get
         csi_runs = getattr(perform, "csi_runs", None)
         sgr_runs = getattr(perform, "sgr_runs", None)
+        repaints = getattr(perform, "repaints", None)
         forget = getattr(perform, "forget_last_print", None)
         esc_routes = getattr(perform, "esc_routes", None)
         esc_get = esc_routes.get if esc_routes is not None else {}.get
@@ -515,6 +530,19 @@ class Parser:
                 if (
                     g == 7
                     and not run
+                    and final == "l"
+                    and params == "25"
+                    and private
+                    and repaints is not None
+                    and (block := _REPAINTS.match(text, m.start())) is not None
+                ):
+                    # ConPTY's repaints of lines: one call.
+                    pos = block.end()
+                    repaints(block.group())
+                    continue
+                if (
+                    g == 7
+                    and not run
                     and params == "2004"  # only bracketed paste: other modes would pay the regex for nothing
                     and private == "?"
                     and not inter
@@ -538,7 +566,7 @@ class Parser:
                     and csi_runs is not None
                     and pos < n
                     and text[pos] in "\x1b\x08"  # a look before the regex, as below
-                    and (block := _CSI_BLOCK.match(text, m.start())) is not None
+                    and (block := _CONPTY_BLOCK.match(text, m.start())) is not None
                 ):
                     # More CSIs or BSs follow: the block is reported from this CSI on, so the first CSI of a redraw
                     # (ConPTY's ``?25l``, a line editor's CUB) is found in ``csi_runs``' kept actions like the
@@ -560,7 +588,7 @@ class Parser:
                         csi_runs is not None
                         and pos < n
                         and text[pos] in "\x1b\x08"  # a look before the regex: most runs end at a control
-                        and (block := _CSI_BLOCK.match(text, pos)) is not None
+                        and (block := (_CONPTY_BLOCK if final == "K" else _CSI_BLOCK).match(text, pos)) is not None
                     ):
                         # More CSIs or BSs follow (a full-screen program's redraw, a line editor's corrections):
                         # reported in one call.
@@ -612,6 +640,18 @@ class Parser:
             if g <= 9 and print_lines is not None:
                 # A CR LF just ended a line (the groups up to 9 that get here all end in one), and whole
                 # log lines follow: report them in one call.
+                if (
+                    text.startswith("\x1b[?25l\x1b[", pos)
+                    and repaints is not None
+                    and (block := _REPAINTS.match(text, pos)) is not None
+                ):
+                    # ConPTY's repaints of lines after a line (a block of lines would fail at the CUP, ~3,200
+                    # instructions).  Only this one look: skipping the block for other DEC modes too (ConPTY's
+                    # win32-input and focus modes) saved windows-console 1 instruction a byte and cost line-editor 7
+                    # (bash's ``CSI ? 2004 l`` after every accepted line).
+                    pos = block.end()
+                    repaints(block.group())
+                    continue
                 block = _LINES.match(text, pos)
                 if block is None and text.startswith("\x1b[?2004", pos):
                     block = _PASTE_LINES.match(text, pos)  # a shell's accepted line, then its command's output

@@ -1288,6 +1288,66 @@ class Screen:
         self.last_run = laid[-1]
         return True
 
+    def repaint_line(self, cup: int, text: str, erase: bool) -> bool:
+        """CUP to *cup* (``row << 16 | column``, 1-based, 0 meaning 1, as ``Dispatcher`` keeps a CUP's text), then
+        print *text* (not empty) and with *erase* EL, as ``cursor_position``, ``draw`` and ``erase_in_line(0)`` do;
+        False, having done nothing, unless the text fits on the row before its last cell with nothing making ``draw``
+        take its long way (nor protection, with *erase*).  ConPTY's repaint of a line (``Dispatcher.repaints``): a
+        CUP, one string build and a styles slice, as ``write_runs`` of one run does after the move."""
+        if not text or not self._simple or self._charsets_active or (erase and self.protected_mode):
+            return False
+        if not text.isascii():
+            text = cells(text)
+            if ZERO_MARK in text:
+                return False
+        row = cup >> 16
+        col = cup & 0xFFFF
+        if self.origin:  # relative to the margins and kept inside them (``_cursor_set``)
+            row = self.top + (row - 1 if row > 1 else 0)
+            last = self.bottom
+            y = row if row < last else last
+            col = self.left + (col - 1 if col > 1 else 0)
+            last = self.right
+            x = col if col < last else last
+        else:
+            last = self.rows
+            y = 0 if row < 1 else row - 1 if row < last else last - 1
+            last = self.cols
+            x = 0 if col < 1 else col - 1 if col < last else last - 1
+        cols = self.cols
+        end = x + len(text)
+        if end >= cols:
+            return False  # to the edge: a wrap pending, or wrapping (``draw``)
+        self.pending_wrap = False
+        self.y = y
+        line = self.lines[y]
+        t = line.text
+        cut = x and t[x] == PH
+        if erase:
+            right = BLANK * (cols - end)  # EL from the cell after the text, which is whole cells: nothing to split
+            bsid = self.sid & BG_FIELD
+            line.wrapped = False
+        else:
+            right = t[end:]
+            if right[0] == PH:
+                right = BLANK + right[1:]
+            bsid = 0
+        line.text = (t[: x - 1] + BLANK if cut else t[:x]) + text + right
+        sid = self.sid
+        styles = line.styles
+        if styles is None and (sid or bsid):
+            styles = line.styles = [0] * cols
+        if styles is not None:
+            styles[x:end] = [sid] * (end - x)
+            if erase:
+                styles[end:] = [bsid] * (cols - end)
+        if line.marks:
+            line.drop_marks(x - 1 if cut else x, cols if erase else end)
+        self.x = end
+        self.dirty.add(y)
+        self.last_run = text
+        return True
+
     def draw_each(self, runs: list[str], sids: list[int]) -> None:
         """``draw`` of each run with the pen set to its style id; the pen is left as it was."""
         pen = self.sid

@@ -179,11 +179,12 @@ def test_csi_runs_stays_exact_when_its_table_of_actions_starts_again(text: str) 
 
 
 def test_a_repaint_starting_with_a_dec_mode_goes_through_csi_runs_from_it() -> None:
-    """ConPTY's repaint of a line (``?25l``, CUP, text, EL, ``?25h``): one ``csi_runs`` call from its first CSI, whose
-    action is kept like the others'; a CSI of another marker (``>``) first takes the general way, the rest a block."""
+    """ConPTY's repaint of a line in colour (``?25l``, CUP, SGR, text, EL, ``?25h``): one ``csi_runs`` call from its
+    first CSI, whose action is kept like the others'; a CSI of another marker (``>``) first takes the general way, the
+    rest a block.  (A line's repaint without colour goes to ``Dispatcher.repaints``: tests/vt/test_repaints.py.)"""
     t = Terminal(cols=COLS, rows=ROWS)
     calls = _csi_runs_calls(t)
-    repaint = "\x1b[?25l\x1b[2;1Hab\x1b[K\x1b[?25h"
+    repaint = "\x1b[?25l\x1b[2;1H\x1b[1mab\x1b[K\x1b[?25h"
     t.feed(f"xyz{repaint}\x1b[>0q\x1b[3;1Hcd".encode())
     assert calls == [repaint, "\x1b[3;1Hcd"]
     assert "?25l" in t.dispatcher._actions
