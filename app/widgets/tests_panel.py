@@ -61,6 +61,9 @@ REFRESH_MS = 100
 FLOOD_REFRESH_MS = 500
 #: The longest the tree waits between refreshes while output keeps changing it (ms).
 MAX_REFRESH_MS = 2000
+#: How much more than it should a time difference may read on ``time.monotonic()`` (ms): a float near 10**5 s (a
+#: day of uptime) holds it to ~1e-11 s, so a refresh due in exactly REFRESH_MS can read as 100.0000000001 ms.
+_CLOCK_SLACK_MS = 0.5
 #: Output lines shown in a row's tooltip (the failure message is usually among the first).
 TOOLTIP_LINES = 15
 
@@ -487,7 +490,7 @@ class TestsPanel(QtWidgets.QWidget):
         # state shows REFRESH_MS after its last change, not up to FLOOD_REFRESH_MS later.  Restarted by every change,
         # so it does not fire while changes keep coming; not needed once the spaced refresh is as near.  (By our own
         # clock: a coarse QTimer's remainingTime() can exceed its interval.)
-        if (self._due - now) * 1000 > REFRESH_MS:
+        if (self._due - now) * 1000 > REFRESH_MS + _CLOCK_SLACK_MS:
             self._settle.start()
         else:
             self._settle.stop()
