@@ -588,7 +588,10 @@ class Parser:
                         csi_runs is not None
                         and pos < n
                         and text[pos] in "\x1b\x08"  # a look before the regex: most runs end at a control
-                        and (block := (_CONPTY_BLOCK if final == "K" else _CSI_BLOCK).match(text, pos)) is not None
+                        # ConPTY's EL (no parameter) may be the end of a repaint a read began inside of; a program's
+                        # ``CSI 2 K`` (BuildKit's progress) is not, and pays no look for ``?25l`` at each CSI.
+                        and (block := (_CONPTY_BLOCK if final == "K" and not params else _CSI_BLOCK).match(text, pos))
+                        is not None
                     ):
                         # More CSIs or BSs follow (a full-screen program's redraw, a line editor's corrections):
                         # reported in one call.
