@@ -397,15 +397,7 @@ def test_corrections_on_the_row_at_once_leave_what_the_general_path_leaves(text:
 def test_a_line_editors_corrections_are_done_on_the_row_at_once() -> None:
     """Once its typed characters are known, a line editor's block of corrections is done whole by ``edit_row``."""
     t = _fed(b"", seen=True)
-    done: list[tuple[int, int]] = []
-    inner = t.screen.edit_row
-
-    def spy(pieces: list[str], *args: object) -> int:
-        n = inner(pieces, *args)  # type: ignore[arg-type]
-        done.append((n, len(pieces)))
-        return n
-
-    t.screen.edit_row = spy  # type: ignore[method-assign]
+    done = _edit_row_spy(t)
     keys = "$ ab中cd\x08\x08\x08\x1b[@k\x1b[@u\x1b[2@中\x08\x08\x1b[P\x08\x1b[P\x1b[2Dxy\x1b[K".encode()
     t.feed(keys)
     assert done == [(9, 9)]  # three BS (one CUB 3), three typed, a BS, two deleting, CUB 2 and "xy", EL

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from app.bench import generate
 from app.vt import Terminal
 from tests.vt.strict import full_state
+from tests.vt.test_row_runs import _MODES  # what makes the fast paths step aside, as for the rows they write
 
 COLS = 16
 ROWS = 8
@@ -78,24 +79,6 @@ _OTHER = [
     "中文字符中文字符",
     "\x08",
     "\x1b[?1004h",
-]
-_MODES = [
-    "\x1b[?6h",
-    "\x1b[?6l",
-    "\x1b[?7l",
-    "\x1b[?7h",
-    "\x1b[4h",
-    "\x1b[4l",
-    '\x1b[1"q',
-    '\x1b[0"q',
-    "\x1bV",
-    "\x1bW",
-    "\x1b(0",
-    "\x1b(B",
-    "\x1b[?1049h",
-    "\x1b[?1049l",
-    "\x1b[2;6r",
-    "\x1b[r",
 ]
 
 
