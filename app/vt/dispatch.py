@@ -496,7 +496,7 @@ class Dispatcher:
             text = piece.lstrip("0123456789;")
             cup = piece[: len(piece) - len(text) + 1]
             erase = text.endswith(_ERASE_SHOW)
-            text = text[1:-9] if erase else text[1:-6]
+            text = text[1:-9] if erase else text[1:-6]  # from after the CUP's H, without EL and ?25h (9) or ?25h (6)
             action = actions_get(cup)
             if action is None:
                 action = self._action_of(cup)

@@ -19,10 +19,9 @@ from hypothesis import strategies as st
 from app.bench import generate
 from app.vt import Terminal
 from tests.vt.strict import full_state
-from tests.vt.test_row_runs import _MODES  # what makes the fast paths step aside, as for the rows they write
 
-COLS = 16
-ROWS = 8
+# What makes the fast paths step aside, and the feeder in steps, as for the rows csi_runs writes (same screen size).
+from tests.vt.test_row_runs import _MODES, COLS, ROWS, _fed
 
 _TEXTS = [
     "",
@@ -109,14 +108,6 @@ def _stream(draw: st.DrawFn) -> str:
             # A NUL (which does nothing) keeps the mode out of the repaint's block, as a program's text would.
             parts.append(draw(st.sampled_from(["", "\x00"])))
     return "".join(parts)
-
-
-def _fed(data: bytes, step: int) -> Terminal:
-    t = Terminal(cols=COLS, rows=ROWS, scrollback=20)
-    t.raise_internal_errors = True
-    for i in range(0, len(data), step):
-        t.feed(data[i : i + step])
-    return t
 
 
 def _state(t: Terminal) -> tuple[object, ...]:
