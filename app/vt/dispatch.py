@@ -994,6 +994,14 @@ class Dispatcher:
         SGR table is, so the screen gets each such line as runs with their ids and lays the whole
         block out at once (``Screen.print_lines``).
         """
+        if "\x1b(" in block:
+            # ``ESC ( B``, which ncurses programs (top, htop) send before every ``CSI m``: G0 designated ASCII again,
+            # which changes nothing where G0 is ASCII already (the translation and the shifts stay as they are).
+            # Elsewhere (line drawing in G0) the block's events one by one, as the state machine reports them.
+            if self.screen.charsets[0] != "B":
+                Parser(self).feed_traced(block)
+                return
+            block = block.replace("\x1b(B", "")
         if "\x1b[?" in block:
             self._lines_with_modes(block)
             return
