@@ -207,6 +207,9 @@ class Dispatcher:
         #: The pens after each SGR of a line of a block (``print_lines``), and after the line, by the pen it starts
         #: with and its SGRs' texts (bounded as ``_runs_memo``).
         self._pens_memo: dict[tuple[object, ...], tuple[list[int], int]] = {}
+        #: The pens of each run of a full-screen program's coloured row (``sgr_runs``), by the pen it starts with and
+        #: its SGRs' texts (bounded as ``_runs_memo``; the lists are only read).
+        self._row_pens: dict[tuple[object, ...], list[int]] = {}
         self.unknown = 0  # sequences seen that nothing handles (for the status line)
         #: How the OSC being handled ended (BEL or ST): its replies end the same way, as in xterm.
         self._osc_terminator = "\x1b\\"
@@ -906,8 +909,39 @@ class Dispatcher:
         typed line follows a prompt) is laid out and appended each time; then one write (``Screen.write_laid``).
         Resolving the pens, laying out each run and building the cells' styles cost ~30,000 instructions on a
         four-piece prompt, the lookup a few hundred.  The key is the block's text up to its last run (with the pen
-        and the first pair): cutting the block into pairs (``_SGR_PAIR.findall``) cost a prompt ~8,000 more."""
+        and the first pair): cutting the block into pairs (``_SGR_PAIR.findall``) cost a prompt ~8,000 more.  In a
+        full-screen program's screen, where rows are seen once and their pens recur, the pens are kept instead
+        (``_row_pens``)."""
         screen = self.screen
+        if screen.alt_active or screen.top:
+            # A full-screen program's screen (the alternate screen, a region below the top of the main one): its
+            # coloured rows are mostly seen once (vim's line number and its code, scrolled in at a region's bottom;
+            # htop's rows), and the memo by text below kept them in vain (a tuple, a lookup and a store a row, then
+            # the general way).  Their pens recur: kept by the pen the row starts with and the SGRs' texts
+            # (``_row_pens``, as ``print_lines`` keeps a log line's), the row is cut once and written at once.
+            parts = _SGR_SPLIT.split(rest)
+            pstrs = parts[1::2]
+            runs = parts[2::2]
+            runs.insert(0, run)
+            sid = screen.sid
+            if len(pstrs) < _MEMO_PAIRS:
+                key = (sid, params, *pstrs)
+                pens = self._row_pens.get(key)
+                if pens is None:
+                    row_pens = self._row_pens
+                    if len(row_pens) >= _MEMO_SIZE:
+                        row_pens.clear()
+                    pens = row_pens[key] = []
+                    pstrs.insert(0, params)
+                    self._pens_after(pstrs, sid, pens)
+            else:  # colour on every cell: rows of one-off pens, not kept
+                pens = []
+                pstrs.insert(0, params)
+                self._pens_after(pstrs, sid, pens)
+            screen.sid = pens[-1]
+            if not screen.write_runs(runs, pens):
+                screen.draw_each(runs, pens)
+            return
         if rest.count("\x1b[") < _MEMO_PAIRS:
             last = rest.rfind("\x1b[")
             end = rest.index("m", last)  # the last SGR's final: its parameters hold no "m"
@@ -960,6 +994,14 @@ class Dispatcher:
         SGR table is, so the screen gets each such line as runs with their ids and lays the whole
         block out at once (``Screen.print_lines``).
         """
+        if "\x1b(" in block:
+            # ``ESC ( B``, which ncurses programs (top, htop) send before every ``CSI m``: G0 designated ASCII again,
+            # which changes nothing where G0 is ASCII already (the translation and the shifts stay as they are).
+            # Elsewhere (line drawing in G0) the block's events one by one, as the state machine reports them.
+            if self.screen.charsets[0] != "B":
+                Parser(self).feed_traced(block)
+                return
+            block = block.replace("\x1b(B", "")
         if "\x1b[?" in block:
             self._lines_with_modes(block)
             return

@@ -65,8 +65,8 @@ class Perform(Protocol):
 
     # Optionally, ``print_lines(block)``: *block* is one or more whole lines, each ending in CR LF (maybe with EL,
     # ``ESC [ K``, just before it, as ConPTY ends the lines it repaints), made of printable characters, HTs, NELs (C1,
-    # U+0085), SGRs (``CSI [0-9:;]* m``, CSI as ESC [ or C1 U+009B) and DECTCEM (``ESC [ ? 25 h`` or ``l``); exactly
-    # what those events in order do (the fast path hands over blocks of log lines).
+    # U+0085), SGRs (``CSI [0-9:;]* m``, CSI as ESC [ or C1 U+009B), DECTCEM (``ESC [ ? 25 h`` or ``l``) and ``ESC ( B``
+    # (G0 designated ASCII); exactly what those events in order do (the fast path hands over blocks of log lines).
     # Optionally, ``sgr_runs(params, text, rest)``: exactly what ``csi_dispatch("", params, "", "m")`` then
     # ``print(text)`` do, then the same for each SGR and non-empty printable run of *rest* (one or more of them,
     # ``CSI [0-9:;]* m`` then the run, as ``_SGR_PAIR`` reads them); the fast path hands over runs of colour-per-cell
@@ -393,11 +393,12 @@ _FAST = re.compile(_FAST_TOKENS % r"\r\n")
 _FAST_CR_CR_LF = re.compile(_FAST_TOKENS % r"\r\r?\n")
 # Whole lines of printables, HTs, NELs and SGRs (the C1 controls are what UTF-8 output of U+0085 and U+009B
 # decodes to), EL just before their CR LF and DECTCEM (``CSI ? 25 l/h``: ConPTY hides the cursor before each repaint
-# and shows it after, and at the bottom of the screen a repaint is only lines); possessive, so a partial line at
-# the end fails without backtracking.
+# and shows it after, and at the bottom of the screen a repaint is only lines) and ``ESC ( B`` (G0 as ASCII: ncurses
+# programs, top and htop, send it before every ``CSI m``, twice a row); possessive, so a partial line at the end fails
+# without backtracking.
 _LINES = re.compile(
     rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n)"
-    rf"|\x1b\[\?25[hl]{_RUN}*+)*+\r\n)++"
+    rf"|\x1b\[\?25[hl]{_RUN}*+|\x1b\(B{_RUN}*+)*+\r\n)++"
 )
 # Such lines after bracketed paste turned on or off and CR: bash 5.1+ ends an accepted line ``CR LF CSI ? 2004 l CR``,
 # then the command's output, and after a CR LF that CR moves nothing (never the CR of a CR LF: the first line still
