@@ -91,6 +91,84 @@ def test_compiled_delta_matches_apply_sgr(style: Style, pstr: str) -> None:
     assert _applied(style, compile_sgr(values, groups)) == _plain(style, pstr)
 
 
+#: The shapes ``Dispatcher._pens_after`` puts on the pen itself, with components right or nearly (four digits,
+#: empty, leading zeros, over 255), among SGRs of every other kind.
+pen_strings = st.one_of(
+    st.tuples(st.sampled_from(["38", "48", "58", "3"]), st.sampled_from(["2", "5"]), numbers, numbers, numbers).map(
+        ";".join
+    ),
+    st.tuples(st.sampled_from(["38", "48"]), st.sampled_from(["5", "2"]), numbers).map(
+        lambda t: f"{t[0]};{t[1]};{t[2]}"
+    ),
+    st.tuples(
+        st.sampled_from(["38", "48"]),
+        st.sampled_from(["5", "2"]),
+        numbers,
+        st.sampled_from(["48", "38", "4"]),
+        st.sampled_from(["5", "2"]),
+        numbers,
+    ).map(";".join),
+    st.tuples(
+        st.sampled_from(["38", "48"]),
+        st.sampled_from(["2", "5"]),
+        numbers,
+        numbers,
+        numbers,
+        st.sampled_from(["48", "38", "1"]),
+        st.sampled_from(["2", "5"]),
+        numbers,
+        numbers,
+        numbers,
+    ).map(";".join),
+    sgr_strings,
+    colour_strings,
+)
+
+
+@settings(max_examples=500)
+@given(styles, st.lists(pen_strings, min_size=1, max_size=12))
+def test_pens_after_matches_apply_sgr(style: Style, pstrs: list[str]) -> None:
+    """The pens a line's SGRs give in turn (``_pens_after``: its inline shapes, ``_sgr_ops``, ``colour_op`` and the
+    general parser) are what ``apply_sgr`` gives on a Style, one SGR at a time — twice, the second time with the
+    table of kept SGRs filled by the first."""
+    dispatcher = Terminal(cols=20, rows=3).dispatcher
+    for _ in range(2):
+        sids: list[int] = []
+        last = dispatcher._pens_after(pstrs, pack(style), sids)
+        want = style
+        for pstr, sid in zip(pstrs, sids, strict=True):
+            want = _plain(want, pstr)
+            assert unpack(sid) == want, pstr
+        assert last == sids[-1]
+
+
+def test_pens_after_takes_image_viewers_pairs() -> None:
+    """Examples of the inline shapes, and components that are not one to three digits, which go the general way."""
+    dispatcher = Terminal(cols=20, rows=3).dispatcher
+    cases = {
+        "38;2;1;2;3": Style(fg=RGB_FLAG | 0x010203, flags=1),
+        "48;2;255;0;10": Style(bg=RGB_FLAG | 0xFF000A, flags=1),
+        "38;5;17;48;5;255": Style(fg=17, bg=255, flags=1),
+        "38;2;1;2;3;48;2;4;5;6": Style(fg=RGB_FLAG | 0x010203, bg=RGB_FLAG | 0x040506, flags=1),
+        "38;2;1;2;1000": Style(fg=RGB_FLAG | 0x0102E8, flags=1),  # 1000 & 0xFF, as xterm
+        "38;5;300;48;5;1": Style(fg=44, bg=1, flags=1),
+        "38;2;;2;3": Style(fg=RGB_FLAG | 0x000203, flags=1),
+    }
+    for pstr, want in cases.items():
+        sids: list[int] = []
+        dispatcher._pens_after([pstr], pack(Style(flags=1)), sids)
+        assert unpack(sids[0]) == want, pstr
+        assert want == _plain(Style(flags=1), pstr), pstr
+    # Nearly the shapes: a palette background after a true foreground, then attributes; a pair the other way round.
+    # And every case from a pen with both colours set, whose bits the new ones must replace, not join.
+    nearly = ("38;2;1;2;3;48;5;4;1;7", "48;5;1;38;5;2", "38;5;1;48;2;3", "38;2;1;2;3;38;2;4;5;6")
+    for base in (Style(flags=1), Style(fg=RGB_FLAG | 0xFFFFFF, bg=RGB_FLAG | 0xFFFFFF), Style(fg=255, bg=255)):
+        for pstr in (*nearly, *cases):
+            sids = []
+            dispatcher._pens_after([pstr], pack(base), sids)
+            assert unpack(sids[0]) == _plain(base, pstr), (base, pstr)
+
+
 def test_colour_edit_recognises_what_it_should() -> None:
     base = Style(flags=1)
     assert _edited(base, "38;2;1;2;300") == Style(fg=RGB_FLAG | 0x01022C, flags=1)
