@@ -55,6 +55,9 @@ MAX_LINK_BYTES = 1 << 20
 _FEW_LINES = 3
 #: ... unless their pen changes make more runs than this (colour on every cell: laid out at once, ``_scroll_in``).
 _FEW_RUNS = 16
+#: A line of at most this many runs (pen changes) is laid out inline in ``_scroll_in``; more (colour on every cell) go
+#: through ``_lay_out_line``, which takes a row of one-cell runs at once.
+_INLINE_RUNS = 8
 _IRM = M.IRM
 _DECTCEM = M.DECTCEM
 #: DEC modes whose DECSET/DECRST only records them (``set_dec_mode`` does nothing else for them, at any
@@ -950,14 +953,38 @@ class Screen:
             end_sid = sids[-1]
             if end_sid != sid and end_sid & BG_FIELD:
                 break
-            if not "".join(runs).isascii():
+            text = "".join(runs)
+            if not text.isascii():
                 runs = cells_each(runs)
-            laid_row = self._lay_out_line(runs, sids)
-            if laid_row is not None:
-                rows.append(laid_row[0])
-                rows_styles.append(laid_row[1])
-            elif not self._add_wrapping(runs, sids, rows, rows_styles, wrapped_at):
-                break
+                text = "".join(runs)
+            n = len(text)
+            if n <= cols and len(runs) <= _INLINE_RUNS and "\t" not in text and ZERO_MARK not in text:
+                # A log line's few colour changes (``--- PASS``, a bold word, grep's match): the layout of
+                # ``_lay_out_line`` written out with the text joined once.  Its call, its second join and its test for
+                # colour on every cell were ~1/3 of its cost (invalid-bytes, where most lines have a bold word, spent
+                # 110 instructions a byte in ``_lay_out_line``).
+                styles = None
+                x = 0
+                for run, run_sid in zip(runs, sids):  # noqa: B905 - as many of each; ``strict`` costs a keyword call
+                    w = len(run)
+                    if run_sid and w:
+                        if styles is None:
+                            styles = [0] * cols
+                        styles[x : x + w] = [run_sid] * w
+                    x += w
+                rows.append(text + self._blank_text[n:])
+                rows_styles.append(styles)
+            elif n > cols and "\t" not in text and ZERO_MARK not in text:
+                # Longer than the width: straight to its wrapped rows (``_lay_out_line`` would say it does not fit).
+                if not self._add_wrapping(runs, sids, rows, rows_styles, wrapped_at, text):
+                    break
+            else:
+                laid_row = self._lay_out_line(runs, sids)
+                if laid_row is not None:
+                    rows.append(laid_row[0])
+                    rows_styles.append(laid_row[1])
+                elif not self._add_wrapping(runs, sids, rows, rows_styles, wrapped_at):
+                    break
             sid = end_sid
             i += 1
         if rows:
@@ -1070,10 +1097,12 @@ class Screen:
         rows: list[str],
         rows_styles: list[list[int] | None],
         wrapped_at: list[int],
+        text: str | None = None,
     ) -> bool:
         """``_scroll_in``'s step for a coloured line longer than the width: its rows (:meth:`_lay_out_wrapping`)
-        added to the block's, every one but the last marked as wrapped; False when it does not simply land."""
-        laid_rows = self._lay_out_wrapping(runs, sids)
+        added to the block's, every one but the last marked as wrapped; False when it does not simply land.
+        *text*, when given, is the runs joined."""
+        laid_rows = self._lay_out_wrapping(runs, sids, text)
         if laid_rows is None:
             return False
         wrapped_at += range(len(rows), len(rows) + len(laid_rows[0]) - 1)
@@ -1081,26 +1110,29 @@ class Screen:
         rows_styles += laid_rows[1]
         return True
 
-    def _lay_out_wrapping(self, runs: list[str], sids: list[int]) -> tuple[list[str], list[list[int] | None]] | None:
+    def _lay_out_wrapping(
+        self, runs: list[str], sids: list[int], text: str | None = None
+    ) -> tuple[list[str], list[list[int] | None]] | None:
         """One line longer than the width (runs laid out as cells, each with its style id) on a blank row, as
         the rows autowrap makes of it: (their texts, their styles or None each), or None when it does not simply
         land (autowrap off, a row too narrow for a wide character, HTs, combining marks, a background colour).
 
         As ``_wrap_rows``, a wide character that would straddle the edge goes whole to the next row; the cell it
-        leaves is erased in the pen it was printed with (``_put_cells``).
+        leaves is erased in the pen it was printed with (``_put_cells``).  *text*, when given, is the runs joined.
         """
-        text = "".join(runs)
+        if text is None:
+            text = "".join(runs)
         cols = self.cols
         n = len(text)
         if n <= cols or not self.autowrap or cols < 2 or ZERO_MARK in text or "\t" in text:
             return None
-        if any(sid & BG_FIELD for sid in sids):
+        if any(map(BG_FIELD.__and__, sids)):  # in C: a generator's frame costs more than the test
             return None  # the rows a wrap opens are erased in the pen's background (xterm's BCE)
         texts: list[str] = []
         styled = any(compress(sids, runs))
         cell_styles: list[int] = []
         if styled:
-            for run, sid in zip(runs, sids, strict=True):
+            for run, sid in zip(runs, sids):  # noqa: B905 - as many of each; ``strict`` costs a keyword call
                 if run:
                     cell_styles += [sid] * len(run)
         rows_styles: list[list[int] | None] = []

@@ -35,6 +35,7 @@ __all__ = [
     "char_width",
     "layout",
     "load_wcwidth",
+    "needs_layout",
     "text_width",
 ]
 
@@ -125,6 +126,20 @@ class _Learner(dict[int, "int | str"]):
 _learner = _Learner()
 
 
+#: Where the first character may be other than one cell of itself (wide, zero-width, or not one of the narrow blocks
+#: below): the characters before it are their own cells.  ASCII, Latin-1, the Latin extensions, IPA and spacing
+#: modifiers (U+00A0-U+02FF) and U+FFFD are each one cell of themselves (``test_width``), so text made only of them
+#: (mojibake: a Latin-1 or cp1252 file, or binary, read as UTF-8 shows U+FFFD among ASCII; accented Latin text) needs
+#: no ``translate`` at all, which looks each character up after the first non-ASCII one at ~340 instructions a
+#: character.  Two runs, so that sre keeps them as a range and a literal, ASCII settled by the range: with Greek and
+#: Cyrillic as a third, sre makes the class a table of 256-point blocks, ~12 instructions a character more over log
+#: lines' ASCII (go-test-v +12 instructions a byte).
+needs_layout = re.compile(r"[^\x00-\u02ff\ufffd]").search
+#: A start of characters that are their own cells shorter than this is translated with the rest: the slices and the
+#: concatenation would cost more.
+_SHORT_START = 8
+
+
 def cells(text: str) -> str:
     """*text* laid out as cells: wide characters followed by the placeholder, zero-width ones after
     :data:`ZERO_MARK` (then the caller takes the per-character path); HT and LF stay as they are."""
@@ -149,21 +164,16 @@ def cells_each(texts: list[str]) -> list[str]:
     return laid
 
 
-#: The first character that is not ASCII.
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-#: An ASCII start shorter than this is translated with the rest: the search and the slices would cost more.
-_SHORT_START = 8
-
-
 def cells_of_lines(texts: list[str]) -> list[str]:
     """:func:`cells` of each of a block's lines.
 
     ``str.translate`` looks up every character of a text that is not all ASCII, the ASCII ones
     included, at several times the cost per character of the regular expression search that finds
-    where the first other one is; log lines mostly start with ASCII (an indent, ``file.go:12:``, a
-    test's name), so that start is kept as it is and only the rest translated.
+    where the first character that may be other than its own cell is (:data:`needs_layout`); log lines mostly
+    start with ASCII (an indent, ``file.go:12:``, a test's name), so that start is kept as it is and only the rest
+    translated, and a line of accented or mojibake text (U+FFFD) is not translated at all.
     """
-    search = _NON_ASCII.search
+    search = needs_layout
     table = cell_map
     laid: list[str] = []
     append = laid.append
@@ -172,7 +182,10 @@ def cells_of_lines(texts: list[str]) -> list[str]:
             append(text)
             continue
         found = search(text)
-        k = found.start() if found is not None else 0
+        if found is None:
+            append(text)  # every character its own cell (accented or mojibake text)
+            continue
+        k = found.start()
         append(text[:k] + text[k:].translate(table) if k >= _SHORT_START else text.translate(table))
     if UNSEEN in "".join(laid):
         laid = [cells(text) for text in texts]

@@ -11,7 +11,8 @@ from app.vt.width import cells, cells_each, cells_of_lines
 
 #: ASCII (tabs included), wide, narrow non-ASCII, combining, astral and never-seen characters.
 _CHARS = st.one_of(
-    st.sampled_from([*"abc :/_.0\t", "数", "据", "ｶ", "é", "\u0301", "😀", "Ω"]),
+    # U+FFFD, the soft hyphen, U+02FF and U+0300 at the edges of what ``needs_layout`` lets through unlaid out.
+    st.sampled_from([*"abc :/_.0\t", "数", "据", "ｶ", "é", "\u0301", "😀", "Ω", "\ufffd", "\xad", "\u02ff", "\u0300"]),
     st.characters(min_codepoint=0x20, max_codepoint=0x10FFFF, exclude_categories=("Cc", "Cs")),
 )
 #: Lines as logs print them: often an ASCII start (an indent, a file:line) before anything else.
@@ -44,3 +45,30 @@ def test_an_ascii_start_is_kept_and_the_rest_laid_out() -> None:
         "ok",
         "中\x00",
     ]
+
+
+def test_the_characters_needs_layout_passes_are_their_own_cells() -> None:
+    # Every character the search lets through (a text of only these is not translated at all) lays out as itself in
+    # the general table: not wide, not zero-width.
+    passed = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and width.needs_layout(chr(c)) is None]
+    assert len(passed) == 0x300 + 1  # ASCII, U+0080-U+02FF and U+FFFD
+    printable = [c for c in passed if c.isprintable() or c == "\xad"]
+    assert "".join(printable).translate(width._learner) == "".join(printable)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(st.sampled_from([*"ab :/0", "\ufffd", "é", "ß", "\xad", "ʔ", "\u02ff", "中", "\u0301"]), max_size=40)
+    )
+)
+def test_mojibake_lines_lay_out_as_each_text_alone(texts: list[str]) -> None:
+    # A Latin-1 file or binary read as UTF-8: ASCII with U+FFFD and accented letters, now and then something wide or
+    # combining after them.
+    assert cells_of_lines(texts) == [_general(text) for text in texts]
+
+
+def test_a_line_of_mojibake_is_not_laid_out_again() -> None:
+    line = "caf\ufffd na\ufffdve r\ufffdsum\ufffd \xe9t\xe9 \u02bc"
+    assert cells_of_lines([line])[0] is line  # the shortcut: the text itself, no translate
+    assert _general(line) == line
