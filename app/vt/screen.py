@@ -499,9 +499,24 @@ class Screen:
                     break
                 if insert:  # ``draw`` in insert mode (``_insert_run``)
                     line.insert_cells(x, mapped, sid, cols)
+                    x += len(mapped)
                 else:
-                    line.write(x, mapped, sid, cols)
-                x += len(mapped)
+                    # ``Line.write``, written out as ``draw`` does (the run ends before the edge, the row has no
+                    # marks): readline redraws the rest of the line after each key, a write per piece, and the call
+                    # and its ``set_styles`` were two frames each.
+                    t = line.text
+                    end = x + len(mapped)
+                    right = t[end:]
+                    if right[0] == PH:
+                        right = BLANK + right[1:]
+                    line.text = (t[: x - 1] + BLANK if x and t[x] == PH else t[:x]) + mapped + right
+                    styles = line.styles
+                    if styles is not None:
+                        styles[x:end] = [sid] * len(mapped)
+                    elif sid:
+                        styles = line.styles = [0] * cols
+                        styles[x:end] = [sid] * len(mapped)
+                    x = end
                 last = mapped
                 changed = True
         # What the pieces done leave pending (a piece not of these, or the end): backspaces deleting, or a word typed
