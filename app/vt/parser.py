@@ -403,12 +403,13 @@ _LINES = re.compile(
     rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n)"
     rf"|\x1b\[\?25[hl]{_RUN}*+|\x1b\(B{_RUN}*+)*+\r\n)++"
 )
-# Bracketed paste switched on or off just after a CR LF, and a CR after it: bash 5.1+ ends an accepted line ``CR LF
-# CSI ? 2004 l CR``, then the command's output, and after a CR LF that CR moves nothing (never the CR of a CR LF: the
-# first line still needs its own, hence not a CR before LF); reported to ``Perform.paste_switch``, then the lines after it as after any CR LF.
-# Tried only where ``_LINES`` fails there: an optional start in ``_LINES`` cost every line of a log block (go-test-v
-# 592 -> 601 instructions/byte).  (Such a switch and the lines after it were one block of ``print_lines`` until the
-# sixteenth part: ~27,000 instructions an accepted line more than the switch and the lines apart.)
+# Bracketed paste switched on or off just after a CR LF, and a CR after it: bash 5.1+ ends an accepted line
+# ``CR LF CSI ? 2004 l CR``, then the command's output, and after a CR LF that CR moves nothing (never the CR of a
+# CR LF: the first line still needs its own, hence not a CR before LF); reported to ``Perform.paste_switch``, then
+# the lines after it as after any CR LF.  Tried only where ``_LINES`` fails there: an optional start in ``_LINES``
+# cost every line of a log block (go-test-v 592 -> 601 instructions/byte).  (Such a switch and the lines after it
+# were one block of ``print_lines`` until the sixteenth part: ~27,000 instructions an accepted line more than the
+# switch and the lines apart.)
 _PASTE_SWITCH = re.compile(r"\x1b\[\?2004([hl])(?:\r(?!\n))?")
 # ConPTY's repaint of a line, one or more in a row: the cursor hidden, a CUP, the line's text, EL where the row held
 # longer text and the cursor shown (``CSI ? 25 l``, ``CSI row ; col H``, text, ``CSI K``, ``CSI ? 25 h``: Windows'

@@ -205,7 +205,8 @@ def test_a_shells_accepted_line_and_the_output_after_it_go_in_one_block() -> Non
     t.feed(b"\r\n\x1b[?2004l\r\r\n")  # an empty line after the CR: a block
     assert calls[1:] == ["\r\n"]
     assert 2004 not in t.screen.dec_modes
-    t.feed(b"\x1b[?2004h\r\n\x1b[?2004l\r\n")  # the CR of a CR LF is not taken as the one after the mode: the line is a block
+    # The CR of a CR LF is not taken as the one after the mode: the line is a block.
+    t.feed(b"\x1b[?2004h\r\n\x1b[?2004l\r\n")
     assert calls[2:] == ["\r\n"]
     assert 2004 not in t.screen.dec_modes
 
