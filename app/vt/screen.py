@@ -11,6 +11,7 @@ sets its ``do_wrap`` with autowrap off too: turning DECAWM on before the next ch
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,13 @@ _FEW_RUNS = 16
 #: A line of at most this many runs (pen changes) is laid out inline in ``_scroll_in``; more (colour on every cell) go
 #: through ``_lay_out_line``, which takes a row of one-cell runs at once.
 _INLINE_RUNS = 8
+#: ``draw`` with autowrap off lays out only the end of a run this many characters longer than the cells to the edge
+#: (``_draw_to_the_edge``), and looks this far back from its end for the last character that shows.
+_PAST_THE_EDGE = 16
+#: Whether a stretch of a run holds only characters that are never zero-width (printable ASCII and Latin to U+02FF,
+#: CJK ideographs, Hangul syllables, fullwidth forms, U+FFFD: ``test_edge_cut`` checks each against ``cells``), so
+#: that none of them can join a cell as a mark (``_draw_to_the_edge``).
+_NO_MARKS = re.compile(r"[\x20-\x7e\xa0-\u02ff\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff60\ufffd]*+").fullmatch
 _IRM = M.IRM
 _DECTCEM = M.DECTCEM
 #: DEC modes whose DECSET/DECRST only records them (``set_dec_mode`` does nothing else for them, at any
@@ -278,7 +286,18 @@ class Screen:
         if self._charsets_active:
             text = self._apply_charsets(text)
         if not text.isascii():
-            mapped = cells(text)
+            if (
+                not self.autowrap
+                and len(text) > self.cols - self.x + _PAST_THE_EDGE
+                and not self._lr
+                and not self._charsets_active
+            ):
+                # Autowrap off and far more characters than cells to the edge (a status line cut at it): what fits
+                # is printed, and of the rest, which all lands in the last cell, only the end is laid out.
+                text = self._draw_to_the_edge(text)
+                mapped = text if text.isascii() else cells(text)
+            else:
+                mapped = cells(text)
             if ZERO_MARK in mapped:
                 self._draw_with_marks(mapped)
                 return
@@ -317,6 +336,33 @@ class Screen:
         if self.insert and n and x + n < cols and not self.pending_wrap and not self._lr and self._insert_run(text):
             return
         self._put_cells(text)
+
+    def _draw_to_the_edge(self, text: str) -> str:
+        """Autowrap off, no left/right margins or character sets, *text* longer than the cells to the edge: print as
+        many of its characters as there are cells to the edge, and return what is left to print after them, cut
+        when it all lands in the last cell.
+
+        Printing is the same cut anywhere (``draw`` of the head, then of the rest: what a byte at a time does), and
+        once the cursor is on the last cell every further character lands there, autowrap off: a wide one is dropped,
+        a single-width one is written over it (insert mode opens that cell alone first), so the cell shows only what
+        follows the last ASCII character (always single-width and never a mark), which is all that is returned when
+        no character before it can be a mark (``_NO_MARKS``: a mark after a dropped wide character joins the cell
+        before the last, which stays).  A status line of 250 characters cut at 120 cells was laid out in full
+        (``cells``, ~340 instructions a character after its first wide one) for the last cell to show one of them;
+        the test for marks is ~40 a character."""
+        room = self.cols - self.x
+        self.draw(text[:room])  # never cut again here: not longer than the cells to the edge
+        rest = text[room:]
+        if self.x == self.cols - 1:
+            # Looked for from the end, a few characters at most (a status line ends in a word): not found there,
+            # the rest goes the general way.
+            end = len(rest)
+            for i in range(end - 1, end - 1 - _PAST_THE_EDGE if end > _PAST_THE_EDGE else -1, -1):
+                if rest[i] < "\x7f":
+                    if _NO_MARKS(rest, 0, i) is not None:
+                        return rest[i:]
+                    break
+        return rest
 
     def insert_text(self, count: int, text: str) -> None:
         """ICH *count*, then print *text*: how readline, zsh and ncurses insert characters on xterm (``CSI n @`` and
