@@ -349,10 +349,23 @@ class Screen:
         no character before it can be a mark (``_NO_MARKS``: a mark after a dropped wide character joins the cell
         before the last, which stays).  A status line of 250 characters cut at 120 cells was laid out in full
         (``cells``, ~340 instructions a character after its first wide one) for the last cell to show one of them;
-        the test for marks is ~40 a character."""
+        the test for marks is ~40 a character.
+
+        The head is laid out from its first character that is not its own cell on (``cells_of_lines``) and, when it
+        fills the row, the cells that fit are written as ``draw`` writes a run that fits (``write_laid``); a wide
+        character across the edge starts the rest."""
         room = self.cols - self.x
-        self.draw(text[:room])  # never cut again here: not longer than the cells to the edge
-        rest = text[room:]
+        head = text[:room]
+        mapped = cells_of_lines([head])[0]
+        if len(mapped) < room or ZERO_MARK in mapped or self.pending_wrap or not self._simple:
+            self.draw(head)  # never cut again here: not longer than the cells to the edge
+            rest = text[room:]
+        else:
+            fit = room - 1 if len(mapped) > room and mapped[room] == PH else room
+            if fit:
+                laid = mapped[:fit]
+                self.write_laid(laid, [self.sid] * fit, laid)
+            rest = text[fit - mapped.count(PH, 0, fit) :]
         if self.x == self.cols - 1:
             # Looked for from the end, a few characters at most (a status line ends in a word): not found there,
             # the rest goes the general way.

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from app.bench import generate
 from app.vt import Terminal
 from app.vt import screen as screen_module
-from app.vt.width import WIDE_PLACEHOLDER, cells
+from app.vt.width import WIDE_PLACEHOLDER, cells, cells_of_lines
 from tests.vt.strict import full_state
 
 _CHARS = ["a", "b", " ", "|", "-", "中", "文", "修", "e\u0301", "\u0301", "😀", "é", "ß", "\u200b", "ｱ", "x"]
@@ -103,27 +103,38 @@ def test_draw_of_a_run_equals_draw_of_each_character(cols: int, x: int, run: str
 
 
 def test_the_cut_is_taken_for_a_status_line() -> None:
-    """The insert-mode kind's status line: what fits printed, then only the end of the rest laid out (its last
-    word); a rest with a mark before its last ASCII character, or none near its end, the general way."""
+    """The insert-mode kind's status line: the head laid out once and written, then only the end of the rest laid
+    out (its last word); a rest with a mark before its last ASCII character, or none near its end, the general way."""
+    heads: list[list[str]] = []
     laid: list[str] = []
 
-    def spy(text: str) -> str:
+    def cells_spy(text: str) -> str:
         laid.append(text)
         return cells(text)
 
+    def heads_spy(texts: list[str]) -> list[str]:
+        heads.append(texts)
+        return cells_of_lines(texts)
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(screen_module, "cells", spy)
+        patch.setattr(screen_module, "cells", cells_spy)
+        patch.setattr(screen_module, "cells_of_lines", heads_spy)
         t = Terminal(cols=20, rows=3)
         t.screen.autowrap = False
         status = " | ".join(["中文", "make", "修复"] * 8) + " | 中文test修复"
         t.screen.draw(status)
-        assert laid == [status[:20], "t修复"]
+        assert heads == [[status[:20]]]
+        assert laid == ["t修复"]
         assert t.display[0].endswith(" t")  # "|" written over the last cell, then the "t" that shows
         assert not t.screen.pending_wrap  # the last wide character dropped
         for rest in ("中\u0301" + "中" * 30 + "a", "中" * 40):
+            heads.clear()
             laid.clear()
+            t.screen.pending_wrap = False
             t.screen.draw(rest)
-            assert laid == [rest[:1], rest[1:]]  # the cursor on the last cell: a head of one character
+            # The cursor on the last cell: a head of one wide character, which does not fit and starts the rest.
+            assert heads == [[rest[:1]]]
+            assert laid == [rest]
 
 
 def test_the_insert_mode_kind_equals_the_general_path() -> None:
