@@ -28,6 +28,10 @@ _CHARS = ["a", "b", " ", "|", "-", "中", "文", "修", "e\u0301", "\u0301", "�
 _WORDS = ["make", "中文", "修复", " | ", "e\u0301e\u0301", "😀😀", "./...", "\u0301", "TestParse", "abc中"]
 
 _RUN = st.lists(st.one_of(st.sampled_from(_CHARS), st.sampled_from(_WORDS)), min_size=1, max_size=80).map("".join)
+#: Runs without marks, after a run of anything: the cut's end taken after heads of every kind (marks in the head,
+#: which then ends before the edge; wide characters, which the rest starts after).
+_CLEAN = st.lists(st.sampled_from(["a", "中", "修复", " | ", "make", "ｱ", "é"]), min_size=1, max_size=40).map("".join)
+_RUNS = st.one_of(_RUN, st.tuples(_RUN, _CLEAN).map("".join))
 _BEFORE = st.sampled_from(
     [
         "",
@@ -64,7 +68,9 @@ def _fed(data: bytes, cols: int, bytewise: bool = False) -> Terminal:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.sampled_from([1, 2, 5, 20, 40]), _BEFORE, st.integers(min_value=1, max_value=45), _RUN, st.booleans())
+@given(st.sampled_from([1, 2, 5, 20, 40]), _BEFORE, st.integers(min_value=1, max_value=45), _RUNS, st.booleans())
+@example(20, "", 1, "e\u0301" * 10 + "x" * 40, False)  # marks in the head: it ends before the edge, the rest all drawn
+@example(20, "", 1, "中" * 10 + "a" * 10 + "\u0301" + "中" * 20, False)  # the rest starts after the head's characters
 @example(20, "", 1, "中文 | make | 修复 | " * 6 + "ab中", False)  # the end after the last ASCII character
 @example(20, "", 19, "中" * 40, False)  # no ASCII character near the end: the rest the general way
 @example(20, "", 1, "a" * 19 + "中" + "b" * 30 + "\u0301", False)  # a wide character split at the edge, a mark last
@@ -73,7 +79,7 @@ def _fed(data: bytes, cols: int, bytewise: bool = False) -> Terminal:
 @example(5, "\x1bN", 1, "`" + "中a" * 20, False)
 def test_a_run_past_the_edge_equals_the_general_path(cols: int, before: str, col: int, run: str, rep: bool) -> None:
     after = "\x1b[3b" if rep else ""
-    data = f"\x1b[?7l{before}\x1b[{col}G{run}{after}\x1b[?7h!".encode()
+    data = f"\x1b[?7l{before}\x1b[{col}G{run}{after}\x1b[?7h".encode()
     cut = full_state(_fed(data, cols))
     with _without_the_cut():
         assert full_state(_fed(data, cols)) == cut
@@ -81,7 +87,7 @@ def test_a_run_past_the_edge_equals_the_general_path(cols: int, before: str, col
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from([3, 20, 40]), st.integers(min_value=0, max_value=39), _RUN, st.booleans(), st.booleans())
+@given(st.sampled_from([3, 20, 40]), st.integers(min_value=0, max_value=39), _RUNS, st.booleans(), st.booleans())
 def test_draw_of_a_run_equals_draw_of_each_character(cols: int, x: int, run: str, insert: bool, pending: bool) -> None:
     """``Screen.draw`` of a run (cut past the edge) against ``draw`` of its characters one by one."""
 
