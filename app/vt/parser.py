@@ -676,6 +676,10 @@ class Parser:
                     paste_switch(switch.group(1) == "h")
                     pos = switch.end()
                     block = _LINES.match(text, pos)
+                    if block is None and text.startswith("\x1b[?2004h", pos):
+                        # A command without output: the next prompt's switch at once, as after a block below.
+                        paste_switch(True)
+                        pos += 8
                 if block is not None:
                     print_lines(block.group())
                     pos = block.end()

@@ -109,8 +109,9 @@ def test_the_switch_split_anywhere_equals_the_general_path(text: str, cuts: list
 
 
 def test_a_shells_prompt_cycle_takes_the_switch_both_ways() -> None:
-    """bash's accept after a line and the next prompt after the command's output: two switches straight to the
-    screen, the lines between them one block, the prompt and the line through the loop."""
+    """bash's accept after a line and the next prompt after the command's output (or straight after the accept,
+    a command without output): switches straight to the screen, the lines between them one block, the prompt and
+    the line through the loop."""
     t = _fed(b"")
     switches: list[bool] = []
     route = t.dispatcher.paste_switch
@@ -124,9 +125,11 @@ def test_a_shells_prompt_cycle_takes_the_switch_both_ways() -> None:
     t.feed((cycle * 3).encode())
     assert switches == [False, True, False, True, False]  # the first prompt's switch is not after a line
     assert 2004 not in t.screen.dec_modes
-    t.feed(b"\x1b[?2004h$ ")
+    t.feed(b"\x1b[?2004h$ true\r\n\x1b[?2004l\r\x1b[?2004h$ ")  # a command without output: both at once
+    assert switches[5:] == [False, True]
     assert 2004 in t.screen.dec_modes
-    assert full_state(t) == full_state(_fed((cycle * 3 + "\x1b[?2004h$ ").encode(), route=False))
+    more = "\x1b[?2004h$ true\r\n\x1b[?2004l\r\x1b[?2004h$ "
+    assert full_state(t) == full_state(_fed((cycle * 3 + more).encode(), route=False))
 
 
 def test_the_line_editor_kind_equals_the_general_path() -> None:
