@@ -267,9 +267,11 @@ class Dispatcher:
             "D": screen.index,
             "E": screen.next_line,
         }
-        #: The parser's direct route to bracketed paste switched on or off (see ``Perform``), which shells send around
-        #: every prompt: the mode only records itself (``Screen.dec_mode_action``).
-        self.paste_switch: Callable[[bool], None] = partial(screen.set_dec_flag, M.BRACKETED_PASTE)
+        #: The parser's direct routes to bracketed paste switched on and off (see ``Perform``), which shells send around
+        #: every prompt: the mode only records itself (``Screen.dec_mode_action``), so the routes are the mode set's
+        #: own ``add`` and ``discard`` (the screen keeps that set for its life), calls in C without a Python frame.
+        self.paste_on: Callable[[], None] = partial(screen.dec_modes.add, M.BRACKETED_PASTE)
+        self.paste_off: Callable[[], None] = partial(screen.dec_modes.discard, M.BRACKETED_PASTE)
         # CR LF as one route, valid only while LF means plain index (newline mode adds a CR,
         # which is harmless after CR, so screen.crlf stays exact either way).
         self._c0["\r\n"] = screen.crlf

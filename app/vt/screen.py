@@ -118,6 +118,8 @@ class Screen:
         #: Called with the text of replies (DA, DSR, DECRQM…); the Terminal encodes and sends them.
         self.reply: Callable[[str], None] = lambda text: None
         self.on_bell: Callable[[], None] = lambda: None
+        #: The DEC private modes set (``_reset_state`` fills it; the same set for the screen's life).
+        self.dec_modes: set[int] = set()
         # The theme's colours (set by whoever paints the screen; not terminal state, so RIS keeps them) and what
         # programs set over them (OSC 4 palette entries; OSC 10/11/12 foreground, background, cursor).
         self._theme_colours = DEFAULT_COLOURS
@@ -176,7 +178,9 @@ class Screen:
         self.newline_mode = False
         self.cursor_visible = True
         self.cursor_shape = 0  # DECSCUSR value: 0/1 blinking block … 6 steady bar
-        self.dec_modes: set[int] = {M.DECAWM, M.DECTCEM}
+        # Cleared and filled, not replaced: ``Dispatcher``'s bracketed-paste routes are this set's own methods.
+        self.dec_modes.clear()
+        self.dec_modes.update((M.DECAWM, M.DECTCEM))
         # xterm starts with SRM set (no local echo), which the engine never does anyway.
         self.ansi_modes: set[int] = {M.SRM}
         self.charsets = ["B", "B", "B", "B"]

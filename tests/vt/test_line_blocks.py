@@ -185,7 +185,7 @@ def test_conpty_repaints_at_the_bottom_go_in_one_block() -> None:
 
 def test_a_shells_accepted_line_and_the_output_after_it_go_in_one_block() -> None:
     """bash 5.1+ ends an accepted line ``CR LF CSI ? 2004 l CR`` (bracketed paste off) and the command's output
-    follows: the mode switched straight after that CR LF (``Perform.paste_switch``), the CR dropped, the output one
+    follows: the mode switched straight after that CR LF (``Perform.paste_off``), the CR dropped, the output one
     block, and the screen what the bytes give fed one at a time; bracketed paste on again before the next prompt,
     switched straight after the block, and no block takes the prompt."""
     t, calls = _watched_blocks()

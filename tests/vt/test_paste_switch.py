@@ -1,5 +1,5 @@
-"""Bracketed paste switched right after a CR LF or a block of lines (``Perform.paste_switch``, the parser's
-``_PASTE_SWITCH``) gives exactly what the same bytes give through the general path: fed whole, split anywhere, a
+"""Bracketed paste switched right after a CR LF or a block of lines (``Perform.paste_on`` and ``paste_off``, the
+parser's ``_PASTE_SWITCH``) gives exactly what the same bytes give through the general path: fed whole, split anywhere, a
 byte at a time (which never takes the switch: it needs the CR LF in the same read) and with the route taken away.
 
 Shells send ``CSI ? 2004 h`` before each prompt and ``CR LF CSI ? 2004 l CR`` after each accepted line (bash 5.1+;
@@ -71,7 +71,8 @@ def _fed(data: bytes, cuts: list[int] | None = None, route: bool = True, cols: i
     t = Terminal(cols=cols, rows=4, scrollback=50)
     t.raise_internal_errors = True
     if not route:
-        del t.dispatcher.paste_switch  # the parser's getattr finds none: the general path
+        del t.dispatcher.paste_on  # the parser's getattr finds none: the general path
+        del t.dispatcher.paste_off
     start = 0
     for cut in [*(cuts or []), len(data)]:
         t.feed(data[start:cut])
@@ -114,13 +115,18 @@ def test_a_shells_prompt_cycle_takes_the_switch_both_ways() -> None:
     the line through the loop."""
     t = _fed(b"")
     switches: list[bool] = []
-    route = t.dispatcher.paste_switch
+    on, off = t.dispatcher.paste_on, t.dispatcher.paste_off
 
-    def spy(on: bool) -> None:
-        switches.append(on)
-        route(on)
+    def spy_on() -> None:
+        switches.append(True)
+        on()
 
-    t.dispatcher.paste_switch = spy
+    def spy_off() -> None:
+        switches.append(False)
+        off()
+
+    t.dispatcher.paste_on = spy_on
+    t.dispatcher.paste_off = spy_off
     cycle = "\x1b[?2004h\x1b[1;32mdev\x1b[0m$ make\r\n\x1b[?2004l\rok\r\nmain_test.go:1: 好\r\n"
     t.feed((cycle * 3).encode())
     assert switches == [False, True, False, True, False]  # the first prompt's switch is not after a line
@@ -130,6 +136,20 @@ def test_a_shells_prompt_cycle_takes_the_switch_both_ways() -> None:
     assert 2004 in t.screen.dec_modes
     more = "\x1b[?2004h$ true\r\n\x1b[?2004l\r\x1b[?2004h$ "
     assert full_state(t) == full_state(_fed((cycle * 3 + more).encode(), route=False))
+
+
+def test_the_routes_act_on_the_screen_s_modes_after_a_reset() -> None:
+    """The routes are the mode set's own methods: RIS (``ESC c``) and DECSTR (``CSI ! p``) clear and fill that set,
+    never replace it, so the routes still switch the screen's bracketed paste after them."""
+    before = b"ab\r\n\x1bc\x1b[!pcd\r\nok\r\n"
+    t = _fed(before + b"\x1b[?2004h$ ")
+    assert 2004 in t.screen.dec_modes
+    t.dispatcher.paste_off()
+    assert 2004 not in t.screen.dec_modes
+    t.feed(b"\x1bcx\r\nok\r\n\x1b[?2004h$ ")
+    assert 2004 in t.screen.dec_modes
+    data = before + b"\x1b[?2004h$ \r\n\x1b[?2004l\r\x1bcx\r\nok\r\n\x1b[?2004h$ "
+    assert full_state(_fed(data)) == full_state(_fed(data, route=False))
 
 
 def test_the_line_editor_kind_equals_the_general_path() -> None:
