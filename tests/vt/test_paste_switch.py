@@ -1,6 +1,7 @@
 """Bracketed paste switched right after a CR LF or a block of lines (``Perform.paste_on`` and ``paste_off``, the
-parser's ``_PASTE_SWITCH``) gives exactly what the same bytes give through the general path: fed whole, split anywhere, a
-byte at a time (which never takes the switch: it needs the CR LF in the same read) and with the route taken away.
+parser's ``_PASTE_SWITCH``) gives exactly what the same bytes give through the general path: fed whole, split
+anywhere, a byte at a time (which never takes the switch: it needs the CR LF in the same read) and with the routes
+taken away.
 
 Shells send ``CSI ? 2004 h`` before each prompt and ``CR LF CSI ? 2004 l CR`` after each accepted line (bash 5.1+;
 the CR moves nothing after a CR LF, so it is dropped with the switch, but never the CR of a CR LF after it).  The
