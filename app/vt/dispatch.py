@@ -267,6 +267,11 @@ class Dispatcher:
             "D": screen.index,
             "E": screen.next_line,
         }
+        #: The parser's direct routes to bracketed paste switched on and off (see ``Perform``), which shells send around
+        #: every prompt: the mode only records itself (``Screen.dec_mode_action``), so the routes are the mode set's
+        #: own ``add`` and ``discard`` (the screen keeps that set for its life), calls in C without a Python frame.
+        self.paste_on: Callable[[], None] = partial(screen.dec_modes.add, M.BRACKETED_PASTE)
+        self.paste_off: Callable[[], None] = partial(screen.dec_modes.discard, M.BRACKETED_PASTE)
         # CR LF as one route, valid only while LF means plain index (newline mode adds a CR,
         # which is harmless after CR, so screen.crlf stays exact either way).
         self._c0["\r\n"] = screen.crlf
@@ -1116,9 +1121,10 @@ class Dispatcher:
         """Lines with DECTCEM (``?25``) or bracketed paste (``?2004``) in them: the lines printed without them, then
         the last of each done.  ConPTY hides the cursor before each repaint and shows it after (at the bottom of the
         screen a repaint is only lines); bash 5.1+ turns bracketed paste off after the CR LF that accepts a line,
-        then CR, then the command's output (``CR LF CSI ? 2004 l CR``; the parser's block holds that only at its
-        start, just after a CR LF, where the CR moves nothing, and never before a CR LF).  Neither changes what a
-        line prints, and the next changes what the one before did, so only the last of each counts.  The rows the
+        then CR, then the command's output (``CR LF CSI ? 2004 l CR``, at a block's start only, just after a CR LF,
+        where the CR moves nothing, and never before a CR LF; the parser now reports that switch to ``paste_off`` and
+        the lines after it as a block of their own, so only a caller of its own hands such a block).  Neither changes
+        what a line prints, and the next changes what the one before did, so only the last of each counts.  The rows the
         cursor was shown or hidden on are marked changed (the row the block starts on, the row it ends on, and the
         rows the lines were printed on), as each would have marked the cursor's row."""
         screen = self.screen

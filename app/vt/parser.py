@@ -89,6 +89,10 @@ class Perform(Protocol):
     # no arguments, which the fast path calls instead of ``execute``; its key "\r\n", if present,
     # must do exactly what "\r" then "\n" do, in one call (the fast path calls it for CR CR LF after a printable
     # run as well: a second CR must change nothing, as a carriage return to the margin does not).
+    # Optionally, ``paste_on`` and ``paste_off`` (both or neither): callables without arguments that do exactly what
+    # ``csi_dispatch("?", "2004", "", "h")`` and ``"l"`` do (bracketed paste, which shells turn on before each prompt
+    # and off after each accepted line); the fast path calls them after a CR LF for the switch there, and for one
+    # right after a block of lines.
     # Optionally, ``esc_routes``: a mapping from an ESC sequence's final byte (no intermediates) to a callable taking no
     # arguments that does exactly what ``esc_dispatch("", final)`` does, which the fast path calls instead for the
     # finals it holds (a full-screen program's DECSC/DECRC and RI: two frames less each).
@@ -400,11 +404,14 @@ _LINES = re.compile(
     rf"(?:{_RUN}*+(?:\t{_RUN}*+|\x1b\[[0-9:;]*+m{_RUN}*+|\x85{_RUN}*+|\x9b[0-9:;]*+m{_RUN}*+|\x1b\[K(?=\r\n)"
     rf"|\x1b\[\?25[hl]{_RUN}*+|\x1b\(B{_RUN}*+)*+\r\n)++"
 )
-# Such lines after bracketed paste turned on or off and CR: bash 5.1+ ends an accepted line ``CR LF CSI ? 2004 l CR``,
-# then the command's output, and after a CR LF that CR moves nothing (never the CR of a CR LF: the first line still
-# needs its own).  Tried only where ``_LINES`` fails there: an optional start in ``_LINES`` cost every line of a log
-# block (go-test-v 592 -> 601 instructions/byte).
-_PASTE_LINES = re.compile(r"\x1b\[\?2004[hl]\r" + _LINES.pattern)
+# Bracketed paste switched on or off just after a CR LF, and a CR after it: bash 5.1+ ends an accepted line
+# ``CR LF CSI ? 2004 l CR``, then the command's output, and after a CR LF that CR moves nothing (never the CR of a
+# CR LF: the first line still needs its own, hence not a CR before LF); reported to ``Perform.paste_on`` or
+# ``paste_off``, then the lines after it as after any CR LF.  Tried only where ``_LINES`` fails there: an optional
+# start in ``_LINES`` cost every line of a log block (go-test-v 592 -> 601 instructions/byte).  (Such a switch and the
+# lines after it were one block of ``print_lines`` until the sixteenth part: ~27,000 instructions an accepted line
+# more than the switch and the lines apart.)
+_PASTE_SWITCH = re.compile(r"\x1b\[\?2004([hl])(?:\r(?!\n))?")
 # ConPTY's repaint of a line, one or more in a row: the cursor hidden, a CUP, the line's text, EL where the row held
 # longer text and the cursor shown (``CSI ? 25 l``, ``CSI row ; col H``, text, ``CSI K``, ``CSI ? 25 h``: Windows'
 # renderer hides the cursor around each frame and ends a row with EL; Wine's conhost wraps every write so), handed to
@@ -492,6 +499,8 @@ class Parser:
         repaints = getattr(perform, "repaints", None)
         forget = getattr(perform, "forget_last_print", None)
         esc_routes = getattr(perform, "esc_routes", None)
+        paste_on: Any = getattr(perform, "paste_on", None)  # both or neither (tested as paste_off below)
+        paste_off: Any = getattr(perform, "paste_off", None)
         esc_get = esc_routes.get if esc_routes is not None else {}.get
         match = (_FAST if crlf is None else _FAST_CR_CR_LF).match
         while pos < n:
@@ -657,11 +666,31 @@ class Parser:
                     repaints(block.group())
                     continue
                 block = _LINES.match(text, pos)
-                if block is None and text.startswith("\x1b[?2004", pos):
-                    block = _PASTE_LINES.match(text, pos)  # a shell's accepted line, then its command's output
+                if (
+                    block is None
+                    and paste_off is not None
+                    and text.startswith("\x1b[?2004", pos)
+                    and (switch := _PASTE_SWITCH.match(text, pos)) is not None
+                ):
+                    # A shell's accepted line (bash 5.1+: ``CR LF CSI ? 2004 l CR``), then its command's output: the
+                    # mode straight to the screen, the CR dropped (after a CR LF it moves nothing), the lines after it
+                    # as after any CR LF (see ``_PASTE_SWITCH``).
+                    (paste_on if switch.group(1) == "h" else paste_off)()
+                    pos = switch.end()
+                    block = _LINES.match(text, pos)
+                    if block is None and text.startswith("\x1b[?2004h", pos):
+                        # A command without output: the next prompt's switch at once, as after a block below.
+                        paste_on()
+                        pos += 8
                 if block is not None:
                     print_lines(block.group())
                     pos = block.end()
+                    if paste_off is not None and text.startswith("\x1b[?2004h", pos):
+                        # The next prompt after the command's output (bash and zsh turn bracketed paste on before
+                        # each): the mode alone, then the prompt from the loop, as after the token below
+                        # (~15,000 instructions less a prompt).
+                        paste_on()
+                        pos += 8
         self.after_print = printed_at == pos
 
     @staticmethod

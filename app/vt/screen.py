@@ -11,6 +11,7 @@ sets its ``do_wrap`` with autowrap off too: turning DECAWM on before the next ch
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,13 @@ _FEW_RUNS = 16
 #: A line of at most this many runs (pen changes) is laid out inline in ``_scroll_in``; more (colour on every cell) go
 #: through ``_lay_out_line``, which takes a row of one-cell runs at once.
 _INLINE_RUNS = 8
+#: ``draw`` with autowrap off lays out only the end of a run this many characters longer than the cells to the edge
+#: (``_draw_to_the_edge``), and looks this far back from its end for the last character that shows.
+_PAST_THE_EDGE = 16
+#: Whether a stretch of a run holds only characters that are never zero-width (printable ASCII and Latin to U+02FF,
+#: CJK ideographs, Hangul syllables, fullwidth forms, U+FFFD: ``test_edge_cut`` checks each against ``cells``), so
+#: that none of them can join a cell as a mark (``_draw_to_the_edge``).
+_NO_MARKS = re.compile(r"[\x20-\x7e\xa0-\u02ff\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff60\ufffd]*+").fullmatch
 _IRM = M.IRM
 _DECTCEM = M.DECTCEM
 #: DEC modes whose DECSET/DECRST only records them (``set_dec_mode`` does nothing else for them, at any
@@ -110,6 +118,8 @@ class Screen:
         #: Called with the text of replies (DA, DSR, DECRQM…); the Terminal encodes and sends them.
         self.reply: Callable[[str], None] = lambda text: None
         self.on_bell: Callable[[], None] = lambda: None
+        #: The DEC private modes set (``_reset_state`` fills it; the same set for the screen's life).
+        self.dec_modes: set[int] = set()
         # The theme's colours (set by whoever paints the screen; not terminal state, so RIS keeps them) and what
         # programs set over them (OSC 4 palette entries; OSC 10/11/12 foreground, background, cursor).
         self._theme_colours = DEFAULT_COLOURS
@@ -168,7 +178,9 @@ class Screen:
         self.newline_mode = False
         self.cursor_visible = True
         self.cursor_shape = 0  # DECSCUSR value: 0/1 blinking block … 6 steady bar
-        self.dec_modes: set[int] = {M.DECAWM, M.DECTCEM}
+        # Cleared and filled, not replaced: ``Dispatcher``'s bracketed-paste routes are this set's own methods.
+        self.dec_modes.clear()
+        self.dec_modes.update((M.DECAWM, M.DECTCEM))
         # xterm starts with SRM set (no local echo), which the engine never does anyway.
         self.ansi_modes: set[int] = {M.SRM}
         self.charsets = ["B", "B", "B", "B"]
@@ -278,7 +290,18 @@ class Screen:
         if self._charsets_active:
             text = self._apply_charsets(text)
         if not text.isascii():
-            mapped = cells(text)
+            if (
+                not self.autowrap
+                and len(text) > self.cols - self.x + _PAST_THE_EDGE
+                and not self._lr
+                and not self._charsets_active
+            ):
+                # Autowrap off and far more characters than cells to the edge (a status line cut at it): what fits
+                # is printed, and of the rest, which all lands in the last cell, only the end is laid out.
+                text = self._draw_to_the_edge(text)
+                mapped = text if text.isascii() else cells(text)
+            else:
+                mapped = cells(text)
             if ZERO_MARK in mapped:
                 self._draw_with_marks(mapped)
                 return
@@ -317,6 +340,46 @@ class Screen:
         if self.insert and n and x + n < cols and not self.pending_wrap and not self._lr and self._insert_run(text):
             return
         self._put_cells(text)
+
+    def _draw_to_the_edge(self, text: str) -> str:
+        """Autowrap off, no left/right margins or character sets, *text* longer than the cells to the edge: print as
+        many of its characters as there are cells to the edge, and return what is left to print after them, cut
+        when it all lands in the last cell.
+
+        Printing is the same cut anywhere (``draw`` of the head, then of the rest: what a byte at a time does), and
+        once the cursor is on the last cell every further character lands there, autowrap off: a wide one is dropped,
+        a single-width one is written over it (insert mode opens that cell alone first), so the cell shows only what
+        follows the last ASCII character (always single-width and never a mark), which is all that is returned when
+        no character before it can be a mark (``_NO_MARKS``: a mark after a dropped wide character joins the cell
+        before the last, which stays).  A status line of 250 characters cut at 120 cells was laid out in full
+        (``cells``, ~340 instructions a character after its first wide one) for the last cell to show one of them;
+        the test for marks is ~40 a character.
+
+        The head is laid out from its first character that is not its own cell on (``cells_of_lines``) and, when it
+        fills the row, the cells that fit are written as ``draw`` writes a run that fits (``write_laid``); a wide
+        character across the edge starts the rest."""
+        room = self.cols - self.x
+        head = text[:room]
+        mapped = cells_of_lines([head])[0]
+        if len(mapped) < room or ZERO_MARK in mapped or self.pending_wrap or not self._simple:
+            self.draw(head)  # never cut again here: not longer than the cells to the edge
+            rest = text[room:]
+        else:
+            fit = room - 1 if len(mapped) > room and mapped[room] == PH else room
+            if fit:
+                laid = mapped[:fit]
+                self.write_laid(laid, [self.sid] * fit, laid)
+            rest = text[fit - mapped.count(PH, 0, fit) :]
+        if self.x == self.cols - 1:
+            # Looked for from the end, a few characters at most (a status line ends in a word): not found there,
+            # the rest goes the general way.
+            end = len(rest)
+            for i in range(end - 1, end - 1 - _PAST_THE_EDGE if end > _PAST_THE_EDGE else -1, -1):
+                if rest[i] < "\x7f":
+                    if _NO_MARKS(rest, 0, i) is not None:
+                        return rest[i:]
+                    break
+        return rest
 
     def insert_text(self, count: int, text: str) -> None:
         """ICH *count*, then print *text*: how readline, zsh and ncurses insert characters on xterm (``CSI n @`` and

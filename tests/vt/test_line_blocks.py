@@ -185,24 +185,29 @@ def test_conpty_repaints_at_the_bottom_go_in_one_block() -> None:
 
 def test_a_shells_accepted_line_and_the_output_after_it_go_in_one_block() -> None:
     """bash 5.1+ ends an accepted line ``CR LF CSI ? 2004 l CR`` (bracketed paste off) and the command's output
-    follows: from that CR LF on, one block, bracketed paste off after it, and the screen what the bytes give fed one
-    at a time; bracketed paste on again before the next prompt, which no block takes."""
+    follows: the mode switched straight after that CR LF (``Perform.paste_off``), the CR dropped, the output one
+    block, and the screen what the bytes give fed one at a time; bracketed paste on again before the next prompt,
+    switched straight after the block, and no block takes the prompt."""
     t, calls = _watched_blocks()
     output = "main_test.go:12: 你好\r\nok\tdone\r\n"
     data = f"\x1b[?2004h$ make\r\n\x1b[?2004l\r{output}\x1b[?2004h$ ".encode()
     t.feed(data)
-    block = f"\x1b[?2004l\r{output}"
-    assert calls == [block, output]  # the block, then (from within) its lines without the mode and the CR
+    assert calls == [output]
     assert 2004 in t.screen.dec_modes
     _whole, bytewise = _fed_whole_and_bytewise(data, cols=20, rows=4, scrollback=100)
     assert _state(t) == _state(bytewise)
     more = b"x\r\n\x1b[?2004l\r\x1b[?2004h$ "  # a command without output: no line for a block after the CR
     t.feed(more)
-    assert calls[2:] == []
+    assert calls[1:] == []
+    assert 2004 in t.screen.dec_modes
     _whole, bytewise = _fed_whole_and_bytewise(data + more, cols=20, rows=4, scrollback=100)
     assert _state(t) == _state(bytewise)
     t.feed(b"\r\n\x1b[?2004l\r\r\n")  # an empty line after the CR: a block
-    assert calls[2:] == ["\x1b[?2004l\r\r\n", "\r\n"]
+    assert calls[1:] == ["\r\n"]
+    assert 2004 not in t.screen.dec_modes
+    # The CR of a CR LF is not taken as the one after the mode: the line is a block.
+    t.feed(b"\x1b[?2004h\r\n\x1b[?2004l\r\n")
+    assert calls[2:] == ["\r\n"]
     assert 2004 not in t.screen.dec_modes
 
 
