@@ -16,6 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.vt import Terminal, screen, width
+from app.vt.width_runs import RUNS
 from tests.vt.strict import full_state
 
 _COLS = 12
@@ -42,7 +43,17 @@ _WORDS = [
     "\t",
     "\u231a",  # a wide emoji inside the plane
     "\u3000",  # the ideographic space
+    "\U0001f321",  # a narrow emoji beside wide ones
     " ",
+]
+#: The characters just outside each of the wide runs of the plane (narrow, zero-width or unassigned): the block layout
+#: must not take them for wide.
+_BESIDE_WIDE = [
+    chr(code)
+    for first, last, w in RUNS
+    if w == 2 and last <= 0xFFFF
+    for code in (first - 1, last + 1)
+    if not 0xD800 <= code < 0xE000
 ]
 #: Lines of exactly the width and one cell more (wide characters at the edge), and wider ones that wrap.
 _EDGES = [
@@ -57,6 +68,7 @@ _EDGES = [
 ]
 _LINE = st.one_of(
     st.lists(st.sampled_from(_WORDS), max_size=6).map("".join),
+    st.lists(st.sampled_from(["数据 ", *_BESIDE_WIDE]), max_size=4).map("".join),
     st.sampled_from(_EDGES),
     st.just("\x1b[31m--- FAIL\x1b[0m: Test数据库 (0.00s)"),  # pens: the block goes on after them
 )
@@ -124,6 +136,16 @@ def test_blocks_lay_out_as_each_line_alone(
         whole, general, bytewise = _three_ways(_stream(lines, invalid), rows, scrollback, monkeypatch)
     assert _views(whole) == _views(general) == _views(bytewise)
     assert _after_reflow(whole, new_cols) == _after_reflow(general, new_cols) == _after_reflow(bytewise, new_cols)
+
+
+@pytest.mark.parametrize("other", ["ｶ", "e\u0301", "\ufffd", "\u303f", "\uff61", "\U0001f321", "\u200d"])
+def test_a_narrow_character_late_in_a_long_block_sends_it_line_by_line(other: str) -> None:
+    # Past the first characters the block layout looks at one by one (``width._PROBE``).
+    late = f"    a_test.go:9: {other}数据 {other}"
+    lines = ["=== RUN   Test数据库_边界/emoji_😀 ＡＢＣ"] * 40 + [late] + ["数据"] * 5
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        whole, general, bytewise = _three_ways(_stream(lines, False), 5, 1000, monkeypatch)
+    assert _views(whole) == _views(general) == _views(bytewise)
 
 
 def test_go_test_output_lays_out_as_each_line_alone(monkeypatch: pytest.MonkeyPatch) -> None:
