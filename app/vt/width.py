@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from app.vt.width_runs import quick_width
+from app.vt.width_runs import RUNS, quick_width
 
 __all__ = [
     "UNSEEN",
@@ -58,6 +58,7 @@ def load_wcwidth() -> Callable[[str], int]:
         from wcwidth import wcwidth
 
         _wcwidth = wcwidth
+        _not_wide_pattern()  # on the warm-up thread too, with the other layout work a first CJK block would wait for
     return _wcwidth
 
 
@@ -164,15 +165,75 @@ def cells_each(texts: list[str]) -> list[str]:
     return laid
 
 
+#: :func:`_not_wide_pattern`, once compiled.
+_not_wide: re.Pattern[str] | None = None
+
+
+def _not_wide_pattern() -> re.Pattern[str]:
+    """The pattern of a character that is neither ASCII nor wide by :mod:`app.vt.width_runs` (``char_width`` asks the
+    runs before wcwidth, so the table lays each of those out as itself and the placeholder); compiled at the first call:
+    sre fills a 65,536-entry map for the class in Python, ~5 ms, which the engine's import should not pay where a
+    stream shows no CJK (:func:`load_wcwidth` calls this too, on the app's warm-up thread)."""
+    global _not_wide
+    if _not_wide is None:
+        wide = "".join(f"{chr(first)}-{chr(last)}" for first, last, w in RUNS if w == 2)
+        _not_wide = re.compile(f"[^\\x00-\\x7f{wide}]")
+    return _not_wide
+
+
+#: How many characters of a block :func:`_wide_block` looks at first, one by one.
+_PROBE = 512
+#: The bytes of ASCII, which :func:`_wide_block` deletes to see the rest.
+_ASCII_BYTES = bytes(range(0x80))
+#: The bytes that start a character of two, three or four bytes in UTF-8 (C0, C1 and F5-FF never do).
+_LEAD_BYTES = [bytes([b]) for b in range(0xC2, 0xF5)]
+
+
+def _wide_block(joined: str) -> str | None:
+    """*joined* laid out as cells when every character in it is ASCII or wide (a block of log lines joined by LF, of
+    ASCII and CJK, kana, Hangul, fullwidth forms, emoji), else None.
+
+    Done on its UTF-8 reversed, in C: a wide character is itself then the placeholder, which in the text reversed is
+    the placeholder *before* it, that is a NUL byte before the byte that starts it in UTF-8, put there by one
+    ``bytes.replace`` per such byte found.  ``translate`` looked every character up from each line's first non-ASCII
+    one, ASCII included, at ~230-400 instructions a character, and finding that first one cost a search of ~45 a
+    character before it: go test -v's blocks cost ~206 instructions a byte so, ~115 so (the replaces ~45, one pass
+    over the block per lead byte found; decoding, reversing and splitting ~27; reversing and encoding ~13; the check
+    ~22).  A block with anything else goes line by line, having paid the check: a look at its first :data:`_PROBE`
+    characters, where mixed text (CJK with Latin, halfwidth kana, marks) shows one, else the whole check."""
+    search = _not_wide_pattern().search
+    if search(joined, 0, _PROBE) is not None:
+        return None  # most blocks with other characters show one early (CJK text with Latin, kana, marks): cheap
+    try:
+        rest = joined.encode().translate(None, _ASCII_BYTES)
+    except UnicodeEncodeError:
+        return None  # a lone surrogate (surrogateescape's bytes): not wide
+    if search(rest.decode()) is not None:
+        return None  # checked before the text is reversed: a block of mojibake or accented text pays only this
+    encoded = joined[::-1].encode()
+    for lead in _LEAD_BYTES:
+        if lead in rest:
+            encoded = encoded.replace(lead, b"\x00" + lead)
+    return encoded.decode()[::-1]
+
+
 def cells_of_lines(texts: list[str]) -> list[str]:
     """:func:`cells` of each of a block's lines.
 
-    ``str.translate`` looks up every character of a text that is not all ASCII, the ASCII ones
-    included, at several times the cost per character of the regular expression search that finds
-    where the first character that may be other than its own cell is (:data:`needs_layout`); log lines mostly
-    start with ASCII (an indent, ``file.go:12:``, a test's name), so that start is kept as it is and only the rest
-    translated, and a line of accented or mojibake text (U+FFFD) is not translated at all.
+    A block whose characters are all ASCII or wide (go test's output: CJK test names and messages, fullwidth
+    punctuation, emoji) is laid out at once by :func:`_wide_block`.  Otherwise each line: ``str.translate`` looks up
+    every character of a text that is not all ASCII, the ASCII ones included, at several times the cost per character
+    of the regular expression search that finds where the first character that may be other than its own cell is
+    (:data:`needs_layout`); log lines mostly start with ASCII (an indent, ``file.go:12:``, a test's name), so that
+    start is kept as it is and only the rest translated, and a line of accented or mojibake text is not translated at
+    all.
     """
+    joined = "\n".join(texts)
+    if joined.isascii():
+        return list(texts)
+    laid_block = _wide_block(joined)
+    if laid_block is not None:
+        return laid_block.split("\n")
     search = needs_layout
     table = cell_map
     laid: list[str] = []

@@ -3,11 +3,13 @@ the table that computes widths (``width._learner``, which learns what it has not
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.vt import width
 from app.vt.width import cells, cells_each, cells_of_lines
+from app.vt.width_runs import RUNS
 
 #: ASCII (tabs included), wide, narrow non-ASCII, combining, astral and never-seen characters.
 _CHARS = st.one_of(
@@ -68,7 +70,52 @@ def test_mojibake_lines_lay_out_as_each_text_alone(texts: list[str]) -> None:
     assert cells_of_lines(texts) == [_general(text) for text in texts]
 
 
-def test_a_line_of_mojibake_is_not_laid_out_again() -> None:
+class _Watched(dict[int, "int | str"]):
+    """A layout table that records every character ``translate`` looks up in it."""
+
+    def __init__(self, table: dict[int, int | str]) -> None:
+        super().__init__(table)
+        self.asked: list[int] = []
+
+    def __getitem__(self, code: int) -> int | str:
+        self.asked.append(code)
+        return super().__getitem__(code)
+
+
+def test_a_line_of_mojibake_is_not_laid_out_again(monkeypatch: pytest.MonkeyPatch) -> None:
     line = "caf\ufffd na\ufffdve r\ufffdsum\ufffd \xe9t\xe9 \u02bc"
-    assert cells_of_lines([line])[0] is line  # the shortcut: the text itself, no translate
+    mixed = [line, "  a.go:1: 中文 数据 ｶﾅ"]
+    expected = [_general(text) for text in mixed]
+    assert cells_of_lines(mixed) == expected  # every character learned
+    watched = _Watched(width.cell_map)
+    monkeypatch.setattr(width, "cell_map", watched)
+    assert cells_of_lines(mixed) == expected
+    assert watched.asked == [ord(c) for c in "中文 数据 ｶﾅ"]  # the shortcut: the Latin line as it is, the other's start
     assert _general(line) == line
+
+
+def test_a_block_of_ascii_and_wide_characters_is_laid_out_without_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["=== RUN   Test数据库_边界/emoji_😀", "    a_test.go:12: 你好，世界 ＡＢＣ 한국어 ⌚", "ok"]
+    expected = [_general(text) for text in texts]
+    watched = _Watched(width.cell_map)
+    monkeypatch.setattr(width, "cell_map", watched)
+    assert cells_of_lines(texts) == expected
+    assert watched.asked == []
+    monkeypatch.undo()
+    # One narrow or zero-width character among them and the block goes line by line, through the table.
+    for other in ["ｶ", "e\u0301", "\u200d", "\ufffd", "é", "\u3099", "\U0001f321", "\udc80"]:
+        texts_with = [*texts, "x" * 600 + other]  # past the first look (``_PROBE``)
+        assert cells_of_lines(texts_with) == [_general(text) for text in texts_with]
+        texts_with = [other, *texts]
+        assert cells_of_lines(texts_with) == [_general(text) for text in texts_with]
+
+
+def test_the_wide_class_is_what_the_table_lays_out_wide() -> None:
+    # Every character the block layout takes as wide is laid out as itself and the placeholder by the general table,
+    # and every other one it is given stops it.
+    search = width._not_wide_pattern().search
+    wide = [chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000 and search(chr(c)) is None]
+    assert len(wide) == sum(last - first + 1 for first, last, w in RUNS if w == 2)
+    assert all(width.char_width(c) == 2 for c in wide)
+    assert "".join(wide).translate(width._learner) == "".join(c + width.WIDE_PLACEHOLDER for c in wide)
+    assert search("".join(chr(c) for c in range(0x80))) is None  # ASCII passes too
