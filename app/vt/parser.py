@@ -427,6 +427,8 @@ _CSI_BLOCK = re.compile(rf"(?:{_CSI_PIECE})++")
 # win32-input and focus modes, ``CSI ? 25 h``) or at EL (a chunk of the stream that began inside a repaint).  Not for
 # every block: the look at each CSI cost cursor-scroll and line-editor 1.5 % (~14 instructions/byte).
 _CONPTY_BLOCK = re.compile(rf"{_CSI_PIECE}(?:(?!\x1b\[\?25l\x1b\[){_CSI_PIECE})*+")
+# The reset and the end of a coloured line (``ESC [ m`` or ``ESC [ 0 m``, then CR LF), taken after the line's last run.
+_RESET_LINE_ENDS = ("\x1b[m\r\n", "\x1b[0m\r\n")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
 # A coloured prompt: two SGRs, each with text after it (what the fast path hands ``sgr_runs`` from an SGR token).
 _SGR_PROMPT = re.compile(rf"\x1b\[[0-9:;]*m{_RUN}+\x1b\[[0-9:;]*m{_RUN}")
@@ -593,20 +595,28 @@ class Parser:
                     draw(run)
                     printed_at = m.end(7)
                 if g == 7:
-                    if (
-                        csi_runs is not None
-                        and pos < n
-                        and text[pos] in "\x1b\x08"  # a look before the regex: most runs end at a control
+                    if csi_runs is None or pos >= n or text[pos] not in "\x1b\x08":
+                        continue  # a look before the regexes: most runs end at a control
+                    if text.startswith(_RESET_LINE_ENDS, pos) and (reset := raw_get("m")) is not None:
+                        # A coloured line's reset and its end (``CSI m`` or ``CSI 0 m``, then CR LF) where the line
+                        # does not start after a CR LF (a console's coloured line after a repaint or a mode switch):
+                        # the reset, the CR LF and the lines after it as after any CR LF, where a block of the one
+                        # SGR and a token for the CR LF cost ~9,000 instructions more.
+                        end = text.index("\n", pos) + 1
+                        reset(text[pos + 2 : end - 3])
+                        pos = end
+                    elif (
                         # ConPTY's EL (no parameter) may be the end of a repaint a read began inside of; a program's
                         # ``CSI 2 K`` (BuildKit's progress) is not, and pays no look for ``?25l`` at each CSI.
-                        and (block := (_CONPTY_BLOCK if final == "K" and not params else _CSI_BLOCK).match(text, pos))
-                        is not None
-                    ):
+                        block := (_CONPTY_BLOCK if final == "K" and not params else _CSI_BLOCK).match(text, pos)
+                    ) is not None:
                         # More CSIs or BSs follow (a full-screen program's redraw, a line editor's corrections):
                         # reported in one call.
                         pos = block.end()
                         printed_at = pos if csi_runs(block.group(), block.lastindex is not None) else -1
-                    continue
+                        continue
+                    else:
+                        continue
                 newline()
             elif g == 1 or g == 2:
                 draw(m.group(1))
