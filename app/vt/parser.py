@@ -597,7 +597,11 @@ class Parser:
                 if g == 7:
                     if csi_runs is None or pos >= n or text[pos] not in "\x1b\x08":
                         continue  # a look before the regexes: most runs end at a control
-                    if text.startswith(_RESET_LINE_ENDS, pos) and (reset := raw_get("m")) is not None:
+                    if (
+                        final == "m"  # a coloured run's SGR: other CSIs' runs (BuildKit's after EL) pay no look
+                        and text.startswith(_RESET_LINE_ENDS, pos)
+                        and (reset := raw_get("m")) is not None
+                    ):
                         # A coloured line's reset and its end (``CSI m`` or ``CSI 0 m``, then CR LF) where the line
                         # does not start after a CR LF (a console's coloured line after a repaint or a mode switch):
                         # the reset, the CR LF and the lines after it as after any CR LF, where a block of the one
