@@ -631,7 +631,16 @@ class Parser:
                 if text[pos - 3] == "\r":
                     # The line ended in CR CR LF (a legacy program's text through a second text-mode layer): so will
                     # the next, which a block of lines does not take (it holds CR LF alone); not tried (~2,800
-                    # instructions a line).  A line ending in CR LF is tried after it as ever.
+                    # instructions a line).  A line ending in CR LF is tried after it as ever.  ConPTY's repaints after
+                    # it are (the console's next frame): one look, as after any line end, where the ``?25l`` token
+                    # and its own look cost more.
+                    if (
+                        text.startswith("\x1b[?25l\x1b[", pos)
+                        and repaints is not None
+                        and (block := _REPAINTS.match(text, pos)) is not None
+                    ):
+                        pos = block.end()
+                        repaints(block.group())
                     continue
             elif g == 9:
                 newline()
