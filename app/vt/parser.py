@@ -419,8 +419,9 @@ _REPAINTS = re.compile(rf"(?:\x1b\[\?25l\x1b\[[0-9;]*+H{_RUN}*+(?:\x1b\[K)?+\x1b
 # longer cut a redraw in three (a trip round the loop for the ESC, one for the CSI after it and a new ``csi_runs``
 # call: ~20,000 instructions each time, callgrind).  The ESC sequence's final is a group, so that a block without any
 # (``lastindex`` None) is told so and ``csi_runs`` need not look for one (a count over each block cost cursor-scroll
-# 6 instructions/byte).
-_CSI_PIECE = r"(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08|\x1b([78DEM]))[\x20-\x7e\xa0-\U0010ffff\x08]*+"
+# 6 instructions/byte).  Not DECRC before an SGR: a status line restored from, then a shell's coloured prompt, which
+# ``sgr_runs`` finds by its text (in a block its pieces were resolved and laid out each time: insert-mode 895 -> 927).
+_CSI_PIECE = r"(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08|\x1b([7DEM]|8(?!\x1b\[[0-9:;]*m)))[\x20-\x7e\xa0-\U0010ffff\x08]*+"
 _CSI_BLOCK = re.compile(rf"(?:{_CSI_PIECE})++")
 # Such a block that stops before ``CSI ? 25 l`` and a CSI after its first piece, where ConPTY's repaints of lines
 # follow, for the loop to take them as ``_REPAINTS``: tried for a block that starts at a DEC mode (a program's

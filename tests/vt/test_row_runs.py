@@ -309,3 +309,14 @@ def test_rep_after_an_esc_sequence_at_a_blocks_end_repeats_nothing() -> None:
         whole = _fed(data, len(data))
         assert full_state(whole) == full_state(_general(data)), repr(text)
         assert full_state(whole) == full_state(_fed(data, 1)), repr(text)
+
+
+def test_a_prompt_after_a_restored_cursor_is_left_to_sgr_runs() -> None:
+    """DECRC before an SGR ends the block (a status line written with autowrap off and restored from, then a shell's
+    coloured prompt, which ``sgr_runs`` finds by its text); before anything else it is a piece of the block."""
+    status = "\x1b7\x1b[?7l\x1b[8;1H\x1b[7mstatus\x1b[0m\x1b[?7h"
+    prompt = "\x1b[1;32mdev\x1b[0m:~$ "
+    assert _blocks(f"ab\r\n{status}\x1b8{prompt}".encode()) == [(status[2:], False)]
+    assert _blocks(f"ab\r\n{status}\x1b8\x1b[2;1Hx".encode()) == [(f"{status[2:]}\x1b8\x1b[2;1Hx", True)]
+    data = f"ab\r\n{status}\x1b8{prompt}".encode()
+    assert full_state(_fed(data, len(data))) == full_state(_general(data)) == full_state(_fed(data, 1))
