@@ -142,6 +142,14 @@ _DIGITS = "0123456789:;"
 #: What ``csi_runs`` makes of BS then DCH (a line editor's backspace in the middle of a line): a CSI-like piece of a
 #: DEL, which no block holds, kept as the DEL "typed" (``Screen.line_keys``).
 _BACK_DELETE = "\x1b[\x7f"
+#: The ESC sequences a block of ``csi_runs`` may hold besides CSIs and BSs (``Perform``): DECSC, DECRC, RI, IND and NEL,
+#: which full-screen programs send inside a redraw (a status line saved around, vim and less scrolling back at a
+#: region's top).  Each is made a CSI-like piece of a C0 control of its own, which no block holds (its runs are
+#: printable), and kept in ``_actions`` as the screen's method (``Dispatcher.esc_routes``): a piece like any other,
+#: where it cost a trip round the parser's loop, the CSI after it another and a new ``csi_runs`` call (~20,000
+#: instructions, callgrind).
+_ESC_FINALS = re.compile("\x1b([78DEM])")
+_ESC_PIECES = {"7": "\x1b[\x11", "8": "\x1b[\x12", "D": "\x1b[\x13", "E": "\x1b[\x14", "M": "\x1b[\x15"}
 #: How many CSI texts ``csi_runs`` keeps the action of (the table starts again when full).
 _ACTIONS_KEPT = 4096
 #: How each of ConPTY's repaints of a line starts (``CSI ? 25 l`` and a CUP's ``CSI``), and how it ends when it erases
@@ -336,10 +344,10 @@ class Dispatcher:
             values, groups = parse_params(params)
             fn(values, groups)
 
-    def csi_runs(self, block: str) -> bool:
-        """CSIs and BSs, each with the printable run after it (see ``Perform``): a full-screen program's redraw, a
-        line editor's corrections, one call from the parser instead of a trip round its loop per sequence.  True if
-        the last run is not empty.
+    def csi_runs(self, block: str, escs: bool = False) -> bool:
+        """CSIs, BSs and with *escs* the ESC sequences of ``esc_routes``, each with the printable run after it (see
+        ``Perform``): a full-screen program's redraw, a line editor's corrections, one call from the parser instead of
+        a trip round its loop per sequence.  True if the last run is not empty.
 
         Each CSI's text (``12;40H``, ``?25l``) is looked up in ``_actions``: what it does, ready to call without
         arguments (the screen method with its parameters bound), built the first time the text is seen.
@@ -369,6 +377,11 @@ class Dispatcher:
                 block = "".join(parts)
             else:
                 block = block.replace("\x08", "\x1b[D")
+        if escs:
+            # ESC sequences that start no CSI: DECSC, DECRC, RI, IND or NEL (``_ESC_FINALS``), each made a piece.
+            parts = _ESC_FINALS.split(block)
+            parts[1::2] = map(_ESC_PIECES.__getitem__, parts[1::2])
+            block = "".join(parts)
         pieces = block.split("\x1b[")
         del pieces[0]  # the empty text before the first CSI
         first = pieces[0]
@@ -548,6 +561,8 @@ class Dispatcher:
         """Empty ``_actions`` (when full), keeping the piece a backspace deleting becomes in ``csi_runs``."""
         self._actions.clear()
         self._actions[_BACK_DELETE[2:]] = (None, "\x7f")
+        for final, piece in _ESC_PIECES.items():
+            self._actions[piece[2:]] = self.esc_routes[final]
         self._edits = dict(_EDITS)
 
     def _typed(self, piece: str, count: int, char: str) -> bool:

@@ -78,10 +78,12 @@ class Perform(Protocol):
     # Optionally, ``forget_last_print()``: called before a CSI with final ``b`` (REP) that does not directly
     # follow a printed character, so REP repeats nothing (xterm forgets its last character once any control
     # or sequence is parsed in the ground state; a control inside an unfinished sequence does not count).
-    # Optionally, ``csi_runs(block) -> bool``: *block* is one or more CSIs, each ``CSI [?] [0-9:;]* final`` (no
-    # intermediates, final not ``b``), and BSs, each followed by a run of printable characters and BSs, maybe
-    # empty; exactly what ``csi_dispatch``, ``execute`` (for a BS) and ``print`` (for each printable run) do, in
-    # order; returns whether the block ends in a printed character.
+    # Optionally, ``csi_runs(block, escs) -> bool``: *block* is one or more CSIs, each ``CSI [?] [0-9:;]* final`` (no
+    # intermediates, final not ``b``), BSs and ESC sequences ``ESC 7``, ``ESC 8``, ``ESC D``, ``ESC E``, ``ESC M`` (not
+    # first when the block starts at a CSI token or a BS; first maybe after a run that a token printed), each followed
+    # by a run of printable characters and BSs, maybe empty; exactly what ``csi_dispatch``, ``execute`` (for a BS),
+    # ``esc_dispatch`` (for an ESC sequence) and ``print`` (for each printable run) do, in order; *escs* says whether
+    # it holds any such ESC sequence; returns whether the block ends in a printed character.
     # Optionally, ``csi_raw``: a mapping from a CSI's final byte (with its private marker before it, if any) to a
     # callable taking the raw parameter text, which the fast path calls instead of ``csi_dispatch`` for a CSI
     # without intermediates; it must do exactly what ``csi_dispatch`` does.
@@ -417,15 +419,24 @@ _PASTE_SWITCH = re.compile(r"\x1b\[\?2004([hl])(?:\r(?!\n))?")
 # renderer hides the cursor around each frame and ends a row with EL; Wine's conhost wraps every write so), handed to
 # ``Perform.repaints`` in one call instead of a token, a ``_CSI_BLOCK`` match and four pieces of ``csi_runs`` each.
 _REPAINTS = re.compile(rf"(?:\x1b\[\?25l\x1b\[[0-9;]*+H{_RUN}*+(?:\x1b\[K)?+\x1b\[\?25h)++")
-# CSIs without intermediates (a DEC private marker allowed; not REP) and BSs, each with the printable characters
-# and BSs after it: a full-screen program's redraw, a line editor's corrections (``csi_runs``).
-_CSI_PIECE = r"(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08)[\x20-\x7e\xa0-\U0010ffff\x08]*+"
+# CSIs without intermediates (a DEC private marker allowed; not REP), BSs and the ESC sequences of ``esc_routes``
+# (DECSC, DECRC, IND, NEL, RI: ``ESC 7 8 D E M``), each with the printable characters and BSs after it: a full-screen
+# program's redraw, a line editor's corrections (``csi_runs``).  The ESC sequences are the last alternative, tried
+# only where a block would end at an ESC; a status line saved and restored around, vim scrolling back with RI, no
+# longer cut a redraw in three (a trip round the loop for the ESC, one for the CSI after it and a new ``csi_runs``
+# call: ~20,000 instructions each time, callgrind).  The ESC sequence's final is a group, so that a block without any
+# (``lastindex`` None) is told so and ``csi_runs`` need not look for one (a count over each block cost cursor-scroll
+# 6 instructions/byte).  Not DECRC before an SGR: a status line restored from, then a shell's coloured prompt, which
+# ``sgr_runs`` finds by its text (in a block its pieces were resolved and laid out each time: insert-mode 895 -> 927).
+_CSI_PIECE = r"(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08|\x1b([7DEM]|8(?!\x1b\[[0-9:;]*m)))[\x20-\x7e\xa0-\U0010ffff\x08]*+"
 _CSI_BLOCK = re.compile(rf"(?:{_CSI_PIECE})++")
 # Such a block that stops before ``CSI ? 25 l`` and a CSI after its first piece, where ConPTY's repaints of lines
 # follow, for the loop to take them as ``_REPAINTS``: tried for a block that starts at a DEC mode (a program's
 # win32-input and focus modes, ``CSI ? 25 h``) or at EL (a chunk of the stream that began inside a repaint).  Not for
 # every block: the look at each CSI cost cursor-scroll and line-editor 1.5 % (~14 instructions/byte).
 _CONPTY_BLOCK = re.compile(rf"{_CSI_PIECE}(?:(?!\x1b\[\?25l\x1b\[){_CSI_PIECE})*+")
+# The reset and the end of a coloured line (``ESC [ m`` or ``ESC [ 0 m``, then CR LF), taken after the line's last run.
+_RESET_LINE_ENDS = ("\x1b[m\r\n", "\x1b[0m\r\n")
 _SGR_PAIR = re.compile(rf"\x1b\[([0-9:;]*)m({_RUN}+)")
 # A coloured prompt: two SGRs, each with text after it (what the fast path hands ``sgr_runs`` from an SGR token).
 _SGR_PROMPT = re.compile(rf"\x1b\[[0-9:;]*m{_RUN}+\x1b\[[0-9:;]*m{_RUN}")
@@ -535,7 +546,7 @@ class Parser:
                         # A line editor's corrections after its coloured prompt and the echoed line: reported at
                         # once, as after any CSI's run below (a token less).
                         pos = block.end()
-                        printed_at = pos if csi_runs(block.group()) else -1
+                        printed_at = pos if csi_runs(block.group(), block.lastindex is not None) else -1
                     continue
                 if (
                     g == 7
@@ -584,7 +595,7 @@ class Parser:
                     # does (no intermediates, no marker but ``?``) and a run at least as long; for another (``CSI >
                     # c``, ``CSI SP q``) it does not match at this CSI and the way below is taken.
                     pos = block.end()
-                    printed_at = pos if csi_runs(block.group()) else -1
+                    printed_at = pos if csi_runs(block.group(), block.lastindex is not None) else -1
                     continue
                 if inter or (h := raw_get(private + final if private else final)) is None:
                     csi(private, params, inter, final)
@@ -594,20 +605,32 @@ class Parser:
                     draw(run)
                     printed_at = m.end(7)
                 if g == 7:
+                    if csi_runs is None or pos >= n or text[pos] not in "\x1b\x08":
+                        continue  # a look before the regexes: most runs end at a control
                     if (
-                        csi_runs is not None
-                        and pos < n
-                        and text[pos] in "\x1b\x08"  # a look before the regex: most runs end at a control
+                        final == "m"  # a coloured run's SGR: other CSIs' runs (BuildKit's after EL) pay no look
+                        and text.startswith(_RESET_LINE_ENDS, pos)
+                        and (reset := raw_get("m")) is not None
+                    ):
+                        # A coloured line's reset and its end (``CSI m`` or ``CSI 0 m``, then CR LF) where the line
+                        # does not start after a CR LF (a console's coloured line after a repaint or a mode switch):
+                        # the reset, the CR LF and the lines after it as after any CR LF, where a block of the one
+                        # SGR and a token for the CR LF cost ~9,000 instructions more.
+                        end = text.index("\n", pos) + 1
+                        reset(text[pos + 2 : end - 3])
+                        pos = end
+                    elif (
                         # ConPTY's EL (no parameter) may be the end of a repaint a read began inside of; a program's
                         # ``CSI 2 K`` (BuildKit's progress) is not, and pays no look for ``?25l`` at each CSI.
-                        and (block := (_CONPTY_BLOCK if final == "K" and not params else _CSI_BLOCK).match(text, pos))
-                        is not None
-                    ):
+                        block := (_CONPTY_BLOCK if final == "K" and not params else _CSI_BLOCK).match(text, pos)
+                    ) is not None:
                         # More CSIs or BSs follow (a full-screen program's redraw, a line editor's corrections):
                         # reported in one call.
                         pos = block.end()
-                        printed_at = pos if csi_runs(block.group()) else -1
-                    continue
+                        printed_at = pos if csi_runs(block.group(), block.lastindex is not None) else -1
+                        continue
+                    else:
+                        continue
                 newline()
             elif g == 1 or g == 2:
                 draw(m.group(1))
@@ -618,7 +641,16 @@ class Parser:
                 if text[pos - 3] == "\r":
                     # The line ended in CR CR LF (a legacy program's text through a second text-mode layer): so will
                     # the next, which a block of lines does not take (it holds CR LF alone); not tried (~2,800
-                    # instructions a line).  A line ending in CR LF is tried after it as ever.
+                    # instructions a line).  A line ending in CR LF is tried after it as ever.  ConPTY's repaints after
+                    # it are (the console's next frame): one look, as after any line end, where the ``?25l`` token
+                    # and its own look cost more.
+                    if (
+                        text.startswith("\x1b[?25l\x1b[", pos)
+                        and repaints is not None
+                        and (block := _REPAINTS.match(text, pos)) is not None
+                    ):
+                        pos = block.end()
+                        repaints(block.group())
                     continue
             elif g == 9:
                 newline()
@@ -628,7 +660,7 @@ class Parser:
                     # A line editor moving back (BSs, then CSIs: DCH, ICH and the character…): one call.
                     block = _CSI_BLOCK.match(text, pos - 1)
                     pos = block.end()  # type: ignore[union-attr]  # a BS starts a block
-                    printed_at = pos if csi_runs(block.group()) else -1  # type: ignore[union-attr]
+                    printed_at = pos if csi_runs(block.group(), block.lastindex is not None) else -1  # type: ignore[union-attr]
                     continue
                 if route is not None:
                     route(c)()

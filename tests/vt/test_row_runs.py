@@ -211,6 +211,112 @@ def test_esc_routes_do_what_esc_dispatch_does() -> None:
                 t = Terminal(cols=COLS, rows=ROWS, scrollback=20)
                 t.raise_internal_errors = True
                 t.dispatcher.esc_routes = {}
+                t.dispatcher.csi_runs = None  # type: ignore[assignment,method-assign]  # blocks route them too
                 t.feed(text.encode())
                 assert full_state(routed) == full_state(t), repr(text)
                 assert full_state(routed) == full_state(_fed(text.encode(), 1)), repr(text)
+
+
+# ESC sequences inside a redraw (``csi_runs``' blocks take them as pieces): a status line saved and restored around
+# (DECSC, DECRC), vim and less scrolling back with RI at a region's top, IND and NEL; and ESC sequences a block does
+# not take, beside them (DECALN, DECKPAM, a designation, RIS is left out: it resets the test's own settings).
+_ESCS = ["\x1b7", "\x1b8", "\x1bM", "\x1bD", "\x1bE"]
+_NOT_IN_BLOCKS = ["\x1b#8", "\x1b=", "\x1b>", "\x1b(0", "\x1b(B", "\x1bH", "\x1b6", "\x1b9"]
+
+
+@st.composite
+def _escs_stream(draw: st.DrawFn) -> str:
+    """Rows, ESC sequences between and inside them (before, after and between an SGR and its run), the other
+    pieces and modes of ``_stream``: most ESC sequences then fall inside a block, some start one after a run."""
+    parts = [draw(st.sampled_from(["", "\x1b[2;6r", "\x1b[?1049h\x1b[3;7r", "\x1b[?6h\x1b[2;6r", "\x1b[44m"]))]
+    for _ in range(draw(st.integers(1, 25))):
+        r = draw(st.integers(0, 9))
+        if r < 3:
+            parts.append(draw(_row()))
+        elif r < 6:
+            parts.append(draw(st.sampled_from(_ESCS)) * draw(st.integers(1, 3)))
+            if draw(st.booleans()):
+                parts.append(draw(st.sampled_from(_TEXTS)))
+        elif r < 7:
+            parts.append(draw(st.sampled_from(_NOT_IN_BLOCKS)))
+        elif r < 8:
+            parts.append(draw(st.sampled_from(_OTHER)))
+        elif r < 9:
+            parts.append(f"\x1b[{draw(st.sampled_from(_SGRS))}m{draw(st.sampled_from(_TEXTS))}")
+        else:
+            parts.append(draw(st.sampled_from(_MODES)))
+    return "".join(parts)
+
+
+def _general(data: bytes) -> Terminal:
+    """*data* fed whole without ``csi_runs`` (nor the routes), each ESC sequence through ``esc_dispatch``."""
+    t = Terminal(cols=COLS, rows=ROWS, scrollback=20)
+    t.raise_internal_errors = True
+    t.dispatcher.csi_runs = None  # type: ignore[assignment,method-assign]
+    t.dispatcher.esc_routes = {}
+    t.feed(data)
+    return t
+
+
+@settings(max_examples=600, deadline=None)
+@given(_escs_stream(), st.integers(1, 64))
+def test_esc_sequences_in_redraws_equal_the_general_path(text: str, step: int) -> None:
+    """Blocks holding DECSC, DECRC, RI, IND and NEL leave what the general path leaves (no blocks, no routes), and
+    what the same bytes leave fed a byte at a time and in reads of *step* bytes (blocks cut anywhere)."""
+    data = text.encode()
+    whole = full_state(_fed(data, len(data)))
+    assert whole == full_state(_general(data))
+    assert whole == full_state(_fed(data, 1))
+    assert whole == full_state(_fed(data, step))
+
+
+def _blocks(data: bytes) -> list[tuple[str, bool]]:
+    """The blocks (and their *escs*) the parser hands ``csi_runs`` for *data* fed whole."""
+    t = Terminal(cols=COLS, rows=ROWS, scrollback=20)
+    calls: list[tuple[str, bool]] = []
+    inner = t.dispatcher.csi_runs
+
+    def spy(block: str, escs: bool = False) -> bool:
+        calls.append((block, escs))
+        return inner(block, escs)
+
+    t.dispatcher.csi_runs = spy  # type: ignore[method-assign]
+    t.feed(data)
+    return calls
+
+
+def test_a_redraw_with_a_saved_status_line_and_a_scroll_back_is_one_block() -> None:
+    """htop's status line saved and restored around (``ESC 7``, ``ESC 8``) and vim's scroll back (RI at the region's
+    top, the row after it): one ``csi_runs`` call, told it holds ESC sequences; a block without any is told not."""
+    frame = (
+        "\x1b[?25l\x1b[2;6r\x1b[3;1Hab\x1b7\x1b[8;1H\x1b[7mstatus\x1b[0m\x1b8\x1b[2;1H\x1bM\x1bM\x1b[33m 12 \x1b[0mx"
+    )
+    assert _blocks(frame.encode()) == [(frame, True)]
+    plain = "\x1b[3;1Hab\x1b[K\x1b[4;1Hcd"  # the first CSI and its run are a token's
+    assert _blocks(plain.encode()) == [(plain[8:], False)]
+    # After a coloured run the block starts at the ESC sequence itself.
+    after = "\x1b[31mred\x1b[0mx\x1b7\x1b[2;2Hq\x1b8"
+    assert _blocks(after.encode()) == [("\x1b7\x1b[2;2Hq\x1b8", True)]
+    assert full_state(_fed(after.encode(), len(after))) == full_state(_general(after.encode()))
+
+
+def test_rep_after_an_esc_sequence_at_a_blocks_end_repeats_nothing() -> None:
+    """REP repeats the last printed character only if nothing came between: an ESC sequence ending a block (with
+    no run after it) is something, one with a run after it is not the last thing."""
+    texts = ["\x1b[2;1Hab\x1b7\x1b[3b", "\x1b[2;1Hab\x1bMcd\x1b[3b", "\x1b[2;1Hab\x1b8\x1b[3b", "\x1b[2;1H\x1bD\x1b[3b"]
+    for text in texts:
+        data = text.encode()
+        whole = _fed(data, len(data))
+        assert full_state(whole) == full_state(_general(data)), repr(text)
+        assert full_state(whole) == full_state(_fed(data, 1)), repr(text)
+
+
+def test_a_prompt_after_a_restored_cursor_is_left_to_sgr_runs() -> None:
+    """DECRC before an SGR ends the block (a status line written with autowrap off and restored from, then a shell's
+    coloured prompt, which ``sgr_runs`` finds by its text); before anything else it is a piece of the block."""
+    status = "\x1b7\x1b[?7l\x1b[8;1H\x1b[7mstatus\x1b[0m\x1b[?7h"
+    prompt = "\x1b[1;32mdev\x1b[0m:~$ "
+    assert _blocks(f"ab\r\n{status}\x1b8{prompt}".encode()) == [(status[2:], False)]
+    assert _blocks(f"ab\r\n{status}\x1b8\x1b[2;1Hx".encode()) == [(f"{status[2:]}\x1b8\x1b[2;1Hx", True)]
+    data = f"ab\r\n{status}\x1b8{prompt}".encode()
+    assert full_state(_fed(data, len(data))) == full_state(_general(data)) == full_state(_fed(data, 1))
