@@ -80,8 +80,7 @@ class Perform(Protocol):
     # or sequence is parsed in the ground state; a control inside an unfinished sequence does not count).
     # Optionally, ``csi_runs(block, escs) -> bool``: *block* is one or more CSIs, each ``CSI [?] [0-9:;]* final`` (no
     # intermediates, final not ``b``), BSs and ESC sequences ``ESC 7``, ``ESC 8``, ``ESC D``, ``ESC E``, ``ESC M`` (not
-    # first when the block starts at a CSI token or a BS; first when it starts at such an ESC sequence's token, or
-    # maybe after a run that a token printed), each followed
+    # first when the block starts at a CSI token or a BS; first maybe after a run that a token printed), each followed
     # by a run of printable characters and BSs, maybe empty; exactly what ``csi_dispatch``, ``execute`` (for a BS),
     # ``esc_dispatch`` (for an ESC sequence) and ``print`` (for each printable run) do, in order; *escs* says whether
     # it holds any such ESC sequence; returns whether the block ends in a printed character.
@@ -431,8 +430,8 @@ _REPAINTS = re.compile(rf"(?:\x1b\[\?25l\x1b\[[0-9;]*+H{_RUN}*+(?:\x1b\[K)?+\x1b
 # ``sgr_runs`` finds by its text (in a block its pieces were resolved and laid out each time: insert-mode 895 -> 927).
 _CSI_PIECE = r"(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08|\x1b([7DEM]|8(?!\x1b\[[0-9:;]*m)))[\x20-\x7e\xa0-\U0010ffff\x08]*+"
 _CSI_BLOCK = re.compile(rf"(?:{_CSI_PIECE})++")
-# The ESC sequences a block may start at when a CSI follows (``ESC 7``, ``D``, ``E``, ``M``): not DECRC, whose block
-# before a coloured prompt the block regex declines (a failed match for every DECRC before a shell's prompt).
+# The ESC sequences after which a block is looked for at once when a CSI follows (``ESC 7``, ``D``, ``E``, ``M``): not
+# DECRC, before a coloured prompt, which ``sgr_runs`` takes from its SGR token (the block would be a failed look).
 _BLOCK_ESCS = frozenset("7DEM")
 # Such a block that stops before ``CSI ? 25 l`` and a CSI after its first piece, where ConPTY's repaints of lines
 # follow, for the loop to take them as ``_REPAINTS``: tried for a block that starts at a DEC mode (a program's
@@ -672,22 +671,22 @@ class Parser:
                     perform.execute(c)
             elif g == 11:
                 final = m.group(11)
-                if (
-                    final in _BLOCK_ESCS
-                    and csi_runs is not None
-                    and text.startswith("\x1b[", pos)
-                    and (block := _CSI_BLOCK.match(text, m.start())) is not None
-                ):
-                    # DECSC (or IND, NEL, RI) and the CSIs after it: a status line saved around (``ESC 7 CSI ? 7 l``
-                    # CUP SGR text SGR ``CSI ? 7 h ESC 8``), reported as one block from the ESC sequence on, a token
-                    # and a trip round the loop less than the ESC sequence alone and a block from the CSI after it.
-                    pos = block.end()
-                    printed_at = pos if csi_runs(block.group(), True) else -1
-                    continue
                 if (esc := esc_get(final)) is not None:
                     esc()
                 else:
                     perform.esc_dispatch("", final)
+                if (
+                    final in _BLOCK_ESCS
+                    and csi_runs is not None
+                    and text.startswith("\x1b[", pos)
+                    and (block := _CSI_BLOCK.match(text, pos)) is not None
+                ):
+                    # DECSC (or IND, NEL, RI), then CSIs: a status line saved around (``ESC 7 CSI ? 7 l`` CUP SGR
+                    # text SGR ``CSI ? 7 h ESC 8``): the CSIs after it reported as one block at once, a token and a
+                    # trip round the loop less.  Not a block from the ESC sequence itself: ``csi_runs`` would cut
+                    # it out with a regex split (insert-mode 944 -> 947 instructions/byte).
+                    pos = block.end()
+                    printed_at = pos if csi_runs(block.group(), block.lastindex is not None) else -1
             elif g == 13:
                 perform.esc_dispatch(m.group(12), m.group(13))
             elif g == 16:
