@@ -430,6 +430,9 @@ _REPAINTS = re.compile(rf"(?:\x1b\[\?25l\x1b\[[0-9;]*+H{_RUN}*+(?:\x1b\[K)?+\x1b
 # ``sgr_runs`` finds by its text (in a block its pieces were resolved and laid out each time: insert-mode 895 -> 927).
 _CSI_PIECE = r"(?:\x1b\[\??[0-9:;]*+[@-ac-~]|\x08|\x1b([7DEM]|8(?!\x1b\[[0-9:;]*m)))[\x20-\x7e\xa0-\U0010ffff\x08]*+"
 _CSI_BLOCK = re.compile(rf"(?:{_CSI_PIECE})++")
+# The ESC sequences after which a block is looked for at once when a CSI follows (``ESC 7``, ``D``, ``E``, ``M``): not
+# DECRC, before a coloured prompt, which ``sgr_runs`` takes from its SGR token (the block would be a failed look).
+_BLOCK_ESCS = frozenset("7DEM")
 # Such a block that stops before ``CSI ? 25 l`` and a CSI after its first piece, where ConPTY's repaints of lines
 # follow, for the loop to take them as ``_REPAINTS``: tried for a block that starts at a DEC mode (a program's
 # win32-input and focus modes, ``CSI ? 25 h``) or at EL (a chunk of the stream that began inside a repaint).  Not for
@@ -672,6 +675,18 @@ class Parser:
                     esc()
                 else:
                     perform.esc_dispatch("", final)
+                if (
+                    final in _BLOCK_ESCS
+                    and csi_runs is not None
+                    and text.startswith("\x1b[", pos)
+                    and (block := _CSI_BLOCK.match(text, pos)) is not None
+                ):
+                    # DECSC (or IND, NEL, RI), then CSIs: a status line saved around (``ESC 7 CSI ? 7 l`` CUP SGR
+                    # text SGR ``CSI ? 7 h ESC 8``): the CSIs after it reported as one block at once, a token and a
+                    # trip round the loop less.  Not a block from the ESC sequence itself: ``csi_runs`` would cut
+                    # it out with a regex split (insert-mode 944 -> 947 instructions/byte).
+                    pos = block.end()
+                    printed_at = pos if csi_runs(block.group(), block.lastindex is not None) else -1
             elif g == 13:
                 perform.esc_dispatch(m.group(12), m.group(13))
             elif g == 16:

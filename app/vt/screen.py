@@ -68,6 +68,7 @@ _PAST_THE_EDGE = 16
 _NO_MARKS = re.compile(r"[\x20-\x7e\xa0-\u02ff\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff60\ufffd]*+").fullmatch
 _IRM = M.IRM
 _DECTCEM = M.DECTCEM
+_DECAWM = M.DECAWM
 #: DEC modes whose DECSET/DECRST only records them (``set_dec_mode`` does nothing else for them, at any
 #: conformance level): every settable mode but those its branches act on.
 _FLAG_ONLY_DEC_MODES = M.SETTABLE_DEC_MODES - {
@@ -2507,13 +2508,30 @@ class Screen:
         self.cursor_visible = False
         self.dirty.add(self.y)
 
+    def autowrap_on(self) -> None:
+        """DECSET 7 (DECAWM) alone: what ``set_dec_mode(DECAWM, True)`` does at any conformance level (a status line
+        is written with autowrap off and it is switched back on after, ``CSI ? 7 l`` … ``CSI ? 7 h``: two frames and
+        seven tests less each than the general chain; ``Dispatcher._action_of`` keeps it for the text ``?7h``).  A
+        pending wrap stays, as there: it wraps if DECAWM is back on before the next character."""
+        self.dec_modes.add(_DECAWM)
+        self.autowrap = True
+
+    def autowrap_off(self) -> None:
+        """DECRST 7 (DECAWM) alone: what ``set_dec_mode(DECAWM, False)`` does."""
+        self.dec_modes.discard(_DECAWM)
+        self.autowrap = False
+
     def dec_mode_action(self, mode: int, on: bool) -> Callable[[], None]:
         """What DECSET (*on*) or DECRST of *mode* does, as the cheapest exact callable without arguments, for the
         dispatcher to keep per CSI text: nothing at all for a mode ``set_dec_mode`` never takes (ConPTY's
         win32-input-mode around every program start), the set alone for a mode that only records itself (focus
-        events, bracketed paste: no conformance level, nothing else changes), else ``set_dec_mode`` itself."""
+        events, bracketed paste: no conformance level, nothing else changes), the cursor and autowrap (at no
+        conformance level, switched around every repaint and status line) by their own methods, else
+        ``set_dec_mode`` itself."""
         if mode == _DECTCEM:
             return self.show_cursor if on else self.hide_cursor
+        if mode == _DECAWM:
+            return self.autowrap_on if on else self.autowrap_off
         if mode not in M.SETTABLE_DEC_MODES and mode not in M.ALT_SCREEN_MODES:
             return _ignore
         if mode in _FLAG_ONLY_DEC_MODES:

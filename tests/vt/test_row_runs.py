@@ -320,3 +320,17 @@ def test_a_prompt_after_a_restored_cursor_is_left_to_sgr_runs() -> None:
     assert _blocks(f"ab\r\n{status}\x1b8\x1b[2;1Hx".encode()) == [(f"{status[2:]}\x1b8\x1b[2;1Hx", True)]
     data = f"ab\r\n{status}\x1b8{prompt}".encode()
     assert full_state(_fed(data, len(data))) == full_state(_general(data)) == full_state(_fed(data, 1))
+
+
+def test_a_block_starts_at_an_esc_sequence_a_csi_follows() -> None:
+    """After DECSC, IND, NEL and RI followed by a CSI, the block from that CSI is looked for at once (a status line
+    saved around, a token and a trip round the loop less), the whole CSI with its run in it; not after DECRC (before a
+    prompt's SGR, which ``sgr_runs`` takes), nor before something that is not a CSI."""
+    for esc in ("\x1b7", "\x1bD", "\x1bE", "\x1bM"):
+        block = "\x1b[2;2Hq\x1b[K"
+        data = f"ab\r\n{esc}{block}".encode()
+        assert _blocks(data) == [(block, False)], repr(esc)
+        assert _blocks(f"{esc}\x1b[2;2Hq".encode()) == [("\x1b[2;2Hq", False)], repr(esc)  # one CSI: a block too
+        assert full_state(_fed(data, len(data))) == full_state(_general(data)) == full_state(_fed(data, 1))
+    assert _blocks(b"ab\r\n\x1b8\x1b[2;2Hq\x1b[K") == [("\x1b[K", False)]  # the CUP a token, its run drawn
+    assert _blocks(b"ab\r\n\x1b7xy\x1b[2;2Hq") == []  # a run after it: the token, then a CSI token
